@@ -1,0 +1,1 @@
+// Placeholder: replaced by the native build script (never fails the install).

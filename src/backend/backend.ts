@@ -1,0 +1,121 @@
+/**
+ * The contract every compute backend fulfils. Kernels work on flat row-major typed arrays in place (zero-copy):
+ * the caller allocates outputs and passes them in; a kernel never keeps a reference after it returns.
+ *
+ * Argument order everywhere: outputs, saved tensors, inputs, sizes, options.
+ * Backward kernels ACCUMULATE into their `d*` outputs (`dx += ...`), so a tensor used twice gets both gradients.
+ *
+ * The JS backend accepts Float32Array and Float64Array (float64 is for finite-difference checks);
+ * the native backend takes Float32Array only and falls back to the JS kernels for anything else.
+ */
+export type FloatArray = Float32Array | Float64Array;
+
+/** Row-major batched GEMM: C[b] = alpha * op(A[b]) · op(B[b]) + beta * C[b], op(A) is [m, k], op(B) is [k, n]. */
+export interface GemmParams {
+  /** A is stored as [k, m] (leading dimension lda) and used transposed. */
+  transA: boolean;
+  /** B is stored as [n, k] (leading dimension ldb) and used transposed — the layout of a Linear weight. */
+  transB: boolean;
+  m: number;
+  n: number;
+  k: number;
+  /** Leading dimensions (elements between consecutive rows as stored). */
+  lda: number;
+  ldb: number;
+  ldc: number;
+  alpha: number;
+  /** 0 overwrites C (C's old contents are ignored, even NaN); 1 accumulates. */
+  beta: number;
+  /** Number of independent products; strides in elements between them (0 broadcasts that operand). */
+  batch: number;
+  strideA: number;
+  strideB: number;
+  strideC: number;
+}
+
+export type GeluApproximation = 'none' | 'tanh';
+
+export interface Backend {
+  /** 'js' or 'native'. */
+  readonly name: 'js' | 'native';
+  /** Instruction set the GEMM micro-kernel uses: 'avx512', 'avx2', 'generic' (native) or 'js'. */
+  readonly isa: string;
+  /** Threads a native call may use (always 1 for js). */
+  getThreads(): number;
+  setThreads(threads: number): void;
+
+  gemm(c: FloatArray, a: FloatArray, b: FloatArray, p: GemmParams): void;
+
+  /** x [rows, cols] += bias [cols]. */
+  addBiasInPlace(x: FloatArray, bias: FloatArray, rows: number, cols: number): void;
+  /** dBias [cols] += Σ_rows dy [rows, cols]. */
+  sumRowsAccumulate(dBias: FloatArray, dy: FloatArray, rows: number, cols: number): void;
+
+  /** out [n] = gelu(x [n]); 'none' is the exact 0.5·x·(1 + erf(x/√2)), 'tanh' the approximation. */
+  geluForward(out: FloatArray, x: FloatArray, n: number, approximate: GeluApproximation): void;
+  /** dx [n] += gelu'(x) · dy. */
+  geluBackward(dx: FloatArray, x: FloatArray, dy: FloatArray, n: number, approximate: GeluApproximation): void;
+
+  /** out [n] = tanh(x). */
+  tanhForward(out: FloatArray, x: FloatArray, n: number): void;
+  /** dx [n] += (1 - y²) · dy, from the saved output y. */
+  tanhBackward(dx: FloatArray, y: FloatArray, dy: FloatArray, n: number): void;
+
+  /**
+   * x, residual [rows, cols]; gamma, beta [cols]. Writes sum = x + residual (pass residual = null for a plain
+   * LayerNorm, then sum is a copy of x), out = (sum - mean) · rstd · gamma + beta, mean, rstd [rows].
+   * Variance is the biased one, as in PyTorch and BERT.
+   */
+  layerNormForward(
+    out: FloatArray, sum: FloatArray, mean: FloatArray, rstd: FloatArray,
+    x: FloatArray, residual: FloatArray | null, gamma: FloatArray, beta: FloatArray,
+    rows: number, cols: number, eps: number,
+  ): void;
+  /** dx [rows, cols], dGamma, dBeta [cols] += the LayerNorm gradients, from the saved sum, mean, rstd. */
+  layerNormBackward(
+    dx: FloatArray, dGamma: FloatArray, dBeta: FloatArray,
+    dy: FloatArray, sum: FloatArray, mean: FloatArray, rstd: FloatArray, gamma: FloatArray,
+    rows: number, cols: number,
+  ): void;
+
+  /**
+   * Attention softmax over the last axis. scores [batch, heads, queries, keys]; mask [batch, keys] is additive
+   * (0 keeps, a large negative value hides a padded key) or null.
+   * probs = softmax(scale · scores + mask) row by row.
+   */
+  softmaxForward(
+    probs: FloatArray, scores: FloatArray, mask: FloatArray | null,
+    batch: number, heads: number, queries: number, keys: number, scale: number,
+  ): void;
+  /** dScores += scale · probs ⊙ (dProbs - Σ_keys dProbs ⊙ probs). Shapes as softmaxForward. */
+  softmaxBackward(dScores: FloatArray, probs: FloatArray, dProbs: FloatArray, rows: number, keys: number, scale: number): void;
+
+  /** out [n, dim] = table [vocab, dim] rows at ids [n]; ids are checked by the caller. */
+  embeddingForward(out: FloatArray, table: FloatArray, ids: Int32Array, n: number, dim: number): void;
+  /** dTable [vocab, dim] += scatter of dOut [n, dim] at ids; rows with id === paddingIdx get nothing (-1: none). */
+  embeddingBackward(dTable: FloatArray, dOut: FloatArray, ids: Int32Array, n: number, dim: number, paddingIdx: number): void;
+
+  /**
+   * Cross-entropy over logits [rows, classes] with integer labels [rows]; rows whose label is ignoreIndex do not
+   * count. Writes probs [rows, classes] (softmax, saved for backward) and returns Σ of the per-row losses and the
+   * number of counted rows; the mean is the caller's to take.
+   */
+  crossEntropyForward(
+    probs: FloatArray, logits: FloatArray, labels: Int32Array, rows: number, classes: number, ignoreIndex: number,
+  ): { lossSum: number; count: number };
+  /** dLogits += scale · (probs - onehot(label)) on counted rows (scale is usually dLoss / count). */
+  crossEntropyBackward(
+    dLogits: FloatArray, probs: FloatArray, labels: Int32Array, rows: number, classes: number, ignoreIndex: number,
+    scale: number,
+  ): void;
+
+  /**
+   * One AdamW step (decoupled weight decay, bias correction as torch.optim.AdamW) on n parameters in place:
+   * param -= lr·wd·param; m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²;
+   * param -= lr · (m / (1-β1^step)) / (√(v / (1-β2^step)) + eps).
+   */
+  adamwStep(
+    param: FloatArray, m: FloatArray, v: FloatArray, grad: FloatArray, n: number,
+    lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number,
+  ): void;
+}

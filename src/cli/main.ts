@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+/**
+ * The `tsbert` command line. Each command lives in commands/<name>.ts and registers itself on the program;
+ * library errors become one-line messages and exit code 1 here, and only here.
+ */
+import { Command } from 'commander';
+import { TsbertError } from '../errors.js';
+import { registerBench } from './commands/bench.js';
+import { registerTokenize } from './commands/tokenize.js';
+import { registerTrainTokenizer } from './commands/train-tokenizer.js';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('tsbert')
+    .description('BERT in TypeScript: tokenize, pre-train, fine-tune and run BERT models on Node.js')
+    .showHelpAfterError();
+  registerTokenize(program);
+  registerTrainTokenizer(program);
+  registerBench(program);
+  return program;
+}
+
+async function main(): Promise<void> {
+  try {
+    await buildProgram().parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof TsbertError) {
+      process.stderr.write(`tsbert: ${error.name}: ${error.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    throw error;
+  }
+}
+
+await main();
