@@ -1,0 +1,23 @@
+import type { FloatArray } from '../backend.js';
+
+/**
+ * One AdamW step in place, in the order torch.optim.AdamW applies it (Loshchilov & Hutter: decay decoupled from
+ * the adaptive update, applied to the weights before the moment update), with bias correction.
+ */
+export function adamwStep(
+  param: FloatArray, m: FloatArray, v: FloatArray, grad: FloatArray, n: number,
+  lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number,
+): void {
+  const decay = 1 - lr * weightDecay;
+  const correction1 = 1 - beta1 ** step;
+  const correction2Sqrt = Math.sqrt(1 - beta2 ** step);
+  const stepSize = lr / correction1;
+  for (let i = 0; i < n; i++) {
+    const g = grad[i]!;
+    const mi = beta1 * m[i]! + (1 - beta1) * g;
+    const vi = beta2 * v[i]! + (1 - beta2) * g * g;
+    m[i] = mi;
+    v[i] = vi;
+    param[i] = param[i]! * decay - stepSize * mi / (Math.sqrt(vi) / correction2Sqrt + eps);
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * The reference backend: plain TypeScript loops over Float32Array or Float64Array. Slow, obviously correct, and
+ * the oracle the native kernels are tested against. It runs anywhere Node runs.
+ */
+import type { Backend } from '../backend.js';
+import { adamwStep } from './adamw.js';
+import { addBiasInPlace, geluBackward, geluForward, sumRowsAccumulate, tanhBackward, tanhForward } from './activations.js';
+import { crossEntropyBackward, crossEntropyForward } from './cross-entropy.js';
+import { embeddingBackward, embeddingForward } from './embedding.js';
+import { gemmReference } from './gemm.js';
+import { layerNormBackward, layerNormForward } from './layer-norm.js';
+import { softmaxBackward, softmaxForward } from './softmax.js';
+
+export const jsBackend: Backend = {
+  name: 'js',
+  isa: 'js',
+  getThreads: () => 1,
+  setThreads: () => {},
+  gemm: gemmReference,
+  addBiasInPlace,
+  sumRowsAccumulate,
+  geluForward,
+  geluBackward,
+  tanhForward,
+  tanhBackward,
+  layerNormForward,
+  layerNormBackward,
+  softmaxForward,
+  softmaxBackward,
+  embeddingForward,
+  embeddingBackward,
+  crossEntropyForward,
+  crossEntropyBackward,
+  adamwStep,
+};
