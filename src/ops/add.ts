@@ -1,0 +1,37 @@
+import { ShapeError } from '../errors.js';
+import { assertSameDType, assertSameShape, emptyLike, record, Tensor } from '../tensor/tensor.js';
+
+/** out = a + b, same shapes (residual connections, summed embeddings, summed losses). */
+export function add(a: Tensor, b: Tensor): Tensor {
+  const op = 'add';
+  assertSameShape(op, a, b);
+  assertSameDType(op, a, b);
+  const as = a.floats(op);
+  const bs = b.floats(op);
+  const out = emptyLike(a.dtype as 'float32' | 'float64', a.shape);
+  const os = out.floats(op);
+  for (let i = 0; i < os.length; i++) os[i] = as[i]! + bs[i]!;
+  return record(out, op, [a, b], (o) => {
+    const dy = o.grad!;
+    for (const input of [a, b]) {
+      if (!input.requiresGrad) continue;
+      const dx = input.ensureGrad();
+      for (let i = 0; i < dy.length; i++) dx[i] = dx[i]! + dy[i]!;
+    }
+  });
+}
+
+/** out = factor · x (loss weighting, averaging). */
+export function scale(x: Tensor, factor: number): Tensor {
+  const op = 'scale';
+  if (!Number.isFinite(factor)) throw new ShapeError(`${op}: factor must be finite, got ${factor}`);
+  const xs = x.floats(op);
+  const out = emptyLike(x.dtype as 'float32' | 'float64', x.shape);
+  const os = out.floats(op);
+  for (let i = 0; i < os.length; i++) os[i] = factor * xs[i]!;
+  return record(out, op, [x], (o) => {
+    const dy = o.grad!;
+    const dx = x.ensureGrad();
+    for (let i = 0; i < dy.length; i++) dx[i] = dx[i]! + factor * dy[i]!;
+  });
+}

@@ -1,0 +1,119 @@
+import type { FloatArray, GemmParams } from '../backend/backend.js';
+import { getBackend } from '../backend/select.js';
+import { ShapeError, ValueError, shapeString } from '../errors.js';
+import { allocate } from '../tensor/arena.js';
+import type { Rng } from '../tensor/rng.js';
+import { assertSameShape, emptyLike, record, Tensor } from '../tensor/tensor.js';
+import { fillDropoutMask } from './dropout.js';
+
+export interface AttentionOptions {
+  heads: number;
+  /** Additive mask [batch, keys]: 0 attends, a large negative number hides a padded key; null attends everywhere. */
+  mask: Tensor | null;
+  /** attention_probs_dropout_prob, applied to the probabilities as BERT does. */
+  dropoutProb: number;
+  training: boolean;
+  rng: Rng;
+}
+
+export interface AttentionOutput {
+  /** [batch, seq, hidden], heads merged back in their original column blocks. */
+  context: Tensor;
+  /** [batch, heads, seq, seq], before dropout (what Hugging Face returns as `attentions`). */
+  probs: Tensor;
+}
+
+/**
+ * Multi-head scaled dot-product attention (Vaswani et al. §3.2.2) over q, k, v [batch, seq, hidden]:
+ * softmax(q·kᵀ/√headDim + mask)·v per head. Heads are never copied out: head h of a row is the column block
+ * [h·headDim, (h+1)·headDim), and the GEMMs walk it with leading dimension `hidden` and a batch stride of
+ * headDim — the split and the merge of heads are strides, not reshapes.
+ * Saves the probabilities (and the dropout mask).
+ */
+export function attention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOptions): AttentionOutput {
+  const op = 'attention';
+  if (q.shape.length !== 3) throw new ShapeError(`${op}: q must be [batch, seq, hidden], got ${shapeString(q.shape)}`);
+  assertSameShape(op, q, k);
+  assertSameShape(op, q, v);
+  const [batch, seq, hidden] = q.shape as [number, number, number];
+  const { heads } = options;
+  if (!Number.isInteger(heads) || heads <= 0 || hidden % heads !== 0) {
+    throw new ShapeError(`${op}: hidden size ${hidden} is not divisible into ${heads} heads`);
+  }
+  if (options.mask !== null && (options.mask.shape.length !== 2 || options.mask.shape[0] !== batch || options.mask.shape[1] !== seq)) {
+    throw new ShapeError(`${op}: mask must be [${batch}, ${seq}], got ${shapeString(options.mask.shape)}`);
+  }
+  const p = options.dropoutProb;
+  if (!(p >= 0 && p < 1)) throw new ValueError(`${op}: dropout probability must be in [0, 1), got ${p}`);
+  const headDim = hidden / heads;
+  const scale = 1 / Math.sqrt(headDim);
+  const backend = getBackend();
+  const dtype = q.dtype as 'float32' | 'float64';
+  const qs = q.floats(op);
+  const ks = k.floats(op);
+  const vs = v.floats(op);
+  const square = seq * seq;
+  const rowBlock = seq * hidden;
+  const scoreBlock = heads * square;
+
+  // Per sequence: one batched GEMM over heads. A and B blocks start headDim apart within the row-major rows.
+  const perHead = (m: number, n: number, kk: number, lda: number, ldb: number, ldc: number, strideA: number, strideB: number, strideC: number,
+    transA: boolean, transB: boolean, beta: number): GemmParams =>
+    ({ transA, transB, m, n, k: kk, lda, ldb, ldc, alpha: 1, beta, batch: heads, strideA, strideB, strideC });
+  const at = (array: FloatArray, b: number, block: number): FloatArray => array.subarray(b * block, (b + 1) * block);
+
+  const scores = allocate(dtype, batch * scoreBlock, false) as FloatArray;
+  for (let b = 0; b < batch; b++) {
+    backend.gemm(at(scores, b, scoreBlock), at(qs, b, rowBlock), at(ks, b, rowBlock),
+      perHead(seq, seq, headDim, hidden, hidden, seq, headDim, headDim, square, false, true, 0));
+  }
+  const probs = emptyLike(dtype, [batch, heads, seq, seq]);
+  const ps = probs.floats(op);
+  backend.softmaxForward(ps, scores, options.mask?.floats(op) ?? null, batch, heads, seq, seq, scale);
+
+  let dropMask: FloatArray | null = null;
+  let used = ps;
+  if (options.training && p > 0) {
+    dropMask = allocate(dtype, ps.length, false) as FloatArray;
+    fillDropoutMask(dropMask, p, options.rng);
+    used = allocate(dtype, ps.length, false) as FloatArray;
+    for (let i = 0; i < used.length; i++) used[i] = ps[i]! * dropMask[i]!;
+  }
+  const context = emptyLike(dtype, [batch, seq, hidden]);
+  const cs = context.floats(op);
+  for (let b = 0; b < batch; b++) {
+    backend.gemm(at(cs, b, rowBlock), at(used, b, scoreBlock), at(vs, b, rowBlock),
+      perHead(seq, headDim, seq, seq, hidden, hidden, square, headDim, headDim, false, false, 0));
+  }
+
+  record(context, op, [q, k, v], (out) => {
+    const dCtx = out.grad!;
+    const dUsed = allocate(dtype, ps.length, false) as FloatArray;
+    for (let b = 0; b < batch; b++) {
+      const dCtxB = at(dCtx, b, rowBlock);
+      // dUsed = dCtx · vᵀ; dv += usedᵀ · dCtx
+      backend.gemm(at(dUsed, b, scoreBlock), dCtxB, at(vs, b, rowBlock),
+        perHead(seq, seq, headDim, hidden, hidden, seq, headDim, headDim, square, false, true, 0));
+      if (v.requiresGrad) {
+        backend.gemm(at(v.ensureGrad(), b, rowBlock), at(used, b, scoreBlock), dCtxB,
+          perHead(seq, headDim, seq, seq, hidden, hidden, square, headDim, headDim, true, false, 1));
+      }
+    }
+    if (dropMask !== null) for (let i = 0; i < dUsed.length; i++) dUsed[i] = dUsed[i]! * dropMask[i]!;
+    const dScores = allocate(dtype, ps.length, true) as FloatArray;
+    backend.softmaxBackward(dScores, ps, dUsed, batch * heads * seq, seq, scale);
+    for (let b = 0; b < batch; b++) {
+      const dScoresB = at(dScores, b, scoreBlock);
+      // dq += dScores · k; dk += dScoresᵀ · q
+      if (q.requiresGrad) {
+        backend.gemm(at(q.ensureGrad(), b, rowBlock), dScoresB, at(ks, b, rowBlock),
+          perHead(seq, headDim, seq, seq, hidden, hidden, square, headDim, headDim, false, false, 1));
+      }
+      if (k.requiresGrad) {
+        backend.gemm(at(k.ensureGrad(), b, rowBlock), dScoresB, at(qs, b, rowBlock),
+          perHead(seq, headDim, seq, seq, hidden, hidden, square, headDim, headDim, true, false, 1));
+      }
+    }
+  });
+  return { context, probs };
+}

@@ -1,0 +1,33 @@
+import { ValueError } from '../errors.js';
+import { allocate } from '../tensor/arena.js';
+import type { FloatArray } from '../backend/backend.js';
+import type { Rng } from '../tensor/rng.js';
+import { emptyLike, record, Tensor } from '../tensor/tensor.js';
+
+/**
+ * Inverted dropout (Srivastava et al.): each value is kept with probability 1 - p and scaled by 1/(1 - p), so
+ * evaluation needs no rescaling. The keep mask comes from the caller's Rng, one draw per value, so a seed fixes
+ * the run on every backend. Identity when not training or p = 0.
+ */
+export function dropout(x: Tensor, p: number, training: boolean, rng: Rng): Tensor {
+  const op = 'dropout';
+  if (!(p >= 0 && p < 1)) throw new ValueError(`${op}: probability must be in [0, 1), got ${p}`);
+  if (!training || p === 0) return x;
+  const xs = x.floats(op);
+  const mask = allocate(x.dtype, x.size, false) as FloatArray;
+  fillDropoutMask(mask, p, rng);
+  const out = emptyLike(x.dtype as 'float32' | 'float64', x.shape);
+  const os = out.floats(op);
+  for (let i = 0; i < os.length; i++) os[i] = xs[i]! * mask[i]!;
+  return record(out, op, [x], (o) => {
+    const dy = o.grad!;
+    const dx = x.ensureGrad();
+    for (let i = 0; i < dy.length; i++) dx[i] = dx[i]! + dy[i]! * mask[i]!;
+  });
+}
+
+/** mask[i] = 1/(1-p) with probability 1-p, else 0. */
+export function fillDropoutMask(mask: FloatArray, p: number, rng: Rng): void {
+  const keepScale = 1 / (1 - p);
+  for (let i = 0; i < mask.length; i++) mask[i] = rng.random() < p ? 0 : keepScale;
+}

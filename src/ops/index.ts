@@ -1,0 +1,15 @@
+export { add, scale } from './add.js';
+export { attention, type AttentionOptions, type AttentionOutput } from './attention.js';
+export { biasAdd } from './bias-add.js';
+export { crossEntropy, IGNORE_INDEX } from './cross-entropy.js';
+export { dropout } from './dropout.js';
+export { embedding } from './embedding.js';
+export { gatherRows } from './gather-rows.js';
+export { gelu } from './gelu.js';
+export { layerNorm } from './layer-norm.js';
+export { linear } from './linear.js';
+export { maskedSoftmax } from './masked-softmax.js';
+export { matmul, type MatmulOptions } from './matmul.js';
+export { mseLoss } from './mse-loss.js';
+export { reshape } from './reshape.js';
+export { tanh } from './tanh.js';

@@ -1,0 +1,49 @@
+import { getBackend } from '../backend/select.js';
+import { ShapeError, shapeString } from '../errors.js';
+import { assertSameDType, emptyLike, record, Tensor } from '../tensor/tensor.js';
+
+/**
+ * y [..., out] = x [..., in] · weightᵀ + bias, with weight [out, in] as nn.Linear (and Hugging Face) store it.
+ * Saves nothing but its inputs: dx = dy · W, dW = dyᵀ · x, dBias = Σ_rows dy.
+ */
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+  const op = 'linear';
+  const inFeatures = x.shape[x.shape.length - 1] ?? 0;
+  if (weight.shape.length !== 2 || weight.shape[1] !== inFeatures) {
+    throw new ShapeError(`${op}: x is ${shapeString(x.shape)} but weight is ${shapeString(weight.shape)} (expected [out, ${inFeatures}])`);
+  }
+  const outFeatures = weight.shape[0]!;
+  if (bias !== null && (bias.shape.length !== 1 || bias.shape[0] !== outFeatures)) {
+    throw new ShapeError(`${op}: bias is ${shapeString(bias.shape)}, expected [${outFeatures}]`);
+  }
+  assertSameDType(op, x, weight);
+  if (bias !== null) assertSameDType(op, x, bias);
+  const rows = x.size / Math.max(inFeatures, 1);
+  const backend = getBackend();
+  const xs = x.floats(op);
+  const ws = weight.floats(op);
+  const y = emptyLike(x.dtype as 'float32' | 'float64', [...x.shape.slice(0, -1), outFeatures]);
+  const ys = y.floats(op);
+  backend.gemm(ys, xs, ws, {
+    transA: false, transB: true, m: rows, n: outFeatures, k: inFeatures,
+    lda: inFeatures, ldb: inFeatures, ldc: outFeatures, alpha: 1, beta: 0, batch: 1, strideA: 0, strideB: 0, strideC: 0,
+  });
+  if (bias !== null) backend.addBiasInPlace(ys, bias.floats(op), rows, outFeatures);
+  const inputs = bias === null ? [x, weight] : [x, weight, bias];
+  return record(y, op, inputs, (out) => {
+    const dy = out.grad!;
+    if (x.requiresGrad) {
+      backend.gemm(x.ensureGrad(), dy, ws, {
+        transA: false, transB: false, m: rows, n: inFeatures, k: outFeatures,
+        lda: outFeatures, ldb: inFeatures, ldc: inFeatures, alpha: 1, beta: 1, batch: 1, strideA: 0, strideB: 0, strideC: 0,
+      });
+    }
+    if (weight.requiresGrad) {
+      backend.gemm(weight.ensureGrad(), dy, xs, {
+        transA: true, transB: false, m: outFeatures, n: inFeatures, k: rows,
+        lda: outFeatures, ldb: inFeatures, ldc: inFeatures, alpha: 1, beta: 1, batch: 1, strideA: 0, strideB: 0, strideC: 0,
+      });
+    }
+    if (bias !== null && bias.requiresGrad) backend.sumRowsAccumulate(bias.ensureGrad(), dy, rows, outFeatures);
+  });
+}

@@ -1,0 +1,13 @@
+import { ShapeError, shapeString } from '../errors.js';
+import { record, sizeOf, Tensor } from '../tensor/tensor.js';
+
+/** A view with another shape over the same data (no copy); the gradient passes through unchanged. */
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  if (sizeOf(shape) !== x.size) throw new ShapeError(`reshape: cannot view ${shapeString(x.shape)} as ${shapeString(shape)}`);
+  const out = new Tensor(x.data, shape);
+  return record(out, 'reshape', [x], (o) => {
+    const dy = o.grad!;
+    const dx = x.ensureGrad();
+    for (let i = 0; i < dy.length; i++) dx[i] = dx[i]! + dy[i]!;
+  });
+}
