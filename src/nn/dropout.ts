@@ -1,0 +1,15 @@
+import { dropout } from '../ops/dropout.js';
+import type { Rng } from '../tensor/rng.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Module } from './module.js';
+
+/** nn.Dropout drawing from the model's Rng, so a seed (and a checkpointed Rng state) fixes every mask. */
+export class Dropout extends Module {
+  constructor(readonly p: number, private readonly rng: Rng) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor {
+    return dropout(x, this.p, this.training, this.rng);
+  }
+}

@@ -1,0 +1,6 @@
+export { Module } from './module.js';
+export { Linear } from './linear.js';
+export { LayerNorm } from './layer-norm.js';
+export { Embedding } from './embedding.js';
+export { Dropout } from './dropout.js';
+export { normalTensor, filledTensor } from './init.js';

@@ -1,0 +1,21 @@
+import { linear } from '../ops/linear.js';
+import type { Rng } from '../tensor/rng.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { filledTensor, normalTensor } from './init.js';
+import { Module } from './module.js';
+
+/** nn.Linear: weight [out, in] ~ N(0, initStd), bias [out] = 0. */
+export class Linear extends Module {
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+
+  constructor(readonly inFeatures: number, readonly outFeatures: number, rng: Rng, initStd: number, bias = true) {
+    super();
+    this.weight = this.registerParameter('weight', normalTensor(rng, [outFeatures, inFeatures], initStd));
+    this.bias = bias ? this.registerParameter('bias', filledTensor([outFeatures], 0)) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    return linear(x, this.weight, this.bias);
+  }
+}
