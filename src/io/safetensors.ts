@@ -1,0 +1,614 @@
+/**
+ * The safetensors format (https://huggingface.co/docs/safetensors), read and written by hand:
+ *
+ *   [u64 little-endian N] [N bytes of UTF-8 JSON header] [data section]
+ *
+ * The header maps each tensor name to `{ dtype, shape, data_offsets: [begin, end] }` (offsets relative to the data
+ * section) and may hold `"__metadata__": { string: string }`. All data is little-endian.
+ *
+ * Reading is strict, like the reference Rust crate: every tensor's byte size must equal product(shape) · itemsize, and
+ * the tensors must tile the data section exactly — no overlaps, no holes, no trailing bytes — so a file cannot hide a
+ * second payload (the spec's "no polyglot files" rule). Every problem is a CheckpointError naming the file and tensor;
+ * no input makes us read out of bounds.
+ */
+import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { CheckpointError, shapeString } from '../errors.js';
+
+/** Element type of each safetensors dtype. Half floats are kept as their raw bits; `toFloat32` widens them. */
+export interface SafetensorsArrays {
+  F64: Float64Array;
+  F32: Float32Array;
+  F16: Uint16Array;
+  BF16: Uint16Array;
+  I64: BigInt64Array;
+  I32: Int32Array;
+  I16: Int16Array;
+  I8: Int8Array;
+  U64: BigUint64Array;
+  U32: Uint32Array;
+  U16: Uint16Array;
+  U8: Uint8Array;
+  BOOL: Uint8Array;
+}
+export type SafetensorsDType = keyof SafetensorsArrays;
+
+/** One tensor: a discriminated union on `dtype`, so `data` has the matching typed array. Shape `[]` is a scalar. */
+export type SafetensorsTensor = {
+  [D in SafetensorsDType]: { dtype: D; shape: number[]; data: SafetensorsArrays[D] };
+}[SafetensorsDType];
+
+type TypedArrayClass = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => SafetensorsTensor['data'];
+
+interface DTypeInfo {
+  itemsize: number;
+  /** The typed array that holds this dtype's elements (its raw bits, for half floats). */
+  array: TypedArrayClass;
+}
+
+const DTYPES: { readonly [D in SafetensorsDType]: DTypeInfo } = {
+  F64: { itemsize: 8, array: Float64Array },
+  F32: { itemsize: 4, array: Float32Array },
+  F16: { itemsize: 2, array: Uint16Array },
+  BF16: { itemsize: 2, array: Uint16Array },
+  I64: { itemsize: 8, array: BigInt64Array },
+  I32: { itemsize: 4, array: Int32Array },
+  I16: { itemsize: 2, array: Int16Array },
+  I8: { itemsize: 1, array: Int8Array },
+  U64: { itemsize: 8, array: BigUint64Array },
+  U32: { itemsize: 4, array: Uint32Array },
+  U16: { itemsize: 2, array: Uint16Array },
+  U8: { itemsize: 1, array: Uint8Array },
+  BOOL: { itemsize: 1, array: Uint8Array },
+};
+
+/** The Rust crate refuses headers over 100 MB; a bigger length field means a corrupt or hostile file. */
+export const MAX_HEADER_BYTES = 100_000_000;
+const METADATA_KEY = '__metadata__';
+
+// Typed-array views use host byte order and the format is little-endian; every machine Node ships for is LE, but a
+// wrong answer would be silent, so check once.
+const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function isDType(value: unknown): value is SafetensorsDType {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(DTYPES, value);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function countElements(shape: readonly number[]): number {
+  let count = 1;
+  for (const dim of shape) count *= dim;
+  return count;
+}
+
+/** Where one tensor lives, as validated from the header. `begin`/`end` are relative to the data section. */
+export interface SafetensorsTensorInfo {
+  name: string;
+  dtype: SafetensorsDType;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+export interface SafetensorsHeader {
+  metadata: Record<string, string>;
+  /** In header order. */
+  tensors: SafetensorsTensorInfo[];
+}
+
+/**
+ * Validates the JSON header against a data section of `dataBytes` bytes. `file` only names the source in errors.
+ * Extra fields inside a tensor entry are ignored (the format may grow); everything we rely on is checked.
+ */
+export function parseSafetensorsHeader(headerBytes: Uint8Array, dataBytes: number, file: string): SafetensorsHeader {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(headerBytes));
+  } catch (cause) {
+    throw new CheckpointError(`${file}: safetensors header is not valid UTF-8 JSON`, { cause });
+  }
+  if (!isPlainObject(json)) throw new CheckpointError(`${file}: safetensors header is not a JSON object`);
+
+  const metadata: Record<string, string> = {};
+  const tensors: SafetensorsTensorInfo[] = [];
+  for (const [name, entry] of Object.entries(json)) {
+    if (name === METADATA_KEY) {
+      if (!isPlainObject(entry)) throw new CheckpointError(`${file}: "${METADATA_KEY}" is not an object`);
+      for (const [key, value] of Object.entries(entry)) {
+        if (typeof value !== 'string') {
+          throw new CheckpointError(`${file}: metadata "${key}" is not a string (the format allows only strings)`);
+        }
+        metadata[key] = value;
+      }
+      continue;
+    }
+    const where = `${file}: tensor "${name}"`;
+    if (!isPlainObject(entry)) throw new CheckpointError(`${where}: header entry is not an object`);
+    const { dtype, shape, data_offsets: offsets } = entry;
+    if (!isDType(dtype)) {
+      throw new CheckpointError(`${where}: unknown or unsupported dtype ${JSON.stringify(dtype)}`);
+    }
+    if (!Array.isArray(shape) || !shape.every((d): d is number => Number.isSafeInteger(d) && d >= 0)) {
+      throw new CheckpointError(`${where}: shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
+    }
+    if (
+      !Array.isArray(offsets) ||
+      offsets.length !== 2 ||
+      !offsets.every((o): o is number => Number.isSafeInteger(o) && o >= 0)
+    ) {
+      throw new CheckpointError(`${where}: data_offsets ${JSON.stringify(offsets)} is not [begin, end]`);
+    }
+    const [begin, end] = offsets as [number, number];
+    if (begin > end || end > dataBytes) {
+      throw new CheckpointError(
+        `${where}: data_offsets [${begin}, ${end}] fall outside the data section of ${dataBytes} bytes`,
+      );
+    }
+    // Compare in floating point: a product too large to be exact is far beyond any real byte range anyway.
+    const expectedBytes = countElements(shape) * DTYPES[dtype].itemsize;
+    if (expectedBytes !== end - begin) {
+      throw new CheckpointError(
+        `${where}: ${dtype} ${shapeString(shape)} needs ${expectedBytes} bytes but data_offsets span ${end - begin}`,
+      );
+    }
+    tensors.push({ name, dtype, shape, begin, end });
+  }
+
+  // The tensors must tile [0, dataBytes) exactly. Sorting by (begin, end) puts empty tensors before a neighbour
+  // starting at the same offset, so they never count as overlaps.
+  const byOffset = [...tensors].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let covered = 0;
+  let previous: SafetensorsTensorInfo | undefined;
+  for (const info of byOffset) {
+    if (info.begin < covered) {
+      throw new CheckpointError(
+        `${file}: tensor "${info.name}" [${info.begin}, ${info.end}] overlaps tensor "${previous?.name ?? ''}"`,
+      );
+    }
+    if (info.begin > covered) {
+      throw new CheckpointError(
+        `${file}: tensor "${info.name}" starts at ${info.begin}, leaving unused bytes [${covered}, ${info.begin}) ` +
+          '(safetensors forbids holes)',
+      );
+    }
+    covered = info.end;
+    previous = info;
+  }
+  if (covered !== dataBytes) {
+    throw new CheckpointError(
+      `${file}: data section has ${dataBytes - covered} bytes after the last tensor (safetensors forbids holes)`,
+    );
+  }
+  return { metadata, tensors };
+}
+
+/**
+ * A typed view on `length` elements at `byteOffset` of `bytes`: zero-copy when the absolute offset is aligned to the
+ * element size (a Uint8Array or Buffer may start anywhere in its ArrayBuffer), otherwise an aligned copy.
+ */
+function typedData(info: SafetensorsTensorInfo, bytes: Uint8Array, byteOffset: number): SafetensorsTensor {
+  const { itemsize, array } = DTYPES[info.dtype];
+  const length = (info.end - info.begin) / itemsize;
+  const absolute = bytes.byteOffset + byteOffset;
+  const data =
+    absolute % itemsize === 0
+      ? new array(bytes.buffer, absolute, length)
+      : new array(bytes.slice(byteOffset, byteOffset + length * itemsize).buffer, 0, length);
+  // The union cannot be rebuilt from separately typed parts without a cast; DTYPES pairs each dtype with its array class.
+  return { dtype: info.dtype, shape: info.shape, data } as SafetensorsTensor;
+}
+
+function checkHost(file: string): void {
+  if (!HOST_IS_LITTLE_ENDIAN) throw new CheckpointError(`${file}: safetensors needs a little-endian host`);
+}
+
+/** Reads the u64 header length at the start of a file of `fileBytes` bytes and checks it against the file. */
+function headerLength(prefix: Uint8Array, fileBytes: number, file: string): number {
+  if (fileBytes < 8) throw new CheckpointError(`${file}: ${fileBytes} bytes is too short for a safetensors file`);
+  const length = new DataView(prefix.buffer, prefix.byteOffset, 8).getBigUint64(0, true);
+  if (length > BigInt(MAX_HEADER_BYTES)) {
+    throw new CheckpointError(`${file}: header length ${length} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
+  }
+  if (length > BigInt(fileBytes - 8)) {
+    throw new CheckpointError(`${file}: header length ${length} runs past the end of the ${fileBytes}-byte file`);
+  }
+  return Number(length);
+}
+
+/** A whole safetensors file in memory. Tensor data may alias the bytes it was parsed from. */
+export class SafetensorsFile {
+  constructor(
+    /** The path or label used in error messages. */
+    readonly file: string,
+    readonly metadata: Record<string, string>,
+    readonly tensors: Map<string, SafetensorsTensor>,
+  ) {}
+
+  /** The tensor called `name`, or a CheckpointError naming the file and the tensor. */
+  get(name: string): SafetensorsTensor {
+    const tensor = this.tensors.get(name);
+    if (tensor === undefined) throw new CheckpointError(`${this.file}: no tensor "${name}"`);
+    return tensor;
+  }
+}
+
+/** Parses a safetensors image. Aligned tensors are views on `bytes` (no copy): mutate one and you mutate both. */
+export function parseSafetensors(bytes: Uint8Array, file: string): SafetensorsFile {
+  checkHost(file);
+  const headerBytes = headerLength(bytes, bytes.length, file);
+  const dataStart = 8 + headerBytes;
+  const header = parseSafetensorsHeader(bytes.subarray(8, dataStart), bytes.length - dataStart, file);
+  const tensors = new Map<string, SafetensorsTensor>();
+  for (const info of header.tensors) tensors.set(info.name, typedData(info, bytes, dataStart + info.begin));
+  return new SafetensorsFile(file, header.metadata, tensors);
+}
+
+function fsError(action: string, path: string, cause: unknown): CheckpointError {
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  return new CheckpointError(`${path}: cannot ${action}: ${detail}`, { cause });
+}
+
+/** Reads and parses a whole file (fine up to a few hundred MB; use `openSafetensors` to load tensor by tensor). */
+export function readSafetensors(path: string): SafetensorsFile {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (cause) {
+    throw fsError('read safetensors file', path, cause);
+  }
+  return parseSafetensors(bytes, path);
+}
+
+/**
+ * A file opened lazily: the header is read and fully validated on open; each `read` pulls one tensor from disk into
+ * its own (aligned) buffer. Call `close` when done.
+ */
+export class SafetensorsReader {
+  private fd: number | undefined;
+
+  private constructor(
+    readonly file: string,
+    fd: number,
+    readonly metadata: Record<string, string>,
+    private readonly infos: Map<string, SafetensorsTensorInfo>,
+    private readonly dataStart: number,
+  ) {
+    this.fd = fd;
+  }
+
+  static open(path: string): SafetensorsReader {
+    checkHost(path);
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (cause) {
+      throw fsError('open safetensors file', path, cause);
+    }
+    try {
+      const fileBytes = fstatSync(fd).size;
+      // Check the size before reading the prefix so a tiny file gets the "too short" message, not "ended early".
+      const prefix = new Uint8Array(8);
+      if (fileBytes >= 8) readFully(fd, prefix, 0, path);
+      const headerBytes = headerLength(prefix, fileBytes, path);
+      const headerBuffer = new Uint8Array(headerBytes);
+      readFully(fd, headerBuffer, 8, path);
+      const header = parseSafetensorsHeader(headerBuffer, fileBytes - 8 - headerBytes, path);
+      const infos = new Map(header.tensors.map((info) => [info.name, info]));
+      return new SafetensorsReader(path, fd, header.metadata, infos, 8 + headerBytes);
+    } catch (error) {
+      closeSync(fd);
+      throw error;
+    }
+  }
+
+  /** Tensor names, dtypes, shapes and offsets, without reading any data. */
+  get tensorInfos(): SafetensorsTensorInfo[] {
+    return [...this.infos.values()];
+  }
+
+  has(name: string): boolean {
+    return this.infos.has(name);
+  }
+
+  read(name: string): SafetensorsTensor {
+    const info = this.infos.get(name);
+    if (info === undefined) throw new CheckpointError(`${this.file}: no tensor "${name}"`);
+    if (this.fd === undefined) throw new CheckpointError(`${this.file}: read of tensor "${name}" after close`);
+    const bytes = new Uint8Array(info.end - info.begin);
+    readFully(this.fd, bytes, this.dataStart + info.begin, `${this.file}: tensor "${name}"`);
+    return typedData(info, bytes, 0);
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+export function openSafetensors(path: string): SafetensorsReader {
+  return SafetensorsReader.open(path);
+}
+
+function readFully(fd: number, into: Uint8Array, position: number, where: string): void {
+  let done = 0;
+  while (done < into.length) {
+    let n: number;
+    try {
+      n = readSync(fd, into, done, into.length - done, position + done);
+    } catch (cause) {
+      throw fsError('read', where, cause);
+    }
+    // The file shrank under us: report it rather than loop forever.
+    if (n === 0) throw new CheckpointError(`${where}: file ended early (truncated while reading?)`);
+    done += n;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Conversions
+
+let f16Table: Float32Array | undefined;
+
+/** All 65536 half-precision values, built once on first use (256 KB) so converting a checkpoint is a table lookup. */
+function halfTable(): Float32Array {
+  if (f16Table !== undefined) return f16Table;
+  const table = new Float32Array(65536);
+  for (let bits = 0; bits < 65536; bits++) {
+    const sign = bits & 0x8000 ? -1 : 1;
+    const exponent = (bits >> 10) & 0x1f;
+    const mantissa = bits & 0x3ff;
+    let value: number;
+    if (exponent === 0) value = mantissa * 2 ** -24; // zero and subnormals
+    else if (exponent === 31) value = mantissa === 0 ? Infinity : NaN;
+    else value = (1 + mantissa / 1024) * 2 ** (exponent - 15);
+    table[bits] = sign * value;
+  }
+  f16Table = table;
+  return table;
+}
+
+/**
+ * The tensor's values as float32. F32 data is returned as is (a view on the file bytes when it was aligned, so no
+ * copy); F16, BF16 and F64 are converted into a new array. `what` names the tensor in errors.
+ */
+export function toFloat32(tensor: SafetensorsTensor, what = 'tensor'): Float32Array {
+  switch (tensor.dtype) {
+    case 'F32':
+      return tensor.data;
+    case 'F64':
+      return Float32Array.from(tensor.data);
+    case 'F16': {
+      const table = halfTable();
+      const src = tensor.data;
+      const out = new Float32Array(src.length);
+      for (let i = 0; i < src.length; i++) out[i] = table[src[i] as number] as number;
+      return out;
+    }
+    case 'BF16': {
+      // bfloat16 is the top half of a float32: shift the bits into place.
+      const src = tensor.data;
+      const bits = new Uint32Array(src.length);
+      for (let i = 0; i < src.length; i++) bits[i] = (src[i] as number) << 16;
+      return new Float32Array(bits.buffer);
+    }
+    default:
+      throw new CheckpointError(`${what}: dtype ${tensor.dtype} is not a floating-point type`);
+  }
+}
+
+/**
+ * The tensor's values as int32 (token ids, labels, masks). I32 is returned as is; other integer types and BOOL are
+ * converted, and any value outside int32's range is a CheckpointError rather than a silent wrap.
+ */
+export function toInt32(tensor: SafetensorsTensor, what = 'tensor'): Int32Array {
+  switch (tensor.dtype) {
+    case 'I32':
+      return tensor.data;
+    case 'I64':
+    case 'U64': {
+      const src = tensor.data;
+      const out = new Int32Array(src.length);
+      for (let i = 0; i < src.length; i++) {
+        const value = src[i] as bigint;
+        if (value < -2147483648n || value > 2147483647n) {
+          throw new CheckpointError(`${what}: ${tensor.dtype} value ${value} at index ${i} does not fit in int32`);
+        }
+        out[i] = Number(value);
+      }
+      return out;
+    }
+    case 'U32': {
+      const src = tensor.data;
+      for (let i = 0; i < src.length; i++) {
+        if ((src[i] as number) > 2147483647) {
+          throw new CheckpointError(`${what}: U32 value ${src[i]} at index ${i} does not fit in int32`);
+        }
+      }
+      return new Int32Array(src);
+    }
+    case 'I16':
+    case 'I8':
+    case 'U16':
+    case 'U8':
+    case 'BOOL':
+      return Int32Array.from(tensor.data);
+    default:
+      throw new CheckpointError(`${what}: dtype ${tensor.dtype} is not an integer type`);
+  }
+}
+
+/** float32 → IEEE half bits, rounding to nearest even (as torch's `.half()`); overflow gives ±Inf, NaN stays NaN. */
+export function float32ToFloat16Bits(values: Float32Array): Uint16Array {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  const out = new Uint16Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const x = bits[i] as number;
+    const sign = (x >>> 16) & 0x8000;
+    const exponent = (x >>> 23) & 0xff;
+    const mantissa = x & 0x7fffff;
+    let h: number;
+    if (exponent === 0xff) {
+      h = mantissa === 0 ? 0x7c00 : 0x7e00; // Inf, quiet NaN
+    } else {
+      const e = exponent - 127 + 15;
+      if (e >= 31) {
+        h = 0x7c00;
+      } else if (e <= 0) {
+        // Subnormal half (or zero): shift the mantissa, with its implicit 1, right by the missing exponent.
+        if (e < -10) {
+          h = 0;
+        } else {
+          const full = mantissa | 0x800000;
+          const shift = 14 - e;
+          h = full >>> shift;
+          const rest = full & ((1 << shift) - 1);
+          const halfway = 1 << (shift - 1);
+          if (rest > halfway || (rest === halfway && (h & 1) === 1)) h += 1;
+        }
+      } else {
+        h = (e << 10) | (mantissa >>> 13);
+        const rest = mantissa & 0x1fff;
+        // A carry out of the mantissa correctly bumps the exponent (and reaches Inf at the top).
+        if (rest > 0x1000 || (rest === 0x1000 && (h & 1) === 1)) h += 1;
+      }
+    }
+    out[i] = sign | h;
+  }
+  return out;
+}
+
+/** float32 → bfloat16 bits, rounding to nearest even (as torch's `.bfloat16()`); NaN stays a quiet NaN. */
+export function float32ToBFloat16Bits(values: Float32Array): Uint16Array {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  const out = new Uint16Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const x = bits[i] as number;
+    if ((x & 0x7f800000) === 0x7f800000 && (x & 0x7fffff) !== 0) {
+      out[i] = ((x >>> 16) | 0x40) & 0xffff;
+    } else {
+      out[i] = ((x + 0x7fff + ((x >>> 16) & 1)) >>> 16) & 0xffff;
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Writing
+
+function checkTensorForWrite(name: string, tensor: SafetensorsTensor, file: string): void {
+  const where = `${file}: tensor "${name}"`;
+  if (name === METADATA_KEY || name.length === 0) throw new CheckpointError(`${where}: reserved or empty name`);
+  if (!isDType(tensor.dtype)) throw new CheckpointError(`${where}: unknown dtype ${String(tensor.dtype)}`);
+  if (!tensor.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw new CheckpointError(`${where}: shape ${shapeString(tensor.shape)} has a negative or fractional size`);
+  }
+  const { itemsize, array } = DTYPES[tensor.dtype];
+  // The data must be the typed array this dtype reads back as, or the bytes would mean something else.
+  if (!(tensor.data instanceof array)) {
+    throw new CheckpointError(`${where}: ${tensor.dtype} data given as ${tensor.data.constructor.name}`);
+  }
+  if (tensor.data.byteLength !== countElements(tensor.shape) * itemsize) {
+    throw new CheckpointError(
+      `${where}: shape ${shapeString(tensor.shape)} holds ${countElements(tensor.shape)} elements ` +
+        `but data has ${tensor.data.length}`,
+    );
+  }
+}
+
+/**
+ * Serializes tensors to a safetensors image. Layout: largest element size first, then by name — for a single dtype
+ * that is plain sorted-name order; mixing dtypes this way keeps every tensor aligned to its element size (with the
+ * header padded with spaces to a multiple of 8), so readers get zero-copy views. Hugging Face's writer does the same.
+ */
+export function serializeSafetensors(
+  tensors: Record<string, SafetensorsTensor>,
+  metadata?: Record<string, string>,
+  file = '<memory>',
+): Uint8Array {
+  checkHost(file);
+  const names = Object.keys(tensors).sort((a, b) => {
+    const sizeA = DTYPES[(tensors[a] as SafetensorsTensor).dtype]?.itemsize ?? 0;
+    const sizeB = DTYPES[(tensors[b] as SafetensorsTensor).dtype]?.itemsize ?? 0;
+    return sizeB - sizeA || (a < b ? -1 : a > b ? 1 : 0);
+  });
+  const header: Record<string, unknown> = {};
+  if (metadata !== undefined) {
+    for (const [key, value] of Object.entries(metadata)) {
+      if (typeof value !== 'string') throw new CheckpointError(`${file}: metadata "${key}" is not a string`);
+    }
+    header[METADATA_KEY] = metadata;
+  }
+  let offset = 0;
+  for (const name of names) {
+    const tensor = tensors[name] as SafetensorsTensor;
+    checkTensorForWrite(name, tensor, file);
+    header[name] = { dtype: tensor.dtype, shape: tensor.shape, data_offsets: [offset, offset + tensor.data.byteLength] };
+    offset += tensor.data.byteLength;
+  }
+  let json = new TextEncoder().encode(JSON.stringify(header));
+  const padded = Math.ceil(json.length / 8) * 8;
+  if (padded !== json.length) {
+    const withSpaces = new Uint8Array(padded).fill(0x20);
+    withSpaces.set(json);
+    json = withSpaces;
+  }
+  const out = new Uint8Array(8 + json.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+  out.set(json, 8);
+  let position = 8 + json.length;
+  for (const name of names) {
+    const { data } = tensors[name] as SafetensorsTensor;
+    out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), position);
+    position += data.byteLength;
+  }
+  return out;
+}
+
+/**
+ * Writes a safetensors file atomically: to `path.tmp-<pid>`, fsync, then rename over `path`, so a crash leaves either
+ * the old file or the new one, never half of one.
+ */
+export function writeSafetensors(
+  path: string,
+  tensors: Record<string, SafetensorsTensor>,
+  metadata?: Record<string, string>,
+): void {
+  const bytes = serializeSafetensors(tensors, metadata, path);
+  const temporary = `${path}.tmp-${process.pid}`;
+  try {
+    const fd = openSync(temporary, 'w');
+    try {
+      let done = 0;
+      while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, path);
+  } catch (cause) {
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // Nothing to clean up: the temporary file was never created or is already gone.
+    }
+    throw fsError('write safetensors file', path, cause);
+  }
+  syncDirectory(dirname(path));
+}
+
+/** Makes the rename itself durable. Not every platform can fsync a directory (Windows cannot); that is not an error. */
+function syncDirectory(directory: string): void {
+  try {
+    const fd = openSync(directory, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Best effort only; the data itself is already synced.
+  }
+}
