@@ -1,0 +1,115 @@
+/**
+ * A WordPiece vocabulary: token ⇄ id, read from and written to BERT's vocab.txt (one token per line, id = line
+ * number from 0). Lines are trimmed at the end as Hugging Face does (`line.trim_end()`); a token listed twice is an
+ * error, since one of its ids would silently never be produced.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { TokenizerError } from '../errors.js';
+
+/** Trailing whitespace as Rust's `str::trim_end` sees it (Unicode White_Space; unlike String#trimEnd, not U+FEFF). */
+const TRAILING_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/u;
+
+export class Vocab {
+  readonly tokens: readonly string[];
+  private readonly ids: Map<string, number>;
+
+  /** `source` names where the tokens came from, for error messages. */
+  constructor(tokens: readonly string[], source = 'vocabulary') {
+    if (tokens.length === 0) throw new TokenizerError(`${source}: the vocabulary is empty`);
+    const ids = new Map<string, number>();
+    tokens.forEach((token, id) => {
+      const previous = ids.get(token);
+      if (previous !== undefined) {
+        throw new TokenizerError(
+          `${source}: token ${JSON.stringify(token)} appears twice (ids ${previous} and ${id}, lines ${previous + 1} and ${id + 1})`,
+        );
+      }
+      ids.set(token, id);
+    });
+    this.tokens = tokens;
+    this.ids = ids;
+  }
+
+  /** Parses vocab.txt text. */
+  static fromText(text: string, source = 'vocab.txt'): Vocab {
+    if (text.length === 0) throw new TokenizerError(`${source}: the file is empty`);
+    const lines = text.split('\n');
+    if (lines[lines.length - 1] === '') lines.pop(); // a final newline ends the last line, it does not add one
+    return new Vocab(
+      lines.map((line) => line.replace(TRAILING_SPACE, '')),
+      source,
+    );
+  }
+
+  /** Reads vocab.txt (UTF-8; invalid bytes are an error). */
+  static fromFile(path: string): Vocab {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch (error) {
+      throw new TokenizerError(`vocab file ${path}: cannot read it (${(error as Error).message})`, { cause: error });
+    }
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch (error) {
+      throw new TokenizerError(`vocab file ${path}: not valid UTF-8`, { cause: error });
+    }
+    return Vocab.fromText(text, `vocab file ${path}`);
+  }
+
+  /** Builds a vocabulary from a token → id object such as tokenizer.json's model.vocab; ids must be 0..n-1. */
+  static fromIdMap(map: Readonly<Record<string, number>>, source: string): Vocab {
+    const entries = Object.entries(map);
+    const tokens: string[] = new Array<string>(entries.length);
+    for (const [token, id] of entries) {
+      if (!Number.isInteger(id) || id < 0 || id >= entries.length) {
+        throw new TokenizerError(`${source}: token ${JSON.stringify(token)} has id ${id}, outside 0..${entries.length - 1}`);
+      }
+      if (tokens[id] !== undefined) {
+        throw new TokenizerError(`${source}: id ${id} is given to both ${JSON.stringify(tokens[id])} and ${JSON.stringify(token)}`);
+      }
+      tokens[id] = token;
+    }
+    return new Vocab(tokens, source);
+  }
+
+  get size(): number {
+    return this.tokens.length;
+  }
+
+  id(token: string): number | undefined {
+    return this.ids.get(token);
+  }
+
+  token(id: number): string | undefined {
+    return this.tokens[id];
+  }
+
+  has(token: string): boolean {
+    return this.ids.has(token);
+  }
+
+  /** vocab.txt text: one token per line, with a final newline. */
+  toText(): string {
+    for (const [id, token] of this.tokens.entries()) {
+      if (/[\n\r]/.test(token) || TRAILING_SPACE.test(token)) {
+        throw new TokenizerError(`vocabulary: token ${id} (${JSON.stringify(token)}) cannot be written to vocab.txt`);
+      }
+    }
+    return this.tokens.join('\n') + '\n';
+  }
+
+  save(path: string): void {
+    writeFileSync(path, this.toText());
+  }
+
+  /** Token → id as a plain object (tokenizer.json's model.vocab). */
+  toIdMap(): Record<string, number> {
+    const map: Record<string, number> = Object.create(null); // a token may be "__proto__"
+    this.tokens.forEach((token, id) => {
+      map[token] = id;
+    });
+    return map;
+  }
+}
