@@ -13,3 +13,4 @@ export { matmul, type MatmulOptions } from './matmul.js';
 export { mseLoss } from './mse-loss.js';
 export { reshape } from './reshape.js';
 export { tanh } from './tanh.js';
+export { selectColumn } from './select-column.js';

@@ -1,0 +1,139 @@
+/**
+ * Hugging Face model folders in and out: config.json + model.safetensors (+ tokenizer files). Parameter paths
+ * already are Hugging Face keys (see nn/module.ts); this file only bridges the variants checkpoints come in:
+ * with or without the `bert.` prefix, legacy LayerNorm `gamma`/`beta`, and tied or buffer keys that are
+ * expected to be absent or present.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CheckpointError, ConfigError, shapeString } from '../errors.js';
+import { bertConfigFromJson, bertConfigToJson, type BertConfig } from '../model/config.js';
+import type { BertPreTrainedModel } from '../model/pretrained.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { openSafetensors, toFloat32, writeSafetensors, type SafetensorsTensor } from './safetensors.js';
+
+export const CONFIG_NAME = 'config.json';
+export const WEIGHTS_NAME = 'model.safetensors';
+
+/** Hugging Face's report of a load: model parameters the checkpoint lacked, checkpoint tensors the model did not use. */
+export interface LoadingInfo {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+/** Keys a BERT checkpoint may hold that carry nothing to load: tied copies and buffers. */
+const IGNORED_KEYS = [
+  /(^|\.)embeddings\.position_ids$/,
+  /^cls\.predictions\.decoder\.(weight|bias)$/,
+];
+
+/** Something that can write its files into a model folder (the BERT tokenizer does). */
+export interface SavableTokenizer {
+  savePretrained(dir: string): void;
+}
+
+/** Maps a checkpoint key to this model's naming; returns null for keys to ignore. */
+export function normalizeKey(key: string, basePrefix: string): string | null {
+  if (IGNORED_KEYS.some((pattern) => pattern.test(key))) return null;
+  let name = key.replace(/\.gamma$/, '.weight').replace(/\.beta$/, '.bias');
+  const bare = name.startsWith('bert.') ? name.slice('bert.'.length) : name;
+  const isEncoderKey = /^(embeddings|encoder|pooler)\./.test(bare);
+  if (basePrefix === '') name = bare;
+  else if (isEncoderKey) name = basePrefix + bare;
+  return name;
+}
+
+export function readConfig(dir: string): BertConfig {
+  const path = join(dir, CONFIG_NAME);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new ConfigError(`${path}: cannot read the model config (${cause instanceof Error ? cause.message : String(cause)})`, { cause });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new ConfigError(`${path}: not valid JSON (${cause instanceof Error ? cause.message : String(cause)})`, { cause });
+  }
+  return bertConfigFromJson(json, path);
+}
+
+/**
+ * Copies a safetensors checkpoint into the model's parameters, tensor by tensor (peak memory: the model plus
+ * one tensor). Shapes must match exactly; F32, F16, BF16 and F64 are accepted.
+ */
+export function loadWeights(model: BertPreTrainedModel, path: string): LoadingInfo {
+  if (!existsSync(path)) {
+    const bin = join(path, '..', 'pytorch_model.bin');
+    const hint = existsSync(bin) ? ' (pytorch_model.bin is not read by tsbert: convert it to safetensors first)' : '';
+    throw new CheckpointError(`${path}: no such file${hint}`);
+  }
+  const params = new Map<string, Tensor>(model.namedParameters());
+  const loaded = new Set<string>();
+  const unexpectedKeys: string[] = [];
+  const reader = openSafetensors(path);
+  try {
+    for (const info of reader.tensorInfos) {
+      const name = normalizeKey(info.name, model.basePrefix);
+      if (name === null) continue;
+      const param = params.get(name);
+      if (param === undefined) {
+        unexpectedKeys.push(info.name);
+        continue;
+      }
+      if (info.shape.length !== param.shape.length || info.shape.some((d, i) => d !== param.shape[i])) {
+        throw new CheckpointError(`${path}: tensor "${info.name}" has shape ${shapeString(info.shape)}, the model expects ${shapeString(param.shape)}`);
+      }
+      if (!['F32', 'F16', 'BF16', 'F64'].includes(info.dtype)) {
+        throw new CheckpointError(`${path}: tensor "${info.name}" has dtype ${info.dtype}, expected a float type`);
+      }
+      param.data.set(toFloat32(reader.read(info.name), `${path}: tensor "${info.name}"`));
+      loaded.add(name);
+    }
+  } finally {
+    reader.close();
+  }
+  const missingKeys = [...params.keys()].filter((name) => !loaded.has(name));
+  return { missingKeys, unexpectedKeys };
+}
+
+/** Loads a Hugging Face BERT folder into a freshly built model of the given class. */
+export function loadPretrained<M extends BertPreTrainedModel>(
+  build: (config: BertConfig) => M,
+  dir: string,
+  options: { quiet?: boolean } = {},
+): { model: M; loadingInfo: LoadingInfo } {
+  const config = readConfig(dir);
+  const model = build(config);
+  const loadingInfo = loadWeights(model, join(dir, WEIGHTS_NAME));
+  model.eval();
+  if (!options.quiet && loadingInfo.missingKeys.length > 0) {
+    process.emitWarning(`${model.architecture}: weights not in ${dir} were newly initialised: ${loadingInfo.missingKeys.join(', ')}`, { code: 'TSBERT_MISSING_KEYS' });
+  }
+  return { model, loadingInfo };
+}
+
+/** The tensors a model saves under Hugging Face's names (tied decoder weight excluded, as HF does). */
+export function stateDict(model: BertPreTrainedModel): Record<string, SafetensorsTensor> {
+  const tensors: Record<string, SafetensorsTensor> = {};
+  for (const [name, param] of model.namedParameters()) {
+    tensors[name] = { dtype: 'F32', shape: [...param.shape], data: param.data as Float32Array };
+  }
+  return tensors;
+}
+
+/** Writes config.json, model.safetensors and, when given, the tokenizer files into dir (created if needed). */
+export function savePretrained(model: BertPreTrainedModel, dir: string, tokenizer?: SavableTokenizer): void {
+  mkdirSync(dir, { recursive: true });
+  writeJsonAtomic(join(dir, CONFIG_NAME), bertConfigToJson(model.config, model.architecture));
+  writeSafetensors(join(dir, WEIGHTS_NAME), stateDict(model), { format: 'pt' });
+  tokenizer?.savePretrained(dir);
+}
+
+export function writeJsonAtomic(path: string, value: unknown): void {
+  const temporary = `${path}.tmp-${process.pid}`;
+  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(temporary, path);
+}

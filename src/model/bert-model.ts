@@ -1,0 +1,105 @@
+import { ShapeError, ValueError, shapeString } from '../errors.js';
+import { Rng } from '../tensor/rng.js';
+import { Tensor } from '../tensor/tensor.js';
+import { validateBertConfig, type BertConfig } from './config.js';
+import { BertEmbeddings } from './embeddings.js';
+import { BertEncoder } from './encoder.js';
+import { BertPooler } from './pooler.js';
+import { BertPreTrainedModel } from './pretrained.js';
+
+/** Hugging Face's additive mask value for hidden keys: float32's lowest finite number. */
+export const MASK_VALUE = -3.4028234663852886e38;
+
+/** A batch of encoded inputs: int32 tensors [batch, seq] as Hugging Face names them. */
+export interface BertInputs {
+  inputIds: Tensor;
+  /** Segment A = 0, B = 1; all zeros when omitted. */
+  tokenTypeIds?: Tensor;
+  /** 1 = real token, 0 = padding; all ones when omitted. */
+  attentionMask?: Tensor;
+}
+
+export interface BertModelOutput {
+  /** [batch, seq, hidden] */
+  lastHiddenState: Tensor;
+  /** [batch, hidden] */
+  poolerOutput: Tensor | null;
+  hiddenStates?: Tensor[];
+  attentions?: Tensor[];
+}
+
+export interface ForwardOptions {
+  outputHiddenStates?: boolean;
+  outputAttentions?: boolean;
+}
+
+/** Construction options: the seed of the initial weights and of the dropout stream. */
+export interface InitOptions {
+  seed?: number;
+}
+
+/**
+ * The BERT encoder (Devlin et al. 2019 §3): embeddings, numHiddenLayers post-LN transformer layers, pooler.
+ * Holds the dropout Rng of the whole model; its state is part of a training checkpoint.
+ */
+export class BertModel extends BertPreTrainedModel {
+  readonly architecture = 'BertModel';
+  readonly basePrefix = '';
+  readonly embeddings: BertEmbeddings;
+  readonly encoder: BertEncoder;
+  readonly pooler: BertPooler | null;
+  readonly dropoutRng: Rng;
+
+  constructor(readonly config: BertConfig, options: InitOptions & { addPoolingLayer?: boolean; initRng?: Rng } = {}) {
+    super();
+    validateBertConfig(config, 'BertModel');
+    const seed = options.seed ?? 0;
+    const rng = options.initRng ?? new Rng(seed);
+    this.dropoutRng = new Rng(seed ^ 0x5bd1e995);
+    this.embeddings = this.registerModule('embeddings', new BertEmbeddings(config, rng, this.dropoutRng));
+    this.encoder = this.registerModule('encoder', new BertEncoder(config, rng, this.dropoutRng));
+    this.pooler = options.addPoolingLayer === false ? null : this.registerModule('pooler', new BertPooler(config, rng));
+  }
+
+  encoderModel(): BertModel {
+    return this;
+  }
+
+  forward(inputs: BertInputs, options: ForwardOptions = {}): BertModelOutput {
+    const { inputIds } = inputs;
+    inputIds.ints('BertModel input_ids');
+    if (inputIds.shape.length !== 2) throw new ShapeError(`BertModel: input_ids must be [batch, seq], got ${shapeString(inputIds.shape)}`);
+    const [batch, seq] = inputIds.shape as [number, number];
+    const tokenTypeIds = inputs.tokenTypeIds ?? new Tensor(new Int32Array(batch * seq), [batch, seq]);
+    checkIds('token_type_ids', tokenTypeIds, inputIds, this.config.typeVocabSize);
+    const mask = inputs.attentionMask === undefined ? null : additiveMask(inputs.attentionMask, inputIds);
+    const embedded = this.embeddings.forward(inputIds, tokenTypeIds);
+    const encoded = this.encoder.forward(embedded, mask, options.outputHiddenStates, options.outputAttentions);
+    const output: BertModelOutput = {
+      lastHiddenState: encoded.lastHiddenState,
+      poolerOutput: this.pooler === null ? null : this.pooler.forward(encoded.lastHiddenState),
+    };
+    if (encoded.hiddenStates !== undefined) output.hiddenStates = encoded.hiddenStates;
+    if (encoded.attentions !== undefined) output.attentions = encoded.attentions;
+    return output;
+  }
+}
+
+function checkIds(name: string, ids: Tensor, inputIds: Tensor, limit: number): void {
+  const data = ids.ints(`BertModel ${name}`);
+  if (ids.shape.length !== 2 || ids.shape[0] !== inputIds.shape[0] || ids.shape[1] !== inputIds.shape[1]) {
+    throw new ShapeError(`BertModel: ${name} ${shapeString(ids.shape)} differ from input_ids ${shapeString(inputIds.shape)}`);
+  }
+  for (let i = 0; i < data.length; i++) {
+    if (data[i]! < 0 || data[i]! >= limit) throw new ValueError(`BertModel: ${name} holds ${data[i]} at position ${i}, outside [0, ${limit})`);
+  }
+}
+
+/** attention_mask (1 keep / 0 pad) → additive [batch, seq] float32 mask: 0 or MASK_VALUE. */
+export function additiveMask(attentionMask: Tensor, inputIds: Tensor): Tensor {
+  checkIds('attention_mask', attentionMask, inputIds, 2);
+  const data = attentionMask.ints('BertModel attention_mask');
+  const mask = new Float32Array(data.length);
+  for (let i = 0; i < data.length; i++) mask[i] = data[i] === 1 ? 0 : MASK_VALUE;
+  return new Tensor(mask, attentionMask.shape);
+}

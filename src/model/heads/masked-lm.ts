@@ -1,0 +1,36 @@
+import { Module } from '../../nn/module.js';
+import type { Rng } from '../../tensor/rng.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import type { BertInputs, ForwardOptions, InitOptions } from '../bert-model.js';
+import type { BertConfig } from '../config.js';
+import { BertWithHead, type HeadOutput } from './base.js';
+import { maskedLmForward } from './mlm-loss.js';
+import { BertLMPredictionHead } from './prediction-head.js';
+
+export class BertOnlyMLMHead extends Module {
+  readonly predictions: BertLMPredictionHead;
+
+  constructor(config: BertConfig, rng: Rng, wordEmbeddings: Tensor) {
+    super();
+    this.predictions = this.registerModule('predictions', new BertLMPredictionHead(config, rng, wordEmbeddings));
+  }
+}
+
+/** BertForMaskedLM: the MLM head alone (no pooler, as Hugging Face builds it); fill-mask uses it. */
+export class BertForMaskedLM extends BertWithHead {
+  readonly architecture = 'BertForMaskedLM';
+  readonly cls: BertOnlyMLMHead;
+
+  constructor(config: BertConfig, options: InitOptions = {}) {
+    super(config, { ...options, addPoolingLayer: false });
+    this.cls = this.registerModule('cls', new BertOnlyMLMHead(config, this.initRng, this.bert.embeddings.word_embeddings.weight));
+  }
+
+  forward(inputs: BertInputs & { labels?: Tensor }, options: ForwardOptions & { onlyMaskedPositions?: boolean } = {}): HeadOutput & { logits: Tensor } {
+    const base = this.bert.forward(inputs, options);
+    const mlm = maskedLmForward(this.cls.predictions, base.lastHiddenState, inputs.labels, options.onlyMaskedPositions ?? false);
+    const output: HeadOutput & { logits: Tensor } = { ...base, logits: mlm.logits };
+    if (mlm.loss !== undefined) output.loss = mlm.loss;
+    return output;
+  }
+}

@@ -1,0 +1,43 @@
+import { crossEntropy } from '../../ops/cross-entropy.js';
+import { reshape } from '../../ops/reshape.js';
+import { Dropout } from '../../nn/dropout.js';
+import { Linear } from '../../nn/linear.js';
+import { ShapeError, shapeString } from '../../errors.js';
+import { Tensor } from '../../tensor/tensor.js';
+import type { BertInputs, ForwardOptions, InitOptions } from '../bert-model.js';
+import type { BertConfig } from '../config.js';
+import { BertWithHead, type HeadOutput } from './base.js';
+import { classifierDropoutProb } from './classifier-dropout.js';
+
+/**
+ * BERT §4.4 (SWAG): each choice is encoded as its own pair; one learned vector scores each pooled [CLS] and a
+ * softmax runs over the choices. Inputs are [batch, choices, seq]; logits [batch, choices].
+ */
+export class BertForMultipleChoice extends BertWithHead {
+  readonly architecture = 'BertForMultipleChoice';
+  readonly dropout: Dropout;
+  readonly classifier: Linear;
+
+  constructor(config: BertConfig, options: InitOptions = {}) {
+    super(config, options);
+    this.dropout = this.registerModule('dropout', new Dropout(classifierDropoutProb(config), this.bert.dropoutRng));
+    this.classifier = this.registerModule('classifier', new Linear(config.hiddenSize, 1, this.initRng, config.initializerRange));
+  }
+
+  forward(inputs: BertInputs & { labels?: Tensor }, options: ForwardOptions = {}): HeadOutput & { logits: Tensor } {
+    if (inputs.inputIds.shape.length !== 3) {
+      throw new ShapeError(`BertForMultipleChoice: input_ids must be [batch, choices, seq], got ${shapeString(inputs.inputIds.shape)}`);
+    }
+    const [batch, choices, seq] = inputs.inputIds.shape as [number, number, number];
+    const flat = (t: Tensor | undefined): Tensor | undefined => t === undefined ? undefined : new Tensor(t.data, [batch * choices, seq]);
+    const flatInputs: BertInputs = { inputIds: flat(inputs.inputIds)! };
+    if (inputs.tokenTypeIds !== undefined) flatInputs.tokenTypeIds = flat(inputs.tokenTypeIds)!;
+    if (inputs.attentionMask !== undefined) flatInputs.attentionMask = flat(inputs.attentionMask)!;
+    const base = this.bert.forward(flatInputs, options);
+    const scores = this.classifier.forward(this.dropout.forward(base.poolerOutput!));
+    const logits = reshape(scores, [batch, choices]);
+    const output: HeadOutput & { logits: Tensor } = { ...base, logits };
+    if (inputs.labels !== undefined) output.loss = crossEntropy(logits, inputs.labels);
+    return output;
+  }
+}

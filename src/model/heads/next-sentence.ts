@@ -1,0 +1,36 @@
+import { crossEntropy } from '../../ops/cross-entropy.js';
+import { Linear } from '../../nn/linear.js';
+import { Module } from '../../nn/module.js';
+import type { Rng } from '../../tensor/rng.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import type { BertInputs, ForwardOptions, InitOptions } from '../bert-model.js';
+import type { BertConfig } from '../config.js';
+import { BertWithHead, type HeadOutput } from './base.js';
+
+export class BertOnlyNSPHead extends Module {
+  readonly seq_relationship: Linear;
+
+  constructor(config: BertConfig, rng: Rng) {
+    super();
+    this.seq_relationship = this.registerModule('seq_relationship', new Linear(config.hiddenSize, 2, rng, config.initializerRange));
+  }
+}
+
+/** BertForNextSentencePrediction: label 0 = B continues A, 1 = B is random. */
+export class BertForNextSentencePrediction extends BertWithHead {
+  readonly architecture = 'BertForNextSentencePrediction';
+  readonly cls: BertOnlyNSPHead;
+
+  constructor(config: BertConfig, options: InitOptions = {}) {
+    super(config, options);
+    this.cls = this.registerModule('cls', new BertOnlyNSPHead(config, this.initRng));
+  }
+
+  forward(inputs: BertInputs & { labels?: Tensor }, options: ForwardOptions = {}): HeadOutput & { logits: Tensor } {
+    const base = this.bert.forward(inputs, options);
+    const logits = this.cls.seq_relationship.forward(base.poolerOutput!);
+    const output: HeadOutput & { logits: Tensor } = { ...base, logits };
+    if (inputs.labels !== undefined) output.loss = crossEntropy(logits, inputs.labels);
+    return output;
+  }
+}

@@ -1,0 +1,49 @@
+import { gelu } from '../../ops/gelu.js';
+import { linear } from '../../ops/linear.js';
+import type { GeluApproximation } from '../../backend/backend.js';
+import { filledTensor } from '../../nn/init.js';
+import { LayerNorm } from '../../nn/layer-norm.js';
+import { Linear } from '../../nn/linear.js';
+import { Module } from '../../nn/module.js';
+import type { Rng } from '../../tensor/rng.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { geluApproximation, type BertConfig } from '../config.js';
+
+/** MLM transform: dense → activation → LayerNorm (google-research/bert's "cls/predictions/transform"). */
+export class BertPredictionHeadTransform extends Module {
+  readonly dense: Linear;
+  readonly LayerNorm: LayerNorm;
+  private readonly approximate: GeluApproximation;
+
+  constructor(config: BertConfig, rng: Rng) {
+    super();
+    this.dense = this.registerModule('dense', new Linear(config.hiddenSize, config.hiddenSize, rng, config.initializerRange));
+    this.LayerNorm = this.registerModule('LayerNorm', new LayerNorm(config.hiddenSize, config.layerNormEps));
+    this.approximate = geluApproximation(config.hiddenAct);
+  }
+
+  forward(hidden: Tensor): Tensor {
+    return this.LayerNorm.forward(gelu(this.dense.forward(hidden), this.approximate));
+  }
+}
+
+/**
+ * Vocabulary logits: the output projection is tied to the word embeddings (Press & Wolf 2017; BERT's
+ * output_weights = embedding table) plus an own bias `cls.predictions.bias`. The tied weight is not stored
+ * twice in checkpoints.
+ */
+export class BertLMPredictionHead extends Module {
+  readonly transform: BertPredictionHeadTransform;
+  readonly bias: Tensor;
+
+  constructor(config: BertConfig, rng: Rng, private readonly wordEmbeddings: Tensor) {
+    super();
+    this.transform = this.registerModule('transform', new BertPredictionHeadTransform(config, rng));
+    this.bias = this.registerParameter('bias', filledTensor([config.vocabSize], 0));
+  }
+
+  /** hidden [..., hidden] → logits [..., vocab]. */
+  forward(hidden: Tensor): Tensor {
+    return linear(this.transform.forward(hidden), this.wordEmbeddings, this.bias);
+  }
+}

@@ -1,0 +1,72 @@
+import { add } from '../../ops/add.js';
+import { crossEntropy } from '../../ops/cross-entropy.js';
+import { Linear } from '../../nn/linear.js';
+import { Module } from '../../nn/module.js';
+import type { Rng } from '../../tensor/rng.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import type { BertInputs, ForwardOptions, InitOptions } from '../bert-model.js';
+import type { BertConfig } from '../config.js';
+import { BertWithHead, type HeadOutput } from './base.js';
+import { maskedLmForward } from './mlm-loss.js';
+import { BertLMPredictionHead } from './prediction-head.js';
+
+/** Both pre-training heads (BERT §3.1): masked LM over the vocabulary and the 2-way next-sentence classifier. */
+export class BertPreTrainingHeads extends Module {
+  readonly predictions: BertLMPredictionHead;
+  readonly seq_relationship: Linear;
+
+  constructor(config: BertConfig, rng: Rng, wordEmbeddings: Tensor) {
+    super();
+    this.predictions = this.registerModule('predictions', new BertLMPredictionHead(config, rng, wordEmbeddings));
+    this.seq_relationship = this.registerModule('seq_relationship', new Linear(config.hiddenSize, 2, rng, config.initializerRange));
+  }
+}
+
+export interface PreTrainingInputs extends BertInputs {
+  /** MLM targets [batch, seq]: the original id at masked positions, -100 elsewhere. */
+  labels?: Tensor;
+  /** [batch]: 0 = B follows A, 1 = B is random (Hugging Face's and the original's convention). */
+  nextSentenceLabel?: Tensor;
+}
+
+export interface PreTrainingOutput extends HeadOutput {
+  predictionLogits: Tensor;
+  seqRelationshipLogits: Tensor;
+  lastHiddenState: Tensor;
+  poolerOutput: Tensor;
+  mlmLoss?: Tensor;
+  nspLoss?: Tensor;
+}
+
+export interface PreTrainingOptions extends ForwardOptions {
+  /** Score the vocabulary only where labels are set (prediction logits are then [masked, vocab]). */
+  onlyMaskedPositions?: boolean;
+}
+
+/** BertForPreTraining: loss = MLM cross-entropy + NSP cross-entropy, as Hugging Face computes it. */
+export class BertForPreTraining extends BertWithHead {
+  readonly architecture = 'BertForPreTraining';
+  readonly cls: BertPreTrainingHeads;
+
+  constructor(config: BertConfig, options: InitOptions = {}) {
+    super(config, options);
+    this.cls = this.registerModule('cls', new BertPreTrainingHeads(config, this.initRng, this.bert.embeddings.word_embeddings.weight));
+  }
+
+  forward(inputs: PreTrainingInputs, options: PreTrainingOptions = {}): PreTrainingOutput {
+    const base = this.bert.forward(inputs, options);
+    const pooled = base.poolerOutput!;
+    const mlm = maskedLmForward(this.cls.predictions, base.lastHiddenState, inputs.labels, options.onlyMaskedPositions ?? false);
+    const seqRelationshipLogits = this.cls.seq_relationship.forward(pooled);
+    const output: PreTrainingOutput = {
+      ...base,
+      poolerOutput: pooled,
+      predictionLogits: mlm.logits,
+      seqRelationshipLogits,
+    };
+    if (mlm.loss !== undefined) output.mlmLoss = mlm.loss;
+    if (inputs.nextSentenceLabel !== undefined) output.nspLoss = crossEntropy(seqRelationshipLogits, inputs.nextSentenceLabel);
+    if (output.mlmLoss !== undefined && output.nspLoss !== undefined) output.loss = add(output.mlmLoss, output.nspLoss);
+    return output;
+  }
+}

@@ -1,0 +1,30 @@
+import { crossEntropy } from '../../ops/cross-entropy.js';
+import { Dropout } from '../../nn/dropout.js';
+import { Linear } from '../../nn/linear.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import type { BertInputs, ForwardOptions, InitOptions } from '../bert-model.js';
+import { numLabels, type BertConfig } from '../config.js';
+import { BertWithHead, type HeadOutput } from './base.js';
+import { classifierDropoutProb } from './classifier-dropout.js';
+
+/** BERT §5.3 (NER): a label per token from its final hidden state; -100 labels (sub-word continuations, padding) are ignored. */
+export class BertForTokenClassification extends BertWithHead {
+  readonly architecture = 'BertForTokenClassification';
+  readonly dropout: Dropout;
+  readonly classifier: Linear;
+
+  constructor(config: BertConfig, options: InitOptions = {}) {
+    super(config, { ...options, addPoolingLayer: false });
+    this.dropout = this.registerModule('dropout', new Dropout(classifierDropoutProb(config), this.bert.dropoutRng));
+    this.classifier = this.registerModule('classifier', new Linear(config.hiddenSize, numLabels(config), this.initRng, config.initializerRange));
+  }
+
+  /** labels: int32 [batch, seq]. Returns logits [batch, seq, numLabels]. */
+  forward(inputs: BertInputs & { labels?: Tensor }, options: ForwardOptions = {}): HeadOutput & { logits: Tensor } {
+    const base = this.bert.forward(inputs, options);
+    const logits = this.classifier.forward(this.dropout.forward(base.lastHiddenState));
+    const output: HeadOutput & { logits: Tensor } = { ...base, logits };
+    if (inputs.labels !== undefined) output.loss = crossEntropy(logits, inputs.labels);
+    return output;
+  }
+}

@@ -1,0 +1,10 @@
+export * from './config.js';
+export { BertModel, MASK_VALUE, additiveMask, type BertInputs, type BertModelOutput, type ForwardOptions, type InitOptions } from './bert-model.js';
+export { BertPreTrainedModel } from './pretrained.js';
+export { BertForPreTraining, type PreTrainingInputs, type PreTrainingOutput, type PreTrainingOptions } from './heads/pretraining.js';
+export { BertForMaskedLM } from './heads/masked-lm.js';
+export { BertForNextSentencePrediction } from './heads/next-sentence.js';
+export { BertForSequenceClassification } from './heads/sequence-classification.js';
+export { BertForTokenClassification } from './heads/token-classification.js';
+export { BertForQuestionAnswering } from './heads/question-answering.js';
+export { BertForMultipleChoice } from './heads/multiple-choice.js';

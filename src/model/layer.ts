@@ -1,0 +1,63 @@
+import type { GeluApproximation } from '../backend/backend.js';
+import { gelu } from '../ops/gelu.js';
+import { Dropout } from '../nn/dropout.js';
+import { LayerNorm } from '../nn/layer-norm.js';
+import { Linear } from '../nn/linear.js';
+import { Module } from '../nn/module.js';
+import type { Rng } from '../tensor/rng.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { BertAttention } from './attention.js';
+import { geluApproximation, type BertConfig } from './config.js';
+
+/** Feed-forward up-projection with GELU (BERT §3: "gelu" activation rather than ReLU). */
+export class BertIntermediate extends Module {
+  readonly dense: Linear;
+  private readonly approximate: GeluApproximation;
+
+  constructor(config: BertConfig, rng: Rng) {
+    super();
+    this.dense = this.registerModule('dense', new Linear(config.hiddenSize, config.intermediateSize, rng, config.initializerRange));
+    this.approximate = geluApproximation(config.hiddenAct);
+  }
+
+  forward(hidden: Tensor): Tensor {
+    return gelu(this.dense.forward(hidden), this.approximate);
+  }
+}
+
+/** Feed-forward down-projection, dropout and the post-LN residual. */
+export class BertOutput extends Module {
+  readonly dense: Linear;
+  readonly LayerNorm: LayerNorm;
+  readonly dropout: Dropout;
+
+  constructor(config: BertConfig, rng: Rng, dropoutRng: Rng) {
+    super();
+    this.dense = this.registerModule('dense', new Linear(config.intermediateSize, config.hiddenSize, rng, config.initializerRange));
+    this.LayerNorm = this.registerModule('LayerNorm', new LayerNorm(config.hiddenSize, config.layerNormEps));
+    this.dropout = this.registerModule('dropout', new Dropout(config.hiddenDropoutProb, dropoutRng));
+  }
+
+  forward(intermediate: Tensor, input: Tensor): Tensor {
+    return this.LayerNorm.forward(this.dropout.forward(this.dense.forward(intermediate)), input);
+  }
+}
+
+/** One post-LayerNorm transformer encoder layer: attention sublayer, then feed-forward sublayer. */
+export class BertLayer extends Module {
+  readonly attention: BertAttention;
+  readonly intermediate: BertIntermediate;
+  readonly output: BertOutput;
+
+  constructor(config: BertConfig, rng: Rng, dropoutRng: Rng) {
+    super();
+    this.attention = this.registerModule('attention', new BertAttention(config, rng, dropoutRng));
+    this.intermediate = this.registerModule('intermediate', new BertIntermediate(config, rng));
+    this.output = this.registerModule('output', new BertOutput(config, rng, dropoutRng));
+  }
+
+  forward(hidden: Tensor, mask: Tensor | null): { hidden: Tensor; probs: Tensor } {
+    const { output: attended, probs } = this.attention.forward(hidden, mask);
+    return { hidden: this.output.forward(this.intermediate.forward(attended), attended), probs };
+  }
+}

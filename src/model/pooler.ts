@@ -1,0 +1,25 @@
+import { gatherRows } from '../ops/gather-rows.js';
+import { tanh } from '../ops/tanh.js';
+import { Linear } from '../nn/linear.js';
+import { Module } from '../nn/module.js';
+import type { Rng } from '../tensor/rng.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { BertConfig } from './config.js';
+
+/** BERT §3: the [CLS] position's final hidden state through dense + tanh is the sequence representation. */
+export class BertPooler extends Module {
+  readonly dense: Linear;
+
+  constructor(config: BertConfig, rng: Rng) {
+    super();
+    this.dense = this.registerModule('dense', new Linear(config.hiddenSize, config.hiddenSize, rng, config.initializerRange));
+  }
+
+  /** hidden [batch, seq, hidden] → [batch, hidden] from position 0 of each sequence. */
+  forward(hidden: Tensor): Tensor {
+    const [batch, seq] = hidden.shape as [number, number];
+    const firstRows = new Int32Array(batch);
+    for (let b = 0; b < batch; b++) firstRows[b] = b * seq;
+    return tanh(this.dense.forward(gatherRows(hidden, firstRows)));
+  }
+}

@@ -1,0 +1,30 @@
+import type { Backend } from '../../src/backend/backend.js';
+import { jsBackend } from '../../src/backend/js/js-backend.js';
+import { getBackend, nativeBackendOrReason, setBackend } from '../../src/backend/select.js';
+
+export interface BackendCase {
+  name: 'js' | 'native';
+  backend?: Backend;
+  /** Why this backend cannot run here (the test is skipped with this reason, never silently passed). */
+  skip?: string;
+}
+
+/** Every backend a test body should run on: js always, native when the addon loads. */
+export function backendCases(): BackendCase[] {
+  const native = nativeBackendOrReason();
+  return [
+    { name: 'js', backend: jsBackend },
+    native.backend !== undefined ? { name: 'native', backend: native.backend } : { name: 'native', skip: `native addon unavailable: ${native.reason}` },
+  ];
+}
+
+/** Runs fn with `backend` selected, restoring the previous one after. */
+export function withBackend<T>(backend: Backend, fn: () => T): T {
+  const previous = getBackend();
+  setBackend(backend);
+  try {
+    return fn();
+  } finally {
+    setBackend(previous);
+  }
+}

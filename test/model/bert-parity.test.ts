@@ -1,0 +1,77 @@
+/**
+ * BertForPreTraining against the PyTorch reference (reference/make_fixtures.py → test/fixtures/reference/bert-tiny):
+ * odd sizes (hidden 48, 3 heads, intermediate 100, vocab 99), padding, two segments, MLM + NSP labels.
+ */
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { BertForPreTraining } from '../../src/model/heads/pretraining.js';
+import { backward, type Tensor } from '../../src/tensor/tensor.js';
+import { assertNormClose, maxAbsoluteError } from '../helpers/assert-close.js';
+import { backendCases, withBackend } from '../helpers/backends.js';
+import { fixturePath, floatTensor, intTensor, readFixture } from '../helpers/fixtures.js';
+
+/** Outputs: float32 through 2 layers against PyTorch's float32, differing in summation order only. */
+const OUTPUT_ABS_TOLERANCE = 1e-4;
+/** The scalar loss: a mean of ~12 log-softmaxes, each exact to a few ulps. */
+const LOSS_REL_TOLERANCE = 1e-5;
+/** Gradients relative to their norm; the floor absorbs the key biases' exactly-zero gradients (float32 noise ~1e-10). */
+const GRAD_REL_TOLERANCE = 1e-3;
+const GRAD_ABS_FLOOR = 1e-6;
+
+const golden = readFixture('reference', 'bert-tiny', 'golden.safetensors');
+const inputs = {
+  inputIds: intTensor(golden, 'input_ids'),
+  tokenTypeIds: intTensor(golden, 'token_type_ids'),
+  attentionMask: intTensor(golden, 'attention_mask'),
+  labels: intTensor(golden, 'labels'),
+  nextSentenceLabel: intTensor(golden, 'next_sentence_label'),
+};
+
+function expectClose(actual: Tensor, name: string): void {
+  const expected = floatTensor(golden, name);
+  assert.deepEqual([...actual.shape], [...expected.shape], `${name} shape`);
+  const error = maxAbsoluteError(actual.data, expected.data);
+  assert.ok(error <= OUTPUT_ABS_TOLERANCE, `${name}: max abs error ${error.toExponential(2)} > ${OUTPUT_ABS_TOLERANCE}`);
+}
+
+for (const backendCase of backendCases()) {
+  test(`BertForPreTraining matches the PyTorch fixture: outputs, loss and every gradient (${backendCase.name})`, (t) => {
+    if (backendCase.skip !== undefined) return t.skip(backendCase.skip);
+    withBackend(backendCase.backend!, () => {
+      const model = BertForPreTraining.fromPretrained(fixturePath('reference', 'bert-tiny'));
+      assert.deepEqual(model.loadingInfo, { missingKeys: [], unexpectedKeys: [] });
+      const out = model.forward(inputs, { outputHiddenStates: true, outputAttentions: true });
+      expectClose(out.lastHiddenState, 'last_hidden_state');
+      expectClose(out.poolerOutput, 'pooler_output');
+      expectClose(out.predictionLogits, 'prediction_logits');
+      expectClose(out.seqRelationshipLogits, 'seq_relationship_logits');
+      out.hiddenStates!.forEach((h, i) => expectClose(h, `hidden_states.${i}`));
+      out.attentions!.forEach((a, i) => expectClose(a, `attentions.${i}`));
+      for (const [name, value] of [['loss', out.loss!], ['mlm_loss', out.mlmLoss!], ['nsp_loss', out.nspLoss!]] as const) {
+        const expected = floatTensor(golden, name).item();
+        const error = Math.abs(value.item() - expected) / Math.abs(expected);
+        assert.ok(error <= LOSS_REL_TOLERANCE, `${name}: ${value.item()} vs ${expected} (relative error ${error.toExponential(2)})`);
+      }
+      backward(out.loss!);
+      const params = model.namedParameters();
+      const gradNames = [...golden.tensors.keys()].filter((k) => k.startsWith('grad.')).map((k) => k.slice(5)).sort();
+      assert.deepEqual(params.map(([n]) => n).sort(), gradNames, 'the model has exactly the reference parameters');
+      for (const [name, param] of params) {
+        const expected = floatTensor(golden, `grad.${name}`);
+        assertNormClose(param.grad!, expected.data, GRAD_REL_TOLERANCE, `grad of ${name}`, GRAD_ABS_FLOOR);
+      }
+    });
+  });
+
+  test(`masked-position MLM logits give the same loss as full logits (${backendCase.name})`, (t) => {
+    if (backendCase.skip !== undefined) return t.skip(backendCase.skip);
+    withBackend(backendCase.backend!, () => {
+      const model = BertForPreTraining.fromPretrained(fixturePath('reference', 'bert-tiny'));
+      const full = model.forward(inputs);
+      const masked = model.forward(inputs, { onlyMaskedPositions: true });
+      const labelCount = (inputs.labels.data as Int32Array).filter((l) => l !== -100).length;
+      assert.deepEqual([...masked.predictionLogits.shape], [labelCount, 99]);
+      assert.ok(Math.abs(full.loss!.item() - masked.loss!.item()) < 1e-6);
+    });
+  });
+}
