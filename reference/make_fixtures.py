@@ -16,6 +16,7 @@ import sys
 import numpy
 import torch
 
+sys.dont_write_bytecode = True  # no __pycache__ beside the scripts in the repository
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
 from tiny_bert import IGNORE_INDEX, TINY_CONFIG, TorchBert, manual_forward, pretraining_losses, randomize  # noqa: E402
