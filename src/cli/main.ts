@@ -6,6 +6,10 @@
 import { Command } from 'commander';
 import { TsbertError } from '../errors.js';
 import { registerBench } from './commands/bench.js';
+import { registerCreatePretrainingData } from './commands/create-pretraining-data.js';
+import { registerForward } from './commands/forward.js';
+import { registerInspectData } from './commands/inspect-data.js';
+import { registerPretrain } from './commands/pretrain.js';
 import { registerTokenize } from './commands/tokenize.js';
 import { registerTrainTokenizer } from './commands/train-tokenizer.js';
 
@@ -17,6 +21,10 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerTokenize(program);
   registerTrainTokenizer(program);
+  registerCreatePretrainingData(program);
+  registerInspectData(program);
+  registerPretrain(program);
+  registerForward(program);
   registerBench(program);
   return program;
 }
