@@ -10,11 +10,14 @@ const T = require('tokenizers');
 const version = require('tokenizers/package.json').version;
 
 const clean = T.bertNormalizer({ lowercase: false, stripAccents: false, cleanText: true, handleChineseChars: false });
-const strip = T.stripAccentsNormalizer();
+// BertNormalizer's own strip_accents (NFD, then drop nonspacing marks); tokenizers' StripAccents normalizer drops all
+// marks, which is not what BERT does.
+const strip = T.bertNormalizer({ lowercase: false, stripAccents: true, cleanText: false, handleChineseChars: false });
 const lower = T.lowercase();
 const nfd = T.nfdNormalizer();
 const pre = T.bertPreTokenizer();
 
+const stripChecks = []; // decomposable characters: checked against the MARK table once it is complete
 const sets = { CLEAN_REMOVE: [], CLEAN_SPACE: [], SPLIT_SPACE: [], PUNCT: [], MARK: [], NO_NFD: [] };
 const SEP = 0x7c; // '|' separates probes; it is ASCII punctuation, checked by hand below
 const cps = [];
@@ -42,8 +45,10 @@ for (let i = 0; i < cps.length; i += CHUNK) {
     const pos = 2 * j + 1;
     if (!covered.has(pos)) sets.SPLIT_SPACE.push(c);
     else if (covered.get(pos) && probe[pos] !== 'a') sets.PUNCT.push(c);
-    if (outStrip[j] === '') sets.MARK.push(c);
-    else if (outStrip[j] !== ch) throw new Error(`strip maps U+${c.toString(16)} to something else`);
+    const decomposed = outNfd[j];
+    if (decomposed === ch && outStrip[j] === '') sets.MARK.push(c);
+    else if (decomposed === ch && outStrip[j] !== ch) throw new Error(`strip maps U+${c.toString(16)} to something else`);
+    else if (decomposed !== ch) stripChecks.push([c, outStrip[j]]);
     if (outLower[j] !== ch.toLowerCase()) throw new Error(`lowercase of U+${c.toString(16)} differs from JS: add a table`);
     const jsNfd = ch.normalize('NFD');
     if (outNfd[j] !== jsNfd) {
@@ -51,6 +56,12 @@ for (let i = 0; i < cps.length; i += CHUNK) {
       else throw new Error(`NFD of U+${c.toString(16)} differs from JS in a new way`);
     }
   }
+}
+const markSet = new Set(sets.MARK);
+for (const [c, out] of stripChecks) {
+  const ch = String.fromCodePoint(c);
+  const mine = [...(sets.NO_NFD.includes(c) ? ch : ch.normalize('NFD'))].filter((x) => !markSet.has(x.codePointAt(0))).join('');
+  if (mine !== out) throw new Error(`strip of U+${c.toString(16)}: reference ${JSON.stringify(out)}, tables give ${JSON.stringify(mine)}`);
 }
 sets.PUNCT.push(SEP); // '|' is ASCII punctuation
 sets.PUNCT.sort((a, b) => a - b);
