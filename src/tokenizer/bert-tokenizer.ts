@@ -6,6 +6,7 @@
 import { TokenizerError } from '../errors.js';
 import { BasicTokenizer, type WordSink } from './basic-tokenizer.js';
 import { Encoding } from './encoding.js';
+import { readPretrained, writePretrained } from './pretrained-files.js';
 import { TokenBuffer } from './token-buffer.js';
 import { truncationTargets, windowRanges, type TruncationStrategy } from './truncation.js';
 import { Vocab } from './vocab.js';
@@ -181,6 +182,36 @@ export class BertTokenizer {
   /** Reads a vocab.txt; `doLowerCase` false for cased models. */
   static fromVocabFile(path: string, options: BertTokenizerOptions = {}): BertTokenizer {
     return new BertTokenizer(Vocab.fromFile(path), options, `vocab file ${path}`);
+  }
+
+  /**
+   * Loads a Hugging Face model folder: tokenizer.json (BERT subset) or vocab.txt, with tokenizer_config.json and
+   * special_tokens_map.json; `options` override what the files say.
+   */
+  static fromPretrained(dir: string, options: BertTokenizerOptions = {}): BertTokenizer {
+    const files = readPretrained(dir);
+    return new BertTokenizer(files.vocab, { ...files.options, ...options }, files.source);
+  }
+
+  /** Writes vocab.txt, tokenizer.json, tokenizer_config.json and special_tokens_map.json; returns their paths. */
+  savePretrained(dir: string): string[] {
+    return writePretrained(
+      {
+        vocab: this.vocab,
+        specialTokens: this.specialTokens,
+        doLowerCase: this.doLowerCase,
+        stripAccents: this.stripAccents,
+        tokenizeChineseChars: this.tokenizeChineseChars,
+        cleanText: this.cleanText,
+        modelMaxLength: this.modelMaxLength,
+        continuingSubwordPrefix: this.wordPiece.continuingSubwordPrefix,
+        maxInputCharsPerWord: this.wordPiece.maxInputCharsPerWord,
+        addedTokens: this.addedTokens,
+        clsTokenId: this.clsTokenId,
+        sepTokenId: this.sepTokenId,
+      },
+      dir,
+    );
   }
 
   /** Vocabulary size, added tokens included. */

@@ -12,3 +12,10 @@ export { Encoding } from './encoding.js';
 export type { TruncationStrategy } from './truncation.js';
 export { Vocab } from './vocab.js';
 export { WordPieceTokenizer, type WordPieceOptions } from './wordpiece-tokenizer.js';
+export {
+  trainVocabFromCounts,
+  trainVocabFromLines,
+  WordCounter,
+  type TrainProgress,
+  type VocabTrainerOptions,
+} from './vocab-trainer.js';

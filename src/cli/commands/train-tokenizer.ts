@@ -1,4 +1,74 @@
-import type { Command } from 'commander';
+/**
+ * `tsbert train-tokenizer`: learn a WordPiece vocab.txt from text files, streaming them line by line (only word
+ * counts stay in memory), with progress on stderr.
+ */
+import { createReadStream, statSync } from 'node:fs';
+import { InvalidArgumentError, type Command } from 'commander';
+import { DataError } from '../../errors.js';
+import { readLines } from '../../tokenizer/line-reader.js';
+import { trainVocabFromLines, type TrainProgress } from '../../tokenizer/vocab-trainer.js';
 
-/** Placeholder: replaced by the real command. */
-export function registerTrainTokenizer(_program: Command): void {}
+interface TrainTokenizerOptions {
+  input: string[];
+  output: string;
+  vocabSize: number;
+  cased?: boolean;
+  minFrequency: number;
+  unused: number;
+  quiet?: boolean;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
+  return n;
+}
+
+async function* linesOf(files: readonly string[]): AsyncGenerator<string> {
+  for (const file of files) {
+    try {
+      statSync(file);
+    } catch (error) {
+      throw new DataError(`train-tokenizer: cannot read input ${file} (${(error as Error).message})`, { cause: error });
+    }
+    yield* readLines(createReadStream(file, { highWaterMark: 1 << 20 }), () =>
+      process.stderr.write(`train-tokenizer: ${file} has invalid UTF-8; those bytes are replaced by U+FFFD\n`),
+    );
+  }
+}
+
+export function registerTrainTokenizer(program: Command): void {
+  program
+    .command('train-tokenizer')
+    .description('learn a WordPiece vocabulary (BERT layout: [PAD], [unused0-98], [UNK], [CLS], [SEP], [MASK], ...)')
+    .requiredOption('--input <files...>', 'text files, read line by line')
+    .requiredOption('--output <file>', 'vocab.txt to write')
+    .option('--vocab-size <n>', 'vocabulary size, special tokens included', positiveInt, 30522)
+    .option('--cased', 'keep case and accents (default: lowercase and strip accents, as uncased BERT)')
+    .option('--min-frequency <n>', 'do not merge pairs seen fewer times', positiveInt, 2)
+    .option('--unused <n>', 'number of [unusedN] slots', positiveInt, 99)
+    .option('--quiet', 'no progress on stderr')
+    .action(async (options: TrainTokenizerOptions) => {
+      const started = performance.now();
+      const progress = (p: TrainProgress): void => {
+        if (options.quiet === true) return;
+        const seconds = ((performance.now() - started) / 1000).toFixed(1);
+        if (p.phase === 'count') {
+          process.stderr.write(
+            `train-tokenizer: ${seconds}s read ${p.lines.toLocaleString('en-US')} lines (${(p.chars / 1e6).toFixed(1)} M chars), ${p.uniqueWords.toLocaleString('en-US')} distinct words\n`,
+          );
+        } else {
+          process.stderr.write(`train-tokenizer: ${seconds}s ${p.merges} merges, vocabulary ${p.vocabSize}/${p.targetSize}\n`);
+        }
+      };
+      const vocab = await trainVocabFromLines(linesOf(options.input), {
+        vocabSize: options.vocabSize,
+        doLowerCase: options.cased !== true,
+        minFrequency: options.minFrequency,
+        unusedTokens: options.unused,
+        onProgress: progress,
+      });
+      vocab.save(options.output);
+      if (options.quiet !== true) process.stderr.write(`train-tokenizer: wrote ${vocab.size} tokens to ${options.output}\n`);
+    });
+}
