@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { TsbertError } from '../errors.js';
 import { registerBench } from './commands/bench.js';
+import { registerBenchModel } from './commands/bench-model.js';
 import { registerCreatePretrainingData } from './commands/create-pretraining-data.js';
 import { registerForward } from './commands/forward.js';
 import { registerInspectData } from './commands/inspect-data.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerPretrain(program);
   registerForward(program);
   registerBench(program);
+  registerBenchModel(program);
   return program;
 }
 

@@ -1,0 +1,133 @@
+import type { Command } from 'commander';
+import { backendInfo, getBackend } from '../../backend/select.js';
+import { ConfigError } from '../../errors.js';
+import { bertConfigPreset, isPresetName, type BertConfig } from '../../model/config.js';
+import { BertForPreTraining } from '../../model/heads/pretraining.js';
+import { AdamW } from '../../optim/adamw.js';
+import { bertParamGroups } from '../../optim/param-groups.js';
+import { pretrainStep, type PretrainBatch } from '../../pretrain/train-step.js';
+import { Arena, withArena } from '../../tensor/arena.js';
+import { Rng } from '../../tensor/rng.js';
+import { noGrad, Tensor } from '../../tensor/tensor.js';
+
+interface ModelBenchFlags {
+  config: string;
+  batch: string;
+  seq: string;
+  rounds: string;
+  threads?: string;
+  json?: boolean;
+}
+
+function presetConfig(name: string): BertConfig {
+  if (!isPresetName(name)) throw new ConfigError(`--config must be one of tiny, mini, small, medium, base, large; got "${name}"`);
+  return bertConfigPreset(name);
+}
+
+function positiveInt(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${flag} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+/** A full-length batch of random ids (no padding, so every engine does the same work), MLM at 15% as BERT. */
+export function randomPretrainBatch(config: BertConfig, batch: number, seq: number, rng: Rng): PretrainBatch {
+  const ids = new Int32Array(batch * seq);
+  const types = new Int32Array(batch * seq);
+  const labels = new Int32Array(batch * seq).fill(-100);
+  for (let b = 0; b < batch; b++) {
+    for (let s = 0; s < seq; s++) {
+      const i = b * seq + s;
+      ids[i] = 1000 + rng.int(config.vocabSize - 1000);
+      types[i] = s < seq / 2 ? 0 : 1;
+      if (s > 0 && rng.random() < 0.15) labels[i] = ids[i]!;
+    }
+  }
+  const nsp = new Int32Array(batch);
+  for (let b = 0; b < batch; b++) nsp[b] = rng.int(2);
+  return {
+    inputIds: new Tensor(ids, [batch, seq]),
+    tokenTypeIds: new Tensor(types, [batch, seq]),
+    attentionMask: new Tensor(new Int32Array(batch * seq).fill(1), [batch, seq]),
+    labels: new Tensor(labels, [batch, seq]),
+    nextSentenceLabel: new Tensor(nsp, [batch]),
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function report(flags: ModelBenchFlags, task: string, batch: number, seq: number, times: number[]): void {
+  const ms = median(times);
+  const info = backendInfo();
+  const result = {
+    engine: 'tsbert', task, config: flags.config, batch, seq,
+    backend: info.name, isa: info.isa, threads: info.threads,
+    tokens_per_s: Math.round((batch * seq) / (ms / 1000)),
+    ms_per_iter: Math.round(ms * 10) / 10,
+    peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    rounds: times.length,
+  };
+  if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+  else process.stdout.write(`${task} ${flags.config} ${batch}×${seq}: ${result.tokens_per_s} tokens/s (${result.ms_per_iter} ms/iter, ${info.name}/${info.isa}, ${info.threads} threads, peak RSS ${result.peak_rss_mb} MB)\n`);
+}
+
+function setup(flags: ModelBenchFlags): { config: BertConfig; batch: number; seq: number; rounds: number } {
+  if (flags.threads !== undefined) getBackend().setThreads(positiveInt('--threads', flags.threads));
+  return {
+    config: presetConfig(flags.config),
+    batch: positiveInt('--batch', flags.batch),
+    seq: positiveInt('--seq', flags.seq),
+    rounds: positiveInt('--rounds', flags.rounds),
+  };
+}
+
+/** BertForPreTraining inference (eval, no graph), one warm-up pass then `rounds` timed passes. */
+export function benchForward(flags: ModelBenchFlags): void {
+  const { config, batch, seq, rounds } = setup(flags);
+  const model = new BertForPreTraining(config, { seed: 1 }).eval();
+  const inputs = randomPretrainBatch(config, batch, seq, new Rng(2));
+  const arena = new Arena();
+  const times: number[] = [];
+  for (let round = 0; round <= rounds; round++) {
+    arena.reset();
+    const start = performance.now();
+    withArena(arena, () => noGrad(() => model.bert.forward(inputs)));
+    if (round > 0) times.push(performance.now() - start);
+  }
+  report(flags, 'forward', batch, seq, times);
+}
+
+/** A pre-training step: forward (MLM logits at masked positions only), backward, clipping, AdamW. */
+export function benchTrainStep(flags: ModelBenchFlags): void {
+  const { config, batch, seq, rounds } = setup(flags);
+  const model = new BertForPreTraining(config, { seed: 1 }).train();
+  const optimizer = new AdamW(bertParamGroups(model.namedParameters(), 0.01), { lr: 1e-4, eps: 1e-6 });
+  const inputs = randomPretrainBatch(config, batch, seq, new Rng(2));
+  const arena = new Arena();
+  const times: number[] = [];
+  for (let round = 0; round <= rounds; round++) {
+    const start = performance.now();
+    pretrainStep(model, optimizer, [inputs], arena, 1.0);
+    if (round > 0) times.push(performance.now() - start);
+  }
+  report(flags, 'train-step', batch, seq, times);
+}
+
+/** Adds `bench forward` and `bench train-step` under the `bench` command (creating it if absent). */
+export function registerBenchModel(program: Command): void {
+  const bench = program.commands.find((c) => c.name() === 'bench') ?? program.command('bench').description('measure tsbert on this machine');
+  const common = (command: Command, defaults: { config: string; batch: string; seq: string }): Command => command
+    .option('--config <preset>', 'tiny | mini | small | medium | base | large', defaults.config)
+    .option('--batch <n>', 'sequences per batch', defaults.batch)
+    .option('--seq <n>', 'tokens per sequence', defaults.seq)
+    .option('--rounds <n>', 'timed iterations after one warm-up (the median is reported)', '3')
+    .option('--threads <n>', 'native threads (default: all cores)')
+    .option('--json', 'print one JSON object');
+  common(bench.command('forward').description('BERT inference throughput (tokens/s) and peak memory'), { config: 'base', batch: '8', seq: '128' })
+    .action((flags: ModelBenchFlags) => benchForward(flags));
+  common(bench.command('train-step').description('pre-training step throughput (forward + backward + AdamW)'), { config: 'small', batch: '32', seq: '128' })
+    .action((flags: ModelBenchFlags) => benchTrainStep(flags));
+}

@@ -1,0 +1,103 @@
+import { TsbertError } from '../errors.js';
+import type { BertForPreTraining } from '../model/heads/pretraining.js';
+import type { AdamW } from '../optim/adamw.js';
+import { clipGradNorm } from '../optim/clip-grad-norm.js';
+import { Arena, withArena } from '../tensor/arena.js';
+import { backward, type Tensor } from '../tensor/tensor.js';
+
+/** One micro-batch of pre-training instances as int32 tensors ([batch, seq]; nextSentenceLabel [batch]). */
+export interface PretrainBatch {
+  inputIds: Tensor;
+  tokenTypeIds: Tensor;
+  attentionMask: Tensor;
+  /** -100 except at masked positions, where it holds the original id. */
+  labels: Tensor;
+  nextSentenceLabel: Tensor;
+}
+
+export interface StepMetrics {
+  loss: number;
+  mlmLoss: number;
+  nspLoss: number;
+  /** Correct / total over the masked positions and the NSP labels of the step. */
+  mlmCorrect: number;
+  mlmTotal: number;
+  nspCorrect: number;
+  nspTotal: number;
+  /** Global gradient norm before clipping. */
+  gradNorm: number;
+  tokens: number;
+}
+
+/** Thrown when the loss or gradients stop being finite; nothing has been applied to the weights. */
+export class NonFiniteLossError extends TsbertError {
+  override readonly name = 'NonFiniteLossError';
+}
+
+function argmaxCorrect(logits: Tensor, labels: Int32Array, ignore: number): [number, number] {
+  const classes = logits.shape[logits.shape.length - 1]!;
+  const data = logits.data;
+  let correct = 0;
+  let total = 0;
+  let row = 0;
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] === ignore) continue;
+    // With onlyMaskedPositions the logits hold just the labelled rows, in order.
+    const base = (logits.shape.length === 2 && logits.shape[0] !== labels.length ? row : i) * classes;
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (data[base + c]! > data[base + best]!) best = c;
+    if (best === labels[i]) correct++;
+    total++;
+    row++;
+  }
+  return [correct, total];
+}
+
+/**
+ * One optimizer step over micro-batches (gradient accumulation: losses are averaged over them): forward with
+ * MLM logits only at masked positions, backward, global-norm clipping, AdamW. All intermediate tensors come
+ * from `arena`, reset at the start, so a step allocates nothing new once warm.
+ */
+export function pretrainStep(
+  model: BertForPreTraining, optimizer: AdamW, microBatches: PretrainBatch[], arena: Arena, maxGradNorm: number,
+): StepMetrics {
+  arena.reset();
+  model.zeroGrad();
+  const metrics: StepMetrics = { loss: 0, mlmLoss: 0, nspLoss: 0, mlmCorrect: 0, mlmTotal: 0, nspCorrect: 0, nspTotal: 0, gradNorm: 0, tokens: 0 };
+  withArena(arena, () => {
+    for (const batch of microBatches) {
+      const out = model.forward(batch, { onlyMaskedPositions: true });
+      const loss = out.loss!;
+      const value = loss.item();
+      if (!Number.isFinite(value)) {
+        throw new NonFiniteLossError(`loss became ${value} (MLM ${out.mlmLoss!.item()}, NSP ${out.nspLoss!.item()})`);
+      }
+      backward(loss);
+      if (microBatches.length > 1) scaleLastGrads(model, microBatches.length, batch === microBatches[microBatches.length - 1]);
+      metrics.loss += value / microBatches.length;
+      metrics.mlmLoss += out.mlmLoss!.item() / microBatches.length;
+      metrics.nspLoss += out.nspLoss!.item() / microBatches.length;
+      const [mc, mt] = argmaxCorrect(out.predictionLogits, batch.labels.data as Int32Array, -100);
+      const [nc, nt] = argmaxCorrect(out.seqRelationshipLogits, batch.nextSentenceLabel.data as Int32Array, -100);
+      metrics.mlmCorrect += mc;
+      metrics.mlmTotal += mt;
+      metrics.nspCorrect += nc;
+      metrics.nspTotal += nt;
+      metrics.tokens += batch.inputIds.size;
+    }
+  });
+  metrics.gradNorm = clipGradNorm(model.parameters(), maxGradNorm > 0 ? maxGradNorm : Infinity);
+  if (!Number.isFinite(metrics.gradNorm)) throw new NonFiniteLossError(`gradient norm became ${metrics.gradNorm}`);
+  optimizer.stepOnce();
+  return metrics;
+}
+
+/** Gradients summed over n micro-batches become their mean once the last one is in. */
+function scaleLastGrads(model: BertForPreTraining, n: number, last: boolean): void {
+  if (!last) return;
+  for (const param of model.parameters()) {
+    const grad = param.grad;
+    if (grad === null) continue;
+    for (let i = 0; i < grad.length; i++) grad[i] = grad[i]! / n;
+  }
+}
