@@ -79,7 +79,10 @@ export async function compareWithReference(
   const report: ParityReport = { compared: 0, mismatches: 0, examples: [] };
   for (let from = 0; from < inputs.length; from += chunk) {
     const batch = inputs.slice(from, from + chunk);
-    const theirs = await reference.encodeBatch(batch);
+    // The npm binding's encodeBatch takes single strings only; pairs go through encode().
+    const theirs = batch.every((input) => typeof input === 'string')
+      ? await reference.encodeBatch(batch)
+      : await Promise.all(batch.map((input) => (typeof input === 'string' ? reference.encode(input) : reference.encode(input[0], input[1]))));
     batch.forEach((input, k) => {
       const ours = typeof input === 'string' ? mine.encode(input) : mine.encode(input[0], input[1]);
       const ref = theirs[k];
