@@ -1,0 +1,116 @@
+/**
+ * Training checkpoints: DIR/checkpoint-<step>/ (Hugging Face Trainer's naming) holding the model as a Hugging
+ * Face folder, the AdamW moments (optimizer.safetensors) and trainer_state.json (step, data position, Rng
+ * states). A checkpoint is built in a temporary folder and renamed into place, so a kill at any moment leaves
+ * either no checkpoint-<step> or a complete one; resume takes the newest that loads.
+ */
+import { existsSync, fsyncSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { CheckpointError } from '../errors.js';
+import { loadWeights, writeJsonAtomic } from '../io/checkpoint.js';
+import { readSafetensors, toFloat32, writeSafetensors, type SafetensorsTensor } from '../io/safetensors.js';
+import type { BertForPreTraining } from '../model/heads/pretraining.js';
+import type { AdamW } from '../optim/adamw.js';
+import type { RngState } from '../tensor/rng.js';
+
+export const TRAINER_STATE_NAME = 'trainer_state.json';
+export const OPTIMIZER_NAME = 'optimizer.safetensors';
+const STATE_VERSION = 1;
+
+export interface TrainerState {
+  version: number;
+  /** Optimizer steps done. */
+  step: number;
+  /** Instances consumed from the data order (see DataOrder). */
+  consumed: number;
+  dropoutRng: RngState;
+  maskingRng: RngState;
+  /** The run's settings, to refuse resuming with an incompatible command line. */
+  settings: Record<string, unknown>;
+}
+
+function optimizerNames(optimizer: AdamW): string[] {
+  return optimizer.groups.flatMap((group) => group.names);
+}
+
+function fsyncPath(path: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Directory fsync is not supported everywhere; the rename is still atomic.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+export function checkpointDir(root: string, step: number): string {
+  return join(root, `checkpoint-${step}`);
+}
+
+export function saveTrainingCheckpoint(root: string, model: BertForPreTraining, optimizer: AdamW, state: TrainerState): string {
+  const final = checkpointDir(root, state.step);
+  const temporary = join(root, `.checkpoint-${state.step}.tmp-${process.pid}`);
+  rmSync(temporary, { recursive: true, force: true });
+  mkdirSync(temporary, { recursive: true });
+  model.savePretrained(temporary);
+  const { m, v, step } = optimizer.getState();
+  const tensors: Record<string, SafetensorsTensor> = {};
+  optimizerNames(optimizer).forEach((name, i) => {
+    tensors[`exp_avg.${name}`] = { dtype: 'F32', shape: [m[i]!.length], data: m[i]! };
+    tensors[`exp_avg_sq.${name}`] = { dtype: 'F32', shape: [v[i]!.length], data: v[i]! };
+  });
+  writeSafetensors(join(temporary, OPTIMIZER_NAME), tensors, { step: String(step) });
+  writeJsonAtomic(join(temporary, TRAINER_STATE_NAME), state);
+  for (const name of readdirSync(temporary)) fsyncPath(join(temporary, name));
+  rmSync(final, { recursive: true, force: true });
+  renameSync(temporary, final);
+  fsyncPath(root);
+  return final;
+}
+
+/** Checkpoint folders under root, newest step first. */
+export function listCheckpoints(root: string): { step: number; dir: string }[] {
+  if (!existsSync(root)) return [];
+  return readdirSync(root)
+    .map((name) => /^checkpoint-(\d+)$/.exec(name))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => ({ step: Number(match[1]), dir: join(root, match[0]) }))
+    .sort((a, b) => b.step - a.step);
+}
+
+export function readTrainerState(dir: string): TrainerState {
+  const path = join(dir, TRAINER_STATE_NAME);
+  let state: unknown;
+  try {
+    state = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (cause) {
+    throw new CheckpointError(`${path}: unreadable trainer state (${cause instanceof Error ? cause.message : String(cause)})`, { cause });
+  }
+  const s = state as Partial<TrainerState>;
+  if (typeof s !== 'object' || s === null || s.version !== STATE_VERSION || typeof s.step !== 'number' || typeof s.consumed !== 'number'
+    || !Array.isArray(s.dropoutRng) || !Array.isArray(s.maskingRng)) {
+    throw new CheckpointError(`${path}: not a version-${STATE_VERSION} tsbert trainer state`);
+  }
+  return s as TrainerState;
+}
+
+/** Restores model weights, optimizer moments and returns the trainer state; throws CheckpointError if incomplete. */
+export function loadTrainingCheckpoint(dir: string, model: BertForPreTraining, optimizer: AdamW): TrainerState {
+  const state = readTrainerState(dir);
+  const info = loadWeights(model, join(dir, 'model.safetensors'));
+  if (info.missingKeys.length > 0) throw new CheckpointError(`${dir}: model.safetensors lacks ${info.missingKeys.join(', ')}`);
+  const file = readSafetensors(join(dir, OPTIMIZER_NAME));
+  const names = optimizerNames(optimizer);
+  const m = names.map((name) => Float32Array.from(toFloat32(file.get(`exp_avg.${name}`))));
+  const v = names.map((name) => Float32Array.from(toFloat32(file.get(`exp_avg_sq.${name}`))));
+  optimizer.setState({ step: state.step, m, v });
+  return state;
+}
+
+/** Deletes all but the newest `keep` checkpoints (keep ≤ 0 keeps all). */
+export function pruneCheckpoints(root: string, keep: number): void {
+  if (keep <= 0) return;
+  for (const { dir } of listCheckpoints(root).slice(keep)) rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,85 @@
+/** The pre-training loop: it learns, it resumes exactly, it writes what it promises, it stops on a NaN. */
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bertConfigPreset } from '../../src/model/config.js';
+import { runPretraining, TrainingDivergedError, type PretrainOptions } from '../../src/pretrain/trainer.js';
+import { listCheckpoints } from '../../src/pretrain/training-checkpoint.js';
+import { syntheticInstances } from '../helpers/synthetic-instances.js';
+
+const config = bertConfigPreset('tiny', {
+  vocabSize: 30, hiddenSize: 32, numAttentionHeads: 2, intermediateSize: 64, numHiddenLayers: 2, maxPositionEmbeddings: 32,
+});
+
+function options(output: string, overrides: Partial<PretrainOptions> = {}): PretrainOptions {
+  return {
+    config, train: syntheticInstances(64, 17, 30, 1), eval: syntheticInstances(16, 17, 30, 2), output,
+    batchSize: 8, gradAccum: 1, steps: 40, lr: 5e-3, warmupSteps: 4, weightDecay: 0.01, maxGradNorm: 1, seed: 7, padId: 0,
+    logEvery: 5, evalEvery: 20, saveEvery: 20, keepLast: 2, resume: false, ...overrides,
+  };
+}
+
+function scratch(): string {
+  return mkdtempSync(join(tmpdir(), 'tsbert-pretrain-'));
+}
+
+test('an interrupted run resumed from its step-20 checkpoint ends bit-identical to an uninterrupted one', () => {
+  const whole = scratch();
+  const broken = scratch();
+  try {
+    runPretraining(options(whole));
+    // Stop after step 25 (as a kill would), then throw away what a kill would not have saved.
+    let steps = 0;
+    const first = runPretraining(options(broken, { shouldStop: () => ++steps > 25 }));
+    assert.equal(first.stoppedEarly, true);
+    rmSync(join(broken, 'checkpoint-25'), { recursive: true });
+    rmSync(join(broken, 'final'), { recursive: true });
+    const resumed = runPretraining(options(broken, { resume: true }));
+    assert.equal(resumed.resumedFrom, 20);
+    assert.deepEqual(readFileSync(join(broken, 'final', 'model.safetensors')), readFileSync(join(whole, 'final', 'model.safetensors')));
+    // metrics.jsonl keeps one history: the killed run's entries past step 20 were dropped on resume.
+    const steps_ = readFileSync(join(broken, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { step: number; loss?: number }))
+      .filter((e) => e.loss !== undefined).map((e) => e.step);
+    assert.deepEqual(steps_, [5, 10, 15, 20, 25, 30, 35, 40]);
+  } finally {
+    rmSync(whole, { recursive: true, force: true });
+    rmSync(broken, { recursive: true, force: true });
+  }
+});
+
+test('training lowers the loss, writes metrics, a loss curve, checkpoints (keeping the last N) and a final folder', () => {
+  const dir = scratch();
+  try {
+    const result = runPretraining(options(dir, { steps: 60, saveEvery: 10, keepLast: 2 }));
+    const entries = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
+    const losses = entries.filter((e) => e['loss'] !== undefined).map((e) => e['loss']!);
+    assert.ok(losses[losses.length - 1]! < losses[0]! * 0.9, `loss ${losses[0]} → ${losses[losses.length - 1]}`);
+    assert.ok(readFileSync(join(dir, 'loss-curve.svg'), 'utf8').startsWith('<svg'));
+    assert.deepEqual(listCheckpoints(dir).map((c) => c.step), [50, 40]);
+    assert.ok(existsSync(join(result.finalDir, 'model.safetensors')) && existsSync(join(result.finalDir, 'config.json')));
+    assert.ok(result.lastEval !== undefined && result.lastEval.eval_nsp_accuracy > 0.5, `NSP ${result.lastEval?.eval_nsp_accuracy}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a loss that becomes NaN stops with the step and a hint, and no checkpoint is written after it', () => {
+  const dir = scratch();
+  try {
+    assert.throws(() => runPretraining(options(dir, { lr: 1e30, maxGradNorm: 0, steps: 30, saveEvery: 1 })), (error) => {
+      assert.ok(error instanceof TrainingDivergedError);
+      assert.match(error.message, /at step \d+/);
+      assert.match(error.message, /--lr/);
+      return true;
+    });
+    for (const { dir: checkpoint } of listCheckpoints(dir)) {
+      const weights = readFileSync(join(checkpoint, 'model.safetensors'));
+      const floats = new Float32Array(weights.buffer, weights.byteOffset + weights.length - 64, 16);
+      assert.ok(floats.every(Number.isFinite), `${checkpoint} holds finite weights`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
