@@ -17,14 +17,14 @@ import { Rng } from '../tensor/rng.js';
 import { noGrad } from '../tensor/tensor.js';
 import { collatePretrainBatch } from './collate.js';
 import { DataOrder } from './data-order.js';
-import { unmaskedIds, type InstanceSource, type PretrainingInstance } from './instance-source.js';
+import { unmaskedLmIds, type InstanceSource, type TrainingInstance } from './instance-source.js';
 import { writeLossCurve } from './loss-curve.js';
 import { MetricsLog, type MetricsEntry } from './metrics-log.js';
 import { NonFiniteLossError, pretrainStep } from './train-step.js';
 import { listCheckpoints, loadTrainingCheckpoint, pruneCheckpoints, saveTrainingCheckpoint, type TrainerState } from './training-checkpoint.js';
 
 /** Re-masks unmasked ids on the fly (RoBERTa's dynamic masking); returns positions and original ids. */
-export type DynamicMasker = (ids: Int32Array, rng: Rng) => { inputIds: Int32Array; maskedPositions: Int32Array; maskedIds: Int32Array };
+export type DynamicMasker = (ids: Int32Array, rng: Rng) => { inputIds: Int32Array; maskedPositions: Int32Array; maskedLmIds: Int32Array };
 
 export interface PretrainOptions {
   config: BertConfig;
@@ -93,7 +93,7 @@ function resumeSettings(options: PretrainOptions): Record<string, unknown> {
   return {
     batchSize: options.batchSize, gradAccum: options.gradAccum, lr: options.lr, warmupSteps: options.warmupSteps,
     weightDecay: options.weightDecay, maxGradNorm: options.maxGradNorm, seed: options.seed, steps: options.steps,
-    dataSize: options.train.size, dynamicMasking: options.dynamicMasking !== undefined,
+    dataSize: options.train.length, dynamicMasking: options.dynamicMasking !== undefined,
     hiddenSize: options.config.hiddenSize, layers: options.config.numHiddenLayers, vocabSize: options.config.vocabSize,
   };
 }
@@ -109,9 +109,9 @@ export function evaluatePretraining(model: BertForPreTraining, data: InstanceSou
   let mlmTotal = 0;
   let nspCorrect = 0;
   const labelCounts = new Map<number, number>();
-  for (let start = 0; start < data.size; start += batchSize) {
-    const instances: PretrainingInstance[] = [];
-    for (let i = start; i < Math.min(data.size, start + batchSize); i++) instances.push(data.get(i));
+  for (let start = 0; start < data.length; start += batchSize) {
+    const instances: TrainingInstance[] = [];
+    for (let i = start; i < Math.min(data.length, start + batchSize); i++) instances.push(data.get(i));
     const batch = collatePretrainBatch(instances, padId);
     arena.reset();
     withArena(arena, () => noGrad(() => {
@@ -147,14 +147,14 @@ export function evaluatePretraining(model: BertForPreTraining, data: InstanceSou
     eval_mlm_loss: mlmLoss / Math.max(batches, 1),
     eval_nsp_loss: nspLoss / Math.max(batches, 1),
     eval_mlm_accuracy: mlmCorrect / Math.max(mlmTotal, 1),
-    eval_nsp_accuracy: nspCorrect / Math.max(data.size, 1),
+    eval_nsp_accuracy: nspCorrect / Math.max(data.length, 1),
     eval_mlm_majority_baseline: majority / Math.max(mlmTotal, 1),
   };
 }
 
 export function runPretraining(options: PretrainOptions): PretrainResult {
   const log = options.onLog ?? (() => {});
-  if (options.train.size === 0) throw new TsbertError('pretrain: the training data holds no instances');
+  if (options.train.length === 0) throw new TsbertError('pretrain: the training data holds no instances');
   mkdirSync(options.output, { recursive: true });
   const model = new BertForPreTraining(options.config, { seed: options.seed }).train();
   const optimizer = new AdamW(bertParamGroups(model.namedParameters(), options.weightDecay), { lr: options.lr, eps: 1e-6 });
@@ -190,7 +190,7 @@ export function runPretraining(options: PretrainOptions): PretrainResult {
     if (resumedFrom === undefined) log('no complete checkpoint to resume from: starting from scratch');
   }
 
-  const order = new DataOrder(options.seed, options.train.size);
+  const order = new DataOrder(options.seed, options.train.length);
   const arena = new Arena();
   const save = (): string => {
     const state: TrainerState = {
@@ -200,10 +200,10 @@ export function runPretraining(options: PretrainOptions): PretrainResult {
     pruneCheckpoints(options.output, options.keepLast);
     return dir;
   };
-  const nextInstance = (): PretrainingInstance => {
+  const nextInstance = (): TrainingInstance => {
     const instance = options.train.get(order.indexAt(consumed++));
     if (options.dynamicMasking === undefined) return instance;
-    const masked = options.dynamicMasking(unmaskedIds(instance), maskingRng);
+    const masked = options.dynamicMasking(unmaskedLmIds(instance), maskingRng);
     return { ...instance, ...masked };
   };
 

@@ -1,4 +1,4 @@
-import { ArrayInstanceSource, type PretrainingInstance } from '../../src/pretrain/instance-source.js';
+import { ArrayInstanceSource, type TrainingInstance } from '../../src/pretrain/instance-source.js';
 import { Rng } from '../../src/tensor/rng.js';
 
 /**
@@ -7,7 +7,7 @@ import { Rng } from '../../src/tensor/rng.js';
  */
 export function syntheticInstances(count: number, seq: number, vocab: number, seed: number): ArrayInstanceSource {
   const rng = new Rng(seed);
-  const instances: PretrainingInstance[] = [];
+  const instances: TrainingInstance[] = [];
   const half = Math.floor((seq - 3) / 2);
   for (let n = 0; n < count; n++) {
     const a = Array.from({ length: half }, () => 5 + rng.int(vocab - 5));
@@ -25,7 +25,7 @@ export function syntheticInstances(count: number, seq: number, vocab: number, se
     }
     instances.push({
       inputIds: Int32Array.from(ids), tokenTypeIds: Int32Array.from(types),
-      maskedPositions: Int32Array.from(positions), maskedIds: Int32Array.from(originals), nextSentenceLabel: isRandom,
+      maskedPositions: Int32Array.from(positions), maskedLmIds: Int32Array.from(originals), nextSentenceLabel: isRandom,
     });
   }
   return new ArrayInstanceSource(instances);
