@@ -1,0 +1,322 @@
+/**
+ * The original `create_pretraining_data.py` as a streaming pipeline: corpus documents → WordPiece ids → sentence-pair
+ * instances (instances.ts) → static masks (masking.ts) → instance files (instance-file.ts), with statistics.
+ *
+ * Streaming and sharding. The original reads the whole corpus, shuffles all documents, makes `dupe_factor` passes
+ * over them, and shuffles all instances. To keep memory bounded we do the same per *shard*: documents are read until
+ * a shard holds `shardTokens` tokens (default 2M, the whole default corpus); then, within the shard, documents are
+ * shuffled, `dupeFactor` passes make instances (each pass with fresh chunking, NSP draws and masks, as the
+ * original), and the shard's instances are shuffled and written. Consequences, which the original does not have:
+ * the random next sentence is drawn from documents of the same shard (not the whole corpus), and instance order is
+ * shuffled within a shard only — the trainer shuffles across the file anyway. A small final shard (under half the
+ * size, or a single document) is merged into the one before it, so a random next always has other documents to
+ * come from. One `Rng(seed)` drives everything in a fixed order, so a seed gives the same bytes.
+ */
+import { basename, dirname, extname, join } from 'node:path';
+import { readDocuments } from '../data/corpus-reader.js';
+import type { ReadProgress } from '../data/line-reader.js';
+import { DataError } from '../errors.js';
+import { Rng } from '../tensor/rng.js';
+import type { BertTokenizer } from '../tokenizer/index.js';
+import { buildPair, createInstancesFromDocument, validateInstanceOptions, type TokenizedDocument } from './instances.js';
+import { InstanceFileWriter, vocabFingerprint, type StoredInstance } from './instance-file.js';
+import { continuationFlags, maskTokens, newMaskingCounts, validateMaskingOptions, type MaskingCounts, type MaskingOptions } from './masking.js';
+
+/** Defaults of the original script's flags (BERT's phase-1 settings). */
+export const PRETRAINING_DATA_DEFAULTS = {
+  maxSeqLength: 128,
+  maxPredictionsPerSeq: 20,
+  maskedLmProb: 0.15,
+  shortSeqProb: 0.1,
+  dupeFactor: 10,
+  wholeWordMask: false,
+  seed: 12345,
+  shardTokens: 2_000_000,
+} as const;
+
+export interface PretrainingDataOptions {
+  maxSeqLength?: number;
+  maxPredictionsPerSeq?: number;
+  maskedLmProb?: number;
+  shortSeqProb?: number;
+  dupeFactor?: number;
+  wholeWordMask?: boolean;
+  seed?: number;
+  /** Store a static mask per instance (default true); false leaves masking to the trainer (dynamic). */
+  staticMasks?: boolean;
+  /** Tokens of documents per shard (memory bound; random next comes from within the shard). */
+  shardTokens?: number;
+}
+
+export interface CreatePretrainingDataOptions extends PretrainingDataOptions {
+  inputs: readonly string[];
+  /** One file, or with `splitOutput` a prefix: `out.tsbpt` → `out-00000.tsbpt`, `out-00001.tsbpt`, ... */
+  output: string;
+  tokenizer: BertTokenizer;
+  splitSentences?: boolean;
+  splitOutput?: boolean;
+  onProgress?: (progress: PretrainingDataProgress) => void;
+}
+
+export interface PretrainingDataProgress {
+  documents: number;
+  instances: number;
+  bytesRead: number;
+  shards: number;
+}
+
+/** Counters while making instances; `PretrainingDataStats` derives shares from them. */
+export interface InstanceCounts extends MaskingCounts {
+  instances: number;
+  tokens: number;
+  predictions: number;
+  randomNext: number;
+  /** Random nexts that had to come from the same document (a shard with one document). */
+  sameDocumentRandomNext: number;
+}
+
+export interface PretrainingDataStats {
+  outputs: string[];
+  documents: number;
+  sentences: number;
+  shards: number;
+  instances: number;
+  /** Tokens of all instances, [CLS]/[SEP] included (the length masking counts). */
+  tokens: number;
+  maskedPositions: number;
+  maskedFraction: number;
+  replacements: { mask: number; random: number; kept: number };
+  replacementShares: { mask: number; random: number; kept: number };
+  randomNext: number;
+  randomNextShare: number;
+  sameDocumentRandomNext: number;
+  bytesRead: number;
+  outputBytes: number;
+  seconds: number;
+}
+
+export function newInstanceCounts(): InstanceCounts {
+  return { ...newMaskingCounts(), instances: 0, tokens: 0, predictions: 0, randomNext: 0, sameDocumentRandomNext: 0 };
+}
+
+/** A stored instance with the documents it came from (indexes into the shard's document list), for checks. */
+export interface ShardInstance extends StoredInstance {
+  document: number;
+  randomDocument: number;
+}
+
+export interface ShardOptions {
+  maxSeqLength: number;
+  shortSeqProb: number;
+  dupeFactor: number;
+  /** Absent: no static masks. */
+  masking?: MaskingOptions;
+  clsId: number;
+  sepId: number;
+}
+
+/**
+ * The instances of one shard, in the original's order of draws: shuffle documents, `dupeFactor` passes over them,
+ * mask each instance as it is made, shuffle all instances. Document indexes in the result refer to `documents`.
+ */
+export function createShardInstances(documents: readonly TokenizedDocument[], options: ShardOptions, rng: Rng, counts: InstanceCounts): ShardInstance[] {
+  validateInstanceOptions(options);
+  if (options.masking !== undefined) validateMaskingOptions(options.masking);
+  if (!Number.isInteger(options.dupeFactor) || options.dupeFactor < 1) throw new DataError(`dupeFactor must be a positive integer, got ${options.dupeFactor}`);
+  const order: number[] = documents.map((_, i) => i);
+  rng.shuffle(order);
+  const shuffled = order.map((i) => documents[i]!);
+  const instances: ShardInstance[] = [];
+  for (let pass = 0; pass < options.dupeFactor; pass++) {
+    for (let d = 0; d < shuffled.length; d++) {
+      for (const pair of createInstancesFromDocument(shuffled, d, options, rng)) {
+        const { ids } = buildPair(pair, options.clsId, options.sepId);
+        let maskedPositions: Int32Array = new Int32Array(0);
+        let maskedInputIds: Int32Array = new Int32Array(0);
+        if (options.masking !== undefined) {
+          const masked = maskTokens(ids, options.masking, rng, counts);
+          maskedPositions = masked.positions;
+          maskedInputIds = new Int32Array(masked.positions.length);
+          for (let k = 0; k < masked.positions.length; k++) maskedInputIds[k] = masked.inputIds[masked.positions[k]!]!;
+        }
+        const document = order[pair.document]!;
+        const randomDocument = order[pair.randomDocument]!;
+        counts.instances++;
+        counts.tokens += ids.length;
+        counts.predictions += maskedPositions.length;
+        if (pair.isRandomNext) {
+          counts.randomNext++;
+          if (document === randomDocument) counts.sameDocumentRandomNext++;
+        }
+        instances.push({
+          originalIds: ids,
+          lengthA: pair.tokensA.length,
+          maskedPositions,
+          maskedInputIds,
+          nextSentenceLabel: pair.isRandomNext ? 1 : 0,
+          document,
+          randomDocument,
+        });
+      }
+    }
+  }
+  rng.shuffle(instances);
+  return instances;
+}
+
+/** Sentences of a document as WordPiece ids; sentences that tokenize to nothing are dropped, as the original. */
+export function tokenizeDocument(sentences: readonly string[], tokenizer: BertTokenizer): TokenizedDocument {
+  const out: Int32Array[] = [];
+  for (const sentence of sentences) {
+    const ids = tokenizer.encode(sentence, undefined, { addSpecialTokens: false }).ids;
+    if (ids.length > 0) out.push(ids);
+  }
+  return { sentences: out };
+}
+
+/** Shard file names for a split output: `dir/out.tsbpt` → `dir/out-00003.tsbpt`. */
+export function shardPath(output: string, shard: number): string {
+  const ext = extname(output);
+  const stem = basename(output, ext);
+  return join(dirname(output), `${stem}-${String(shard).padStart(5, '0')}${ext}`);
+}
+
+/** Runs the whole pipeline; see the file comment. Throws DataError for an unreadable or empty corpus. */
+export async function createPretrainingData(options: CreatePretrainingDataOptions): Promise<PretrainingDataStats> {
+  const started = Date.now();
+  const d = PRETRAINING_DATA_DEFAULTS;
+  const tokenizer = options.tokenizer;
+  const vocabTokens = tokenizer.vocab.tokens;
+  const vocabSize = tokenizer.vocabSize;
+  const staticMasks = options.staticMasks ?? true;
+  const wholeWordMask = options.wholeWordMask ?? d.wholeWordMask;
+  const seed = options.seed ?? d.seed;
+  const masking: MaskingOptions = {
+    maskedLmProb: options.maskedLmProb ?? d.maskedLmProb,
+    maxPredictionsPerSeq: options.maxPredictionsPerSeq ?? d.maxPredictionsPerSeq,
+    clsId: tokenizer.clsTokenId,
+    sepId: tokenizer.sepTokenId,
+    maskId: tokenizer.maskTokenId,
+    vocabSize,
+    ...(wholeWordMask ? { isContinuation: continuationFlags(vocabTokens, tokenizer.wordPiece.continuingSubwordPrefix) } : {}),
+  };
+  const shardOptions: ShardOptions = {
+    maxSeqLength: options.maxSeqLength ?? d.maxSeqLength,
+    shortSeqProb: options.shortSeqProb ?? d.shortSeqProb,
+    dupeFactor: options.dupeFactor ?? d.dupeFactor,
+    clsId: tokenizer.clsTokenId,
+    sepId: tokenizer.sepTokenId,
+    ...(staticMasks ? { masking } : {}),
+  };
+  // Check every option before reading a byte, so a typo fails fast.
+  validateInstanceOptions(shardOptions);
+  validateMaskingOptions(masking);
+  if (!Number.isInteger(shardOptions.dupeFactor) || shardOptions.dupeFactor < 1) throw new DataError(`dupeFactor must be a positive integer, got ${shardOptions.dupeFactor}`);
+  const shardTokens = options.shardTokens ?? d.shardTokens;
+  if (!(shardTokens >= 1)) throw new DataError(`shardTokens must be positive, got ${shardTokens}`);
+  if (options.inputs.length === 0) throw new DataError('create-pretraining-data: no input files');
+
+  const settings = {
+    maxSeqLength: shardOptions.maxSeqLength,
+    vocabSize,
+    vocabHash: vocabFingerprint(vocabTokens),
+    clsId: tokenizer.clsTokenId,
+    sepId: tokenizer.sepTokenId,
+    maskId: tokenizer.maskTokenId,
+    padId: tokenizer.padTokenId,
+    staticMasks,
+    wholeWordMask,
+    doLowerCase: tokenizer.doLowerCase,
+    maskedLmProb: masking.maskedLmProb,
+    maxPredictionsPerSeq: masking.maxPredictionsPerSeq,
+    shortSeqProb: shardOptions.shortSeqProb,
+    dupeFactor: shardOptions.dupeFactor,
+    seed,
+  };
+  const rng = new Rng(seed);
+  const counts = newInstanceCounts();
+  const progress: ReadProgress = { bytesRead: 0 };
+  const outputs: string[] = [];
+  let writer: InstanceFileWriter | undefined;
+  let outputBytes = 0;
+  let shards = 0;
+  let documents = 0;
+  let sentences = 0;
+  const report = (): void => options.onProgress?.({ documents, instances: counts.instances, bytesRead: progress.bytesRead, shards });
+
+  const processShard = (shard: TokenizedDocument[]): void => {
+    const instances = createShardInstances(shard, shardOptions, rng, counts);
+    if (writer === undefined) {
+      const path = options.splitOutput === true ? shardPath(options.output, shards) : options.output;
+      writer = new InstanceFileWriter(path, settings);
+    }
+    for (const instance of instances) writer.append(instance);
+    shards++;
+    if (options.splitOutput === true) closeWriter();
+    report();
+  };
+  const closeWriter = (): void => {
+    if (writer === undefined) return;
+    writer.finish();
+    outputs.push(writer.path);
+    outputBytes += writer.bytesWritten + writer.count * 16;
+    writer = undefined;
+  };
+
+  // `held` is a full shard kept back until we know the corpus goes on, so a small tail can join it.
+  let held: TokenizedDocument[] | undefined;
+  let current: TokenizedDocument[] = [];
+  let currentTokens = 0;
+  try {
+    for await (const document of readDocuments(options.inputs, { splitSentences: options.splitSentences ?? false, progress })) {
+      const tokenized = tokenizeDocument(document.sentences, tokenizer);
+      if (tokenized.sentences.length === 0) continue;
+      documents++;
+      sentences += tokenized.sentences.length;
+      current.push(tokenized);
+      for (const s of tokenized.sentences) currentTokens += s.length;
+      if (currentTokens >= shardTokens && current.length >= 2) {
+        if (held !== undefined) processShard(held);
+        held = current;
+        current = [];
+        currentTokens = 0;
+      }
+      if ((documents & 255) === 0) report();
+    }
+    if (documents === 0) throw new DataError(`corpus ${options.inputs.join(', ')}: no documents (the input is empty or holds only blank lines)`);
+    if (held !== undefined && (currentTokens < shardTokens / 2 || current.length < 2)) {
+      held.push(...current);
+      current = [];
+    }
+    if (held !== undefined) processShard(held);
+    if (current.length > 0) processShard(current);
+    closeWriter();
+  } catch (error) {
+    writer?.abort();
+    throw error;
+  }
+
+  const predictions = counts.predictions;
+  return {
+    outputs,
+    documents,
+    sentences,
+    shards,
+    instances: counts.instances,
+    tokens: counts.tokens,
+    maskedPositions: predictions,
+    maskedFraction: counts.tokens > 0 ? predictions / counts.tokens : 0,
+    replacements: { mask: counts.masked, random: counts.random, kept: counts.kept },
+    replacementShares: {
+      mask: predictions > 0 ? counts.masked / predictions : 0,
+      random: predictions > 0 ? counts.random / predictions : 0,
+      kept: predictions > 0 ? counts.kept / predictions : 0,
+    },
+    randomNext: counts.randomNext,
+    randomNextShare: counts.instances > 0 ? counts.randomNext / counts.instances : 0,
+    sameDocumentRandomNext: counts.sameDocumentRandomNext,
+    bytesRead: progress.bytesRead,
+    outputBytes,
+    seconds: (Date.now() - started) / 1000,
+  };
+}
