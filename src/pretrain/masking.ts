@@ -168,3 +168,31 @@ export function mlmLabelArray(positions: Int32Array, labels: Int32Array, seq: nu
   }
   return out;
 }
+
+/** The masking options an instance file's header records, for dynamic masking with the same settings. */
+export function maskingOptionsFromHeader(
+  header: { maskedLmProb: number; maxPredictionsPerSeq: number; clsId: number; sepId: number; maskId: number; vocabSize: number },
+  isContinuation?: Uint8Array,
+): MaskingOptions {
+  return {
+    maskedLmProb: header.maskedLmProb,
+    maxPredictionsPerSeq: header.maxPredictionsPerSeq,
+    clsId: header.clsId,
+    sepId: header.sepId,
+    maskId: header.maskId,
+    vocabSize: header.vocabSize,
+    ...(isContinuation !== undefined ? { isContinuation } : {}),
+  };
+}
+
+/**
+ * Dynamic masking for the trainer (RoBERTa §4.1): a function that re-masks an instance's unmasked ids with the
+ * trainer's Rng, returning the fields of a training instance (masked input, positions, original ids there).
+ */
+export function dynamicMasker(options: MaskingOptions): (ids: Int32Array, rng: Rng) => { inputIds: Int32Array; maskedPositions: Int32Array; maskedLmIds: Int32Array } {
+  validateMaskingOptions(options);
+  return (ids, rng) => {
+    const masked = maskTokens(ids, options, rng);
+    return { inputIds: masked.inputIds, maskedPositions: masked.positions, maskedLmIds: masked.labels };
+  };
+}

@@ -1,4 +1,155 @@
-import type { Command } from 'commander';
+/**
+ * `tsbert create-pretraining-data`: the original google-research/bert `create_pretraining_data.py` — corpus in,
+ * masked sentence-pair instances out (src/pretrain/create-pretraining-data.ts; format in DATA-FORMAT.md).
+ * Progress goes to stderr, statistics to stdout (text, or one JSON object with --json).
+ */
+import { InvalidArgumentError, type Command } from 'commander';
+import { ensureDefaultCorpus } from '../../data/default-corpus.js';
+import { DataError } from '../../errors.js';
+import { createPretrainingData, PRETRAINING_DATA_DEFAULTS, type PretrainingDataProgress, type PretrainingDataStats } from '../../pretrain/create-pretraining-data.js';
+import { BertTokenizer } from '../../tokenizer/index.js';
 
-/** Placeholder: replaced by the real command. */
-export function registerCreatePretrainingData(_program: Command): void {}
+interface Flags {
+  input?: string[];
+  defaultCorpus?: string | boolean;
+  corpusDir?: string;
+  output: string;
+  splitOutput?: boolean;
+  vocab: string;
+  cased?: boolean;
+  splitSentences?: boolean;
+  maxSeqLength: number;
+  maxPredictionsPerSeq: number;
+  maskedLmProb: number;
+  shortSeqProb: number;
+  dupeFactor: number;
+  doWholeWordMask?: boolean;
+  staticMasks: boolean;
+  shardTokens: number;
+  seed: number;
+  json?: boolean;
+  progress: boolean;
+}
+
+export function integer(min: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}, got ${value}`);
+    return n;
+  };
+}
+
+export function probability(value: string): number {
+  const n = Number(value);
+  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError(`expected a number in [0, 1], got ${value}`);
+  return n;
+}
+
+export function registerCreatePretrainingData(program: Command): void {
+  const d = PRETRAINING_DATA_DEFAULTS;
+  program
+    .command('create-pretraining-data')
+    .description(
+      'Make BERT pre-training instances from a corpus, as google-research/bert create_pretraining_data.py: ' +
+        'sentence pairs with next-sentence labels and masked-LM predictions, written to a binary instance file.',
+    )
+    .option('--input <files...>', 'corpus files: one sentence per line, blank line between documents (or plain text with --split-sentences)')
+    .option('--default-corpus [split]', 'use the built-in corpus (Brown + nlp-corpus; devDependencies), "train" or "eval"; built in the cache on first use')
+    .option('--corpus-dir <dir>', 'where the default corpus is cached (default ~/.cache/tsbert)')
+    .requiredOption('--output <file>', 'instance file to write (with --split-output: a name each shard file is derived from)')
+    .option('--split-output', 'one file per corpus shard: out.tsbpt → out-00000.tsbpt, out-00001.tsbpt, ...')
+    .requiredOption('--vocab <file>', 'WordPiece vocab.txt')
+    .option('--cased', 'keep case (cased vocabularies); default lower-cases as bert-base-uncased')
+    .option('--split-sentences', 'input is plain text: blank-line-separated blocks are documents, split into sentences by rule')
+    .option('--max-seq-length <n>', 'longest instance, [CLS] and [SEP]s included', integer(5), d.maxSeqLength)
+    .option('--max-predictions-per-seq <n>', 'most masked positions per instance', integer(1), d.maxPredictionsPerSeq)
+    .option('--masked-lm-prob <p>', 'share of tokens to mask', probability, d.maskedLmProb)
+    .option('--short-seq-prob <p>', 'chance of a shorter random target length', probability, d.shortSeqProb)
+    .option('--dupe-factor <n>', 'passes over the corpus, each with different pairs and masks', integer(1), d.dupeFactor)
+    .option('--do-whole-word-mask', 'mask all WordPiece pieces of a word together')
+    .option('--no-static-masks', 'store instances unmasked (the trainer masks dynamically)')
+    .option('--shard-tokens <n>', 'corpus tokens per shard (bounds memory; random next sentences come from the same shard)', integer(1), d.shardTokens)
+    .option('--seed <n>', 'random seed', integer(0), d.seed)
+    .option('--json', 'print the statistics as one JSON object')
+    .option('--no-progress', 'do not report progress on stderr')
+    .addHelpText('after', `
+Examples:
+  $ tsbert create-pretraining-data --input wiki.txt --output wiki.tsbpt --vocab vocab.txt
+  $ tsbert create-pretraining-data --default-corpus --output train.tsbpt --vocab vocab.txt --dupe-factor 5
+  $ tsbert create-pretraining-data --default-corpus eval --output eval.tsbpt --vocab vocab.txt --dupe-factor 1
+  $ tsbert create-pretraining-data --input book.txt --split-sentences --output book.tsbpt --vocab vocab.txt --no-static-masks`)
+    .action(async (flags: Flags) => {
+      await run(flags);
+    });
+}
+
+async function run(flags: Flags): Promise<void> {
+  const inputs = [...(flags.input ?? [])];
+  if (flags.defaultCorpus !== undefined && flags.defaultCorpus !== false) {
+    const split = flags.defaultCorpus === true ? 'train' : flags.defaultCorpus;
+    if (split !== 'train' && split !== 'eval') throw new DataError(`--default-corpus: split must be "train" or "eval", got ${split}`);
+    const corpus = ensureDefaultCorpus(flags.corpusDir !== undefined ? { dir: flags.corpusDir } : {});
+    if (flags.progress) {
+      process.stderr.write(`default corpus ${corpus.built ? 'built' : 'cached'}: ${corpus.train} (${corpus.trainDocuments} documents), ${corpus.eval} (${corpus.evalDocuments} documents)\n`);
+    }
+    inputs.push(split === 'train' ? corpus.train : corpus.eval);
+  }
+  if (inputs.length === 0) throw new DataError('create-pretraining-data: give --input FILE... or --default-corpus');
+  const tokenizer = BertTokenizer.fromVocabFile(flags.vocab, { doLowerCase: !(flags.cased ?? false) });
+  const progress = flags.progress ? progressPrinter() : undefined;
+  const stats = await createPretrainingData({
+    inputs,
+    output: flags.output,
+    tokenizer,
+    splitSentences: flags.splitSentences ?? false,
+    splitOutput: flags.splitOutput ?? false,
+    maxSeqLength: flags.maxSeqLength,
+    maxPredictionsPerSeq: flags.maxPredictionsPerSeq,
+    maskedLmProb: flags.maskedLmProb,
+    shortSeqProb: flags.shortSeqProb,
+    dupeFactor: flags.dupeFactor,
+    wholeWordMask: flags.doWholeWordMask ?? false,
+    staticMasks: flags.staticMasks,
+    shardTokens: flags.shardTokens,
+    seed: flags.seed,
+    ...(progress !== undefined ? { onProgress: progress.update } : {}),
+  });
+  progress?.done();
+  process.stdout.write(flags.json === true ? JSON.stringify(stats) + '\n' : formatStats(stats));
+}
+
+/** Progress on stderr, at most twice a second: one rewritten line on a terminal, plain lines otherwise. */
+function progressPrinter(): { update: (p: PretrainingDataProgress) => void; done: () => void } {
+  const tty = process.stderr.isTTY;
+  let last = 0;
+  let shown = false;
+  return {
+    update(p) {
+      const now = Date.now();
+      if (now - last < (tty ? 500 : 5000)) return;
+      last = now;
+      shown = true;
+      const line = `documents ${p.documents}, instances ${p.instances}, shards ${p.shards}, ${(p.bytesRead / 1e6).toFixed(1)} MB read`;
+      process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
+    },
+    done() {
+      if (tty && shown) process.stderr.write('\n');
+    },
+  };
+}
+
+function percent(x: number): string {
+  return `${(100 * x).toFixed(2)}%`;
+}
+
+export function formatStats(s: PretrainingDataStats): string {
+  const lines = [
+    `wrote ${s.instances} instances (${s.tokens} tokens) to ${s.outputs.join(', ')} (${(s.outputBytes / 1e6).toFixed(1)} MB) in ${s.seconds.toFixed(1)} s`,
+    `read ${s.documents} documents, ${s.sentences} sentences, ${(s.bytesRead / 1e6).toFixed(1)} MB in ${s.shards} shard(s)`,
+    `masked: ${s.maskedPositions} positions = ${percent(s.maskedFraction)} of tokens`,
+    `  replaced by [MASK] ${percent(s.replacementShares.mask)}, random token ${percent(s.replacementShares.random)}, kept ${percent(s.replacementShares.kept)}`,
+    `next sentence: random ${s.randomNext} = ${percent(s.randomNextShare)} of instances` +
+      (s.sameDocumentRandomNext > 0 ? ` (${s.sameDocumentRandomNext} from the same document: a shard had one document)` : ''),
+  ];
+  return lines.join('\n') + '\n';
+}
