@@ -1,1 +1,16 @@
 export * from './errors.js';
+export type { Backend, FloatArray, GemmParams } from './backend/backend.js';
+export { backendInfo, getBackend, setBackend, type BackendInfo } from './backend/select.js';
+export { Tensor, backward, noGrad } from './tensor/tensor.js';
+export { Rng } from './tensor/rng.js';
+export { Arena, withArena } from './tensor/arena.js';
+export * as ops from './ops/index.js';
+export * from './nn/index.js';
+export * from './optim/index.js';
+export * from './model/index.js';
+export { readSafetensors, openSafetensors, writeSafetensors, toFloat32, toInt32 } from './io/safetensors.js';
+export { savePretrained, loadWeights, type LoadingInfo } from './io/checkpoint.js';
+export * from './tokenizer/index.js';
+export { FillMaskPipeline, type FillMaskPrediction } from './pipelines/fill-mask.js';
+export { runPretraining, evaluatePretraining, type PretrainOptions, type PretrainResult } from './pretrain/trainer.js';
+export { pretrainStep, type PretrainBatch } from './pretrain/train-step.js';
