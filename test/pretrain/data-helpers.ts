@@ -1,0 +1,42 @@
+/**
+ * A small real corpus for the data-pipeline tests: the first Brown texts, cut into documents of a dozen sentences
+ * (a few hundred documents, ~100k tokens), tokenized with bert-base-uncased.
+ */
+import { writeFileSync } from 'node:fs';
+import { brownDocuments } from '../../src/data/default-corpus.js';
+import type { TokenizedDocument } from '../../src/pretrain/instances.js';
+import { tokenizeDocument } from '../../src/pretrain/create-pretraining-data.js';
+import { BertTokenizer } from '../../src/tokenizer/index.js';
+import { fixturePath } from '../helpers/fixtures.js';
+
+let tokenizer: BertTokenizer | undefined;
+
+export function bertTokenizer(): BertTokenizer {
+  tokenizer ??= BertTokenizer.fromVocabFile(fixturePath('bert-base-uncased-vocab.txt'));
+  return tokenizer;
+}
+
+export const VOCAB_PATH = fixturePath('bert-base-uncased-vocab.txt');
+
+/** `texts` Brown texts split into documents of `perDocument` sentences. */
+export function brownTextDocuments(texts = 30, perDocument = 12): string[][] {
+  const out: string[][] = [];
+  let taken = 0;
+  for (const sentences of brownDocuments()) {
+    if (taken++ === texts) break;
+    for (let s = 0; s < sentences.length; s += perDocument) out.push(sentences.slice(s, s + perDocument));
+  }
+  return out;
+}
+
+let cached: TokenizedDocument[] | undefined;
+
+export function brownTokenized(): TokenizedDocument[] {
+  cached ??= brownTextDocuments().map((doc) => tokenizeDocument(doc, bertTokenizer())).filter((d) => d.sentences.length > 0);
+  return cached;
+}
+
+/** Writes documents in the original format: one sentence per line, a blank line between documents. */
+export function writeCorpus(path: string, documents: readonly string[][]): void {
+  writeFileSync(path, documents.map((d) => d.join('\n')).join('\n\n') + '\n');
+}
