@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# tsbert and its peers (PyTorch, onnxruntime-node) on the same BERT work, alternately, in one run.
+#
+#   bash bench/model-side-by-side.sh [--rounds R] [--iters N] [--threads T] [--only forward|train-step]
+#                                    [--fwd-config base] [--fwd-batch 8] [--fwd-seq 128]
+#                                    [--train-config small] [--train-batch 32] [--train-seq 128]
+#
+# Each round runs every engine once per task, one after the other (tsbert, PyTorch, onnxruntime-node), so that
+# machine noise hits them alike; each run reports the median of N timed iterations after one warm-up, and the table
+# gives the median over R rounds. Tasks:
+#   forward     BertModel inference (last_hidden_state + pooler_output), eval, no autograd, full-length random ids
+#   train-step  BertForPreTraining step: MLM logits at the ~15% masked positions + NSP, backward, clip 1.0, AdamW,
+#               dropout 0.1 (onnxruntime-node has no training here: PyTorch only)
+# Settings (set per command, never exported to the others; see bench/MODEL-RESULTS.md):
+#   tsbert       the environment as it is (override with TSBERT_ENV="VAR=value ...")
+#   PyTorch      OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE unset; OMP_WAIT_POLICY=PASSIVE; GLIBC_TUNABLES=glibc.malloc.hugetlb=1
+#   onnxruntime  OPENBLAS_* unset; GLIBC_TUNABLES=glibc.malloc.hugetlb=1; intra-op threads T, graph optimization all
+# Needs: `npm run build` (dist/), Debian's /usr/bin/python3 with torch, and `cd bench &&
+# ONNXRUNTIME_NODE_INSTALL=skip npm install`. A missing engine is reported and skipped. Raw JSON lines go to
+# bench/results/side-by-side-<time>.jsonl.
+set -u -o pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+ROUNDS=3 ITERS=3 THREADS=2 ONLY=""
+FWD_CONFIG=base FWD_BATCH=8 FWD_SEQ=128
+TRAIN_CONFIG=small TRAIN_BATCH=32 TRAIN_SEQ=128
+PYTHON="${PYTHON:-/usr/bin/python3}"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    --iters) ITERS="$2"; shift 2 ;;
+    --threads) THREADS="$2"; shift 2 ;;
+    --only) ONLY="$2"; shift 2 ;;
+    --fwd-config) FWD_CONFIG="$2"; shift 2 ;;
+    --fwd-batch) FWD_BATCH="$2"; shift 2 ;;
+    --fwd-seq) FWD_SEQ="$2"; shift 2 ;;
+    --train-config) TRAIN_CONFIG="$2"; shift 2 ;;
+    --train-batch) TRAIN_BATCH="$2"; shift 2 ;;
+    --train-seq) TRAIN_SEQ="$2"; shift 2 ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown option $1 (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+mkdir -p bench/results
+OUT="bench/results/side-by-side-$(date -u +%Y%m%dT%H%M%SZ).jsonl"
+: > "$OUT"
+note() { echo "note: $*" >&2; }
+
+PEER_ENV=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE GLIBC_TUNABLES=glibc.malloc.hugetlb=1)
+TORCH_ENV=("${PEER_ENV[@]}" OMP_WAIT_POLICY=PASSIVE)
+read -r -a TSBERT_ENV_ARR <<< "${TSBERT_ENV:-}"
+
+# --- what can run ------------------------------------------------------------------------------------------------
+HAVE_TSBERT=1 HAVE_TORCH=1 HAVE_ORT=1
+if [ ! -f dist/src/cli/main.js ]; then HAVE_TSBERT=0; note "dist/src/cli/main.js is missing (npm run build): tsbert skipped"; fi
+if ! "$PYTHON" -c 'import torch' 2>/dev/null; then HAVE_TORCH=0; note "$PYTHON has no torch: PyTorch skipped"; fi
+if [ ! -d bench/node_modules/onnxruntime-node ]; then
+  HAVE_ORT=0; note "onnxruntime-node is not installed (cd bench && ONNXRUNTIME_NODE_INSTALL=skip npm install): ORT skipped"
+fi
+ONNX="bench/results/bert-$FWD_CONFIG.onnx"
+if [ "$HAVE_ORT" = 1 ] && [ "$ONLY" != train-step ] && [ ! -f "$ONNX" ]; then
+  if [ "$HAVE_TORCH" = 1 ]; then
+    echo "exporting $ONNX ..." >&2
+    "$PYTHON" bench/model-export-onnx.py --config "$FWD_CONFIG" --out "$ONNX" 2>/dev/null >&2 || { HAVE_ORT=0; note "ONNX export failed: ORT skipped"; }
+  else
+    HAVE_ORT=0; note "no $ONNX and no torch to export it: ORT skipped"
+  fi
+fi
+
+# run ENGINE TASK CMD...: runs CMD, keeps the last JSON line holding tokens_per_s, tags it with the round and load.
+run() {
+  local engine="$1" task="$2"; shift 2
+  local load out line
+  load="$(cut -d' ' -f1 /proc/loadavg)"
+  local rc=0
+  out="$("$@" 2>"$OUT.err")" || rc=$?
+  if [ "$rc" != 0 ]; then
+    note "$engine $task failed (exit $rc): $(tail -n 3 "$OUT.err" | tr '\n' ' ')"
+    return 1
+  fi
+  line="$(printf '%s\n' "$out" | grep '"tokens_per_s"' | tail -n 1)"
+  if [ -z "$line" ]; then note "$engine $task printed no JSON with tokens_per_s"; return 1; fi
+  printf '%s\n' "$line" | "$PYTHON" -c '
+import json, sys
+d = json.loads(sys.stdin.read()); d["engine"] = sys.argv[1]; d["task"] = sys.argv[2]
+d["round"] = int(sys.argv[3]); d["load_before"] = float(sys.argv[4]); print(json.dumps(d))' \
+    "$engine" "$task" "$ROUND" "$load" >> "$OUT"
+  echo "  round $ROUND $engine $task: $(printf '%s' "$line" | grep -o '"tokens_per_s": *[0-9.]*') (load $load)" >&2
+}
+
+TSBERT_FAILED_FWD=0 TSBERT_FAILED_TRAIN=0
+for ROUND in $(seq 1 "$ROUNDS"); do
+  echo "round $ROUND/$ROUNDS" >&2
+  if [ "$ONLY" != train-step ]; then
+    F=(--config "$FWD_CONFIG" --batch "$FWD_BATCH" --seq "$FWD_SEQ" --rounds "$ITERS" --json)
+    if [ "$HAVE_TSBERT" = 1 ] && [ "$TSBERT_FAILED_FWD" = 0 ]; then
+      run tsbert forward env "${TSBERT_ENV_ARR[@]}" node dist/src/cli/main.js bench forward "${F[@]}" --threads "$THREADS" \
+        || { TSBERT_FAILED_FWD=1; note "tsbert bench forward failed: continuing with the peers"; }
+    fi
+    [ "$HAVE_TORCH" = 1 ] && run pytorch forward "${TORCH_ENV[@]}" "$PYTHON" bench/model-torch.py --task forward "${F[@]}" --threads "$THREADS"
+    [ "$HAVE_ORT" = 1 ] && run onnxruntime-node forward "${PEER_ENV[@]}" node bench/model-ort.mjs --onnx "$ONNX" "${F[@]}" --threads "$THREADS"
+  fi
+  if [ "$ONLY" != forward ]; then
+    T=(--config "$TRAIN_CONFIG" --batch "$TRAIN_BATCH" --seq "$TRAIN_SEQ" --rounds "$ITERS" --json)
+    if [ "$HAVE_TSBERT" = 1 ] && [ "$TSBERT_FAILED_TRAIN" = 0 ]; then
+      run tsbert train-step env "${TSBERT_ENV_ARR[@]}" node dist/src/cli/main.js bench train-step "${T[@]}" --threads "$THREADS" \
+        || { TSBERT_FAILED_TRAIN=1; note "tsbert bench train-step failed: continuing with the peers"; }
+    fi
+    [ "$HAVE_TORCH" = 1 ] && run pytorch train-step "${TORCH_ENV[@]}" "$PYTHON" bench/model-torch.py --task train-step "${T[@]}" --threads "$THREADS"
+  fi
+done
+rm -f "$OUT.err"
+
+# --- the table ---------------------------------------------------------------------------------------------------
+"$PYTHON" - "$OUT" <<'EOF'
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+if not rows:
+    print("no results"); sys.exit(1)
+groups = {}
+for r in rows:
+    groups.setdefault((r["task"], r["engine"]), []).append(r)
+order = {"tsbert": 0, "pytorch": 1, "onnxruntime-node": 2}
+print("| engine | task | config | batch×seq | tokens/s (median) | min–max | ratio to tsbert | peak RSS MB | rounds |")
+print("|---|---|---|---|---:|---:|---:|---:|---:|")
+for (task, engine) in sorted(groups, key=lambda k: (k[0] != "forward", order.get(k[1], 9))):
+    rs = groups[(task, engine)]
+    tps = [r["tokens_per_s"] for r in rs]
+    med = statistics.median(tps)
+    base = groups.get((task, "tsbert"))
+    ratio = f"{med / statistics.median(r['tokens_per_s'] for r in base):.2f}" if base else "n/a (no tsbert)"
+    rss = statistics.median(r["peak_rss_mb"] for r in rs)
+    r0 = rs[0]
+    print(f"| {engine} | {task} | {r0['config']} | {r0['batch']}×{r0['seq']} | {med:,.0f} | {min(tps):,}–{max(tps):,} "
+          f"| {ratio} | {rss:,.0f} | {len(rs)} |")
+loads = [r["load_before"] for r in rows]
+print(f"\nratio = engine tokens/s ÷ tsbert tokens/s (> 1: faster than tsbert). Load average before runs: "
+      f"{min(loads):.2f}–{max(loads):.2f} (2 cores). Raw: {sys.argv[1]}")
+EOF
