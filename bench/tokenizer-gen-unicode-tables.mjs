@@ -44,7 +44,7 @@ for (let i = 0; i < cps.length; i += CHUNK) {
     if (c === 0x20) sets.CLEAN_SPACE.push(c);
     const pos = 2 * j + 1;
     if (!covered.has(pos)) sets.SPLIT_SPACE.push(c);
-    else if (covered.get(pos) && probe[pos] !== 'a') sets.PUNCT.push(c);
+    else if (covered.get(pos)) sets.PUNCT.push(c);
     const decomposed = outNfd[j];
     if (decomposed === ch && outStrip[j] === '') sets.MARK.push(c);
     else if (decomposed === ch && outStrip[j] !== ch) throw new Error(`strip maps U+${c.toString(16)} to something else`);
