@@ -1,0 +1,9 @@
+// AVX-512F kernels (compiled with -mavx512f -mfma by binding.gyp). GEMM tile 8 x 48: 24 zmm accumulators,
+// 3 zmm of B per k step, A broadcast from memory — 24 FMAs per 11 loads; 8 | 1024 and 48 | 768, 3072.
+#define TSB_NS avx512
+#define TSB_ISA_NAME "avx512"
+#define TSB_TABLE kAvx512Kernels
+#define TSB_W 16
+#define TSB_MR 8
+#define TSB_NV 3
+#include "isa-impl.h"

@@ -1,0 +1,253 @@
+// Fused and elementwise kernels, compiled once per ISA (included by isa/<isa>.cc inside its own namespace).
+// Each works on the slice of rows or elements a driver thread hands it; tails run through the same vector math
+// as the body (partial loads), so a result never depends on where an element sits.
+#pragma once
+
+static inline vi lanes_below(long n) {
+  vi iota;
+  for (int i = 0; i < TSB_W; ++i) iota[i] = i;
+  return iota < static_cast<int32_t>(n);
+}
+
+constexpr float kInvSqrt2 = 0.70710678118654752f;
+constexpr float kInvSqrt2Pi = 0.39894228040143268f;
+constexpr float kGeluTanhK0 = 0.79788456080286536f;  // sqrt(2/pi), Hendrycks & Gimpel 2016
+constexpr float kGeluTanhK1 = 0.044715f;
+
+// gelu(x) = x Phi(x), Phi(x) = erfc(-x/sqrt2)/2; tanh form: x/2 (1 + tanh u) = x sigmoid(2u),
+// u = sqrt(2/pi)(x + 0.044715 x^3) — the sigmoid form avoids the cancellation of 1 + tanh(u) for negative u.
+static inline vf gelu_vec(vf x, bool tanh_approx) {
+  if (tanh_approx) {
+    vf u = kGeluTanhK0 * (x + kGeluTanhK1 * x * x * x);
+    return x * vsigmoid(2.0f * u);
+  }
+  return x * (0.5f * verfc(-x * kInvSqrt2));
+}
+
+// gelu'(x) = Phi(x) + x phi(x); tanh form: s + 2 x s (1 - s) u', s = sigmoid(2u).
+static inline vf gelu_grad_vec(vf x, bool tanh_approx) {
+  if (tanh_approx) {
+    vf u = kGeluTanhK0 * (x + kGeluTanhK1 * x * x * x);
+    vf e = vexp(vmin(-2.0f * u, splat(88.0f)));
+    vf s = 1.0f / (1.0f + e);
+    vf du = kGeluTanhK0 * (1.0f + 3.0f * kGeluTanhK1 * x * x);
+    return s + 2.0f * x * s * (e * s) * du;
+  }
+  return 0.5f * verfc(-x * kInvSqrt2) + x * (kInvSqrt2Pi * vexp(-0.5f * x * x));
+}
+
+static void gelu_forward(float* out, const float* x, long n, bool tanh_approx) {
+  long i = 0;
+  for (; i + TSB_W <= n; i += TSB_W) storeu(out + i, gelu_vec(loadu(x + i), tanh_approx));
+  if (i < n) store_part(out + i, gelu_vec(load_part(x + i, n - i, 0.0f), tanh_approx), n - i);
+}
+
+static void gelu_backward(float* dx, const float* x, const float* dy, long n, bool tanh_approx) {
+  long i = 0;
+  for (; i + TSB_W <= n; i += TSB_W)
+    storeu(dx + i, loadu(dx + i) + gelu_grad_vec(loadu(x + i), tanh_approx) * loadu(dy + i));
+  if (i < n) {
+    const long r = n - i;
+    vf g = gelu_grad_vec(load_part(x + i, r, 0.0f), tanh_approx);
+    store_part(dx + i, load_part(dx + i, r, 0.0f) + g * load_part(dy + i, r, 0.0f), r);
+  }
+}
+
+static void tanh_forward(float* out, const float* x, long n) {
+  long i = 0;
+  for (; i + TSB_W <= n; i += TSB_W) storeu(out + i, vtanh(loadu(x + i)));
+  if (i < n) store_part(out + i, vtanh(load_part(x + i, n - i, 0.0f)), n - i);
+}
+
+static void tanh_backward(float* dx, const float* y, const float* dy, long n) {
+  for (long i = 0; i < n; ++i) dx[i] += (1.0f - y[i] * y[i]) * dy[i];
+}
+
+// One softmax row: o = softmax(scale * s + mask); reports the row max and the sum of exponentials (cross-entropy
+// builds its log-sum-exp from them).
+static void softmax_row(float* o, const float* s, const float* mask, long keys, float scale, float* max_out,
+                        float* sum_out) {
+  const float neg_inf = -INFINITY;
+  const long body = keys - keys % TSB_W;
+  const long rem = keys - body;
+  // Pass 1: the row maximum (subtracted before exp so nothing overflows).
+  vf vm = splat(neg_inf);
+  for (long k = 0; k < body; k += TSB_W) {
+    vf v = scale * loadu(s + k);
+    if (mask) v += loadu(mask + k);
+    vm = vmax(vm, v);
+  }
+  if (rem) {
+    vf v = scale * load_part(s + body, rem, 0.0f);
+    if (mask) v += load_part(mask + body, rem, 0.0f);
+    vm = vmax(vm, lanes_below(rem) ? v : splat(neg_inf));
+  }
+  const float mx = hmax(vm);
+  // Pass 2: exponentials and their sum.
+  vf vs = splat(0.0f);
+  for (long k = 0; k < body; k += TSB_W) {
+    vf v = scale * loadu(s + k);
+    if (mask) v += loadu(mask + k);
+    vf e = vexp(v - mx);
+    storeu(o + k, e);
+    vs += e;
+  }
+  if (rem) {
+    vf v = scale * load_part(s + body, rem, 0.0f);
+    if (mask) v += load_part(mask + body, rem, 0.0f);
+    vf e = vexp(v - mx);
+    store_part(o + body, e, rem);
+    vs += lanes_below(rem) ? e : splat(0.0f);
+  }
+  // Pass 3: normalise.
+  const float total = hsum(vs);
+  const float inv = 1.0f / total;
+  for (long k = 0; k < keys; ++k) o[k] *= inv;
+  *max_out = mx;
+  *sum_out = total;
+}
+
+static void softmax_forward(float* probs, const float* scores, const float* mask, long rows, long keys,
+                            float scale) {
+  float mx, total;
+  for (long r = 0; r < rows; ++r) softmax_row(probs + r * keys, scores + r * keys, mask, keys, scale, &mx, &total);
+}
+
+static void softmax_backward(float* ds, const float* probs, const float* dp, long rows, long keys, float scale) {
+  const long body = keys - keys % TSB_W;
+  for (long r = 0; r < rows; ++r) {
+    const float* p = probs + r * keys;
+    const float* g = dp + r * keys;
+    float* d = ds + r * keys;
+    vf acc = splat(0.0f);
+    for (long k = 0; k < body; k += TSB_W) acc += loadu(g + k) * loadu(p + k);
+    float dot = hsum(acc);
+    for (long k = body; k < keys; ++k) dot += g[k] * p[k];
+    for (long k = 0; k < keys; ++k) d[k] += scale * p[k] * (g[k] - dot);
+  }
+}
+
+static void layer_norm_forward(float* out, float* sum, float* mean, float* rstd, const float* x,
+                               const float* residual, const float* gamma, const float* beta, long rows, long cols,
+                               float eps) {
+  const long body = cols - cols % TSB_W;
+  for (long r = 0; r < rows; ++r) {
+    const float* xr = x + r * cols;
+    float* sr = sum + r * cols;
+    float* orow = out + r * cols;
+    vf acc = splat(0.0f);
+    for (long c = 0; c < body; c += TSB_W) {
+      vf v = loadu(xr + c);
+      if (residual) v += loadu(residual + r * cols + c);
+      storeu(sr + c, v);
+      acc += v;
+    }
+    double total = hsum(acc);
+    for (long c = body; c < cols; ++c) {
+      const float v = residual ? xr[c] + residual[r * cols + c] : xr[c];
+      sr[c] = v;
+      total += v;
+    }
+    const float mu = static_cast<float>(total / static_cast<double>(cols));
+    // Two-pass variance (sum of squared deviations): no cancellation when |mean| >> std.
+    vf acc2 = splat(0.0f);
+    for (long c = 0; c < body; c += TSB_W) {
+      vf d = loadu(sr + c) - mu;
+      acc2 += d * d;
+    }
+    double sq = hsum(acc2);
+    for (long c = body; c < cols; ++c) {
+      const double d = sr[c] - mu;
+      sq += d * d;
+    }
+    const float rs = static_cast<float>(1.0 / std::sqrt(sq / static_cast<double>(cols) + static_cast<double>(eps)));
+    mean[r] = mu;
+    rstd[r] = rs;
+    for (long c = 0; c < body; c += TSB_W)
+      storeu(orow + c, (loadu(sr + c) - mu) * rs * loadu(gamma + c) + loadu(beta + c));
+    for (long c = body; c < cols; ++c) orow[c] = (sr[c] - mu) * rs * gamma[c] + beta[c];
+  }
+}
+
+// dx += rstd (g - mean(g) - xhat mean(g xhat)), g = dy gamma, xhat = (sum - mean) rstd;
+// dGamma += dy xhat, dBeta += dy, summed in double across rows.
+static void layer_norm_backward(float* dx, double* dgamma, double* dbeta, const float* dy, const float* sum,
+                                const float* mean, const float* rstd, const float* gamma, long rows, long cols) {
+  const long body = cols - cols % TSB_W;
+  for (long r = 0; r < rows; ++r) {
+    const float mu = mean[r], rs = rstd[r];
+    const float* dyr = dy + r * cols;
+    const float* sr = sum + r * cols;
+    float* dxr = dx + r * cols;
+    vf acc_g = splat(0.0f), acc_gx = splat(0.0f);
+    for (long c = 0; c < body; c += TSB_W) {
+      vf xhat = (loadu(sr + c) - mu) * rs;
+      vf d = loadu(dyr + c);
+      vf g = d * loadu(gamma + c);
+      acc_g += g;
+      acc_gx += g * xhat;
+      vf dxh = d * xhat;
+      for (int l = 0; l < TSB_W; ++l) {
+        dgamma[c + l] += dxh[l];
+        dbeta[c + l] += d[l];
+      }
+    }
+    double sg = hsum(acc_g), sgx = hsum(acc_gx);
+    for (long c = body; c < cols; ++c) {
+      const float xhat = (sr[c] - mu) * rs;
+      const float g = dyr[c] * gamma[c];
+      sg += g;
+      sgx += g * xhat;
+      dgamma[c] += dyr[c] * xhat;
+      dbeta[c] += dyr[c];
+    }
+    const float mg = static_cast<float>(sg / static_cast<double>(cols));
+    const float mgx = static_cast<float>(sgx / static_cast<double>(cols));
+    for (long c = 0; c < body; c += TSB_W) {
+      vf xhat = (loadu(sr + c) - mu) * rs;
+      vf g = loadu(dyr + c) * loadu(gamma + c);
+      storeu(dxr + c, loadu(dxr + c) + rs * (g - mg - xhat * mgx));
+    }
+    for (long c = body; c < cols; ++c) {
+      const float xhat = (sr[c] - mu) * rs;
+      dxr[c] += rs * (dyr[c] * gamma[c] - mg - xhat * mgx);
+    }
+  }
+}
+
+static double cross_entropy_forward(float* probs, const float* logits, const int32_t* labels, long rows,
+                                    long classes, int32_t ignore_index) {
+  double loss = 0.0;
+  for (long r = 0; r < rows; ++r) {
+    const float* l = logits + r * classes;
+    float mx, total;
+    softmax_row(probs + r * classes, l, nullptr, classes, 1.0f, &mx, &total);
+    const int32_t label = labels[r];
+    if (label == ignore_index) continue;
+    // -log p[label] = log(sum exp(l - max)) - (l[label] - max): no log of a probability rounded to 0.
+    loss += std::log(static_cast<double>(total)) - (static_cast<double>(l[label]) - mx);
+  }
+  return loss;
+}
+
+static void add_bias(float* x, const float* bias, long rows, long cols) {
+  for (long r = 0; r < rows; ++r) {
+    float* xr = x + r * cols;
+    for (long c = 0; c < cols; ++c) xr[c] += bias[c];
+  }
+}
+
+// Decoupled weight decay then Adam, in double per element (memory-bound, so the wider math is free) to track
+// the JS reference, which computes in double.
+static void adamw(float* param, float* m, float* v, const float* grad, long n, double lr, double beta1, double beta2,
+                  double eps, double weight_decay, double bc1, double bc2) {
+  const double decay = 1.0 - lr * weight_decay;
+  for (long i = 0; i < n; ++i) {
+    const double g = grad[i];
+    const double mi = beta1 * m[i] + (1.0 - beta1) * g;
+    const double vi_ = beta2 * v[i] + (1.0 - beta2) * g * g;
+    m[i] = static_cast<float>(mi);
+    v[i] = static_cast<float>(vi_);
+    param[i] = static_cast<float>(param[i] * decay - lr * (mi / bc1) / (std::sqrt(vi_ / bc2) + eps));
+  }
+}

@@ -1,0 +1,64 @@
+// The seam between the ISA-independent drivers (gemm.cc, fused.cc) and the per-ISA code in isa/<isa>.cc.
+// Each ISA file compiles the same implementation with its own compiler flags and exports one table; the driver
+// picks a table at start-up from cpuid (cpu-features.cc). Every function here is single-threaded and works on a
+// slice the driver hands it; threading lives in the drivers.
+#pragma once
+#include <cstdint>
+
+namespace tsbert {
+
+struct IsaKernels {
+  const char* name;  // "avx512" | "avx2" | "generic"
+  // GEMM micro-tile shape: the kernel computes an mr x nr block of C.
+  int mr;
+  int nr;
+
+  // C[mr, nr] (row stride ldc) = alpha * A~ . B~ + beta * C; beta == 0 never reads C.
+  // A element (i, p) is at a[i * a_row_stride + p * a_k_stride] (one of the two strides is 1; the driver passes
+  // the matrix in place when it has mr full rows, a zero-padded copy otherwise). B~ is packed: b[p * nr + j].
+  void (*gemm_tile)(long kc, const float* a, long a_row_stride, long a_k_stride, const float* b, float* c, long ldc,
+                    float alpha, float beta);
+  // Packs B (element (p, j) at b[p * k_stride + j * n_stride]) for p < kc, j < n_valid into b_packed[p * nr + j],
+  // zero-filling columns n_valid..nr-1: one nr-wide panel of B~.
+  void (*pack_b_panel)(float* b_packed, const float* b, long k_stride, long n_stride, long kc, long n_valid);
+
+  // out [n] = gelu(x); tanh_approx selects the tanh form.
+  void (*gelu_forward)(float* out, const float* x, long n, bool tanh_approx);
+  // dx [n] += gelu'(x) * dy.
+  void (*gelu_backward)(float* dx, const float* x, const float* dy, long n, bool tanh_approx);
+  void (*tanh_forward)(float* out, const float* x, long n);
+  // dx [n] += (1 - y^2) * dy.
+  void (*tanh_backward)(float* dx, const float* y, const float* dy, long n);
+
+  // scores, probs [rows, keys]; mask [keys] shared by all rows here (or null): probs = softmax(scale*scores + mask).
+  void (*softmax_forward)(float* probs, const float* scores, const float* mask, long rows, long keys, float scale);
+  // dScores [rows, keys] += scale * probs * (dProbs - sum(dProbs * probs)).
+  void (*softmax_backward)(float* d_scores, const float* probs, const float* d_probs, long rows, long keys,
+                           float scale);
+
+  // x, residual (nullable), sum, out [rows, cols]; gamma, beta [cols]; mean, rstd [rows].
+  void (*layer_norm_forward)(float* out, float* sum, float* mean, float* rstd, const float* x, const float* residual,
+                             const float* gamma, const float* beta, long rows, long cols, float eps);
+  // dx [rows, cols] += LayerNorm input gradient; d_gamma_acc, d_beta_acc [cols] (double) += this slice's sums.
+  void (*layer_norm_backward)(float* dx, double* d_gamma_acc, double* d_beta_acc, const float* dy, const float* sum,
+                              const float* mean, const float* rstd, const float* gamma, long rows, long cols);
+
+  // probs [rows, classes] = softmax(logits); returns the sum of -log p[label] over rows whose label != ignore_index.
+  double (*cross_entropy_forward)(float* probs, const float* logits, const int32_t* labels, long rows, long classes,
+                                  int32_t ignore_index);
+
+  // x [rows, cols] += bias [cols].
+  void (*add_bias)(float* x, const float* bias, long rows, long cols);
+
+  // AdamW on n parameters; bc1 = 1 - beta1^step, bc2 = 1 - beta2^step (computed once by the caller, in double).
+  void (*adamw)(float* param, float* m, float* v, const float* grad, long n, double lr, double beta1, double beta2,
+                double eps, double weight_decay, double bc1, double bc2);
+};
+
+extern const IsaKernels kGenericKernels;
+#if defined(TSBERT_HAVE_X86_ISAS)
+extern const IsaKernels kAvx2Kernels;
+extern const IsaKernels kAvx512Kernels;
+#endif
+
+}  // namespace tsbert

@@ -1,0 +1,48 @@
+// The native compute core as plain C++: every kernel of the Backend contract (src/backend/backend.ts) on raw
+// float pointers, callable without Node (addon.cc only checks arguments and forwards here). Sizes are element
+// counts; the caller guarantees every pointer covers what the sizes imply. Threads come from thread-pool.h; the
+// ISA from cpu-features.h.
+#pragma once
+#include <cstdint>
+
+namespace tsbert {
+
+struct GemmArgs {
+  bool trans_a;  // A stored [k, m]
+  bool trans_b;  // B stored [n, k]
+  long m, n, k;
+  long lda, ldb, ldc;
+  float alpha;
+  float beta;  // 0 overwrites C without reading it
+  long batch;
+  long stride_a, stride_b, stride_c;  // 0 broadcasts that operand
+};
+
+// C[b] = alpha * op(A[b]) . op(B[b]) + beta * C[b], row-major.
+void gemm(float* c, const float* a, const float* b, const GemmArgs& p);
+
+void add_bias_in_place(float* x, const float* bias, long rows, long cols);
+void sum_rows_accumulate(float* d_bias, const float* dy, long rows, long cols);
+void gelu_forward(float* out, const float* x, long n, bool tanh_approx);
+void gelu_backward(float* dx, const float* x, const float* dy, long n, bool tanh_approx);
+void tanh_forward(float* out, const float* x, long n);
+void tanh_backward(float* dx, const float* y, const float* dy, long n);
+void layer_norm_forward(float* out, float* sum, float* mean, float* rstd, const float* x, const float* residual,
+                        const float* gamma, const float* beta, long rows, long cols, float eps);
+void layer_norm_backward(float* dx, float* d_gamma, float* d_beta, const float* dy, const float* sum,
+                         const float* mean, const float* rstd, const float* gamma, long rows, long cols);
+void softmax_forward(float* probs, const float* scores, const float* mask, long batch, long heads, long queries,
+                     long keys, float scale);
+void softmax_backward(float* d_scores, const float* probs, const float* d_probs, long rows, long keys, float scale);
+void embedding_forward(float* out, const float* table, const int32_t* ids, long n, long dim);
+void embedding_backward(float* d_table, const float* d_out, const int32_t* ids, long n, long dim,
+                        int32_t padding_idx);
+// Returns the sum of per-row losses over rows whose label != ignore_index; *count gets their number.
+double cross_entropy_forward(float* probs, const float* logits, const int32_t* labels, long rows, long classes,
+                             int32_t ignore_index, long* count);
+void cross_entropy_backward(float* d_logits, const float* probs, const int32_t* labels, long rows, long classes,
+                            int32_t ignore_index, float scale);
+void adamw_step(float* param, float* m, float* v, const float* grad, long n, double lr, double beta1, double beta2,
+                double eps, double weight_decay, double step);
+
+}  // namespace tsbert
