@@ -12,7 +12,8 @@
  * size, or a single document) is merged into the one before it, so a random next always has other documents to
  * come from. One `Rng(seed)` drives everything in a fixed order, so a seed gives the same bytes.
  */
-import { basename, dirname, extname, join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { readDocuments } from '../data/corpus-reader.js';
 import type { ReadProgress } from '../data/line-reader.js';
 import { DataError } from '../errors.js';
@@ -215,6 +216,9 @@ export async function createPretrainingData(options: CreatePretrainingDataOption
   const shardTokens = options.shardTokens ?? d.shardTokens;
   if (!(shardTokens >= 1)) throw new DataError(`shardTokens must be positive, got ${shardTokens}`);
   if (options.inputs.length === 0) throw new DataError('create-pretraining-data: no input files');
+  // Fail before reading a corpus for minutes, not when the first shard is written.
+  const outputDir = dirname(resolve(options.output));
+  if (!existsSync(outputDir) || !statSync(outputDir).isDirectory()) throw new DataError(`output ${options.output}: folder ${outputDir} does not exist`);
 
   const settings = {
     maxSeqLength: shardOptions.maxSeqLength,
