@@ -201,7 +201,9 @@ void cross_entropy_backward(float* d_logits, const float* probs, const int32_t* 
       if (label == ignore_index) continue;
       float* d = d_logits + r * classes;
       const float* p = probs + r * classes;
-      for (long c = 0; c < classes; ++c) d[c] += scale * (p[c] - (c == label ? 1.0f : 0.0f));
+      // As the JS reference: scale * p everywhere, then -scale at the label.
+      for (long c = 0; c < classes; ++c) d[c] += scale * p[c];
+      d[label] -= scale;
     }
   });
 }

@@ -237,17 +237,19 @@ static void add_bias(float* x, const float* bias, long rows, long cols) {
   }
 }
 
-// Decoupled weight decay then Adam, in double per element (memory-bound, so the wider math is free) to track
-// the JS reference, which computes in double.
+// Decoupled weight decay then Adam, in double per element (memory-bound, so the wider math is free), in the same
+// form as the JS reference (src/backend/js/adamw.ts) so the two round alike.
 static void adamw(float* param, float* m, float* v, const float* grad, long n, double lr, double beta1, double beta2,
                   double eps, double weight_decay, double bc1, double bc2) {
   const double decay = 1.0 - lr * weight_decay;
+  const double step_size = lr / bc1;
+  const double bc2_sqrt = std::sqrt(bc2);
   for (long i = 0; i < n; ++i) {
     const double g = grad[i];
     const double mi = beta1 * m[i] + (1.0 - beta1) * g;
     const double vi_ = beta2 * v[i] + (1.0 - beta2) * g * g;
     m[i] = static_cast<float>(mi);
     v[i] = static_cast<float>(vi_);
-    param[i] = static_cast<float>(param[i] * decay - lr * (mi / bc1) / (std::sqrt(vi_ / bc2) + eps));
+    param[i] = static_cast<float>(param[i] * decay - step_size * mi / (std::sqrt(vi_) / bc2_sqrt + eps));
   }
 }
