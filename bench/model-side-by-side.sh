@@ -70,13 +70,18 @@ if [ "$HAVE_ORT" = 1 ] && [ "$ONLY" != train-step ] && [ ! -f "$ONNX" ]; then
   fi
 fi
 
-# run ENGINE TASK CMD...: runs CMD, keeps the last JSON line holding tokens_per_s, tags it with the round and load.
+# Machine noise, per run: the CPU that other processes used meanwhile (busy time in /proc/stat less the run's own
+# user+system time, in cores) and the CPU pressure (share of wall time some task waited for a core).
+busy_jiffies() { awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat; }
+psi_some_us() { if [ -r /proc/pressure/cpu ]; then awk '/^some/{split($5,a,"="); print a[2]}' /proc/pressure/cpu; else echo 0; fi; }
+
+# run ENGINE TASK CMD...: runs CMD, keeps the last JSON line holding tokens_per_s, tags it with the round and noise.
 run() {
   local engine="$1" task="$2"; shift 2
-  local load out line
-  load="$(cut -d' ' -f1 /proc/loadavg)"
-  local rc=0
-  out="$("$@" 2>"$OUT.err")" || rc=$?
+  local out line rc=0 b0 b1 p0 p1 w0 w1
+  b0="$(busy_jiffies)"; p0="$(psi_some_us)"; w0="$(date +%s.%N)"
+  out="$(/usr/bin/time -f '%U %S' -o "$OUT.time" "$@" 2>"$OUT.err")" || rc=$?
+  b1="$(busy_jiffies)"; p1="$(psi_some_us)"; w1="$(date +%s.%N)"
   if [ "$rc" != 0 ]; then
     note "$engine $task failed (exit $rc): $(tail -n 3 "$OUT.err" | tr '\n' ' ')"
     return 1
@@ -84,11 +89,17 @@ run() {
   line="$(printf '%s\n' "$out" | grep '"tokens_per_s"' | tail -n 1)"
   if [ -z "$line" ]; then note "$engine $task printed no JSON with tokens_per_s"; return 1; fi
   printf '%s\n' "$line" | "$PYTHON" -c '
-import json, sys
-d = json.loads(sys.stdin.read()); d["engine"] = sys.argv[1]; d["task"] = sys.argv[2]
-d["round"] = int(sys.argv[3]); d["load_before"] = float(sys.argv[4]); print(json.dumps(d))' \
-    "$engine" "$task" "$ROUND" "$load" >> "$OUT"
-  echo "  round $ROUND $engine $task: $(printf '%s' "$line" | grep -o '"tokens_per_s": *[0-9.]*') (load $load)" >&2
+import json, os, sys
+d = json.loads(sys.stdin.read())
+engine, task, rnd, b0, b1, p0, p1, w0, w1, timefile = sys.argv[1:]
+wall = float(w1) - float(w0)
+user, system = (float(x) for x in open(timefile).read().split()[-2:])
+hz = os.sysconf("SC_CLK_TCK")
+d.update(engine=engine, task=task, round=int(rnd),
+         others_cpu=round(max(0.0, (int(b1) - int(b0)) / hz - user - system) / wall, 2),
+         cpu_pressure=round((int(p1) - int(p0)) / 1e6 / wall, 2), wall_s=round(wall, 1))
+print(json.dumps(d))' "$engine" "$task" "$ROUND" "$b0" "$b1" "$p0" "$p1" "$w0" "$w1" "$OUT.time" >> "$OUT"
+  echo "  round $ROUND $engine $task: $(tail -n 1 "$OUT" | "$PYTHON" -c 'import json,sys; d=json.load(sys.stdin); print(d["tokens_per_s"], "tokens/s; others used", d["others_cpu"], "cores; pressure", d["cpu_pressure"])')" >&2
 }
 
 TSBERT_FAILED_FWD=0 TSBERT_FAILED_TRAIN=0
@@ -112,7 +123,7 @@ for ROUND in $(seq 1 "$ROUNDS"); do
     [ "$HAVE_TORCH" = 1 ] && run pytorch train-step "${TORCH_ENV[@]}" "$PYTHON" bench/model-torch.py --task train-step "${T[@]}" --threads "$THREADS"
   fi
 done
-rm -f "$OUT.err"
+rm -f "$OUT.err" "$OUT.time"
 
 # --- the table ---------------------------------------------------------------------------------------------------
 "$PYTHON" - "$OUT" <<'EOF'
@@ -124,8 +135,12 @@ groups = {}
 for r in rows:
     groups.setdefault((r["task"], r["engine"]), []).append(r)
 order = {"tsbert": 0, "pytorch": 1, "onnxruntime-node": 2}
-print("| engine | task | config | batch×seq | tokens/s (median) | min–max | ratio to tsbert | peak RSS MB | rounds |")
-print("|---|---|---|---|---:|---:|---:|---:|---:|")
+QUIET = 0.25  # a run during which other processes used under a quarter of a core
+def quiet(rs):
+    q = [r["tokens_per_s"] for r in rs if r.get("others_cpu", 0) < QUIET]
+    return statistics.median(q) if q else None
+print("| engine | task | config | batch×seq | tokens/s (median) | min–max | ratio to tsbert | quiet-run median (n) | peak RSS MB | rounds |")
+print("|---|---|---|---|---:|---:|---:|---:|---:|---:|")
 for (task, engine) in sorted(groups, key=lambda k: (k[0] != "forward", order.get(k[1], 9))):
     rs = groups[(task, engine)]
     tps = [r["tokens_per_s"] for r in rs]
@@ -134,9 +149,13 @@ for (task, engine) in sorted(groups, key=lambda k: (k[0] != "forward", order.get
     ratio = f"{med / statistics.median(r['tokens_per_s'] for r in base):.2f}" if base else "n/a (no tsbert)"
     rss = statistics.median(r["peak_rss_mb"] for r in rs)
     r0 = rs[0]
+    q = quiet(rs)
+    nq = sum(r.get("others_cpu", 0) < QUIET for r in rs)
+    qs = f"{q:,.0f} ({nq})" if q is not None else "– (0)"
     print(f"| {engine} | {task} | {r0['config']} | {r0['batch']}×{r0['seq']} | {med:,.0f} | {min(tps):,}–{max(tps):,} "
-          f"| {ratio} | {rss:,.0f} | {len(rs)} |")
-loads = [r["load_before"] for r in rows]
-print(f"\nratio = engine tokens/s ÷ tsbert tokens/s (> 1: faster than tsbert). Load average before runs: "
-      f"{min(loads):.2f}–{max(loads):.2f} (2 cores). Raw: {sys.argv[1]}")
+          f"| {ratio} | {qs} | {rss:,.0f} | {len(rs)} |")
+others = sorted(r["others_cpu"] for r in rows)
+print(f"\nratio = engine tokens/s ÷ tsbert tokens/s (> 1: faster than tsbert). Quiet run: other processes used "
+      f"< {QUIET} cores meanwhile. Other processes' CPU during the runs: median {statistics.median(others):.2f}, "
+      f"max {others[-1]:.2f} cores of {__import__('os').cpu_count()}. Raw: {sys.argv[1]}")
 EOF
