@@ -117,8 +117,10 @@ export interface ShardOptions {
 }
 
 /**
- * The instances of one shard, in the original's order of draws: shuffle documents, `dupeFactor` passes over them,
- * mask each instance as it is made, shuffle all instances. Document indexes in the result refer to `documents`.
+ * The instances of one shard, in the original's steps: shuffle documents, `dupeFactor` passes over them, mask each
+ * instance, shuffle all instances. (The original masks each pair inside the chunk loop; we mask a document's pairs
+ * after its chunk loop — the same distribution, and bit parity with Python's Mersenne Twister is not a goal.)
+ * Document indexes in the result refer to `documents`.
  */
 export function createShardInstances(documents: readonly TokenizedDocument[], options: ShardOptions, rng: Rng, counts: InstanceCounts): ShardInstance[] {
   validateInstanceOptions(options);

@@ -63,11 +63,26 @@ async function run(files: string[], flags: Flags): Promise<void> {
       if (chunk.length > 1 << 16) {
         const ok = process.stdout.write(chunk);
         chunk = '';
-        if (!ok) await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
+        if (!ok) await drained();
       }
     }
     if (chunk.length > 0 && !closed) process.stdout.write(chunk);
   } finally {
     data.close();
   }
+}
+
+/** Resolves when stdout can take more, or when it is gone (a closed pipe never drains). */
+function drained(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      process.stdout.off('drain', done);
+      process.stdout.off('close', done);
+      process.stdout.off('error', done);
+      resolve();
+    };
+    process.stdout.once('drain', done);
+    process.stdout.once('close', done);
+    process.stdout.once('error', done);
+  });
 }
