@@ -172,7 +172,8 @@ export function tokenizeDocument(sentences: readonly string[], tokenizer: BertTo
   const out: Int32Array[] = [];
   for (const sentence of sentences) {
     const ids = tokenizer.encode(sentence, undefined, { addSpecialTokens: false }).ids;
-    if (ids.length > 0) out.push(ids);
+    // A copy: an Encoding's arrays may be views into a shared slab, which a long-lived document would keep alive.
+    if (ids.length > 0) out.push(ids.slice());
   }
   return { sentences: out };
 }
