@@ -5,7 +5,7 @@
  */
 import { TokenizerError } from '../errors.js';
 import { BasicTokenizer, type WordSink } from './basic-tokenizer.js';
-import { Encoding } from './encoding.js';
+import { allocateEncodingArrays, Encoding, type EncodingArrays } from './encoding.js';
 import { readPretrained, writePretrained } from './pretrained-files.js';
 import { TokenBuffer } from './token-buffer.js';
 import { truncationTargets, windowRanges, type TruncationStrategy } from './truncation.js';
@@ -359,41 +359,44 @@ export class BertTokenizer {
     const nb = b === undefined ? 0 : b.ids.length;
     const extra = addSpecial ? (b === undefined ? 2 : 3) : 0;
     const n = na + nb + extra;
-    const ids = new Int32Array(n);
-    const typeIds = new Int32Array(n);
-    const attentionMask = new Int32Array(n).fill(1);
-    const special = new Int32Array(n);
-    const offsets = new Int32Array(2 * n);
-    const wordIds = new Int32Array(n).fill(-1);
-    const sequenceIds = new Int32Array(n).fill(-1);
+    const out = allocateEncodingArrays(n);
+    out.attentionMask.fill(1);
+    out.wordIds.fill(-1);
+    out.sequenceIds.fill(-1);
     let at = 0;
-    const put = (seq: Sequence, typeId: number, seqId: number): void => {
-      const len = seq.ids.length;
-      ids.set(seq.ids, at);
-      wordIds.set(seq.words, at);
-      for (let i = 0; i < len; i++) {
-        offsets[2 * (at + i)] = seq.starts[i] ?? 0;
-        offsets[2 * (at + i) + 1] = seq.ends[i] ?? 0;
-      }
-      if (typeId !== 0) typeIds.fill(typeId, at, at + len);
-      sequenceIds.fill(seqId, at, at + len);
-      at += len;
-    };
-    const putSpecial = (id: number, typeId: number): void => {
-      ids[at] = id;
-      typeIds[at] = typeId;
-      special[at] = 1;
-      at++;
-    };
-    if (addSpecial) putSpecial(this.clsTokenId, 0);
-    put(a, 0, 0);
-    if (addSpecial) putSpecial(this.sepTokenId, 0);
+    if (addSpecial) at = putSpecial(out, at, this.clsTokenId, 0);
+    at = putSequence(out, at, a, 0);
+    if (addSpecial) at = putSpecial(out, at, this.sepTokenId, 0);
     if (b !== undefined) {
-      put(b, 1, 1);
-      if (addSpecial) putSpecial(this.sepTokenId, 1);
+      at = putSequence(out, at, b, 1);
+      if (addSpecial) putSpecial(out, at, this.sepTokenId, 1);
     }
-    return new Encoding(ids, typeIds, attentionMask, special, offsets, wordIds, sequenceIds);
+    return Encoding.fromArrays(out);
   }
+}
+
+function putSpecial(out: EncodingArrays, at: number, id: number, typeId: number): number {
+  out.ids[at] = id;
+  out.typeIds[at] = typeId;
+  out.specialTokensMask[at] = 1;
+  return at + 1;
+}
+
+/** Copies one sequence's tokens in at `at`; sequence 1 (the pair's second text) gets token type 1. */
+function putSequence(out: EncodingArrays, at: number, seq: Sequence, seqId: number): number {
+  const len = seq.ids.length;
+  out.ids.set(seq.ids, at);
+  out.wordIds.set(seq.words, at);
+  const offsets = out.offsets;
+  const starts = seq.starts;
+  const ends = seq.ends;
+  for (let i = 0; i < len; i++) {
+    offsets[2 * (at + i)] = starts[i] ?? 0;
+    offsets[2 * (at + i) + 1] = ends[i] ?? 0;
+  }
+  if (seqId !== 0) out.typeIds.fill(seqId, at, at + len);
+  out.sequenceIds.fill(seqId, at, at + len);
+  return at + len;
 }
 
 function slice(seq: Sequence, start: number, end: number): Sequence {

@@ -6,6 +6,46 @@
  * text, or the pair's second text when sequenceIds[i] is 1), in UTF-16 indices; special and padding tokens get
  * [0, 0]. `wordIds` and `sequenceIds` are -1 where Hugging Face says None.
  */
+/** The seven arrays of an encoding of `n` tokens, zero-filled. */
+export interface EncodingArrays {
+  ids: Int32Array;
+  typeIds: Int32Array;
+  attentionMask: Int32Array;
+  specialTokensMask: Int32Array;
+  offsets: Int32Array;
+  wordIds: Int32Array;
+  sequenceIds: Int32Array;
+}
+
+// Encodings are small and many: a fresh ArrayBuffer each (7 per encoding) costs more than the tokenizing. They are
+// carved instead, as views, from shared 1 MB slabs (a slab is freed when no encoding using it is left).
+const SLAB_INTS = 1 << 18;
+let slab = new Int32Array(SLAB_INTS);
+let slabUsed = 0;
+
+export function allocateEncodingArrays(n: number): EncodingArrays {
+  const need = 8 * n;
+  let block: Int32Array;
+  if (need > SLAB_INTS / 4) block = new Int32Array(need);
+  else {
+    if (slabUsed + need > SLAB_INTS) {
+      slab = new Int32Array(SLAB_INTS);
+      slabUsed = 0;
+    }
+    block = slab.subarray(slabUsed, slabUsed + need);
+    slabUsed += need;
+  }
+  return {
+    ids: block.subarray(0, n),
+    typeIds: block.subarray(n, 2 * n),
+    attentionMask: block.subarray(2 * n, 3 * n),
+    specialTokensMask: block.subarray(3 * n, 4 * n),
+    offsets: block.subarray(4 * n, 6 * n),
+    wordIds: block.subarray(6 * n, 7 * n),
+    sequenceIds: block.subarray(7 * n, 8 * n),
+  };
+}
+
 export class Encoding {
   constructor(
     readonly ids: Int32Array,
@@ -45,22 +85,23 @@ export class Encoding {
     const overflowing = this.overflowing.map((o) => o.pad(length, padId, padTypeId));
     const n = this.length;
     if (n >= length) return overflowing.every((o, i) => o === this.overflowing[i]) ? this : this.withOverflowing(overflowing);
-    const grow = (a: Int32Array, fillValue: number, width = 1): Int32Array => {
-      const out = new Int32Array(length * width);
-      out.set(a);
-      if (fillValue !== 0) out.fill(fillValue, a.length);
-      return out;
+    const out = allocateEncodingArrays(length);
+    const grow = (to: Int32Array, from: Int32Array, fillValue: number): void => {
+      to.set(from);
+      if (fillValue !== 0) to.fill(fillValue, from.length);
     };
-    return new Encoding(
-      grow(this.ids, padId),
-      grow(this.typeIds, padTypeId),
-      grow(this.attentionMask, 0),
-      grow(this.specialTokensMask, 1),
-      grow(this.offsets, 0, 2),
-      grow(this.wordIds, -1),
-      grow(this.sequenceIds, -1),
-      overflowing,
-    );
+    grow(out.ids, this.ids, padId);
+    grow(out.typeIds, this.typeIds, padTypeId);
+    grow(out.attentionMask, this.attentionMask, 0);
+    grow(out.specialTokensMask, this.specialTokensMask, 1);
+    grow(out.offsets, this.offsets, 0);
+    grow(out.wordIds, this.wordIds, -1);
+    grow(out.sequenceIds, this.sequenceIds, -1);
+    return Encoding.fromArrays(out, overflowing);
+  }
+
+  static fromArrays(a: EncodingArrays, overflowing: Encoding[] = []): Encoding {
+    return new Encoding(a.ids, a.typeIds, a.attentionMask, a.specialTokensMask, a.offsets, a.wordIds, a.sequenceIds, overflowing);
   }
 
   withOverflowing(overflowing: Encoding[]): Encoding {

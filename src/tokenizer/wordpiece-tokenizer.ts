@@ -5,7 +5,8 @@
  *
  * The vocabulary lives in two tries over UTF-16 units (word starts, and continuations with the prefix removed),
  * stored as one open-addressing hash of (node, unit) → child in typed arrays, so the longest match is one walk down
- * the trie with no string built per character.
+ * the trie with no string built per character. Most words (and word endings) are whole tokens, and the whole rest
+ * of a word is by definition its longest match, so a hash of whole tokens is tried first.
  */
 import { TokenizerError } from '../errors.js';
 import type { TokenBuffer } from './token-buffer.js';
@@ -33,6 +34,13 @@ export class WordPieceTokenizer {
   private keyUnit: Uint16Array;
   private child: Int32Array;
   private mask: number;
+  // Whole tokens: slot → token id (-1 empty), for word starts (table 0) and continuations (table 1).
+  private readonly wholeSlots: [Int32Array, Int32Array];
+  private readonly wholeMask: number;
+  // The units of each token as the tables see them (continuations without their prefix).
+  private readonly pool: Uint16Array;
+  private readonly poolStart: Int32Array;
+  private readonly poolLength: Int32Array;
 
   constructor(vocab: Vocab, options: WordPieceOptions = {}) {
     this.vocab = vocab;
@@ -54,11 +62,51 @@ export class WordPieceTokenizer {
     this.child = new Int32Array(slots);
     this.nodeId = new Int32Array(edges + 2).fill(EMPTY);
     const prefix = this.continuingSubwordPrefix;
+    let wholeSize = 1024;
+    while (wholeSize < vocab.size * 4) wholeSize *= 2;
+    this.wholeMask = wholeSize - 1;
+    this.wholeSlots = [new Int32Array(wholeSize).fill(EMPTY), new Int32Array(wholeSize).fill(EMPTY)];
+    this.pool = new Uint16Array(units * 2);
+    this.poolStart = new Int32Array(vocab.size * 2);
+    this.poolLength = new Int32Array(vocab.size * 2);
+    let poolUsed = 0;
     vocab.tokens.forEach((token, id) => {
       if (token.length === 0) return;
       this.insert(0, token, 0, id);
-      if (prefix.length > 0 && token.length > prefix.length && token.startsWith(prefix)) this.insert(1, token, prefix.length, id);
+      const isContinuation = prefix.length > 0 && token.length > prefix.length && token.startsWith(prefix);
+      if (isContinuation) this.insert(1, token, prefix.length, id);
+      // Pool entries: 2*id for the token as a word start, 2*id+1 for it as a continuation.
+      for (const [table, from] of isContinuation ? ([[0, 0], [1, prefix.length]] as const) : ([[0, 0]] as const)) {
+        const entry = 2 * id + table;
+        this.poolStart[entry] = poolUsed;
+        this.poolLength[entry] = token.length - from;
+        for (let j = from; j < token.length; j++) this.pool[poolUsed++] = token.charCodeAt(j);
+        const slots = this.wholeSlots[table];
+        let slot = hashUnits(this.pool, poolUsed - (token.length - from), poolUsed) & this.wholeMask;
+        while ((slots[slot] ?? EMPTY) !== EMPTY) slot = (slot + 1) & this.wholeMask;
+        slots[slot] = id;
+      }
     });
+  }
+
+  /** Id of units[from..to) as a whole token (table 0: word start, 1: continuation), or -1. */
+  private whole(units: Uint16Array, from: number, to: number, table: 0 | 1): number {
+    const slots = this.wholeSlots[table];
+    const pool = this.pool;
+    const length = to - from;
+    let slot = hashUnits(units, from, to) & this.wholeMask;
+    for (;;) {
+      const id = slots[slot] ?? EMPTY;
+      if (id === EMPTY) return -1;
+      const entry = 2 * id + table;
+      if (this.poolLength[entry] === length) {
+        const start = this.poolStart[entry] ?? 0;
+        let j = 0;
+        while (j < length && pool[start + j] === units[from + j]) j++;
+        if (j === length) return id;
+      }
+      slot = (slot + 1) & this.wholeMask;
+    }
   }
 
   /**
@@ -84,6 +132,12 @@ export class WordPieceTokenizer {
     const nodeId = this.nodeId;
     let start = 0;
     while (start < length) {
+      // The whole rest of the word is the longest possible match.
+      const wholeId = this.whole(units, start, length, start === 0 ? 0 : 1);
+      if (wholeId >= 0) {
+        out.push(wholeId, starts[start] ?? 0, last, word);
+        return;
+      }
       let node = start === 0 ? 0 : 1;
       let bestEnd = -1;
       let bestId = -1;
@@ -167,6 +221,12 @@ function hash(node: number, unit: number): number {
   let h = Math.imul(node, 0x9e3779b1) + unit;
   h = Math.imul(h ^ (h >>> 15), 0x85ebca6b);
   return h ^ (h >>> 13);
+}
+
+function hashUnits(units: Uint16Array, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let j = from; j < to; j++) h = Math.imul(h ^ (units[j] ?? 0), 0x01000193);
+  return h ^ (h >>> 15);
 }
 
 function isHighSurrogate(unit: number): boolean {
