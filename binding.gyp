@@ -4,7 +4,8 @@
 {
   'target_defaults': {
     'defines': [ 'NAPI_VERSION=8', 'NAPI_DISABLE_CPP_EXCEPTIONS' ],
-    'cflags': [ '-O3', '-fPIC', '-fno-math-errno', '-Wno-missing-field-initializers' ],
+    # -ffp-contract=off: expressions round as written (like the JS reference); FMA only where vfma() asks for it.
+    'cflags': [ '-O3', '-fPIC', '-fno-math-errno', '-ffp-contract=off', '-Wno-missing-field-initializers' ],
     'cflags_cc': [ '-std=gnu++17', '-fno-exceptions', '-fno-rtti' ],
     'cflags_cc!': [ '-std=gnu++20' ],
   },

@@ -31,9 +31,9 @@ static inline void tile_impl(long kc, const float* a, long rs, long cs, const fl
     for (int j = 0; j < NV; ++j) bv[j] = load_aligned(b + j * TSB_W);
 #pragma GCC unroll 16
     for (int i = 0; i < MR; ++i) {
-      const float ai = kRowMajorA ? rows[i][p] : a[i];
+      const vf ai = splat(kRowMajorA ? rows[i][p] : a[i]);
 #pragma GCC unroll 4
-      for (int j = 0; j < NV; ++j) acc[i][j] += ai * bv[j];
+      for (int j = 0; j < NV; ++j) acc[i][j] = vfma(ai, bv[j], acc[i][j]);
     }
     b += NR;
     if (!kRowMajorA) a += cs;

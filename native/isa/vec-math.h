@@ -11,7 +11,30 @@
 typedef float vf __attribute__((vector_size(TSB_W * 4)));
 typedef int32_t vi __attribute__((vector_size(TSB_W * 4)));
 
-static inline vf splat(float x) { return vf{} + x; }
+// A broadcast, spelled as an initializer so the compiler emits one vbroadcastss (0 + x would add, and turn -0
+// into +0; a fill loop can come out as masked inserts).
+static inline vf splat(float x) {
+#if TSB_W == 16
+  return vf{x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x};
+#elif TSB_W == 8
+  return vf{x, x, x, x, x, x, x, x};
+#else
+  return vf{x, x, x, x};
+#endif
+}
+
+// a * b + c with one rounding where the ISA has FMA. The ISA files compile with -ffp-contract=off, so every other
+// expression rounds exactly as written (as the JS reference does in double): fusing is a choice made here, for the
+// GEMM and the polynomials, never a compiler's guess that makes one formula round two ways.
+static inline vf vfma(vf a, vf b, vf c) {
+#if TSB_W == 16 && defined(__AVX512F__)
+  return _mm512_fmadd_ps(a, b, c);
+#elif TSB_W == 8 && defined(__FMA__)
+  return _mm256_fmadd_ps(a, b, c);
+#else
+  return a * b + c;
+#endif
+}
 static inline vf loadu(const float* p) {
   vf v;
   std::memcpy(&v, p, sizeof v);
@@ -68,13 +91,13 @@ static inline vf vexp(vf x) {
   vf r = x - n * 0.693145751953125f;  // ln2 split in a short high part (exact n * hi) and the rest
   r = r - n * 1.428606765330187e-06f;
   vf p = splat(1.0f / 5040);
-  p = p * r + 1.0f / 720;
-  p = p * r + 1.0f / 120;
-  p = p * r + 1.0f / 24;
-  p = p * r + 1.0f / 6;
-  p = p * r + 0.5f;
-  p = p * r + 1.0f;
-  p = p * r + 1.0f;
+  p = vfma(p, r, splat(1.0f / 720));
+  p = vfma(p, r, splat(1.0f / 120));
+  p = vfma(p, r, splat(1.0f / 24));
+  p = vfma(p, r, splat(1.0f / 6));
+  p = vfma(p, r, splat(0.5f));
+  p = vfma(p, r, splat(1.0f));
+  p = vfma(p, r, splat(1.0f));
   vf scale = as_float((ni + 127) << 23);
   vf result = p * scale;
   return underflow ? splat(0.0f) : result;
@@ -87,15 +110,15 @@ static inline vf verfc(vf x) {
   vf z = vabs(x);
   vf t = 1.0f / (1.0f + 0.5f * z);
   vf p = splat(0.17087277f);
-  p = p * t - 0.82215223f;
-  p = p * t + 1.48851587f;
-  p = p * t - 1.13520398f;
-  p = p * t + 0.27886807f;
-  p = p * t - 0.18628806f;
-  p = p * t + 0.09678418f;
-  p = p * t + 0.37409196f;
-  p = p * t + 1.00002368f;
-  p = p * t - 1.26551223f;
+  p = vfma(p, t, splat(-0.82215223f));
+  p = vfma(p, t, splat(1.48851587f));
+  p = vfma(p, t, splat(-1.13520398f));
+  p = vfma(p, t, splat(0.27886807f));
+  p = vfma(p, t, splat(-0.18628806f));
+  p = vfma(p, t, splat(0.09678418f));
+  p = vfma(p, t, splat(0.37409196f));
+  p = vfma(p, t, splat(1.00002368f));
+  p = vfma(p, t, splat(-1.26551223f));
   vf r = t * vexp(p - z * z);
   return x < 0.0f ? 2.0f - r : r;
 }
@@ -109,14 +132,14 @@ static inline vf vtanh(vf x) {
   vf ax = vabs(x);
   vf x2 = x * x;
   vf p = splat(-0.00023912911424355248f);
-  p = p * x2 + 0.000590027440945586f;
-  p = p * x2 - 0.0014558343870513183f;
-  p = p * x2 + 0.003592128036572481f;
-  p = p * x2 - 0.008863235529902197f;
-  p = p * x2 + 0.021869488536155203f;
-  p = p * x2 - 0.05396825396825397f;
-  p = p * x2 + 0.13333333333333333f;
-  p = p * x2 - 0.3333333333333333f;
+  p = vfma(p, x2, splat(0.000590027440945586f));
+  p = vfma(p, x2, splat(-0.0014558343870513183f));
+  p = vfma(p, x2, splat(0.003592128036572481f));
+  p = vfma(p, x2, splat(-0.008863235529902197f));
+  p = vfma(p, x2, splat(0.021869488536155203f));
+  p = vfma(p, x2, splat(-0.05396825396825397f));
+  p = vfma(p, x2, splat(0.13333333333333333f));
+  p = vfma(p, x2, splat(-0.3333333333333333f));
   vf small = x + x * x2 * p;
   vf e = vexp(vmin(2.0f * ax, splat(88.0f)));
   vf big = 1.0f - 2.0f / (e + 1.0f);

@@ -1,0 +1,193 @@
+/**
+ * Native fused and elementwise kernels against the JS reference kernels (the oracle), on every ISA this CPU runs,
+ * on awkward sizes (vector tails) and sizes big enough to split across threads. Backward kernels start from
+ * non-zero gradients, so accumulation (+=, not =) is checked too.
+ */
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { jsBackend } from '../../src/backend/js/js-backend.js';
+import { Rng } from '../../src/tensor/rng.js';
+import { normRelativeError } from '../helpers/assert-close.js';
+import { ELEMENTWISE_ATOL, ELEMENTWISE_RTOL, forEachIsa, NORM_RTOL, randomArray, toleranceRatio } from './native-harness.js';
+
+const SIZES = [1, 7, 15, 17, 63, 65, 1000, 70001];
+
+function close(actual: Float32Array, expected: Float32Array, what: string): void {
+  const ratio = toleranceRatio(actual, expected);
+  assert.ok(ratio <= 1, `${what}: error ${ratio.toPrecision(3)}x the tolerance (${ELEMENTWISE_RTOL} rel + ${ELEMENTWISE_ATOL} abs)`);
+}
+function closeByNorm(actual: Float32Array, expected: Float32Array, what: string): void {
+  const err = normRelativeError(actual, expected);
+  assert.ok(err <= NORM_RTOL, `${what}: norm-relative error ${err}`);
+}
+
+test('gelu (erf and tanh forms) forward and backward match the JS reference', async (t) => {
+  await forEachIsa(t, (native) => {
+    const rng = new Rng(10);
+    for (const n of SIZES) for (const form of ['none', 'tanh'] as const) {
+      const x = randomArray(rng, n, 3), dy = randomArray(rng, n), dx0 = randomArray(rng, n);
+      const out = new Float32Array(n), want = new Float32Array(n);
+      native.geluForward(out, x, n, form);
+      jsBackend.geluForward(want, x, n, form);
+      close(out, want, `gelu ${form} n=${n}`);
+      const dx = dx0.slice(), dxWant = dx0.slice();
+      native.geluBackward(dx, x, dy, n, form);
+      jsBackend.geluBackward(dxWant, x, dy, n, form);
+      close(dx, dxWant, `gelu backward ${form} n=${n}`);
+    }
+  });
+});
+
+test('tanh forward and backward match the JS reference (small |x| keeps relative accuracy)', async (t) => {
+  await forEachIsa(t, (native) => {
+    const rng = new Rng(11);
+    for (const n of SIZES) {
+      const x = randomArray(rng, n, 2);
+      if (n > 2) x[1] = 1e-6;
+      const out = new Float32Array(n), want = new Float32Array(n);
+      native.tanhForward(out, x, n);
+      jsBackend.tanhForward(want, x, n);
+      close(out, want, `tanh n=${n}`);
+      const dy = randomArray(rng, n), dx0 = randomArray(rng, n);
+      const dx = dx0.slice(), dxWant = dx0.slice();
+      native.tanhBackward(dx, want, dy, n);
+      jsBackend.tanhBackward(dxWant, want, dy, n);
+      close(dx, dxWant, `tanh backward n=${n}`);
+    }
+  });
+});
+
+test('addBiasInPlace and sumRowsAccumulate match the JS reference', async (t) => {
+  await forEachIsa(t, (native) => {
+    const rng = new Rng(12);
+    for (const [rows, cols] of [[1, 1], [3, 7], [5, 17], [65, 63], [300, 768]] as const) {
+      const x = randomArray(rng, rows * cols), bias = randomArray(rng, cols);
+      const got = x.slice(), want = x.slice();
+      native.addBiasInPlace(got, bias, rows, cols);
+      jsBackend.addBiasInPlace(want, bias, rows, cols);
+      close(got, want, `addBias ${rows}x${cols}`);
+      const d0 = randomArray(rng, cols), dBias = d0.slice(), dWant = d0.slice();
+      native.sumRowsAccumulate(dBias, x, rows, cols);
+      jsBackend.sumRowsAccumulate(dWant, x, rows, cols);
+      closeByNorm(dBias, dWant, `sumRows ${rows}x${cols}`);
+    }
+  });
+});
+
+test('layerNorm forward (with and without residual) and backward match the JS reference', async (t) => {
+  await forEachIsa(t, (native) => {
+    const rng = new Rng(13);
+    for (const [rows, cols] of [[1, 1], [2, 7], [3, 17], [4, 65], [130, 768]] as const) {
+      for (const withResidual of [false, true]) {
+        const n = rows * cols;
+        const x = randomArray(rng, n, 2), residual = withResidual ? randomArray(rng, n) : null;
+        const gamma = randomArray(rng, cols), beta = randomArray(rng, cols);
+        const got = { out: new Float32Array(n), sum: new Float32Array(n), mean: new Float32Array(rows), rstd: new Float32Array(rows) };
+        const want = { out: new Float32Array(n), sum: new Float32Array(n), mean: new Float32Array(rows), rstd: new Float32Array(rows) };
+        native.layerNormForward(got.out, got.sum, got.mean, got.rstd, x, residual, gamma, beta, rows, cols, 1e-12);
+        jsBackend.layerNormForward(want.out, want.sum, want.mean, want.rstd, x, residual, gamma, beta, rows, cols, 1e-12);
+        const what = `layerNorm ${rows}x${cols} residual=${withResidual}`;
+        close(got.sum, want.sum, `${what} sum`);
+        close(got.mean, want.mean, `${what} mean`);
+        close(got.rstd, want.rstd, `${what} rstd`);
+        close(got.out, want.out, `${what} out`);
+
+        const dy = randomArray(rng, n);
+        const dx0 = randomArray(rng, n), dg0 = randomArray(rng, cols), db0 = randomArray(rng, cols);
+        const g = { dx: dx0.slice(), dGamma: dg0.slice(), dBeta: db0.slice() };
+        const w = { dx: dx0.slice(), dGamma: dg0.slice(), dBeta: db0.slice() };
+        native.layerNormBackward(g.dx, g.dGamma, g.dBeta, dy, want.sum, want.mean, want.rstd, gamma, rows, cols);
+        jsBackend.layerNormBackward(w.dx, w.dGamma, w.dBeta, dy, want.sum, want.mean, want.rstd, gamma, rows, cols);
+        closeByNorm(g.dx, w.dx, `${what} dx`);
+        closeByNorm(g.dGamma, w.dGamma, `${what} dGamma`);
+        closeByNorm(g.dBeta, w.dBeta, `${what} dBeta`);
+      }
+    }
+  });
+});
+
+test('softmax forward (masked, scaled) and backward match the JS reference', async (t) => {
+  await forEachIsa(t, (native) => {
+    const rng = new Rng(14);
+    for (const keys of [1, 7, 17, 65, 128]) for (const masked of [false, true]) {
+      const batch = 2, heads = 3, queries = keys === 128 ? 64 : 5;
+      const n = batch * heads * queries * keys;
+      const scores = randomArray(rng, n, 4);
+      let mask: Float32Array | null = null;
+      if (masked) {
+        mask = new Float32Array(batch * keys);
+        for (let j = 0; j < mask.length; j++) mask[j] = j % 3 === 2 ? -10000 : 0;
+      }
+      const probs = new Float32Array(n), want = new Float32Array(n);
+      native.softmaxForward(probs, scores, mask, batch, heads, queries, keys, 0.125);
+      jsBackend.softmaxForward(want, scores, mask, batch, heads, queries, keys, 0.125);
+      close(probs, want, `softmax keys=${keys} masked=${masked}`);
+      const dProbs = randomArray(rng, n), d0 = randomArray(rng, n);
+      const d = d0.slice(), dWant = d0.slice();
+      native.softmaxBackward(d, want, dProbs, batch * heads * queries, keys, 0.125);
+      jsBackend.softmaxBackward(dWant, want, dProbs, batch * heads * queries, keys, 0.125);
+      closeByNorm(d, dWant, `softmax backward keys=${keys}`);
+    }
+  });
+});
+
+test('embedding forward and backward (repeated ids, padding row) match the JS reference', async (t) => {
+  await forEachIsa(t, (native) => {
+    const rng = new Rng(15);
+    for (const [vocab, dim, n] of [[5, 1, 7], [11, 17, 30], [100, 768, 200]] as const) {
+      const table = randomArray(rng, vocab * dim);
+      const ids = Int32Array.from({ length: n }, () => rng.int(vocab));
+      const out = new Float32Array(n * dim).fill(Number.NaN), want = new Float32Array(n * dim);
+      native.embeddingForward(out, table, ids, n, dim);
+      jsBackend.embeddingForward(want, table, ids, n, dim);
+      assert.deepEqual(out, want);
+      const dOut = randomArray(rng, n * dim), d0 = randomArray(rng, vocab * dim);
+      for (const paddingIdx of [-1, 0]) {
+        const d = d0.slice(), dWant = d0.slice();
+        native.embeddingBackward(d, dOut, ids, n, dim, paddingIdx);
+        jsBackend.embeddingBackward(dWant, dOut, ids, n, dim, paddingIdx);
+        closeByNorm(d, dWant, `embedding backward ${vocab}x${dim} padding=${paddingIdx}`);
+      }
+    }
+  });
+});
+
+test('crossEntropy forward and backward (ignored rows) match the JS reference', async (t) => {
+  await forEachIsa(t, (native) => {
+    const rng = new Rng(16);
+    for (const [rows, classes] of [[1, 1], [3, 7], [9, 65], [70, 1000]] as const) {
+      const logits = randomArray(rng, rows * classes, 3);
+      const labels = Int32Array.from({ length: rows }, (_, r) => (r % 4 === 3 ? -100 : rng.int(classes)));
+      const probs = new Float32Array(rows * classes), want = new Float32Array(rows * classes);
+      const got = native.crossEntropyForward(probs, logits, labels, rows, classes, -100);
+      const ref = jsBackend.crossEntropyForward(want, logits, labels, rows, classes, -100);
+      close(probs, want, `crossEntropy probs ${rows}x${classes}`);
+      assert.equal(got.count, ref.count);
+      assert.ok(Math.abs(got.lossSum - ref.lossSum) <= ELEMENTWISE_RTOL * Math.abs(ref.lossSum) + ELEMENTWISE_ATOL,
+        `lossSum ${got.lossSum} vs ${ref.lossSum}`);
+      const d0 = randomArray(rng, rows * classes), d = d0.slice(), dWant = d0.slice();
+      native.crossEntropyBackward(d, want, labels, rows, classes, -100, 0.25);
+      jsBackend.crossEntropyBackward(dWant, want, labels, rows, classes, -100, 0.25);
+      close(d, dWant, `crossEntropy backward ${rows}x${classes}`);
+    }
+  });
+});
+
+test('adamwStep matches the JS reference over several steps', async (t) => {
+  await forEachIsa(t, (native) => {
+    const rng = new Rng(17);
+    for (const n of SIZES) {
+      const p0 = randomArray(rng, n);
+      const got = { p: p0.slice(), m: new Float32Array(n), v: new Float32Array(n) };
+      const want = { p: p0.slice(), m: new Float32Array(n), v: new Float32Array(n) };
+      for (let step = 1; step <= 3; step++) {
+        const grad = randomArray(rng, n);
+        native.adamwStep(got.p, got.m, got.v, grad, n, 1e-3, 0.9, 0.999, 1e-8, 0.01, step);
+        jsBackend.adamwStep(want.p, want.m, want.v, grad, n, 1e-3, 0.9, 0.999, 1e-8, 0.01, step);
+      }
+      close(got.p, want.p, `adamw param n=${n}`);
+      close(got.m, want.m, `adamw m n=${n}`);
+      close(got.v, want.v, `adamw v n=${n}`);
+    }
+  });
+});
