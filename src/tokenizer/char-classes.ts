@@ -32,7 +32,8 @@ function fill(table: Uint8Array, ranges: readonly number[], flag: number): void 
   for (let i = 0; i + 1 < ranges.length; i += 2) {
     const first = ranges[i] ?? 0;
     const last = ranges[i + 1] ?? -1;
-    for (let c = first; c <= last; c++) table[c] = (table[c] ?? 0) | flag;
+    if (last - first > 256 && table.subarray(first, last + 1).every((f) => f === 0)) table.fill(flag, first, last + 1);
+    else for (let c = first; c <= last; c++) table[c] = (table[c] ?? 0) | flag;
   }
 }
 

@@ -9,6 +9,10 @@ import { TokenizerError } from '../errors.js';
 /** Trailing whitespace as Rust's `str::trim_end` sees it (Unicode White_Space; unlike String#trimEnd, not U+FEFF). */
 const TRAILING_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/u;
 
+function isSpaceCandidate(unit: number): boolean {
+  return unit === 0x85 || unit === 0xa0 || unit === 0x1680 || (unit >= 0x2000 && unit <= 0x200a) || unit === 0x2028 || unit === 0x2029 || unit === 0x202f || unit === 0x205f || unit === 0x3000;
+}
+
 export class Vocab {
   readonly tokens: readonly string[];
   private readonly ids: Map<string, number>;
@@ -17,15 +21,16 @@ export class Vocab {
   constructor(tokens: readonly string[], source = 'vocabulary') {
     if (tokens.length === 0) throw new TokenizerError(`${source}: the vocabulary is empty`);
     const ids = new Map<string, number>();
-    tokens.forEach((token, id) => {
-      const previous = ids.get(token);
-      if (previous !== undefined) {
+    for (let id = 0; id < tokens.length; id++) {
+      const token = tokens[id] ?? '';
+      ids.set(token, id);
+      if (ids.size !== id + 1) {
+        const previous = tokens.indexOf(token);
         throw new TokenizerError(
           `${source}: token ${JSON.stringify(token)} appears twice (ids ${previous} and ${id}, lines ${previous + 1} and ${id + 1})`,
         );
       }
-      ids.set(token, id);
-    });
+    }
     this.tokens = tokens;
     this.ids = ids;
   }
@@ -35,10 +40,13 @@ export class Vocab {
     if (text.length === 0) throw new TokenizerError(`${source}: the file is empty`);
     const lines = text.split('\n');
     if (lines[lines.length - 1] === '') lines.pop(); // a final newline ends the last line, it does not add one
-    return new Vocab(
-      lines.map((line) => line.replace(TRAILING_SPACE, '')),
-      source,
-    );
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i] ?? '';
+      // Only lines ending in whitespace (\r of CRLF files, mostly) pay for the regex.
+      const last = line.charCodeAt(line.length - 1);
+      if (last <= 0x20 || (last >= 0x85 && isSpaceCandidate(last))) lines[i] = line.replace(TRAILING_SPACE, '');
+    }
+    return new Vocab(lines, source);
   }
 
   /** Reads vocab.txt (UTF-8; invalid bytes are an error). */

@@ -70,23 +70,31 @@ export class WordPieceTokenizer {
     this.poolStart = new Int32Array(vocab.size * 2);
     this.poolLength = new Int32Array(vocab.size * 2);
     let poolUsed = 0;
-    vocab.tokens.forEach((token, id) => {
-      if (token.length === 0) return;
+    const tokens = vocab.tokens;
+    for (let id = 0; id < tokens.length; id++) {
+      const token = tokens[id] ?? '';
+      if (token.length === 0) continue;
       this.insert(0, token, 0, id);
-      const isContinuation = prefix.length > 0 && token.length > prefix.length && token.startsWith(prefix);
-      if (isContinuation) this.insert(1, token, prefix.length, id);
-      // Pool entries: 2*id for the token as a word start, 2*id+1 for it as a continuation.
-      for (const [table, from] of isContinuation ? ([[0, 0], [1, prefix.length]] as const) : ([[0, 0]] as const)) {
-        const entry = 2 * id + table;
-        this.poolStart[entry] = poolUsed;
-        this.poolLength[entry] = token.length - from;
-        for (let j = from; j < token.length; j++) this.pool[poolUsed++] = token.charCodeAt(j);
-        const slots = this.wholeSlots[table];
-        let slot = hashUnits(this.pool, poolUsed - (token.length - from), poolUsed) & this.wholeMask;
-        while ((slots[slot] ?? EMPTY) !== EMPTY) slot = (slot + 1) & this.wholeMask;
-        slots[slot] = id;
+      poolUsed = this.addWhole(token, 0, id, 0, poolUsed);
+      if (prefix.length > 0 && token.length > prefix.length && token.startsWith(prefix)) {
+        this.insert(1, token, prefix.length, id);
+        poolUsed = this.addWhole(token, prefix.length, id, 1, poolUsed);
       }
-    });
+    }
+  }
+
+  /** Adds token[from..] to whole-token table `table`; pool entry 2*id + table. Returns the pool's new end. */
+  private addWhole(token: string, from: number, id: number, table: 0 | 1, poolUsed: number): number {
+    const entry = 2 * id + table;
+    const start = poolUsed;
+    this.poolStart[entry] = start;
+    this.poolLength[entry] = token.length - from;
+    for (let j = from; j < token.length; j++) this.pool[poolUsed++] = token.charCodeAt(j);
+    const slots = this.wholeSlots[table];
+    let slot = hashUnits(this.pool, start, poolUsed) & this.wholeMask;
+    while ((slots[slot] ?? EMPTY) !== EMPTY) slot = (slot + 1) & this.wholeMask;
+    slots[slot] = id;
+    return poolUsed;
   }
 
   /** Id of units[from..to) as a whole token (table 0: word start, 1: continuation), or -1. */

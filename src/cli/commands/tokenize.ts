@@ -27,18 +27,93 @@ function positiveInt(value: string): number {
   return n;
 }
 
-/** The JSON line of one encoding (hand-built: this is the command's hot path). */
+/** The JSON line of one encoding (for library users; the command itself writes bytes with JsonLineWriter). */
 export function encodingToJsonLine(encoding: Encoding): string {
-  const offsets = encoding.offsets;
-  let pairs = '';
-  for (let i = 0; i < offsets.length; i += 2) {
-    pairs += (i === 0 ? '[' : ',[') + offsets[i] + ',' + offsets[i + 1] + ']';
-  }
-  return `{"ids":[${encoding.ids.join(',')}],"type_ids":[${encoding.typeIds.join(',')}],"offsets":[${pairs}]}\n`;
+  const writer = new JsonLineWriter(64 + 40 * encoding.length);
+  writer.encoding(encoding);
+  return Buffer.from(writer.take()).toString('latin1');
 }
 
-async function writeAll(out: Writable, text: string): Promise<void> {
-  if (!out.write(text)) await once(out, 'drain');
+const BYTE = (s: string): number => s.charCodeAt(0);
+const IDS = Buffer.from('{"ids":[');
+const TYPE_IDS = Buffer.from('],"type_ids":[');
+const OFFSETS = Buffer.from('],"offsets":[');
+const END = Buffer.from(']}\n');
+
+/**
+ * Formats encodings as JSON lines straight into bytes (all ASCII: digits, brackets, commas), the hot path of the
+ * command: no intermediate strings, no UTF-8 encoding on write.
+ */
+class JsonLineWriter {
+  private buffer: Buffer;
+  private at = 0;
+
+  constructor(private readonly capacity = 1 << 20) {
+    this.buffer = Buffer.allocUnsafe(capacity);
+  }
+
+  get size(): number {
+    return this.at;
+  }
+
+  /** The bytes written so far; the writer starts a fresh buffer. */
+  take(): Buffer {
+    const out = this.buffer.subarray(0, this.at);
+    this.buffer = Buffer.allocUnsafe(this.capacity);
+    this.at = 0;
+    return out;
+  }
+
+  encoding(e: Encoding): void {
+    const n = e.length;
+    this.reserve(64 + 40 * n);
+    this.bytes(IDS);
+    this.ints(e.ids, 1);
+    this.bytes(TYPE_IDS);
+    this.ints(e.typeIds, 1);
+    this.bytes(OFFSETS);
+    this.ints(e.offsets, 2);
+    this.bytes(END);
+  }
+
+  private reserve(bytes: number): void {
+    if (this.at + bytes <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.at + bytes));
+    this.buffer.copy(grown, 0, 0, this.at);
+    this.buffer = grown;
+  }
+
+  private bytes(b: Buffer): void {
+    b.copy(this.buffer, this.at);
+    this.at += b.length;
+  }
+
+  /** Comma-separated integers; with group 2, as [a,b] pairs. */
+  private ints(values: Int32Array, group: 1 | 2): void {
+    const buf = this.buffer;
+    let at = this.at;
+    for (let i = 0; i < values.length; i++) {
+      if (i > 0) buf[at++] = BYTE(',');
+      if (group === 2 && (i & 1) === 0) buf[at++] = BYTE('[');
+      let v = values[i] ?? 0;
+      if (v < 0) {
+        buf[at++] = BYTE('-');
+        v = -v;
+      }
+      if (v < 10) buf[at++] = 48 + v;
+      else {
+        let digits = 0;
+        for (let x = v; x > 0; x = Math.floor(x / 10)) digits++;
+        for (let d = digits - 1; d >= 0; d--) {
+          buf[at + d] = 48 + (v % 10);
+          v = Math.floor(v / 10);
+        }
+        at += digits;
+      }
+      if (group === 2 && (i & 1) === 1) buf[at++] = BYTE(']');
+    }
+    this.at = at;
+  }
 }
 
 export function registerTokenize(program: Command): void {
@@ -60,7 +135,10 @@ export function registerTokenize(program: Command): void {
       const out: Writable = options.output === undefined ? process.stdout : createWriteStream(options.output);
       const where = options.input ?? 'stdin';
       let lineNumber = 0;
-      let chunk = '';
+      const writer = new JsonLineWriter();
+      const flush = async (): Promise<void> => {
+        if (!out.write(writer.take())) await once(out, 'drain');
+      };
       try {
         for await (const line of readLines(input, () =>
           process.stderr.write(`tokenize: ${where} has invalid UTF-8; those bytes are replaced by U+FFFD\n`),
@@ -72,13 +150,10 @@ export function registerTokenize(program: Command): void {
             if (tab < 0) throw new DataError(`tokenize: ${where} line ${lineNumber}: --pair expects A<TAB>B, found no TAB`);
             encoding = tokenizer.encode(line.slice(0, tab), line.slice(tab + 1), encodeOptions);
           } else encoding = tokenizer.encode(line, undefined, encodeOptions);
-          chunk += encodingToJsonLine(encoding);
-          if (chunk.length >= 1 << 20) {
-            await writeAll(out, chunk);
-            chunk = '';
-          }
+          writer.encoding(encoding);
+          if (writer.size >= 1 << 19) await flush();
         }
-        if (chunk.length > 0) await writeAll(out, chunk);
+        if (writer.size > 0) await flush();
       } finally {
         if (out !== process.stdout) {
           out.end();
