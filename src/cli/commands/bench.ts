@@ -1,4 +1,189 @@
-import type { Command } from 'commander';
+/**
+ * `tsbert bench <subject>`: timing commands that print one JSON object with the keys the reference scripts in
+ * bench/ print, so one script can join them side by side. Each subject registers itself as a subcommand in a
+ * function of its own (`bench gemm` here; `bench forward`, `bench train-step` can follow the same shape).
+ *
+ * Every benchmark checks its result against the JS reference before timing and fails (exit 1) when it is wrong:
+ * a fast wrong kernel never produces a number.
+ */
+import { InvalidArgumentError, type Command } from 'commander';
+import type { Backend, GemmParams } from '../../backend/backend.js';
+import { jsBackend } from '../../backend/js/js-backend.js';
+import { loadNative } from '../../backend/native/load-native.js';
+import type { NativeIsa } from '../../backend/native/native-backend.js';
+import { getBackend } from '../../backend/select.js';
+import { BackendError, ConfigError } from '../../errors.js';
+import { Rng } from '../../tensor/rng.js';
 
-/** Placeholder: replaced by the real command. */
-export function registerBench(_program: Command): void {}
+/** float32 GEMM vs the JS reference, by norm over the checked rows: float32 rounding grows like √k (k ≤ ~10⁴). */
+const GEMM_CHECK_RTOL = 1e-5;
+/** Rows of C checked against the (slow) JS reference when C is big: spread over the whole matrix, incl. the last. */
+const GEMM_CHECK_ROWS = 24;
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
+function isaName(value: string): NativeIsa {
+  if (value === 'avx512' || value === 'avx2' || value === 'generic') return value;
+  throw new InvalidArgumentError('expected avx512, avx2 or generic');
+}
+
+function backendName(value: string): 'js' | 'native' {
+  if (value === 'js' || value === 'native') return value;
+  throw new InvalidArgumentError('expected js or native');
+}
+
+/** The options every `bench` subcommand shares: which backend, how many threads, how long, how to print. */
+interface CommonOptions {
+  backend?: 'js' | 'native';
+  isa?: NativeIsa;
+  threads?: number;
+  seconds: number;
+  json?: boolean;
+}
+
+function addCommonOptions(command: Command): Command {
+  return command
+    .option('--backend <name>', 'js or native (default: the one tsbert picks, see TSBERT_BACKEND)', backendName)
+    .option('--isa <isa>', 'native kernels to use: avx512, avx2 or generic (default: the best this CPU runs)', isaName)
+    .option('--threads <n>', 'threads for native kernels (default: TSBERT_THREADS or the number of cores)', positiveInt)
+    .option('--seconds <s>', 'time to spend measuring, after warm-up', positiveNumber, 2)
+    .option('--json', 'print one JSON object (the default prints a readable line)');
+}
+
+/** The backend a benchmark runs on, configured as the options ask. */
+function chooseBackend(options: CommonOptions): Backend {
+  let backend: Backend;
+  if (options.backend === 'js') backend = jsBackend;
+  else if (options.backend === 'native' || options.isa !== undefined) backend = loadNative();
+  else backend = getBackend();
+  if (options.isa !== undefined) {
+    if (backend.name !== 'native') throw new ConfigError('--isa needs the native backend');
+    loadNative().setIsa(options.isa);
+  }
+  if (options.threads !== undefined) backend.setThreads(options.threads);
+  return backend;
+}
+
+/** Median, best and count of the call's durations in ms, measured for about `seconds` after 3 warm-up calls. */
+function timeCalls(call: () => void, seconds: number): { medianMs: number; bestMs: number; reps: number } {
+  for (let i = 0; i < 3; i++) call();
+  const times: number[] = [];
+  const deadline = performance.now() + seconds * 1000;
+  while (times.length < 5 || (performance.now() < deadline && times.length < 100_000)) {
+    const start = performance.now();
+    call();
+    times.push(performance.now() - start);
+  }
+  times.sort((x, y) => x - y);
+  return { medianMs: times[times.length >> 1]!, bestMs: times[0]!, reps: times.length };
+}
+
+function printResult(result: Record<string, string | number | boolean>, json: boolean | undefined): void {
+  if (json === true) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  const fields = Object.entries(result).map(([key, value]) => `${key}=${String(value)}`);
+  process.stdout.write(`${fields.join(' ')}\n`);
+}
+
+interface GemmOptions extends CommonOptions {
+  m: number;
+  k: number;
+  n: number;
+  transB?: boolean;
+}
+
+/**
+ * Checks C = A·B (A [m, k]; B [k, n], or [n, k] with --trans-b) from `backend` against the JS reference on a
+ * sample of rows; throws BackendError when they disagree. Returns the norm-relative error and the rows checked.
+ */
+function checkGemm(c: Float32Array, a: Float32Array, b: Float32Array, p: GemmParams): { error: number; rows: number } {
+  const rows: number[] = [];
+  if (p.m <= GEMM_CHECK_ROWS) for (let i = 0; i < p.m; i++) rows.push(i);
+  else for (let s = 0; s < GEMM_CHECK_ROWS; s++) rows.push(Math.round((s * (p.m - 1)) / (GEMM_CHECK_ROWS - 1)));
+  const aRows = new Float32Array(rows.length * p.k);
+  rows.forEach((row, i) => aRows.set(a.subarray(row * p.lda, row * p.lda + p.k), i * p.k));
+  const expected = new Float32Array(rows.length * p.n);
+  jsBackend.gemm(expected, aRows, b, { ...p, m: rows.length, lda: p.k });
+  let diff = 0;
+  let norm = 0;
+  rows.forEach((row, i) => {
+    for (let j = 0; j < p.n; j++) {
+      const want = expected[i * p.n + j]!;
+      diff += (c[row * p.ldc + j]! - want) ** 2;
+      norm += want * want;
+    }
+  });
+  const error = Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-30);
+  if (!(error <= GEMM_CHECK_RTOL)) {
+    throw new BackendError(
+      `bench gemm: the result disagrees with the JS reference (norm-relative error ${error.toExponential(2)} > ` +
+        `${GEMM_CHECK_RTOL} on ${rows.length} rows); not timing a wrong kernel`,
+    );
+  }
+  return { error, rows: rows.length };
+}
+
+function runGemmBench(options: GemmOptions): void {
+  const backend = chooseBackend(options);
+  const { m, k, n } = options;
+  const transB = options.transB === true;
+  const rng = new Rng(20240601);
+  const a = new Float32Array(m * k);
+  const b = new Float32Array(k * n);
+  for (let i = 0; i < a.length; i++) a[i] = rng.normal();
+  for (let i = 0; i < b.length; i++) b[i] = rng.normal();
+  const c = new Float32Array(m * n).fill(Number.NaN);
+  const p: GemmParams = {
+    transA: false, transB, m, n, k, lda: k, ldb: transB ? k : n, ldc: n, alpha: 1, beta: 0,
+    batch: 1, strideA: 0, strideB: 0, strideC: 0,
+  };
+  backend.gemm(c, a, b, p);
+  const check = checkGemm(c, a, b, p);
+  const timing = timeCalls(() => backend.gemm(c, a, b, p), options.seconds);
+  const flops = 2 * m * n * k;
+  printResult({
+    bench: 'gemm',
+    backend: backend.name,
+    isa: backend.isa,
+    threads: backend.getThreads(),
+    m, k, n,
+    transB,
+    gflops: Number((flops / (timing.medianMs * 1e6)).toFixed(1)),
+    gflops_best: Number((flops / (timing.bestMs * 1e6)).toFixed(1)),
+    ms_median: Number(timing.medianMs.toFixed(4)),
+    reps: timing.reps,
+    check_rel_error: Number(check.error.toExponential(2)),
+    checked_rows: check.rows,
+  }, options.json);
+}
+
+function registerBenchGemm(bench: Command): void {
+  addCommonOptions(
+    bench
+      .command('gemm')
+      .description('time C = A·B (A [m, k], B [k, n]; --trans-b: B stored [n, k], a Linear weight); GFLOP/s')
+      .requiredOption('--m <m>', 'rows of A and C', positiveInt)
+      .requiredOption('--k <k>', 'inner dimension', positiveInt)
+      .requiredOption('--n <n>', 'columns of B and C', positiveInt)
+      .option('--trans-b', 'B stored [n, k] and used transposed (the Linear-layer layout)'),
+  ).action((options: GemmOptions) => runGemmBench(options));
+}
+
+export function registerBench(program: Command): void {
+  const bench = program
+    .command('bench')
+    .description('benchmarks that print JSON lines comparable with the reference scripts in bench/');
+  registerBenchGemm(bench);
+}
