@@ -4,7 +4,8 @@
  *
  * `offsets` is flat: token i spans text.slice(offsets[2i], offsets[2i+1]) of the sequence it came from (the first
  * text, or the pair's second text when sequenceIds[i] is 1), in UTF-16 indices; special and padding tokens get
- * [0, 0]. `wordIds` and `sequenceIds` are -1 where Hugging Face says None.
+ * [0, 0]. `wordIds` and `sequenceIds` are -1 where Hugging Face says None. The arrays may be views into a shared
+ * buffer: read them through their own byteOffset/length (as typed-array APIs do), or copy with slice().
  */
 /** The seven arrays of an encoding of `n` tokens, zero-filled. */
 export interface EncodingArrays {
