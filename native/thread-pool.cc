@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
@@ -28,6 +29,15 @@ int default_threads() {
 
 thread_local bool t_inside_job = false;
 
+// How a job is shared (the point: on a machine where other processes hold the cores, the caller must never wait
+// for a helper that has not woken up yet — it only waits for helpers that actually joined).
+//   state_ = generation << 32 | closed << 31 | joined helpers.
+// A helper joins by incrementing `joined` while the job is open; the caller, once every task is claimed, closes
+// the job and waits only for the helpers that joined to leave. The job's description (fn_, ctx_, tasks_) is
+// written before the job opens and not touched until every joined helper has left, so helpers never see a torn one.
+constexpr uint64_t kClosed = uint64_t{1} << 31;
+constexpr uint64_t kJoinedMask = kClosed - 1;
+
 class Pool {
  public:
   ~Pool() { stop(); }
@@ -49,7 +59,7 @@ class Pool {
       return;
     }
     std::unique_lock<std::mutex> run_lock(run_mutex_, std::try_to_lock);
-    if (!run_lock.owns_lock()) {
+    if (!run_lock.owns_lock()) {  // another JS thread is running a job: do this one alone
       for (long t = 0; t < tasks; ++t) fn(ctx, t, 0);
       return;
     }
@@ -58,22 +68,27 @@ class Pool {
     fn_ = fn;
     ctx_ = ctx;
     tasks_ = tasks;
+    max_helpers_ = want - 1;
     next_.store(0, std::memory_order_relaxed);
-    active_ = want - 1;
-    pending_.store(want - 1, std::memory_order_relaxed);
-    {
+    left_.store(0, std::memory_order_relaxed);
+    const uint64_t gen = ++generation_counter_;
+    state_.store(gen << 32, std::memory_order_seq_cst);
+    generation_.store(static_cast<uint32_t>(gen), std::memory_order_seq_cst);
+    if (sleepers_.load(std::memory_order_seq_cst) > 0) {
       std::lock_guard<std::mutex> lock(mutex_);
-      generation_.fetch_add(1, std::memory_order_release);
+      wake_.notify_all();
     }
-    wake_.notify_all();
     work(0);
-    // Wait for the helpers that joined this job to finish their last task.
-    // Spin first; yield once it drags on (a helper may have been descheduled on a busy machine).
-    for (long spin = 0; pending_.load(std::memory_order_acquire) != 0; ++spin) {
+    // Close the job; from now on no helper can join. Wait for those that did.
+    uint64_t s = state_.load(std::memory_order_acquire);
+    while (!state_.compare_exchange_weak(s, s | kClosed, std::memory_order_acq_rel)) {
+    }
+    const long joined = static_cast<long>(s & kJoinedMask);
+    for (long spin = 0; left_.load(std::memory_order_acquire) < joined; ++spin) {
       if (spin < 4096)
         cpu_relax();
       else
-        std::this_thread::yield();
+        std::this_thread::yield();  // a joined helper was descheduled mid-task
     }
     t_inside_job = false;
   }
@@ -81,18 +96,17 @@ class Pool {
  private:
   void start_workers() {
     if (!workers_.empty()) return;
-    quit_ = false;
-    // Workers start from the current generation, so a job published before they first run is not missed.
-    const unsigned gen = generation_.load(std::memory_order_acquire);
+    quit_.store(false);
+    const uint32_t gen = generation_.load();
     for (int i = 1; i < threads_; ++i) workers_.emplace_back([this, i, gen] { loop(i, gen); });
   }
 
   void stop() {
     if (workers_.empty()) return;
+    quit_.store(true);
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      quit_ = true;
-      generation_.fetch_add(1, std::memory_order_release);
+      generation_.fetch_add(1);
     }
     wake_.notify_all();
     for (auto& w : workers_) w.join();
@@ -107,27 +121,37 @@ class Pool {
     }
   }
 
-  void loop(int index, unsigned seen) {
+  // Joins the job of generation `gen` if it is still open and has room; returns whether it did.
+  bool try_join(uint32_t gen) {
+    uint64_t s = state_.load(std::memory_order_acquire);
+    for (;;) {
+      if (static_cast<uint32_t>(s >> 32) != gen || (s & kClosed) ||
+          static_cast<long>(s & kJoinedMask) >= max_helpers_)
+        return false;
+      if (state_.compare_exchange_weak(s, s + 1, std::memory_order_acq_rel)) return true;
+    }
+  }
+
+  void loop(int index, uint32_t seen) {
     t_inside_job = true;
     for (;;) {
       // Spin a little (a GEMM's next job usually follows within microseconds), then sleep.
-      unsigned gen = seen;
-      for (int spin = 0; spin < 20000; ++spin) {
-        gen = generation_.load(std::memory_order_acquire);
-        if (gen != seen) break;
+      uint32_t gen = seen;
+      for (int spin = 0; spin < 20000 && gen == seen; ++spin) {
         cpu_relax();
+        gen = generation_.load(std::memory_order_seq_cst);
       }
       if (gen == seen) {
         std::unique_lock<std::mutex> lock(mutex_);
-        wake_.wait(lock, [&] { return generation_.load(std::memory_order_acquire) != seen; });
-        gen = generation_.load(std::memory_order_acquire);
+        sleepers_.fetch_add(1, std::memory_order_seq_cst);
+        while ((gen = generation_.load(std::memory_order_seq_cst)) == seen) wake_.wait(lock);
+        sleepers_.fetch_sub(1, std::memory_order_seq_cst);
       }
       seen = gen;
-      if (quit_) return;
-      // Only the first `active_` workers join a job that asked for fewer threads than the pool has.
-      if (index <= active_) {
+      if (quit_.load()) return;
+      if (try_join(gen)) {
         work(index);
-        pending_.fetch_sub(1, std::memory_order_acq_rel);
+        left_.fetch_add(1, std::memory_order_release);
       }
     }
   }
@@ -135,16 +159,19 @@ class Pool {
   int threads_ = default_threads();
   std::vector<std::thread> workers_;
   std::mutex run_mutex_;  // one parallel job at a time
-  std::mutex mutex_;
+  std::mutex mutex_;      // guards sleeping and waking
   std::condition_variable wake_;
-  std::atomic<unsigned> generation_{0};
+  std::atomic<uint32_t> generation_{0};
+  uint64_t generation_counter_ = 0;
+  std::atomic<uint64_t> state_{0};
+  std::atomic<int> sleepers_{0};
   std::atomic<long> next_{0};
-  std::atomic<int> pending_{0};
+  std::atomic<long> left_{0};
+  std::atomic<bool> quit_{false};
   TaskFn fn_ = nullptr;
   void* ctx_ = nullptr;
   long tasks_ = 0;
-  int active_ = 0;
-  bool quit_ = false;
+  long max_helpers_ = 0;
 };
 
 Pool& pool() {
