@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { CheckpointError, ConfigError, shapeString } from '../errors.js';
 import { bertConfigFromJson, bertConfigToJson, type BertConfig } from '../model/config.js';
 import type { BertPreTrainedModel } from '../model/pretrained.js';
+import { withoutRandomInit } from '../nn/init.js';
+import { Rng } from '../tensor/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { openSafetensors, toFloat32, writeSafetensors, type SafetensorsTensor } from './safetensors.js';
 
@@ -106,13 +108,30 @@ export function loadPretrained<M extends BertPreTrainedModel>(
   options: { quiet?: boolean } = {},
 ): { model: M; loadingInfo: LoadingInfo } {
   const config = readConfig(dir);
-  const model = build(config);
+  const model = withoutRandomInit(() => build(config));
   const loadingInfo = loadWeights(model, join(dir, WEIGHTS_NAME));
+  initializeMissing(model, loadingInfo.missingKeys);
   model.eval();
   if (!options.quiet && loadingInfo.missingKeys.length > 0) {
     process.emitWarning(`${model.architecture}: weights not in ${dir} were newly initialised: ${loadingInfo.missingKeys.join(', ')}`, { code: 'TSBERT_MISSING_KEYS' });
   }
   return { model, loadingInfo };
+}
+
+/**
+ * Weights a checkpoint lacked (a new task head) get BERT's initialisation, as Hugging Face's _init_weights gives
+ * them: LayerNorm weight 1, biases 0, everything else N(0, initializer_range).
+ */
+function initializeMissing(model: BertPreTrainedModel, missingKeys: readonly string[]): void {
+  if (missingKeys.length === 0) return;
+  const rng = new Rng(0);
+  const params = new Map(model.namedParameters());
+  for (const name of missingKeys) {
+    const param = params.get(name)!;
+    if (name.endsWith('LayerNorm.weight')) param.data.fill(1);
+    else if (name.endsWith('bias')) param.data.fill(0);
+    else for (let i = 0; i < param.size; i++) param.data[i] = model.config.initializerRange * rng.normal();
+  }
 }
 
 /** The tensors a model saves under Hugging Face's names (tied decoder weight excluded, as HF does). */

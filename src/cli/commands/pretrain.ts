@@ -1,18 +1,20 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.js';
 import { bertConfigFromJson, bertConfigPreset, isPresetName, type BertConfig } from '../../model/config.js';
-import { InstanceDataset } from '../../pretrain/instance-file.js';
-import { continuationFlags, maskTokens } from '../../pretrain/masking.js';
+import { InstanceDataset, vocabFingerprint } from '../../pretrain/instance-file.js';
+import { continuationFlags, dynamicMasker, maskingOptionsFromHeader } from '../../pretrain/masking.js';
 import { runPretraining, type DynamicMasker, type PretrainResult } from '../../pretrain/trainer.js';
 import { BertTokenizer } from '../../tokenizer/bert-tokenizer.js';
+import { ensureDefaultData, rememberedSteps, showFillMask, stepsForMinutes } from '../default-job.js';
 import { formatDuration, ProgressBar } from '../progress-bar.js';
 
 export interface PretrainFlags {
   config: string;
-  vocab: string;
-  data: string[];
-  output: string;
+  vocab?: string;
+  data?: string[];
+  output?: string;
   batchSize: string;
   gradAccum: string;
   steps: string;
@@ -28,9 +30,6 @@ export interface PretrainFlags {
   logEvery: string;
   resume?: boolean;
   dynamicMasking?: boolean;
-  wholeWordMask?: boolean;
-  maskedLmProb: string;
-  maxPredictionsPerSeq: string;
   cased?: boolean;
   minutes?: string;
 }
@@ -58,28 +57,26 @@ export function resolveConfig(spec: string, vocabSize: number): BertConfig {
   return config;
 }
 
-export function runPretrainCommand(flags: PretrainFlags): PretrainResult {
+export function runPretrainCommand(flags: PretrainFlags, stepsOverride?: number): PretrainResult {
+  if (flags.vocab === undefined || flags.data === undefined || flags.output === undefined) {
+    throw new ConfigError('pretrain: --vocab, --data and --output go together (leave all three out for the default job)');
+  }
   const tokenizer = BertTokenizer.fromVocabFile(flags.vocab, { doLowerCase: !flags.cased });
   const vocabSize = tokenizer.vocab.size;
   const config = resolveConfig(flags.config, vocabSize);
   const train = InstanceDataset.open(flags.data);
   const evalData = flags.evalData !== undefined && flags.evalData.length > 0 ? InstanceDataset.open(flags.evalData) : undefined;
-  if (train.header.vocabSize !== vocabSize) {
-    throw new ConfigError(`${flags.data[0]}: made with a ${train.header.vocabSize}-token vocabulary, --vocab has ${vocabSize}`);
+  for (const dataset of evalData === undefined ? [train] : [train, evalData]) {
+    if (dataset.header.vocabHash !== vocabFingerprint(tokenizer.vocab.tokens)) {
+      throw new ConfigError(`${dataset.files[0]!.path}: made with another vocabulary than --vocab ${flags.vocab}`);
+    }
   }
-  const steps = number('--steps', flags.steps, true, 1);
+  const steps = stepsOverride ?? number('--steps', flags.steps, true, 1);
   let dynamicMasking: DynamicMasker | undefined;
-  if (flags.dynamicMasking) {
-    const options = {
-      maskedLmProb: number('--masked-lm-prob', flags.maskedLmProb, false, 0),
-      maxPredictionsPerSeq: number('--max-predictions-per-seq', flags.maxPredictionsPerSeq, true, 1),
-      clsId: tokenizer.clsTokenId, sepId: tokenizer.sepTokenId, maskId: tokenizer.maskTokenId, vocabSize,
-      ...(flags.wholeWordMask ? { isContinuation: continuationFlags(tokenizer.convertIdsToTokens(Array.from({ length: vocabSize }, (_, i) => i))) } : {}),
-    };
-    dynamicMasking = (ids, rng) => {
-      const masked = maskTokens(ids, options, rng);
-      return { inputIds: masked.inputIds, maskedPositions: masked.positions, maskedLmIds: masked.labels };
-    };
+  // Files written without stored masks can only be trained with masks drawn on the fly.
+  if (flags.dynamicMasking || !train.header.staticMasks) {
+    const header = train.header;
+    dynamicMasking = dynamicMasker(maskingOptionsFromHeader(header, header.wholeWordMask ? continuationFlags(tokenizer.vocab.tokens) : undefined));
   }
   const deadline = flags.minutes === undefined ? Infinity : Date.now() + number('--minutes', flags.minutes, false, 0) * 60_000;
   let interrupted = false;
@@ -144,23 +141,56 @@ export function addPretrainOptions(command: Command): Command {
     .option('--keep-last <n>', 'keep only the newest n checkpoints (0: all)', '3')
     .option('--log-every <n>', 'append to metrics.jsonl every n steps', '10')
     .option('--resume', 'continue from the newest complete checkpoint in --output')
-    .option('--dynamic-masking', 're-mask every instance each time it is read (RoBERTa) instead of the stored masks')
-    .option('--whole-word-mask', 'with --dynamic-masking: mask whole words')
-    .option('--masked-lm-prob <x>', 'with --dynamic-masking: share of tokens to predict', '0.15')
-    .option('--max-predictions-per-seq <n>', 'with --dynamic-masking: cap on predictions per instance', '20')
+    .option('--dynamic-masking', "re-mask every instance each time it is read (RoBERTa), with the data file's masking settings")
     .option('--minutes <x>', 'stop (saving a checkpoint and the model) after this many minutes')
     .option('--cased', 'the vocabulary is cased (no lowercasing)');
+}
+
+/** Without --data: the default corpus, BERT-mini, a time budget (10 minutes), then fill-mask predictions. */
+async function runDefaultJob(flags: PretrainFlags, command: Command): Promise<void> {
+  const log = (message: string): void => void process.stderr.write(`${message}\n`);
+  const isDefault = (key: string): boolean => command.getOptionValueSource(key) === 'default';
+  const seed = number('--seed', flags.seed, true, 0);
+  const data = await ensureDefaultData(log, seed);
+  const output = flags.output ?? 'tsbert-run';
+  mkdirSync(output, { recursive: true });
+  const minutes = number('--minutes', flags.minutes ?? '10', false, 0);
+  // Small models take a larger learning rate than BERT-base's 1e-4 (Turc et al. 2019 tune up to 5e-4..1e-3).
+  const jobFlags: PretrainFlags = {
+    ...flags, vocab: data.vocab, data: [data.train], evalData: [data.eval], output, minutes: String(minutes + 1),
+    lr: isDefault('lr') ? '1e-3' : flags.lr,
+    evalEvery: isDefault('evalEvery') ? '100' : flags.evalEvery,
+    saveEvery: isDefault('saveEvery') ? '100' : flags.saveEvery,
+  };
+  const batchSize = number('--batch-size', flags.batchSize, true, 1) * number('--grad-accum', flags.gradAccum, true, 1);
+  const vocabSize = BertTokenizer.fromVocabFile(data.vocab).vocab.size;
+  const steps = isDefault('steps')
+    ? rememberedSteps(output, () => {
+      log(`timing a step of BERT-${flags.config} to fit ${minutes} minutes...`);
+      return stepsForMinutes(resolveConfig(flags.config, vocabSize), batchSize, 128, minutes);
+    })
+    : number('--steps', flags.steps, true, 1);
+  log(`pre-training BERT-${flags.config} for ${steps} steps of ${batchSize} × 128 tokens (about ${minutes} minutes); Ctrl-C stops and saves`);
+  const result = runPretrainCommand(jobFlags, steps);
+  if (result.lastEval !== undefined) {
+    const e = result.lastEval;
+    process.stdout.write(`held-out MLM accuracy ${(100 * e.eval_mlm_accuracy).toFixed(1)}% (most-frequent-token baseline ${(100 * e.eval_mlm_majority_baseline).toFixed(1)}%), NSP accuracy ${(100 * e.eval_nsp_accuracy).toFixed(1)}%\n`);
+  }
+  process.stdout.write(`loss curve: ${join(output, 'loss-curve.svg')}; model: ${result.finalDir}\n\nfill-mask:\n`);
+  showFillMask(result.finalDir, (line) => void process.stdout.write(`${line}\n`));
 }
 
 export function registerPretrain(program: Command): void {
   addPretrainOptions(program
     .command('pretrain')
-    .description('pre-train BERT (masked LM + next sentence prediction) on instance files from create-pretraining-data')
-    .requiredOption('--vocab <file>', 'vocab.txt the data was made with')
-    .requiredOption('--data <files...>', 'instance files (shards) from create-pretraining-data')
-    .requiredOption('--output <dir>', 'folder for checkpoint-<step>/, metrics.jsonl, loss-curve.svg and final/')
+    .description('pre-train BERT (masked LM + next sentence prediction) on instance files from create-pretraining-data; '
+      + 'without --data: the default job (BERT-mini on the Brown corpus + nlp-corpus for --minutes, then fill-mask)')
+    .option('--vocab <file>', 'vocab.txt the data was made with')
+    .option('--data <files...>', 'instance files (shards) from create-pretraining-data')
+    .option('--output <dir>', 'folder for checkpoint-<step>/, metrics.jsonl, loss-curve.svg and final/ (default job: tsbert-run)')
     .option('--eval-data <files...>', 'held-out instance files for MLM / NSP accuracy'))
-    .action((flags: PretrainFlags) => {
-      runPretrainCommand(flags);
+    .action(async (flags: PretrainFlags, command: Command) => {
+      if (flags.data === undefined) await runDefaultJob(flags, command);
+      else runPretrainCommand(flags);
     });
 }

@@ -1,0 +1,93 @@
+/**
+ * `npm start`: the paper's recipe at laptop scale. Builds the default corpus (Brown + nlp-corpus) and its
+ * instances once (cached), pre-trains BERT-mini for a bounded time, then shows fill-mask predictions.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultCorpusDir, ensureDefaultCorpus } from '../data/default-corpus.js';
+import { bertConfigPreset, type BertConfig } from '../model/config.js';
+import { BertForPreTraining } from '../model/heads/pretraining.js';
+import { AdamW } from '../optim/adamw.js';
+import { bertParamGroups } from '../optim/param-groups.js';
+import { FillMaskPipeline } from '../pipelines/fill-mask.js';
+import { createPretrainingData } from '../pretrain/create-pretraining-data.js';
+import { pretrainStep } from '../pretrain/train-step.js';
+import { Arena } from '../tensor/arena.js';
+import { Rng } from '../tensor/rng.js';
+import { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
+import { randomPretrainBatch } from './commands/bench-model.js';
+
+/** bert-base-uncased's vocabulary, shipped with the package (Apache-2.0). */
+export const BUNDLED_VOCAB = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'assets', 'bert-base-uncased-vocab.txt');
+
+export const DEMO_SENTENCES = [
+  'the man went to the [MASK] to buy some milk .',
+  'she opened the [MASK] and walked into the room .',
+  'it was the best [MASK] of my life .',
+  'the president of the united [MASK] spoke today .',
+  'he [MASK] his hand and said nothing .',
+];
+
+export interface DefaultData {
+  vocab: string;
+  train: string;
+  eval: string;
+}
+
+/** The default corpus as instance files (built once per settings, then reused from the cache). */
+export async function ensureDefaultData(log: (message: string) => void, seed: number): Promise<DefaultData> {
+  const corpus = ensureDefaultCorpus();
+  const tokenizer = BertTokenizer.fromVocabFile(BUNDLED_VOCAB);
+  const dir = defaultCorpusDir();
+  const files = { vocab: BUNDLED_VOCAB, train: join(dir, `default-train-s128-d2-seed${seed}.tsbpt`), eval: join(dir, `default-eval-s128-seed${seed}.tsbpt`) };
+  for (const [input, output, dupeFactor] of [[corpus.train, files.train, 2], [corpus.eval, files.eval, 1]] as const) {
+    if (existsSync(output)) continue;
+    log(`creating pre-training instances from ${input} → ${output}`);
+    const stats = await createPretrainingData({ inputs: [input], output, tokenizer, dupeFactor, seed });
+    log(`  ${stats.instances} instances, ${stats.tokens} tokens, masked ${(100 * stats.maskedFraction).toFixed(2)}%, random next ${(100 * stats.randomNextShare).toFixed(1)}%`);
+  }
+  return files;
+}
+
+/**
+ * Steps that fit in the time budget: times two pre-training steps of a throwaway model of the same size (after
+ * one warm-up), so the schedule's decay ends when the time does.
+ */
+export function stepsForMinutes(config: BertConfig, batchSize: number, seq: number, minutes: number): number {
+  const model = new BertForPreTraining(config, { seed: 1 }).train();
+  const optimizer = new AdamW(bertParamGroups(model.namedParameters(), 0.01), { lr: 1e-4 });
+  const batch = randomPretrainBatch(config, batchSize, seq, new Rng(1));
+  const arena = new Arena();
+  pretrainStep(model, optimizer, [batch], arena, 1);
+  const start = performance.now();
+  pretrainStep(model, optimizer, [batch], arena, 1);
+  pretrainStep(model, optimizer, [batch], arena, 1);
+  const secondsPerStep = (performance.now() - start) / 2000;
+  // Leave ~10% for evaluation, checkpoints and the slower real batches.
+  return Math.max(10, Math.floor((minutes * 60 * 0.9) / secondsPerStep));
+}
+
+export function defaultJobConfig(vocabSize: number): BertConfig {
+  return bertConfigPreset('mini', { vocabSize });
+}
+
+/** The step count a default run chose, kept beside it so --resume keeps the same schedule. */
+export function rememberedSteps(output: string, compute: () => number): number {
+  const path = join(output, 'default-job.json');
+  if (existsSync(path)) {
+    const saved = JSON.parse(readFileSync(path, 'utf8')) as { steps?: unknown };
+    if (typeof saved.steps === 'number') return saved.steps;
+  }
+  const steps = compute();
+  writeFileSync(path, `${JSON.stringify({ steps })}\n`);
+  return steps;
+}
+
+export function showFillMask(dir: string, write: (line: string) => void): void {
+  const pipeline = FillMaskPipeline.fromPretrained(dir);
+  for (const sentence of DEMO_SENTENCES) {
+    const [predictions] = pipeline.run(sentence, 5);
+    write(`${sentence}\n    ${predictions!.map((p) => `${p.tokenStr} (${(100 * p.score).toFixed(1)}%)`).join('  ')}`);
+  }
+}
