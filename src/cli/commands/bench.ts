@@ -102,6 +102,28 @@ interface GemmOptions extends CommonOptions {
   k: number;
   n: number;
   transB?: boolean;
+  /** Attention's Q·Kᵀ: `heads` products [m, k]·[k, n] whose rows are k-wide slices of [m, heads·k] rows. */
+  attention?: boolean;
+  heads: number;
+}
+
+/** The GEMM a run times and the operand sizes it needs. */
+function gemmProblem(options: GemmOptions): { p: GemmParams; aSize: number; bSize: number; cSize: number } {
+  const { m, k, n, heads } = options;
+  if (options.attention === true) {
+    // Q [m, heads·k] and K [n, heads·k] as a Linear layer leaves them; head h starts at column h·k.
+    const p: GemmParams = {
+      transA: false, transB: true, m, n, k, lda: heads * k, ldb: heads * k, ldc: n, alpha: 1, beta: 0,
+      batch: heads, strideA: k, strideB: k, strideC: m * n,
+    };
+    return { p, aSize: m * heads * k, bSize: n * heads * k, cSize: heads * m * n };
+  }
+  const transB = options.transB === true;
+  const p: GemmParams = {
+    transA: false, transB, m, n, k, lda: k, ldb: transB ? k : n, ldc: n, alpha: 1, beta: 0,
+    batch: 1, strideA: 0, strideB: 0, strideC: 0,
+  };
+  return { p, aSize: m * k, bSize: k * n, cSize: m * n };
 }
 
 /**
@@ -109,6 +131,12 @@ interface GemmOptions extends CommonOptions {
  * sample of rows; throws BackendError when they disagree. Returns the norm-relative error and the rows checked.
  */
 function checkGemm(c: Float32Array, a: Float32Array, b: Float32Array, p: GemmParams): { error: number; rows: number } {
+  if (p.batch > 1) {
+    // Batched problems here are attention-sized: check every element.
+    const expected = new Float32Array(c.length);
+    jsBackend.gemm(expected, a, b, p);
+    return { error: assertGemmClose(c, expected, p.batch * p.m), rows: p.batch * p.m };
+  }
   const rows: number[] = [];
   if (p.m <= GEMM_CHECK_ROWS) for (let i = 0; i < p.m; i++) rows.push(i);
   else for (let s = 0; s < GEMM_CHECK_ROWS; s++) rows.push(Math.round((s * (p.m - 1)) / (GEMM_CHECK_ROWS - 1)));
@@ -116,50 +144,51 @@ function checkGemm(c: Float32Array, a: Float32Array, b: Float32Array, p: GemmPar
   rows.forEach((row, i) => aRows.set(a.subarray(row * p.lda, row * p.lda + p.k), i * p.k));
   const expected = new Float32Array(rows.length * p.n);
   jsBackend.gemm(expected, aRows, b, { ...p, m: rows.length, lda: p.k });
+  const got = new Float32Array(rows.length * p.n);
+  rows.forEach((row, i) => got.set(c.subarray(row * p.ldc, row * p.ldc + p.n), i * p.n));
+  return { error: assertGemmClose(got, expected, rows.length), rows: rows.length };
+}
+
+/** Norm-relative error of `got` against `expected`; throws BackendError above GEMM_CHECK_RTOL (or on NaN). */
+function assertGemmClose(got: Float32Array, expected: Float32Array, rows: number): number {
   let diff = 0;
   let norm = 0;
-  rows.forEach((row, i) => {
-    for (let j = 0; j < p.n; j++) {
-      const want = expected[i * p.n + j]!;
-      diff += (c[row * p.ldc + j]! - want) ** 2;
-      norm += want * want;
-    }
-  });
+  for (let i = 0; i < expected.length; i++) {
+    diff += (got[i]! - expected[i]!) ** 2;
+    norm += expected[i]! ** 2;
+  }
   const error = Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-30);
   if (!(error <= GEMM_CHECK_RTOL)) {
     throw new BackendError(
       `bench gemm: the result disagrees with the JS reference (norm-relative error ${error.toExponential(2)} > ` +
-        `${GEMM_CHECK_RTOL} on ${rows.length} rows); not timing a wrong kernel`,
+        `${GEMM_CHECK_RTOL} on ${rows} rows); not timing a wrong kernel`,
     );
   }
-  return { error, rows: rows.length };
+  return error;
 }
 
 function runGemmBench(options: GemmOptions): void {
   const backend = chooseBackend(options);
   const { m, k, n } = options;
-  const transB = options.transB === true;
+  const { p, aSize, bSize, cSize } = gemmProblem(options);
   const rng = new Rng(20240601);
-  const a = new Float32Array(m * k);
-  const b = new Float32Array(k * n);
+  const a = new Float32Array(aSize);
+  const b = new Float32Array(bSize);
   for (let i = 0; i < a.length; i++) a[i] = rng.normal();
   for (let i = 0; i < b.length; i++) b[i] = rng.normal();
-  const c = new Float32Array(m * n).fill(Number.NaN);
-  const p: GemmParams = {
-    transA: false, transB, m, n, k, lda: k, ldb: transB ? k : n, ldc: n, alpha: 1, beta: 0,
-    batch: 1, strideA: 0, strideB: 0, strideC: 0,
-  };
+  const c = new Float32Array(cSize).fill(Number.NaN);
   backend.gemm(c, a, b, p);
   const check = checkGemm(c, a, b, p);
   const timing = timeCalls(() => backend.gemm(c, a, b, p), options.seconds);
-  const flops = 2 * m * n * k;
+  const flops = 2 * m * n * k * p.batch;
   printResult({
-    bench: 'gemm',
+    bench: options.attention === true ? 'gemm-attention' : 'gemm',
     backend: backend.name,
     isa: backend.isa,
     threads: backend.getThreads(),
     m, k, n,
-    transB,
+    transB: p.transB,
+    batch: p.batch,
     gflops: Number((flops / (timing.medianMs * 1e6)).toFixed(1)),
     gflops_best: Number((flops / (timing.bestMs * 1e6)).toFixed(1)),
     ms_median: Number(timing.medianMs.toFixed(4)),
@@ -177,7 +206,9 @@ function registerBenchGemm(bench: Command): void {
       .requiredOption('--m <m>', 'rows of A and C', positiveInt)
       .requiredOption('--k <k>', 'inner dimension', positiveInt)
       .requiredOption('--n <n>', 'columns of B and C', positiveInt)
-      .option('--trans-b', 'B stored [n, k] and used transposed (the Linear-layer layout)'),
+      .option('--trans-b', 'B stored [n, k] and used transposed (the Linear-layer layout)')
+      .option('--attention', "attention's Q·Kᵀ: --heads products of [m, k]·[k, n], rows strided by heads·k")
+      .option('--heads <h>', 'products per call with --attention', positiveInt, 12),
   ).action((options: GemmOptions) => runGemmBench(options));
 }
 
