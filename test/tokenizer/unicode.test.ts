@@ -9,17 +9,20 @@ import { BasicTokenizer } from '../../src/tokenizer/index.js';
 import { hf } from './reference.js';
 
 // The mixed settings stop at the end of plane 1 to keep npm test short (planes 2+ hold CJK and private use only).
-const SETTINGS = [
+const SETTINGS: Array<{ name: string; lowercase: boolean; stripAccents: boolean; last: number; cleanText?: boolean; handleChineseChars?: boolean }> = [
   { name: 'uncased', lowercase: true, stripAccents: true, last: 0x10ffff },
   { name: 'cased', lowercase: false, stripAccents: false, last: 0x10ffff },
   { name: 'lowercase, accents kept', lowercase: true, stripAccents: false, last: 0x1ffff },
   { name: 'accents stripped, case kept', lowercase: false, stripAccents: true, last: 0x1ffff },
+  { name: 'uncased, no clean-text, CJK not split', lowercase: true, stripAccents: true, last: 0xffff, cleanText: false, handleChineseChars: false },
 ];
 
 for (const setting of SETTINGS) {
   test(`every code point (to U+${setting.last.toString(16)}) is normalized and split as tokenizers does (${setting.name})`, () => {
-    const basic = new BasicTokenizer({ lowercase: setting.lowercase, stripAccents: setting.stripAccents });
-    const normalizer = hf.bertNormalizer({ cleanText: true, handleChineseChars: true, lowercase: setting.lowercase, stripAccents: setting.stripAccents });
+    const cleanText = setting.cleanText ?? true;
+    const handleChineseChars = setting.handleChineseChars ?? true;
+    const basic = new BasicTokenizer({ lowercase: setting.lowercase, stripAccents: setting.stripAccents, cleanText, handleChineseChars });
+    const normalizer = hf.bertNormalizer({ cleanText, handleChineseChars, lowercase: setting.lowercase, stripAccents: setting.stripAccents });
     const pre = hf.bertPreTokenizer();
     let compared = 0;
     const CHUNK = 4096;
