@@ -64,8 +64,24 @@ function localNodeDir() {
   return existsSync(join(prefix, 'include', 'node', 'node_api.h')) ? prefix : undefined;
 }
 
+/** The C++ compiler node-gyp's Makefile will call ($CXX, else g++ or c++ on PATH), or undefined. */
+function findCompiler() {
+  const wanted = process.env.CXX ? [process.env.CXX.split(' ')[0]] : ['g++', 'c++', 'clang++'];
+  for (const name of wanted) {
+    if (name.includes('/')) {
+      if (existsSync(name)) return name;
+      continue;
+    }
+    for (const dir of (process.env.PATH ?? '').split(':')) {
+      if (dir && existsSync(join(dir, name))) return join(dir, name);
+    }
+  }
+  return undefined;
+}
+
 function main() {
   if (process.env.TSBERT_SKIP_NATIVE === '1') giveUp('skipped: TSBERT_SKIP_NATIVE=1');
+  if (!findCompiler()) giveUp('no C++ compiler found (install g++, or set CXX)');
   const nodeGyp = findNodeGyp();
   if (!nodeGyp) giveUp('node-gyp not found (it ships with npm; is npm installed?)');
 
