@@ -28,6 +28,5 @@ export function dropout(x: Tensor, p: number, training: boolean, rng: Rng): Tens
 
 /** mask[i] = 1/(1-p) with probability 1-p, else 0. */
 export function fillDropoutMask(mask: FloatArray, p: number, rng: Rng): void {
-  const keepScale = 1 / (1 - p);
-  for (let i = 0; i < mask.length; i++) mask[i] = rng.random() < p ? 0 : keepScale;
+  rng.fillDropoutMask(mask, p, 1 / (1 - p));
 }
