@@ -135,6 +135,14 @@ export function registerTokenize(program: Command): void {
       const out: Writable = options.output === undefined ? process.stdout : createWriteStream(options.output);
       const where = options.input ?? 'stdin';
       let lineNumber = 0;
+      // A reader that stops early (`| head`) closes the pipe: stop quietly. Other write errors are reported.
+      let closed = false;
+      let writeError: Error | undefined;
+      out.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code === 'EPIPE') closed = true;
+        else writeError = error;
+        out.emit('drain');
+      });
       const writer = new JsonLineWriter();
       const flush = async (): Promise<void> => {
         if (!out.write(writer.take())) await once(out, 'drain');
@@ -152,10 +160,12 @@ export function registerTokenize(program: Command): void {
           } else encoding = tokenizer.encode(line, undefined, encodeOptions);
           writer.encoding(encoding);
           if (writer.size >= 1 << 19) await flush();
+          if (closed || writeError !== undefined) break;
         }
-        if (writer.size > 0) await flush();
+        if (writer.size > 0 && !closed && writeError === undefined) await flush();
+        if (writeError !== undefined) throw new DataError(`tokenize: cannot write ${options.output ?? 'stdout'} (${writeError.message})`);
       } finally {
-        if (out !== process.stdout) {
+        if (out !== process.stdout && writeError === undefined) {
           out.end();
           await once(out, 'finish');
         }
