@@ -5,8 +5,10 @@
  */
 import { TokenizerError } from '../errors.js';
 import { BasicTokenizer, type WordSink } from './basic-tokenizer.js';
-import { allocateEncodingArrays, Encoding, type EncodingArrays } from './encoding.js';
+import type { Encoding } from './encoding.js';
+import { buildEncoding, sliceSequence as slice, type Sequence } from './encoding-builder.js';
 import { readPretrained, writePretrained } from './pretrained-files.js';
+import { decodeWordPieces } from './wordpiece-decoder.js';
 import { TokenBuffer } from './token-buffer.js';
 import { truncationTargets, windowRanges, type TruncationStrategy } from './truncation.js';
 import { Vocab } from './vocab.js';
@@ -69,13 +71,6 @@ export interface DecodeOptions {
 
 export type EncodeInput = string | readonly [string, string];
 
-/** Tokens of one text: views into a TokenBuffer, valid until the next encode. */
-interface Sequence {
-  ids: Int32Array;
-  starts: Int32Array;
-  ends: Int32Array;
-  words: Int32Array;
-}
 
 /** Receives words from the BasicTokenizer and writes their WordPiece tokens. */
 class SequenceWriter implements WordSink {
@@ -260,24 +255,15 @@ export class BertTokenizer {
     return target === undefined ? encodings : encodings.map((e) => e.pad(target, this.padTokenId));
   }
 
-  /** Text of ids: pieces joined, `##` continuations glued to the previous piece. */
+  /** Text of ids: pieces joined, `##` continuations glued to the previous piece (Hugging Face's WordPiece decoder). */
   decode(ids: ArrayLike<number>, options: DecodeOptions = {}): string {
     const skip = options.skipSpecialTokens ?? false;
-    const cleanup = options.cleanUpTokenizationSpaces ?? true;
-    const prefix = this.wordPiece.continuingSubwordPrefix;
-    let out = '';
-    let first = true;
+    const tokens: string[] = [];
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i] ?? -1;
-      if (skip && this.specialIds.has(id)) continue;
-      let token = this.idToToken(id);
-      // Hugging Face's WordPiece decoder, token by token: continuation → glued; otherwise a space before it.
-      if (!first) token = token.startsWith(prefix) ? token.slice(prefix.length) : ' ' + token;
-      if (cleanup) token = cleanUpSpaces(token);
-      out += token;
-      first = false;
+      if (!(skip && this.specialIds.has(id))) tokens.push(this.idToToken(id));
     }
-    return out;
+    return decodeWordPieces(tokens, this.wordPiece.continuingSubwordPrefix, options.cleanUpTokenizationSpaces ?? true);
   }
 
   decodeBatch(batch: ReadonlyArray<ArrayLike<number>>, options: DecodeOptions = {}): string[] {
@@ -355,71 +341,6 @@ export class BertTokenizer {
   }
 
   private build(a: Sequence, b: Sequence | undefined, addSpecial: boolean): Encoding {
-    const na = a.ids.length;
-    const nb = b === undefined ? 0 : b.ids.length;
-    const extra = addSpecial ? (b === undefined ? 2 : 3) : 0;
-    const n = na + nb + extra;
-    const out = allocateEncodingArrays(n);
-    out.attentionMask.fill(1);
-    out.wordIds.fill(-1);
-    out.sequenceIds.fill(-1);
-    let at = 0;
-    if (addSpecial) at = putSpecial(out, at, this.clsTokenId, 0);
-    at = putSequence(out, at, a, 0);
-    if (addSpecial) at = putSpecial(out, at, this.sepTokenId, 0);
-    if (b !== undefined) {
-      at = putSequence(out, at, b, 1);
-      if (addSpecial) putSpecial(out, at, this.sepTokenId, 1);
-    }
-    return Encoding.fromArrays(out);
+    return buildEncoding(a, b, addSpecial, this);
   }
-}
-
-function putSpecial(out: EncodingArrays, at: number, id: number, typeId: number): number {
-  out.ids[at] = id;
-  out.typeIds[at] = typeId;
-  out.specialTokensMask[at] = 1;
-  return at + 1;
-}
-
-/** Copies one sequence's tokens in at `at`; sequence 1 (the pair's second text) gets token type 1. */
-function putSequence(out: EncodingArrays, at: number, seq: Sequence, seqId: number): number {
-  const len = seq.ids.length;
-  out.ids.set(seq.ids, at);
-  out.wordIds.set(seq.words, at);
-  const offsets = out.offsets;
-  const starts = seq.starts;
-  const ends = seq.ends;
-  for (let i = 0; i < len; i++) {
-    offsets[2 * (at + i)] = starts[i] ?? 0;
-    offsets[2 * (at + i) + 1] = ends[i] ?? 0;
-  }
-  if (seqId !== 0) out.typeIds.fill(seqId, at, at + len);
-  out.sequenceIds.fill(seqId, at, at + len);
-  return at + len;
-}
-
-function slice(seq: Sequence, start: number, end: number): Sequence {
-  return {
-    ids: seq.ids.subarray(start, end),
-    starts: seq.starts.subarray(start, end),
-    ends: seq.ends.subarray(start, end),
-    words: seq.words.subarray(start, end),
-  };
-}
-
-/** Hugging Face's decoder cleanup, applied to each token (with its leading space) as the Rust library does. */
-function cleanUpSpaces(token: string): string {
-  return token
-    .replaceAll(' .', '.')
-    .replaceAll(' ?', '?')
-    .replaceAll(' !', '!')
-    .replaceAll(' ,', ',')
-    .replaceAll(" ' ", "'")
-    .replaceAll(" n't", "n't")
-    .replaceAll(" 'm", "'m")
-    .replaceAll(' do not', " don't")
-    .replaceAll(" 's", "'s")
-    .replaceAll(" 've", "'ve")
-    .replaceAll(" 're", "'re");
 }
