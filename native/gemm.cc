@@ -1,9 +1,9 @@
 // Blocked, packed SGEMM driver (the BLIS/GotoBLAS loop nest) over the per-ISA micro-kernel.
 //
 //   for each chunk of columns (all of them unless B is huge)
-//     pack B~ = B[:, chunk] into kc x nr panels   all of k at once, shared by the threads (L3)
 //     for (row block, column group) tasks         claimed by threads from an atomic counter (thread-pool.h)
-//       for pc (KC of the inner dimension)        the group's kc block of B~ stays in L2 for the whole sweep
+//       for pc (KC of the inner dimension)        first use packs B[pc block, group] into kc x nr panels of B~,
+//                                                 shared by the threads (L3); it stays in L2 for the sweep
 //         for ir (mr rows)                        the mr x kc sliver of A stays in L1 across the panels;
 //           for jr (nr-wide panels of B~)         full-height slivers are read in place (no A packing),
 //             micro-kernel: C tile += A . B~      a partial one is copied zero-padded
@@ -11,8 +11,12 @@
 // Edge tiles (m % mr, n % nr) go through a small scratch tile, so the micro-kernel always runs full-size.
 // Buffers are thread-local and grow on demand; nothing is allocated per call once warm.
 #include <algorithm>
+#include <atomic>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <thread>
 
 #include "cpu-features.h"
 #include "kernels.h"
@@ -30,7 +34,7 @@ constexpr long kPackFloats = 4L << 20;
 constexpr long kDefaultL2Floats = 128L << 10;
 // Rows per task: a multiple of every mr (8, 6, 4). A task's columns (a group of panels) are chosen so its
 // B~ k block (KC x columns) fits L2.
-constexpr long kDefaultRowBlock = 96;
+constexpr long kDefaultRowBlock = 64;
 // Below this many flops a product runs on one thread: waking helpers costs more than it saves.
 constexpr double kParallelFlops = 4.0e6;
 
@@ -73,6 +77,26 @@ class Scratch {
 };
 
 thread_local Scratch t_packed_b;
+
+// Per (k block, panel) packing state of the current product's B~.
+constexpr uint8_t kUnpacked = 0, kPacking = 1, kReady = 2;
+class PackState {
+ public:
+  // `count` flags, all kUnpacked. The pool's job hand-off publishes these stores to the helpers.
+  std::atomic<uint8_t>* get(long count) {
+    if (count > size_) {
+      flags_.reset(new std::atomic<uint8_t>[static_cast<size_t>(count)]);
+      size_ = count;
+    }
+    for (long i = 0; i < count; ++i) flags_[i].store(kUnpacked, std::memory_order_relaxed);
+    return flags_.get();
+  }
+
+ private:
+  std::unique_ptr<std::atomic<uint8_t>[]> flags_;
+  long size_ = 0;
+};
+thread_local PackState t_pack_state;
 thread_local Scratch t_a_edge;
 thread_local Scratch t_c_edge;
 
@@ -84,11 +108,9 @@ void scale_c(float* c, const GemmArgs& p) {
 
 // One product C = alpha * op(A) . op(B) + beta * C on up to max_threads threads (0: all).
 //
-// Two parallel phases per chunk of columns, so a GEMM has two synchronisation points, not two per cache block:
-// on a machine shared with other processes every barrier is a chance to wait for a descheduled helper.
-//   1. pack B~ for the chunk's columns and ALL of k: k blocks of kc x nr panels (each block ~L2-sized per chunk
-//      of panels a task walks; the whole B~ stays in L3);
-//   2. tasks of (row block, column group) each run the full k loop over their tile of C.
+// One parallel phase per chunk of columns, so a GEMM has one synchronisation point, not two per cache block: on a
+// machine shared with other processes every barrier is a chance to wait for a descheduled helper. Tasks of
+// (row block, column group) run the full k loop over their tile of C, packing B~ panels on first use.
 void single_product(const IsaKernels& isa, float* c, const float* a, const float* b, const GemmArgs& p,
                     int max_threads) {
   if (p.m <= 0 || p.n <= 0) return;
@@ -113,17 +135,33 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
     const long j_begin = first_panel * nr;
     float* packed = t_packed_b.get(panels * nr * p.k);
     // B~ layout: k block kb starts at kb * kc_even * panels * nr; within it, panel q at q * kc * nr.
-    pool_for(
-        panels * k_blocks,
-        [&](long task, int) {
-          const long q = task % panels, kb = task / panels;
-          const long pc = kb * kc_even, kc = std::min(kc_even, p.k - pc);
-          const long j0 = j_begin + q * nr;
-          const float* src = p.trans_b ? b + j0 * p.ldb + pc : b + pc * p.ldb + j0;
-          isa.pack_b_panel(packed + pc * panels * nr + q * kc * nr, src, p.trans_b ? 1 : p.ldb,
-                           p.trans_b ? p.ldb : 1, kc, std::min(nr, p.n - j0));
-        },
-        max_threads);
+    // Panels are packed lazily by the first task that needs them (see ensure_packed): no barrier between
+    // packing and computing, so a GEMM has one synchronisation point, at its end.
+    std::atomic<uint8_t>* state = t_pack_state.get(panels * k_blocks);
+    auto pack_panel = [&](long q, long kb) {
+      const long pc = kb * kc_even, kc = std::min(kc_even, p.k - pc);
+      const long j0 = j_begin + q * nr;
+      const float* src = p.trans_b ? b + j0 * p.ldb + pc : b + pc * p.ldb + j0;
+      isa.pack_b_panel(packed + pc * panels * nr + q * kc * nr, src, p.trans_b ? 1 : p.ldb, p.trans_b ? p.ldb : 1,
+                       kc, std::min(nr, p.n - j0));
+    };
+    // Makes panels [q_begin, q_end) of k block kb ready: packs those nobody has claimed, then waits for the ones
+    // another thread is packing (microseconds).
+    auto ensure_packed = [&](long q_begin, long q_end, long kb) {
+      std::atomic<uint8_t>* row = state + kb * panels;
+      for (long q = q_begin; q < q_end; ++q) {
+        uint8_t expected = kUnpacked;
+        if (row[q].load(std::memory_order_acquire) == kUnpacked &&
+            row[q].compare_exchange_strong(expected, kPacking, std::memory_order_acq_rel)) {
+          pack_panel(q, kb);
+          row[q].store(kReady, std::memory_order_release);
+        }
+      }
+      for (long q = q_begin; q < q_end; ++q)
+        for (long spin = 0; row[q].load(std::memory_order_acquire) != kReady; ++spin) {
+          if (spin > 4096) std::this_thread::yield();  // the packer was descheduled
+        }
+    };
 
     // Column groups: small enough that a group's k block of B~ stays in L2 while the task's row slivers sweep
     // it, and numerous enough (with the row blocks) for the threads to balance.
@@ -144,6 +182,7 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
           for (long pc = 0; pc < p.k; pc += kc_even) {
             const long kc = std::min(kc_even, p.k - pc);
             const float beta = pc == 0 ? p.beta : 1.0f;
+            ensure_packed(q_begin, q_end, pc / kc_even);
             const float* packed_block = packed + pc * panels * nr;
             for (long i0 = rb * row_block; i0 < i_end; i0 += mr) {
               const long rows = std::min(mr, p.m - i0);
