@@ -23,6 +23,8 @@ export interface VocabTrainerOptions {
   unusedTokens?: number;
   /** Most frequent characters kept in the alphabet; words with other characters are left out. Default 1000. */
   limitAlphabet?: number;
+  /** Distinct words kept while counting before the rarest are forgotten (bounds memory). Default 4,000,000. */
+  maxDistinctWords?: number;
   continuingSubwordPrefix?: string;
   onProgress?: (progress: TrainProgress) => void;
 }
@@ -31,15 +33,22 @@ export type TrainProgress =
   | { phase: 'count'; lines: number; chars: number; uniqueWords: number }
   | { phase: 'merge'; merges: number; vocabSize: number; targetSize: number };
 
-/** Counts words line by line (streaming: only the counts stay in memory). */
+/**
+ * Counts words line by line (streaming: only the counts stay in memory). If more than `maxDistinctWords` distinct
+ * words pile up (hashes, ids, base64 in web text), the rarest are forgotten — those seen once, then twice, ... — so
+ * memory stays bounded on any corpus; `pruned` says how many were dropped.
+ */
 export class WordCounter {
   readonly counts = new Map<string, number>();
   lines = 0;
   chars = 0;
+  pruned = 0;
   private readonly basic: BasicTokenizer;
+  private readonly maxDistinctWords: number;
 
-  constructor(doLowerCase = true) {
+  constructor(doLowerCase = true, maxDistinctWords = 4_000_000) {
     this.basic = new BasicTokenizer({ lowercase: doLowerCase, maxWordUnits: 1024 });
+    this.maxDistinctWords = maxDistinctWords;
   }
 
   addLine(line: string): void {
@@ -54,6 +63,18 @@ export class WordCounter {
     });
     this.lines++;
     this.chars += line.length;
+    if (counts.size > this.maxDistinctWords) this.prune();
+  }
+
+  private prune(): void {
+    for (let floor = 1; this.counts.size > this.maxDistinctWords * 0.75; floor++) {
+      for (const [word, count] of this.counts) {
+        if (count <= floor) {
+          this.counts.delete(word);
+          this.pruned++;
+        }
+      }
+    }
   }
 }
 
@@ -62,7 +83,7 @@ export async function trainVocabFromLines(
   lines: AsyncIterable<string> | Iterable<string>,
   options: VocabTrainerOptions = {},
 ): Promise<Vocab> {
-  const counter = new WordCounter(options.doLowerCase ?? true);
+  const counter = new WordCounter(options.doLowerCase ?? true, options.maxDistinctWords);
   for await (const line of lines) {
     counter.addLine(line);
     if (counter.lines % 100_000 === 0) {

@@ -50,3 +50,12 @@ test('8,000-token vocab from 90% of Brown: held-out 10% has < 1.5 tokens per wor
     assert.ok(unkRate < 0.005, `${unkRate} [UNK] rate`);
   }
 });
+
+test('word counting keeps memory bounded: past maxDistinctWords the rarest words are forgotten, frequent ones kept', () => {
+  const counter = new WordCounter(true, 1000);
+  for (let i = 0; i < 5000; i++) counter.addLine(`common words here w${i} and w${i % 10}`);
+  assert.ok(counter.counts.size <= 1000);
+  assert.ok(counter.pruned > 4000);
+  assert.equal(counter.counts.get('common'), 5000);
+  assert.equal(counter.counts.get('w3'), 501);
+});
