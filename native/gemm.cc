@@ -32,7 +32,7 @@ constexpr long kDefaultKc = 384;
 constexpr long kPackFloats = 4L << 20;
 // B~ a task sweeps per k block, in floats (512 KB: half of L2).
 constexpr long kDefaultL2Floats = 128L << 10;
-// Rows per task: a multiple of every mr (8, 6, 4). A task's columns (a group of panels) are chosen so its
+// Rows per task, rounded up to a multiple of the ISA's mr. A task's columns (a group of panels) are chosen so its
 // B~ k block (KC x columns) fits L2.
 constexpr long kDefaultRowBlock = 64;
 // Below this many flops a product runs on one thread: waking helpers costs more than it saves.
@@ -127,7 +127,8 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
   // Columns per chunk: B~ for a chunk stays within kPackFloats (L3-sized) however wide B is (an MLM decoder).
   const long chunk_panels = std::max(1L, std::min(panels_total, kPackFloats / (p.k * nr)));
   const long threads = max_threads > 0 ? max_threads : pool_threads();
-  const long row_block = blk.row_block;
+  // Whole mr slivers per task (a sliver straddling two tasks would be computed twice).
+  const long row_block = (blk.row_block + mr - 1) / mr * mr;
   const long row_blocks = (p.m + row_block - 1) / row_block;
 
   for (long first_panel = 0; first_panel < panels_total; first_panel += chunk_panels) {
