@@ -3,11 +3,13 @@
 #
 #   bash bench/model-side-by-side.sh [--rounds R] [--iters N] [--threads T] [--only forward|train-step]
 #                                    [--fwd-config base] [--fwd-batch 8] [--fwd-seq 128]
-#                                    [--train-config small] [--train-batch 32] [--train-seq 128]
+#                                    [--train-config small] [--train-batch 32] [--train-seq 128] [--wait-quiet S]
 #
 # Each round runs every engine once per task, one after the other (tsbert, PyTorch, onnxruntime-node), so that
 # machine noise hits them alike; each run reports the median of N timed iterations after one warm-up, and the table
-# gives the median over R rounds. Tasks:
+# gives the median over R rounds, and the median over the quiet runs alone (other processes used < 0.25 cores while
+# it ran). On a shared machine, --wait-quiet S waits up to S seconds before each run for a 2-second window in which
+# other processes use under 0.25 cores (then runs anyway). Tasks:
 #   forward     BertModel inference (last_hidden_state + pooler_output), eval, no autograd, full-length random ids
 #   train-step  BertForPreTraining step: MLM logits at the ~15% masked positions + NSP, backward, clip 1.0, AdamW,
 #               dropout 0.1 (onnxruntime-node has no training here: PyTorch only)
@@ -23,7 +25,7 @@ set -u -o pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-ROUNDS=3 ITERS=3 THREADS=2 ONLY=""
+ROUNDS=3 ITERS=3 THREADS=2 ONLY="" WAIT_QUIET=0
 FWD_CONFIG=base FWD_BATCH=8 FWD_SEQ=128
 TRAIN_CONFIG=small TRAIN_BATCH=32 TRAIN_SEQ=128
 PYTHON="${PYTHON:-/usr/bin/python3}"
@@ -33,13 +35,14 @@ while [ $# -gt 0 ]; do
     --iters) ITERS="$2"; shift 2 ;;
     --threads) THREADS="$2"; shift 2 ;;
     --only) ONLY="$2"; shift 2 ;;
+    --wait-quiet) WAIT_QUIET="$2"; shift 2 ;;
     --fwd-config) FWD_CONFIG="$2"; shift 2 ;;
     --fwd-batch) FWD_BATCH="$2"; shift 2 ;;
     --fwd-seq) FWD_SEQ="$2"; shift 2 ;;
     --train-config) TRAIN_CONFIG="$2"; shift 2 ;;
     --train-batch) TRAIN_BATCH="$2"; shift 2 ;;
     --train-seq) TRAIN_SEQ="$2"; shift 2 ;;
-    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -75,10 +78,23 @@ fi
 busy_jiffies() { awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat; }
 psi_some_us() { if [ -r /proc/pressure/cpu ]; then awk '/^some/{split($5,a,"="); print a[2]}' /proc/pressure/cpu; else echo 0; fi; }
 
+# wait_quiet: up to WAIT_QUIET seconds for 2 s in which the machine's busy time is < 0.25 cores (nothing of ours runs).
+wait_quiet() {
+  [ "$WAIT_QUIET" -gt 0 ] || return 0
+  local deadline=$((SECONDS + WAIT_QUIET)) b0 b1 hz
+  hz="$(getconf CLK_TCK)"
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    b0="$(busy_jiffies)"; sleep 2; b1="$(busy_jiffies)"
+    if [ $((b1 - b0)) -lt $((hz / 2)) ]; then return 0; fi
+  done
+  note "no quiet window within ${WAIT_QUIET}s: running anyway"
+}
+
 # run ENGINE TASK CMD...: runs CMD, keeps the last JSON line holding tokens_per_s, tags it with the round and noise.
 run() {
   local engine="$1" task="$2"; shift 2
   local out line rc=0 b0 b1 p0 p1 w0 w1
+  wait_quiet
   b0="$(busy_jiffies)"; p0="$(psi_some_us)"; w0="$(date +%s.%N)"
   out="$(/usr/bin/time -f '%U %S' -o "$OUT.time" "$@" 2>"$OUT.err")" || rc=$?
   b1="$(busy_jiffies)"; p1="$(psi_some_us)"; w1="$(date +%s.%N)"
