@@ -100,6 +100,7 @@ void layer_norm_backward(float* dx, float* d_gamma, float* d_beta, const float* 
   const long ranges = threads;
   const long per = (rows + ranges - 1) / ranges;
   std::vector<double> partial(static_cast<size_t>(2 * cols * ranges), 0.0);
+  std::vector<float> scratch(static_cast<size_t>(2 * cols * ranges));
   pool_for(
       ranges,
       [&](long t, int) {
@@ -107,8 +108,8 @@ void layer_norm_backward(float* dx, float* d_gamma, float* d_beta, const float* 
         if (r1 <= r0) return;
         const long off = r0 * cols;
         double* pg = partial.data() + 2 * cols * t;
-        active_kernels().layer_norm_backward(dx + off, pg, pg + cols, dy + off, sum + off, mean + r0, rstd + r0,
-                                             gamma, r1 - r0, cols);
+        active_kernels().layer_norm_backward(dx + off, pg, pg + cols, scratch.data() + 2 * cols * t, dy + off,
+                                             sum + off, mean + r0, rstd + r0, gamma, r1 - r0, cols);
       },
       threads);
   for (long c = 0; c < cols; ++c) {

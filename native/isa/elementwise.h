@@ -170,10 +170,17 @@ static void layer_norm_forward(float* out, float* sum, float* mean, float* rstd,
 }
 
 // dx += rstd (g - mean(g) - xhat mean(g xhat)), g = dy gamma, xhat = (sum - mean) rstd;
-// dGamma += dy xhat, dBeta += dy, summed in double across rows.
-static void layer_norm_backward(float* dx, double* dgamma, double* dbeta, const float* dy, const float* sum,
-                                const float* mean, const float* rstd, const float* gamma, long rows, long cols) {
+// dGamma += dy xhat, dBeta += dy: summed over up to kLnFlushRows rows in float vectors (scratch, 2 x cols), then
+// added into the double accumulators, so long row ranges keep double accuracy at float-vector speed.
+constexpr long kLnFlushRows = 16;
+
+static void layer_norm_backward(float* dx, double* dgamma, double* dbeta, float* scratch, const float* dy,
+                                const float* sum, const float* mean, const float* rstd, const float* gamma, long rows,
+                                long cols) {
   const long body = cols - cols % TSB_W;
+  float* pg = scratch;
+  float* pb = scratch + cols;
+  for (long c = 0; c < 2 * cols; ++c) scratch[c] = 0.0f;
   for (long r = 0; r < rows; ++r) {
     const float mu = mean[r], rs = rstd[r];
     const float* dyr = dy + r * cols;
@@ -186,11 +193,8 @@ static void layer_norm_backward(float* dx, double* dgamma, double* dbeta, const 
       vf g = d * loadu(gamma + c);
       acc_g += g;
       acc_gx += g * xhat;
-      vf dxh = d * xhat;
-      for (int l = 0; l < TSB_W; ++l) {
-        dgamma[c + l] += dxh[l];
-        dbeta[c + l] += d[l];
-      }
+      storeu(pg + c, loadu(pg + c) + d * xhat);
+      storeu(pb + c, loadu(pb + c) + d);
     }
     double sg = hsum(acc_g), sgx = hsum(acc_gx);
     for (long c = body; c < cols; ++c) {
@@ -198,8 +202,8 @@ static void layer_norm_backward(float* dx, double* dgamma, double* dbeta, const 
       const float g = dyr[c] * gamma[c];
       sg += g;
       sgx += g * xhat;
-      dgamma[c] += dyr[c] * xhat;
-      dbeta[c] += dyr[c];
+      pg[c] += dyr[c] * xhat;
+      pb[c] += dyr[c];
     }
     const float mg = static_cast<float>(sg / static_cast<double>(cols));
     const float mgx = static_cast<float>(sgx / static_cast<double>(cols));
@@ -211,6 +215,14 @@ static void layer_norm_backward(float* dx, double* dgamma, double* dbeta, const 
     for (long c = body; c < cols; ++c) {
       const float xhat = (sr[c] - mu) * rs;
       dxr[c] += rs * (dyr[c] * gamma[c] - mg - xhat * mgx);
+    }
+    if ((r + 1) % kLnFlushRows == 0 || r + 1 == rows) {
+      for (long c = 0; c < cols; ++c) {
+        dgamma[c] += pg[c];
+        dbeta[c] += pb[c];
+        pg[c] = 0.0f;
+        pb[c] = 0.0f;
+      }
     }
   }
 }

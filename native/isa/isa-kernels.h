@@ -39,9 +39,11 @@ struct IsaKernels {
   // x, residual (nullable), sum, out [rows, cols]; gamma, beta [cols]; mean, rstd [rows].
   void (*layer_norm_forward)(float* out, float* sum, float* mean, float* rstd, const float* x, const float* residual,
                              const float* gamma, const float* beta, long rows, long cols, float eps);
-  // dx [rows, cols] += LayerNorm input gradient; d_gamma_acc, d_beta_acc [cols] (double) += this slice's sums.
-  void (*layer_norm_backward)(float* dx, double* d_gamma_acc, double* d_beta_acc, const float* dy, const float* sum,
-                              const float* mean, const float* rstd, const float* gamma, long rows, long cols);
+  // dx [rows, cols] += LayerNorm input gradient; d_gamma_acc, d_beta_acc [cols] (double) += this slice's sums;
+  // scratch: 2 x cols floats of working space.
+  void (*layer_norm_backward)(float* dx, double* d_gamma_acc, double* d_beta_acc, float* scratch, const float* dy,
+                              const float* sum, const float* mean, const float* rstd, const float* gamma, long rows,
+                              long cols);
 
   // probs [rows, classes] = softmax(logits); returns the sum of -log p[label] over rows whose label != ignore_index.
   double (*cross_entropy_forward)(float* probs, const float* logits, const int32_t* labels, long rows, long classes,

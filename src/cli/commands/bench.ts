@@ -212,9 +212,103 @@ function registerBenchGemm(bench: Command): void {
   ).action((options: GemmOptions) => runGemmBench(options));
 }
 
+/** One fused kernel at BERT-base training sizes, ready to call repeatedly on a given backend. */
+interface KernelCase {
+  kernel: string;
+  /** Elements of the main tensor (for the rate column). */
+  elements: number;
+  run: (backend: Backend) => void;
+}
+
+/** BERT-base shapes (batch 8 x seq 128 tokens, hidden 768, FFN 3072, 12 heads, MLM over 30522 for 160 rows). */
+function kernelCases(rng: Rng): KernelCase[] {
+  const random = (n: number, scale = 1): Float32Array => {
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) out[i] = scale * rng.normal();
+    return out;
+  };
+  const tokens = 1024, hidden = 768, ffn = 3072, heads = 12, seq = 128, batch = 8, vocab = 30522, masked = 160;
+  const ffnX = random(tokens * ffn), ffnOut = new Float32Array(tokens * ffn), ffnGrad = new Float32Array(tokens * ffn);
+  const x = random(tokens * hidden), residual = random(tokens * hidden), gamma = random(hidden), beta = random(hidden);
+  const sum = new Float32Array(tokens * hidden), out = new Float32Array(tokens * hidden);
+  const mean = new Float32Array(tokens), rstd = new Float32Array(tokens);
+  const dx = new Float32Array(tokens * hidden), dGamma = new Float32Array(hidden), dBeta = new Float32Array(hidden);
+  const scores = random(batch * heads * seq * seq, 3), probs = new Float32Array(scores.length);
+  const dScores = new Float32Array(scores.length), mask = new Float32Array(batch * seq);
+  const logits = random(masked * vocab), ceProbs = new Float32Array(masked * vocab);
+  const labels = Int32Array.from({ length: masked }, () => rng.int(vocab));
+  const params = random(1 << 22), m = new Float32Array(1 << 22), v = new Float32Array(1 << 22), grad = random(1 << 22);
+  const table = random(vocab * hidden), ids = Int32Array.from({ length: tokens }, () => rng.int(vocab));
+  const dBias = new Float32Array(ffn);
+  return [
+    { kernel: 'geluForward', elements: ffnX.length, run: (b) => b.geluForward(ffnOut, ffnX, ffnX.length, 'none') },
+    { kernel: 'geluBackward', elements: ffnX.length, run: (b) => b.geluBackward(ffnGrad, ffnX, ffnX, ffnX.length, 'none') },
+    { kernel: 'addBiasInPlace', elements: ffnX.length, run: (b) => b.addBiasInPlace(ffnOut, dBias, tokens, ffn) },
+    { kernel: 'sumRowsAccumulate', elements: ffnX.length, run: (b) => b.sumRowsAccumulate(dBias, ffnX, tokens, ffn) },
+    {
+      kernel: 'layerNormForward', elements: x.length,
+      run: (b) => b.layerNormForward(out, sum, mean, rstd, x, residual, gamma, beta, tokens, hidden, 1e-12),
+    },
+    {
+      kernel: 'layerNormBackward', elements: x.length,
+      run: (b) => b.layerNormBackward(dx, dGamma, dBeta, x, sum, mean, rstd, gamma, tokens, hidden),
+    },
+    {
+      kernel: 'softmaxForward', elements: scores.length,
+      run: (b) => b.softmaxForward(probs, scores, mask, batch, heads, seq, seq, 0.125),
+    },
+    {
+      kernel: 'softmaxBackward', elements: scores.length,
+      run: (b) => b.softmaxBackward(dScores, probs, scores, batch * heads * seq, seq, 0.125),
+    },
+    {
+      kernel: 'crossEntropyForward', elements: logits.length,
+      run: (b) => { b.crossEntropyForward(ceProbs, logits, labels, masked, vocab, -100); },
+    },
+    { kernel: 'embeddingForward', elements: out.length, run: (b) => b.embeddingForward(out, table, ids, tokens, hidden) },
+    {
+      kernel: 'adamwStep', elements: params.length,
+      run: (b) => b.adamwStep(params, m, v, grad, params.length, 1e-4, 0.9, 0.999, 1e-8, 0.01, 10),
+    },
+  ];
+}
+
+interface KernelsOptions extends CommonOptions {
+  compareJs?: boolean;
+}
+
+/** Times each fused kernel on the chosen backend (and, with --compare-js, on the JS reference for the speed-up). */
+function runKernelsBench(options: KernelsOptions): void {
+  const backend = chooseBackend(options);
+  for (const c of kernelCases(new Rng(7))) {
+    const timing = timeCalls(() => c.run(backend), options.seconds);
+    const result: Record<string, string | number | boolean> = {
+      bench: 'kernel', kernel: c.kernel, backend: backend.name, isa: backend.isa, threads: backend.getThreads(),
+      elements: c.elements, ms_median: Number(timing.medianMs.toFixed(4)),
+      gelem_per_s: Number((c.elements / (timing.medianMs * 1e6)).toFixed(3)),
+    };
+    if (options.compareJs === true && backend.name !== 'js') {
+      const js = timeCalls(() => c.run(jsBackend), options.seconds);
+      result['js_ms_median'] = Number(js.medianMs.toFixed(4));
+      result['speedup_vs_js'] = Number((js.medianMs / timing.medianMs).toFixed(1));
+    }
+    printResult(result, options.json);
+  }
+}
+
+function registerBenchKernels(bench: Command): void {
+  addCommonOptions(
+    bench
+      .command('kernels')
+      .description('time each fused kernel (GELU, LayerNorm, softmax, cross-entropy, AdamW, ...) at BERT-base sizes')
+      .option('--compare-js', 'also time the JS reference kernels and report the speed-up'),
+  ).action((options: KernelsOptions) => runKernelsBench(options));
+}
+
 export function registerBench(program: Command): void {
   const bench = program
     .command('bench')
     .description('benchmarks that print JSON lines comparable with the reference scripts in bench/');
   registerBenchGemm(bench);
+  registerBenchKernels(bench);
 }
