@@ -64,6 +64,29 @@ static void gemm_tile(long kc, const float* a, long rs, long cs, const float* b,
     tile_impl<false>(kc, a, rs, cs, b, c, ldc, alpha, beta);
 }
 
+// Transposes a TSB_W x TSB_W block held as TSB_W row vectors: log2(TSB_W) rounds of interleaving row i with row
+// i + W/2 (low halves into row 2i, high halves into row 2i+1) turn rows into columns.
+#if !defined(__clang__)
+static inline void transpose_in_registers(vf r[TSB_W]) {
+  vi lo, hi;
+  for (int i = 0; i < TSB_W; ++i) {
+    lo[i] = (i & 1) ? TSB_W + i / 2 : i / 2;
+    hi[i] = (i & 1) ? TSB_W + TSB_W / 2 + i / 2 : TSB_W / 2 + i / 2;
+  }
+#pragma GCC unroll 4
+  for (int round = 1; round < TSB_W; round *= 2) {
+    vf t[TSB_W];
+#pragma GCC unroll 16
+    for (int i = 0; i < TSB_W / 2; ++i) {
+      t[2 * i] = __builtin_shuffle(r[i], r[i + TSB_W / 2], lo);
+      t[2 * i + 1] = __builtin_shuffle(r[i], r[i + TSB_W / 2], hi);
+    }
+#pragma GCC unroll 16
+    for (int i = 0; i < TSB_W; ++i) r[i] = t[i];
+  }
+}
+#endif
+
 // One nr-wide panel of B~: b_packed[p * NR + j] = B(p, j), zero past n_valid.
 static void pack_b_panel(float* bp, const float* b, long ks, long ns, long kc, long n_valid) {
   if (ns == 1) {
@@ -80,17 +103,25 @@ static void pack_b_panel(float* bp, const float* b, long ks, long ns, long kc, l
     }
     return;
   }
-  // B stored [n, k] (a Linear weight): a transpose. Go down each stored row of B (contiguous in p) and scatter
-  // into the panel; blocks of 8 k steps keep the nr destination rows in L1.
-  for (long p0 = 0; p0 < kc; p0 += 64) {
-    const long pend = p0 + 64 < kc ? p0 + 64 : kc;
-    for (long j = 0; j < NR; ++j) {
-      if (j < n_valid) {
-        const float* src = b + j * ns;
-        for (long p = p0; p < pend; ++p) bp[p * NR + j] = src[p * ks];
-      } else {
-        for (long p = p0; p < pend; ++p) bp[p * NR + j] = 0.0f;
+  // B stored [n, k] (a Linear weight): a transpose, TSB_W x TSB_W blocks at a time in registers.
+  auto scalar_block = [&](long p_begin, long p_end, long j_begin, long j_end) {
+    for (long p = p_begin; p < p_end; ++p)
+      for (long j = j_begin; j < j_end; ++j) bp[p * NR + j] = j < n_valid ? b[j * ns + p * ks] : 0.0f;
+  };
+  long p0 = 0;
+#if !defined(__clang__)
+  for (; ks == 1 && p0 + TSB_W <= kc; p0 += TSB_W) {
+    for (long j0 = 0; j0 < NR; j0 += TSB_W) {
+      if (j0 + TSB_W > n_valid) {
+        scalar_block(p0, p0 + TSB_W, j0, j0 + TSB_W);
+        continue;
       }
+      vf r[TSB_W];
+      for (int i = 0; i < TSB_W; ++i) r[i] = loadu(b + (j0 + i) * ns + p0 * ks);
+      transpose_in_registers(r);
+      for (int i = 0; i < TSB_W; ++i) storeu(bp + (p0 + i) * NR + j0, r[i]);
     }
   }
+#endif
+  scalar_block(p0, kc, 0, NR);
 }
