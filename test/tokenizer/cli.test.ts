@@ -110,3 +110,15 @@ test('train-tokenizer: streams several files into a BERT-layout vocab.txt, progr
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('tokenize: a 10 MB line (no final newline) streams through and matches the library', () => {
+  const unit = 'lorem ipsum dolor sit amet, consectetur adipiscing elit ';
+  const line = unit.repeat(180_000);
+  const out = tsbert(['tokenize', '--vocab', VOCAB], line);
+  assert.equal(out.status, 0, out.stderr);
+  const row = JSON.parse(out.stdout) as Row;
+  const expected = BertTokenizer.fromVocabFile(VOCAB).encode(line);
+  assert.equal(row.ids.length, expected.length);
+  assert.deepEqual(row.ids.slice(-50), Array.from(expected.ids.subarray(expected.length - 50)));
+  assert.deepEqual(row.offsets.at(-2), expected.offset(expected.length - 2));
+});
