@@ -106,6 +106,16 @@ if (args[0] === '--child') {
 }
 
 // ---- parent: rounds -------------------------------------------------------------------------------------------
+const { existsSync } = await import('node:fs');
+for (const [path, fix] of [
+  ['dist/src/tokenizer/index.js', 'npm run build'],
+  ['bench/node_modules/@huggingface/tokenizers/package.json', 'cd bench && ONNXRUNTIME_NODE_INSTALL=skip npm install'],
+]) {
+  if (!existsSync(join(ROOT, path))) {
+    console.error(`bench/tokenizer.mjs: ${path} is missing; run: ${fix}`);
+    process.exit(1);
+  }
+}
 const rounds = Number(arg('--rounds', '5'));
 const corpus = arg('--corpus', 'brown');
 const workDir = mkdtempSync(join(tmpdir(), 'tsbert-bench-tok-'));
