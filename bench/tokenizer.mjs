@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const VOCAB = join(ROOT, 'test/fixtures/bert-base-uncased-vocab.txt');
+const VOCAB = join(ROOT, 'assets/bert-base-uncased-vocab.txt');
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
   const i = args.indexOf(name);

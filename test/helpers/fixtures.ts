@@ -23,3 +23,6 @@ export function intTensor(file: SafetensorsFile, name: string): Tensor {
   const entry = file.get(name);
   return new Tensor(Int32Array.from(toInt32(entry, name)), entry.shape);
 }
+
+/** bert-base-uncased's vocabulary, shipped with the package in assets/ (one copy for the product and the tests). */
+export const BERT_BASE_UNCASED_VOCAB = join(FIXTURES, '..', '..', 'assets', 'bert-base-uncased-vocab.txt');

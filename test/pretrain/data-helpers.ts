@@ -7,16 +7,16 @@ import { brownDocuments } from '../../src/data/default-corpus.js';
 import type { TokenizedDocument } from '../../src/pretrain/instances.js';
 import { tokenizeDocument } from '../../src/pretrain/create-pretraining-data.js';
 import { BertTokenizer } from '../../src/tokenizer/index.js';
-import { fixturePath } from '../helpers/fixtures.js';
+import { BERT_BASE_UNCASED_VOCAB } from '../helpers/fixtures.js';
 
 let tokenizer: BertTokenizer | undefined;
 
 export function bertTokenizer(): BertTokenizer {
-  tokenizer ??= BertTokenizer.fromVocabFile(fixturePath('bert-base-uncased-vocab.txt'));
+  tokenizer ??= BertTokenizer.fromVocabFile(BERT_BASE_UNCASED_VOCAB);
   return tokenizer;
 }
 
-export const VOCAB_PATH = fixturePath('bert-base-uncased-vocab.txt');
+export const VOCAB_PATH = BERT_BASE_UNCASED_VOCAB;
 
 /** `texts` Brown texts split into documents of `perDocument` sentences. */
 export function brownTextDocuments(texts = 30, perDocument = 12): string[][] {

@@ -2,6 +2,7 @@
  * BertTokenizer API, model-folder files and bad input. Oracles: bert-base-uncased's published ids, Hugging Face
  * `tokenizers` loading our tokenizer.json, and the rule each test names.
  */
+import { BERT_BASE_UNCASED_VOCAB } from '../helpers/fixtures.js';
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { BertTokenizer, Vocab } from '../../src/tokenizer/index.js';
 import { brownCorpus } from './corpora.js';
 import { compareWithReference, hf } from './reference.js';
 
-const VOCAB = 'test/fixtures/bert-base-uncased-vocab.txt';
+const VOCAB = BERT_BASE_UNCASED_VOCAB;
 const uncased = BertTokenizer.fromVocabFile(VOCAB);
 
 function tempDir(): string {

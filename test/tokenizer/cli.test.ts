@@ -2,6 +2,7 @@
  * `tsbert tokenize` and `tsbert train-tokenizer` as other tools call them: JSON lines identical to the library's
  * encodings, pairs, truncation, stdin and files, invalid UTF-8, clear errors with exit code 1.
  */
+import { BERT_BASE_UNCASED_VOCAB } from '../helpers/fixtures.js';
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -13,7 +14,7 @@ import { BertTokenizer, Vocab } from '../../src/tokenizer/index.js';
 import { brownCorpus } from './corpora.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-const VOCAB = 'test/fixtures/bert-base-uncased-vocab.txt';
+const VOCAB = BERT_BASE_UNCASED_VOCAB;
 const CASED_VOCAB = 'test/fixtures/tokenizer/brown-nlp-cased-12000-vocab.txt';
 
 function tsbert(args: string[], input?: string | Buffer): { status: number | null; stdout: string; stderr: string } {

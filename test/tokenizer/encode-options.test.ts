@@ -8,6 +8,7 @@
  * tsbert windows the whole sequence, as Encoding::truncate is documented to; the comparison below feeds the
  * reference texts already cut to their first maxLength tokens (cutToTokens), where both definitions agree.
  */
+import { BERT_BASE_UNCASED_VOCAB } from '../helpers/fixtures.js';
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -16,7 +17,7 @@ import { brownCorpus } from './corpora.js';
 import { referenceTokenizer, toCodePointOffsets } from './reference.js';
 import type * as Hf from 'tokenizers';
 
-const VOCAB = 'test/fixtures/bert-base-uncased-vocab.txt';
+const VOCAB = BERT_BASE_UNCASED_VOCAB;
 const edges = readFileSync('test/fixtures/tokenizer/unicode-edge-cases.jsonl', 'utf8')
   .split('\n')
   .filter((l) => l.length > 0)

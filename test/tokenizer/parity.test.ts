@@ -4,6 +4,7 @@
  * Brown + nlp-corpus (test/fixtures/tokenizer). To keep npm test short, SpamAssassin is sampled (1 distinct line in 3
  * uncased, 1 in 8 cased; nlp-corpus 1 in 2 cased); TSBERT_FULL_PARITY=1 compares every line.
  */
+import { BERT_BASE_UNCASED_VOCAB } from '../helpers/fixtures.js';
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { BertTokenizer } from '../../src/tokenizer/index.js';
 import { brownCorpus, nlpCorpus, spamAssassinLines } from './corpora.js';
 import { compareWithReference, referenceTokenizer, type ParityReport } from './reference.js';
 
-const UNCASED_VOCAB = 'test/fixtures/bert-base-uncased-vocab.txt';
+const UNCASED_VOCAB = BERT_BASE_UNCASED_VOCAB;
 const CASED_VOCAB = 'test/fixtures/tokenizer/brown-nlp-cased-12000-vocab.txt';
 const FULL = process.env['TSBERT_FULL_PARITY'] === '1';
 
