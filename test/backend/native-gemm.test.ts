@@ -126,6 +126,14 @@ test('gemm on large sizes (threads, several cache blocks, Linear layout)', async
   });
 });
 
+test('gemm on a B too wide to pack at once (an MLM decoder: B~ goes in column chunks)', async (t) => {
+  await forEachIsa(t, (native) => {
+    const rng = new Rng(7);
+    // k·n = 4.5 M floats, over the 4 M-float pack budget in native/gemm.cc: two chunks, the second partial.
+    check(native, rng, { m: 9, n: 70001, k: 64, transB: true, beta: 1 });
+  });
+});
+
 test('gemm reads and writes subarray views at their byte offset', async (t) => {
   await forEachIsa(t, (native) => {
     const rng = new Rng(6);
