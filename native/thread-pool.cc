@@ -1,7 +1,14 @@
 #include "thread-pool.h"
 
+#if defined(__linux__)
+#include <sched.h>
+#endif
+
 #include <atomic>
 #include <condition_variable>
+#include <cstdio>
+#include <set>
+#include <utility>
 #include <cstdint>
 #include <cstdlib>
 #include <mutex>
@@ -18,13 +25,44 @@ static inline void cpu_relax() {}
 namespace tsbert {
 namespace {
 
+// Physical cores among the CPUs this process may run on (its affinity mask, which also reflects taskset and
+// cpuset limits): SMT siblings share one core's FMA units, so a second thread per core only adds contention to a
+// GEMM that already saturates them. Falls back to the CPUs in the mask, then to hardware_concurrency.
+int physical_cores() {
+#if defined(__linux__)
+  cpu_set_t mask;
+  if (sched_getaffinity(0, sizeof mask, &mask) == 0) {
+    const int cpus = CPU_COUNT(&mask);
+    std::set<std::pair<long, long>> cores;  // (package, core id)
+    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+      if (!CPU_ISSET(cpu, &mask)) continue;
+      char path[128];
+      long ids[2] = {-1, -1};
+      const char* files[2] = {"physical_package_id", "core_id"};
+      for (int f = 0; f < 2; ++f) {
+        std::snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d/topology/%s", cpu, files[f]);
+        if (FILE* fp = std::fopen(path, "r")) {
+          if (std::fscanf(fp, "%ld", &ids[f]) != 1) ids[f] = -1;
+          std::fclose(fp);
+        }
+      }
+      if (ids[1] < 0) return cpus > 0 ? cpus : 1;  // no topology in /sys: count CPUs
+      cores.insert({ids[0], ids[1]});
+    }
+    if (!cores.empty()) return static_cast<int>(cores.size());
+    if (cpus > 0) return cpus;
+  }
+#endif
+  const unsigned hw = std::thread::hardware_concurrency();
+  return hw > 0 ? static_cast<int>(hw) : 1;
+}
+
 int default_threads() {
   if (const char* env = std::getenv("TSBERT_THREADS")) {
     const int n = std::atoi(env);
     if (n > 0) return n;
   }
-  const unsigned hw = std::thread::hardware_concurrency();
-  return hw > 0 ? static_cast<int>(hw) : 1;
+  return physical_cores();
 }
 
 thread_local bool t_inside_job = false;
