@@ -130,7 +130,7 @@ function gemmProblem(options: GemmOptions): { p: GemmParams; aSize: number; bSiz
  * Checks C = A·B (A [m, k]; B [k, n], or [n, k] with --trans-b) from `backend` against the JS reference on a
  * sample of rows; throws BackendError when they disagree. Returns the norm-relative error and the rows checked.
  */
-function checkGemm(c: Float32Array, a: Float32Array, b: Float32Array, p: GemmParams): { error: number; rows: number } {
+export function checkGemm(c: Float32Array, a: Float32Array, b: Float32Array, p: GemmParams): { error: number; rows: number } {
   if (p.batch > 1) {
     // Batched problems here are attention-sized: check every element.
     const expected = new Float32Array(c.length);
