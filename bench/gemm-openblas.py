@@ -23,6 +23,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=2.0)
     parser.add_argument("--trans-b", action="store_true", help="B stored [n, k] and used transposed (Linear layout)")
+    parser.add_argument("--trans-a", action="store_true", help="A stored [k, m] and used transposed (weight gradient)")
     parser.add_argument("--attention", action="store_true",
                         help="Q.K^T: --heads products [m, k].[k, n] whose rows are k-wide slices of [m, heads*k]")
     parser.add_argument("--heads", type=int, default=12)
@@ -38,7 +39,7 @@ def main() -> None:
         kk = torch.randn(n, args.heads * k).view(n, args.heads, k).transpose(0, 1)
         a, b = q, kk.transpose(1, 2)
     else:
-        a = torch.randn(m, k)
+        a = torch.randn(k, m).t() if args.trans_a else torch.randn(m, k)
         # A transposed view of a [n, k] tensor: torch passes transB to sgemm, no copy.
         b = torch.randn(n, k).t() if args.trans_b else torch.randn(k, n)
     c = torch.empty(batch, m, n) if args.attention else torch.empty(m, n)
@@ -65,6 +66,7 @@ def main() -> None:
         "isa": os.environ.get("OPENBLAS_CORETYPE", "auto"),
         "threads": torch.get_num_threads(),
         "m": m, "k": k, "n": n,
+        "transA": bool(args.trans_a),
         "transB": bool(args.trans_b or args.attention),
         "batch": batch,
         "gflops": round(flops / median / 1e9, 1),

@@ -20,6 +20,7 @@ SHAPES=(
   "--m 1024 --k 768 --n 768 --trans-b"
   "--m 1024 --k 768 --n 3072 --trans-b"
   "--m 1024 --k 3072 --n 768 --trans-b"
+  "--m 768 --k 1024 --n 3072 --trans-a"
   "--m 128 --k 64 --n 128 --attention --heads 12"
 )
 mkdir -p bench/results
@@ -45,7 +46,7 @@ const groups = new Map();
 for (const r of rows) {
   const shape = r.bench === 'gemm-attention'
     ? `attention ${r.batch}× [${r.m},${r.k}]·[${r.k},${r.n}] (lda ${r.batch * r.k})`
-    : `[${r.m},${r.k}]·[${r.k},${r.n}]${r.transB ? ' transB' : ''}`;
+    : `[${r.m},${r.k}]·[${r.k},${r.n}]${r.transA ? ' transA' : ''}${r.transB ? ' transB' : ''}`;
   const side = r.backend === 'native' || r.backend === 'js' ? 'tsbert' : 'peer';
   if (!groups.has(shape)) groups.set(shape, { tsbert: [], peer: [], isa: '', peerName: '' });
   const g = groups.get(shape);

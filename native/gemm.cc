@@ -189,16 +189,17 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
               const long rows = std::min(mr, p.m - i0);
               const float* a_tile;
               long rs, cs;
-              if (rows == mr) {
-                a_tile = p.trans_a ? a + pc * p.lda + i0 : a + i0 * p.lda + pc;
-                rs = p.trans_a ? 1 : p.lda;
-                cs = p.trans_a ? p.lda : 1;
+              if (rows == mr && !p.trans_a) {
+                a_tile = a + i0 * p.lda + pc;
+                rs = p.lda;
+                cs = 1;
               } else {
-                // A partial sliver: copy it zero-padded to mr rows, k-major (mr floats per k step).
-                for (long kk = 0; kk < kc; ++kk)
-                  for (long i = 0; i < mr; ++i)
-                    a_edge[kk * mr + i] =
-                        i < rows ? (p.trans_a ? a[(pc + kk) * p.lda + i0 + i] : a[(i0 + i) * p.lda + pc + kk]) : 0.0f;
+                // A partial sliver, or a transposed A (whose sliver in place is mr floats out of every lda, so
+                // half of each cache line it pulls into L1 is waste): copy it zero-padded to mr rows, k-major.
+                if (p.trans_a)
+                  isa.pack_a_sliver(a_edge, a + pc * p.lda + i0, 1, p.lda, kc, rows);
+                else
+                  isa.pack_a_sliver(a_edge, a + i0 * p.lda + pc, p.lda, 1, kc, rows);
                 a_tile = a_edge;
                 rs = 1;
                 cs = mr;

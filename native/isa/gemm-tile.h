@@ -64,6 +64,22 @@ static void gemm_tile(long kc, const float* a, long rs, long cs, const float* b,
     tile_impl<false>(kc, a, rs, cs, b, c, ldc, alpha, beta);
 }
 
+// Copies an A sliver (element (i, p) at a[i * rs + p * cs], rows valid of MR) k-major into ap[p * MR + i],
+// zero-padding rows past `rows`. Used for partial slivers and for transposed A (whose sliver in place would be MR
+// floats out of every lda, half of each cache line it pulls into L1 wasted).
+static void pack_a_sliver(float* ap, const float* a, long rs, long cs, long kc, long rows) {
+  if (rs == 1 && rows == MR) {
+    for (long p = 0; p < kc; ++p) {
+      const float* src = a + p * cs;
+#pragma GCC unroll 16
+      for (int i = 0; i < MR; ++i) ap[p * MR + i] = src[i];
+    }
+    return;
+  }
+  for (long p = 0; p < kc; ++p)
+    for (int i = 0; i < MR; ++i) ap[p * MR + i] = i < rows ? a[i * rs + p * cs] : 0.0f;
+}
+
 // Transposes a TSB_W x TSB_W block held as TSB_W row vectors: log2(TSB_W) rounds of interleaving row i with row
 // i + W/2 (low halves into row 2i, high halves into row 2i+1) turn rows into columns.
 #if !defined(__clang__)

@@ -18,6 +18,9 @@ struct IsaKernels {
   // the matrix in place when it has mr full rows, a zero-padded copy otherwise). B~ is packed: b[p * nr + j].
   void (*gemm_tile)(long kc, const float* a, long a_row_stride, long a_k_stride, const float* b, float* c, long ldc,
                     float alpha, float beta);
+  // Copies an A sliver (element (i, p) at a[i * a_row_stride + p * a_k_stride], `rows` <= mr valid) into
+  // a_packed[p * mr + i], zero-padding the missing rows: the form gemm_tile reads with strides (1, mr).
+  void (*pack_a_sliver)(float* a_packed, const float* a, long a_row_stride, long a_k_stride, long kc, long rows);
   // Packs B (element (p, j) at b[p * k_stride + j * n_stride]) for p < kc, j < n_valid into b_packed[p * nr + j],
   // zero-filling columns n_valid..nr-1: one nr-wide panel of B~.
   void (*pack_b_panel)(float* b_packed, const float* b, long k_stride, long n_stride, long kc, long n_valid);

@@ -102,6 +102,7 @@ interface GemmOptions extends CommonOptions {
   k: number;
   n: number;
   transB?: boolean;
+  transA?: boolean;
   /** Attention's Q·Kᵀ: `heads` products [m, k]·[k, n] whose rows are k-wide slices of [m, heads·k] rows. */
   attention?: boolean;
   heads: number;
@@ -119,8 +120,9 @@ function gemmProblem(options: GemmOptions): { p: GemmParams; aSize: number; bSiz
     return { p, aSize: m * heads * k, bSize: n * heads * k, cSize: heads * m * n };
   }
   const transB = options.transB === true;
+  const transA = options.transA === true;
   const p: GemmParams = {
-    transA: false, transB, m, n, k, lda: k, ldb: transB ? k : n, ldc: n, alpha: 1, beta: 0,
+    transA, transB, m, n, k, lda: transA ? m : k, ldb: transB ? k : n, ldc: n, alpha: 1, beta: 0,
     batch: 1, strideA: 0, strideB: 0, strideC: 0,
   };
   return { p, aSize: m * k, bSize: k * n, cSize: m * n };
@@ -140,10 +142,13 @@ export function checkGemm(c: Float32Array, a: Float32Array, b: Float32Array, p: 
   const rows: number[] = [];
   if (p.m <= GEMM_CHECK_ROWS) for (let i = 0; i < p.m; i++) rows.push(i);
   else for (let s = 0; s < GEMM_CHECK_ROWS; s++) rows.push(Math.round((s * (p.m - 1)) / (GEMM_CHECK_ROWS - 1)));
+  // The sampled rows of op(A), gathered as a row-major [rows, k] matrix.
   const aRows = new Float32Array(rows.length * p.k);
-  rows.forEach((row, i) => aRows.set(a.subarray(row * p.lda, row * p.lda + p.k), i * p.k));
+  rows.forEach((row, i) => {
+    for (let q = 0; q < p.k; q++) aRows[i * p.k + q] = p.transA ? a[q * p.lda + row]! : a[row * p.lda + q]!;
+  });
   const expected = new Float32Array(rows.length * p.n);
-  jsBackend.gemm(expected, aRows, b, { ...p, m: rows.length, lda: p.k });
+  jsBackend.gemm(expected, aRows, b, { ...p, transA: false, m: rows.length, lda: p.k });
   const got = new Float32Array(rows.length * p.n);
   rows.forEach((row, i) => got.set(c.subarray(row * p.ldc, row * p.ldc + p.n), i * p.n));
   return { error: assertGemmClose(got, expected, rows.length), rows: rows.length };
@@ -187,6 +192,7 @@ function runGemmBench(options: GemmOptions): void {
     isa: backend.isa,
     threads: backend.getThreads(),
     m, k, n,
+    transA: p.transA,
     transB: p.transB,
     batch: p.batch,
     gflops: Number((flops / (timing.medianMs * 1e6)).toFixed(1)),
@@ -207,6 +213,7 @@ function registerBenchGemm(bench: Command): void {
       .requiredOption('--k <k>', 'inner dimension', positiveInt)
       .requiredOption('--n <n>', 'columns of B and C', positiveInt)
       .option('--trans-b', 'B stored [n, k] and used transposed (the Linear-layer layout)')
+      .option('--trans-a', 'A stored [k, m] and used transposed (a weight gradient: inputsᵀ · output gradients)')
       .option('--attention', "attention's Q·Kᵀ: --heads products of [m, k]·[k, n], rows strided by heads·k")
       .option('--heads <h>', 'products per call with --attention', positiveInt, 12),
   ).action((options: GemmOptions) => runGemmBench(options));
