@@ -21,6 +21,7 @@
       'sources': [
         'native/addon.cc',
         'native/addon-args.cc',
+        'native/addon-fused.cc',
         'native/cpu-features.cc',
         'native/thread-pool.cc',
         'native/gemm.cc',

@@ -17,6 +17,13 @@ struct I32 {
   size_t length = 0;
 };
 
+// The JS `undefined` (what a kernel entry point returns).
+inline napi_value undefined(napi_env env) {
+  napi_value v;
+  napi_get_undefined(env, &v);
+  return v;
+}
+
 class Args {
  public:
   // Reads the call's arguments; throws if fewer than `expected` were passed.

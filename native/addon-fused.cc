@@ -1,0 +1,268 @@
+// N-API glue for the fused and elementwise kernels: each entry point checks its arguments against the sizes it
+// states (Float32Array / Int32Array types, lengths, ids and labels in range) and forwards raw pointers to
+// kernels.h. Argument order follows the Backend contract (src/backend/backend.ts).
+#include "addon-fused.h"
+
+#include <cstdio>
+
+#include "addon-args.h"
+#include "kernels.h"
+
+namespace tsbert {
+
+napi_value AddBiasInPlace(napi_env env, napi_callback_info info) {
+  Args args(env, info, "addBiasInPlace", 4);
+  F32 x, bias;
+  long rows = 0, cols = 0;
+  if (!(args.f32(0, "x", &x) && args.f32(1, "bias", &bias) && args.size(2, "rows", &rows) &&
+        args.size(3, "cols", &cols) && args.covers("x", x.length, double(rows) * cols) &&
+        args.covers("bias", bias.length, cols)))
+    return nullptr;
+  add_bias_in_place(x.data, bias.data, rows, cols);
+  return undefined(env);
+}
+
+napi_value SumRowsAccumulate(napi_env env, napi_callback_info info) {
+  Args args(env, info, "sumRowsAccumulate", 4);
+  F32 d_bias, dy;
+  long rows = 0, cols = 0;
+  if (!(args.f32(0, "dBias", &d_bias) && args.f32(1, "dy", &dy) && args.size(2, "rows", &rows) &&
+        args.size(3, "cols", &cols) && args.covers("dy", dy.length, double(rows) * cols) &&
+        args.covers("dBias", d_bias.length, cols)))
+    return nullptr;
+  sum_rows_accumulate(d_bias.data, dy.data, rows, cols);
+  return undefined(env);
+}
+
+napi_value GeluForward(napi_env env, napi_callback_info info) {
+  Args args(env, info, "geluForward", 4);
+  F32 out, x;
+  long n = 0;
+  bool tanh_approx = false;
+  if (!(args.f32(0, "out", &out) && args.f32(1, "x", &x) && args.size(2, "n", &n) &&
+        args.boolean(3, "tanhApproximation", &tanh_approx) && args.covers("out", out.length, n) &&
+        args.covers("x", x.length, n)))
+    return nullptr;
+  gelu_forward(out.data, x.data, n, tanh_approx);
+  return undefined(env);
+}
+
+napi_value GeluBackward(napi_env env, napi_callback_info info) {
+  Args args(env, info, "geluBackward", 5);
+  F32 dx, x, dy;
+  long n = 0;
+  bool tanh_approx = false;
+  if (!(args.f32(0, "dx", &dx) && args.f32(1, "x", &x) && args.f32(2, "dy", &dy) && args.size(3, "n", &n) &&
+        args.boolean(4, "tanhApproximation", &tanh_approx) && args.covers("dx", dx.length, n) &&
+        args.covers("x", x.length, n) && args.covers("dy", dy.length, n)))
+    return nullptr;
+  gelu_backward(dx.data, x.data, dy.data, n, tanh_approx);
+  return undefined(env);
+}
+
+napi_value TanhForward(napi_env env, napi_callback_info info) {
+  Args args(env, info, "tanhForward", 3);
+  F32 out, x;
+  long n = 0;
+  if (!(args.f32(0, "out", &out) && args.f32(1, "x", &x) && args.size(2, "n", &n) &&
+        args.covers("out", out.length, n) && args.covers("x", x.length, n)))
+    return nullptr;
+  tanh_forward(out.data, x.data, n);
+  return undefined(env);
+}
+
+napi_value TanhBackward(napi_env env, napi_callback_info info) {
+  Args args(env, info, "tanhBackward", 4);
+  F32 dx, y, dy;
+  long n = 0;
+  if (!(args.f32(0, "dx", &dx) && args.f32(1, "y", &y) && args.f32(2, "dy", &dy) && args.size(3, "n", &n) &&
+        args.covers("dx", dx.length, n) && args.covers("y", y.length, n) && args.covers("dy", dy.length, n)))
+    return nullptr;
+  tanh_backward(dx.data, y.data, dy.data, n);
+  return undefined(env);
+}
+
+napi_value LayerNormForward(napi_env env, napi_callback_info info) {
+  Args args(env, info, "layerNormForward", 11);
+  F32 out, sum, mean, rstd, x, residual, gamma, beta;
+  long rows = 0, cols = 0;
+  double eps = 0;
+  if (!(args.f32(0, "out", &out) && args.f32(1, "sum", &sum) && args.f32(2, "mean", &mean) &&
+        args.f32(3, "rstd", &rstd) && args.f32(4, "x", &x) && args.f32_or_null(5, "residual", &residual) &&
+        args.f32(6, "gamma", &gamma) && args.f32(7, "beta", &beta) && args.size(8, "rows", &rows) &&
+        args.size(9, "cols", &cols) && args.number(10, "eps", &eps)))
+    return nullptr;
+  const double total = double(rows) * cols;
+  if (!(args.covers("out", out.length, total) && args.covers("sum", sum.length, total) &&
+        args.covers("x", x.length, total) && (!residual.data || args.covers("residual", residual.length, total)) &&
+        args.covers("mean", mean.length, rows) && args.covers("rstd", rstd.length, rows) &&
+        args.covers("gamma", gamma.length, cols) && args.covers("beta", beta.length, cols)))
+    return nullptr;
+  layer_norm_forward(out.data, sum.data, mean.data, rstd.data, x.data, residual.data, gamma.data, beta.data, rows,
+                     cols, static_cast<float>(eps));
+  return undefined(env);
+}
+
+napi_value LayerNormBackward(napi_env env, napi_callback_info info) {
+  Args args(env, info, "layerNormBackward", 10);
+  F32 dx, d_gamma, d_beta, dy, sum, mean, rstd, gamma;
+  long rows = 0, cols = 0;
+  if (!(args.f32(0, "dx", &dx) && args.f32(1, "dGamma", &d_gamma) && args.f32(2, "dBeta", &d_beta) &&
+        args.f32(3, "dy", &dy) && args.f32(4, "sum", &sum) && args.f32(5, "mean", &mean) &&
+        args.f32(6, "rstd", &rstd) && args.f32(7, "gamma", &gamma) && args.size(8, "rows", &rows) &&
+        args.size(9, "cols", &cols)))
+    return nullptr;
+  const double total = double(rows) * cols;
+  if (!(args.covers("dx", dx.length, total) && args.covers("dy", dy.length, total) &&
+        args.covers("sum", sum.length, total) && args.covers("mean", mean.length, rows) &&
+        args.covers("rstd", rstd.length, rows) && args.covers("gamma", gamma.length, cols) &&
+        args.covers("dGamma", d_gamma.length, cols) && args.covers("dBeta", d_beta.length, cols)))
+    return nullptr;
+  layer_norm_backward(dx.data, d_gamma.data, d_beta.data, dy.data, sum.data, mean.data, rstd.data, gamma.data, rows,
+                      cols);
+  return undefined(env);
+}
+
+napi_value SoftmaxForward(napi_env env, napi_callback_info info) {
+  Args args(env, info, "softmaxForward", 8);
+  F32 probs, scores, mask;
+  long batch = 0, heads = 0, queries = 0, keys = 0;
+  double scale = 1;
+  if (!(args.f32(0, "probs", &probs) && args.f32(1, "scores", &scores) && args.f32_or_null(2, "mask", &mask) &&
+        args.size(3, "batch", &batch) && args.size(4, "heads", &heads) && args.size(5, "queries", &queries) &&
+        args.size(6, "keys", &keys) && args.number(7, "scale", &scale)))
+    return nullptr;
+  const double total = double(batch) * heads * queries * keys;
+  if (!(args.covers("probs", probs.length, total) && args.covers("scores", scores.length, total) &&
+        (!mask.data || args.covers("mask", mask.length, double(batch) * keys))))
+    return nullptr;
+  softmax_forward(probs.data, scores.data, mask.data, batch, heads, queries, keys, static_cast<float>(scale));
+  return undefined(env);
+}
+
+napi_value SoftmaxBackward(napi_env env, napi_callback_info info) {
+  Args args(env, info, "softmaxBackward", 6);
+  F32 d_scores, probs, d_probs;
+  long rows = 0, keys = 0;
+  double scale = 1;
+  if (!(args.f32(0, "dScores", &d_scores) && args.f32(1, "probs", &probs) && args.f32(2, "dProbs", &d_probs) &&
+        args.size(3, "rows", &rows) && args.size(4, "keys", &keys) && args.number(5, "scale", &scale)))
+    return nullptr;
+  const double total = double(rows) * keys;
+  if (!(args.covers("dScores", d_scores.length, total) && args.covers("probs", probs.length, total) &&
+        args.covers("dProbs", d_probs.length, total)))
+    return nullptr;
+  softmax_backward(d_scores.data, probs.data, d_probs.data, rows, keys, static_cast<float>(scale));
+  return undefined(env);
+}
+
+// Every id must index a row of the table: the kernels trust them.
+static bool check_ids(Args& args, const I32& ids, long n, long vocab) {
+  for (long i = 0; i < n; ++i) {
+    const int32_t id = ids.data[i];
+    if (id < 0 || id >= vocab) {
+      char msg[128];
+      std::snprintf(msg, sizeof msg, "ids[%ld] = %d is outside the table's %ld rows", i, id, vocab);
+      return args.fail(msg);
+    }
+  }
+  return true;
+}
+
+napi_value EmbeddingForward(napi_env env, napi_callback_info info) {
+  Args args(env, info, "embeddingForward", 5);
+  F32 out, table;
+  I32 ids;
+  long n = 0, dim = 0;
+  if (!(args.f32(0, "out", &out) && args.f32(1, "table", &table) && args.i32(2, "ids", &ids) &&
+        args.size(3, "n", &n) && args.size(4, "dim", &dim) && args.covers("out", out.length, double(n) * dim) &&
+        args.covers("ids", ids.length, n)))
+    return nullptr;
+  if (dim > 0 && !check_ids(args, ids, n, static_cast<long>(table.length / dim))) return nullptr;
+  embedding_forward(out.data, table.data, ids.data, n, dim);
+  return undefined(env);
+}
+
+napi_value EmbeddingBackward(napi_env env, napi_callback_info info) {
+  Args args(env, info, "embeddingBackward", 6);
+  F32 d_table, d_out;
+  I32 ids;
+  long n = 0, dim = 0, padding_idx = -1;
+  if (!(args.f32(0, "dTable", &d_table) && args.f32(1, "dOut", &d_out) && args.i32(2, "ids", &ids) &&
+        args.size(3, "n", &n) && args.size(4, "dim", &dim) && args.integer(5, "paddingIdx", &padding_idx) &&
+        args.covers("dOut", d_out.length, double(n) * dim) && args.covers("ids", ids.length, n)))
+    return nullptr;
+  if (dim > 0 && !check_ids(args, ids, n, static_cast<long>(d_table.length / dim))) return nullptr;
+  embedding_backward(d_table.data, d_out.data, ids.data, n, dim, static_cast<int32_t>(padding_idx));
+  return undefined(env);
+}
+
+static bool check_labels(Args& args, const I32& labels, long rows, long classes, long ignore_index) {
+  for (long i = 0; i < rows; ++i) {
+    const int32_t label = labels.data[i];
+    if (label != ignore_index && (label < 0 || label >= classes)) {
+      char msg[128];
+      std::snprintf(msg, sizeof msg, "labels[%ld] = %d is outside [0, %ld) and not ignoreIndex", i, label, classes);
+      return args.fail(msg);
+    }
+  }
+  return true;
+}
+
+napi_value CrossEntropyForward(napi_env env, napi_callback_info info) {
+  Args args(env, info, "crossEntropyForward", 6);
+  F32 probs, logits;
+  I32 labels;
+  long rows = 0, classes = 0, ignore_index = 0;
+  if (!(args.f32(0, "probs", &probs) && args.f32(1, "logits", &logits) && args.i32(2, "labels", &labels) &&
+        args.size(3, "rows", &rows) && args.size(4, "classes", &classes) &&
+        args.integer(5, "ignoreIndex", &ignore_index) && args.covers("probs", probs.length, double(rows) * classes) &&
+        args.covers("logits", logits.length, double(rows) * classes) && args.covers("labels", labels.length, rows) &&
+        check_labels(args, labels, rows, classes, ignore_index)))
+    return nullptr;
+  long count = 0;
+  const double loss = cross_entropy_forward(probs.data, logits.data, labels.data, rows, classes,
+                                            static_cast<int32_t>(ignore_index), &count);
+  napi_value result, loss_v, count_v;
+  napi_create_object(env, &result);
+  napi_create_double(env, loss, &loss_v);
+  napi_create_double(env, static_cast<double>(count), &count_v);
+  napi_set_named_property(env, result, "lossSum", loss_v);
+  napi_set_named_property(env, result, "count", count_v);
+  return result;
+}
+
+napi_value CrossEntropyBackward(napi_env env, napi_callback_info info) {
+  Args args(env, info, "crossEntropyBackward", 7);
+  F32 d_logits, probs;
+  I32 labels;
+  long rows = 0, classes = 0, ignore_index = 0;
+  double scale = 1;
+  if (!(args.f32(0, "dLogits", &d_logits) && args.f32(1, "probs", &probs) && args.i32(2, "labels", &labels) &&
+        args.size(3, "rows", &rows) && args.size(4, "classes", &classes) &&
+        args.integer(5, "ignoreIndex", &ignore_index) && args.number(6, "scale", &scale) &&
+        args.covers("dLogits", d_logits.length, double(rows) * classes) &&
+        args.covers("probs", probs.length, double(rows) * classes) && args.covers("labels", labels.length, rows) &&
+        check_labels(args, labels, rows, classes, ignore_index)))
+    return nullptr;
+  cross_entropy_backward(d_logits.data, probs.data, labels.data, rows, classes, static_cast<int32_t>(ignore_index),
+                         static_cast<float>(scale));
+  return undefined(env);
+}
+
+napi_value AdamwStep(napi_env env, napi_callback_info info) {
+  Args args(env, info, "adamwStep", 11);
+  F32 param, m, v, grad;
+  long n = 0;
+  double lr = 0, beta1 = 0, beta2 = 0, eps = 0, wd = 0, step = 0;
+  if (!(args.f32(0, "param", &param) && args.f32(1, "m", &m) && args.f32(2, "v", &v) && args.f32(3, "grad", &grad) &&
+        args.size(4, "n", &n) && args.number(5, "lr", &lr) && args.number(6, "beta1", &beta1) &&
+        args.number(7, "beta2", &beta2) && args.number(8, "eps", &eps) && args.number(9, "weightDecay", &wd) &&
+        args.number(10, "step", &step) && args.covers("param", param.length, n) && args.covers("m", m.length, n) &&
+        args.covers("v", v.length, n) && args.covers("grad", grad.length, n)))
+    return nullptr;
+  adamw_step(param.data, m.data, v.data, grad.data, n, lr, beta1, beta2, eps, wd, step);
+  return undefined(env);
+}
+
+}  // namespace tsbert
