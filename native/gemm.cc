@@ -25,6 +25,12 @@
 namespace tsbert {
 namespace {
 
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
 // Zen 5: 48 KB L1d, 1 MB L2 per core, 32 MB L3. A task walks one k block of B~ (KC x its columns) from L2,
 // streaming one kc x nr panel at a time into L1, while an mr x KC sliver of A (12 KB on AVX-512) sits in L1.
 constexpr long kDefaultKc = 384;
@@ -160,7 +166,10 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
       }
       for (long q = q_begin; q < q_end; ++q)
         for (long spin = 0; row[q].load(std::memory_order_acquire) != kReady; ++spin) {
-          if (spin > 4096) std::this_thread::yield();  // the packer was descheduled
+          if (spin > 4096)
+            std::this_thread::yield();  // the packer was descheduled
+          else
+            cpu_relax();
         }
     };
 
@@ -233,7 +242,9 @@ void gemm(float* c, const float* a, const float* b, const GemmArgs& p) {
   const IsaKernels& isa = active_kernels();
   const double flops = 2.0 * static_cast<double>(p.m) * static_cast<double>(p.n) * static_cast<double>(p.k);
   const int threads = pool_threads();
-  if (p.batch > 1 && threads > 1 && p.stride_c != 0 && (flops < 32.0e6 || p.batch >= 4L * threads)) {
+  // Items may run concurrently only if their C blocks cannot overlap.
+  const bool disjoint_c = p.stride_c >= (p.m - 1) * p.ldc + p.n;
+  if (p.batch > 1 && threads > 1 && disjoint_c && (flops < 32.0e6 || p.batch >= 4L * threads)) {
     // Many small products (attention heads): one product per task, each single-threaded.
     pool_for(p.batch, [&](long i, int) {
       single_product(isa, c + i * p.stride_c, a + i * p.stride_a, b + i * p.stride_b, p, 1);
