@@ -2,7 +2,7 @@
  * The pre-training instance file (`.tsbpt`): BERT's sentence pairs with their NSP labels, stored UNMASKED, plus an
  * optional static mask per instance (as the original writes with dupe_factor copies). The trainer either uses the
  * stored mask (static masking, BERT) or re-masks the unmasked ids every time it sees them (dynamic, RoBERTa §4.1).
- * The full layout is in DATA-FORMAT.md; in short, all little-endian:
+ * The full layout is in docs/pretraining-data.md; in short, all little-endian:
  *
  *   header   128 bytes: magic "TSBERTPT", version, sizes, vocab fingerprint, special ids, masking options,
  *            instance count, index offset

@@ -1,5 +1,5 @@
 /**
- * Writes a `.tsbpt` instance file (layout: instance-file-format.ts, DATA-FORMAT.md) atomically, streaming records
+ * Writes a `.tsbpt` instance file (layout: instance-file-format.ts, docs/pretraining-data.md) atomically, streaming records
  * so memory holds only the index (16 bytes per instance).
  */
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
  * `tsbert create-pretraining-data`: the original google-research/bert `create_pretraining_data.py` — corpus in,
- * masked sentence-pair instances out (src/pretrain/create-pretraining-data.ts; format in DATA-FORMAT.md).
+ * masked sentence-pair instances out (src/pretrain/create-pretraining-data.ts; format in docs/pretraining-data.md).
  * Progress goes to stderr, statistics to stdout (text, or one JSON object with --json).
  */
 import { InvalidArgumentError, type Command } from 'commander';
