@@ -41,7 +41,7 @@ const { values: opts } = parseArgs({
     threads: { type: 'string', default: '2' },
     rounds: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '1' },
-    vocab: { type: 'string', default: '30522' },
+    vocab: { type: 'string', default: '30522' }, // vocab_size of the exported model (random ids stay below it)
     'opt-level': { type: 'string', default: 'all' },
     'save-optimized': { type: 'string' },
     'no-check': { type: 'boolean', default: false },
@@ -127,10 +127,11 @@ if (!opts['no-check'] && existsSync(checkPath)) {
 let state = 12345;
 const rand = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
 const n = batch * seq;
+const low = vocab > 2000 ? 1000 : 5; // as model-torch.py: past the special tokens
 const ids = new BigInt64Array(n), types = new BigInt64Array(n), mask = new BigInt64Array(n).fill(1n);
 for (let b = 0; b < batch; b++) {
   for (let s = 0; s < seq; s++) {
-    ids[b * seq + s] = BigInt(1000 + Math.floor(rand() * (vocab - 1000)));
+    ids[b * seq + s] = BigInt(low + Math.floor(rand() * (vocab - low)));
     types[b * seq + s] = s < seq / 2 ? 0n : 1n;
   }
 }
