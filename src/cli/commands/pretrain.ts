@@ -159,10 +159,12 @@ async function runDefaultJob(flags: PretrainFlags, command: Command): Promise<vo
   const jobFlags: PretrainFlags = {
     ...flags, vocab: data.vocab, data: [data.train], evalData: [data.eval], output, minutes: String(minutes + 1),
     lr: isDefault('lr') ? '1e-3' : flags.lr,
+    // In a 10-minute budget more, smaller updates learn more than fewer large ones (measured: batch 16 beats 32).
+    batchSize: isDefault('batchSize') ? '16' : flags.batchSize,
     evalEvery: isDefault('evalEvery') ? '100' : flags.evalEvery,
     saveEvery: isDefault('saveEvery') ? '100' : flags.saveEvery,
   };
-  const batchSize = number('--batch-size', flags.batchSize, true, 1) * number('--grad-accum', flags.gradAccum, true, 1);
+  const batchSize = number('--batch-size', jobFlags.batchSize, true, 1) * number('--grad-accum', flags.gradAccum, true, 1);
   const vocabSize = BertTokenizer.fromVocabFile(data.vocab).vocab.size;
   const steps = isDefault('steps')
     ? rememberedSteps(output, () => {
