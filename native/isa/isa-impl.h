@@ -25,6 +25,7 @@ extern const IsaKernels TSB_TABLE = {
     TSB_NS::NR,
     TSB_NS::gemm_tile,
     TSB_NS::pack_a_sliver,
+    TSB_NS::pack_a_block_t,
     TSB_NS::pack_b_panel,
     TSB_NS::gelu_forward,
     TSB_NS::gelu_backward,

@@ -21,6 +21,9 @@ struct IsaKernels {
   // Copies an A sliver (element (i, p) at a[i * a_row_stride + p * a_k_stride], `rows` <= mr valid) into
   // a_packed[p * mr + i], zero-padding the missing rows: the form gemm_tile reads with strides (1, mr).
   void (*pack_a_sliver)(float* a_packed, const float* a, long a_row_stride, long a_k_stride, long kc, long rows);
+  // Packs a transposed A block (element (i, p) at a[i + p * lda], i < rows) into ceil(rows / mr) slivers,
+  // sliver s at a_packed[s * kc * mr] in the form above.
+  void (*pack_a_block_t)(float* a_packed, const float* a, long lda, long kc, long rows);
   // Packs B (element (p, j) at b[p * k_stride + j * n_stride]) for p < kc, j < n_valid into b_packed[p * nr + j],
   // zero-filling columns n_valid..nr-1: one nr-wide panel of B~.
   void (*pack_b_panel)(float* b_packed, const float* b, long k_stride, long n_stride, long kc, long n_valid);

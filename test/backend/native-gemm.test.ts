@@ -126,6 +126,23 @@ test('gemm on large sizes (threads, several cache blocks, Linear layout)', async
   });
 });
 
+test('gemm with a transposed A tall enough for whole-row tasks (weight gradients), on 1 and 2 threads', async (t) => {
+  await forEachIsa(t, (native) => {
+    const rng = new Rng(8);
+    const threads = native.getThreads();
+    try {
+      for (const n of [1, 2]) {
+        native.setThreads(n);
+        // 700 rows = 11 row blocks >= 4 per thread: each task packs its A block once and sweeps every column group.
+        check(native, rng, { m: 700, n: 150, k: 401, transA: true, pad: 2, beta: 1 });
+        check(native, rng, { m: 700, n: 97, k: 390, transA: true, transB: true });
+      }
+    } finally {
+      native.setThreads(threads);
+    }
+  });
+});
+
 test('gemm on a B too wide to pack at once (an MLM decoder: B~ goes in column chunks)', async (t) => {
   await forEachIsa(t, (native) => {
     const rng = new Rng(7);
