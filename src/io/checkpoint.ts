@@ -1,5 +1,6 @@
 /**
- * Hugging Face model folders in and out: config.json + model.safetensors (+ tokenizer files). Parameter paths
+ * Hugging Face model folders in and out: config.json + model.safetensors, or a legacy pytorch_model.bin when there is
+ * no safetensors file (+ tokenizer files). Parameter paths
  * already are Hugging Face keys (see nn/module.ts); this file only bridges the variants checkpoints come in:
  * with or without the `bert.` prefix, legacy LayerNorm `gamma`/`beta`, and tied or buffer keys that are
  * expected to be absent or present.
@@ -12,7 +13,8 @@ import type { BertPreTrainedModel } from '../model/pretrained.js';
 import { withoutRandomInit } from '../nn/init.js';
 import { Rng } from '../tensor/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { openSafetensors, toFloat32, writeSafetensors, type SafetensorsTensor } from './safetensors.js';
+import { openPytorchBin, PYTORCH_WEIGHTS_NAME } from './pytorch-bin.js';
+import { openSafetensors, toFloat32, writeSafetensors, type SafetensorsDType, type SafetensorsTensor } from './safetensors.js';
 
 export const CONFIG_NAME = 'config.json';
 export const WEIGHTS_NAME = 'model.safetensors';
@@ -62,20 +64,36 @@ export function readConfig(dir: string): BertConfig {
   return bertConfigFromJson(json, path);
 }
 
+/** A weights file as loadWeights reads it: names, dtypes and shapes up front, data one tensor at a time. */
+interface TensorSource {
+  readonly tensorInfos: readonly { name: string; dtype: SafetensorsDType; shape: readonly number[] }[];
+  read(name: string): SafetensorsTensor;
+  close(): void;
+}
+
 /**
- * Copies a safetensors checkpoint into the model's parameters, tensor by tensor (peak memory: the model plus
- * one tensor). Shapes must match exactly; F32, F16, BF16 and F64 are accepted.
+ * Opens a weights file by its extension: `.bin` is PyTorch's torch.save archive (read without executing its pickle),
+ * anything else safetensors. A missing model.safetensors falls back to pytorch_model.bin beside it, as Hugging Face's
+ * from_pretrained does.
  */
-export function loadWeights(model: BertPreTrainedModel, path: string): LoadingInfo {
+function openTensorSource(path: string): { source: TensorSource; path: string } {
   if (!existsSync(path)) {
-    const bin = join(path, '..', 'pytorch_model.bin');
-    const hint = existsSync(bin) ? ' (pytorch_model.bin is not read by tsbert: convert it to safetensors first)' : '';
-    throw new CheckpointError(`${path}: no such file${hint}`);
+    const bin = join(path, '..', PYTORCH_WEIGHTS_NAME);
+    if (!path.endsWith(WEIGHTS_NAME) || !existsSync(bin)) throw new CheckpointError(`${path}: no such file`);
+    path = bin;
   }
+  return { source: path.endsWith('.bin') ? openPytorchBin(path) : openSafetensors(path), path };
+}
+
+/**
+ * Copies a checkpoint (safetensors, or pytorch_model.bin) into the model's parameters, tensor by tensor (peak memory:
+ * the model plus one tensor). Shapes must match exactly; F32, F16, BF16 and F64 are accepted.
+ */
+export function loadWeights(model: BertPreTrainedModel, weightsPath: string): LoadingInfo {
   const params = new Map<string, Tensor>(model.namedParameters());
   const loaded = new Set<string>();
   const unexpectedKeys: string[] = [];
-  const reader = openSafetensors(path);
+  const { source: reader, path } = openTensorSource(weightsPath);
   try {
     for (const info of reader.tensorInfos) {
       const name = normalizeKey(info.name, model.basePrefix);
