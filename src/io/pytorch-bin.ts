@@ -1,29 +1,26 @@
 /**
- * PyTorch's `pytorch_model.bin` (what `torch.save(model.state_dict())` writes since torch 1.6), read without
- * executing anything. The file is a ZIP archive (zip-archive.ts) whose entries all sit under one folder `<root>/`
- * (torch names it after the file, or `archive`):
+ * PyTorch's `pytorch_model.bin`, what `torch.save(model.state_dict())` writes, read without executing anything. Two
+ * containers hold the same pickle (state-dict-unpickler.ts) and differ in where the storages' bytes live:
  *
- *   <root>/data.pkl      a pickle of the state dict, OrderedDict(name → tensor) (state-dict-unpickler.ts)
- *   <root>/data/<key>    the raw little-endian bytes of one storage (stored uncompressed by torch)
- *   <root>/version       the format version ("3" from torch 1.13); newer torch adds <root>/byteorder
+ *   - the ZIP archive of torch ≥ 1.6 (zip-archive.ts), all entries under one folder `<root>/` (torch names it after
+ *     the file, or `archive`): `<root>/data.pkl` the state dict, `<root>/data/<key>` the raw little-endian bytes of
+ *     one storage, `<root>/version` ("3" from torch 1.13); newer torch adds `<root>/byteorder`;
+ *   - the legacy format of older torch (`_use_new_zipfile_serialization=False`), in legacy-torch-file.ts.
  *
  * A tensor is a strided view on a storage: element i of the view is storage[offset + Σ index_d · stride_d]. Several
  * tensors may share a storage (tied weights, or slices of one packed matrix). On open, every tensor's extent is
- * checked against its storage's numel and its storage entry's size; `read` returns a contiguous copy. The reader has
- * the same shape as SafetensorsReader (`tensorInfos`, `read`, `close`) so checkpoint loading takes either.
+ * checked against its storage's numel and the bytes the file holds for it; `read` returns a contiguous copy. The
+ * reader has SafetensorsReader's shape (`tensorInfos`, `read`, `close`), so checkpoint loading takes either.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { CheckpointError, shapeString } from '../errors.js';
 import type { SafetensorsDType, SafetensorsTensor } from './safetensors.js';
-import { unpickleStateDict, type TensorRef } from './state-dict-unpickler.js';
+import { openLegacyTorchFile } from './legacy-torch-file.js';
+import { ITEMSIZE, MAX_TENSOR_BYTES, unpickleStateDict, type TensorRef } from './state-dict-unpickler.js';
 import { ZipArchive, type ZipEntry } from './zip-archive.js';
 
 export const PYTORCH_WEIGHTS_NAME = 'pytorch_model.bin';
 
-const ITEMSIZE: { readonly [D in SafetensorsDType]: number } = {
-  F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U64: 8, U32: 4, U16: 2, U8: 1, BOOL: 1,
-};
-/** Elements one tensor may hold: typed arrays stop at 2³² bytes in Node 20, and bert-large's largest is 31M. */
-const MAX_ELEMENTS = 2 ** 31;
 const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** A tensor's name, dtype and shape, known without reading its data. */
@@ -33,33 +30,39 @@ export interface PytorchTensorInfo {
   shape: number[];
 }
 
-interface Located {
-  ref: TensorRef;
-  entry: ZipEntry;
+/** Where a checkpoint keeps its storages' bytes, by storage key. */
+export interface StorageStore {
+  /** The bytes the file holds for the storage, or undefined when it has none under that key. */
+  byteLength(key: string): number | undefined;
+  /** How errors name the storage's place, e.g. `storage entry "archive/data/3"`. */
+  describe(key: string): string;
+  read(key: string): Uint8Array;
+  close(): void;
 }
 
 /** An open `pytorch_model.bin`: the pickle is read and checked on open, tensor data one tensor at a time. */
 export class PytorchBinReader {
   private constructor(
     readonly file: string,
-    private readonly zip: ZipArchive,
-    private readonly tensors: Map<string, Located>,
+    private readonly store: StorageStore,
+    private readonly tensors: Map<string, TensorRef>,
   ) {}
 
   static open(path: string): PytorchBinReader {
     if (!HOST_IS_LITTLE_ENDIAN) throw new CheckpointError(`${path}: reading PyTorch checkpoints needs a little-endian host`);
-    const zip = ZipArchive.open(path);
+    const { tensors, store } = isZip(path) ? openZipCheckpoint(path) : openLegacyTorchFile(path);
     try {
-      return new PytorchBinReader(path, zip, locateTensors(zip, path));
+      for (const [name, ref] of tensors) checkExtent(ref, store, `${path}: tensor "${name}"`);
     } catch (error) {
-      zip.close();
+      store.close();
       throw error;
     }
+    return new PytorchBinReader(path, store, tensors);
   }
 
   /** In the order the state dict lists them. */
   get tensorInfos(): PytorchTensorInfo[] {
-    return [...this.tensors].map(([name, { ref }]) => ({ name, dtype: ref.storage.dtype, shape: [...ref.shape] }));
+    return [...this.tensors].map(([name, ref]) => ({ name, dtype: ref.storage.dtype, shape: [...ref.shape] }));
   }
 
   has(name: string): boolean {
@@ -68,15 +71,13 @@ export class PytorchBinReader {
 
   /** The tensor's elements, contiguous in row-major order (a copy: never aliases another tensor's storage). */
   read(name: string): SafetensorsTensor {
-    const located = this.tensors.get(name);
-    if (located === undefined) throw new CheckpointError(`${this.file}: no tensor "${name}"`);
-    const { ref, entry } = located;
-    const storage = this.zip.read(entry);
-    return typedTensor(ref.storage.dtype, [...ref.shape], gather(ref, storage));
+    const ref = this.tensors.get(name);
+    if (ref === undefined) throw new CheckpointError(`${this.file}: no tensor "${name}"`);
+    return typedTensor(ref.storage.dtype, [...ref.shape], gather(ref, this.store.read(ref.storage.key)));
   }
 
   close(): void {
-    this.zip.close();
+    this.store.close();
   }
 }
 
@@ -84,41 +85,69 @@ export function openPytorchBin(path: string): PytorchBinReader {
   return PytorchBinReader.open(path);
 }
 
-/** Finds `<root>/data.pkl`, runs it, and pairs every tensor with its storage entry after checking its extent. */
-function locateTensors(zip: ZipArchive, file: string): Map<string, Located> {
-  const pickles = [...zip.entries.keys()].filter((name) => /^[^/]+\/data\.pkl$/.test(name));
-  if (pickles.length !== 1) {
-    throw new CheckpointError(`${file}: expected one <root>/data.pkl entry (a torch.save zip archive), found ${pickles.length}`);
+/** ZIP archives start with a local file header, "PK\x03\x04"; legacy files with a pickle's PROTO opcode. */
+function isZip(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (cause) {
+    throw new CheckpointError(`${path}: cannot open: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
-  const pickleName = pickles[0] as string;
-  const root = pickleName.slice(0, -'data.pkl'.length);
-  const byteorder = zip.entries.get(`${root}byteorder`);
-  if (byteorder !== undefined) {
-    const order = new TextDecoder().decode(zip.read(byteorder)).trim();
-    if (order !== 'little') throw new CheckpointError(`${file}: storages are ${order}-endian; only little-endian is supported`);
+  try {
+    const magic = new Uint8Array(4);
+    const n = readSync(fd, magic, 0, 4, 0);
+    return n === 4 && magic[0] === 0x50 && magic[1] === 0x4b && magic[2] === 0x03 && magic[3] === 0x04;
+  } finally {
+    closeSync(fd);
   }
-  const refs = unpickleStateDict(zip.read(zip.entries.get(pickleName) as ZipEntry), `${file}: entry "${pickleName}"`);
-  const located = new Map<string, Located>();
-  for (const [name, ref] of refs) {
-    const where = `${file}: tensor "${name}"`;
-    const entryName = `${root}data/${ref.storage.key}`;
-    const entry = zip.entries.get(entryName);
-    if (entry === undefined) throw new CheckpointError(`${where}: storage entry "${entryName}" is missing from the archive`);
-    checkExtent(ref, entry, where);
-    located.set(name, { ref, entry });
-  }
-  return located;
 }
 
-/** The tensor must read only inside its storage, and the storage must fit in its entry. */
-function checkExtent(ref: TensorRef, entry: ZipEntry, where: string): void {
+/** Finds `<root>/data.pkl` and runs it; storages are the entries `<root>/data/<key>`. */
+function openZipCheckpoint(file: string): { tensors: Map<string, TensorRef>; store: StorageStore } {
+  const zip = ZipArchive.open(file);
+  try {
+    const pickles = [...zip.entries.keys()].filter((name) => /^[^/]+\/data\.pkl$/.test(name));
+    if (pickles.length !== 1) {
+      throw new CheckpointError(`${file}: expected one <root>/data.pkl entry (a torch.save zip archive), found ${pickles.length}`);
+    }
+    const pickleName = pickles[0] as string;
+    const root = pickleName.slice(0, -'data.pkl'.length);
+    const byteorder = zip.entries.get(`${root}byteorder`);
+    if (byteorder !== undefined) {
+      const order = new TextDecoder().decode(zip.read(byteorder)).trim();
+      if (order !== 'little') throw new CheckpointError(`${file}: storages are ${order}-endian; only little-endian is supported`);
+    }
+    const tensors = unpickleStateDict(zip.read(zip.entries.get(pickleName) as ZipEntry), `${file}: entry "${pickleName}"`);
+    const entryName = (key: string): string => `${root}data/${key}`;
+    const entry = (key: string): ZipEntry => {
+      const found = zip.entries.get(entryName(key));
+      if (found === undefined) throw new CheckpointError(`${file}: storage entry "${entryName(key)}" is missing from the archive`);
+      return found;
+    };
+    const store: StorageStore = {
+      byteLength: (key) => zip.entries.get(entryName(key))?.size,
+      describe: (key) => `storage entry "${entryName(key)}"`,
+      read: (key) => zip.read(entry(key)),
+      close: () => zip.close(),
+    };
+    return { tensors, store };
+  } catch (error) {
+    zip.close();
+    throw error;
+  }
+}
+
+/** The tensor must read only inside its storage, and the storage must fit in the bytes the file holds for it. */
+function checkExtent(ref: TensorRef, store: StorageStore, where: string): void {
   const { storage, offset, shape, stride } = ref;
   const itemsize = ITEMSIZE[storage.dtype];
   if (stride.length !== shape.length) {
     throw new CheckpointError(`${where}: stride ${shapeString(stride)} does not match size ${shapeString(shape)}`);
   }
-  if (storage.numel * itemsize > entry.size) {
-    throw new CheckpointError(`${where}: storage "${storage.key}" claims ${storage.numel} ${storage.dtype} elements, its entry "${entry.name}" holds ${entry.size} bytes`);
+  const bytes = store.byteLength(storage.key);
+  if (bytes === undefined) throw new CheckpointError(`${where}: ${store.describe(storage.key)} is missing from the file`);
+  if (storage.numel * itemsize > bytes) {
+    throw new CheckpointError(`${where}: storage "${storage.key}" claims ${storage.numel} ${storage.dtype} elements, its ${store.describe(storage.key)} holds ${bytes} bytes`);
   }
   let elements = 1;
   let last = offset;
@@ -127,7 +156,7 @@ function checkExtent(ref: TensorRef, entry: ZipEntry, where: string): void {
     elements *= size;
     last += (size - 1) * (stride[d] as number);
   }
-  if (elements > MAX_ELEMENTS) throw new CheckpointError(`${where}: size ${shapeString(shape)} is too large`);
+  if (elements * itemsize > MAX_TENSOR_BYTES) throw new CheckpointError(`${where}: size ${shapeString(shape)} is too large`);
   if (elements > 0 && last >= storage.numel) {
     throw new CheckpointError(
       `${where}: size ${shapeString(shape)}, stride ${shapeString(stride)} at offset ${offset} reaches element ${last}, past the end of its ${storage.numel}-element storage "${storage.key}"`,

@@ -33,24 +33,26 @@ export interface TensorRef {
   readonly stride: number[];
 }
 
-interface Tuple {
+export interface Tuple {
   readonly kind: 'tuple';
   readonly items: readonly Value[];
 }
-interface List {
+export interface List {
   readonly kind: 'list';
   readonly items: Value[];
 }
-interface Dict {
+export interface Dict {
   readonly kind: 'dict';
   readonly entries: Map<Key, Value>;
 }
-interface Global {
+export interface Global {
   readonly kind: 'global';
   readonly name: string;
 }
 type Key = string | number | bigint | boolean | null;
 type Value = Key | Uint8Array | Tuple | List | Dict | Global | StorageRef | TensorRef;
+/** Anything a state dict pickle can hold. */
+export type PickleValue = Value;
 
 /** torch's storage classes and the dtype of their elements. */
 const STORAGE_DTYPES: Readonly<Record<string, SafetensorsDType>> = {
@@ -65,35 +67,53 @@ const STORAGE_DTYPES: Readonly<Record<string, SafetensorsDType>> = {
   'torch.ByteStorage': 'U8',
   'torch.BoolStorage': 'BOOL',
 };
+/** Bytes per element of each dtype. */
+export const ITEMSIZE: { readonly [D in SafetensorsDType]: number } = {
+  F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U64: 8, U32: 4, U16: 2, U8: 1, BOOL: 1,
+};
+/** Bytes one tensor or storage may hold: 4 GiB, far above any BERT tensor (bert-large's largest is 125 MB in F32). */
+export const MAX_TENSOR_BYTES = 2 ** 32;
 const ORDERED_DICT = 'collections.OrderedDict';
 const REBUILD_TENSOR_V2 = 'torch._utils._rebuild_tensor_v2';
 const REBUILD_PARAMETER = 'torch._utils._rebuild_parameter';
 /** Every global a state dict may name; GLOBAL refuses the rest. */
 const GLOBALS = new Set([ORDERED_DICT, REBUILD_TENSOR_V2, REBUILD_PARAMETER, ...Object.keys(STORAGE_DTYPES)]);
 
+/** The pickle ran past the end of its bytes: truncated, or (legacy files) more of the file is needed. */
+export class PickleEndedError extends CheckpointError {}
+
 /**
  * Runs the pickle in `bytes` and returns the state dict it builds: tensor name → TensorRef, in file order.
  * `where` names the file and entry in errors (`model.bin: entry "archive/data.pkl"`).
  */
 export function unpickleStateDict(bytes: Uint8Array, where: string): Map<string, TensorRef> {
-  const result = new Machine(bytes, where).run();
-  if (typeof result !== 'object' || result === null || !('kind' in result) || result.kind !== 'dict') {
-    throw new CheckpointError(`${where}: the pickle holds ${describe(result)}, not a state dict`);
-  }
+  return stateDictFrom(unpickle(bytes, where).value, where);
+}
+
+/** Runs one pickle starting at byte `start`; returns its value and the offset just past its STOP. */
+export function unpickle(bytes: Uint8Array, where: string, start = 0): { value: PickleValue; end: number } {
+  const machine = new Machine(bytes, where, start);
+  const value = machine.run();
+  return { value, end: machine.position };
+}
+
+/** The pickled value as a state dict (string keys, tensor values), or a CheckpointError naming the entry at fault. */
+export function stateDictFrom(value: PickleValue, where: string): Map<string, TensorRef> {
+  if (!isKind(value, 'dict')) throw new CheckpointError(`${where}: the pickle holds ${describe(value)}, not a state dict`);
   const tensors = new Map<string, TensorRef>();
-  for (const [key, value] of result.entries) {
+  for (const [key, entry] of value.entries) {
     if (typeof key !== 'string') throw new CheckpointError(`${where}: state dict key ${String(key)} is not a string`);
-    if (!isKind(value, 'tensor')) throw new CheckpointError(`${where}: state dict entry "${key}" is ${describe(value)}, not a tensor`);
-    tensors.set(key, value);
+    if (!isKind(entry, 'tensor')) throw new CheckpointError(`${where}: state dict entry "${key}" is ${describe(entry)}, not a tensor`);
+    tensors.set(key, entry);
   }
   return tensors;
 }
 
-function isKind<K extends string>(value: Value, kind: K): value is Extract<Value, { kind: K }> {
+export function isKind<K extends string>(value: Value, kind: K): value is Extract<Value, { kind: K }> {
   return typeof value === 'object' && value !== null && !(value instanceof Uint8Array) && value.kind === kind;
 }
 
-function describe(value: Value): string {
+export function describe(value: Value): string {
   if (value === null) return 'None';
   if (value instanceof Uint8Array) return 'bytes';
   if (typeof value === 'object') return value.kind === 'global' ? `the global ${value.name}` : `a ${value.kind}`;
@@ -101,7 +121,7 @@ function describe(value: Value): string {
 }
 
 class Machine {
-  private pos = 0;
+  private pos: number;
   private readonly stack: Value[] = [];
   private readonly marks: number[] = [];
   private readonly memo = new Map<number, Value>();
@@ -110,8 +130,14 @@ class Machine {
   constructor(
     private readonly bytes: Uint8Array,
     private readonly where: string,
+    start: number,
   ) {
+    this.pos = start;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  get position(): number {
+    return this.pos;
   }
 
   private fail(message: string, at = this.pos): never {
@@ -119,7 +145,9 @@ class Machine {
   }
 
   private take(length: number): number {
-    if (length < 0 || this.pos + length > this.bytes.length) this.fail(`needs ${length} bytes, the pickle ends at ${this.bytes.length}`);
+    if (length < 0 || this.pos + length > this.bytes.length) {
+      throw new PickleEndedError(`${this.where}: pickle byte ${this.pos}: needs ${length} bytes, the pickle ends at ${this.bytes.length}`);
+    }
     const at = this.pos;
     this.pos += length;
     return at;
@@ -155,7 +183,7 @@ class Machine {
   /** A newline-terminated ASCII line (GLOBAL's module and name). */
   private line(): string {
     const end = this.bytes.indexOf(0x0a, this.pos);
-    if (end < 0) this.fail('unterminated line');
+    if (end < 0) throw new PickleEndedError(`${this.where}: pickle byte ${this.pos}: unterminated line`);
     const line = this.text(end - this.pos, 'latin1');
     this.take(1); // the newline
     return line;
