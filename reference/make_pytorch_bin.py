@@ -15,10 +15,13 @@ test/fixtures/reference/:
     * layer 0's intermediate.dense.weight [100, 48]: a transposed view (stride [1, 100]).
 - bert-tiny-bin-half/pytorch_model.bin + config.json: the weights in float16 (embeddings and layer 0) and bfloat16
   (the rest), saved through a file object (so the archive's root folder is `archive/`, not the file's name).
-- pytorch-bin-corrupt/*.bin: small hand-made archives the reader must refuse (see CORRUPT below), and two valid
-  ones (stored and deflated) that the tests damage in other ways.
+- bert-tiny-bin-legacy/pytorch_model.bin + config.json: float16 weights with the same views as bert-tiny-bin, in the
+  legacy (pre-1.6) format, `torch.save(..., _use_new_zipfile_serialization=False)`: five pickles, then the storages.
+- pytorch-bin-corrupt/*.bin: small hand-made archives the reader must refuse (see CORRUPT below), and three valid
+  files (stored, deflated, legacy) that the tests damage in other ways.
 
-torch.save is deterministic (entry times are fixed at 1980), so running this twice gives identical files.
+torch.save's zip archives are deterministic (entry times are fixed at 1980): running this twice gives identical files,
+except the legacy file, whose storage keys are memory addresses.
 """
 import collections
 import io
@@ -74,12 +77,14 @@ def strided_views(sd):
     assert not sd[name].is_contiguous()
 
 
-def write_model(folder, sd, via_file_object=False):
+def write_model(folder, sd, via_file_object=False, legacy=False):
     out = os.path.join(FIXTURES, folder)
     os.makedirs(out, exist_ok=True)
     shutil.copyfile(os.path.join(SOURCE, "config.json"), os.path.join(out, "config.json"))
     path = os.path.join(out, "pytorch_model.bin")
-    if via_file_object:
+    if legacy:
+        torch.save(sd, path, _use_new_zipfile_serialization=False)
+    elif via_file_object:
         buffer = io.BytesIO()
         torch.save(sd, buffer)
         with open(path, "wb") as f:
@@ -175,6 +180,16 @@ def main():
     half["cls.predictions.decoder.weight"] = half["bert.embeddings.word_embeddings.weight"]
     write_model("bert-tiny-bin-half", half, via_file_object=True)
 
+    legacy = hf_state_dict(weights)
+    for name, tensor in legacy.items():
+        if tensor.is_floating_point() and name != "cls.predictions.decoder.weight":
+            legacy[name] = tensor.half()
+    legacy["cls.predictions.decoder.weight"] = legacy["bert.embeddings.word_embeddings.weight"]
+    strided_views(legacy)
+    write_model("bert-tiny-bin-legacy", legacy, legacy=True)
+    with open(os.path.join(FIXTURES, "bert-tiny-bin-legacy", "pytorch_model.bin"), "rb") as f:
+        assert f.read(2) == b"\x80\x02", "legacy format starts with a pickle, not PK"
+
     for name, (obj, storages) in CORRUPT.items():
         write_archive(name, pickle_bytes(obj), storages)
     # The same as valid.bin with deflated entries (torch stores, but a re-zipped checkpoint may not).
@@ -182,7 +197,11 @@ def main():
     assert torch.load(os.path.join(FIXTURES, "pytorch-bin-corrupt", "valid-deflate.bin"))["w"].tolist() == [1.0, 2.0, 3.0]
     assert torch.load(os.path.join(FIXTURES, "pytorch-bin-corrupt", "valid.bin"))["w"].tolist() == [1.0, 2.0, 3.0]
 
-    for folder in ("bert-tiny-bin", "bert-tiny-bin-half", "pytorch-bin-corrupt"):
+    small = collections.OrderedDict(w=torch.arange(4, dtype=torch.float32)[1:])
+    torch.save(small, os.path.join(FIXTURES, "pytorch-bin-corrupt", "valid-legacy.bin"), _use_new_zipfile_serialization=False)
+    assert torch.load(os.path.join(FIXTURES, "pytorch-bin-corrupt", "valid-legacy.bin"))["w"].tolist() == [1.0, 2.0, 3.0]
+
+    for folder in ("bert-tiny-bin", "bert-tiny-bin-half", "bert-tiny-bin-legacy", "pytorch-bin-corrupt"):
         directory = os.path.join(FIXTURES, folder)
         sizes = {f: os.path.getsize(os.path.join(directory, f)) for f in sorted(os.listdir(directory))}
         print(folder, sizes)
