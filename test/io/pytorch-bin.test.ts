@@ -21,6 +21,7 @@ import { fixturePath, intTensor, readFixture } from '../helpers/fixtures.js';
 const TINY = fixturePath('reference', 'bert-tiny');
 const TINY_BIN = fixturePath('reference', 'bert-tiny-bin');
 const TINY_HALF = fixturePath('reference', 'bert-tiny-bin-half');
+const TINY_LEGACY = fixturePath('reference', 'bert-tiny-bin-legacy');
 const CORRUPT = fixturePath('reference', 'pytorch-bin-corrupt');
 
 function withTempDir(body: (dir: string) => void): void {
@@ -126,8 +127,26 @@ test('float16 and bfloat16 storages load as the safetensors converters round the
   }
 });
 
-test('a small archive reads its view at an offset, stored or deflated', () => {
-  for (const file of ['valid.bin', 'valid-deflate.bin']) {
+test('the legacy (pre-1.6) torch.save format loads: float16 storages, offsets, transposed views, a tied storage', () => {
+  const expected = readSafetensors(join(TINY, 'model.safetensors'));
+  const reader = openPytorchBin(join(TINY_LEGACY, 'pytorch_model.bin'));
+  try {
+    assert.equal(reader.tensorInfos.length, expected.tensors.size + 2);
+    assert.deepEqual([...reader.read('bert.embeddings.position_ids').data], Array.from({ length: 40 }, (_, i) => BigInt(i)));
+  } finally {
+    reader.close();
+  }
+  const model = BertForPreTraining.fromPretrained(TINY_LEGACY);
+  assert.deepEqual(model.loadingInfo, { missingKeys: [], unexpectedKeys: [] });
+  const params = new Map(model.namedParameters());
+  for (const [name, tensor] of expected.tensors) {
+    const rounded = toFloat32({ dtype: 'F16', shape: tensor.shape, data: float32ToFloat16Bits(toFloat32(tensor, name)) });
+    assert.deepEqual(params.get(name)!.data, rounded, name);
+  }
+});
+
+test('a small file reads its view at an offset: ZIP stored, ZIP deflated, legacy', () => {
+  for (const file of ['valid.bin', 'valid-deflate.bin', 'valid-legacy.bin']) {
     assert.deepEqual(readAll(join(CORRUPT, file)), new Map([['w', [1, 2, 3]]]), file);
   }
 });
@@ -149,7 +168,7 @@ test('a missing storage entry, a view past its storage and a storage past its en
   const cases = [
     ['missing-storage.bin', /tensor "w": storage entry "archive\/data\/1" is missing/],
     ['past-storage.bin', /tensor "w": size \[2, 2\], stride \[2, 1\] at offset 1 reaches element 4, past the end of its 4-element storage/],
-    ['short-storage.bin', /tensor "w": storage "0" claims 8 F32 elements, its entry "archive\/data\/0" holds 16 bytes/],
+    ['short-storage.bin', /tensor "w": storage "0" claims 8 F32 elements, its storage entry "archive\/data\/0" holds 16 bytes/],
   ] as const;
   for (const [file, pattern] of cases) {
     const path = join(CORRUPT, file);
@@ -157,14 +176,24 @@ test('a missing storage entry, a view past its storage and a storage past its en
   }
 });
 
-test('every truncation of an archive is a CheckpointError naming the file', () => {
-  const bytes = readFileSync(join(CORRUPT, 'valid.bin'));
+test('every truncation of a file is a CheckpointError naming the file (ZIP and legacy)', () => {
+  for (const file of ['valid.bin', 'valid-legacy.bin']) {
+    const bytes = readFileSync(join(CORRUPT, file));
+    withTempDir((dir) => {
+      const path = join(dir, 'pytorch_model.bin');
+      for (let length = 0; length < bytes.length; length++) {
+        writeFileSync(path, bytes.subarray(0, length));
+        assertCheckpointError(() => readAll(path), path, /./);
+      }
+    });
+  }
+});
+
+test('a file that is neither a ZIP archive nor a legacy torch.save file is refused', () => {
   withTempDir((dir) => {
     const path = join(dir, 'pytorch_model.bin');
-    for (let length = 0; length < bytes.length; length++) {
-      writeFileSync(path, bytes.subarray(0, length));
-      assertCheckpointError(() => readAll(path), path, /./);
-    }
+    writeFileSync(path, '{"not": "a checkpoint"}');
+    assertCheckpointError(() => openPytorchBin(path), path, /not a PyTorch checkpoint/);
   });
 });
 
@@ -194,22 +223,28 @@ test('a damaged central directory, local header or storage is a CheckpointError 
 });
 
 test('any single damaged byte is read correctly or refused with a CheckpointError, never a crash', () => {
-  const bytes = readFileSync(join(CORRUPT, 'valid-deflate.bin'));
-  withTempDir((dir) => {
-    const path = join(dir, 'pytorch_model.bin');
-    for (let at = 0; at < bytes.length; at++) {
-      for (const value of [0x00, 0xff, bytes[at]! ^ 0x01]) {
-        const copy = Buffer.from(bytes);
-        copy[at] = value;
-        writeFileSync(path, copy);
-        try {
-          assert.deepEqual(readAll(path), new Map([['w', [1, 2, 3]]]), `byte ${at} = ${value}`);
-        } catch (error) {
-          assert.ok(error instanceof CheckpointError, `byte ${at} = ${value}: ${String(error)}`);
+  // ZIP entries carry CRC-32s, so a damaged ZIP must read exactly or fail; the legacy format has no checksum, so a
+  // damaged name or value may read as something else, but never crash or read out of bounds.
+  for (const [file, checksummed] of [['valid-deflate.bin', true], ['valid-legacy.bin', false]] as const) {
+    const bytes = readFileSync(join(CORRUPT, file));
+    withTempDir((dir) => {
+      const path = join(dir, 'pytorch_model.bin');
+      for (let at = 0; at < bytes.length; at++) {
+        for (const value of [0x00, 0xff, bytes[at]! ^ 0x01]) {
+          const copy = Buffer.from(bytes);
+          copy[at] = value;
+          writeFileSync(path, copy);
+          let result: Map<string, number[]> | undefined;
+          try {
+            result = readAll(path);
+          } catch (error) {
+            assert.ok(error instanceof CheckpointError, `${file}: byte ${at} = ${value}: ${String(error)}`);
+          }
+          if (result !== undefined && checksummed) assert.deepEqual(result, new Map([['w', [1, 2, 3]]]), `${file}: byte ${at} = ${value}`);
         }
       }
-    }
-  });
+    });
+  }
 });
 
 test('the unpickler refuses every truncated pickle and opcodes a state dict does not use', () => {
