@@ -6,7 +6,7 @@
  * verified; any problem is a CheckpointError naming the file and the entry.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { inflateRawSync } from 'node:zlib';
+import * as zlib from 'node:zlib';
 import { CheckpointError } from '../errors.js';
 
 const EOCD_SIGNATURE = 0x06054b50;
@@ -36,22 +36,43 @@ export interface ZipEntry {
   localHeaderOffset: number;
 }
 
-let crcTable: Uint32Array | undefined;
+let crcTables: Uint32Array | undefined;
 
-/** CRC-32 as ZIP uses it (reflected polynomial 0xEDB88320). */
-export function crc32(bytes: Uint8Array): number {
-  if (crcTable === undefined) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
+/** Four 256-entry tables for slicing-by-4: table k advances the CRC over a byte followed by k zero bytes. */
+function crcTablesOnce(): Uint32Array {
+  if (crcTables !== undefined) return crcTables;
+  const t = new Uint32Array(4 * 256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  for (let n = 0; n < 256; n++) {
+    for (let k = 1; k < 4; k++) {
+      const previous = t[(k - 1) * 256 + n] as number;
+      t[k * 256 + n] = (previous >>> 8) ^ (t[previous & 0xff] as number);
     }
   }
-  const table = crcTable;
+  crcTables = t;
+  return t;
+}
+
+/** CRC-32 as ZIP uses it (reflected polynomial 0xEDB88320), four bytes per step (~3x the byte-at-a-time loop). */
+export function crc32Portable(bytes: Uint8Array): number {
+  const t = crcTablesOnce();
   let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = (table[(c ^ (bytes[i] as number)) & 0xff] as number) ^ (c >>> 8);
+  let i = 0;
+  for (const end4 = bytes.length - 3; i < end4; i += 4) {
+    c ^= (bytes[i] as number) | ((bytes[i + 1] as number) << 8) | ((bytes[i + 2] as number) << 16) | ((bytes[i + 3] as number) << 24);
+    c = (t[768 + (c & 0xff)] as number) ^ (t[512 + ((c >>> 8) & 0xff)] as number) ^ (t[256 + ((c >>> 16) & 0xff)] as number) ^ (t[c >>> 24] as number);
+  }
+  for (; i < bytes.length; i++) c = (t[(c ^ (bytes[i] as number)) & 0xff] as number) ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
+}
+
+/** CRC-32 through zlib where Node has it (20.15+), else the portable loop. */
+export function crc32(bytes: Uint8Array): number {
+  return typeof zlib.crc32 === 'function' ? zlib.crc32(bytes) : crc32Portable(bytes);
 }
 
 /** A ZIP archive opened by file descriptor: the central directory is read on open, entries on demand. */
@@ -229,7 +250,7 @@ export class ZipArchive {
       data = stored;
     } else if (entry.method === METHOD_DEFLATE) {
       try {
-        data = inflateRawSync(stored, { maxOutputLength: Math.max(entry.size, 1) });
+        data = zlib.inflateRawSync(stored, { maxOutputLength: Math.max(entry.size, 1) });
       } catch (cause) {
         throw new CheckpointError(`${this.file}: ${what}: cannot inflate: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
       }

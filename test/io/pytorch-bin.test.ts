@@ -13,7 +13,7 @@ import { CheckpointError } from '../../src/errors.js';
 import { openPytorchBin } from '../../src/io/pytorch-bin.js';
 import { float32ToBFloat16Bits, float32ToFloat16Bits, readSafetensors, toFloat32 } from '../../src/io/safetensors.js';
 import { unpickleStateDict } from '../../src/io/state-dict-unpickler.js';
-import { ZipArchive } from '../../src/io/zip-archive.js';
+import { crc32, crc32Portable, ZipArchive } from '../../src/io/zip-archive.js';
 import { BertForPreTraining } from '../../src/model/heads/pretraining.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 import { fixturePath, intTensor, readFixture } from '../helpers/fixtures.js';
@@ -246,6 +246,26 @@ test('any single damaged byte is read correctly or refused with a CheckpointErro
     });
   }
 });
+
+test('CRC-32: the check value of "123456789" is 0xCBF43926, portable loop and zlib alike, on every tail length', () => {
+  const check = new TextEncoder().encode('123456789');
+  assert.equal(crc32Portable(check), 0xcbf43926);
+  assert.equal(crc32(check), 0xcbf43926);
+  const bytes = Uint8Array.from({ length: 1000 }, (_, i) => (i * 2654435761) >>> 24);
+  // A byte-at-a-time reference, so the four-byte steps and every tail length (0-3) are checked against it.
+  let reference = 0xffffffff;
+  for (let n = 0; n <= 40; n++) {
+    assert.equal(crc32Portable(bytes.subarray(0, n)), (reference ^ 0xffffffff) >>> 0, `length ${n}`);
+    reference = crcStep(reference, bytes[n]!);
+  }
+  assert.equal(crc32Portable(bytes), crc32(bytes));
+});
+
+function crcStep(c: number, byte: number): number {
+  c ^= byte;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+}
 
 test('the unpickler refuses every truncated pickle and opcodes a state dict does not use', () => {
   // valid.bin's pickle: OrderedDict w → _rebuild_tensor_v2(('storage', FloatStorage, '0', 'cpu', 4), 1, (3,), (1,), False, OrderedDict()).
