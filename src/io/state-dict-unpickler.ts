@@ -226,7 +226,7 @@ class Machine {
   }
   private appendItems(list: Value, items: readonly Value[]): void {
     if (!isKind(list, 'list')) this.fail(`APPEND(S) on ${describe(list)}`);
-    list.items.push(...items);
+    for (const item of items) list.items.push(item); // not push(...items): a long batch would overflow the call stack
   }
 
   private global(module: string, name: string, at: number): Global {

@@ -281,6 +281,8 @@ test('the unpickler refuses every truncated pickle and opcodes a state dict does
     ['STACK_GLOBAL', [0x80, 0x04, 0x8c, 0x02, ...Buffer.from('os'), 0x8c, 0x06, ...Buffer.from('system'), 0x93, 0x2e], /forbidden global os\.system/],
     ['a list, not a dict', [0x80, 0x02, 0x5d, 0x2e], /holds a list, not a state dict/],
     ['BINGET of an empty memo slot', [0x80, 0x02, 0x68, 0x07, 0x2e], /memo slot 7 is empty/],
+    // 300k items in one APPENDS (a spread that long would overflow the call stack), then a list where a dict belongs.
+    ['a huge APPENDS', [0x80, 0x02, 0x5d, 0x28, ...new Array<number>(300_000).fill(0x4e), 0x65, 0x2e], /holds a list, not a state dict/],
   ];
   for (const [what, bytes, pattern] of hostile) {
     assert.throws(() => unpickleStateDict(Uint8Array.from(bytes), 'test'), (error: unknown) => error instanceof CheckpointError && pattern.test(error.message), what);
