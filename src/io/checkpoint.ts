@@ -79,7 +79,8 @@ interface TensorSource {
 function openTensorSource(path: string): { source: TensorSource; path: string } {
   if (!existsSync(path)) {
     const bin = join(path, '..', PYTORCH_WEIGHTS_NAME);
-    if (!path.endsWith(WEIGHTS_NAME) || !existsSync(bin)) throw new CheckpointError(`${path}: no such file`);
+    if (!path.endsWith(WEIGHTS_NAME)) throw new CheckpointError(`${path}: no such file`);
+    if (!existsSync(bin)) throw new CheckpointError(`${path}: no such file (nor ${PYTORCH_WEIGHTS_NAME} beside it)`);
     path = bin;
   }
   return { source: path.endsWith('.bin') ? openPytorchBin(path) : openSafetensors(path), path };

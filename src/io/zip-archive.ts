@@ -23,6 +23,7 @@ const LOCAL_BYTES = 30;
 const ZIP64_EXTRA_ID = 0x0001;
 const METHOD_STORED = 0;
 const METHOD_DEFLATE = 8;
+const MAX_DEFLATE_RATIO = 1032;
 /** The most bytes one entry may inflate to: a typed array's limit in Node 20 on 64-bit hosts. */
 const MAX_ENTRY_BYTES = 2 ** 32;
 
@@ -249,6 +250,8 @@ export class ZipArchive {
       if (entry.compressedSize !== entry.size) this.fail(`${what}: stored entry with compressed size ${entry.compressedSize} ≠ size ${entry.size}`);
       data = stored;
     } else if (entry.method === METHOD_DEFLATE) {
+      // Deflate cannot expand more than ~1032:1, so a larger claimed size is a lie (or a bomb): refuse before inflating.
+      if (entry.size > MAX_DEFLATE_RATIO * entry.compressedSize + 1024) this.fail(`${what}: ${entry.compressedSize} deflated bytes cannot hold ${entry.size}`);
       try {
         data = zlib.inflateRawSync(stored, { maxOutputLength: Math.max(entry.size, 1) });
       } catch (cause) {
