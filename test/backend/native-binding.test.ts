@@ -98,4 +98,9 @@ test('TSBERT_ISA and TSBERT_THREADS choose the start-up ISA and thread count', (
     assert.equal(run.status, 0, run.stderr);
     assert.deepEqual(JSON.parse(run.stdout), { isa, threads: 3 });
   }
+  const best = binding.supportedIsas().split(',')[0];
+  const unknown = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, TSBERT_ISA: 'sse9' }, encoding: 'utf8' });
+  assert.equal(unknown.status, 0, unknown.stderr);
+  assert.equal(JSON.parse(unknown.stdout).isa, best);
+  assert.match(unknown.stderr, /TSBERT_ISA=sse9 is not available/);
 });

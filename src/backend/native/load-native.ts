@@ -58,7 +58,19 @@ export function loadNativeBinding(): NativeBinding {
 
 /** The native backend with its ISA controls; throws BackendError when the addon is unavailable. */
 export function loadNative(): NativeBackend {
-  cached ??= createNativeBackend(loadNativeBinding());
+  if (cached === undefined) {
+    const binding = loadNativeBinding();
+    // The addon ignores a TSBERT_ISA this CPU cannot run (or a misspelt one) and takes the best it can: say so.
+    const requested = process.env['TSBERT_ISA'];
+    if (requested !== undefined && requested !== '' && requested !== binding.getIsa()) {
+      process.emitWarning(
+        `tsbert: TSBERT_ISA=${requested} is not available on this CPU (it runs ${binding.supportedIsas()}); ` +
+          `using ${binding.getIsa()}`,
+        { code: 'TSBERT_ISA_UNAVAILABLE' },
+      );
+    }
+    cached = createNativeBackend(binding);
+  }
   return cached;
 }
 
