@@ -101,6 +101,7 @@ test('TSBERT_ISA and TSBERT_THREADS choose the start-up ISA and thread count', (
   const best = binding.supportedIsas().split(',')[0];
   const unknown = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, TSBERT_ISA: 'sse9' }, encoding: 'utf8' });
   assert.equal(unknown.status, 0, unknown.stderr);
-  assert.equal(JSON.parse(unknown.stdout).isa, best);
+  const reported: unknown = JSON.parse(unknown.stdout);
+  assert.deepEqual(reported, { isa: best, threads: binding.getThreads() });
   assert.match(unknown.stderr, /TSBERT_ISA=sse9 is not available/);
 });
