@@ -9,6 +9,7 @@ export * from './nn/index.js';
 export * from './optim/index.js';
 export * from './model/index.js';
 export { readSafetensors, openSafetensors, writeSafetensors, toFloat32, toInt32 } from './io/safetensors.js';
+export { openPytorchBin } from './io/pytorch-bin.js';
 export { savePretrained, loadWeights, type LoadingInfo } from './io/checkpoint.js';
 export * from './tokenizer/index.js';
 export { FillMaskPipeline, type FillMaskPrediction } from './pipelines/fill-mask.js';

@@ -18,7 +18,10 @@ export abstract class BertPreTrainedModel extends Module {
   /** What the last fromPretrained found missing or unexpected (Hugging Face's output_loading_info). */
   loadingInfo?: LoadingInfo;
 
-  /** Loads config.json + model.safetensors from a Hugging Face folder; the model comes back in eval mode. */
+  /**
+   * Loads config.json + model.safetensors (or, without it, pytorch_model.bin, read without executing its pickle)
+   * from a Hugging Face folder; the model comes back in eval mode.
+   */
   static fromPretrained<M extends BertPreTrainedModel>(
     this: new (config: BertConfig, options?: InitOptions) => M,
     dir: string,
