@@ -1,6 +1,7 @@
 import { Module } from '../nn/module.js';
+import { allocate, Arena, withArena } from '../tensor/arena.js';
 import type { Rng } from '../tensor/rng.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { isGradEnabled, Tensor } from '../tensor/tensor.js';
 import type { BertConfig } from './config.js';
 import { BertLayer } from './layer.js';
 import { ModuleList } from './module-list.js';
@@ -15,6 +16,8 @@ export interface EncoderOutput {
 
 export class BertEncoder extends Module {
   readonly layer: ModuleList<BertLayer>;
+  /** Inference memory: layer i works in pool i mod 2, so only two layers' activations are ever alive. */
+  private inferencePools: [Arena, Arena] | undefined;
 
   constructor(config: BertConfig, rng: Rng, dropoutRng: Rng) {
     super();
@@ -23,6 +26,7 @@ export class BertEncoder extends Module {
   }
 
   forward(hidden: Tensor, mask: Tensor | null, outputHiddenStates = false, outputAttentions = false): EncoderOutput {
+    if (!isGradEnabled() && !outputHiddenStates && !outputAttentions) return { lastHiddenState: this.forwardInference(hidden, mask) };
     const hiddenStates: Tensor[] = [hidden];
     const attentions: Tensor[] = [];
     let current = hidden;
@@ -36,5 +40,23 @@ export class BertEncoder extends Module {
     if (outputHiddenStates) output.hiddenStates = hiddenStates;
     if (outputAttentions) output.attentions = attentions;
     return output;
+  }
+
+  /**
+   * Without a graph nothing needs a layer's temporaries once the next layer has read its output: layer i
+   * allocates from pool i mod 2, and resetting that pool frees layer i-2's buffers. Peak memory is the weights
+   * plus two layers' activations instead of all of them. The result is copied out of the pools.
+   */
+  private forwardInference(hidden: Tensor, mask: Tensor | null): Tensor {
+    const pools = (this.inferencePools ??= [new Arena(), new Arena()]);
+    let current = hidden;
+    this.layer.items.forEach((layer, i) => {
+      const pool = pools[i % 2]!;
+      pool.reset();
+      current = withArena(pool, () => layer.forward(current, mask).hidden);
+    });
+    const out = new Tensor(allocate(current.dtype, current.size, false), current.shape);
+    out.data.set(current.data);
+    return out;
   }
 }

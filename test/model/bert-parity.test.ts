@@ -5,7 +5,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { BertForPreTraining } from '../../src/model/heads/pretraining.js';
-import { backward, type Tensor } from '../../src/tensor/tensor.js';
+import { backward, noGrad, type Tensor } from '../../src/tensor/tensor.js';
 import { assertNormClose, maxAbsoluteError } from '../helpers/assert-close.js';
 import { backendCases, withBackend } from '../helpers/backends.js';
 import { fixturePath, floatTensor, intTensor, readFixture } from '../helpers/fixtures.js';
@@ -60,6 +60,19 @@ for (const backendCase of backendCases()) {
         const expected = floatTensor(golden, `grad.${name}`);
         assertNormClose(param.grad!, expected.data, GRAD_REL_TOLERANCE, `grad of ${name}`, GRAD_ABS_FLOOR);
       }
+    });
+  });
+
+  test(`inference without a graph (two-layer memory pools) gives the same hidden states, also when run twice (${backendCase.name})`, (t) => {
+    if (backendCase.skip !== undefined) return t.skip(backendCase.skip);
+    withBackend(backendCase.backend!, () => {
+      const model = BertForPreTraining.fromPretrained(fixturePath('reference', 'bert-tiny'));
+      const withGraph = model.forward(inputs).lastHiddenState;
+      const first = noGrad(() => model.bert.forward(inputs).lastHiddenState);
+      const second = noGrad(() => model.bert.forward(inputs).lastHiddenState);
+      assert.deepEqual(first.data, withGraph.data);
+      assert.deepEqual(second.data, withGraph.data, 'a later call leaves the earlier result intact');
+      assert.deepEqual(first.data, withGraph.data);
     });
   });
 
