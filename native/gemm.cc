@@ -256,8 +256,11 @@ void gemm(float* c, const float* a, const float* b, const GemmArgs& p) {
   const IsaKernels& isa = active_kernels();
   const double flops = 2.0 * static_cast<double>(p.m) * static_cast<double>(p.n) * static_cast<double>(p.k);
   const int threads = pool_threads();
-  // Items may run concurrently only if their C blocks cannot overlap.
-  const bool disjoint_c = p.stride_c >= (p.m - 1) * p.ldc + p.n;
+  // Items may run concurrently only if their C blocks cannot overlap: one after another in memory, or side by
+  // side within the rows (attention heads writing their column block of [seq, hidden]: stride n, ldc hidden).
+  const bool stacked = p.stride_c >= (p.m - 1) * p.ldc + p.n;
+  const bool side_by_side = p.stride_c >= p.n && (p.batch - 1) * p.stride_c + p.n <= p.ldc;
+  const bool disjoint_c = stacked || side_by_side;
   if (p.batch > 1 && threads > 1 && disjoint_c && (flops < 32.0e6 || p.batch >= 4L * threads)) {
     // Many small products (attention heads): one product per task, each single-threaded.
     pool_for(p.batch, [&](long i, int) {

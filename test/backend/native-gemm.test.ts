@@ -117,6 +117,32 @@ test('gemm batches with strides and stride-0 broadcast (attention shapes)', asyn
   });
 });
 
+test('gemm batch items writing side-by-side column blocks of C (attention context: heads of [seq, hidden]) run concurrently and correctly', async (t) => {
+  await forEachIsa(t, (native) => {
+    const rng = new Rng(14);
+    const seq = 128, hidden = 768, headDim = 64, heads = 12;
+    for (const [beta, transA] of [[0, false], [1, false], [1, true]] as const) {
+      // context (= P·V) and its gradients: m = seq, n = headDim, each head a 64-column block of the same rows.
+      const probs = randomArray(rng, heads * seq * seq), v = randomArray(rng, seq * hidden);
+      const p: GemmParams = {
+        transA, transB: false, m: seq, n: headDim, k: seq, lda: seq, ldb: hidden, ldc: hidden,
+        alpha: 1, beta, batch: heads, strideA: seq * seq, strideB: headDim, strideC: headDim,
+      };
+      const start = beta === 0 ? new Float32Array(seq * hidden).fill(Number.NaN) : randomArray(rng, seq * hidden);
+      const got = start.slice(), want = beta === 0 ? new Float32Array(seq * hidden) : start.slice();
+      for (const threads of [1, 2]) {
+        const saved = native.getThreads();
+        native.setThreads(threads);
+        const out = got.slice();
+        native.gemm(out, probs, v, p);
+        native.setThreads(saved);
+        if (threads === 1) jsBackend.gemm(want, probs, v, p);
+        assert.ok(normRelativeError(out, want) <= NORM_RTOL, `beta ${beta} transA ${transA} threads ${threads}`);
+      }
+    }
+  });
+});
+
 test('gemm on large sizes (threads, several cache blocks, Linear layout)', async (t) => {
   await forEachIsa(t, (native) => {
     const rng = new Rng(5);
