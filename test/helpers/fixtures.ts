@@ -26,3 +26,16 @@ export function intTensor(file: SafetensorsFile, name: string): Tensor {
 
 /** bert-base-uncased's vocabulary, shipped with the package in assets/ (one copy for the product and the tests). */
 export const BERT_BASE_UNCASED_VOCAB = join(FIXTURES, '..', '..', 'assets', 'bert-base-uncased-vocab.txt');
+
+/** The BertForPreTraining arguments stored in a golden file under Hugging Face's names. */
+export function pretrainingInputs(file: SafetensorsFile): {
+  inputIds: Tensor; tokenTypeIds: Tensor; attentionMask: Tensor; labels: Tensor; nextSentenceLabel: Tensor;
+} {
+  return {
+    inputIds: intTensor(file, 'input_ids'),
+    tokenTypeIds: intTensor(file, 'token_type_ids'),
+    attentionMask: intTensor(file, 'attention_mask'),
+    labels: intTensor(file, 'labels'),
+    nextSentenceLabel: intTensor(file, 'next_sentence_label'),
+  };
+}

@@ -16,7 +16,7 @@ import { unpickleStateDict } from '../../src/io/state-dict-unpickler.js';
 import { crc32, crc32Portable, ZipArchive } from '../../src/io/zip-archive.js';
 import { BertForPreTraining } from '../../src/model/heads/pretraining.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
-import { fixturePath, intTensor, readFixture } from '../helpers/fixtures.js';
+import { fixturePath, pretrainingInputs, readFixture } from '../helpers/fixtures.js';
 
 const TINY = fixturePath('reference', 'bert-tiny');
 const TINY_BIN = fixturePath('reference', 'bert-tiny-bin');
@@ -80,13 +80,7 @@ test('every tensor of the bin equals the safetensors weight bit for bit (offsets
 
 test('BertForPreTraining from pytorch_model.bin computes exactly what it computes from model.safetensors', () => {
   const golden = readFixture('reference', 'bert-tiny', 'golden.safetensors');
-  const inputs = {
-    inputIds: intTensor(golden, 'input_ids'),
-    tokenTypeIds: intTensor(golden, 'token_type_ids'),
-    attentionMask: intTensor(golden, 'attention_mask'),
-    labels: intTensor(golden, 'labels'),
-    nextSentenceLabel: intTensor(golden, 'next_sentence_label'),
-  };
+  const inputs = pretrainingInputs(golden);
   const fromBin = BertForPreTraining.fromPretrained(TINY_BIN);
   const fromSafetensors = BertForPreTraining.fromPretrained(TINY);
   // position_ids and the tied decoder weight are known-ignorable keys, so nothing is reported.

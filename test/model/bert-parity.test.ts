@@ -8,7 +8,7 @@ import { BertForPreTraining } from '../../src/model/heads/pretraining.js';
 import { backward, noGrad, type Tensor } from '../../src/tensor/tensor.js';
 import { assertNormClose, maxAbsoluteError } from '../helpers/assert-close.js';
 import { backendCases, withBackend } from '../helpers/backends.js';
-import { fixturePath, floatTensor, intTensor, readFixture } from '../helpers/fixtures.js';
+import { fixturePath, floatTensor, pretrainingInputs, readFixture } from '../helpers/fixtures.js';
 
 /** Outputs: float32 through 2 layers against PyTorch's float32, differing in summation order only. */
 const OUTPUT_ABS_TOLERANCE = 1e-4;
@@ -19,13 +19,7 @@ const GRAD_REL_TOLERANCE = 1e-3;
 const GRAD_ABS_FLOOR = 1e-6;
 
 const golden = readFixture('reference', 'bert-tiny', 'golden.safetensors');
-const inputs = {
-  inputIds: intTensor(golden, 'input_ids'),
-  tokenTypeIds: intTensor(golden, 'token_type_ids'),
-  attentionMask: intTensor(golden, 'attention_mask'),
-  labels: intTensor(golden, 'labels'),
-  nextSentenceLabel: intTensor(golden, 'next_sentence_label'),
-};
+const inputs = pretrainingInputs(golden);
 
 function expectClose(actual: Tensor, name: string): void {
   const expected = floatTensor(golden, name);
