@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { bertConfigPreset } from '../../src/model/config.js';
 import { runPretraining, TrainingDivergedError, type PretrainOptions } from '../../src/pretrain/trainer.js';
 import { listCheckpoints } from '../../src/pretrain/training-checkpoint.js';
+import { dynamicMasker } from '../../src/pretrain/masking.js';
 import { syntheticInstances } from '../helpers/synthetic-instances.js';
 
 const config = bertConfigPreset('tiny', {
@@ -81,5 +82,33 @@ test('a loss that becomes NaN stops with the step and a hint, and no checkpoint 
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('with dynamic masking the masks change every read, and a resumed run still ends bit-identical', () => {
+  const masker = dynamicMasker({ maskedLmProb: 0.15, maxPredictionsPerSeq: 5, clsId: 1, sepId: 2, maskId: 3, vocabSize: 30 });
+  const seen: string[] = [];
+  const recording: typeof masker = (ids, rng) => {
+    const masked = masker(ids, rng);
+    seen.push(Array.from(masked.maskedPositions).join(','));
+    return masked;
+  };
+  const whole = scratch();
+  const broken = scratch();
+  try {
+    const small = { train: syntheticInstances(8, 17, 30, 1), steps: 12, saveEvery: 6, evalEvery: 0 };
+    runPretraining(options(whole, { ...small, dynamicMasking: recording }));
+    // 12 steps × 8 instances read the 8 instances 12 times: their masks must not repeat epoch after epoch.
+    assert.notDeepEqual(seen.slice(0, 8), seen.slice(8, 16));
+    let steps = 0;
+    runPretraining(options(broken, { ...small, dynamicMasking: masker, shouldStop: () => ++steps > 8 }));
+    rmSync(join(broken, 'checkpoint-8'), { recursive: true });
+    rmSync(join(broken, 'final'), { recursive: true });
+    const resumed = runPretraining(options(broken, { ...small, dynamicMasking: masker, resume: true }));
+    assert.equal(resumed.resumedFrom, 6);
+    assert.deepEqual(readFileSync(join(broken, 'final', 'model.safetensors')), readFileSync(join(whole, 'final', 'model.safetensors')));
+  } finally {
+    rmSync(whole, { recursive: true, force: true });
+    rmSync(broken, { recursive: true, force: true });
   }
 });
