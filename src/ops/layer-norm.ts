@@ -37,17 +37,17 @@ export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps: number, r
     const dy = o.grad!;
     const xNeeds = x.requiresGrad;
     const rNeeds = residual?.requiresGrad ?? false;
-    // One dx serves both summands; write it straight into x's grad when only x needs it.
-    const dSum = xNeeds && !rNeeds ? x.ensureGrad() : (allocate(dtype, x.size, true) as FloatArray);
+    // One dSum serves both summands. Written straight into a gradient that holds nothing yet (a sublayer's output
+    // is used only here), it is then that gradient, and only the other summand needs a pass to add it.
+    const shared = residual === x;
+    const into = shared ? null : xNeeds && (x.grad === null || !rNeeds) ? x : rNeeds && residual!.grad === null ? residual! : null;
+    const dSum = into !== null ? into.ensureGrad() : (allocate(dtype, x.size, true) as FloatArray);
     const dGamma = gamma.requiresGrad ? gamma.ensureGrad() : (allocate(dtype, cols, true) as FloatArray);
     const dBeta = beta.requiresGrad ? beta.ensureGrad() : (allocate(dtype, cols, true) as FloatArray);
     backend.layerNormBackward(dSum, dGamma, dBeta, dy, sum, mean, rstd, gs, rows, cols);
-    if (xNeeds && rNeeds) {
-      for (const target of [x.ensureGrad(), residual!.ensureGrad()]) {
-        for (let i = 0; i < dSum.length; i++) target[i] = target[i]! + dSum[i]!;
-      }
-    } else if (rNeeds) {
-      const target = residual!.ensureGrad();
+    for (const [needs, input] of [[xNeeds, x], [rNeeds, residual]] as const) {
+      if (!needs || input === null || input === into) continue;
+      const target = input.ensureGrad();
       for (let i = 0; i < dSum.length; i++) target[i] = target[i]! + dSum[i]!;
     }
   });

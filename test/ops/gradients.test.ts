@@ -48,6 +48,10 @@ test('layerNorm (plain and with residual) backward matches central differences',
   const beta = randomTensor(rng, [9]);
   checkGradients('layerNorm', [x, gamma, beta], ([x, g, b]) => ops.layerNorm(x!, g!, b!, 1e-12));
   checkGradients('layerNorm with residual', [x, gamma, beta, r], ([x, g, b, r]) => ops.layerNorm(x!, g!, b!, 1e-5, r!));
+  checkGradients('layerNorm with x as its own residual', [x, gamma, beta], ([x, g, b]) => ops.layerNorm(x!, g!, b!, 1e-5, x!));
+  // x's gradient already holds something when the LayerNorm's backward runs (x used twice).
+  checkGradients('layerNorm whose input is used again', [x, gamma, beta, r], ([x, g, b, r]) => ops.add(ops.layerNorm(x!, g!, b!, 1e-5, r!), ops.scale(x!, 3)));
+  checkGradients('layerNorm whose residual is used again', [x, gamma, beta, r], ([x, g, b, r]) => ops.add(ops.layerNorm(x!, g!, b!, 1e-5, r!), ops.scale(r!, 3)));
 });
 
 test('gelu (erf and tanh) and tanh backward match central differences', () => {
