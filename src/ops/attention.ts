@@ -4,7 +4,6 @@ import { ShapeError, ValueError, shapeString } from '../errors.js';
 import { allocate } from '../tensor/arena.js';
 import type { Rng } from '../tensor/rng.js';
 import { assertSameShape, emptyLike, record, Tensor } from '../tensor/tensor.js';
-import { fillDropoutMask } from './dropout.js';
 
 export interface AttentionOptions {
   heads: number;
@@ -75,9 +74,8 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOpt
   let used = ps;
   if (options.training && p > 0) {
     dropMask = allocate(dtype, ps.length, false) as FloatArray;
-    fillDropoutMask(dropMask, p, options.rng);
     used = allocate(dtype, ps.length, false) as FloatArray;
-    for (let i = 0; i < used.length; i++) used[i] = ps[i]! * dropMask[i]!;
+    options.rng.fillDropoutMask(dropMask, p, 1 / (1 - p), { x: ps, out: used });
   }
   const context = emptyLike(dtype, [batch, seq, hidden]);
   const cs = context.floats(op);

@@ -15,18 +15,11 @@ export function dropout(x: Tensor, p: number, training: boolean, rng: Rng): Tens
   if (!training || p === 0) return x;
   const xs = x.floats(op);
   const mask = allocate(x.dtype, x.size, false) as FloatArray;
-  fillDropoutMask(mask, p, rng);
   const out = emptyLike(x.dtype as 'float32' | 'float64', x.shape);
-  const os = out.floats(op);
-  for (let i = 0; i < os.length; i++) os[i] = xs[i]! * mask[i]!;
+  rng.fillDropoutMask(mask, p, 1 / (1 - p), { x: xs, out: out.floats(op) });
   return record(out, op, [x], (o) => {
     const dy = o.grad!;
     const dx = x.ensureGrad();
     for (let i = 0; i < dy.length; i++) dx[i] = dx[i]! + dy[i]! * mask[i]!;
   });
-}
-
-/** mask[i] = 1/(1-p) with probability 1-p, else 0. */
-export function fillDropoutMask(mask: FloatArray, p: number, rng: Rng): void {
-  rng.fillDropoutMask(mask, p, 1 / (1 - p));
 }

@@ -93,8 +93,12 @@ export class Rng {
    * Dropout keep-mask in one pass: mask[i] = 0 with probability p, else keepValue. Draws exactly as
    * `random() < p` per element would (u / 2³² < p ⟺ u < p·2³², division by 2³² being exact), but with the
    * generator's state in locals: a dropout layer of a training step draws millions of numbers.
+   * With `apply`, also writes apply.out[i] = apply.x[i] · mask[i] in the same pass.
    */
-  fillDropoutMask(mask: Float32Array | Float64Array, p: number, keepValue: number): void {
+  fillDropoutMask(
+    mask: Float32Array | Float64Array, p: number, keepValue: number,
+    apply?: { x: Float32Array | Float64Array; out: Float32Array | Float64Array },
+  ): void {
     const threshold = p * 4294967296;
     let s0 = this.s0;
     let s1 = this.s1;
@@ -111,6 +115,8 @@ export class Rng {
       s2 ^= t;
       s3 = (s3 << 11) | (s3 >>> 21);
       mask[i] = result < threshold ? 0 : keepValue;
+      // Multiply by the stored (float32-rounded) mask value, as the backward pass does.
+      if (apply !== undefined) apply.out[i] = apply.x[i]! * mask[i]!;
     }
     this.s0 = s0 >>> 0;
     this.s1 = s1 >>> 0;
