@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { brownDocuments } from '../../src/data/default-corpus.js';
 import type { TokenizedDocument } from '../../src/pretrain/instances.js';
+import { continuationFlags, type MaskingOptions } from '../../src/pretrain/masking.js';
 import { tokenizeDocument } from '../../src/pretrain/create-pretraining-data.js';
 import { BertTokenizer } from '../../src/tokenizer/index.js';
 import { BERT_BASE_UNCASED_VOCAB } from '../helpers/fixtures.js';
@@ -39,4 +40,18 @@ export function brownTokenized(): TokenizedDocument[] {
 /** Writes documents in the original format: one sentence per line, a blank line between documents. */
 export function writeCorpus(path: string, documents: readonly string[][]): void {
   writeFileSync(path, documents.map((d) => d.join('\n')).join('\n\n') + '\n');
+}
+
+/** BERT's masking settings (15%, at most 20 per sequence) with bert-base-uncased's ids; optionally whole-word. */
+export function bertMaskingOptions(wholeWord = false): MaskingOptions {
+  const t = bertTokenizer();
+  return {
+    maskedLmProb: 0.15,
+    maxPredictionsPerSeq: 20,
+    clsId: t.clsTokenId,
+    sepId: t.sepTokenId,
+    maskId: t.maskTokenId,
+    vocabSize: t.vocabSize,
+    ...(wholeWord ? { isContinuation: continuationFlags(t.vocab.tokens) } : {}),
+  };
 }

@@ -2,9 +2,9 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createShardInstances, newInstanceCounts, type ShardInstance, type ShardOptions } from '../../src/pretrain/create-pretraining-data.js';
 import { buildPair, createInstancesFromDocument, truncateSeqPair, type TokenizedDocument } from '../../src/pretrain/instances.js';
-import { continuationFlags, numToPredict } from '../../src/pretrain/masking.js';
+import { numToPredict } from '../../src/pretrain/masking.js';
 import { Rng } from '../../src/tensor/rng.js';
-import { bertTokenizer, brownTokenized } from './data-helpers.js';
+import { bertMaskingOptions, bertTokenizer, brownTokenized } from './data-helpers.js';
 
 /** The brief's tolerances: ±0.5 points on the masked share, ±2 points on each replacement share. */
 const MASKED_SHARE_TOLERANCE = 0.005;
@@ -18,15 +18,7 @@ function shardOptions(maxSeqLength = 128, wholeWord = false, dupeFactor = 2): Sh
     dupeFactor,
     clsId: t.clsTokenId,
     sepId: t.sepTokenId,
-    masking: {
-      maskedLmProb: 0.15,
-      maxPredictionsPerSeq: 20,
-      clsId: t.clsTokenId,
-      sepId: t.sepTokenId,
-      maskId: t.maskTokenId,
-      vocabSize: t.vocabSize,
-      ...(wholeWord ? { isContinuation: continuationFlags(t.vocab.tokens) } : {}),
-    },
+    masking: bertMaskingOptions(wholeWord),
   };
 }
 

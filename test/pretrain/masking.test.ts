@@ -1,35 +1,22 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  continuationFlags,
   dynamicMasker,
   maskTokens,
   mlmLabelArray,
   newMaskingCounts,
   numToPredict,
   roundHalfEven,
-  type MaskingOptions,
 } from '../../src/pretrain/masking.js';
 import { buildPair } from '../../src/pretrain/instances.js';
 import { Rng } from '../../src/tensor/rng.js';
-import { bertTokenizer, brownTokenized } from './data-helpers.js';
+import { bertMaskingOptions, bertTokenizer, brownTokenized } from './data-helpers.js';
 
 /** Tolerances: the brief's ±0.5 points on the masked share and ±2 points on the 80/10/10 split. */
 const MASKED_SHARE_TOLERANCE = 0.005;
 const SPLIT_TOLERANCE = 0.02;
 
-function options(wholeWord = false): MaskingOptions {
-  const t = bertTokenizer();
-  return {
-    maskedLmProb: 0.15,
-    maxPredictionsPerSeq: 20,
-    clsId: t.clsTokenId,
-    sepId: t.sepTokenId,
-    maskId: t.maskTokenId,
-    vocabSize: t.vocabSize,
-    ...(wholeWord ? { isContinuation: continuationFlags(t.vocab.tokens) } : {}),
-  };
-}
+const options = bertMaskingOptions;
 
 /** Real `[CLS] A [SEP] B [SEP]` rows of up to 128 tokens from the Brown documents. */
 function sequences(): Int32Array[] {
