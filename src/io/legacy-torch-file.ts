@@ -12,8 +12,9 @@
  * The pickles go through the same state-dict-only machine as the ZIP format's data.pkl. Storage records are located
  * by walking their size fields (each checked against the file) and read on demand.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
 import { CheckpointError } from '../errors.js';
+import { openCheckpointFile } from './open-file.js';
 import type { StorageStore } from './pytorch-bin.js';
 import type { SafetensorsDType } from './safetensors.js';
 import { describe, isKind, ITEMSIZE, MAX_TENSOR_BYTES, PickleEndedError, stateDictFrom, unpickle, type TensorRef } from './state-dict-unpickler.js';
@@ -30,12 +31,7 @@ interface StorageRecord {
 
 /** Opens a legacy torch.save file: its state dict, and a store reading each storage's record from disk. */
 export function openLegacyTorchFile(file: string): { tensors: Map<string, TensorRef>; store: StorageStore } {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch (cause) {
-    throw new CheckpointError(`${file}: cannot open: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-  }
+  const fd = openCheckpointFile(file);
   try {
     const fileBytes = fstatSync(fd).size;
     const readAt = (position: number, length: number, what: string): Uint8Array => readExactly(fd, file, fileBytes, position, length, what);

@@ -5,9 +5,10 @@
  * offset and length is checked against the file and the directory before it is used, and each entry's CRC-32 is
  * verified; any problem is a CheckpointError naming the file and the entry.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
 import * as zlib from 'node:zlib';
 import { CheckpointError } from '../errors.js';
+import { openCheckpointFile } from './open-file.js';
 
 const EOCD_SIGNATURE = 0x06054b50;
 const EOCD_BYTES = 22;
@@ -95,12 +96,7 @@ export class ZipArchive {
 
   /** Opens the file and reads its central directory; `file` names it in errors. */
   static open(file: string): ZipArchive {
-    let fd: number;
-    try {
-      fd = openSync(file, 'r');
-    } catch (cause) {
-      throw new CheckpointError(`${file}: cannot open: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-    }
+    const fd = openCheckpointFile(file);
     try {
       return new ZipArchive(file, fd, fstatSync(fd).size);
     } catch (error) {
