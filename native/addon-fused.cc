@@ -71,6 +71,25 @@ napi_value TanhForward(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+napi_value DropoutForward(napi_env env, napi_callback_info info) {
+  Args args(env, info, "dropoutForward", 7);
+  F32 out, mask, x;
+  I32 state;
+  long n = 0;
+  double p = 0, keep = 0;
+  if (!(args.f32(0, "out", &out) && args.f32(1, "mask", &mask) && args.f32(2, "x", &x) && args.size(3, "n", &n) &&
+        args.number(4, "p", &p) && args.number(5, "keepValue", &keep) && args.i32(6, "state", &state) &&
+        args.covers("out", out.length, n) && args.covers("mask", mask.length, n) && args.covers("x", x.length, n) &&
+        args.covers("state", state.length, 4)))
+    return nullptr;
+  if (!(p >= 0 && p < 1)) {
+    args.fail("p must be in [0, 1)");
+    return nullptr;
+  }
+  dropout_forward(out.data, mask.data, x.data, n, p, static_cast<float>(keep), reinterpret_cast<uint32_t*>(state.data));
+  return undefined(env);
+}
+
 napi_value TanhBackward(napi_env env, napi_callback_info info) {
   Args args(env, info, "tanhBackward", 4);
   F32 dx, y, dy;

@@ -18,6 +18,7 @@ napi_value EmbeddingForward(napi_env env, napi_callback_info info);
 napi_value EmbeddingBackward(napi_env env, napi_callback_info info);
 napi_value CrossEntropyForward(napi_env env, napi_callback_info info);
 napi_value CrossEntropyBackward(napi_env env, napi_callback_info info);
+napi_value DropoutForward(napi_env env, napi_callback_info info);
 napi_value AdamwStep(napi_env env, napi_callback_info info);
 
 }  // namespace tsbert

@@ -108,6 +108,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"crossEntropyForward", nullptr, CrossEntropyForward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"crossEntropyBackward", nullptr, CrossEntropyBackward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"adamwStep", nullptr, AdamwStep, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"dropoutForward", nullptr, DropoutForward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"getThreads", nullptr, GetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"getIsa", nullptr, GetIsa, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

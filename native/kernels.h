@@ -42,6 +42,9 @@ double cross_entropy_forward(float* probs, const float* logits, const int32_t* l
                              int32_t ignore_index, long* count);
 void cross_entropy_backward(float* d_logits, const float* probs, const int32_t* labels, long rows, long classes,
                             int32_t ignore_index, float scale);
+// Inverted dropout drawing from xoshiro128** (state: four 32-bit words, advanced in place) exactly as tsbert's
+// JS Rng does: mask[i] = (u < p * 2^32 ? 0 : keep), out[i] = x[i] * mask[i]. Sequential: the draws are a stream.
+void dropout_forward(float* out, float* mask, const float* x, long n, double p, float keep, uint32_t* state);
 void adamw_step(float* param, float* m, float* v, const float* grad, long n, double lr, double beta1, double beta2,
                 double eps, double weight_decay, double step);
 

@@ -90,6 +90,13 @@ export interface Backend {
   /** dScores += scale · probs ⊙ (dProbs - Σ_keys dProbs ⊙ probs). Shapes as softmaxForward. */
   softmaxBackward(dScores: FloatArray, probs: FloatArray, dProbs: FloatArray, rows: number, keys: number, scale: number): void;
 
+  /**
+   * Inverted dropout drawing from its own generator: for i in [0, n), u = the next xoshiro128** output of `state`
+   * (the four 32-bit words of an Rng, as int32, advanced in place), mask[i] = (u < p·2³² ? 0 : keepValue) stored
+   * in mask's type, out[i] = x[i] · mask[i]. Every backend makes the same draws, so a seed fixes the masks.
+   */
+  dropoutForward(out: FloatArray, mask: FloatArray, x: FloatArray, n: number, p: number, keepValue: number, state: Int32Array): void;
+
   /** out [n, dim] = table [vocab, dim] rows at ids [n]; ids are checked by the caller. */
   embeddingForward(out: FloatArray, table: FloatArray, ids: Int32Array, n: number, dim: number): void;
   /** dTable [vocab, dim] += scatter of dOut [n, dim] at ids; rows with id === paddingIdx get nothing (-1: none). */

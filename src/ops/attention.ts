@@ -75,7 +75,9 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOpt
   if (options.training && p > 0) {
     dropMask = allocate(dtype, ps.length, false) as FloatArray;
     used = allocate(dtype, ps.length, false) as FloatArray;
-    options.rng.fillDropoutMask(dropMask, p, 1 / (1 - p), { x: ps, out: used });
+    const state = options.rng.stateWords();
+    backend.dropoutForward(used, dropMask, ps, ps.length, p, 1 / (1 - p), state);
+    options.rng.setStateWords(state);
   }
   const context = emptyLike(dtype, [batch, seq, hidden]);
   const cs = context.floats(op);

@@ -1,3 +1,4 @@
+import { getBackend } from '../backend/select.js';
 import { ValueError } from '../errors.js';
 import { allocate } from '../tensor/arena.js';
 import type { FloatArray } from '../backend/backend.js';
@@ -16,7 +17,9 @@ export function dropout(x: Tensor, p: number, training: boolean, rng: Rng): Tens
   const xs = x.floats(op);
   const mask = allocate(x.dtype, x.size, false) as FloatArray;
   const out = emptyLike(x.dtype as 'float32' | 'float64', x.shape);
-  rng.fillDropoutMask(mask, p, 1 / (1 - p), { x: xs, out: out.floats(op) });
+  const state = rng.stateWords();
+  getBackend().dropoutForward(out.floats(op), mask, xs, x.size, p, 1 / (1 - p), state);
+  rng.setStateWords(state);
   return record(out, op, [x], (o) => {
     const dy = o.grad!;
     const dx = x.ensureGrad();

@@ -89,39 +89,14 @@ export class Rng {
     return radius * Math.cos(2 * Math.PI * v);
   }
 
-  /**
-   * Dropout keep-mask in one pass: mask[i] = 0 with probability p, else keepValue. Draws exactly as
-   * `random() < p` per element would (u / 2³² < p ⟺ u < p·2³², division by 2³² being exact), but with the
-   * generator's state in locals: a dropout layer of a training step draws millions of numbers.
-   * With `apply`, also writes apply.out[i] = apply.x[i] · mask[i] in the same pass.
-   */
-  fillDropoutMask(
-    mask: Float32Array | Float64Array, p: number, keepValue: number,
-    apply?: { x: Float32Array | Float64Array; out: Float32Array | Float64Array },
-  ): void {
-    const threshold = p * 4294967296;
-    let s0 = this.s0;
-    let s1 = this.s1;
-    let s2 = this.s2;
-    let s3 = this.s3;
-    for (let i = 0; i < mask.length; i++) {
-      const m = Math.imul(s1, 5);
-      const result = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
-      const t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = (s3 << 11) | (s3 >>> 21);
-      mask[i] = result < threshold ? 0 : keepValue;
-      // Multiply by the stored (float32-rounded) mask value, as the backward pass does.
-      if (apply !== undefined) apply.out[i] = apply.x[i]! * mask[i]!;
-    }
-    this.s0 = s0 >>> 0;
-    this.s1 = s1 >>> 0;
-    this.s2 = s2 >>> 0;
-    this.s3 = s3 >>> 0;
+  /** The state as four int32 words, for kernels that draw from this generator (see Backend.dropoutForward). */
+  stateWords(): Int32Array {
+    return Int32Array.from([this.s0, this.s1, this.s2, this.s3]);
+  }
+
+  /** Continues from words a kernel advanced. */
+  setStateWords(words: Int32Array): void {
+    this.setState([words[0]!, words[1]!, words[2]!, words[3]!]);
   }
 
   /** Fisher–Yates shuffle in place. */

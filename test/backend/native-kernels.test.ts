@@ -38,6 +38,27 @@ test('gelu (erf and tanh forms) forward and backward match the JS reference', as
   });
 });
 
+test('dropout draws exactly the masks, values and final state of the JS generator', async (t) => {
+  await forEachIsa(t, (native) => {
+    const rng = new Rng(17);
+    for (const n of [...SIZES, 100_003]) {
+      for (const p of [0.1, 0.5]) {
+        const x = randomArray(rng, n);
+        const seed = new Rng(n + Math.round(p * 10));
+        const stateNative = seed.stateWords(), stateJs = seed.stateWords();
+        const out = new Float32Array(n), mask = new Float32Array(n), outJs = new Float32Array(n), maskJs = new Float32Array(n);
+        native.dropoutForward(out, mask, x, n, p, 1 / (1 - p), stateNative);
+        jsBackend.dropoutForward(outJs, maskJs, x, n, p, 1 / (1 - p), stateJs);
+        assert.deepEqual(mask, maskJs, `mask n=${n} p=${p}`);
+        assert.deepEqual(out, outJs, `out n=${n} p=${p}`);
+        assert.deepEqual(stateNative, stateJs, `state n=${n} p=${p}`);
+      }
+    }
+    assert.throws(() => native.dropoutForward(new Float32Array(4), new Float32Array(4), new Float32Array(4), 4, 1, 1, new Int32Array(4)), /p must be in/);
+    assert.throws(() => native.dropoutForward(new Float32Array(4), new Float32Array(4), new Float32Array(4), 4, 0.1, 1, new Int32Array(3)), /state/);
+  });
+});
+
 test('tanh forward and backward match the JS reference (small |x| keeps relative accuracy)', async (t) => {
   await forEachIsa(t, (native) => {
     const rng = new Rng(11);

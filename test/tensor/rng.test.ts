@@ -1,5 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import { jsBackend } from '../../src/backend/js/js-backend.js';
 import { Rng } from '../../src/tensor/rng.js';
 
 test('the same seed gives the same stream; a restored state continues it exactly', () => {
@@ -13,19 +14,25 @@ test('the same seed gives the same stream; a restored state continues it exactly
   assert.notEqual(new Rng(1).nextUint32(), new Rng(2).nextUint32());
 });
 
-test('fillDropoutMask makes the same decisions as random() < p and leaves the same state', () => {
+test('the dropout kernel draws as random() < p and leaves the Rng in the same state', () => {
   const fast = new Rng(42);
   const slow = new Rng(42);
-  const mask = new Float64Array(20000);
-  fast.fillDropoutMask(mask, 0.1, 2);
+  const n = 20000;
+  const x = new Float64Array(n).fill(3);
+  const mask = new Float64Array(n);
+  const out = new Float64Array(n);
+  const state = fast.stateWords();
+  jsBackend.dropoutForward(out, mask, x, n, 0.1, 2, state);
+  fast.setStateWords(state);
   let dropped = 0;
-  for (let i = 0; i < mask.length; i++) {
+  for (let i = 0; i < n; i++) {
     const expected = slow.random() < 0.1 ? 0 : 2;
     assert.equal(mask[i], expected, `element ${i}`);
+    assert.equal(out[i], 3 * expected);
     if (expected === 0) dropped++;
   }
   assert.deepEqual(fast.getState(), slow.getState());
-  assert.ok(Math.abs(dropped / mask.length - 0.1) < 0.01, `dropped share ${dropped / mask.length}`);
+  assert.ok(Math.abs(dropped / n - 0.1) < 0.01, `dropped share ${dropped / n}`);
 });
 
 test('int is unbiased enough and in range; normal has mean 0 and variance 1', () => {

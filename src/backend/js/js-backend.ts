@@ -6,6 +6,7 @@ import type { Backend } from '../backend.js';
 import { adamwStep } from './adamw.js';
 import { addBiasInPlace, geluBackward, geluForward, sumRowsAccumulate, tanhBackward, tanhForward } from './activations.js';
 import { crossEntropyBackward, crossEntropyForward } from './cross-entropy.js';
+import { dropoutForward } from './dropout.js';
 import { embeddingBackward, embeddingForward } from './embedding.js';
 import { gemmReference } from './gemm.js';
 import { layerNormBackward, layerNormForward } from './layer-norm.js';
@@ -27,6 +28,7 @@ export const jsBackend: Backend = {
   layerNormBackward,
   softmaxForward,
   softmaxBackward,
+  dropoutForward,
   embeddingForward,
   embeddingBackward,
   crossEntropyForward,

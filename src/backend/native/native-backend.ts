@@ -60,6 +60,10 @@ export function createNativeBackend(binding: NativeBinding): NativeBackend {
       binding.geluBackward(dx, x, dy, n, approximate === 'tanh');
     },
 
+    dropoutForward(out: FloatArray, mask: FloatArray, x: FloatArray, n: number, p: number, keepValue: number, state: Int32Array): void {
+      if (!(f32(out) && f32(mask) && f32(x))) return jsBackend.dropoutForward(out, mask, x, n, p, keepValue, state);
+      binding.dropoutForward(out, mask, x, n, p, keepValue, state);
+    },
     tanhForward(out: FloatArray, x: FloatArray, n: number): void {
       if (!(f32(out) && f32(x))) return jsBackend.tanhForward(out, x, n);
       binding.tanhForward(out, x, n);

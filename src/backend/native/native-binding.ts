@@ -14,6 +14,7 @@ export interface NativeBinding {
   geluForward(out: Float32Array, x: Float32Array, n: number, tanhApproximation: boolean): void;
   geluBackward(dx: Float32Array, x: Float32Array, dy: Float32Array, n: number, tanhApproximation: boolean): void;
   tanhForward(out: Float32Array, x: Float32Array, n: number): void;
+  dropoutForward(out: Float32Array, mask: Float32Array, x: Float32Array, n: number, p: number, keepValue: number, state: Int32Array): void;
   tanhBackward(dx: Float32Array, y: Float32Array, dy: Float32Array, n: number): void;
   layerNormForward(
     out: Float32Array, sum: Float32Array, mean: Float32Array, rstd: Float32Array,
@@ -56,7 +57,7 @@ export interface NativeBinding {
 const BINDING_FUNCTIONS: readonly (keyof NativeBinding)[] = [
   'gemm', 'addBiasInPlace', 'sumRowsAccumulate', 'geluForward', 'geluBackward', 'tanhForward', 'tanhBackward',
   'layerNormForward', 'layerNormBackward', 'softmaxForward', 'softmaxBackward', 'embeddingForward',
-  'embeddingBackward', 'crossEntropyForward', 'crossEntropyBackward', 'adamwStep', 'getThreads', 'setThreads',
+  'embeddingBackward', 'crossEntropyForward', 'crossEntropyBackward', 'adamwStep', 'dropoutForward', 'getThreads', 'setThreads',
   'getIsa', 'setIsa', 'supportedIsas',
 ];
 
