@@ -12,9 +12,9 @@
  * The pickles go through the same state-dict-only machine as the ZIP format's data.pkl. Storage records are located
  * by walking their size fields (each checked against the file) and read on demand.
  */
-import { closeSync, fstatSync, readSync } from 'node:fs';
+import { closeSync, fstatSync } from 'node:fs';
 import { CheckpointError } from '../errors.js';
-import { openCheckpointFile } from './open-file.js';
+import { openCheckpointFile, readCheckpointBytes } from './checkpoint-file.js';
 import type { StorageStore } from './pytorch-bin.js';
 import type { SafetensorsDType } from './safetensors.js';
 import { describe, isKind, ITEMSIZE, MAX_TENSOR_BYTES, PickleEndedError, stateDictFrom, unpickle, type TensorRef } from './state-dict-unpickler.js';
@@ -34,7 +34,7 @@ export function openLegacyTorchFile(file: string): { tensors: Map<string, Tensor
   const fd = openCheckpointFile(file);
   try {
     const fileBytes = fstatSync(fd).size;
-    const readAt = (position: number, length: number, what: string): Uint8Array => readExactly(fd, file, fileBytes, position, length, what);
+    const readAt = (position: number, length: number, what: string): Uint8Array => readCheckpointBytes(fd, file, fileBytes, position, length, what);
     let parsed: { tensors: Map<string, TensorRef>; keys: string[]; dataStart: number };
     const prefixBytes = Math.min(fileBytes, PICKLE_PREFIX_BYTES);
     try {
@@ -115,21 +115,4 @@ function locateStorages(
     position += 8 + Number(bytes);
   }
   return records;
-}
-
-function readExactly(fd: number, file: string, fileBytes: number, position: number, length: number, what: string): Uint8Array {
-  if (position + length > fileBytes) throw new CheckpointError(`${file}: ${what} (bytes ${position}..${position + length}) runs past the end of the ${fileBytes}-byte file`);
-  const out = new Uint8Array(length);
-  let done = 0;
-  while (done < length) {
-    let n: number;
-    try {
-      n = readSync(fd, out, done, length - done, position + done);
-    } catch (cause) {
-      throw new CheckpointError(`${file}: cannot read ${what}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-    }
-    if (n === 0) throw new CheckpointError(`${file}: file ended early while reading ${what}`);
-    done += n;
-  }
-  return out;
 }

@@ -5,10 +5,10 @@
  * offset and length is checked against the file and the directory before it is used, and each entry's CRC-32 is
  * verified; any problem is a CheckpointError naming the file and the entry.
  */
-import { closeSync, fstatSync, readSync } from 'node:fs';
+import { closeSync, fstatSync } from 'node:fs';
 import * as zlib from 'node:zlib';
 import { CheckpointError } from '../errors.js';
-import { openCheckpointFile } from './open-file.js';
+import { openCheckpointFile, readCheckpointBytes } from './checkpoint-file.js';
 
 const EOCD_SIGNATURE = 0x06054b50;
 const EOCD_BYTES = 22;
@@ -115,24 +115,8 @@ export class ZipArchive {
   }
 
   private bytesAt(position: number, length: number, what: string): Uint8Array {
-    if (position < 0 || length < 0 || position + length > this.fileBytes) {
-      this.fail(`${what} (bytes ${position}..${position + length}) runs past the end of the ${this.fileBytes}-byte file`);
-    }
     if (this.fd === undefined) this.fail(`read of ${what} after close`);
-    const fd = this.fd;
-    const out = new Uint8Array(length);
-    let done = 0;
-    while (done < length) {
-      let n: number;
-      try {
-        n = readSync(fd, out, done, length - done, position + done);
-      } catch (cause) {
-        throw new CheckpointError(`${this.file}: cannot read ${what}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-      }
-      if (n === 0) this.fail(`file ended early while reading ${what} (truncated while reading?)`);
-      done += n;
-    }
-    return out;
+    return readCheckpointBytes(this.fd, this.file, this.fileBytes, position, length, what);
   }
 
   private readCentralDirectory(): void {
