@@ -2,6 +2,7 @@ import { TsbertError } from '../errors.js';
 import type { BertForPreTraining } from '../model/heads/pretraining.js';
 import type { AdamW } from '../optim/adamw.js';
 import { clipGradNorm } from '../optim/clip-grad-norm.js';
+import { countCorrect } from './accuracy.js';
 import { Arena, withArena } from '../tensor/arena.js';
 import { backward, type Tensor } from '../tensor/tensor.js';
 
@@ -34,25 +35,6 @@ export class NonFiniteLossError extends TsbertError {
   override readonly name = 'NonFiniteLossError';
 }
 
-function argmaxCorrect(logits: Tensor, labels: Int32Array, ignore: number): [number, number] {
-  const classes = logits.shape[logits.shape.length - 1]!;
-  const data = logits.data;
-  let correct = 0;
-  let total = 0;
-  let row = 0;
-  for (let i = 0; i < labels.length; i++) {
-    if (labels[i] === ignore) continue;
-    // With onlyMaskedPositions the logits hold just the labelled rows, in order.
-    const base = (logits.shape.length === 2 && logits.shape[0] !== labels.length ? row : i) * classes;
-    let best = 0;
-    for (let c = 1; c < classes; c++) if (data[base + c]! > data[base + best]!) best = c;
-    if (best === labels[i]) correct++;
-    total++;
-    row++;
-  }
-  return [correct, total];
-}
-
 /**
  * One optimizer step over micro-batches (gradient accumulation: losses are averaged over them): forward with
  * MLM logits only at masked positions, backward, global-norm clipping, AdamW. All intermediate tensors come
@@ -77,12 +59,12 @@ export function pretrainStep(
       metrics.loss += value / microBatches.length;
       metrics.mlmLoss += out.mlmLoss!.item() / microBatches.length;
       metrics.nspLoss += out.nspLoss!.item() / microBatches.length;
-      const [mc, mt] = argmaxCorrect(out.predictionLogits, batch.labels.data as Int32Array, -100);
-      const [nc, nt] = argmaxCorrect(out.seqRelationshipLogits, batch.nextSentenceLabel.data as Int32Array, -100);
-      metrics.mlmCorrect += mc;
-      metrics.mlmTotal += mt;
-      metrics.nspCorrect += nc;
-      metrics.nspTotal += nt;
+      const mlm = countCorrect(out.predictionLogits, batch.labels.ints('labels'), true);
+      const nsp = countCorrect(out.seqRelationshipLogits, batch.nextSentenceLabel.ints('next_sentence_label'), false);
+      metrics.mlmCorrect += mlm.correct;
+      metrics.mlmTotal += mlm.total;
+      metrics.nspCorrect += nsp.correct;
+      metrics.nspTotal += nsp.total;
       metrics.tokens += batch.inputIds.size;
     }
   });

@@ -15,6 +15,8 @@ import { linearWarmupDecay } from '../optim/schedule.js';
 import { Arena, withArena } from '../tensor/arena.js';
 import { Rng } from '../tensor/rng.js';
 import { noGrad } from '../tensor/tensor.js';
+import { IGNORE_INDEX } from '../ops/cross-entropy.js';
+import { countCorrect } from './accuracy.js';
 import { collatePretrainBatch } from './collate.js';
 import { DataOrder } from './data-order.js';
 import { unmaskedLmIds, type InstanceSource, type TrainingInstance } from './instance-source.js';
@@ -119,25 +121,13 @@ export function evaluatePretraining(model: BertForPreTraining, data: InstanceSou
       mlmLoss += out.mlmLoss!.item();
       nspLoss += out.nspLoss!.item();
       batches++;
-      const labels = batch.labels.data as Int32Array;
-      const vocab = out.predictionLogits.shape[1]!;
-      const logits = out.predictionLogits.data;
-      let row = 0;
-      for (let i = 0; i < labels.length; i++) {
-        const label = labels[i]!;
-        if (label === -100) continue;
-        let best = 0;
-        for (let c = 1; c < vocab; c++) if (logits[row * vocab + c]! > logits[row * vocab + best]!) best = c;
-        if (best === label) mlmCorrect++;
-        mlmTotal++;
-        labelCounts.set(label, (labelCounts.get(label) ?? 0) + 1);
-        row++;
-      }
-      const nsp = out.seqRelationshipLogits.data;
-      instances.forEach((instance, b) => {
-        const predicted = nsp[b * 2 + 1]! > nsp[b * 2]! ? 1 : 0;
-        if (predicted === instance.nextSentenceLabel) nspCorrect++;
-      });
+      const labels = batch.labels.ints('labels');
+      const mlm = countCorrect(out.predictionLogits, labels, true);
+      const nsp = countCorrect(out.seqRelationshipLogits, batch.nextSentenceLabel.ints('next_sentence_label'), false);
+      mlmCorrect += mlm.correct;
+      mlmTotal += mlm.total;
+      nspCorrect += nsp.correct;
+      for (const label of labels) if (label !== IGNORE_INDEX) labelCounts.set(label, (labelCounts.get(label) ?? 0) + 1);
     }));
   }
   model.train(wasTraining);
