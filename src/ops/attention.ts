@@ -4,6 +4,7 @@ import { ShapeError, ValueError, shapeString } from '../errors.js';
 import { allocate } from '../tensor/arena.js';
 import type { Rng } from '../tensor/rng.js';
 import { assertSameShape, emptyLike, record, Tensor } from '../tensor/tensor.js';
+import { applyDropout } from './dropout.js';
 
 export interface AttentionOptions {
   heads: number;
@@ -75,9 +76,7 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOpt
   if (options.training && p > 0) {
     dropMask = allocate(dtype, ps.length, false) as FloatArray;
     used = allocate(dtype, ps.length, false) as FloatArray;
-    const state = options.rng.stateWords();
-    backend.dropoutForward(used, dropMask, ps, ps.length, p, 1 / (1 - p), state);
-    options.rng.setStateWords(state);
+    applyDropout(used, dropMask, ps, p, options.rng);
   }
   const context = emptyLike(dtype, [batch, seq, hidden]);
   const cs = context.floats(op);

@@ -17,12 +17,17 @@ export function dropout(x: Tensor, p: number, training: boolean, rng: Rng): Tens
   const xs = x.floats(op);
   const mask = allocate(x.dtype, x.size, false) as FloatArray;
   const out = emptyLike(x.dtype as 'float32' | 'float64', x.shape);
-  const state = rng.stateWords();
-  getBackend().dropoutForward(out.floats(op), mask, xs, x.size, p, 1 / (1 - p), state);
-  rng.setStateWords(state);
+  applyDropout(out.floats(op), mask, xs, p, rng);
   return record(out, op, [x], (o) => {
     const dy = o.grad!;
     const dx = x.ensureGrad();
     for (let i = 0; i < dy.length; i++) dx[i] = dx[i]! + dy[i]! * mask[i]!;
   });
+}
+
+/** out = x · mask with a fresh inverted-dropout mask drawn from rng by the backend (rng advances as it draws). */
+export function applyDropout(out: FloatArray, mask: FloatArray, x: FloatArray, p: number, rng: Rng): void {
+  const state = rng.stateWords();
+  getBackend().dropoutForward(out, mask, x, x.length, p, 1 / (1 - p), state);
+  rng.setStateWords(state);
 }

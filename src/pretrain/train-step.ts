@@ -55,7 +55,6 @@ export function pretrainStep(
         throw new NonFiniteLossError(`loss became ${value} (MLM ${out.mlmLoss!.item()}, NSP ${out.nspLoss!.item()})`);
       }
       backward(loss);
-      if (microBatches.length > 1) scaleLastGrads(model, microBatches.length, batch === microBatches[microBatches.length - 1]);
       metrics.loss += value / microBatches.length;
       metrics.mlmLoss += out.mlmLoss!.item() / microBatches.length;
       metrics.nspLoss += out.nspLoss!.item() / microBatches.length;
@@ -68,15 +67,15 @@ export function pretrainStep(
       metrics.tokens += batch.inputIds.size;
     }
   });
+  if (microBatches.length > 1) averageGrads(model, microBatches.length);
   metrics.gradNorm = clipGradNorm(model.parameters(), maxGradNorm > 0 ? maxGradNorm : Infinity);
   if (!Number.isFinite(metrics.gradNorm)) throw new NonFiniteLossError(`gradient norm became ${metrics.gradNorm}`);
   optimizer.stepOnce();
   return metrics;
 }
 
-/** Gradients summed over n micro-batches become their mean once the last one is in. */
-function scaleLastGrads(model: BertForPreTraining, n: number, last: boolean): void {
-  if (!last) return;
+/** Gradients summed over n micro-batches become their mean. */
+function averageGrads(model: BertForPreTraining, n: number): void {
   for (const param of model.parameters()) {
     const grad = param.grad;
     if (grad === null) continue;
