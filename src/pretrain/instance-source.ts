@@ -21,7 +21,7 @@ export interface InstanceSource {
 }
 
 /** The unmasked ids of an instance: the masked positions get their original ids back (for dynamic masking). */
-export function unmaskedLmIds(instance: TrainingInstance): Int32Array {
+export function unmaskedIds(instance: TrainingInstance): Int32Array {
   const ids = Int32Array.from(instance.inputIds);
   for (let i = 0; i < instance.maskedPositions.length; i++) ids[instance.maskedPositions[i]!] = instance.maskedLmIds[i]!;
   return ids;

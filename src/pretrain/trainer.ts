@@ -19,7 +19,7 @@ import { IGNORE_INDEX } from '../ops/cross-entropy.js';
 import { countCorrect } from './accuracy.js';
 import { collatePretrainBatch } from './collate.js';
 import { DataOrder } from './data-order.js';
-import { unmaskedLmIds, type InstanceSource, type TrainingInstance } from './instance-source.js';
+import { unmaskedIds, type InstanceSource, type TrainingInstance } from './instance-source.js';
 import { writeLossCurve } from './loss-curve.js';
 import { MetricsLog, type MetricsEntry } from './metrics-log.js';
 import { NonFiniteLossError, pretrainStep } from './train-step.js';
@@ -193,7 +193,7 @@ export function runPretraining(options: PretrainOptions): PretrainResult {
   const nextInstance = (): TrainingInstance => {
     const instance = options.train.get(order.indexAt(consumed++));
     if (options.dynamicMasking === undefined) return instance;
-    const masked = options.dynamicMasking(unmaskedLmIds(instance), maskingRng);
+    const masked = options.dynamicMasking(unmaskedIds(instance), maskingRng);
     return { ...instance, ...masked };
   };
 

@@ -1,6 +1,6 @@
 import { Rng } from '../../tensor/rng.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { BertModel, type BertInputs, type BertModelOutput, type InitOptions } from '../bert-model.js';
+import { BertModel, type BertModelOutput, type InitOptions } from '../bert-model.js';
 import type { BertConfig } from '../config.js';
 import { BertPreTrainedModel } from '../pretrained.js';
 
@@ -29,4 +29,3 @@ export interface HeadOutput extends Omit<BertModelOutput, 'lastHiddenState' | 'p
   loss?: Tensor;
 }
 
-export type { BertInputs };
