@@ -22,17 +22,31 @@ double extent(long batch, long stride, long rows, long cols, long ld) {
 }
 
 napi_value Gemm(napi_env env, napi_callback_info info) {
-  Args args(env, info, "gemm", 17);
-  F32 c, a, b;
+  Args args(env, info, "gemm", 20);
+  F32 c, a, b, bias, pre;
   GemmArgs p{};
   double alpha = 0, beta = 0;
+  long activation = 0;
   args.f32(0, "c", &c) && args.f32(1, "a", &a) && args.f32(2, "b", &b) && args.boolean(3, "transA", &p.trans_a) &&
       args.boolean(4, "transB", &p.trans_b) && args.size(5, "m", &p.m) && args.size(6, "n", &p.n) &&
       args.size(7, "k", &p.k) && args.size(8, "lda", &p.lda) && args.size(9, "ldb", &p.ldb) &&
       args.size(10, "ldc", &p.ldc) && args.number(11, "alpha", &alpha) && args.number(12, "beta", &beta) &&
       args.size(13, "batch", &p.batch) && args.size(14, "strideA", &p.stride_a) &&
-      args.size(15, "strideB", &p.stride_b) && args.size(16, "strideC", &p.stride_c);
+      args.size(15, "strideB", &p.stride_b) && args.size(16, "strideC", &p.stride_c) &&
+      args.f32_or_null(17, "bias", &bias) && args.size(18, "activation", &activation) &&
+      args.f32_or_null(19, "preActivation", &pre);
   if (!args.ok()) return nullptr;
+  if (activation > kActivationGeluTanh) return args.fail("activation must be 0 (none), 1 (gelu) or 2 (gelu tanh)"), nullptr;
+  if (bias.data != nullptr || activation != kActivationNone || pre.data != nullptr) {
+    // The epilogue finishes each tile once, so it needs a single product that overwrites C.
+    if (p.batch != 1) return args.fail("a bias or activation epilogue needs batch = 1"), nullptr;
+    if (beta != 0) return args.fail("a bias or activation epilogue needs beta = 0"), nullptr;
+    if (bias.data != nullptr && !args.covers("bias", bias.length, static_cast<double>(p.n))) return nullptr;
+    if (pre.data != nullptr && !args.covers("preActivation", pre.length, extent(1, 0, p.m, p.n, p.ldc))) return nullptr;
+  }
+  p.bias = bias.data;
+  p.activation = static_cast<int>(activation);
+  p.pre_activation = pre.data;
   const long a_rows = p.trans_a ? p.k : p.m, a_cols = p.trans_a ? p.m : p.k;
   const long b_rows = p.trans_b ? p.n : p.k, b_cols = p.trans_b ? p.k : p.n;
   if (a_cols > 0 && p.lda < a_cols) return args.fail("lda is smaller than a row of A as stored"), nullptr;

@@ -113,6 +113,16 @@ void scale_c(float* c, const GemmArgs& p) {
     for (long j = 0; j < p.n; ++j) c[i * p.ldc + j] = p.beta == 0.0f ? 0.0f : p.beta * c[i * p.ldc + j];
 }
 
+bool has_epilogue(const GemmArgs& p) {
+  return p.bias != nullptr || p.activation != kActivationNone || p.pre_activation != nullptr;
+}
+
+// Bias, saved pre-activation and activation on the finished tile of C at (i0, j0).
+void apply_epilogue(const IsaKernels& isa, float* c, const GemmArgs& p, long i0, long j0, long rows, long cols) {
+  isa.gemm_epilogue(c + i0 * p.ldc + j0, p.ldc, rows, cols, p.bias ? p.bias + j0 : nullptr, p.activation,
+                    p.pre_activation ? p.pre_activation + i0 * p.ldc + j0 : nullptr, p.ldc);
+}
+
 // One product C = alpha * op(A) . op(B) + beta * C on up to max_threads threads (0: all).
 //
 // One parallel phase per chunk of columns, so a GEMM has one synchronisation point, not two per cache block: on a
@@ -123,8 +133,10 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
   if (p.m <= 0 || p.n <= 0) return;
   if (p.k <= 0) {
     scale_c(c, p);
+    if (has_epilogue(p)) apply_epilogue(isa, c, p, 0, 0, p.m, p.n);
     return;
   }
+  const bool epilogue = has_epilogue(p);
   const long mr = isa.mr, nr = isa.nr;
   const Blocking& blk = blocking();
   // Even-sized k blocks (768 = 2 x 384, not 512 + 256), so no block is a thin remainder.
@@ -200,6 +212,7 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
           for (long pc = 0; pc < p.k; pc += kc_even) {
             const long kc = std::min(kc_even, p.k - pc);
             const float beta = pc == 0 ? p.beta : 1.0f;
+            const bool last_k_block = pc + kc == p.k;
             const float* packed_block = packed + pc * panels * nr;
             if (p.trans_a) isa.pack_a_block_t(a_block, a + pc * p.lda + i_begin, p.lda, kc, i_end - i_begin);
             for (long cg = cg_begin; cg < cg_end; ++cg) {
@@ -241,6 +254,7 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
                         ct[i * p.ldc + j] = beta == 0.0f ? v : v + beta * ct[i * p.ldc + j];
                       }
                   }
+                  if (last_k_block && epilogue) apply_epilogue(isa, c, p, i0, j0, rows, cols);
                 }
               }
             }

@@ -7,6 +7,8 @@
 
 namespace tsbert {
 
+enum Activation : int { kActivationNone = 0, kActivationGelu = 1, kActivationGeluTanh = 2 };
+
 struct GemmArgs {
   bool trans_a;  // A stored [k, m]
   bool trans_b;  // B stored [n, k]
@@ -16,6 +18,12 @@ struct GemmArgs {
   float beta;  // 0 overwrites C without reading it
   long batch;
   long stride_a, stride_b, stride_c;  // 0 broadcasts that operand
+  // Epilogue (batch 1, beta 0 only), applied to each finished tile of C while it is still in L1 — a Linear's bias
+  // and GELU without another pass over [m, n] in memory. pre_activation (row stride ldc) gets C + bias before the
+  // activation, which GELU's backward needs.
+  const float* bias = nullptr;  // [n], added to every row
+  int activation = kActivationNone;
+  float* pre_activation = nullptr;
 };
 
 // C[b] = alpha * op(A[b]) . op(B[b]) + beta * C[b], row-major.

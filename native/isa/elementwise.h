@@ -53,6 +53,36 @@ static void gelu_backward(float* dx, const float* x, const float* dy, long n, bo
   }
 }
 
+// The GEMM epilogue (see IsaKernels::gemm_epilogue): bias, saved pre-activation and GELU on one tile of C, which the
+// micro-kernel has just written and which is still in L1.
+static inline vf epilogue_vec(vf v, vf b, int activation, float* pre, long n) {
+  v = v + b;
+  if (pre != nullptr) {
+    if (n == TSB_W)
+      storeu(pre, v);
+    else
+      store_part(pre, v, n);
+  }
+  return activation == kActivationNone ? v : gelu_vec(v, activation == kActivationGeluTanh);
+}
+
+static void gemm_epilogue(float* c, long ldc, long rows, long cols, const float* bias, int activation, float* pre,
+                          long ld_pre) {
+  for (long i = 0; i < rows; ++i) {
+    float* row = c + i * ldc;
+    float* pre_row = pre == nullptr ? nullptr : pre + i * ld_pre;
+    long j = 0;
+    for (; j + TSB_W <= cols; j += TSB_W)
+      storeu(row + j, epilogue_vec(loadu(row + j), bias ? loadu(bias + j) : splat(0.0f), activation,
+                                   pre_row ? pre_row + j : nullptr, TSB_W));
+    if (j < cols) {
+      const long r = cols - j;
+      store_part(row + j, epilogue_vec(load_part(row + j, r, 0.0f), bias ? load_part(bias + j, r, 0.0f) : splat(0.0f),
+                                       activation, pre_row ? pre_row + j : nullptr, r), r);
+    }
+  }
+}
+
 static void tanh_forward(float* out, const float* x, long n) {
   long i = 0;
   for (; i + TSB_W <= n; i += TSB_W) storeu(out + i, vtanh(loadu(x + i)));

@@ -11,6 +11,7 @@
 #endif
 
 #include "isa-kernels.h"
+#include "../kernels.h"
 
 namespace tsbert {
 namespace TSB_NS {
@@ -27,6 +28,7 @@ extern const IsaKernels TSB_TABLE = {
     TSB_NS::pack_a_sliver,
     TSB_NS::pack_a_block_t,
     TSB_NS::pack_b_panel,
+    TSB_NS::gemm_epilogue,
     TSB_NS::gelu_forward,
     TSB_NS::gelu_backward,
     TSB_NS::tanh_forward,

@@ -28,6 +28,11 @@ struct IsaKernels {
   // zero-filling columns n_valid..nr-1: one nr-wide panel of B~.
   void (*pack_b_panel)(float* b_packed, const float* b, long k_stride, long n_stride, long kc, long n_valid);
 
+  // GEMM epilogue on a finished tile c [rows, cols] (row stride ldc): c += bias [cols] (bias may be null); then,
+  // if pre (row stride ld_pre) is not null, pre = c; then c = activation(c) (an Activation from kernels.h).
+  void (*gemm_epilogue)(float* c, long ldc, long rows, long cols, const float* bias, int activation, float* pre,
+                        long ld_pre);
+
   // out [n] = gelu(x); tanh_approx selects the tanh form.
   void (*gelu_forward)(float* out, const float* x, long n, bool tanh_approx);
   // dx [n] += gelu'(x) * dy.

@@ -31,6 +31,18 @@ export interface GemmParams {
   strideA: number;
   strideB: number;
   strideC: number;
+  /** Work on C as each tile is finished (batch 1 and beta 0 only): saves a Linear's bias and GELU a pass. */
+  epilogue?: GemmEpilogue;
+}
+
+/** C = act(C + bias) applied after the product; preActivation receives C + bias. Each part is optional. */
+export interface GemmEpilogue {
+  /** [n], added to every row of C. */
+  bias?: FloatArray;
+  /** GELU after the bias, in this form; omitted: no activation. */
+  gelu?: GeluApproximation;
+  /** [m, ldc]: C + bias before the activation, which GELU's backward needs. */
+  preActivation?: FloatArray;
 }
 
 export type GeluApproximation = 'none' | 'tanh';

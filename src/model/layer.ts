@@ -1,5 +1,4 @@
 import type { GeluApproximation } from '../backend/backend.js';
-import { gelu } from '../ops/gelu.js';
 import { Dropout } from '../nn/dropout.js';
 import { LayerNorm } from '../nn/layer-norm.js';
 import { Linear } from '../nn/linear.js';
@@ -21,7 +20,7 @@ export class BertIntermediate extends Module {
   }
 
   forward(hidden: Tensor): Tensor {
-    return gelu(this.dense.forward(hidden), this.approximate);
+    return this.dense.forwardGelu(hidden, this.approximate);
   }
 }
 

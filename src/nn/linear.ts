@@ -1,4 +1,5 @@
-import { linear } from '../ops/linear.js';
+import type { GeluApproximation } from '../backend/backend.js';
+import { linear, linearGelu } from '../ops/linear.js';
 import type { Rng } from '../tensor/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { filledTensor, normalTensor } from './init.js';
@@ -17,5 +18,10 @@ export class Linear extends Module {
 
   forward(x: Tensor): Tensor {
     return linear(x, this.weight, this.bias);
+  }
+
+  /** gelu(forward(x)), fused: the GEMM applies bias and GELU as it finishes each tile. */
+  forwardGelu(x: Tensor, approximate: GeluApproximation): Tensor {
+    return linearGelu(x, this.weight, this.bias, approximate);
   }
 }

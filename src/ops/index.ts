@@ -7,7 +7,7 @@ export { embedding } from './embedding.js';
 export { gatherRows } from './gather-rows.js';
 export { gelu } from './gelu.js';
 export { layerNorm } from './layer-norm.js';
-export { linear } from './linear.js';
+export { linear, linearGelu } from './linear.js';
 export { maskedSoftmax } from './masked-softmax.js';
 export { matmul, type MatmulOptions } from './matmul.js';
 export { mseLoss } from './mse-loss.js';

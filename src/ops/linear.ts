@@ -1,13 +1,27 @@
+import type { FloatArray, GeluApproximation } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import { ShapeError, shapeString } from '../errors.js';
-import { assertSameDType, emptyLike, record, Tensor } from '../tensor/tensor.js';
+import { allocate } from '../tensor/arena.js';
+import { assertSameDType, emptyLike, record, Tensor, willRecord } from '../tensor/tensor.js';
 
 /**
  * y [..., out] = x [..., in] · weightᵀ + bias, with weight [out, in] as nn.Linear (and Hugging Face) store it.
  * Saves nothing but its inputs: dx = dy · W, dW = dyᵀ · x, dBias = Σ_rows dy.
  */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
-  const op = 'linear';
+  return dense('linear', x, weight, bias, undefined);
+}
+
+/**
+ * gelu(linear(x, weight, bias)) — BERT's feed-forward up-projection and MLM transform — with the bias and GELU
+ * applied by the GEMM to each tile of y while it is in cache, instead of two more passes over [rows, out].
+ * Saves the pre-activation for GELU's backward (only when a graph is recorded).
+ */
+export function linearGelu(x: Tensor, weight: Tensor, bias: Tensor | null, approximate: GeluApproximation = 'none'): Tensor {
+  return dense('linearGelu', x, weight, bias, approximate);
+}
+
+function dense(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, gelu: GeluApproximation | undefined): Tensor {
   const inFeatures = x.shape[x.shape.length - 1] ?? 0;
   if (weight.shape.length !== 2 || weight.shape[1] !== inFeatures) {
     throw new ShapeError(`${op}: x is ${shapeString(x.shape)} but weight is ${shapeString(weight.shape)} (expected [out, ${inFeatures}])`);
@@ -20,18 +34,28 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
   if (bias !== null) assertSameDType(op, x, bias);
   const rows = x.size / Math.max(inFeatures, 1);
   const backend = getBackend();
+  const dtype = x.dtype as 'float32' | 'float64';
   const xs = x.floats(op);
   const ws = weight.floats(op);
-  const y = emptyLike(x.dtype as 'float32' | 'float64', [...x.shape.slice(0, -1), outFeatures]);
-  const ys = y.floats(op);
-  backend.gemm(ys, xs, ws, {
+  const y = emptyLike(dtype, [...x.shape.slice(0, -1), outFeatures]);
+  const inputs = bias === null ? [x, weight] : [x, weight, bias];
+  const preActivation = gelu !== undefined && willRecord(inputs) ? allocate(dtype, y.size, false) as FloatArray : undefined;
+  backend.gemm(y.floats(op), xs, ws, {
     transA: false, transB: true, m: rows, n: outFeatures, k: inFeatures,
     lda: inFeatures, ldb: inFeatures, ldc: outFeatures, alpha: 1, beta: 0, batch: 1, strideA: 0, strideB: 0, strideC: 0,
+    epilogue: {
+      ...(bias === null ? {} : { bias: bias.floats(op) }),
+      ...(gelu === undefined ? {} : { gelu }),
+      ...(preActivation === undefined ? {} : { preActivation }),
+    },
   });
-  if (bias !== null) backend.addBiasInPlace(ys, bias.floats(op), rows, outFeatures);
-  const inputs = bias === null ? [x, weight] : [x, weight, bias];
   return record(y, op, inputs, (out) => {
-    const dy = out.grad!;
+    let dy = out.grad!;
+    if (gelu !== undefined) {
+      const dPre = allocate(dtype, y.size, true) as FloatArray;
+      backend.geluBackward(dPre, preActivation!, dy, y.size, gelu);
+      dy = dPre;
+    }
     if (x.requiresGrad) {
       backend.gemm(x.ensureGrad(), dy, ws, {
         transA: false, transB: false, m: rows, n: inFeatures, k: outFeatures,

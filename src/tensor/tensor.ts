@@ -111,12 +111,14 @@ export function emptyLike(dtype: FloatDType, shape: readonly number[], zeroed = 
   return new Tensor(allocate(dtype, sizeOf(shape), zeroed), shape);
 }
 
+/** Whether record() will attach a graph edge for these inputs: an op saves what its backward needs only then. */
+export function willRecord(inputs: readonly Tensor[]): boolean {
+  return gradEnabled && inputs.some((input) => input.requiresGrad);
+}
+
 /** Attaches the graph edge when grad mode is on and an input needs a gradient. */
 export function record(output: Tensor, op: string, inputs: readonly Tensor[], backward: (output: Tensor) => void): Tensor {
-  if (!gradEnabled) return output;
-  let needed = false;
-  for (const input of inputs) if (input.requiresGrad) needed = true;
-  if (!needed) return output;
+  if (!willRecord(inputs)) return output;
   output.requiresGrad = true;
   output.gradFn = { op, inputs, backward };
   return output;

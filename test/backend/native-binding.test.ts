@@ -25,7 +25,7 @@ test('gemm rejects arrays too short for the sizes, bad leading dimensions and wr
   if (binding === undefined) return;
   const a = new Float32Array(6), b = new Float32Array(6), c = new Float32Array(4);
   const call = (cc: Float32Array, aa: Float32Array, bb: Float32Array, lda = 3, batch = 1, strideA = 6) =>
-    binding.gemm(cc, aa, bb, false, false, 2, 2, 3, lda, 2, 2, 1, 0, batch, strideA, 6, 4);
+    binding.gemm(cc, aa, bb, false, false, 2, 2, 3, lda, 2, 2, 1, 0, batch, strideA, 6, 4, null, 0, null);
   call(c, a, b); // the well-formed call works
   assert.throws(() => call(new Float32Array(3), a, b), /c has 3 elements, the sizes need 4/);
   assert.throws(() => call(c, new Float32Array(5), b), /a has 5 elements/);
@@ -34,11 +34,25 @@ test('gemm rejects arrays too short for the sizes, bad leading dimensions and wr
   assert.throws(() => call(c, a, b, 3, 2), /a has 6 elements, the sizes need 12/);
   assert.throws(() => call(c, a.subarray(1), b), /a has 5 elements/);
   const wrong: unknown = new Float64Array(6);
-  assert.throws(() => Reflect.apply(binding.gemm, binding, [c, wrong, b, false, false, 2, 2, 3, 3, 2, 2, 1, 0, 1, 0, 0, 0]),
+  assert.throws(() => Reflect.apply(binding.gemm, binding, [c, wrong, b, false, false, 2, 2, 3, 3, 2, 2, 1, 0, 1, 0, 0, 0, null, 0, null]),
     /a must be a Float32Array/);
-  assert.throws(() => Reflect.apply(binding.gemm, binding, [c, a, b]), /expected 17 arguments/);
-  assert.throws(() => binding.gemm(c, a, b, false, false, -2, 2, 3, 3, 2, 2, 1, 0, 1, 0, 0, 0), /m must be >= 0/);
-  assert.throws(() => binding.gemm(c, a, b, false, false, 1.5, 2, 3, 3, 2, 2, 1, 0, 1, 0, 0, 0), /m must be an integer/);
+  assert.throws(() => Reflect.apply(binding.gemm, binding, [c, a, b]), /expected 20 arguments/);
+  assert.throws(() => binding.gemm(c, a, b, false, false, -2, 2, 3, 3, 2, 2, 1, 0, 1, 0, 0, 0, null, 0, null), /m must be >= 0/);
+  assert.throws(() => binding.gemm(c, a, b, false, false, 1.5, 2, 3, 3, 2, 2, 1, 0, 1, 0, 0, 0, null, 0, null), /m must be an integer/);
+});
+
+test('gemm checks its epilogue: bias and pre-activation lengths, the activation code, batch 1 and beta 0 only', (t) => {
+  const binding = bindingOrSkip(t);
+  if (binding === undefined) return;
+  const a = new Float32Array(6), b = new Float32Array(6), c = new Float32Array(4);
+  const call = (bias: Float32Array | null, activation: number, pre: Float32Array | null, beta = 0, batch = 1) =>
+    binding.gemm(c, a, b, false, false, 2, 2, 3, 3, 2, 2, 1, beta, batch, 0, 0, 0, bias, activation, pre);
+  call(new Float32Array(2), 1, new Float32Array(4)); // the well-formed call works
+  assert.throws(() => call(new Float32Array(1), 0, null), /bias has 1 elements, the sizes need 2/);
+  assert.throws(() => call(null, 1, new Float32Array(3)), /preActivation has 3 elements, the sizes need 4/);
+  assert.throws(() => call(null, 3, null), /activation must be 0/);
+  assert.throws(() => call(new Float32Array(2), 0, null, 1), /needs beta = 0/);
+  assert.throws(() => call(new Float32Array(2), 0, null, 0, 2), /needs batch = 1/);
 });
 
 test('fused kernels reject short arrays, out-of-range ids and labels, and wrong array types', (t) => {

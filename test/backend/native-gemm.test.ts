@@ -169,6 +169,46 @@ test('gemm with a transposed A tall enough for whole-row tasks (weight gradients
   });
 });
 
+test('gemm epilogue (bias, GELU in both forms, saved pre-activation) matches the JS reference, edges and threads', async (t) => {
+  await forEachIsa(t, (native) => {
+    const rng = new Rng(9);
+    const cases: Array<{ m: number; n: number; k: number; pad: number }> = [
+      { m: 1, n: 1, k: 1, pad: 0 }, { m: 17, n: 65, k: 33, pad: 3 }, { m: 131, n: 801, k: 700, pad: 0 }, { m: 9, n: 18, k: 0, pad: 2 },
+    ];
+    for (const { m, n, k, pad } of cases) {
+      for (const epilogue of ['bias', 'gelu', 'gelu-tanh', 'gelu-saved'] as const) {
+        const ldc = n + pad;
+        const p: GemmParams = {
+          transA: false, transB: true, m, n, k, lda: k, ldb: k, ldc, alpha: 1, beta: 0, batch: 1, strideA: 0, strideB: 0, strideC: 0,
+        };
+        const a = randomArray(rng, Math.max(m * k, 1)), b = randomArray(rng, Math.max(n * k, 1)), bias = randomArray(rng, n);
+        const run = (backend: typeof native | typeof jsBackend): { c: Float32Array; pre: Float32Array } => {
+          const c = new Float32Array(m * ldc).fill(Number.NaN), pre = new Float32Array(m * ldc);
+          backend.gemm(c, a, b, {
+            ...p,
+            epilogue: {
+              bias,
+              ...(epilogue === 'bias' ? {} : { gelu: epilogue === 'gelu-tanh' ? 'tanh' : 'none' }),
+              ...(epilogue === 'gelu-saved' ? { preActivation: pre } : {}),
+            },
+          });
+          return { c, pre };
+        };
+        const got = run(native), want = run(jsBackend);
+        for (let i = 0; i < m * ldc; i++) {
+          if (i % ldc >= n) { // padding columns are never written
+            assert.ok(Number.isNaN(got.c[i]!), `padding element ${i} was written`);
+            got.c[i] = want.c[i] = 0;
+          }
+        }
+        const label = `${m}x${n}x${k} ${epilogue}`;
+        assert.ok(normRelativeError(got.c, want.c) <= NORM_RTOL, `${label}: output`);
+        assert.ok(normRelativeError(got.pre, want.pre) <= NORM_RTOL, `${label}: pre-activation`);
+      }
+    }
+  });
+});
+
 test('gemm on a B too wide to pack at once (an MLM decoder: B~ goes in column chunks)', async (t) => {
   await forEachIsa(t, (native) => {
     const rng = new Rng(7);

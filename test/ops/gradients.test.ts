@@ -19,6 +19,17 @@ test('linear backward matches central differences', () => {
   checkGradients('linear without bias', [x, w], ([x, w]) => ops.linear(x!, w!, null));
 });
 
+test('linearGelu (bias and GELU fused into the GEMM) backward matches central differences and equals gelu(linear)', () => {
+  const x = randomTensor(rng, [2, 3, 5], 2);
+  const w = randomTensor(rng, [4, 5]);
+  const b = randomTensor(rng, [4]);
+  checkGradients('linearGelu erf', [x, w, b], ([x, w, b]) => ops.linearGelu(x!, w!, b!));
+  checkGradients('linearGelu tanh', [x, w, b], ([x, w, b]) => ops.linearGelu(x!, w!, b!, 'tanh'));
+  checkGradients('linearGelu without bias', [x, w], ([x, w]) => ops.linearGelu(x!, w!, null));
+  const fused = ops.linearGelu(x, w, b).data, composed = ops.gelu(ops.linear(x, w, b)).data;
+  for (let i = 0; i < fused.length; i++) assert.ok(Math.abs(fused[i]! - composed[i]!) <= 1e-12, `element ${i}`);
+});
+
 test('matmul backward matches central differences for every transpose and a shared B', () => {
   for (const transA of [false, true]) {
     for (const transB of [false, true]) {

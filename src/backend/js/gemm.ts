@@ -1,4 +1,6 @@
 import type { FloatArray, GemmParams } from '../backend.js';
+import { ValueError } from '../../errors.js';
+import { addBiasInPlace, geluForward } from './activations.js';
 
 /**
  * Reference GEMM (see GemmParams): C[b] = alpha · op(A[b]) · op(B[b]) + beta · C[b].
@@ -7,6 +9,9 @@ import type { FloatArray, GemmParams } from '../backend.js';
  */
 export function gemmReference(c: FloatArray, a: FloatArray, b: FloatArray, p: GemmParams): void {
   const { m, n, k, lda, ldb, ldc, alpha, beta } = p;
+  if (p.epilogue !== undefined && (p.batch !== 1 || beta !== 0)) {
+    throw new ValueError(`gemm: a bias or activation epilogue needs batch = 1 and beta = 0 (got batch ${p.batch}, beta ${beta})`);
+  }
   for (let batch = 0; batch < p.batch; batch++) {
     const aBase = batch * p.strideA;
     const bBase = batch * p.strideB;
@@ -39,5 +44,16 @@ export function gemmReference(c: FloatArray, a: FloatArray, b: FloatArray, p: Ge
         }
       }
     }
+  }
+  if (p.epilogue !== undefined) applyEpilogue(c, p);
+}
+
+function applyEpilogue(c: FloatArray, p: GemmParams): void {
+  const { bias, gelu, preActivation } = p.epilogue!;
+  for (let i = 0; i < p.m; i++) {
+    const row = c.subarray(i * p.ldc, i * p.ldc + p.n);
+    if (bias !== undefined) addBiasInPlace(row, bias, 1, p.n);
+    preActivation?.set(row, i * p.ldc);
+    if (gelu !== undefined) geluForward(row, row, p.n, gelu);
   }
 }

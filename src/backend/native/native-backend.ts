@@ -35,9 +35,15 @@ export function createNativeBackend(binding: NativeBinding): NativeBackend {
     setIsa: (isa: NativeIsa) => binding.setIsa(isa),
 
     gemm(c: FloatArray, a: FloatArray, b: FloatArray, p: GemmParams): void {
-      if (!(f32(c) && f32(a) && f32(b))) return jsBackend.gemm(c, a, b, p);
+      const bias = p.epilogue?.bias ?? null;
+      const pre = p.epilogue?.preActivation ?? null;
+      if (!(f32(c) && f32(a) && f32(b)) || (bias !== null && !f32(bias)) || (pre !== null && !f32(pre))) {
+        return jsBackend.gemm(c, a, b, p);
+      }
+      const gelu = p.epilogue?.gelu;
+      const activation = gelu === undefined ? 0 : gelu === 'tanh' ? 2 : 1;
       binding.gemm(c, a, b, p.transA, p.transB, p.m, p.n, p.k, p.lda, p.ldb, p.ldc, p.alpha, p.beta, p.batch,
-        p.strideA, p.strideB, p.strideC);
+        p.strideA, p.strideB, p.strideC, bias, activation, pre);
     },
 
     addBiasInPlace(x: FloatArray, bias: FloatArray, rows: number, cols: number): void {

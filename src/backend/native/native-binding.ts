@@ -8,6 +8,7 @@ export interface NativeBinding {
     c: Float32Array, a: Float32Array, b: Float32Array, transA: boolean, transB: boolean,
     m: number, n: number, k: number, lda: number, ldb: number, ldc: number, alpha: number, beta: number,
     batch: number, strideA: number, strideB: number, strideC: number,
+    bias: Float32Array | null, activation: number, preActivation: Float32Array | null,
   ): void;
   addBiasInPlace(x: Float32Array, bias: Float32Array, rows: number, cols: number): void;
   sumRowsAccumulate(dBias: Float32Array, dy: Float32Array, rows: number, cols: number): void;

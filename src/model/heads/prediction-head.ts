@@ -1,4 +1,3 @@
-import { gelu } from '../../ops/gelu.js';
 import { linear } from '../../ops/linear.js';
 import type { GeluApproximation } from '../../backend/backend.js';
 import { filledTensor } from '../../nn/init.js';
@@ -23,7 +22,7 @@ export class BertPredictionHeadTransform extends Module {
   }
 
   forward(hidden: Tensor): Tensor {
-    return this.LayerNorm.forward(gelu(this.dense.forward(hidden), this.approximate));
+    return this.LayerNorm.forward(this.dense.forwardGelu(hidden, this.approximate));
   }
 }
 
