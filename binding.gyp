@@ -26,6 +26,7 @@
         'native/thread-pool.cc',
         'native/gemm.cc',
         'native/fused.cc',
+        'native/attention.cc',
       ],
       'dependencies': [ 'tsbert_isa_generic' ],
       'conditions': [

@@ -159,6 +159,27 @@ napi_value SoftmaxForward(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+napi_value AttentionForward(napi_env env, napi_callback_info info) {
+  Args args(env, info, "attentionForward", 11);
+  F32 context, probs, q, k, v, mask;
+  long batch = 0, heads = 0, seq = 0, head_dim = 0;
+  double scale = 1;
+  if (!(args.f32(0, "context", &context) && args.f32(1, "probs", &probs) && args.f32(2, "q", &q) &&
+        args.f32(3, "k", &k) && args.f32(4, "v", &v) && args.f32_or_null(5, "mask", &mask) &&
+        args.size(6, "batch", &batch) && args.size(7, "heads", &heads) && args.size(8, "seq", &seq) &&
+        args.size(9, "headDim", &head_dim) && args.number(10, "scale", &scale)))
+    return nullptr;
+  const double rows = double(batch) * seq * heads * head_dim;
+  if (!(args.covers("context", context.length, rows) && args.covers("q", q.length, rows) &&
+        args.covers("k", k.length, rows) && args.covers("v", v.length, rows) &&
+        args.covers("probs", probs.length, double(batch) * heads * seq * seq) &&
+        (!mask.data || args.covers("mask", mask.length, double(batch) * seq))))
+    return nullptr;
+  attention_forward(context.data, probs.data, q.data, k.data, v.data, mask.data, batch, heads, seq, head_dim,
+                    static_cast<float>(scale));
+  return undefined(env);
+}
+
 napi_value SoftmaxBackward(napi_env env, napi_callback_info info) {
   Args args(env, info, "softmaxBackward", 6);
   F32 d_scores, probs, d_probs;

@@ -287,4 +287,10 @@ void gemm(float* c, const float* a, const float* b, const GemmArgs& p) {
     single_product(isa, c + i * p.stride_c, a + i * p.stride_a, b + i * p.stride_b, p, max_threads);
 }
 
+void gemm_on_this_thread(float* c, const float* a, const float* b, const GemmArgs& p) {
+  const IsaKernels& isa = active_kernels();
+  for (long i = 0; i < p.batch; ++i)
+    single_product(isa, c + i * p.stride_c, a + i * p.stride_a, b + i * p.stride_b, p, 1);
+}
+
 }  // namespace tsbert

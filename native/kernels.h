@@ -28,6 +28,14 @@ struct GemmArgs {
 
 // C[b] = alpha * op(A[b]) . op(B[b]) + beta * C[b], row-major.
 void gemm(float* c, const float* a, const float* b, const GemmArgs& p);
+// The same on the calling thread only: for products inside a task of a parallel kernel.
+void gemm_on_this_thread(float* c, const float* a, const float* b, const GemmArgs& p);
+
+// Attention without dropout, per (sequence, head): probs = softmax(scale * q.k^T + mask), context = probs.v.
+// q, k, v, context [batch, seq, heads * head_dim], head h in columns [h * head_dim, (h + 1) * head_dim);
+// probs [batch, heads, seq, seq]; mask [batch, seq] (additive) or null.
+void attention_forward(float* context, float* probs, const float* q, const float* k, const float* v,
+                       const float* mask, long batch, long heads, long seq, long head_dim, float scale);
 
 void add_bias_in_place(float* x, const float* bias, long rows, long cols);
 void sum_rows_accumulate(float* d_bias, const float* dy, long rows, long cols);

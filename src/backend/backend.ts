@@ -99,6 +99,16 @@ export interface Backend {
     probs: FloatArray, scores: FloatArray, mask: FloatArray | null,
     batch: number, heads: number, queries: number, keys: number, scale: number,
   ): void;
+  /**
+   * Multi-head attention without dropout: per sequence b and head h, probs = softmax(scale · q·kᵀ + mask) and
+   * context = probs · v. q, k, v, context [batch, seq, heads·headDim] with head h in the column block
+   * [h·headDim, (h+1)·headDim); probs [batch, heads, seq, seq] is written too (backward and output_attentions
+   * read it); mask [batch, seq] as softmaxForward's, or null.
+   */
+  attentionForward(
+    context: FloatArray, probs: FloatArray, q: FloatArray, k: FloatArray, v: FloatArray, mask: FloatArray | null,
+    batch: number, heads: number, seq: number, headDim: number, scale: number,
+  ): void;
   /** dScores += scale · probs ⊙ (dProbs - Σ_keys dProbs ⊙ probs). Shapes as softmaxForward. */
   softmaxBackward(dScores: FloatArray, probs: FloatArray, dProbs: FloatArray, rows: number, keys: number, scale: number): void;
 

@@ -1,4 +1,5 @@
-import type { FloatArray, GemmParams } from '../backend/backend.js';
+import { mixGemm, probsGradGemm, scoresGemm, type AttentionSizes } from '../backend/attention-gemms.js';
+import type { FloatArray } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import { ShapeError, ValueError, shapeString } from '../errors.js';
 import { allocate } from '../tensor/arena.js';
@@ -25,10 +26,9 @@ export interface AttentionOutput {
 
 /**
  * Multi-head scaled dot-product attention (Vaswani et al. §3.2.2) over q, k, v [batch, seq, hidden]:
- * softmax(q·kᵀ/√headDim + mask)·v per head. Heads are never copied out: head h of a row is the column block
- * [h·headDim, (h+1)·headDim), and the GEMMs walk it with leading dimension `hidden` and a batch stride of
- * headDim — the split and the merge of heads are strides, not reshapes.
- * Saves the probabilities (and the dropout mask).
+ * softmax(q·kᵀ/√headDim + mask)·v per head, heads as strides (backend/attention-gemms.ts). Without dropout one
+ * fused kernel does it (backend.attentionForward: each head's [seq, seq] block stays in cache); with dropout the
+ * steps run apart. Saves the probabilities (and the dropout mask).
  */
 export function attention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOptions): AttentionOutput {
   const op = 'attention';
@@ -52,37 +52,28 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOpt
   const qs = q.floats(op);
   const ks = k.floats(op);
   const vs = v.floats(op);
-  const square = seq * seq;
+  const maskValues = options.mask?.floats(op) ?? null;
+  const sizes: AttentionSizes = { seq, heads, headDim };
   const rowBlock = seq * hidden;
-  const scoreBlock = heads * square;
-
-  // Per sequence: one batched GEMM over heads. A and B blocks start headDim apart within the row-major rows.
-  const perHead = (m: number, n: number, kk: number, lda: number, ldb: number, ldc: number, strideA: number, strideB: number, strideC: number,
-    transA: boolean, transB: boolean, beta: number): GemmParams =>
-    ({ transA, transB, m, n, k: kk, lda, ldb, ldc, alpha: 1, beta, batch: heads, strideA, strideB, strideC });
+  const scoreBlock = heads * seq * seq;
   const at = (array: FloatArray, b: number, block: number): FloatArray => array.subarray(b * block, (b + 1) * block);
 
-  const scores = allocate(dtype, batch * scoreBlock, false) as FloatArray;
-  for (let b = 0; b < batch; b++) {
-    backend.gemm(at(scores, b, scoreBlock), at(qs, b, rowBlock), at(ks, b, rowBlock),
-      perHead(seq, seq, headDim, hidden, hidden, seq, headDim, headDim, square, false, true, 0));
-  }
   const probs = emptyLike(dtype, [batch, heads, seq, seq]);
   const ps = probs.floats(op);
-  backend.softmaxForward(ps, scores, options.mask?.floats(op) ?? null, batch, heads, seq, seq, scale);
-
+  const context = emptyLike(dtype, [batch, seq, hidden]);
+  const cs = context.floats(op);
   let dropMask: FloatArray | null = null;
   let used = ps;
   if (options.training && p > 0) {
+    // Dropout draws one generator stream in element order, so the probabilities are finished first.
+    for (let b = 0; b < batch; b++) backend.gemm(at(ps, b, scoreBlock), at(qs, b, rowBlock), at(ks, b, rowBlock), scoresGemm(sizes));
+    backend.softmaxForward(ps, ps, maskValues, batch, heads, seq, seq, scale);
     dropMask = allocate(dtype, ps.length, false) as FloatArray;
     used = allocate(dtype, ps.length, false) as FloatArray;
     applyDropout(used, dropMask, ps, p, options.rng);
-  }
-  const context = emptyLike(dtype, [batch, seq, hidden]);
-  const cs = context.floats(op);
-  for (let b = 0; b < batch; b++) {
-    backend.gemm(at(cs, b, rowBlock), at(used, b, scoreBlock), at(vs, b, rowBlock),
-      perHead(seq, headDim, seq, seq, hidden, hidden, square, headDim, headDim, false, false, 0));
+    for (let b = 0; b < batch; b++) backend.gemm(at(cs, b, rowBlock), at(used, b, scoreBlock), at(vs, b, rowBlock), mixGemm(sizes));
+  } else {
+    backend.attentionForward(cs, ps, qs, ks, vs, maskValues, batch, heads, seq, headDim, scale);
   }
 
   record(context, op, [q, k, v], (out) => {
@@ -91,12 +82,8 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOpt
     for (let b = 0; b < batch; b++) {
       const dCtxB = at(dCtx, b, rowBlock);
       // dUsed = dCtx · vᵀ; dv += usedᵀ · dCtx
-      backend.gemm(at(dUsed, b, scoreBlock), dCtxB, at(vs, b, rowBlock),
-        perHead(seq, seq, headDim, hidden, hidden, seq, headDim, headDim, square, false, true, 0));
-      if (v.requiresGrad) {
-        backend.gemm(at(v.ensureGrad(), b, rowBlock), at(used, b, scoreBlock), dCtxB,
-          perHead(seq, headDim, seq, seq, hidden, hidden, square, headDim, headDim, true, false, 1));
-      }
+      backend.gemm(at(dUsed, b, scoreBlock), dCtxB, at(vs, b, rowBlock), probsGradGemm(sizes));
+      if (v.requiresGrad) backend.gemm(at(v.ensureGrad(), b, rowBlock), at(used, b, scoreBlock), dCtxB, mixGemm(sizes, true, 1));
     }
     if (dropMask !== null) for (let i = 0; i < dUsed.length; i++) dUsed[i] = dUsed[i]! * dropMask[i]!;
     const dScores = allocate(dtype, ps.length, true) as FloatArray;
@@ -104,14 +91,8 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOpt
     for (let b = 0; b < batch; b++) {
       const dScoresB = at(dScores, b, scoreBlock);
       // dq += dScores · k; dk += dScoresᵀ · q
-      if (q.requiresGrad) {
-        backend.gemm(at(q.ensureGrad(), b, rowBlock), dScoresB, at(ks, b, rowBlock),
-          perHead(seq, headDim, seq, seq, hidden, hidden, square, headDim, headDim, false, false, 1));
-      }
-      if (k.requiresGrad) {
-        backend.gemm(at(k.ensureGrad(), b, rowBlock), dScoresB, at(qs, b, rowBlock),
-          perHead(seq, headDim, seq, seq, hidden, hidden, square, headDim, headDim, true, false, 1));
-      }
+      if (q.requiresGrad) backend.gemm(at(q.ensureGrad(), b, rowBlock), dScoresB, at(ks, b, rowBlock), mixGemm(sizes, false, 1));
+      if (k.requiresGrad) backend.gemm(at(k.ensureGrad(), b, rowBlock), dScoresB, at(qs, b, rowBlock), mixGemm(sizes, true, 1));
     }
   });
   return { context, probs };

@@ -152,6 +152,37 @@ test('softmax forward (masked, scaled) and backward match the JS reference', asy
   });
 });
 
+test('fused attention forward (masked, odd sizes, BERT-base heads, 1 and 2 threads) matches the JS reference', async (t) => {
+  await forEachIsa(t, (native) => {
+    const rng = new Rng(15);
+    const threads = native.getThreads();
+    try {
+      for (const [batch, heads, seq, headDim] of [[1, 1, 1, 1], [2, 3, 17, 5], [3, 12, 40, 64], [2, 4, 128, 64]] as const) {
+        for (const masked of [false, true]) {
+          native.setThreads(seq === 40 ? 1 : threads);
+          const rows = batch * seq * heads * headDim, square = batch * heads * seq * seq;
+          const q = randomArray(rng, rows, 2), k = randomArray(rng, rows, 2), v = randomArray(rng, rows);
+          let mask: Float32Array | null = null;
+          if (masked) {
+            mask = new Float32Array(batch * seq);
+            for (let j = 0; j < mask.length; j++) mask[j] = j % seq >= seq - 2 && j % seq > 0 ? -10000 : 0;
+          }
+          const context = new Float32Array(rows).fill(Number.NaN), probs = new Float32Array(square).fill(Number.NaN);
+          const contextWant = new Float32Array(rows), probsWant = new Float32Array(square);
+          const scale = 1 / Math.sqrt(headDim);
+          native.attentionForward(context, probs, q, k, v, mask, batch, heads, seq, headDim, scale);
+          jsBackend.attentionForward(contextWant, probsWant, q, k, v, mask, batch, heads, seq, headDim, scale);
+          const what = `attention ${batch}x${heads}x${seq}x${headDim} masked=${masked}`;
+          closeByNorm(probs, probsWant, `${what} probs`);
+          closeByNorm(context, contextWant, `${what} context`);
+        }
+      }
+    } finally {
+      native.setThreads(threads);
+    }
+  });
+});
+
 test('embedding forward and backward (repeated ids, padding row) match the JS reference', async (t) => {
   await forEachIsa(t, (native) => {
     const rng = new Rng(15);

@@ -4,6 +4,7 @@
  */
 import type { Backend } from '../backend.js';
 import { adamwStep } from './adamw.js';
+import { attentionForward } from './attention.js';
 import { addBiasInPlace, geluBackward, geluForward, sumRowsAccumulate, tanhBackward, tanhForward } from './activations.js';
 import { crossEntropyBackward, crossEntropyForward } from './cross-entropy.js';
 import { dropoutForward } from './dropout.js';
@@ -28,6 +29,7 @@ export const jsBackend: Backend = {
   layerNormBackward,
   softmaxForward,
   softmaxBackward,
+  attentionForward,
   dropoutForward,
   embeddingForward,
   embeddingBackward,

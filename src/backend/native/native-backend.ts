@@ -113,6 +113,16 @@ export function createNativeBackend(binding: NativeBinding): NativeBackend {
       binding.softmaxForward(probs, scores, mask, batch, heads, queries, keys, scale);
     },
 
+    attentionForward(
+      context: FloatArray, probs: FloatArray, q: FloatArray, k: FloatArray, v: FloatArray, mask: FloatArray | null,
+      batch: number, heads: number, seq: number, headDim: number, scale: number,
+    ): void {
+      if (!(f32(context) && f32(probs) && f32(q) && f32(k) && f32(v) && (mask === null || f32(mask)))) {
+        return jsBackend.attentionForward(context, probs, q, k, v, mask, batch, heads, seq, headDim, scale);
+      }
+      binding.attentionForward(context, probs, q, k, v, mask, batch, heads, seq, headDim, scale);
+    },
+
     softmaxBackward(dScores: FloatArray, probs: FloatArray, dProbs: FloatArray, rows: number, keys: number, scale: number): void {
       if (!(f32(dScores) && f32(probs) && f32(dProbs))) {
         return jsBackend.softmaxBackward(dScores, probs, dProbs, rows, keys, scale);

@@ -32,6 +32,10 @@ export interface NativeBinding {
     batch: number, heads: number, queries: number, keys: number, scale: number,
   ): void;
   softmaxBackward(dScores: Float32Array, probs: Float32Array, dProbs: Float32Array, rows: number, keys: number, scale: number): void;
+  attentionForward(
+    context: Float32Array, probs: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, mask: Float32Array | null,
+    batch: number, heads: number, seq: number, headDim: number, scale: number,
+  ): void;
   embeddingForward(out: Float32Array, table: Float32Array, ids: Int32Array, n: number, dim: number): void;
   embeddingBackward(dTable: Float32Array, dOut: Float32Array, ids: Int32Array, n: number, dim: number, paddingIdx: number): void;
   crossEntropyForward(
@@ -57,7 +61,7 @@ export interface NativeBinding {
 
 const BINDING_FUNCTIONS: readonly (keyof NativeBinding)[] = [
   'gemm', 'addBiasInPlace', 'sumRowsAccumulate', 'geluForward', 'geluBackward', 'tanhForward', 'tanhBackward',
-  'layerNormForward', 'layerNormBackward', 'softmaxForward', 'softmaxBackward', 'embeddingForward',
+  'layerNormForward', 'layerNormBackward', 'softmaxForward', 'softmaxBackward', 'attentionForward', 'embeddingForward',
   'embeddingBackward', 'crossEntropyForward', 'crossEntropyBackward', 'adamwStep', 'dropoutForward', 'getThreads', 'setThreads',
   'getIsa', 'setIsa', 'supportedIsas',
 ];

@@ -1,0 +1,33 @@
+/**
+ * The per-head GEMMs of multi-head attention over one sequence, as batched products over the heads. Heads are never
+ * copied out: head h of a [seq, hidden] row block is its column block [h·headDim, (h+1)·headDim), so the GEMMs walk
+ * it with leading dimension `hidden` and a batch stride of headDim — the split and the merge of heads are strides.
+ * Shared by the attention op (training, with dropout and backward) and the JS attentionForward kernel.
+ */
+import type { GemmParams } from './backend.js';
+
+export interface AttentionSizes {
+  seq: number;
+  heads: number;
+  headDim: number;
+}
+
+function perHead(s: AttentionSizes, m: number, n: number, k: number, lda: number, ldb: number, ldc: number,
+  strideA: number, strideB: number, strideC: number, transA: boolean, transB: boolean, beta: number): GemmParams {
+  return { transA, transB, m, n, k, lda, ldb, ldc, alpha: 1, beta, batch: s.heads, strideA, strideB, strideC };
+}
+
+/** scores [heads, seq, seq] = q · kᵀ per head (A = q rows, B = k rows). */
+export function scoresGemm(s: AttentionSizes): GemmParams {
+  const hidden = s.heads * s.headDim;
+  return perHead(s, s.seq, s.seq, s.headDim, hidden, hidden, s.seq, s.headDim, s.headDim, s.seq * s.seq, false, true, 0);
+}
+
+/** context [seq, hidden] (+)= probs · v per head; transA gives probsᵀ · x (the gradient of v). */
+export function mixGemm(s: AttentionSizes, transA = false, beta = 0): GemmParams {
+  const hidden = s.heads * s.headDim;
+  return perHead(s, s.seq, s.headDim, s.seq, s.seq, hidden, hidden, s.seq * s.seq, s.headDim, s.headDim, transA, false, beta);
+}
+
+/** dProbs [heads, seq, seq] = dContext · vᵀ per head: the shape of scoresGemm. */
+export const probsGradGemm = scoresGemm;
