@@ -76,7 +76,8 @@ export interface Backend {
   /**
    * x, residual [rows, cols]; gamma, beta [cols]. Writes sum = x + residual (pass residual = null for a plain
    * LayerNorm, then sum is a copy of x), out = (sum - mean) · rstd · gamma + beta, mean, rstd [rows].
-   * Variance is the biased one, as in PyTorch and BERT.
+   * Variance is the biased one, as in PyTorch and BERT. sum may be the same array as out (when no backward needs
+   * it): a row's sum is read before out overwrites it.
    */
   layerNormForward(
     out: FloatArray, sum: FloatArray, mean: FloatArray, rstd: FloatArray,

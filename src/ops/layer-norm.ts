@@ -2,7 +2,7 @@ import { getBackend } from '../backend/select.js';
 import { ShapeError, shapeString } from '../errors.js';
 import { allocate } from '../tensor/arena.js';
 import type { FloatArray } from '../backend/backend.js';
-import { assertSameDType, assertSameShape, emptyLike, record, Tensor } from '../tensor/tensor.js';
+import { assertSameDType, assertSameShape, emptyLike, record, Tensor, willRecord } from '../tensor/tensor.js';
 
 /**
  * out = LayerNorm(x + residual) over the last axis, gamma/beta [cols]. BERT's post-LN sublayer ends in exactly
@@ -26,13 +26,14 @@ export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps: number, r
   const backend = getBackend();
   const dtype = x.dtype as 'float32' | 'float64';
   const rows = x.size / Math.max(cols, 1);
+  const inputs = residual === null ? [x, gamma, beta] : [x, gamma, beta, residual];
   const out = emptyLike(dtype, x.shape);
-  const sum = allocate(dtype, x.size, false) as FloatArray;
+  // Without a backward the sum is not kept: it goes through out, which each row overwrites element by element.
+  const sum = willRecord(inputs) ? allocate(dtype, x.size, false) as FloatArray : out.floats(op);
   const mean = allocate(dtype, rows, false) as FloatArray;
   const rstd = allocate(dtype, rows, false) as FloatArray;
   const gs = gamma.floats(op);
   backend.layerNormForward(out.floats(op), sum, mean, rstd, x.floats(op), residual?.floats(op) ?? null, gs, beta.floats(op), rows, cols, eps);
-  const inputs = residual === null ? [x, gamma, beta] : [x, gamma, beta, residual];
   return record(out, op, inputs, (o) => {
     const dy = o.grad!;
     const xNeeds = x.requiresGrad;

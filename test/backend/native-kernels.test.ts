@@ -112,6 +112,12 @@ test('layerNorm forward (with and without residual) and backward match the JS re
         close(got.mean, want.mean, `${what} mean`);
         close(got.rstd, want.rstd, `${what} rstd`);
         close(got.out, want.out, `${what} out`);
+        // Inference passes out as sum too (no backward keeps it): the same out on both backends.
+        for (const backend of [native, jsBackend]) {
+          const shared = new Float32Array(n);
+          backend.layerNormForward(shared, shared, new Float32Array(rows), new Float32Array(rows), x, residual, gamma, beta, rows, cols, 1e-12);
+          close(shared, want.out, `${what} out with sum = out (${backend.name})`);
+        }
 
         const dy = randomArray(rng, n);
         const dx0 = randomArray(rng, n), dg0 = randomArray(rng, cols), db0 = randomArray(rng, cols);
