@@ -22,6 +22,56 @@ napi_value AddBiasInPlace(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+napi_value Axpby(napi_env env, napi_callback_info info) {
+  Args args(env, info, "axpby", 5);
+  F32 y, x;
+  long n = 0;
+  double alpha = 0, beta = 0;
+  if (!(args.f32(0, "y", &y) && args.f32(1, "x", &x) && args.size(2, "n", &n) && args.number(3, "alpha", &alpha) &&
+        args.number(4, "beta", &beta) && args.covers("y", y.length, n) && args.covers("x", x.length, n)))
+    return nullptr;
+  axpby(y.data, x.data, n, static_cast<float>(alpha), static_cast<float>(beta));
+  return undefined(env);
+}
+
+napi_value MultiplyAccumulate(napi_env env, napi_callback_info info) {
+  Args args(env, info, "multiplyAccumulate", 5);
+  F32 out, a, b;
+  long n = 0;
+  double beta = 0;
+  if (!(args.f32(0, "out", &out) && args.f32(1, "a", &a) && args.f32(2, "b", &b) && args.size(3, "n", &n) &&
+        args.number(4, "beta", &beta) && args.covers("out", out.length, n) && args.covers("a", a.length, n) &&
+        args.covers("b", b.length, n)))
+    return nullptr;
+  multiply_accumulate(out.data, a.data, b.data, n, static_cast<float>(beta));
+  return undefined(env);
+}
+
+napi_value SumOfSquares(napi_env env, napi_callback_info info) {
+  Args args(env, info, "sumOfSquares", 2);
+  F32 x;
+  long n = 0;
+  if (!(args.f32(0, "x", &x) && args.size(1, "n", &n) && args.covers("x", x.length, n))) return nullptr;
+  napi_value result;
+  napi_create_double(env, sum_of_squares(x.data, n), &result);
+  return result;
+}
+
+napi_value ArgmaxRows(napi_env env, napi_callback_info info) {
+  Args args(env, info, "argmaxRows", 4);
+  I32 out;
+  F32 x;
+  long rows = 0, cols = 0;
+  if (!(args.i32(0, "out", &out) && args.f32(1, "x", &x) && args.size(2, "rows", &rows) &&
+        args.size(3, "cols", &cols)))
+    return nullptr;
+  if (rows > 0 && cols < 1) return args.fail("cols must be >= 1 (a row needs an element to be its maximum)"), nullptr;
+  if (!(args.covers("out", out.length, rows) && args.covers("x", x.length, double(rows) * cols))) return nullptr;
+  if (cols > 2147483647L) return args.fail("cols must fit an int32 index"), nullptr;
+  argmax_rows(out.data, x.data, rows, cols);
+  return undefined(env);
+}
+
 napi_value SumRowsAccumulate(napi_env env, napi_callback_info info) {
   Args args(env, info, "sumRowsAccumulate", 4);
   F32 d_bias, dy;

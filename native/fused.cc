@@ -44,6 +44,49 @@ void add_bias_in_place(float* x, const float* bias, long rows, long cols) {
              [&](long r0, long r1) { active_kernels().add_bias(x + r0 * cols, bias, r1 - r0, cols); });
 }
 
+void axpby(float* y, const float* x, long n, float alpha, float beta) {
+  const int threads = threads_for(double(n), kParallelElements);
+  for_ranges(n, 4L * threads, 64, threads,
+             [&](long i0, long i1) { active_kernels().axpby(y + i0, x + i0, i1 - i0, alpha, beta); });
+}
+
+void multiply_accumulate(float* out, const float* a, const float* b, long n, float beta) {
+  const int threads = threads_for(double(n), kParallelElements);
+  for_ranges(n, 4L * threads, 64, threads, [&](long i0, long i1) {
+    active_kernels().multiply_accumulate(out + i0, a + i0, b + i0, i1 - i0, beta);
+  });
+}
+
+double sum_of_squares(const float* x, long n) {
+  // A fixed number of ranges (not one per thread), so the total is the same on any thread count.
+  constexpr long kRanges = 8;
+  const long per = (n + kRanges - 1) / kRanges;
+  double partial[kRanges] = {0};
+  pool_for(
+      kRanges,
+      [&](long t, int) {
+        const long i0 = std::min(n, t * per), i1 = std::min(n, (t + 1) * per);
+        if (i1 > i0) partial[t] = active_kernels().sum_of_squares(x + i0, i1 - i0);
+      },
+      threads_for(double(n), kParallelElements));
+  double total = 0;
+  for (double p : partial) total += p;
+  return total;
+}
+
+void argmax_rows(int32_t* out, const float* x, long rows, long cols) {
+  const int threads = threads_for(double(rows) * cols, kParallelElements);
+  for_ranges(rows, 4L * threads, 1, threads, [&](long r0, long r1) {
+    for (long r = r0; r < r1; ++r) {
+      const float* row = x + r * cols;
+      long best = 0;
+      for (long c = 1; c < cols; ++c)
+        if (row[c] > row[best]) best = c;
+      out[r] = static_cast<int32_t>(best);
+    }
+  });
+}
+
 void sum_rows_accumulate(float* d_bias, const float* dy, long rows, long cols) {
   // Split by columns: each thread owns a column range and walks every row, summing in double. No partials to
   // combine, and the order of additions is fixed.

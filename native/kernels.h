@@ -38,6 +38,14 @@ void attention_forward(float* context, float* probs, const float* q, const float
                        const float* mask, long batch, long heads, long seq, long head_dim, float scale);
 
 void add_bias_in_place(float* x, const float* bias, long rows, long cols);
+// y [n] = alpha * x + beta * y; beta == 0 never reads y. y may be x.
+void axpby(float* y, const float* x, long n, float alpha, float beta);
+// out [n] = a * b + beta * out; beta == 0 never reads out. out may be a or b.
+void multiply_accumulate(float* out, const float* a, const float* b, long n, float beta);
+// Sum of x [n] squared; the same total whatever the thread count (fixed ranges, combined in order).
+double sum_of_squares(const float* x, long n);
+// out [rows] = the first index of each row's maximum of x [rows, cols] (a NaN is never greater; cols >= 1).
+void argmax_rows(int32_t* out, const float* x, long rows, long cols);
 void sum_rows_accumulate(float* d_bias, const float* dy, long rows, long cols);
 void gelu_forward(float* out, const float* x, long n, bool tanh_approx);
 void gelu_backward(float* dx, const float* x, const float* dy, long n, bool tanh_approx);

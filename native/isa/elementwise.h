@@ -279,6 +279,46 @@ static void add_bias(float* x, const float* bias, long rows, long cols) {
   }
 }
 
+// y = alpha * x + beta * y; beta == 0 never reads y (it may hold NaN). y may be x.
+static void axpby(float* y, const float* x, long n, float alpha, float beta) {
+  if (beta == 0.0f) {
+    for (long i = 0; i < n; ++i) y[i] = alpha * x[i];
+  } else if (alpha == 1.0f && beta == 1.0f) {
+    for (long i = 0; i < n; ++i) y[i] += x[i];
+  } else {
+    for (long i = 0; i < n; ++i) y[i] = alpha * x[i] + beta * y[i];
+  }
+}
+
+// out = a * b + beta * out; beta == 0 never reads out. out may be a or b.
+static void multiply_accumulate(float* out, const float* a, const float* b, long n, float beta) {
+  if (beta == 0.0f) {
+    for (long i = 0; i < n; ++i) out[i] = a[i] * b[i];
+  } else {
+    for (long i = 0; i < n; ++i) out[i] = a[i] * b[i] + beta * out[i];
+  }
+}
+
+// Sum of x^2: float vector partials over blocks of kSquaresBlock elements, each block's total added in double, so
+// the error stays at float rounding of a block whatever n is (a 110M-parameter gradient norm).
+static double sum_of_squares(const float* x, long n) {
+  constexpr long kSquaresBlock = 1024;
+  double total = 0.0;
+  for (long b0 = 0; b0 < n; b0 += kSquaresBlock) {
+    const long b1 = b0 + kSquaresBlock < n ? b0 + kSquaresBlock : n;
+    vf acc = splat(0.0f);
+    long i = b0;
+    for (; i + TSB_W <= b1; i += TSB_W) {
+      const vf v = loadu(x + i);
+      acc = vfma(v, v, acc);
+    }
+    double block = hsum(acc);
+    for (; i < b1; ++i) block += static_cast<double>(x[i]) * x[i];
+    total += block;
+  }
+  return total;
+}
+
 // Decoupled weight decay then Adam, in double per element (memory-bound, so the wider math is free), in the same
 // form as the JS reference (src/backend/js/adamw.ts) so the two round alike.
 static void adamw(float* param, float* m, float* v, const float* grad, long n, double lr, double beta1, double beta2,

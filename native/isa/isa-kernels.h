@@ -62,6 +62,12 @@ struct IsaKernels {
 
   // x [rows, cols] += bias [cols].
   void (*add_bias)(float* x, const float* bias, long rows, long cols);
+  // y [n] = alpha * x + beta * y (beta == 0 never reads y).
+  void (*axpby)(float* y, const float* x, long n, float alpha, float beta);
+  // out [n] = a * b + beta * out (beta == 0 never reads out).
+  void (*multiply_accumulate)(float* out, const float* a, const float* b, long n, float beta);
+  // Sum of x [n] squared (block partials added in double).
+  double (*sum_of_squares)(const float* x, long n);
 
   // AdamW on n parameters; bc1 = 1 - beta1^step, bc2 = 1 - beta2^step (computed once by the caller, in double).
   void (*adamw)(float* param, float* m, float* v, const float* grad, long n, double lr, double beta1, double beta2,

@@ -63,6 +63,15 @@ export interface Backend {
   /** dBias [cols] += Σ_rows dy [rows, cols]. */
   sumRowsAccumulate(dBias: FloatArray, dy: FloatArray, rows: number, cols: number): void;
 
+  /** y [n] = alpha · x + beta · y; beta = 0 never reads y. y may be x (a scale in place). */
+  axpby(y: FloatArray, x: FloatArray, n: number, alpha: number, beta: number): void;
+  /** out [n] = a ⊙ b + beta · out; beta = 0 never reads out. out may be a or b. */
+  multiplyAccumulate(out: FloatArray, a: FloatArray, b: FloatArray, n: number, beta: number): void;
+  /** Σ x[i]² over n values, accumulated with at least float64 precision across blocks. */
+  sumOfSquares(x: FloatArray, n: number): number;
+  /** out [rows] = the first index of each row's maximum in x [rows, cols] (NaN is never greater); cols ≥ 1. */
+  argmaxRows(out: Int32Array, x: FloatArray, rows: number, cols: number): void;
+
   /** out [n] = gelu(x [n]); 'none' is the exact 0.5·x·(1 + erf(x/√2)), 'tanh' the approximation. */
   geluForward(out: FloatArray, x: FloatArray, n: number, approximate: GeluApproximation): void;
   /** dx [n] += gelu'(x) · dy. */

@@ -1,3 +1,4 @@
+import { getBackend } from '../backend/select.js';
 import { ShapeError } from '../errors.js';
 import { assertSameDType, assertSameShape, emptyLike, record, Tensor } from '../tensor/tensor.js';
 
@@ -10,14 +11,12 @@ export function add(a: Tensor, b: Tensor): Tensor {
   const bs = b.floats(op);
   const out = emptyLike(a.dtype as 'float32' | 'float64', a.shape);
   const os = out.floats(op);
-  for (let i = 0; i < os.length; i++) os[i] = as[i]! + bs[i]!;
+  const backend = getBackend();
+  os.set(as);
+  backend.axpby(os, bs, os.length, 1, 1);
   return record(out, op, [a, b], (o) => {
     const dy = o.grad!;
-    for (const input of [a, b]) {
-      if (!input.requiresGrad) continue;
-      const dx = input.ensureGrad();
-      for (let i = 0; i < dy.length; i++) dx[i] = dx[i]! + dy[i]!;
-    }
+    for (const input of [a, b]) if (input.requiresGrad) backend.axpby(input.ensureGrad(), dy, dy.length, 1, 1);
   });
 }
 
@@ -28,10 +27,7 @@ export function scale(x: Tensor, factor: number): Tensor {
   const xs = x.floats(op);
   const out = emptyLike(x.dtype as 'float32' | 'float64', x.shape);
   const os = out.floats(op);
-  for (let i = 0; i < os.length; i++) os[i] = factor * xs[i]!;
-  return record(out, op, [x], (o) => {
-    const dy = o.grad!;
-    const dx = x.ensureGrad();
-    for (let i = 0; i < dy.length; i++) dx[i] = dx[i]! + factor * dy[i]!;
-  });
+  const backend = getBackend();
+  backend.axpby(os, xs, os.length, factor, 0);
+  return record(out, op, [x], (o) => backend.axpby(x.ensureGrad(), o.grad!, os.length, factor, 1));
 }

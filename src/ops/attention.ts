@@ -85,7 +85,7 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOpt
       backend.gemm(at(dUsed, b, scoreBlock), dCtxB, at(vs, b, rowBlock), probsGradGemm(sizes));
       if (v.requiresGrad) backend.gemm(at(v.ensureGrad(), b, rowBlock), at(used, b, scoreBlock), dCtxB, mixGemm(sizes, true, 1));
     }
-    if (dropMask !== null) for (let i = 0; i < dUsed.length; i++) dUsed[i] = dUsed[i]! * dropMask[i]!;
+    if (dropMask !== null) backend.multiplyAccumulate(dUsed, dUsed, dropMask, dUsed.length, 0);
     const dScores = allocate(dtype, ps.length, true) as FloatArray;
     backend.softmaxBackward(dScores, ps, dUsed, batch * heads * seq, seq, scale);
     for (let b = 0; b < batch; b++) {

@@ -18,10 +18,7 @@ export function biasAdd(x: Tensor, bias: Tensor): Tensor {
   backend.addBiasInPlace(os, bias.floats(op), rows, cols);
   return record(out, op, [x, bias], (o) => {
     const dy = o.grad!;
-    if (x.requiresGrad) {
-      const dx = x.ensureGrad();
-      for (let i = 0; i < dy.length; i++) dx[i] = dx[i]! + dy[i]!;
-    }
+    if (x.requiresGrad) backend.axpby(x.ensureGrad(), dy, dy.length, 1, 1);
     if (bias.requiresGrad) backend.sumRowsAccumulate(bias.ensureGrad(), dy, rows, cols);
   });
 }

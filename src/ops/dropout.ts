@@ -18,11 +18,7 @@ export function dropout(x: Tensor, p: number, training: boolean, rng: Rng): Tens
   const mask = allocate(x.dtype, x.size, false) as FloatArray;
   const out = emptyLike(x.dtype as 'float32' | 'float64', x.shape);
   applyDropout(out.floats(op), mask, xs, p, rng);
-  return record(out, op, [x], (o) => {
-    const dy = o.grad!;
-    const dx = x.ensureGrad();
-    for (let i = 0; i < dy.length; i++) dx[i] = dx[i]! + dy[i]! * mask[i]!;
-  });
+  return record(out, op, [x], (o) => getBackend().multiplyAccumulate(x.ensureGrad(), o.grad!, mask, x.size, 1));
 }
 
 /** out = x · mask with a fresh inverted-dropout mask drawn from rng by the backend (rng advances as it draws). */

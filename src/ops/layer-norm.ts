@@ -48,8 +48,7 @@ export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps: number, r
     backend.layerNormBackward(dSum, dGamma, dBeta, dy, sum, mean, rstd, gs, rows, cols);
     for (const [needs, input] of [[xNeeds, x], [rNeeds, residual]] as const) {
       if (!needs || input === null || input === into) continue;
-      const target = input.ensureGrad();
-      for (let i = 0; i < dSum.length; i++) target[i] = target[i]! + dSum[i]!;
+      backend.axpby(input.ensureGrad(), dSum, dSum.length, 1, 1);
     }
   });
 }

@@ -1,3 +1,4 @@
+import { getBackend } from '../backend/select.js';
 import { ShapeError, shapeString } from '../errors.js';
 import { record, sizeOf, Tensor } from '../tensor/tensor.js';
 
@@ -5,9 +6,5 @@ import { record, sizeOf, Tensor } from '../tensor/tensor.js';
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   if (sizeOf(shape) !== x.size) throw new ShapeError(`reshape: cannot view ${shapeString(x.shape)} as ${shapeString(shape)}`);
   const out = new Tensor(x.data, shape);
-  return record(out, 'reshape', [x], (o) => {
-    const dy = o.grad!;
-    const dx = x.ensureGrad();
-    for (let i = 0; i < dy.length; i++) dx[i] = dx[i]! + dy[i]!;
-  });
+  return record(out, 'reshape', [x], (o) => getBackend().axpby(x.ensureGrad(), o.grad!, x.size, 1, 1));
 }

@@ -1,3 +1,4 @@
+import { getBackend } from '../backend/select.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /**
@@ -6,21 +7,14 @@ import type { Tensor } from '../tensor/tensor.js';
  * which the trainer checks). Accumulates in float64 so a 110M-parameter sum keeps its precision.
  */
 export function clipGradNorm(params: readonly Tensor[], maxNorm: number): number {
+  const backend = getBackend();
   let squares = 0;
-  for (const param of params) {
-    const grad = param.grad;
-    if (grad === null) continue;
-    for (let i = 0; i < grad.length; i++) squares += grad[i]! * grad[i]!;
-  }
+  for (const param of params) if (param.grad !== null) squares += backend.sumOfSquares(param.grad, param.grad.length);
   const norm = Math.sqrt(squares);
   // torch adds 1e-6 to the norm in the coefficient and only ever scales down.
   const coefficient = maxNorm / (norm + 1e-6);
   if (coefficient < 1) {
-    for (const param of params) {
-      const grad = param.grad;
-      if (grad === null) continue;
-      for (let i = 0; i < grad.length; i++) grad[i] = grad[i]! * coefficient;
-    }
+    for (const param of params) if (param.grad !== null) backend.axpby(param.grad, param.grad, param.grad.length, coefficient, 0);
   }
   return norm;
 }

@@ -1,3 +1,4 @@
+import { getBackend } from '../backend/select.js';
 import { IGNORE_INDEX } from '../ops/cross-entropy.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -8,15 +9,18 @@ import type { Tensor } from '../tensor/tensor.js';
  */
 export function countCorrect(logits: Tensor, labels: Int32Array, compact: boolean): { correct: number; total: number } {
   const classes = logits.shape[logits.shape.length - 1]!;
-  const data = logits.data;
+  const data = logits.floats('countCorrect');
+  const backend = getBackend();
+  const rows = data.length / classes;
+  // Compact logits are all labelled rows: one call. Otherwise only the labelled rows, one at a time.
+  const best = new Int32Array(compact ? rows : 1);
+  if (compact) backend.argmaxRows(best, data, rows, classes);
   let correct = 0;
   let total = 0;
   for (let i = 0; i < labels.length; i++) {
     if (labels[i] === IGNORE_INDEX) continue;
-    const base = (compact ? total : i) * classes;
-    let best = 0;
-    for (let c = 1; c < classes; c++) if (data[base + c]! > data[base + best]!) best = c;
-    if (best === labels[i]) correct++;
+    if (!compact) backend.argmaxRows(best, data.subarray(i * classes, (i + 1) * classes), 1, classes);
+    if (best[compact ? total : 0] === labels[i]) correct++;
     total++;
   }
   return { correct, total };

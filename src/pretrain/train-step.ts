@@ -1,3 +1,4 @@
+import { getBackend } from '../backend/select.js';
 import { TsbertError } from '../errors.js';
 import type { BertForPreTraining } from '../model/heads/pretraining.js';
 import type { AdamW } from '../optim/adamw.js';
@@ -76,9 +77,6 @@ export function pretrainStep(
 
 /** Gradients summed over n micro-batches become their mean. */
 function averageGrads(model: BertForPreTraining, n: number): void {
-  for (const param of model.parameters()) {
-    const grad = param.grad;
-    if (grad === null) continue;
-    for (let i = 0; i < grad.length; i++) grad[i] = grad[i]! / n;
-  }
+  const backend = getBackend();
+  for (const param of model.parameters()) if (param.grad !== null) backend.axpby(param.grad, param.grad, param.grad.length, 1 / n, 0);
 }

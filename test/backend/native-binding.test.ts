@@ -61,6 +61,11 @@ test('fused kernels reject short arrays, out-of-range ids and labels, and wrong 
   const x = new Float32Array(12);
   assert.throws(() => binding.geluForward(new Float32Array(11), x, 12, false), /out has 11 elements/);
   assert.throws(() => binding.addBiasInPlace(x, new Float32Array(3), 3, 4), /bias has 3 elements/);
+  assert.throws(() => binding.axpby(new Float32Array(11), x, 12, 1, 1), /y has 11 elements/);
+  assert.throws(() => binding.multiplyAccumulate(x, x, new Float32Array(5), 12, 0), /b has 5 elements/);
+  assert.throws(() => binding.sumOfSquares(new Float32Array(3), 4), /x has 3 elements/);
+  assert.throws(() => binding.argmaxRows(new Int32Array(2), x, 3, 4), /out has 2 elements/);
+  assert.throws(() => binding.argmaxRows(new Int32Array(3), x, 3, 0), /cols must be >= 1/);
   assert.throws(() => binding.layerNormForward(x, x, new Float32Array(2), new Float32Array(3), x, null,
     new Float32Array(4), new Float32Array(4), 3, 4, 1e-12), /mean has 2 elements/);
   assert.throws(() => binding.softmaxForward(x, x, new Float32Array(3), 1, 1, 3, 4, 1), /mask has 3 elements/);

@@ -95,6 +95,64 @@ test('addBiasInPlace and sumRowsAccumulate match the JS reference', async (t) =>
   });
 });
 
+test('axpby and multiplyAccumulate (beta 0 over NaN, beta 1, other; in place) match the JS reference', async (t) => {
+  await forEachIsa(t, (native) => {
+    const rng = new Rng(16);
+    for (const n of SIZES) for (const [alpha, beta] of [[1, 1], [0.5, 0], [-2, 0.25], [1, 0]] as const) {
+      const x = randomArray(rng, n), a = randomArray(rng, n), b = randomArray(rng, n);
+      const y0 = beta === 0 ? new Float32Array(n).fill(Number.NaN) : randomArray(rng, n);
+      const y = y0.slice(), yWant = beta === 0 ? new Float32Array(n) : y0.slice();
+      native.axpby(y, x, n, alpha, beta);
+      jsBackend.axpby(yWant, x, n, alpha, beta);
+      close(y, yWant, `axpby n=${n} alpha=${alpha} beta=${beta}`);
+      const out = y0.slice(), outWant = beta === 0 ? new Float32Array(n) : y0.slice();
+      native.multiplyAccumulate(out, a, b, n, beta);
+      jsBackend.multiplyAccumulate(outWant, a, b, n, beta);
+      close(out, outWant, `multiplyAccumulate n=${n} beta=${beta}`);
+    }
+    // In place: y = alpha·y (a scale) and a = a ⊙ b (dropout's mask on a gradient).
+    const n = 1000, x = randomArray(rng, n), b = randomArray(rng, n);
+    const scaled = x.slice(), masked = x.slice();
+    native.axpby(scaled, scaled, n, 0.3, 0);
+    native.multiplyAccumulate(masked, masked, b, n, 0);
+    close(scaled, x.map((v) => 0.3 * v), 'axpby in place');
+    close(masked, x.map((v, i) => v * b[i]!), 'multiplyAccumulate in place');
+  });
+});
+
+test('sumOfSquares matches a float64 sum and does not depend on the thread count; argmaxRows matches the JS reference', async (t) => {
+  await forEachIsa(t, (native) => {
+    const rng = new Rng(17);
+    const threads = native.getThreads();
+    try {
+      for (const n of [0, ...SIZES, 3_000_001]) {
+        const x = randomArray(rng, n, 3);
+        const want = jsBackend.sumOfSquares(x, n);
+        native.setThreads(1);
+        const one = native.sumOfSquares(x, n);
+        native.setThreads(Math.max(2, threads));
+        const many = native.sumOfSquares(x, n);
+        assert.ok(Math.abs(one - want) <= 1e-6 * Math.max(want, 1e-30), `sumOfSquares n=${n}: ${one} vs ${want}`);
+        assert.equal(many, one, `sumOfSquares n=${n}: ${many} on several threads vs ${one} on one`);
+      }
+    } finally {
+      native.setThreads(threads);
+    }
+    for (const [rows, cols] of [[1, 1], [3, 17], [50, 30522], [7, 1000]] as const) {
+      const x = randomArray(rng, rows * cols);
+      if (cols > 3) {
+        x[1] = Number.NaN; // a NaN is never the maximum (row 0)
+        x[cols + 2] = x[cols + 1] = 50; // ties keep the first (row 1)
+      }
+      const got = new Int32Array(rows), want = new Int32Array(rows);
+      native.argmaxRows(got, x, rows, cols);
+      jsBackend.argmaxRows(want, x, rows, cols);
+      assert.deepEqual(got, want, `argmaxRows ${rows}x${cols}`);
+      if (cols > 3) assert.equal(got[1], 1, 'a tie goes to the first index');
+    }
+  });
+});
+
 test('layerNorm forward (with and without residual) and backward match the JS reference', async (t) => {
   await forEachIsa(t, (native) => {
     const rng = new Rng(13);

@@ -8,6 +8,7 @@ import { attentionForward } from './attention.js';
 import { addBiasInPlace, geluBackward, geluForward, sumRowsAccumulate, tanhBackward, tanhForward } from './activations.js';
 import { crossEntropyBackward, crossEntropyForward } from './cross-entropy.js';
 import { dropoutForward } from './dropout.js';
+import { argmaxRows, axpby, multiplyAccumulate, sumOfSquares } from './elementwise.js';
 import { embeddingBackward, embeddingForward } from './embedding.js';
 import { gemmReference } from './gemm.js';
 import { layerNormBackward, layerNormForward } from './layer-norm.js';
@@ -21,6 +22,10 @@ export const jsBackend: Backend = {
   gemm: gemmReference,
   addBiasInPlace,
   sumRowsAccumulate,
+  axpby,
+  multiplyAccumulate,
+  sumOfSquares,
+  argmaxRows,
   geluForward,
   geluBackward,
   tanhForward,

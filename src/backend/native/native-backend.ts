@@ -56,6 +56,25 @@ export function createNativeBackend(binding: NativeBinding): NativeBackend {
       binding.sumRowsAccumulate(dBias, dy, rows, cols);
     },
 
+    axpby(y: FloatArray, x: FloatArray, n: number, alpha: number, beta: number): void {
+      if (!(f32(y) && f32(x))) return jsBackend.axpby(y, x, n, alpha, beta);
+      binding.axpby(y, x, n, alpha, beta);
+    },
+
+    multiplyAccumulate(out: FloatArray, a: FloatArray, b: FloatArray, n: number, beta: number): void {
+      if (!(f32(out) && f32(a) && f32(b))) return jsBackend.multiplyAccumulate(out, a, b, n, beta);
+      binding.multiplyAccumulate(out, a, b, n, beta);
+    },
+
+    sumOfSquares(x: FloatArray, n: number): number {
+      return f32(x) ? binding.sumOfSquares(x, n) : jsBackend.sumOfSquares(x, n);
+    },
+
+    argmaxRows(out: Int32Array, x: FloatArray, rows: number, cols: number): void {
+      if (!f32(x)) return jsBackend.argmaxRows(out, x, rows, cols);
+      binding.argmaxRows(out, x, rows, cols);
+    },
+
     geluForward(out: FloatArray, x: FloatArray, n: number, approximate: GeluApproximation): void {
       if (!(f32(out) && f32(x))) return jsBackend.geluForward(out, x, n, approximate);
       binding.geluForward(out, x, n, approximate === 'tanh');

@@ -12,6 +12,10 @@ export interface NativeBinding {
   ): void;
   addBiasInPlace(x: Float32Array, bias: Float32Array, rows: number, cols: number): void;
   sumRowsAccumulate(dBias: Float32Array, dy: Float32Array, rows: number, cols: number): void;
+  axpby(y: Float32Array, x: Float32Array, n: number, alpha: number, beta: number): void;
+  multiplyAccumulate(out: Float32Array, a: Float32Array, b: Float32Array, n: number, beta: number): void;
+  sumOfSquares(x: Float32Array, n: number): number;
+  argmaxRows(out: Int32Array, x: Float32Array, rows: number, cols: number): void;
   geluForward(out: Float32Array, x: Float32Array, n: number, tanhApproximation: boolean): void;
   geluBackward(dx: Float32Array, x: Float32Array, dy: Float32Array, n: number, tanhApproximation: boolean): void;
   tanhForward(out: Float32Array, x: Float32Array, n: number): void;
@@ -60,7 +64,7 @@ export interface NativeBinding {
 }
 
 const BINDING_FUNCTIONS: readonly (keyof NativeBinding)[] = [
-  'gemm', 'addBiasInPlace', 'sumRowsAccumulate', 'geluForward', 'geluBackward', 'tanhForward', 'tanhBackward',
+  'gemm', 'addBiasInPlace', 'sumRowsAccumulate', 'axpby', 'multiplyAccumulate', 'sumOfSquares', 'argmaxRows', 'geluForward', 'geluBackward', 'tanhForward', 'tanhBackward',
   'layerNormForward', 'layerNormBackward', 'softmaxForward', 'softmaxBackward', 'attentionForward', 'embeddingForward',
   'embeddingBackward', 'crossEntropyForward', 'crossEntropyBackward', 'adamwStep', 'dropoutForward', 'getThreads', 'setThreads',
   'getIsa', 'setIsa', 'supportedIsas',
