@@ -41,6 +41,8 @@ constexpr long kDefaultL2Floats = 128L << 10;
 // Rows per task, rounded up to a multiple of the ISA's mr. A task's columns (a group of panels) are chosen so its
 // B~ k block (KC x columns) fits L2.
 constexpr long kDefaultRowBlock = 64;
+// Inner dimensions beyond this are split into slabs when B~ would not fit the pack budget (see single_product).
+constexpr long kDeepK = 4096;
 // Below this many flops a product runs on one thread: waking helpers costs more than it saves.
 constexpr double kParallelFlops = 4.0e6;
 
@@ -139,6 +141,23 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
   const bool epilogue = has_epilogue(p);
   const long mr = isa.mr, nr = isa.nr;
   const Blocking& blk = blocking();
+  // A deep product (the MLM decoder's input gradient: k = vocabulary) would pack B~ in narrow column chunks and
+  // read all of A once per chunk. Split k instead, into slabs whose B~ fits the pack budget: A is read once, and
+  // only C (small here) is revisited, accumulating.
+  const long panels_all = (p.n + nr - 1) / nr;
+  const long slab = kPackFloats / (panels_all * nr) / blk.kc * blk.kc;
+  if (p.k > kDeepK && slab >= blk.kc && slab < p.k) {
+    for (long k0 = 0; k0 < p.k; k0 += slab) {
+      GemmArgs part = p;
+      part.k = std::min(slab, p.k - k0);
+      part.beta = k0 == 0 ? p.beta : 1.0f;
+      if (k0 + part.k < p.k) part.bias = nullptr, part.activation = kActivationNone, part.pre_activation = nullptr;
+      const float* a_part = p.trans_a ? a + k0 * p.lda : a + k0;
+      const float* b_part = p.trans_b ? b + k0 : b + k0 * p.ldb;
+      single_product(isa, c, a_part, b_part, part, max_threads);
+    }
+    return;
+  }
   // Even-sized k blocks (768 = 2 x 384, not 512 + 256), so no block is a thin remainder.
   const long k_blocks = (p.k + blk.kc - 1) / blk.kc;
   const long kc_even = (p.k + k_blocks - 1) / k_blocks;

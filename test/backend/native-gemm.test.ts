@@ -217,6 +217,25 @@ test('gemm on a B too wide to pack at once (an MLM decoder: B~ goes in column ch
   });
 });
 
+test('gemm with a deep inner dimension (an MLM decoder input gradient: k in slabs), with and without an epilogue', async (t) => {
+  await forEachIsa(t, (native) => {
+    const rng = new Rng(10);
+    // k·n = 5.5 M floats, over the pack budget, and k > 4096: three slabs of k, each accumulating into C.
+    check(native, rng, { m: 21, n: 101, k: 54321 });
+    check(native, rng, { m: 21, n: 101, k: 54321, transA: true, transB: true, beta: 1, pad: 2 });
+    const m = 5, n = 300, k = 20000;
+    const a = randomArray(rng, m * k), b = randomArray(rng, n * k), bias = randomArray(rng, n);
+    const p: GemmParams = {
+      transA: false, transB: true, m, n, k, lda: k, ldb: k, ldc: n, alpha: 1, beta: 0, batch: 1, strideA: 0, strideB: 0, strideC: 0,
+      epilogue: { bias, gelu: 'none' },
+    };
+    const got = new Float32Array(m * n).fill(Number.NaN), want = new Float32Array(m * n);
+    native.gemm(got, a, b, p);
+    jsBackend.gemm(want, a, b, p);
+    assert.ok(normRelativeError(got, want) <= NORM_RTOL, 'epilogue once, after the last slab');
+  });
+});
+
 test('gemm reads and writes subarray views at their byte offset', async (t) => {
   await forEachIsa(t, (native) => {
     const rng = new Rng(6);
