@@ -27,6 +27,7 @@
         'native/gemm.cc',
         'native/fused.cc',
         'native/attention.cc',
+        'native/dropout.cc',
       ],
       'dependencies': [ 'tsbert_isa_generic' ],
       'conditions': [

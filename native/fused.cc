@@ -263,27 +263,4 @@ void adamw_step(float* param, float* m, float* v, const float* grad, long n, dou
   });
 }
 
-void dropout_forward(float* out, float* mask, const float* x, long n, double p, float keep, uint32_t* state) {
-  const double threshold = p * 4294967296.0;
-  uint32_t s0 = state[0], s1 = state[1], s2 = state[2], s3 = state[3];
-  for (long i = 0; i < n; ++i) {
-    const uint32_t m = s1 * 5u;
-    const uint32_t result = ((m << 7) | (m >> 25)) * 9u;
-    const uint32_t t = s1 << 9;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    s3 = (s3 << 11) | (s3 >> 21);
-    const float k = static_cast<double>(result) < threshold ? 0.0f : keep;
-    mask[i] = k;
-    out[i] = x[i] * k;
-  }
-  state[0] = s0;
-  state[1] = s1;
-  state[2] = s2;
-  state[3] = s3;
-}
-
 }  // namespace tsbert

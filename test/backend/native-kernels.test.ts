@@ -54,6 +54,23 @@ test('dropout draws exactly the masks, values and final state of the JS generato
         assert.deepEqual(stateNative, stateJs, `state n=${n} p=${p}`);
       }
     }
+    // Threads draw their slices from jumped-ahead copies of the state: the same stream on any thread count.
+    const threads = native.getThreads();
+    try {
+      const n = 300_001, x = randomArray(rng, n);
+      const want = { out: new Float32Array(n), mask: new Float32Array(n), state: new Rng(99).stateWords() };
+      jsBackend.dropoutForward(want.out, want.mask, x, n, 0.1, 1 / 0.9, want.state);
+      for (const count of [1, 2, 3]) {
+        native.setThreads(count);
+        const out = new Float32Array(n), mask = new Float32Array(n), state = new Rng(99).stateWords();
+        native.dropoutForward(out, mask, x, n, 0.1, 1 / 0.9, state);
+        assert.deepEqual(mask, want.mask, `mask on ${count} threads`);
+        assert.deepEqual(out, want.out, `out on ${count} threads`);
+        assert.deepEqual(state, want.state, `state on ${count} threads`);
+      }
+    } finally {
+      native.setThreads(threads);
+    }
     assert.throws(() => native.dropoutForward(new Float32Array(4), new Float32Array(4), new Float32Array(4), 4, 1, 1, new Int32Array(4)), /p must be in/);
     assert.throws(() => native.dropoutForward(new Float32Array(4), new Float32Array(4), new Float32Array(4), 4, 0.1, 1, new Int32Array(3)), /state/);
   });
