@@ -115,6 +115,15 @@ void scale_c(float* c, const GemmArgs& p) {
     for (long j = 0; j < p.n; ++j) c[i * p.ldc + j] = p.beta == 0.0f ? 0.0f : p.beta * c[i * p.ldc + j];
 }
 
+// The second tile shape when it pads C (to ceil(m / mr) * mr by ceil(n / nr) * nr) by over 5 % less than the main
+// one — attention's n = 64 and 128 — otherwise the main one, which is the faster kernel on big products.
+const GemmTileShape& pick_tile(const IsaKernels& isa, long m, long n) {
+  auto padded = [&](const GemmTileShape& t) {
+    return static_cast<double>((m + t.mr - 1) / t.mr * t.mr) * static_cast<double>((n + t.nr - 1) / t.nr * t.nr);
+  };
+  return padded(isa.tiles[1]) < 0.95 * padded(isa.tiles[0]) ? isa.tiles[1] : isa.tiles[0];
+}
+
 bool has_epilogue(const GemmArgs& p) {
   return p.bias != nullptr || p.activation != kActivationNone || p.pre_activation != nullptr;
 }
@@ -132,6 +141,7 @@ void apply_epilogue(const IsaKernels& isa, float* c, const GemmArgs& p, long i0,
 // (row block, column group) run the full k loop over their tile of C, packing B~ panels on first use.
 void single_product(const IsaKernels& isa, float* c, const float* a, const float* b, const GemmArgs& p,
                     int max_threads) {
+  const GemmTileShape& tile = pick_tile(isa, p.m, p.n);
   if (p.m <= 0 || p.n <= 0) return;
   if (p.k <= 0) {
     scale_c(c, p);
@@ -139,7 +149,7 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
     return;
   }
   const bool epilogue = has_epilogue(p);
-  const long mr = isa.mr, nr = isa.nr;
+  const long mr = tile.mr, nr = tile.nr;
   const Blocking& blk = blocking();
   // A deep product (the MLM decoder's input gradient: k = vocabulary) would pack B~ in narrow column chunks and
   // read all of A once per chunk. Split k instead, into slabs whose B~ fits the pack budget: A is read once, and
@@ -181,7 +191,7 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
       const long pc = kb * kc_even, kc = std::min(kc_even, p.k - pc);
       const long j0 = j_begin + q * nr;
       const float* src = p.trans_b ? b + j0 * p.ldb + pc : b + pc * p.ldb + j0;
-      isa.pack_b_panel(packed + pc * panels * nr + q * kc * nr, src, p.trans_b ? 1 : p.ldb, p.trans_b ? p.ldb : 1,
+      tile.pack_b_panel(packed + pc * panels * nr + q * kc * nr, src, p.trans_b ? 1 : p.ldb, p.trans_b ? p.ldb : 1,
                        kc, std::min(nr, p.n - j0));
     };
     // Makes panels [q_begin, q_end) of k block kb ready: packs those nobody has claimed, then waits for the ones
@@ -233,7 +243,7 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
             const float beta = pc == 0 ? p.beta : 1.0f;
             const bool last_k_block = pc + kc == p.k;
             const float* packed_block = packed + pc * panels * nr;
-            if (p.trans_a) isa.pack_a_block_t(a_block, a + pc * p.lda + i_begin, p.lda, kc, i_end - i_begin);
+            if (p.trans_a) tile.pack_a_block_t(a_block, a + pc * p.lda + i_begin, p.lda, kc, i_end - i_begin);
             for (long cg = cg_begin; cg < cg_end; ++cg) {
               const long q_begin = cg * panels_per_group;
               const long q_end = std::min(panels, q_begin + panels_per_group);
@@ -253,7 +263,7 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
                   cs = 1;
                 } else {
                   // A partial sliver: copy it zero-padded to mr rows, k-major (mr floats per k step).
-                  isa.pack_a_sliver(a_edge, a + i0 * p.lda + pc, p.lda, 1, kc, rows);
+                  tile.pack_a_sliver(a_edge, a + i0 * p.lda + pc, p.lda, 1, kc, rows);
                   a_tile = a_edge;
                   rs = 1;
                   cs = mr;
@@ -264,9 +274,9 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
                   float* ct = c + i0 * p.ldc + j0;
                   const float* bp = packed_block + q * kc * nr;
                   if (rows == mr && cols == nr) {
-                    isa.gemm_tile(kc, a_tile, rs, cs, bp, ct, p.ldc, p.alpha, beta);
+                    tile.gemm_tile(kc, a_tile, rs, cs, bp, ct, p.ldc, p.alpha, beta);
                   } else {
-                    isa.gemm_tile(kc, a_tile, rs, cs, bp, c_edge, nr, 1.0f, 0.0f);
+                    tile.gemm_tile(kc, a_tile, rs, cs, bp, c_edge, nr, 1.0f, 0.0f);
                     for (long i = 0; i < rows; ++i)
                       for (long j = 0; j < cols; ++j) {
                         const float v = p.alpha * c_edge[i * nr + j];

@@ -6,4 +6,7 @@
 #define TSB_W 8
 #define TSB_MR 6
 #define TSB_NV 2
+// Second tile shape: the main shape again (16 | 64 already).
+#define TSB_MR2 6
+#define TSB_NV2 2
 #include "isa-impl.h"

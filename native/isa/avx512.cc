@@ -6,4 +6,8 @@
 #define TSB_W 16
 #define TSB_MR 8
 #define TSB_NV 3
+// Second tile shape: 6 x 64 (24 zmm accumulators): attention's per-head products, whose n = 64 or 128 would leave a
+// third of an 8 x 48 tile's second panel as padding.
+#define TSB_MR2 6
+#define TSB_NV2 4
 #include "isa-impl.h"

@@ -1,110 +1,11 @@
 // The GEMM micro-kernel and B packing, compiled once per ISA (included by isa/<isa>.cc inside its own namespace).
-// Register blocking: TSB_MR rows x TSB_NV vectors of C stay in registers for the whole k loop (8 x 3 zmm on
-// AVX-512, 6 x 2 ymm on AVX2); per k step one packed row of B~ is loaded (TSB_NV vectors) and each A element is
-// broadcast once and feeds TSB_NV fused multiply-adds, so loads are well under one per FMA.
+// Register blocking: MR rows x NV vectors of C stay in registers for the whole k loop (8 x 3 zmm on AVX-512,
+// 6 x 2 ymm on AVX2); per k step one packed row of B~ is loaded (NV vectors) and each A element is broadcast once
+// and feeds NV fused multiply-adds, so loads are well under one per FMA. Tile<MR, NV> is one shape; each ISA
+// builds its main one and a second for products whose n the main one would pad (isa-impl.h).
 #pragma once
 
-constexpr int MR = TSB_MR;
-constexpr int NV = TSB_NV;
-constexpr int NR = TSB_NV * TSB_W;
-
 static inline vf load_aligned(const float* p) { return *reinterpret_cast<const vf*>(p); }
-
-// kRowMajorA: A element (i, p) at a[i * rs + p] (rows of A read in place); otherwise at a[i + p * cs]
-// (a transposed A, or the zero-padded copy the driver makes for a partial tile: mr floats per k step).
-template <bool kRowMajorA>
-static inline void tile_impl(long kc, const float* a, long rs, long cs, const float* b, float* c, long ldc,
-                             float alpha, float beta) {
-  vf acc[MR][NV];
-#pragma GCC unroll 16
-  for (int i = 0; i < MR; ++i)
-#pragma GCC unroll 4
-    for (int j = 0; j < NV; ++j) acc[i][j] = splat(0.0f);
-
-  const float* rows[MR];
-#pragma GCC unroll 16
-  for (int i = 0; i < MR; ++i) rows[i] = a + i * rs;
-
-  for (long p = 0; p < kc; ++p) {
-    vf bv[NV];
-#pragma GCC unroll 4
-    for (int j = 0; j < NV; ++j) bv[j] = load_aligned(b + j * TSB_W);
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i) {
-      const vf ai = splat(kRowMajorA ? rows[i][p] : a[i]);
-#pragma GCC unroll 4
-      for (int j = 0; j < NV; ++j) acc[i][j] = vfma(ai, bv[j], acc[i][j]);
-    }
-    b += NR;
-    if (!kRowMajorA) a += cs;
-  }
-
-  if (beta == 0.0f) {
-    // beta = 0 overwrites: C's old contents (possibly NaN) are never read.
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i)
-#pragma GCC unroll 4
-      for (int j = 0; j < NV; ++j) storeu(c + i * ldc + j * TSB_W, alpha * acc[i][j]);
-  } else {
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i)
-#pragma GCC unroll 4
-      for (int j = 0; j < NV; ++j) {
-        float* cp = c + i * ldc + j * TSB_W;
-        storeu(cp, alpha * acc[i][j] + beta * loadu(cp));
-      }
-  }
-}
-
-static void gemm_tile(long kc, const float* a, long rs, long cs, const float* b, float* c, long ldc, float alpha,
-                      float beta) {
-  if (cs == 1)
-    tile_impl<true>(kc, a, rs, cs, b, c, ldc, alpha, beta);
-  else
-    tile_impl<false>(kc, a, rs, cs, b, c, ldc, alpha, beta);
-}
-
-// Copies an A sliver (element (i, p) at a[i * rs + p * cs], rows valid of MR) k-major into ap[p * MR + i],
-// zero-padding rows past `rows`. Used for partial slivers and for transposed A (whose sliver in place would be MR
-// floats out of every lda, half of each cache line it pulls into L1 wasted).
-static void pack_a_sliver(float* ap, const float* a, long rs, long cs, long kc, long rows) {
-  if (rs == 1 && rows == MR) {
-    for (long p = 0; p < kc; ++p) {
-      const float* src = a + p * cs;
-#pragma GCC unroll 16
-      for (int i = 0; i < MR; ++i) ap[p * MR + i] = src[i];
-    }
-    return;
-  }
-  for (long p = 0; p < kc; ++p)
-    for (int i = 0; i < MR; ++i) ap[p * MR + i] = i < rows ? a[i * rs + p * cs] : 0.0f;
-}
-
-// Packs the slivers of a transposed A block (element (i, p) at a[i + p * lda], rows valid) sliver-major:
-// sliver s at ap[s * kc * MR], k-major inside (ap[s * kc * MR + p * MR + i]), zero-padding rows past `rows`.
-// One pass over the block's k rows reads each row's floats contiguously (whole cache lines, one page per row)
-// instead of MR floats per sliver per row.
-static void pack_a_block_t(float* ap, const float* a, long lda, long kc, long rows) {
-  const long slivers = (rows + MR - 1) / MR;
-  const long full = rows / MR;
-  // Rows lda apart defeat the hardware prefetcher: fetch the row kPrefetchRows ahead by hand (measured: without
-  // this, copying A cost a quarter of the multiply on [2048, 768]^T . [2048, 768]).
-  constexpr long kPrefetchRows = 16;
-  for (long p = 0; p < kc; ++p) {
-    const float* src = a + p * lda;
-    if (p + kPrefetchRows < kc)
-      for (long i = 0; i < rows; i += 16) __builtin_prefetch(src + kPrefetchRows * lda + i);
-    for (long sl = 0; sl < full; ++sl) {
-      float* dst = ap + sl * kc * MR + p * MR;
-#pragma GCC unroll 16
-      for (int i = 0; i < MR; ++i) dst[i] = src[sl * MR + i];
-    }
-    for (long sl = full; sl < slivers; ++sl) {
-      float* dst = ap + sl * kc * MR + p * MR;
-      for (int i = 0; i < MR; ++i) dst[i] = sl * MR + i < rows ? src[sl * MR + i] : 0.0f;
-    }
-  }
-}
 
 // Transposes a TSB_W x TSB_W block held as TSB_W row vectors: log2(TSB_W) rounds of interleaving row i with row
 // i + W/2 (low halves into row 2i, high halves into row 2i+1) turn rows into columns.
@@ -129,41 +30,144 @@ static inline void transpose_in_registers(vf r[TSB_W]) {
 }
 #endif
 
-// One nr-wide panel of B~: b_packed[p * NR + j] = B(p, j), zero past n_valid.
-static void pack_b_panel(float* bp, const float* b, long ks, long ns, long kc, long n_valid) {
-  if (ns == 1) {
-    // B rows are contiguous along n: a vector copy per k step.
+// One tile shape: MR rows x NV vectors of C. Each ISA instantiates two (isa-impl.h); the GEMM driver picks per product.
+template <int MR, int NV>
+struct Tile {
+  static constexpr int NR = NV * TSB_W;
+
+  // kRowMajorA: A element (i, p) at a[i * rs + p] (rows of A read in place); otherwise at a[i + p * cs]
+  // (a transposed A, or the zero-padded copy the driver makes for a partial tile: mr floats per k step).
+  template <bool kRowMajorA>
+  static inline void tile_impl(long kc, const float* a, long rs, long cs, const float* b, float* c, long ldc,
+                               float alpha, float beta) {
+    vf acc[MR][NV];
+  #pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i)
+  #pragma GCC unroll 4
+      for (int j = 0; j < NV; ++j) acc[i][j] = splat(0.0f);
+
+    const float* rows[MR];
+  #pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) rows[i] = a + i * rs;
+
     for (long p = 0; p < kc; ++p) {
-      const float* src = b + p * ks;
-      float* dst = bp + p * NR;
-      if (n_valid == NR) {
-#pragma GCC unroll 4
-        for (int j = 0; j < NV; ++j) storeu(dst + j * TSB_W, loadu(src + j * TSB_W));
-      } else {
-        for (long j = 0; j < NR; ++j) dst[j] = j < n_valid ? src[j] : 0.0f;
+      vf bv[NV];
+  #pragma GCC unroll 4
+      for (int j = 0; j < NV; ++j) bv[j] = load_aligned(b + j * TSB_W);
+  #pragma GCC unroll 16
+      for (int i = 0; i < MR; ++i) {
+        const vf ai = splat(kRowMajorA ? rows[i][p] : a[i]);
+  #pragma GCC unroll 4
+        for (int j = 0; j < NV; ++j) acc[i][j] = vfma(ai, bv[j], acc[i][j]);
+      }
+      b += NR;
+      if (!kRowMajorA) a += cs;
+    }
+
+    if (beta == 0.0f) {
+      // beta = 0 overwrites: C's old contents (possibly NaN) are never read.
+  #pragma GCC unroll 16
+      for (int i = 0; i < MR; ++i)
+  #pragma GCC unroll 4
+        for (int j = 0; j < NV; ++j) storeu(c + i * ldc + j * TSB_W, alpha * acc[i][j]);
+    } else {
+  #pragma GCC unroll 16
+      for (int i = 0; i < MR; ++i)
+  #pragma GCC unroll 4
+        for (int j = 0; j < NV; ++j) {
+          float* cp = c + i * ldc + j * TSB_W;
+          storeu(cp, alpha * acc[i][j] + beta * loadu(cp));
+        }
+    }
+  }
+
+  static void gemm_tile(long kc, const float* a, long rs, long cs, const float* b, float* c, long ldc, float alpha,
+                        float beta) {
+    if (cs == 1)
+      tile_impl<true>(kc, a, rs, cs, b, c, ldc, alpha, beta);
+    else
+      tile_impl<false>(kc, a, rs, cs, b, c, ldc, alpha, beta);
+  }
+
+  // Copies an A sliver (element (i, p) at a[i * rs + p * cs], rows valid of MR) k-major into ap[p * MR + i],
+  // zero-padding rows past `rows`. Used for partial slivers and for transposed A (whose sliver in place would be MR
+  // floats out of every lda, half of each cache line it pulls into L1 wasted).
+  static void pack_a_sliver(float* ap, const float* a, long rs, long cs, long kc, long rows) {
+    if (rs == 1 && rows == MR) {
+      for (long p = 0; p < kc; ++p) {
+        const float* src = a + p * cs;
+  #pragma GCC unroll 16
+        for (int i = 0; i < MR; ++i) ap[p * MR + i] = src[i];
+      }
+      return;
+    }
+    for (long p = 0; p < kc; ++p)
+      for (int i = 0; i < MR; ++i) ap[p * MR + i] = i < rows ? a[i * rs + p * cs] : 0.0f;
+  }
+
+  // Packs the slivers of a transposed A block (element (i, p) at a[i + p * lda], rows valid) sliver-major:
+  // sliver s at ap[s * kc * MR], k-major inside (ap[s * kc * MR + p * MR + i]), zero-padding rows past `rows`.
+  // One pass over the block's k rows reads each row's floats contiguously (whole cache lines, one page per row)
+  // instead of MR floats per sliver per row.
+  static void pack_a_block_t(float* ap, const float* a, long lda, long kc, long rows) {
+    const long slivers = (rows + MR - 1) / MR;
+    const long full = rows / MR;
+    // Rows lda apart defeat the hardware prefetcher: fetch the row kPrefetchRows ahead by hand (measured: without
+    // this, copying A cost a quarter of the multiply on [2048, 768]^T . [2048, 768]).
+    constexpr long kPrefetchRows = 16;
+    for (long p = 0; p < kc; ++p) {
+      const float* src = a + p * lda;
+      if (p + kPrefetchRows < kc)
+        for (long i = 0; i < rows; i += 16) __builtin_prefetch(src + kPrefetchRows * lda + i);
+      for (long sl = 0; sl < full; ++sl) {
+        float* dst = ap + sl * kc * MR + p * MR;
+  #pragma GCC unroll 16
+        for (int i = 0; i < MR; ++i) dst[i] = src[sl * MR + i];
+      }
+      for (long sl = full; sl < slivers; ++sl) {
+        float* dst = ap + sl * kc * MR + p * MR;
+        for (int i = 0; i < MR; ++i) dst[i] = sl * MR + i < rows ? src[sl * MR + i] : 0.0f;
       }
     }
-    return;
   }
-  // B stored [n, k] (a Linear weight): a transpose, TSB_W x TSB_W blocks at a time in registers.
-  auto scalar_block = [&](long p_begin, long p_end, long j_begin, long j_end) {
-    for (long p = p_begin; p < p_end; ++p)
-      for (long j = j_begin; j < j_end; ++j) bp[p * NR + j] = j < n_valid ? b[j * ns + p * ks] : 0.0f;
-  };
-  long p0 = 0;
-#if !defined(__clang__)
-  for (; ks == 1 && p0 + TSB_W <= kc; p0 += TSB_W) {
-    for (long j0 = 0; j0 < NR; j0 += TSB_W) {
-      if (j0 + TSB_W > n_valid) {
-        scalar_block(p0, p0 + TSB_W, j0, j0 + TSB_W);
-        continue;
+
+
+  // One nr-wide panel of B~: b_packed[p * NR + j] = B(p, j), zero past n_valid.
+  static void pack_b_panel(float* bp, const float* b, long ks, long ns, long kc, long n_valid) {
+    if (ns == 1) {
+      // B rows are contiguous along n: a vector copy per k step.
+      for (long p = 0; p < kc; ++p) {
+        const float* src = b + p * ks;
+        float* dst = bp + p * NR;
+        if (n_valid == NR) {
+  #pragma GCC unroll 4
+          for (int j = 0; j < NV; ++j) storeu(dst + j * TSB_W, loadu(src + j * TSB_W));
+        } else {
+          for (long j = 0; j < NR; ++j) dst[j] = j < n_valid ? src[j] : 0.0f;
+        }
       }
-      vf r[TSB_W];
-      for (int i = 0; i < TSB_W; ++i) r[i] = loadu(b + (j0 + i) * ns + p0 * ks);
-      transpose_in_registers(r);
-      for (int i = 0; i < TSB_W; ++i) storeu(bp + (p0 + i) * NR + j0, r[i]);
+      return;
     }
+    // B stored [n, k] (a Linear weight): a transpose, TSB_W x TSB_W blocks at a time in registers.
+    auto scalar_block = [&](long p_begin, long p_end, long j_begin, long j_end) {
+      for (long p = p_begin; p < p_end; ++p)
+        for (long j = j_begin; j < j_end; ++j) bp[p * NR + j] = j < n_valid ? b[j * ns + p * ks] : 0.0f;
+    };
+    long p0 = 0;
+  #if !defined(__clang__)
+    for (; ks == 1 && p0 + TSB_W <= kc; p0 += TSB_W) {
+      for (long j0 = 0; j0 < NR; j0 += TSB_W) {
+        if (j0 + TSB_W > n_valid) {
+          scalar_block(p0, p0 + TSB_W, j0, j0 + TSB_W);
+          continue;
+        }
+        vf r[TSB_W];
+        for (int i = 0; i < TSB_W; ++i) r[i] = loadu(b + (j0 + i) * ns + p0 * ks);
+        transpose_in_registers(r);
+        for (int i = 0; i < TSB_W; ++i) storeu(bp + (p0 + i) * NR + j0, r[i]);
+      }
+    }
+  #endif
+    scalar_block(p0, kc, 0, NR);
   }
-#endif
-  scalar_block(p0, kc, 0, NR);
-}
+};  // struct Tile

@@ -6,4 +6,7 @@
 #define TSB_W 4
 #define TSB_MR 4
 #define TSB_NV 2
+// Second tile shape: the main shape again.
+#define TSB_MR2 4
+#define TSB_NV2 2
 #include "isa-impl.h"

@@ -1,7 +1,8 @@
-// Instantiates every per-ISA kernel for the width and tile chosen by the including isa/<isa>.cc, which defines
-// TSB_NS (namespace), TSB_W (float lanes), TSB_MR and TSB_NV (GEMM tile: TSB_MR rows x TSB_NV vectors) and
-// TSB_TABLE (the exported table's name), then includes this file. The code lives in a namespace of its own per ISA
-// so the linker can never swap one ISA's copy of an inline function for another's.
+// Instantiates every per-ISA kernel for the width and tiles chosen by the including isa/<isa>.cc, which defines
+// TSB_NS (namespace), TSB_W (float lanes), TSB_MR and TSB_NV (main GEMM tile: TSB_MR rows x TSB_NV vectors),
+// TSB_MR2 and TSB_NV2 (the second tile) and TSB_TABLE (the exported table's name), then includes this file. The
+// code lives in a namespace of its own per ISA so the linker can never swap one ISA's copy of an inline function
+// for another's.
 // (Standard headers are included here, at global scope, before the namespace opens.)
 #include <cmath>
 #include <cstdint>
@@ -18,16 +19,16 @@ namespace TSB_NS {
 #include "vec-math.h"
 #include "gemm-tile.h"
 #include "elementwise.h"
+template <int MR, int NV>
+constexpr GemmTileShape tile_shape() {
+  using T = Tile<MR, NV>;
+  return {MR, T::NR, T::gemm_tile, T::pack_a_sliver, T::pack_a_block_t, T::pack_b_panel};
+}
 }  // namespace TSB_NS
 
 extern const IsaKernels TSB_TABLE = {
     TSB_ISA_NAME,
-    TSB_NS::MR,
-    TSB_NS::NR,
-    TSB_NS::gemm_tile,
-    TSB_NS::pack_a_sliver,
-    TSB_NS::pack_a_block_t,
-    TSB_NS::pack_b_panel,
+    {TSB_NS::tile_shape<TSB_MR, TSB_NV>(), TSB_NS::tile_shape<TSB_MR2, TSB_NV2>()},
     TSB_NS::gemm_epilogue,
     TSB_NS::gelu_forward,
     TSB_NS::gelu_backward,

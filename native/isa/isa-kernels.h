@@ -7,12 +7,10 @@
 
 namespace tsbert {
 
-struct IsaKernels {
-  const char* name;  // "avx512" | "avx2" | "generic"
-  // GEMM micro-tile shape: the kernel computes an mr x nr block of C.
+// One GEMM micro-tile shape and the packing that feeds it: the kernel computes an mr x nr block of C.
+struct GemmTileShape {
   int mr;
   int nr;
-
   // C[mr, nr] (row stride ldc) = alpha * A~ . B~ + beta * C; beta == 0 never reads C.
   // A element (i, p) is at a[i * a_row_stride + p * a_k_stride] (one of the two strides is 1; the driver passes
   // the matrix in place when it has mr full rows, a zero-padded copy otherwise). B~ is packed: b[p * nr + j].
@@ -27,6 +25,12 @@ struct IsaKernels {
   // Packs B (element (p, j) at b[p * k_stride + j * n_stride]) for p < kc, j < n_valid into b_packed[p * nr + j],
   // zero-filling columns n_valid..nr-1: one nr-wide panel of B~.
   void (*pack_b_panel)(float* b_packed, const float* b, long k_stride, long n_stride, long kc, long n_valid);
+};
+
+struct IsaKernels {
+  const char* name;  // "avx512" | "avx2" | "generic"
+  // GEMM micro-tile shapes (see GemmTileShape); the driver picks, per product, the one that pads C least.
+  GemmTileShape tiles[2];
 
   // GEMM epilogue on a finished tile c [rows, cols] (row stride ldc): c += bias [cols] (bias may be null); then,
   // if pre (row stride ld_pre) is not null, pre = c; then c = activation(c) (an Activation from kernels.h).
