@@ -93,10 +93,7 @@ void sum_rows_accumulate(float* d_bias, const float* dy, long rows, long cols) {
   const int threads = threads_for(double(rows) * cols, kParallelElements);
   for_ranges(cols, threads, 16, threads, [&](long c0, long c1) {
     std::vector<double> acc(static_cast<size_t>(c1 - c0), 0.0);
-    for (long r = 0; r < rows; ++r) {
-      const float* row = dy + r * cols + c0;
-      for (long c = 0; c < c1 - c0; ++c) acc[c] += row[c];
-    }
+    active_kernels().column_sums(acc.data(), dy + c0, rows, c1 - c0, cols);
     for (long c = c0; c < c1; ++c) d_bias[c] = static_cast<float>(d_bias[c] + acc[c - c0]);
   });
 }

@@ -279,6 +279,15 @@ static void add_bias(float* x, const float* bias, long rows, long cols) {
   }
 }
 
+// acc [cols] += the column sums of x [rows, cols] (row stride ld), in double, row by row: each column's additions
+// in row order, so the result does not depend on the vector width.
+static void column_sums(double* acc, const float* x, long rows, long cols, long ld) {
+  for (long r = 0; r < rows; ++r) {
+    const float* row = x + r * ld;
+    for (long c = 0; c < cols; ++c) acc[c] += static_cast<double>(row[c]);
+  }
+}
+
 // y = alpha * x + beta * y; beta == 0 never reads y (it may hold NaN). y may be x.
 static void axpby(float* y, const float* x, long n, float alpha, float beta) {
   if (beta == 0.0f) {

@@ -40,6 +40,7 @@ extern const IsaKernels TSB_TABLE = {
     TSB_NS::layer_norm_backward,
     TSB_NS::cross_entropy_forward,
     TSB_NS::add_bias,
+    TSB_NS::column_sums,
     TSB_NS::axpby,
     TSB_NS::multiply_accumulate,
     TSB_NS::sum_of_squares,

@@ -66,6 +66,8 @@ struct IsaKernels {
 
   // x [rows, cols] += bias [cols].
   void (*add_bias)(float* x, const float* bias, long rows, long cols);
+  // acc [cols] += column sums of x [rows, cols] (row stride ld), in double, rows in order.
+  void (*column_sums)(double* acc, const float* x, long rows, long cols, long ld);
   // y [n] = alpha * x + beta * y (beta == 0 never reads y).
   void (*axpby)(float* y, const float* x, long n, float alpha, float beta);
   // out [n] = a * b + beta * out (beta == 0 never reads out).
