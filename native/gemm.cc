@@ -154,8 +154,8 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
   // A deep product (the MLM decoder's input gradient: k = vocabulary) would pack B~ in narrow column chunks and
   // read all of A once per chunk. Split k instead, into slabs whose B~ fits the pack budget: A is read once, and
   // only C (small here) is revisited, accumulating.
-  const long panels_all = (p.n + nr - 1) / nr;
-  const long slab = kPackFloats / (panels_all * nr) / blk.kc * blk.kc;
+  const long panels_total = (p.n + nr - 1) / nr;
+  const long slab = kPackFloats / (panels_total * nr) / blk.kc * blk.kc;
   if (p.k > kDeepK && slab >= blk.kc && slab < p.k) {
     for (long k0 = 0; k0 < p.k; k0 += slab) {
       GemmArgs part = p;
@@ -171,7 +171,6 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
   // Even-sized k blocks (768 = 2 x 384, not 512 + 256), so no block is a thin remainder.
   const long k_blocks = (p.k + blk.kc - 1) / blk.kc;
   const long kc_even = (p.k + k_blocks - 1) / k_blocks;
-  const long panels_total = (p.n + nr - 1) / nr;
   // Columns per chunk: B~ for a chunk stays within kPackFloats (L3-sized) however wide B is (an MLM decoder).
   const long chunk_panels = std::max(1L, std::min(panels_total, kPackFloats / (p.k * nr)));
   const long threads = max_threads > 0 ? max_threads : pool_threads();
@@ -293,6 +292,12 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
   }
 }
 
+// The batch's products one after another, each on up to max_threads threads (0: all).
+void each_product(const IsaKernels& isa, float* c, const float* a, const float* b, const GemmArgs& p, int max_threads) {
+  for (long i = 0; i < p.batch; ++i)
+    single_product(isa, c + i * p.stride_c, a + i * p.stride_a, b + i * p.stride_b, p, max_threads);
+}
+
 }  // namespace
 
 void gemm(float* c, const float* a, const float* b, const GemmArgs& p) {
@@ -311,15 +316,11 @@ void gemm(float* c, const float* a, const float* b, const GemmArgs& p) {
     });
     return;
   }
-  const int max_threads = flops < kParallelFlops ? 1 : 0;
-  for (long i = 0; i < p.batch; ++i)
-    single_product(isa, c + i * p.stride_c, a + i * p.stride_a, b + i * p.stride_b, p, max_threads);
+  each_product(isa, c, a, b, p, flops < kParallelFlops ? 1 : 0);
 }
 
 void gemm_on_this_thread(float* c, const float* a, const float* b, const GemmArgs& p) {
-  const IsaKernels& isa = active_kernels();
-  for (long i = 0; i < p.batch; ++i)
-    single_product(isa, c + i * p.stride_c, a + i * p.stride_a, b + i * p.stride_b, p, 1);
+  each_product(active_kernels(), c, a, b, p, 1);
 }
 
 }  // namespace tsbert

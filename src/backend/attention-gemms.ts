@@ -4,7 +4,7 @@
  * it with leading dimension `hidden` and a batch stride of headDim — the split and the merge of heads are strides.
  * Shared by the attention op (training, with dropout and backward) and the JS attentionForward kernel.
  */
-import type { GemmParams } from './backend.js';
+import type { Backend, FloatArray, GemmParams } from './backend.js';
 
 export interface AttentionSizes {
   seq: number;
@@ -31,3 +31,20 @@ export function mixGemm(s: AttentionSizes, transA = false, beta = 0): GemmParams
 
 /** dProbs [heads, seq, seq] = dContext · vᵀ per head: the shape of scoresGemm. */
 export const probsGradGemm = scoresGemm;
+
+/** Sequence b's block of a [batch, ...] array whose sequences are `block` elements each. */
+export function sequenceBlock(array: FloatArray, b: number, block: number): FloatArray {
+  return array.subarray(b * block, (b + 1) * block);
+}
+
+/** scores [batch, heads, seq, seq] = q · kᵀ per sequence and head. */
+export function scoresPerSequence(gemm: Backend['gemm'], scores: FloatArray, q: FloatArray, k: FloatArray, batch: number, s: AttentionSizes): void {
+  const rows = s.seq * s.heads * s.headDim, square = s.heads * s.seq * s.seq;
+  for (let b = 0; b < batch; b++) gemm(sequenceBlock(scores, b, square), sequenceBlock(q, b, rows), sequenceBlock(k, b, rows), scoresGemm(s));
+}
+
+/** context [batch, seq, hidden] = probs · v per sequence and head. */
+export function mixPerSequence(gemm: Backend['gemm'], context: FloatArray, probs: FloatArray, v: FloatArray, batch: number, s: AttentionSizes): void {
+  const rows = s.seq * s.heads * s.headDim, square = s.heads * s.seq * s.seq;
+  for (let b = 0; b < batch; b++) gemm(sequenceBlock(context, b, rows), sequenceBlock(probs, b, square), sequenceBlock(v, b, rows), mixGemm(s));
+}

@@ -1,4 +1,4 @@
-import { mixGemm, probsGradGemm, scoresGemm, type AttentionSizes } from '../backend/attention-gemms.js';
+import { mixGemm, mixPerSequence, probsGradGemm, scoresPerSequence, sequenceBlock, type AttentionSizes } from '../backend/attention-gemms.js';
 import type { FloatArray } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import { ShapeError, ValueError, shapeString } from '../errors.js';
@@ -56,7 +56,7 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOpt
   const sizes: AttentionSizes = { seq, heads, headDim };
   const rowBlock = seq * hidden;
   const scoreBlock = heads * seq * seq;
-  const at = (array: FloatArray, b: number, block: number): FloatArray => array.subarray(b * block, (b + 1) * block);
+  const at = sequenceBlock;
 
   const probs = emptyLike(dtype, [batch, heads, seq, seq]);
   const ps = probs.floats(op);
@@ -66,12 +66,13 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOpt
   let used = ps;
   if (options.training && p > 0) {
     // Dropout draws one generator stream in element order, so the probabilities are finished first.
-    for (let b = 0; b < batch; b++) backend.gemm(at(ps, b, scoreBlock), at(qs, b, rowBlock), at(ks, b, rowBlock), scoresGemm(sizes));
+    const gemm = backend.gemm.bind(backend);
+    scoresPerSequence(gemm, ps, qs, ks, batch, sizes);
     backend.softmaxForward(ps, ps, maskValues, batch, heads, seq, seq, scale);
     dropMask = allocate(dtype, ps.length, false) as FloatArray;
     used = allocate(dtype, ps.length, false) as FloatArray;
     applyDropout(used, dropMask, ps, p, options.rng);
-    for (let b = 0; b < batch; b++) backend.gemm(at(cs, b, rowBlock), at(used, b, scoreBlock), at(vs, b, rowBlock), mixGemm(sizes));
+    mixPerSequence(gemm, cs, used, vs, batch, sizes);
   } else {
     backend.attentionForward(cs, ps, qs, ks, vs, maskValues, batch, heads, seq, headDim, scale);
   }

@@ -1,4 +1,4 @@
-import type { FloatArray, GeluApproximation } from '../backend/backend.js';
+import type { FloatArray, GeluApproximation, GemmParams } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import { ShapeError, shapeString } from '../errors.js';
 import { allocate } from '../tensor/arena.js';
@@ -40,15 +40,18 @@ function dense(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, gelu:
   const y = emptyLike(dtype, [...x.shape.slice(0, -1), outFeatures]);
   const inputs = bias === null ? [x, weight] : [x, weight, bias];
   const preActivation = gelu !== undefined && willRecord(inputs) ? allocate(dtype, y.size, false) as FloatArray : undefined;
-  backend.gemm(y.floats(op), xs, ws, {
+  const params: GemmParams = {
     transA: false, transB: true, m: rows, n: outFeatures, k: inFeatures,
     lda: inFeatures, ldb: inFeatures, ldc: outFeatures, alpha: 1, beta: 0, batch: 1, strideA: 0, strideB: 0, strideC: 0,
-    epilogue: {
+  };
+  if (bias !== null || gelu !== undefined) {
+    params.epilogue = {
       ...(bias === null ? {} : { bias: bias.floats(op) }),
       ...(gelu === undefined ? {} : { gelu }),
       ...(preActivation === undefined ? {} : { preActivation }),
-    },
-  });
+    };
+  }
+  backend.gemm(y.floats(op), xs, ws, params);
   return record(y, op, inputs, (out) => {
     let dy = out.grad!;
     if (gelu !== undefined) {
