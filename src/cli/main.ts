@@ -13,6 +13,7 @@ import { registerInspectData } from './commands/inspect-data.js';
 import { registerPretrain } from './commands/pretrain.js';
 import { registerTokenize } from './commands/tokenize.js';
 import { registerTrainTokenizer } from './commands/train-tokenizer.js';
+import { stopExitCode } from './signals.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
 async function main(): Promise<void> {
   try {
     await buildProgram().parseAsync(process.argv);
+    process.exitCode = stopExitCode() ?? process.exitCode;
   } catch (error) {
     if (error instanceof TsbertError) {
       process.stderr.write(`tsbert: ${error.name}: ${error.message}\n`);
