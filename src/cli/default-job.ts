@@ -71,9 +71,11 @@ export function defaultJobConfig(vocabSize: number): BertConfig {
   return bertConfigPreset('mini', { vocabSize });
 }
 
-/** The step count a default run chose, kept beside it so --resume keeps the same schedule. */
+/** Where a default run keeps the step count it chose, so --resume keeps the same schedule. */
+export const DEFAULT_JOB_FILE = 'default-job.json';
+
 export function rememberedSteps(output: string, compute: () => number): number {
-  const path = join(output, 'default-job.json');
+  const path = join(output, DEFAULT_JOB_FILE);
   if (existsSync(path)) {
     const saved = JSON.parse(readFileSync(path, 'utf8')) as { steps?: unknown };
     if (typeof saved.steps === 'number') return saved.steps;

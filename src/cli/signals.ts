@@ -2,7 +2,8 @@
  * Ctrl-C and SIGTERM for commands that run long or write files.
  *
  * Such a command opens a stop scope. In a graceful scope (training) the first signal asks the work to stop at its
- * next boundary (a step: it saves, then exits) and a second one aborts at once; in an abort scope (data creation,
+ * next boundary (a step: it saves, then exits) and a second one ends the process at once by Node's default action
+ * (no cleanup: a half-written checkpoint stays a hidden temporary folder, which resume skips); in an abort scope (data creation,
  * tokenizing to a file) every signal aborts at once. Aborting goes through process.exit, so the 'exit' hooks that
  * remove half-written temporary files run — Node's default exit on a signal skips them. Exit codes follow the
  * shell's 128 + signal number: 130 for SIGINT, 143 for SIGTERM, also after a clean stop, so a script can tell an
@@ -31,16 +32,22 @@ let received: StopSignal | undefined;
  */
 export function openStopScope(gracefulMessage?: string): StopScope {
   received = undefined;
+  const signals = Object.keys(EXIT_CODES) as StopSignal[];
+  const removeListeners = (): void => {
+    for (const signal of signals) process.removeListener(signal, listener);
+  };
   const listener = (signal: StopSignal): void => {
     if (gracefulMessage !== undefined && received === undefined) {
       received = signal;
+      // With no listener left Node's default exit is back, so a second signal ends the process even inside the
+      // synchronous save that follows (a listener would only run after it).
+      removeListeners();
       process.stderr.write(`\ntsbert: ${gracefulMessage} (${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} again to abort)\n`);
       return;
     }
     process.stderr.write(`\ntsbert: aborted by ${signal}\n`);
     process.exit(EXIT_CODES[signal]);
   };
-  const signals = Object.keys(EXIT_CODES) as StopSignal[];
   for (const signal of signals) process.on(signal, listener);
   return {
     get requested() {
@@ -49,9 +56,7 @@ export function openStopScope(gracefulMessage?: string): StopScope {
     get signal() {
       return received;
     },
-    close() {
-      for (const signal of signals) process.removeListener(signal, listener);
-    },
+    close: removeListeners,
   };
 }
 

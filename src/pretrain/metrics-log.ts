@@ -6,14 +6,25 @@ export interface MetricsEntry {
   [key: string]: number;
 }
 
-/** metrics.jsonl beside the checkpoints: one JSON object per line, appended as training goes. */
+/**
+ * metrics.jsonl beside the checkpoints: one JSON object per line, appended as training goes. The entries are also
+ * kept in memory, so drawing the curve never re-reads the file (re-reading it every step made a run quadratic).
+ */
 export class MetricsLog {
+  private readonly kept: MetricsEntry[] = [];
+
   constructor(readonly path: string) {}
+
+  get entries(): readonly MetricsEntry[] {
+    return this.kept;
+  }
 
   append(entry: MetricsEntry): void {
     appendFileSync(this.path, `${JSON.stringify(entry)}\n`);
+    this.kept.push(entry);
   }
 
+  /** The entries in the file (a line cut by a kill mid-write is dropped: the resumed run rewrites from its checkpoint). */
   read(): MetricsEntry[] {
     if (!existsSync(this.path)) return [];
     const entries: MetricsEntry[] = [];
@@ -22,15 +33,16 @@ export class MetricsLog {
       try {
         entries.push(JSON.parse(line) as MetricsEntry);
       } catch {
-        // A line cut by a kill mid-write: drop it, the next run rewrites from its checkpoint.
+        // See above.
       }
     }
     return entries;
   }
 
-  /** On resume: forget what a killed run logged after the checkpoint it resumes from. */
+  /** On resume: keep the history up to the checkpoint's step, forget what a killed run logged after it. */
   truncateAfter(step: number): void {
     const kept = this.read().filter((entry) => entry.step <= step);
     writeFileSync(this.path, kept.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+    this.kept.splice(0, this.kept.length, ...kept);
   }
 }

@@ -23,6 +23,7 @@ import { unmaskedIds, type InstanceSource, type TrainingInstance } from './insta
 import { writeLossCurve } from './loss-curve.js';
 import { MetricsLog, type MetricsEntry } from './metrics-log.js';
 import { NonFiniteLossError, pretrainStep } from './train-step.js';
+import { assertNoRun, clearRun } from './run-folder.js';
 import { listCheckpoints, loadTrainingCheckpoint, pruneCheckpoints, saveTrainingCheckpoint, type TrainerState } from './training-checkpoint.js';
 
 /** Re-masks unmasked ids on the fly (RoBERTa's dynamic masking); returns positions and original ids. */
@@ -46,11 +47,17 @@ export interface PretrainOptions {
   evalEvery: number;
   saveEvery: number;
   keepLast: number;
+  /** Continue from the newest complete checkpoint in `output` (with none: say so and start a clean run). */
   resume: boolean;
+  /** Delete a run already in `output` and start over; without it (or `resume`) such a folder is refused. */
+  overwrite?: boolean;
   dynamicMasking?: DynamicMasker;
   /** Saved with the final model so the folder is complete. */
   tokenizer?: SavableTokenizer;
-  /** Stops cleanly (checkpoint, final model) at the next step boundary once it returns true. */
+  /**
+   * Stops cleanly (checkpoint, final model) at the next step boundary once it returns true. The loop gives the event
+   * loop a turn after every step, so a signal listener or timer that sets the flag runs in time.
+   */
   shouldStop?: () => boolean;
   onProgress?: (progress: TrainingProgress) => void;
   onLog?: (message: string) => void;
@@ -142,9 +149,16 @@ export function evaluatePretraining(model: BertForPreTraining, data: InstanceSou
   };
 }
 
-export function runPretraining(options: PretrainOptions): PretrainResult {
+/** One turn of the event loop (signal listeners, timers); setTimeout where setImmediate does not exist. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+}
+
+export async function runPretraining(options: PretrainOptions): Promise<PretrainResult> {
   const log = options.onLog ?? (() => {});
   if (options.train.length === 0) throw new TsbertError('pretrain: the training data holds no instances');
+  if (options.overwrite === true) clearRun(options.output);
+  else if (!options.resume) assertNoRun(options.output);
   mkdirSync(options.output, { recursive: true });
   const model = new BertForPreTraining(options.config, { seed: options.seed }).train();
   const optimizer = new AdamW(bertParamGroups(model.namedParameters(), options.weightDecay), { lr: options.lr, eps: 1e-6 });
@@ -177,7 +191,10 @@ export function runPretraining(options: PretrainOptions): PretrainResult {
         log(`skipping ${candidate.dir}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
-    if (resumedFrom === undefined) log('no complete checkpoint to resume from: starting from scratch');
+    if (resumedFrom === undefined) {
+      log(`--resume: no complete checkpoint in ${options.output}: starting a new run there`);
+      clearRun(options.output);
+    }
   }
 
   const order = new DataOrder(options.seed, options.train.length);
@@ -267,16 +284,19 @@ export function runPretraining(options: PretrainOptions): PretrainResult {
       windowStart = performance.now();
       windowTokens = 0;
     }
-    if (options.eval !== undefined && options.evalEvery > 0 && (step % options.evalEvery === 0 || step === options.steps)) {
-      lastEval = evaluatePretraining(model, options.eval, options.batchSize, options.padId);
+    const evalData = options.eval;
+    const evaluated = evalData !== undefined && ((options.evalEvery > 0 && step % options.evalEvery === 0) || step === options.steps);
+    if (evaluated) {
+      lastEval = evaluatePretraining(model, evalData, options.batchSize, options.padId);
       metrics.append({ step, ...lastEval });
       log(`step ${step}: eval MLM accuracy ${(100 * lastEval.eval_mlm_accuracy).toFixed(1)}% (majority baseline ${(100 * lastEval.eval_mlm_majority_baseline).toFixed(1)}%), NSP ${(100 * lastEval.eval_nsp_accuracy).toFixed(1)}%, loss ${lastEval.eval_loss.toFixed(3)}`);
     }
-    if (logNow || lastEval !== undefined) writeLossCurve(curvePath, metrics.read(), `tsbert pre-training: ${options.output}`);
+    if (logNow || evaluated) writeLossCurve(curvePath, metrics.entries, `tsbert pre-training: ${options.output}`);
     if (options.saveEvery > 0 && step % options.saveEvery === 0 && step < options.steps) log(`saved ${save()}`);
+    await yieldToEventLoop();
   }
   if (stoppedEarly && step > startStep) log(`stopped at step ${step}: saved ${save()}`);
-  writeLossCurve(curvePath, metrics.read(), `tsbert pre-training: ${options.output}`);
+  writeLossCurve(curvePath, metrics.entries, `tsbert pre-training: ${options.output}`);
   const finalDir = join(options.output, 'final');
   model.eval().savePretrained(finalDir, options.tokenizer);
   const result: PretrainResult = { step, finalDir, stoppedEarly };

@@ -1,34 +1,58 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.js';
 import { bertConfigFromJson, bertConfigPreset, isPresetName, type BertConfig } from '../../model/config.js';
 import { InstanceDataset, vocabFingerprint } from '../../pretrain/instance-file.js';
 import { continuationFlags, dynamicMasker, maskingOptionsFromHeader } from '../../pretrain/masking.js';
+import { assertNoRun, clearRun } from '../../pretrain/run-folder.js';
 import { runPretraining, type DynamicMasker, type PretrainResult } from '../../pretrain/trainer.js';
 import { BertTokenizer } from '../../tokenizer/bert-tokenizer.js';
-import { ensureDefaultData, rememberedSteps, showFillMask, stepsForMinutes } from '../default-job.js';
+import { DEFAULT_JOB_FILE, ensureDefaultData, rememberedSteps, showFillMask, stepsForMinutes } from '../default-job.js';
 import { formatDuration, ProgressBar } from '../progress-bar.js';
+import { openStopScope, stopExitCode } from '../signals.js';
+
+/**
+ * Defaults of `tsbert pretrain --data ...`, and those of the default job (no --data: `npm start`) where they
+ * differ. Both show in --help; commander gets no default for these, so a flag the user gave is told apart.
+ */
+const PRETRAIN_DEFAULTS = { batchSize: '32', lr: '1e-4', evalEvery: '200', saveEvery: '500' } as const;
+const DEFAULT_JOB_DEFAULTS = {
+  // Small models take a larger learning rate than BERT-base's 1e-4 (Turc et al. 2019 tune up to 5e-4..1e-3).
+  lr: '1e-3',
+  // In a 10-minute budget more, smaller updates learn more than fewer large ones (measured: batch 16 beats 32).
+  batchSize: '16',
+  evalEvery: '100',
+  saveEvery: '100',
+  output: 'tsbert-run',
+  minutes: '10',
+} as const;
+type ModeDefault = keyof typeof PRETRAIN_DEFAULTS;
+
+function modeHelp(key: ModeDefault): string {
+  return `(default: ${PRETRAIN_DEFAULTS[key]}; the default job: ${DEFAULT_JOB_DEFAULTS[key]})`;
+}
 
 export interface PretrainFlags {
   config: string;
   vocab?: string;
   data?: string[];
   output?: string;
-  batchSize: string;
+  batchSize?: string;
   gradAccum: string;
   steps: string;
-  lr: string;
+  lr?: string;
   warmupSteps?: string;
   weightDecay: string;
   maxGradNorm: string;
   seed: string;
   evalData?: string[];
-  evalEvery: string;
-  saveEvery: string;
+  evalEvery?: string;
+  saveEvery?: string;
   keepLast: string;
   logEvery: string;
   resume?: boolean;
+  overwrite?: boolean;
   dynamicMasking?: boolean;
   cased?: boolean;
   minutes?: string;
@@ -57,7 +81,8 @@ export function resolveConfig(spec: string, vocabSize: number): BertConfig {
   return config;
 }
 
-export function runPretrainCommand(flags: PretrainFlags, stepsOverride?: number): PretrainResult {
+export async function runPretrainCommand(flags: PretrainFlags, stepsOverride?: number): Promise<PretrainResult> {
+  if (flags.resume === true && flags.overwrite === true) throw new ConfigError('pretrain: --resume and --overwrite exclude each other');
   if (flags.vocab === undefined || flags.data === undefined || flags.output === undefined) {
     throw new ConfigError('pretrain: --vocab, --data and --output go together (leave all three out for the default job)');
   }
@@ -79,35 +104,30 @@ export function runPretrainCommand(flags: PretrainFlags, stepsOverride?: number)
     dynamicMasking = dynamicMasker(maskingOptionsFromHeader(header, header.wholeWordMask ? continuationFlags(tokenizer.vocab.tokens) : undefined));
   }
   const deadline = flags.minutes === undefined ? Infinity : Date.now() + number('--minutes', flags.minutes, false, 0) * 60_000;
-  let interrupted = false;
-  const onSignal = (): void => {
-    interrupted = true;
-    process.stderr.write('\ntsbert pretrain: stopping at the end of this step and saving a checkpoint (Ctrl-C again to abort)\n');
-    process.once('SIGINT', () => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
+  const stop = openStopScope('pretrain: stopping at the end of this step and saving a checkpoint');
   const bar = new ProgressBar();
   try {
-    const result = runPretraining({
+    const result = await runPretraining({
       config, train, output: flags.output,
       ...(evalData !== undefined ? { eval: evalData } : {}),
-      batchSize: number('--batch-size', flags.batchSize, true, 1),
+      batchSize: number('--batch-size', flags.batchSize ?? PRETRAIN_DEFAULTS.batchSize, true, 1),
       gradAccum: number('--grad-accum', flags.gradAccum, true, 1),
       steps,
-      lr: number('--lr', flags.lr, false, 0),
+      lr: number('--lr', flags.lr ?? PRETRAIN_DEFAULTS.lr, false, 0),
       warmupSteps: flags.warmupSteps === undefined ? Math.round(steps * 0.1) : number('--warmup-steps', flags.warmupSteps, true, 0),
       weightDecay: number('--weight-decay', flags.weightDecay, false, 0),
       maxGradNorm: number('--max-grad-norm', flags.maxGradNorm, false, 0),
       seed: number('--seed', flags.seed, true, 0),
       padId: tokenizer.padTokenId,
       logEvery: number('--log-every', flags.logEvery, true, 1),
-      evalEvery: number('--eval-every', flags.evalEvery, true, 0),
-      saveEvery: number('--save-every', flags.saveEvery, true, 0),
+      evalEvery: number('--eval-every', flags.evalEvery ?? PRETRAIN_DEFAULTS.evalEvery, true, 0),
+      saveEvery: number('--save-every', flags.saveEvery ?? PRETRAIN_DEFAULTS.saveEvery, true, 0),
       keepLast: number('--keep-last', flags.keepLast, true, 0),
       resume: flags.resume === true,
+      overwrite: flags.overwrite === true,
       tokenizer,
       ...(dynamicMasking !== undefined ? { dynamicMasking } : {}),
-      shouldStop: () => interrupted || Date.now() > deadline,
+      shouldStop: () => stop.requested || Date.now() > deadline,
       onProgress: (p) => bar.update(p.step, p.steps,
         `loss ${p.loss.toFixed(3)} mlm ${(100 * p.mlmAccuracy).toFixed(1)}% nsp ${(100 * p.nspAccuracy).toFixed(0)}% lr ${p.lr.toExponential(2)} ${Math.round(p.tokensPerSecond)} tok/s eta ${formatDuration(p.etaSeconds)}`),
       onLog: (message) => {
@@ -117,9 +137,10 @@ export function runPretrainCommand(flags: PretrainFlags, stepsOverride?: number)
     });
     bar.done();
     process.stderr.write(`pretrain: ${result.stoppedEarly ? 'stopped' : 'finished'} at step ${result.step}; model saved to ${result.finalDir}\n`);
+    if (result.stoppedEarly) process.stderr.write('pretrain: the same command with --resume continues the run\n');
     return result;
   } finally {
-    process.removeListener('SIGINT', onSignal);
+    stop.close();
     train.close();
     evalData?.close();
   }
@@ -128,52 +149,65 @@ export function runPretrainCommand(flags: PretrainFlags, stepsOverride?: number)
 export function addPretrainOptions(command: Command): Command {
   return command
     .option('--config <preset|file>', 'model size: tiny, mini, small, medium, base, large, or a config.json', 'mini')
-    .option('--batch-size <n>', 'sequences per micro-batch', '32')
+    .option('--batch-size <n>', `sequences per micro-batch ${modeHelp('batchSize')}`)
     .option('--grad-accum <n>', 'micro-batches per optimizer step', '1')
     .option('--steps <n>', 'optimizer steps (the schedule decays to 0 at the last)', '1000')
-    .option('--lr <x>', 'peak learning rate (BERT: 1e-4)', '1e-4')
+    .option('--lr <x>', `peak learning rate ${modeHelp('lr')}`)
     .option('--warmup-steps <n>', 'linear warmup steps (default: 10% of --steps)')
     .option('--weight-decay <x>', 'AdamW decay, not applied to biases and LayerNorm', '0.01')
     .option('--max-grad-norm <x>', 'clip the global gradient norm (0: off)', '1.0')
     .option('--seed <n>', 'seed of initialisation, data order, dropout and masking', '12345')
-    .option('--eval-every <n>', 'evaluate on --eval-data every n steps (0: only at the end)', '200')
-    .option('--save-every <n>', 'write checkpoint-<step>/ every n steps (0: never)', '500')
+    .option('--eval-every <n>', `evaluate on --eval-data every n steps and at the end (0: only at the end) ${modeHelp('evalEvery')}`)
+    .option('--save-every <n>', `write checkpoint-<step>/ every n steps (0: never) ${modeHelp('saveEvery')}`)
     .option('--keep-last <n>', 'keep only the newest n checkpoints (0: all)', '3')
     .option('--log-every <n>', 'append to metrics.jsonl every n steps', '10')
-    .option('--resume', 'continue from the newest complete checkpoint in --output')
+    .option('--resume', 'continue the run in --output from its newest complete checkpoint')
+    .option('--overwrite', 'delete the run in --output (checkpoints, final/, metrics) and start over')
     .option('--dynamic-masking', "re-mask every instance each time it is read (RoBERTa), with the data file's masking settings")
-    .option('--minutes <x>', 'stop (saving a checkpoint and the model) after this many minutes')
+    .option('--minutes <x>', `stop (saving a checkpoint and the model) after this many minutes (the default job: ${DEFAULT_JOB_DEFAULTS.minutes})`)
     .option('--cased', 'the vocabulary is cased (no lowercasing)');
 }
 
 /** Without --data: the default corpus, BERT-mini, a time budget (10 minutes), then fill-mask predictions. */
 async function runDefaultJob(flags: PretrainFlags, command: Command): Promise<void> {
   const log = (message: string): void => void process.stderr.write(`${message}\n`);
-  const isDefault = (key: string): boolean => command.getOptionValueSource(key) === 'default';
+  if (flags.resume === true && flags.overwrite === true) throw new ConfigError('pretrain: --resume and --overwrite exclude each other');
+  const given = (key: string): boolean => ![undefined, 'default'].includes(command.getOptionValueSource(key));
+  const output = flags.output ?? DEFAULT_JOB_DEFAULTS.output;
+  // Settle the folder before the (long, first-time) data build, so a refusal comes at once.
+  if (flags.overwrite === true) {
+    clearRun(output);
+    rmSync(join(output, DEFAULT_JOB_FILE), { force: true });
+  } else if (flags.resume !== true) {
+    assertNoRun(output);
+  }
   const seed = number('--seed', flags.seed, true, 0);
   const data = await ensureDefaultData(log, seed);
-  const output = flags.output ?? 'tsbert-run';
   mkdirSync(output, { recursive: true });
-  const minutes = number('--minutes', flags.minutes ?? '10', false, 0);
-  // Small models take a larger learning rate than BERT-base's 1e-4 (Turc et al. 2019 tune up to 5e-4..1e-3).
+  const minutes = number('--minutes', flags.minutes ?? DEFAULT_JOB_DEFAULTS.minutes, false, 0);
   const jobFlags: PretrainFlags = {
     ...flags, vocab: data.vocab, data: [data.train], evalData: [data.eval], output, minutes: String(minutes + 1),
-    lr: isDefault('lr') ? '1e-3' : flags.lr,
-    // In a 10-minute budget more, smaller updates learn more than fewer large ones (measured: batch 16 beats 32).
-    batchSize: isDefault('batchSize') ? '16' : flags.batchSize,
-    evalEvery: isDefault('evalEvery') ? '100' : flags.evalEvery,
-    saveEvery: isDefault('saveEvery') ? '100' : flags.saveEvery,
+    lr: flags.lr ?? DEFAULT_JOB_DEFAULTS.lr,
+    batchSize: flags.batchSize ?? DEFAULT_JOB_DEFAULTS.batchSize,
+    evalEvery: flags.evalEvery ?? DEFAULT_JOB_DEFAULTS.evalEvery,
+    saveEvery: flags.saveEvery ?? DEFAULT_JOB_DEFAULTS.saveEvery,
+    // The folder was settled above; a resume without a checkpoint starts a new run there.
+    overwrite: false,
   };
-  const batchSize = number('--batch-size', jobFlags.batchSize, true, 1) * number('--grad-accum', flags.gradAccum, true, 1);
+  const batchSize = number('--batch-size', jobFlags.batchSize ?? DEFAULT_JOB_DEFAULTS.batchSize, true, 1) * number('--grad-accum', flags.gradAccum, true, 1);
   const vocabSize = BertTokenizer.fromVocabFile(data.vocab).vocab.size;
-  const steps = isDefault('steps')
-    ? rememberedSteps(output, () => {
+  const steps = given('steps')
+    ? number('--steps', flags.steps, true, 1)
+    : rememberedSteps(output, () => {
       log(`timing a step of BERT-${flags.config} to fit ${minutes} minutes...`);
       return stepsForMinutes(resolveConfig(flags.config, vocabSize), batchSize, 128, minutes);
-    })
-    : number('--steps', flags.steps, true, 1);
+    });
   log(`pre-training BERT-${flags.config} for ${steps} steps of ${batchSize} × 128 tokens (about ${minutes} minutes); Ctrl-C stops and saves`);
-  const result = runPretrainCommand(jobFlags, steps);
+  const result = await runPretrainCommand(jobFlags, steps);
+  if (stopExitCode() !== undefined) {
+    log(`resume with: npm start -- --resume${flags.output === undefined ? '' : ` --output ${output}`}`);
+    return;
+  }
   if (result.lastEval !== undefined) {
     const e = result.lastEval;
     process.stdout.write(`held-out MLM accuracy ${(100 * e.eval_mlm_accuracy).toFixed(1)}% (most-frequent-token baseline ${(100 * e.eval_mlm_majority_baseline).toFixed(1)}%), NSP accuracy ${(100 * e.eval_nsp_accuracy).toFixed(1)}%\n`);
@@ -193,6 +227,6 @@ export function registerPretrain(program: Command): void {
     .option('--eval-data <files...>', 'held-out instance files for MLM / NSP accuracy'))
     .action(async (flags: PretrainFlags, command: Command) => {
       if (flags.data === undefined) await runDefaultJob(flags, command);
-      else runPretrainCommand(flags);
+      else await runPretrainCommand(flags);
     });
 }
