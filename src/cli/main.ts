@@ -3,6 +3,7 @@
  * The `tsbert` command line. Each command lives in commands/<name>.ts and registers itself on the program;
  * library errors become one-line messages and exit code 1 here, and only here.
  */
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { TsbertError } from '../errors.js';
 import { registerBench } from './commands/bench.js';
@@ -15,11 +16,18 @@ import { registerTokenize } from './commands/tokenize.js';
 import { registerTrainTokenizer } from './commands/train-tokenizer.js';
 import { stopExitCode } from './signals.js';
 
+/** The package's version, read from package.json beside dist/ (the CLI runs from dist/src/cli/). */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name('tsbert')
-    .description('BERT in TypeScript: tokenize, pre-train, fine-tune and run BERT models on Node.js')
+    .version(packageVersion(), '-V, --version', 'print the version of tsbert')
+    .description('BERT in TypeScript: tokenize, pre-train and run BERT models on Node.js')
     .showHelpAfterError();
   registerTokenize(program);
   registerTrainTokenizer(program);

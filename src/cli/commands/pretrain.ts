@@ -81,7 +81,9 @@ export function resolveConfig(spec: string, vocabSize: number): BertConfig {
   return config;
 }
 
-export async function runPretrainCommand(flags: PretrainFlags, stepsOverride?: number): Promise<PretrainResult> {
+/** `resumeHint` is printed when a signal stopped the run: how to continue it. */
+export async function runPretrainCommand(flags: PretrainFlags, stepsOverride?: number,
+  resumeHint = 'the same command with --resume continues the run'): Promise<PretrainResult> {
   if (flags.resume === true && flags.overwrite === true) throw new ConfigError('pretrain: --resume and --overwrite exclude each other');
   if (flags.vocab === undefined || flags.data === undefined || flags.output === undefined) {
     throw new ConfigError('pretrain: --vocab, --data and --output go together (leave all three out for the default job)');
@@ -137,7 +139,7 @@ export async function runPretrainCommand(flags: PretrainFlags, stepsOverride?: n
     });
     bar.done();
     process.stderr.write(`pretrain: ${result.stoppedEarly ? 'stopped' : 'finished'} at step ${result.step}; model saved to ${result.finalDir}\n`);
-    if (result.stoppedEarly) process.stderr.write('pretrain: the same command with --resume continues the run\n');
+    if (stop.requested) process.stderr.write(`pretrain: ${resumeHint}\n`);
     return result;
   } finally {
     stop.close();
@@ -203,11 +205,9 @@ async function runDefaultJob(flags: PretrainFlags, command: Command): Promise<vo
       return stepsForMinutes(resolveConfig(flags.config, vocabSize), batchSize, 128, minutes);
     });
   log(`pre-training BERT-${flags.config} for ${steps} steps of ${batchSize} × 128 tokens (about ${minutes} minutes); Ctrl-C stops and saves`);
-  const result = await runPretrainCommand(jobFlags, steps);
-  if (stopExitCode() !== undefined) {
-    log(`resume with: npm start -- --resume${flags.output === undefined ? '' : ` --output ${output}`}`);
-    return;
-  }
+  const result = await runPretrainCommand(jobFlags, steps,
+    `resume with: npm start -- --resume${flags.output === undefined ? '' : ` --output ${output}`}`);
+  if (stopExitCode() !== undefined) return;
   if (result.lastEval !== undefined) {
     const e = result.lastEval;
     process.stdout.write(`held-out MLM accuracy ${(100 * e.eval_mlm_accuracy).toFixed(1)}% (most-frequent-token baseline ${(100 * e.eval_mlm_majority_baseline).toFixed(1)}%), NSP accuracy ${(100 * e.eval_nsp_accuracy).toFixed(1)}%\n`);

@@ -1,5 +1,5 @@
 /**
- * Ctrl-C and SIGTERM as a user sends them: a real `tsbert pretrain` child process and a real signal. The run stops
+ * `tsbert pretrain` as a user runs it. Ctrl-C and SIGTERM as a user sends them: a real `tsbert pretrain` child process and a real signal. The run stops
  * within a step, saves a checkpoint, exits 130 / 143, and `--resume` ends bit-identical to an uninterrupted run;
  * a second signal aborts at once. (The bug: a synchronous loop never let the SIGINT listener run, and the
  * listener had switched off Node's default exit, so Ctrl-C did nothing at all.)
@@ -130,4 +130,21 @@ test('a second Ctrl-C aborts at once, without waiting for the save', async () =>
   // Node's default action for the second SIGINT: the process dies by the signal, no final model is written.
   assert.equal(aborted.signal, 'SIGINT', `code ${aborted.code}, stderr ${aborted.stderr.slice(-300)}`);
   assert.ok(!existsSync(join(output, 'final')), 'no final model after an abort');
+});
+
+test('a second run in a run folder is refused with one line; --overwrite replaces it; --resume and --overwrite conflict', () => {
+  const output = join(dir, 'twice');
+  const first = spawnSync(process.execPath, args(output, 4), { encoding: 'utf8' });
+  assert.equal(first.status, 0, first.stderr);
+  const again = spawnSync(process.execPath, args(output, 6), { encoding: 'utf8' });
+  assert.equal(again.status, 1);
+  assert.match(again.stderr, /^tsbert: ConfigError: --output .*twice already holds a training run \(final, loss-curve\.svg, metrics\.jsonl\): add --resume .* --overwrite/);
+  assert.equal(again.stderr.trim().split('\n').length, 1, again.stderr);
+  assert.deepEqual(loggedSteps(output), [1, 2, 3, 4], 'the refused run wrote nothing');
+  const both = spawnSync(process.execPath, [...args(output, 6), '--resume', '--overwrite'], { encoding: 'utf8' });
+  assert.equal(both.status, 1);
+  assert.match(both.stderr, /--resume and --overwrite exclude each other/);
+  const replaced = spawnSync(process.execPath, [...args(output, 6), '--overwrite'], { encoding: 'utf8' });
+  assert.equal(replaced.status, 0, replaced.stderr);
+  assert.deepEqual(loggedSteps(output), [1, 2, 3, 4, 5, 6]);
 });
