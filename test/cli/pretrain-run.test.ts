@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPretrainingData } from '../../src/pretrain/create-pretraining-data.js';
-import { listCheckpoints } from '../../src/pretrain/training-checkpoint.js';
+import { listCheckpoints } from '../../src/train/checkpoint.js';
 import { bertTokenizer, brownTextDocuments, VOCAB_PATH, writeCorpus } from '../pretrain/data-helpers.js';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'main.js');

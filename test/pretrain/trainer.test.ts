@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ConfigError } from '../../src/errors.js';
 import { bertConfigPreset } from '../../src/model/config.js';
 import { runPretraining, TrainingDivergedError, type PretrainOptions } from '../../src/pretrain/trainer.js';
-import { listCheckpoints } from '../../src/pretrain/training-checkpoint.js';
+import { listCheckpoints } from '../../src/train/checkpoint.js';
 import { dynamicMasker } from '../../src/pretrain/masking.js';
 import { syntheticInstances } from '../helpers/synthetic-instances.js';
 

@@ -5,7 +5,7 @@ import { ConfigError } from '../../errors.js';
 import { bertConfigFromJson, bertConfigPreset, isPresetName, type BertConfig } from '../../model/config.js';
 import { InstanceDataset, vocabFingerprint } from '../../pretrain/instance-file.js';
 import { continuationFlags, dynamicMasker, maskingOptionsFromHeader } from '../../pretrain/masking.js';
-import { assertNoRun, clearRun } from '../../pretrain/run-folder.js';
+import { assertNoRun, clearRun } from '../../train/run-folder.js';
 import { runPretraining, type DynamicMasker, type PretrainResult } from '../../pretrain/trainer.js';
 import { BertTokenizer } from '../../tokenizer/bert-tokenizer.js';
 import { DEFAULT_JOB_FILE, ensureDefaultData, rememberedSteps, showFillMask, stepsForMinutes } from '../default-job.js';

@@ -1,7 +1,7 @@
 /**
- * Training checkpoints: DIR/checkpoint-<step>/ (Hugging Face Trainer's naming) holding the model as a Hugging
- * Face folder, the AdamW moments (optimizer.safetensors) and trainer_state.json (step, data position, Rng
- * states). A checkpoint is built in a temporary folder and renamed into place, so a kill at any moment leaves
+ * Training checkpoints of any model: DIR/checkpoint-<step>/ (Hugging Face Trainer's naming) holding the model as a
+ * Hugging Face folder, the AdamW moments (optimizer.safetensors) and trainer_state.json (step, the run's settings
+ * and the task's state: data position, Rng states). A checkpoint is built in a temporary folder and renamed into place, so a kill at any moment leaves
  * either no checkpoint-<step> or a complete one; resume takes the newest that loads.
  */
 import { existsSync, fsyncSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
@@ -9,25 +9,24 @@ import { join } from 'node:path';
 import { CheckpointError } from '../errors.js';
 import { loadWeights, writeJsonAtomic } from '../io/checkpoint.js';
 import { readSafetensors, toFloat32, writeSafetensors, type SafetensorsTensor } from '../io/safetensors.js';
-import type { BertForPreTraining } from '../model/heads/pretraining.js';
+import type { BertPreTrainedModel } from '../model/pretrained.js';
 import type { AdamW } from '../optim/adamw.js';
-import type { RngState } from '../tensor/rng.js';
 
 export const TRAINER_STATE_NAME = 'trainer_state.json';
 export const OPTIMIZER_NAME = 'optimizer.safetensors';
 const STATE_VERSION = 1;
 
-export interface TrainerState {
+/** What a task keeps in a checkpoint beside the weights (JSON): its data position and Rng states. */
+export type TaskState = Record<string, unknown>;
+
+/** trainer_state.json: the trainer's fields and, beside them, the task's (pre-training: consumed, dropoutRng, maskingRng). */
+export type TrainerState = TaskState & {
   version: number;
   /** Optimizer steps done. */
   step: number;
-  /** Instances consumed from the data order (see DataOrder). */
-  consumed: number;
-  dropoutRng: RngState;
-  maskingRng: RngState;
   /** The run's settings, to refuse resuming with an incompatible command line. */
   settings: Record<string, unknown>;
-}
+};
 
 function optimizerNames(optimizer: AdamW): string[] {
   return optimizer.groups.flatMap((group) => group.names);
@@ -49,7 +48,7 @@ export function checkpointDir(root: string, step: number): string {
   return join(root, `checkpoint-${step}`);
 }
 
-export function saveTrainingCheckpoint(root: string, model: BertForPreTraining, optimizer: AdamW, state: TrainerState): string {
+export function saveTrainingCheckpoint(root: string, model: BertPreTrainedModel, optimizer: AdamW, state: TrainerState): string {
   const final = checkpointDir(root, state.step);
   const temporary = join(root, `.checkpoint-${state.step}.tmp-${process.pid}`);
   rmSync(temporary, { recursive: true, force: true });
@@ -89,15 +88,15 @@ export function readTrainerState(dir: string): TrainerState {
     throw new CheckpointError(`${path}: unreadable trainer state (${cause instanceof Error ? cause.message : String(cause)})`, { cause });
   }
   const s = state as Partial<TrainerState>;
-  if (typeof s !== 'object' || s === null || s.version !== STATE_VERSION || typeof s.step !== 'number' || typeof s.consumed !== 'number'
-    || !Array.isArray(s.dropoutRng) || !Array.isArray(s.maskingRng)) {
+  if (typeof s !== 'object' || s === null || s.version !== STATE_VERSION || typeof s.step !== 'number'
+    || typeof s.settings !== 'object' || s.settings === null) {
     throw new CheckpointError(`${path}: not a version-${STATE_VERSION} tsbert trainer state`);
   }
   return s as TrainerState;
 }
 
 /** Restores model weights, optimizer moments and returns the trainer state; throws CheckpointError if incomplete. */
-export function loadTrainingCheckpoint(dir: string, model: BertForPreTraining, optimizer: AdamW): TrainerState {
+export function loadTrainingCheckpoint(dir: string, model: BertPreTrainedModel, optimizer: AdamW): TrainerState {
   const state = readTrainerState(dir);
   const info = loadWeights(model, join(dir, 'model.safetensors'));
   if (info.missingKeys.length > 0) throw new CheckpointError(`${dir}: model.safetensors lacks ${info.missingKeys.join(', ')}`);
