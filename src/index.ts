@@ -1,6 +1,6 @@
 export * from './errors.js';
 export type { Backend, FloatArray, GemmParams } from './backend/backend.js';
-export { backendInfo, getBackend, setBackend, type BackendInfo } from './backend/select.js';
+export { backendInfo, getBackend, setBackend, withBackend, type BackendInfo } from './backend/select.js';
 export { Tensor, backward, noGrad } from './tensor/tensor.js';
 export { Rng } from './tensor/rng.js';
 export { Arena, withArena } from './tensor/arena.js';

@@ -55,9 +55,25 @@ export function getBackend(): Backend {
   return current;
 }
 
-/** Switch backends at run time (tests run one body on every backend). */
+/** Switches the process's backend from now on. */
 export function setBackend(backend: Backend): void {
   current = backend;
+}
+
+/**
+ * Runs fn with `backend` and restores the previous one after, so code that wants another backend for a while (a
+ * test on every backend, a model compared across backends) leaves the rest of the process as it was. The scope
+ * is synchronous: what fn leaves pending (an async training run past its first step) runs on whatever backend
+ * is current then — use setBackend for those.
+ */
+export function withBackend<T>(backend: Backend, fn: () => T): T {
+  const previous = getBackend();
+  current = backend;
+  try {
+    return fn();
+  } finally {
+    current = previous;
+  }
 }
 
 /** The native backend if it loads, else undefined with the reason; never throws. */

@@ -18,9 +18,34 @@ export function sizeClass(length: number): number {
   return Math.ceil(length / step) * step;
 }
 
+/** What a recycled buffer is filled with in debug mode: NaN for floats, the most negative int32 (no valid id). */
+export const POISON_INT32 = -2147483648;
+
+/** Arenas made from now on poison on reset (see ArenaOptions.poisonOnReset); tests switch it on. */
+let poisonByDefault = false;
+
+export function setArenaDebug(on: boolean): void {
+  poisonByDefault = on;
+}
+
+export interface ArenaOptions {
+  /**
+   * Debug mode: reset() fills every recycled buffer with NaN (int32: POISON_INT32), so a tensor read after its
+   * arena was recycled — a result kept past the next step — shows up as NaN instead of silently reading the next
+   * step's numbers. A buffer handed out again unzeroed keeps the poison, so an op that leaves elements unwritten
+   * shows up too. Costs a pass over the step's memory per reset.
+   */
+  poisonOnReset?: boolean;
+}
+
 export class Arena {
   private readonly free = new Map<string, TypedData[]>();
   private used: { key: string; buffer: TypedData }[] = [];
+  readonly poisonOnReset: boolean;
+
+  constructor(options: ArenaOptions = {}) {
+    this.poisonOnReset = options.poisonOnReset ?? poisonByDefault;
+  }
 
   allocate(dtype: DType, length: number, zeroed: boolean): TypedData {
     const capacity = sizeClass(length);
@@ -37,6 +62,7 @@ export class Arena {
   /** Every buffer handed out since the last reset becomes reusable; tensors built on them must not be read again. */
   reset(): void {
     for (const { key, buffer } of this.used) {
+      if (this.poisonOnReset) buffer.fill(buffer instanceof Int32Array ? POISON_INT32 : NaN);
       let list = this.free.get(key);
       if (list === undefined) {
         list = [];

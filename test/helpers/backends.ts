@@ -1,6 +1,8 @@
 import type { Backend } from '../../src/backend/backend.js';
 import { jsBackend } from '../../src/backend/js/js-backend.js';
-import { getBackend, nativeBackendOrReason, setBackend } from '../../src/backend/select.js';
+import { nativeBackendOrReason, withBackend } from '../../src/backend/select.js';
+
+export { withBackend };
 
 export interface BackendCase {
   name: 'js' | 'native';
@@ -18,13 +20,3 @@ export function backendCases(): BackendCase[] {
   ];
 }
 
-/** Runs fn with `backend` selected, restoring the previous one after. */
-export function withBackend<T>(backend: Backend, fn: () => T): T {
-  const previous = getBackend();
-  setBackend(backend);
-  try {
-    return fn();
-  } finally {
-    setBackend(previous);
-  }
-}
