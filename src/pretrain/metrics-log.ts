@@ -1,4 +1,5 @@
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic-file.js';
 
 /** One line of metrics.jsonl: training entries carry `loss`, evaluation entries `eval_loss`. */
 export interface MetricsEntry {
@@ -31,6 +32,6 @@ export class MetricsLog {
   /** On resume: forget what a killed run logged after the checkpoint it resumes from. */
   truncateAfter(step: number): void {
     const kept = this.read().filter((entry) => entry.step <= step);
-    writeFileSync(this.path, kept.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+    writeFileAtomic(this.path, kept.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
   }
 }
