@@ -2,10 +2,11 @@
  * `npm start`: the paper's recipe at laptop scale. Builds the default corpus (Brown + nlp-corpus) and its
  * instances once (cached), pre-trains BERT-mini for a bounded time, then shows fill-mask predictions.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultCorpusDir, ensureDefaultCorpus } from '../data/default-corpus.js';
+import { writeFileAtomic } from '../io/atomic-file.js';
 import { bertConfigPreset, type BertConfig } from '../model/config.js';
 import { BertForPreTraining } from '../model/heads/pretraining.js';
 import { AdamW } from '../optim/adamw.js';
@@ -81,7 +82,7 @@ export function rememberedSteps(output: string, compute: () => number): number {
     if (typeof saved.steps === 'number') return saved.steps;
   }
   const steps = compute();
-  writeFileSync(path, `${JSON.stringify({ steps })}\n`);
+  writeFileAtomic(path, `${JSON.stringify({ steps })}\n`);
   return steps;
 }
 

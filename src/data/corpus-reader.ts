@@ -8,9 +8,18 @@
  *
  * Format `paragraphs` (`--split-sentences`): plain text; one blank-line-separated block is one document; its lines
  * are joined with spaces and split into sentences by `splitSentences` (sentence-splitter.ts).
+ *
+ * A file with no usable text (empty, no letter or digit, or mostly invalid UTF-8: TextStats.requireUsable) is a
+ * DataError naming it, raised when the file has been read — a wrong path or a binary file fails the run instead of
+ * turning into a few thousand instances of noise.
  */
-import { readLines, type ReadProgress } from './line-reader.js';
+import type { ReadProgress } from '../io/checked-file.js';
+import { readFileLines } from './line-reader.js';
 import { splitSentences } from './sentence-splitter.js';
+import { TextStats } from './text-stats.js';
+
+/** How corpus files are named in errors. */
+const CORPUS_FILE = { label: 'corpus file' } as const;
 
 export interface CorpusDocument {
   /** Sentences, stripped and non-empty. */
@@ -18,6 +27,8 @@ export interface CorpusDocument {
   /** File the document came from and the 1-based line where it starts (for messages). */
   source: string;
   line: number;
+  /** What reading its file found so far; a consumer that drops sentences of the document adds them to `skipped`. */
+  stats: TextStats;
 }
 
 export interface CorpusReadOptions {
@@ -25,6 +36,8 @@ export interface CorpusReadOptions {
   splitSentences?: boolean;
   /** Updated with the bytes read so far, across all files. */
   progress?: ReadProgress;
+  /** Called when a file is done (its last document consumed and the file found usable), e.g. to warn. */
+  onFileRead?: (stats: TextStats) => void;
 }
 
 /** Documents of `paths`, in file order, one at a time. */
@@ -34,12 +47,14 @@ export async function* readDocuments(paths: readonly string[], options: CorpusRe
     let pending: string[] = [];
     let startLine = 0;
     let lineNumber = 0;
-    for await (const raw of readLines(path, options.progress)) {
+    const stats = new TextStats(path);
+    const lines = readFileLines(path, { role: CORPUS_FILE, stats, progress: options.progress });
+    for await (const raw of lines) {
       lineNumber++;
       const line = raw.trim();
       if (line.length === 0) {
         if (pending.length > 0) {
-          const document = finish(pending, split, path, startLine);
+          const document = finish(pending, split, stats, startLine);
           if (document !== undefined) yield document;
           pending = [];
         }
@@ -48,13 +63,15 @@ export async function* readDocuments(paths: readonly string[], options: CorpusRe
       if (pending.length === 0) startLine = lineNumber;
       pending.push(line);
     }
-    const last = finish(pending, split, path, startLine);
+    const last = finish(pending, split, stats, startLine);
     if (last !== undefined) yield last;
+    stats.requireUsable(CORPUS_FILE);
+    options.onFileRead?.(stats);
   }
 }
 
-function finish(lines: string[], split: boolean, source: string, line: number): CorpusDocument | undefined {
+function finish(lines: string[], split: boolean, stats: TextStats, line: number): CorpusDocument | undefined {
   if (lines.length === 0) return undefined;
   const sentences = split ? splitSentences(lines.join(' ')) : lines;
-  return sentences.length === 0 ? undefined : { sentences, source, line };
+  return sentences.length === 0 ? undefined : { sentences, source: stats.source, line, stats };
 }

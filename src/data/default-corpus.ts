@@ -15,11 +15,13 @@
  * `<dir>/default-corpus.txt`, with every `evalEvery`-th document (default 50) held out to `default-corpus.eval.txt`.
  * Both are written atomically; a small `default-corpus.json` records the build so a later call reuses the cache.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataError } from '../errors.js';
+import { AtomicFileWriter, writeFileAtomic } from '../io/atomic-file.js';
+import { ensureDirectory } from '../io/checked-file.js';
 import { splitSentences } from './sentence-splitter.js';
 
 /** Bump when the build rule changes, so old caches are rebuilt. */
@@ -56,6 +58,8 @@ interface Manifest {
   sentences: number;
 }
 
+const CORPUS_FOLDER = { label: 'default corpus folder' } as const;
+
 export function defaultCorpusDir(): string {
   const xdg = process.env['XDG_CACHE_HOME'];
   return join(xdg !== undefined && xdg.length > 0 ? xdg : join(homedir(), '.cache'), 'tsbert');
@@ -77,9 +81,9 @@ export function ensureDefaultCorpus(options: DefaultCorpusOptions = {}): Default
       return { train, eval: evalPath, trainDocuments: manifest.trainDocuments, evalDocuments: manifest.evalDocuments, sentences: manifest.sentences, built: false };
     }
   }
-  mkdirSync(dir, { recursive: true });
-  const trainOut = new AtomicTextFile(train);
-  const evalOut = new AtomicTextFile(evalPath);
+  ensureDirectory(dir, CORPUS_FOLDER);
+  const trainOut = new AtomicFileWriter(train);
+  const evalOut = new AtomicFileWriter(evalPath);
   let index = 0;
   let trainDocuments = 0;
   let evalDocuments = 0;
@@ -104,7 +108,7 @@ export function ensureDefaultCorpus(options: DefaultCorpusOptions = {}): Default
     throw error;
   }
   const manifest: Manifest = { version: DEFAULT_CORPUS_VERSION, evalEvery, includeNlpCorpus, trainDocuments, evalDocuments, sentences };
-  writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+  writeFileAtomic(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
   return { train, eval: evalPath, trainDocuments, evalDocuments, sentences, built: true };
 }
 
@@ -197,40 +201,5 @@ function readManifest(path: string): Manifest | undefined {
     return value as Manifest;
   } catch {
     return undefined;
-  }
-}
-
-/** A text file written to `<path>.tmp-<pid>` and renamed into place on commit, so readers never see half a corpus. */
-class AtomicTextFile {
-  private readonly temporary: string;
-  private fd: number | undefined;
-  private pending = '';
-
-  constructor(private readonly path: string) {
-    this.temporary = `${path}.tmp-${process.pid}`;
-    this.fd = openSync(this.temporary, 'w');
-  }
-
-  write(text: string): void {
-    this.pending += text;
-    if (this.pending.length > 1 << 20) this.flush();
-  }
-
-  commit(): void {
-    this.flush();
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
-    renameSync(this.temporary, this.path);
-  }
-
-  abort(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
-    if (existsSync(this.temporary)) unlinkSync(this.temporary);
-  }
-
-  private flush(): void {
-    if (this.fd !== undefined && this.pending.length > 0) writeSync(this.fd, this.pending);
-    this.pending = '';
   }
 }

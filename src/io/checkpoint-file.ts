@@ -1,13 +1,10 @@
-import { openSync, readSync } from 'node:fs';
+import { readSync } from 'node:fs';
 import { CheckpointError } from '../errors.js';
+import { openInputFile } from './checked-file.js';
 
-/** Opens a checkpoint file for reading; failure is a CheckpointError naming the file and the reason. */
+/** Opens a checkpoint file for reading; failure (a directory, too) is a CheckpointError naming the file and the reason. */
 export function openCheckpointFile(file: string): number {
-  try {
-    return openSync(file, 'r');
-  } catch (cause) {
-    throw new CheckpointError(`${file}: cannot open: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-  }
+  return openInputFile(file, { error: CheckpointError });
 }
 
 /**

@@ -5,7 +5,6 @@
  * with or without the `bert.` prefix, legacy LayerNorm `gamma`/`beta`, and tied or buffer keys that are
  * expected to be absent or present.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointError, ConfigError, shapeString } from '../errors.js';
 import { bertConfigFromJson, bertConfigToJson, type BertConfig } from '../model/config.js';
@@ -13,6 +12,8 @@ import type { BertPreTrainedModel } from '../model/pretrained.js';
 import { withoutRandomInit } from '../nn/init.js';
 import { Rng } from '../tensor/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { writeFileAtomic } from './atomic-file.js';
+import { checkInput, ensureDirectory, optionalInputFile, readInputText } from './checked-file.js';
 import { openPytorchBin, PYTORCH_WEIGHTS_NAME } from './pytorch-bin.js';
 import { openSafetensors, toFloat32, writeSafetensors, type SafetensorsDType, type SafetensorsTensor } from './safetensors.js';
 
@@ -47,14 +48,15 @@ export function normalizeKey(key: string, basePrefix: string): string | null {
   return name;
 }
 
+/** A model folder in errors of the folder itself (missing, a file). */
+const MODEL_FOLDER = { label: 'model folder', error: CheckpointError } as const;
+const WEIGHTS_FILE = { error: CheckpointError } as const;
+
+/** config.json of a model folder; a missing folder is a CheckpointError, a missing or bad config a ConfigError. */
 export function readConfig(dir: string): BertConfig {
+  checkInput(dir, MODEL_FOLDER, 'directory');
   const path = join(dir, CONFIG_NAME);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (cause) {
-    throw new ConfigError(`${path}: cannot read the model config (${cause instanceof Error ? cause.message : String(cause)})`, { cause });
-  }
+  const text = readInputText(path, { label: 'model config', error: ConfigError });
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -77,10 +79,10 @@ interface TensorSource {
  * from_pretrained does.
  */
 function openTensorSource(path: string): { source: TensorSource; path: string } {
-  if (!existsSync(path)) {
+  if (!optionalInputFile(path, WEIGHTS_FILE)) {
     const bin = join(path, '..', PYTORCH_WEIGHTS_NAME);
     if (!path.endsWith(WEIGHTS_NAME)) throw new CheckpointError(`${path}: no such file`);
-    if (!existsSync(bin)) throw new CheckpointError(`${path}: no such file (nor ${PYTORCH_WEIGHTS_NAME} beside it)`);
+    if (!optionalInputFile(bin, WEIGHTS_FILE)) throw new CheckpointError(`${path}: no such file (nor ${PYTORCH_WEIGHTS_NAME} beside it)`);
     path = bin;
   }
   return { source: path.endsWith('.bin') ? openPytorchBin(path) : openSafetensors(path), path };
@@ -164,14 +166,13 @@ export function stateDict(model: BertPreTrainedModel): Record<string, Safetensor
 
 /** Writes config.json, model.safetensors and, when given, the tokenizer files into dir (created if needed). */
 export function savePretrained(model: BertPreTrainedModel, dir: string, tokenizer?: SavableTokenizer): void {
-  mkdirSync(dir, { recursive: true });
+  ensureDirectory(dir, MODEL_FOLDER);
   writeJsonAtomic(join(dir, CONFIG_NAME), bertConfigToJson(model.config, model.architecture));
   writeSafetensors(join(dir, WEIGHTS_NAME), stateDict(model), { format: 'pt' });
   tokenizer?.savePretrained(dir);
 }
 
+/** A JSON file as Hugging Face writes them (two-space indent, final newline), atomically. */
 export function writeJsonAtomic(path: string, value: unknown): void {
-  const temporary = `${path}.tmp-${process.pid}`;
-  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(temporary, path);
+  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, { error: CheckpointError });
 }

@@ -12,8 +12,9 @@
  * checked against its storage's numel and the bytes the file holds for it; `read` returns a contiguous copy. The
  * reader has SafetensorsReader's shape (`tensorInfos`, `read`, `close`), so checkpoint loading takes either.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { CheckpointError, shapeString } from '../errors.js';
+import { openCheckpointFile } from './checkpoint-file.js';
 import type { SafetensorsDType, SafetensorsTensor } from './safetensors.js';
 import { openLegacyTorchFile } from './legacy-torch-file.js';
 import { ITEMSIZE, MAX_TENSOR_BYTES, unpickleStateDict, type TensorRef } from './state-dict-unpickler.js';
@@ -87,12 +88,7 @@ export function openPytorchBin(path: string): PytorchBinReader {
 
 /** ZIP archives start with a local file header, "PK\x03\x04"; legacy files with a pickle's PROTO opcode. */
 function isZip(path: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (cause) {
-    throw new CheckpointError(`${path}: cannot open: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-  }
+  const fd = openCheckpointFile(path);
   try {
     const magic = new Uint8Array(4);
     const n = readSync(fd, magic, 0, 4, 0);

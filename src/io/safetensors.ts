@@ -11,9 +11,10 @@
  * second payload (the spec's "no polyglot files" rule). Every problem is a CheckpointError naming the file and tensor;
  * no input makes us read out of bounds.
  */
-import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, fstatSync, readSync } from 'node:fs';
 import { CheckpointError, shapeString } from '../errors.js';
+import { writeFileAtomic } from './atomic-file.js';
+import { openInputFile, readInputFile } from './checked-file.js';
 
 export { float32ToBFloat16Bits, float32ToFloat16Bits, toFloat32, toInt32 } from './tensor-conversions.js';
 
@@ -248,6 +249,9 @@ export function parseSafetensors(bytes: Uint8Array, file: string): SafetensorsFi
   return new SafetensorsFile(file, header.metadata, tensors);
 }
 
+/** How safetensors files are named in open, read and write errors. */
+const SAFETENSORS_FILE = { label: 'safetensors file', error: CheckpointError } as const;
+
 function fsError(action: string, path: string, cause: unknown): CheckpointError {
   const detail = cause instanceof Error ? cause.message : String(cause);
   return new CheckpointError(`${path}: cannot ${action}: ${detail}`, { cause });
@@ -255,13 +259,7 @@ function fsError(action: string, path: string, cause: unknown): CheckpointError 
 
 /** Reads and parses a whole file (fine up to a few hundred MB; use `openSafetensors` to load tensor by tensor). */
 export function readSafetensors(path: string): SafetensorsFile {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (cause) {
-    throw fsError('read safetensors file', path, cause);
-  }
-  return parseSafetensors(bytes, path);
+  return parseSafetensors(readInputFile(path, SAFETENSORS_FILE), path);
 }
 
 /**
@@ -283,12 +281,7 @@ export class SafetensorsReader {
 
   static open(path: string): SafetensorsReader {
     checkHost(path);
-    let fd: number;
-    try {
-      fd = openSync(path, 'r');
-    } catch (cause) {
-      throw fsError('open safetensors file', path, cause);
-    }
+    const fd = openInputFile(path, SAFETENSORS_FILE);
     try {
       const fileBytes = fstatSync(fd).size;
       // Check the size before reading the prefix so a tiny file gets the "too short" message, not "ended early".
@@ -421,48 +414,11 @@ export function serializeSafetensors(
   return out;
 }
 
-/**
- * Writes a safetensors file atomically: to `path.tmp-<pid>`, fsync, then rename over `path`, so a crash leaves either
- * the old file or the new one, never half of one.
- */
+/** Writes a safetensors file atomically (io/atomic-file.ts): a crash leaves the old file or the new one, never half. */
 export function writeSafetensors(
   path: string,
   tensors: Record<string, SafetensorsTensor>,
   metadata?: Record<string, string>,
 ): void {
-  const bytes = serializeSafetensors(tensors, metadata, path);
-  const temporary = `${path}.tmp-${process.pid}`;
-  try {
-    const fd = openSync(temporary, 'w');
-    try {
-      let done = 0;
-      while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, path);
-  } catch (cause) {
-    try {
-      unlinkSync(temporary);
-    } catch {
-      // Nothing to clean up: the temporary file was never created or is already gone.
-    }
-    throw fsError('write safetensors file', path, cause);
-  }
-  syncDirectory(dirname(path));
-}
-
-/** Makes the rename itself durable. Not every platform can fsync a directory (Windows cannot); that is not an error. */
-function syncDirectory(directory: string): void {
-  try {
-    const fd = openSync(directory, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Best effort only; the data itself is already synced.
-  }
+  writeFileAtomic(path, serializeSafetensors(tensors, metadata, path), SAFETENSORS_FILE);
 }

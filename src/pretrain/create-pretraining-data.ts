@@ -12,11 +12,10 @@
  * size, or a single document) is merged into the one before it, so a random next always has other documents to
  * come from. One `Rng(seed)` drives everything in a fixed order, so a seed gives the same bytes.
  */
-import { existsSync, statSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { readDocuments } from '../data/corpus-reader.js';
-import type { ReadProgress } from '../data/line-reader.js';
 import { DataError } from '../errors.js';
+import { checkOutputFile, type ReadProgress } from '../io/checked-file.js';
 import { Rng } from '../tensor/rng.js';
 import type { BertTokenizer } from '../tokenizer/index.js';
 import { buildPair, createInstancesFromDocument, validateInstanceOptions, type TokenizedDocument } from './instances.js';
@@ -57,6 +56,11 @@ export interface CreatePretrainingDataOptions extends PretrainingDataOptions {
   splitSentences?: boolean;
   splitOutput?: boolean;
   onProgress?: (progress: PretrainingDataProgress) => void;
+  /**
+   * An input file had invalid UTF-8 or sentences with nothing to tokenize (one line per file, with counts).
+   * Default: process.emitWarning.
+   */
+  onWarning?: (message: string) => void;
 }
 
 export interface PretrainingDataProgress {
@@ -185,7 +189,10 @@ export function shardPath(output: string, shard: number): string {
   return join(dirname(output), `${stem}-${String(shard).padStart(5, '0')}${ext}`);
 }
 
-/** Runs the whole pipeline; see the file comment. Throws DataError for an unreadable or empty corpus. */
+/**
+ * Runs the whole pipeline; see the file comment. Throws DataError for an unreadable corpus file or one with no
+ * usable text (TextStats.requireUsable); the output is then left as it was (nothing is committed before the end).
+ */
 export async function createPretrainingData(options: CreatePretrainingDataOptions): Promise<PretrainingDataStats> {
   const started = Date.now();
   const d = PRETRAINING_DATA_DEFAULTS;
@@ -219,9 +226,10 @@ export async function createPretrainingData(options: CreatePretrainingDataOption
   const shardTokens = options.shardTokens ?? d.shardTokens;
   if (!(shardTokens >= 1)) throw new DataError(`shardTokens must be positive, got ${shardTokens}`);
   if (options.inputs.length === 0) throw new DataError('create-pretraining-data: no input files');
+  const outputPath = (shard: number): string => (options.splitOutput === true ? shardPath(options.output, shard) : options.output);
   // Fail before reading a corpus for minutes, not when the first shard is written.
-  const outputDir = dirname(resolve(options.output));
-  if (!existsSync(outputDir) || !statSync(outputDir).isDirectory()) throw new DataError(`output ${options.output}: folder ${outputDir} does not exist`);
+  checkOutputFile(outputPath(0), { label: 'output' });
+  const warn = options.onWarning ?? ((message: string) => process.emitWarning(message, { code: 'TSBERT_INPUT_TEXT' }));
 
   const settings = {
     maxSeqLength: shardOptions.maxSeqLength,
@@ -244,6 +252,8 @@ export async function createPretrainingData(options: CreatePretrainingDataOption
   const counts = newInstanceCounts();
   const progress: ReadProgress = { bytesRead: 0 };
   const outputs: string[] = [];
+  // Shards written and sealed, committed together when the whole run has succeeded.
+  const sealed: InstanceFileWriter[] = [];
   let writer: InstanceFileWriter | undefined;
   let outputBytes = 0;
   let shards = 0;
@@ -253,19 +263,16 @@ export async function createPretrainingData(options: CreatePretrainingDataOption
 
   const processShard = (shard: TokenizedDocument[]): void => {
     const instances = createShardInstances(shard, shardOptions, rng, counts);
-    if (writer === undefined) {
-      const path = options.splitOutput === true ? shardPath(options.output, shards) : options.output;
-      writer = new InstanceFileWriter(path, settings);
-    }
+    writer ??= new InstanceFileWriter(outputPath(shards), settings);
     for (const instance of instances) writer.append(instance);
     shards++;
-    if (options.splitOutput === true) closeWriter();
+    if (options.splitOutput === true) sealWriter();
     report();
   };
-  const closeWriter = (): void => {
+  const sealWriter = (): void => {
     if (writer === undefined) return;
-    writer.finish();
-    outputs.push(writer.path);
+    writer.seal();
+    sealed.push(writer);
     outputBytes += writer.bytesWritten + writer.count * 16;
     writer = undefined;
   };
@@ -275,8 +282,19 @@ export async function createPretrainingData(options: CreatePretrainingDataOption
   let current: TokenizedDocument[] = [];
   let currentTokens = 0;
   try {
-    for await (const document of readDocuments(options.inputs, { splitSentences: options.splitSentences ?? false, progress })) {
+    // Opened now, not at the first shard: the temporary file shows at once that the output can be written.
+    writer = new InstanceFileWriter(outputPath(0), settings);
+    const documentsRead = readDocuments(options.inputs, {
+      splitSentences: options.splitSentences ?? false,
+      progress,
+      onFileRead: (fileStats) => {
+        const warning = fileStats.warning('sentence', 'skipped (nothing to tokenize)');
+        if (warning !== undefined) warn(warning);
+      },
+    });
+    for await (const document of documentsRead) {
       const tokenized = tokenizeDocument(document.sentences, tokenizer);
+      document.stats.skipped += document.sentences.length - tokenized.sentences.length;
       if (tokenized.sentences.length === 0) continue;
       documents++;
       sentences += tokenized.sentences.length;
@@ -297,9 +315,14 @@ export async function createPretrainingData(options: CreatePretrainingDataOption
     }
     if (held !== undefined) processShard(held);
     if (current.length > 0) processShard(current);
-    closeWriter();
+    sealWriter();
+    for (const shard of sealed) {
+      shard.commit();
+      outputs.push(shard.path);
+    }
   } catch (error) {
     writer?.abort();
+    for (const shard of sealed) shard.abort();
     throw error;
   }
 

@@ -2,8 +2,8 @@
  * Writes a `.tsbpt` instance file (layout: instance-file-format.ts, docs/pretraining-data.md) atomically, streaming records
  * so memory holds only the index (16 bytes per instance).
  */
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { DataError } from '../errors.js';
+import { AtomicFileWriter } from '../io/atomic-file.js';
 import {
   encodeHeader,
   HEADER_BYTES,
@@ -15,15 +15,17 @@ import {
 } from './instance-file-format.js';
 
 /**
- * Writes one instance file atomically: records stream to `<path>.tmp-<pid>` through a 1 MiB buffer, the index
- * (16 bytes per instance) is kept in memory and appended by `finish`, which then patches the header, fsyncs and
- * renames over `path`. `abort` removes the temporary file.
+ * Writes one instance file atomically (io/atomic-file.ts): records are encoded into a 1 MiB buffer and streamed to
+ * the temporary file, the index (16 bytes per instance) is kept in memory. `seal` appends the index and patches the
+ * header — the file is complete but still temporary — and `commit` moves it into place; `finish` does both. A run
+ * that writes several shards seals each and commits them together at the end, so a failed run leaves none.
+ * `abort` removes the temporary file.
  */
 export class InstanceFileWriter {
   readonly path: string;
-  private readonly temporary: string;
   private readonly header: InstanceFileHeader;
-  private fd: number | undefined;
+  private readonly file: AtomicFileWriter;
+  private sealed: InstanceFileHeader | undefined;
   private buffer = Buffer.alloc(1 << 20);
   private used = 0;
   private offset = HEADER_BYTES;
@@ -34,14 +36,9 @@ export class InstanceFileWriter {
   constructor(path: string, settings: InstanceFileSettings) {
     if (settings.maxSeqLength > 65535) throw new DataError(`${path}: maxSeqLength ${settings.maxSeqLength} does not fit the format's uint16 lengths`);
     this.path = path;
-    this.temporary = `${path}.tmp-${process.pid}`;
     this.header = { ...settings, version: INSTANCE_FILE_VERSION, idBytes: settings.vocabSize <= 65536 ? 2 : 4, instanceCount: 0, totalTokens: 0 };
-    try {
-      this.fd = openSync(this.temporary, 'w');
-    } catch (error) {
-      throw new DataError(`instance file ${path}: cannot create it (${(error as Error).message})`, { cause: error });
-    }
-    writeSync(this.fd, Buffer.alloc(HEADER_BYTES)); // patched by finish()
+    this.file = new AtomicFileWriter(path, { label: 'instance file' });
+    this.file.write(Buffer.alloc(HEADER_BYTES)); // patched by seal()
   }
 
   get count(): number {
@@ -53,6 +50,7 @@ export class InstanceFileWriter {
   }
 
   append(instance: StoredInstance): void {
+    if (this.sealed !== undefined) throw new DataError(`instance file ${this.path}: the writer is already sealed`);
     const h = this.header;
     const seq = instance.originalIds.length;
     const predictions = instance.maskedPositions.length;
@@ -90,33 +88,33 @@ export class InstanceFileWriter {
 
   /** Writes the index and header, and moves the file into place. Returns the header written. */
   finish(): InstanceFileHeader {
-    const fd = this.requireOpen();
-    try {
-      this.flush();
-      const indexOffset = this.offset;
-      for (const chunk of this.index) writeSync(fd, chunk);
-      writeSync(fd, this.indexChunk, 0, this.indexUsed);
-      writeSync(fd, encodeHeader(this.header, indexOffset), 0, HEADER_BYTES, 0);
-      fsyncSync(fd);
-      closeSync(fd);
-      this.fd = undefined;
-      renameSync(this.temporary, this.path);
-    } catch (error) {
-      this.abort();
-      throw new DataError(`instance file ${this.path}: write failed (${(error as Error).message})`, { cause: error });
-    }
+    const header = this.seal();
+    this.commit();
+    return header;
+  }
+
+  /** Appends the index, patches the header and closes the (still temporary) file. Returns the header written. */
+  seal(): InstanceFileHeader {
+    if (this.sealed !== undefined) return this.sealed;
+    this.flush();
+    const indexOffset = this.offset;
+    for (const chunk of this.index) this.file.write(chunk);
+    this.file.write(this.indexChunk.subarray(0, this.indexUsed));
+    this.file.writeAt(encodeHeader(this.header, indexOffset), 0);
+    this.file.close();
     this.index = [];
-    return { ...this.header };
+    this.sealed = { ...this.header };
+    return this.sealed;
+  }
+
+  /** Moves a sealed file into place. */
+  commit(): void {
+    this.seal();
+    this.file.commit();
   }
 
   abort(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
-    try {
-      unlinkSync(this.temporary);
-    } catch {
-      // already gone
-    }
+    this.file.abort();
   }
 
   private putIds(ids: Int32Array, at: number): number {
@@ -132,13 +130,7 @@ export class InstanceFileWriter {
   }
 
   private flush(): void {
-    const fd = this.requireOpen();
-    if (this.used > 0) writeSync(fd, this.buffer, 0, this.used);
+    if (this.used > 0) this.file.write(this.buffer.subarray(0, this.used));
     this.used = 0;
-  }
-
-  private requireOpen(): number {
-    if (this.fd === undefined) throw new DataError(`instance file ${this.path}: the writer is already closed`);
-    return this.fd;
   }
 }

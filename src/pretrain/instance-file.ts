@@ -4,8 +4,9 @@
  * open, so a truncated or foreign file is a DataError naming it, never an out-of-bounds read. This module also
  * re-exports the format types and the writer, so callers import one place.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
 import { DataError } from '../errors.js';
+import { openInputFile } from '../io/checked-file.js';
 import {
   decodeHeader,
   HEADER_BYTES,
@@ -41,12 +42,7 @@ export class InstanceFile {
   ) {}
 
   static open(path: string): InstanceFile {
-    let fd: number;
-    try {
-      fd = openSync(path, 'r');
-    } catch (error) {
-      throw new DataError(`instance file ${path}: cannot open it (${(error as Error).message})`, { cause: error });
-    }
+    const fd = openInputFile(path, { label: 'instance file' });
     try {
       const size = fstatSync(fd).size;
       const bad = (problem: string): DataError => new DataError(`instance file ${path}: ${problem}`);

@@ -4,20 +4,25 @@
  * special_tokens_map.json. Reading follows transformers' BertTokenizerFast: tokenizer.json if present, else
  * vocab.txt, and tokenizer_config.json's do_lower_case / strip_accents / tokenize_chinese_chars win.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TokenizerError } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic-file.js';
+import { checkInput, ensureDirectory, optionalInputFile, readInputText } from '../io/checked-file.js';
 import type { BertTokenizerOptions, SpecialTokens } from './bert-tokenizer.js';
 import { Vocab } from './vocab.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
+const TOKENIZER_FILE = { error: TokenizerError } as const;
+const TOKENIZER_FOLDER = { label: 'tokenizer folder', error: TokenizerError } as const;
+
 function readJson(path: string): JsonObject | undefined {
-  if (!existsSync(path)) return undefined;
+  if (!optionalInputFile(path, TOKENIZER_FILE)) return undefined;
+  const text = readInputText(path, TOKENIZER_FILE);
   let value: Json;
   try {
-    value = JSON.parse(readFileSync(path, 'utf8')) as Json;
+    value = JSON.parse(text) as Json;
   } catch (error) {
     throw new TokenizerError(`${path}: not valid JSON (${(error as Error).message})`, { cause: error });
   }
@@ -60,6 +65,7 @@ export interface PretrainedFiles {
 }
 
 export function readPretrained(dir: string): PretrainedFiles {
+  checkInput(dir, TOKENIZER_FOLDER, 'directory');
   const options: BertTokenizerOptions = {};
   let vocab: Vocab | undefined;
   let source = dir;
@@ -70,7 +76,7 @@ export function readPretrained(dir: string): PretrainedFiles {
     vocab = readTokenizerJson(tokenizerJson, tokenizerJsonPath, options);
   } else {
     const vocabPath = join(dir, 'vocab.txt');
-    if (!existsSync(vocabPath)) throw new TokenizerError(`${dir}: no tokenizer.json or vocab.txt in this folder`);
+    if (!optionalInputFile(vocabPath, TOKENIZER_FILE)) throw new TokenizerError(`${dir}: no tokenizer.json or vocab.txt in this folder`);
     vocab = Vocab.fromFile(vocabPath);
     source = `vocab file ${vocabPath}`;
   }
@@ -177,7 +183,7 @@ export interface SaveablePretrained {
 
 /** Writes vocab.txt, tokenizer.json, tokenizer_config.json and special_tokens_map.json into `dir`. */
 export function writePretrained(t: SaveablePretrained, dir: string): string[] {
-  mkdirSync(dir, { recursive: true });
+  ensureDirectory(dir, TOKENIZER_FOLDER);
   const s = t.specialTokens;
   const specialMap = { unk_token: s.unkToken, sep_token: s.sepToken, pad_token: s.padToken, cls_token: s.clsToken, mask_token: s.maskToken };
   const config = {
@@ -223,7 +229,7 @@ export function writePretrained(t: SaveablePretrained, dir: string): string[] {
   ];
   return files.map(([name, text]) => {
     const path = join(dir, name);
-    writeFileSync(path, text);
+    writeFileAtomic(path, text, TOKENIZER_FILE);
     return path;
   });
 }

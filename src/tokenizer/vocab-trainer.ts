@@ -91,6 +91,8 @@ export async function trainVocabFromLines(
     }
   }
   options.onProgress?.({ phase: 'count', lines: counter.lines, chars: counter.chars, uniqueWords: counter.counts.size });
+  // Without a word the result would be the special tokens alone: a vocabulary that tokenizes everything to [UNK].
+  if (counter.counts.size === 0) throw new TokenizerError(`train: the training text has no words (${counter.lines} lines read)`);
   return trainVocabFromCounts(counter.counts, options);
 }
 

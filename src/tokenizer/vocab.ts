@@ -3,8 +3,9 @@
  * number from 0). Lines are trimmed at the end as Hugging Face does (`line.trim_end()`); a token listed twice is an
  * error, since one of its ids would silently never be produced.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { TokenizerError } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic-file.js';
+import { readInputFile } from '../io/checked-file.js';
 
 /** Trailing whitespace as Rust's `str::trim_end` sees it (Unicode White_Space; unlike String#trimEnd, not U+FEFF). */
 const TRAILING_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/u;
@@ -12,6 +13,8 @@ const TRAILING_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\
 function isSpaceCandidate(unit: number): boolean {
   return unit === 0x85 || unit === 0xa0 || unit === 0x1680 || (unit >= 0x2000 && unit <= 0x200a) || unit === 0x2028 || unit === 0x2029 || unit === 0x202f || unit === 0x205f || unit === 0x3000;
 }
+
+const VOCAB_FILE = { label: 'vocab file', error: TokenizerError } as const;
 
 export class Vocab {
   readonly tokens: readonly string[];
@@ -51,12 +54,7 @@ export class Vocab {
 
   /** Reads vocab.txt (UTF-8; invalid bytes are an error). */
   static fromFile(path: string): Vocab {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(path);
-    } catch (error) {
-      throw new TokenizerError(`vocab file ${path}: cannot read it (${(error as Error).message})`, { cause: error });
-    }
+    const bytes = readInputFile(path, VOCAB_FILE);
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -108,8 +106,9 @@ export class Vocab {
     return this.tokens.join('\n') + '\n';
   }
 
+  /** Writes vocab.txt atomically. */
   save(path: string): void {
-    writeFileSync(path, this.toText());
+    writeFileAtomic(path, this.toText(), VOCAB_FILE);
   }
 
   /** Token → id as a plain object (tokenizer.json's model.vocab). */

@@ -4,9 +4,10 @@
  * and the task's state: data position, Rng states). A checkpoint is built in a temporary folder and renamed into place, so a kill at any moment leaves
  * either no checkpoint-<step> or a complete one; resume takes the newest that loads.
  */
-import { existsSync, fsyncSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointError } from '../errors.js';
+import { keepAtExit, removeAtExit, syncPath, temporaryPathFor } from '../io/atomic-file.js';
 import { loadWeights, writeJsonAtomic } from '../io/checkpoint.js';
 import { readSafetensors, toFloat32, writeSafetensors, type SafetensorsTensor } from '../io/safetensors.js';
 import type { BertPreTrainedModel } from '../model/pretrained.js';
@@ -32,40 +33,37 @@ function optimizerNames(optimizer: AdamW): string[] {
   return optimizer.groups.flatMap((group) => group.names);
 }
 
-function fsyncPath(path: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    fsyncSync(fd);
-  } catch {
-    // Directory fsync is not supported everywhere; the rename is still atomic.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
 export function checkpointDir(root: string, step: number): string {
   return join(root, `checkpoint-${step}`);
 }
 
 export function saveTrainingCheckpoint(root: string, model: BertPreTrainedModel, optimizer: AdamW, state: TrainerState): string {
   const final = checkpointDir(root, state.step);
-  const temporary = join(root, `.checkpoint-${state.step}.tmp-${process.pid}`);
+  const temporary = temporaryPathFor(final);
   rmSync(temporary, { recursive: true, force: true });
-  mkdirSync(temporary, { recursive: true });
-  model.savePretrained(temporary);
-  const { m, v, step } = optimizer.getState();
-  const tensors: Record<string, SafetensorsTensor> = {};
-  optimizerNames(optimizer).forEach((name, i) => {
-    tensors[`exp_avg.${name}`] = { dtype: 'F32', shape: [m[i]!.length], data: m[i]! };
-    tensors[`exp_avg_sq.${name}`] = { dtype: 'F32', shape: [v[i]!.length], data: v[i]! };
-  });
-  writeSafetensors(join(temporary, OPTIMIZER_NAME), tensors, { step: String(step) });
-  writeJsonAtomic(join(temporary, TRAINER_STATE_NAME), state);
-  for (const name of readdirSync(temporary)) fsyncPath(join(temporary, name));
+  // An abort while saving (a second Ctrl-C exits at once) must not leave the half-built folder behind.
+  removeAtExit(temporary);
+  try {
+    mkdirSync(temporary, { recursive: true });
+    model.savePretrained(temporary);
+    const { m, v, step } = optimizer.getState();
+    const tensors: Record<string, SafetensorsTensor> = {};
+    optimizerNames(optimizer).forEach((name, i) => {
+      tensors[`exp_avg.${name}`] = { dtype: 'F32', shape: [m[i]!.length], data: m[i]! };
+      tensors[`exp_avg_sq.${name}`] = { dtype: 'F32', shape: [v[i]!.length], data: v[i]! };
+    });
+    writeSafetensors(join(temporary, OPTIMIZER_NAME), tensors, { step: String(step) });
+    writeJsonAtomic(join(temporary, TRAINER_STATE_NAME), state);
+  } catch (error) {
+    rmSync(temporary, { recursive: true, force: true });
+    keepAtExit(temporary);
+    throw error;
+  }
+  // Every file above was fsynced by its atomic writer; what is left to make durable is the folder's rename.
   rmSync(final, { recursive: true, force: true });
   renameSync(temporary, final);
-  fsyncPath(root);
+  keepAtExit(temporary);
+  syncPath(root);
   return final;
 }
 

@@ -1,4 +1,4 @@
-import { renameSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic-file.js';
 import type { MetricsEntry } from './metrics-log.js';
 
 interface Series {
@@ -61,9 +61,7 @@ export function lossCurveSvg(entries: readonly MetricsEntry[], title: string): s
 }
 
 export function writeLossCurve(path: string, entries: readonly MetricsEntry[], title: string): void {
-  const temporary = `${path}.tmp-${process.pid}`;
-  writeFileSync(temporary, lossCurveSvg(entries, title));
-  renameSync(temporary, path);
+  writeFileAtomic(path, lossCurveSvg(entries, title));
 }
 
 function escapeXml(text: string): string {

@@ -1,4 +1,5 @@
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic-file.js';
 
 /** One line of metrics.jsonl: training entries carry `loss`, evaluation entries `eval_loss`. */
 export interface MetricsEntry {
@@ -42,7 +43,8 @@ export class MetricsLog {
   /** On resume: keep the history up to the checkpoint's step, forget what a killed run logged after it. */
   truncateAfter(step: number): void {
     const kept = this.read().filter((entry) => entry.step <= step);
-    writeFileSync(this.path, kept.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+    writeFileAtomic(this.path, kept.map((entry) => `${JSON.stringify(entry)}
+`).join(''));
     this.kept.splice(0, this.kept.length, ...kept);
   }
 }

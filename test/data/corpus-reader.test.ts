@@ -55,7 +55,7 @@ test('non-UTF-8 bytes become U+FFFD instead of an error', async () => {
   });
 });
 
-test('a 100 KB line is read whole; an empty file gives no documents', async () => {
+test('a 100 KB line is read whole; an empty file is refused, naming it', async () => {
   await withDir(async (dir) => {
     const long = 'word '.repeat(20_000).trim() + '.';
     const p = join(dir, 'long.txt');
@@ -64,7 +64,7 @@ test('a 100 KB line is read whole; an empty file gives no documents', async () =
     assert.equal(docs[0]!.sentences[1]!.length, long.length);
     const e = join(dir, 'empty.txt');
     writeFileSync(e, '');
-    assert.deepEqual(await collect([e]), []);
+    await assert.rejects(collect([e]), (error: unknown) => error instanceof DataError && error.message === `corpus file ${e}: is empty`);
   });
 });
 

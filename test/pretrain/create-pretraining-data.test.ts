@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataError } from '../../src/errors.js';
 import { createPretrainingData } from '../../src/pretrain/create-pretraining-data.js';
@@ -52,12 +52,12 @@ test('end to end on Brown: statistics match the file, and a seed gives the same 
   });
 });
 
-test('messy input: empty corpus is "no documents"; bad bytes, 100 KB lines and one-sentence documents go through', async () => {
+test('messy input: a corpus of blank lines is refused; bad bytes, 100 KB lines and one-sentence documents go through', async () => {
   await withDir(async (dir) => {
     const empty = join(dir, 'empty.txt');
     writeFileSync(empty, '\n\n  \n');
     await assert.rejects(createPretrainingData({ inputs: [empty], output: join(dir, 'e.tsbpt'), tokenizer: bertTokenizer() }),
-      (e: unknown) => e instanceof DataError && e.message.includes(empty) && e.message.includes('no documents'));
+      (e: unknown) => e instanceof DataError && e.message.includes(empty) && e.message.includes('holds no text'));
     assert.deepEqual(readdirSync(dir), ['empty.txt'], 'no output or temporary file for a failed run');
     const messy = join(dir, 'messy.txt');
     const long = 'lorem ipsum dolor '.repeat(6000);
@@ -65,8 +65,12 @@ test('messy input: empty corpus is "no documents"; bad bytes, 100 KB lines and o
       Buffer.from('Only one sentence here.\n\n'),
       Buffer.from([0x48, 0x69, 0xff, 0xfe, 0x2e, 0x0a]), Buffer.from(`${long}\nThe end.\n\nAnother lone sentence.\n`),
     ]));
-    const stats = await createPretrainingData({ inputs: [messy], output: join(dir, 'm.tsbpt'), tokenizer: bertTokenizer(), dupeFactor: 3 });
+    const warnings: string[] = [];
+    const stats = await createPretrainingData({
+      inputs: [messy], output: join(dir, 'm.tsbpt'), tokenizer: bertTokenizer(), dupeFactor: 3, onWarning: (w) => warnings.push(w),
+    });
     assert.equal(stats.documents, 3);
+    assert.deepEqual(warnings, [`${messy}: 1 of 7 lines has invalid UTF-8 (2 characters replaced by U+FFFD)`]);
     const data = InstanceFile.open(join(dir, 'm.tsbpt'));
     for (let i = 0; i < data.length; i++) assert.ok(data.get(i).inputIds.length <= 128);
     data.close();
@@ -90,6 +94,25 @@ test('sharding: small shards, one file per shard, a tiny last shard merged into 
     assert.equal(data.get(0).maskedPositions.length, 0, 'unmasked file: the trainer masks dynamically');
     data.close();
     assert.equal(stats.sameDocumentRandomNext, 0);
+  });
+});
+
+test('a failing run writes nothing: shards already made are not published; skipped sentences are counted', async () => {
+  await withDir(async (dir) => {
+    const corpus = join(dir, 'brown.txt');
+    writeCorpus(corpus, [...brownTextDocuments(6, 12), ['\u0000\u0001 \ufffd', 'A real sentence follows the noise.']]);
+    const binary = join(dir, 'binary.bin');
+    writeFileSync(binary, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 151 + 7) & 0xff)));
+    const warnings: string[] = [];
+    const options = {
+      output: join(dir, 'out.tsbpt'), tokenizer: bertTokenizer(), dupeFactor: 1, shardTokens: 5000, splitOutput: true, onWarning: (w: string) => warnings.push(w),
+    };
+    await assert.rejects(createPretrainingData({ ...options, inputs: [corpus, binary] }),
+      (e: unknown) => e instanceof DataError && e.message.startsWith(`corpus file ${binary}: is not UTF-8 text`));
+    assert.deepEqual(readdirSync(dir).sort(), ['binary.bin', 'brown.txt'], 'no shard and no temporary file');
+    assert.deepEqual(warnings, [`${corpus}: 1 sentence skipped (nothing to tokenize)`]);
+    const stats = await createPretrainingData({ ...options, inputs: [corpus] });
+    assert.ok(stats.shards >= 3 && stats.outputs.every((path) => readdirSync(dir).includes(basename(path))));
   });
 });
 

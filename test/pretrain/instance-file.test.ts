@@ -125,7 +125,7 @@ test('bad files are DataErrors naming the file: wrong magic, other version, trun
     const file = InstanceFile.open(badId);
     assert.throws(() => file.get(0), (e: unknown) => e instanceof DataError && e.message.includes(badId) && /outside the vocabulary/.test(e.message));
     file.close();
-    assert.throws(() => InstanceFile.open(join(dir, 'missing.tsbpt')), (e: unknown) => e instanceof DataError && /cannot open/.test(e.message));
+    assert.throws(() => InstanceFile.open(join(dir, 'missing.tsbpt')), (e: unknown) => e instanceof DataError && /no such file/.test(e.message));
   });
 });
 

@@ -64,11 +64,11 @@ test('tokenize: --cased --pair --max-length with files', () => {
   }
 });
 
-test('tokenize: invalid UTF-8 is replaced (and dropped), with one warning; a missing TAB is an error naming the line', () => {
+test('tokenize: invalid UTF-8 is replaced (and dropped), with one warning that counts it; a missing TAB is an error naming the line', () => {
   const bytes = Buffer.concat([Buffer.from('good line\nbad '), Buffer.from([0xff, 0xfe]), Buffer.from('bytes\n')]);
   const out = tsbert(['tokenize', '--vocab', VOCAB], bytes);
   assert.equal(out.status, 0);
-  assert.match(out.stderr, /invalid UTF-8/);
+  assert.equal(out.stderr, 'tokenize: warning: stdin: 1 of 2 lines has invalid UTF-8 (2 characters replaced by U+FFFD)\n');
   const tokenizer = BertTokenizer.fromVocabFile(VOCAB);
   expectRows(out.stdout, [tokenizer.encode('good line'), tokenizer.encode('bad \ufffd\ufffdbytes')]);
   const bad = tsbert(['tokenize', '--vocab', VOCAB, '--pair'], 'a\tb\nno tab here\n');
@@ -76,7 +76,7 @@ test('tokenize: invalid UTF-8 is replaced (and dropped), with one warning; a mis
   assert.match(bad.stderr, /stdin line 2: --pair expects A<TAB>B/);
   const noVocab = tsbert(['tokenize', '--vocab', 'does-not-exist.txt'], 'x\n');
   assert.equal(noVocab.status, 1);
-  assert.match(noVocab.stderr, /TokenizerError: vocab file does-not-exist.txt: cannot read it/);
+  assert.equal(noVocab.stderr, 'tsbert: TokenizerError: --vocab does-not-exist.txt: no such file or directory\n');
 });
 
 test('tokenize and train-tokenizer have --help', () => {
@@ -106,7 +106,7 @@ test('train-tokenizer: streams several files into a BERT-layout vocab.txt, progr
     assert.ok(vocab.has('The'), 'cased vocabulary keeps capitals');
     const missing = tsbert(['train-tokenizer', '--input', join(dir, 'nope.txt'), '--output', output]);
     assert.equal(missing.status, 1);
-    assert.match(missing.stderr, /DataError: train-tokenizer: cannot read input/);
+    assert.equal(missing.stderr, `tsbert: DataError: --input ${join(dir, 'nope.txt')}: no such file\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,6 +5,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { TokenizerError } from '../../src/errors.js';
 import { BertTokenizer, trainVocabFromCounts, trainVocabFromLines, WordCounter } from '../../src/tokenizer/index.js';
 import { brownCorpus, brownFiles, brownSentences, nlpCorpus } from './corpora.js';
 
@@ -58,4 +59,8 @@ test('word counting keeps memory bounded: past maxDistinctWords the rarest words
   assert.ok(counter.pruned > 4000);
   assert.equal(counter.counts.get('common'), 5000);
   assert.equal(counter.counts.get('w3'), 501);
+});
+
+test('text without a single word is refused instead of giving a vocabulary of special tokens only', async () => {
+  await assert.rejects(trainVocabFromLines(['', '   ', '\u0000\ufffd']), (e: unknown) => e instanceof TokenizerError && /no words \(3 lines read\)/.test(e.message));
 });

@@ -5,9 +5,11 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { ensureDefaultCorpus } from '../../data/default-corpus.js';
-import { DataError } from '../../errors.js';
-import { createPretrainingData, PRETRAINING_DATA_DEFAULTS, type PretrainingDataProgress, type PretrainingDataStats } from '../../pretrain/create-pretraining-data.js';
+import { DataError, TokenizerError } from '../../errors.js';
+import { checkInput, checkOutputFile } from '../../io/checked-file.js';
+import { createPretrainingData, PRETRAINING_DATA_DEFAULTS, shardPath, type PretrainingDataProgress, type PretrainingDataStats } from '../../pretrain/create-pretraining-data.js';
 import { BertTokenizer } from '../../tokenizer/index.js';
+import { openStopScope } from '../signals.js';
 
 interface Flags {
   input?: string[];
@@ -77,14 +79,31 @@ Examples:
   $ tsbert create-pretraining-data --input wiki.txt --output wiki.tsbpt --vocab vocab.txt
   $ tsbert create-pretraining-data --default-corpus --output train.tsbpt --vocab vocab.txt --dupe-factor 5
   $ tsbert create-pretraining-data --default-corpus eval --output eval.tsbpt --vocab vocab.txt --dupe-factor 1
-  $ tsbert create-pretraining-data --input book.txt --split-sentences --output book.tsbpt --vocab vocab.txt --no-static-masks`)
+  $ tsbert create-pretraining-data --input book.txt --split-sentences --output book.tsbpt --vocab vocab.txt --no-static-masks
+
+Input files must be UTF-8 text. Invalid bytes become U+FFFD, with a warning that counts them; a file that is
+empty, has no letter or digit, or whose characters are over 25% invalid UTF-8 (binary data) is refused.
+Nothing is written unless the whole run succeeds; Ctrl-C removes the partial output.`)
     .action(async (flags: Flags) => {
       await run(flags);
     });
 }
 
 async function run(flags: Flags): Promise<void> {
+  // Every signal aborts: process.exit lets the exit hook remove the temporary output.
+  const stop = openStopScope();
+  try {
+    await create(flags);
+  } finally {
+    stop.close();
+  }
+}
+
+async function create(flags: Flags): Promise<void> {
   const inputs = [...(flags.input ?? [])];
+  for (const input of inputs) checkInput(input, { label: '--input' });
+  checkInput(flags.vocab, { label: '--vocab', error: TokenizerError });
+  checkOutputFile(flags.splitOutput === true ? shardPath(flags.output, 0) : flags.output, { label: '--output' });
   if (flags.defaultCorpus !== undefined && flags.defaultCorpus !== false) {
     const split = flags.defaultCorpus === true ? 'train' : flags.defaultCorpus;
     if (split !== 'train' && split !== 'eval') throw new DataError(`--default-corpus: split must be "train" or "eval", got ${split}`);
@@ -113,6 +132,10 @@ async function run(flags: Flags): Promise<void> {
     shardTokens: flags.shardTokens,
     seed: flags.seed,
     ...(progress !== undefined ? { onProgress: progress.update } : {}),
+    onWarning: (message) => {
+      progress?.done();
+      process.stderr.write(`create-pretraining-data: warning: ${message}\n`);
+    },
   });
   progress?.done();
   process.stdout.write(flags.json === true ? JSON.stringify(stats) + '\n' : formatStats(stats));
@@ -134,6 +157,7 @@ function progressPrinter(): { update: (p: PretrainingDataProgress) => void; done
     },
     done() {
       if (tty && shown) process.stderr.write('\n');
+      shown = false;
     },
   };
 }

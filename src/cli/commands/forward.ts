@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { DataError } from '../../errors.js';
+import { CheckpointError, DataError } from '../../errors.js';
+import { checkInput, checkOutputFile } from '../../io/checked-file.js';
 import { readSafetensors, toInt32, writeSafetensors, type SafetensorsFile, type SafetensorsTensor } from '../../io/safetensors.js';
 import { BertForPreTraining, type PreTrainingInputs } from '../../model/heads/pretraining.js';
 import { backward, noGrad, Tensor } from '../../tensor/tensor.js';
@@ -28,6 +29,9 @@ function f32(tensor: Tensor): SafetensorsTensor {
  * BertForPreTraining's outputs in eval mode, the MLM + NSP loss when labels are given, every gradient with --grads.
  */
 export function runForward(flags: ForwardFlags): void {
+  checkInput(flags.model, { label: '--model', error: CheckpointError }, 'directory');
+  checkInput(flags.input, { label: '--input' });
+  checkOutputFile(flags.output, { label: '--output' });
   const file = readSafetensors(flags.input);
   const inputIds = intInput(file, 'input_ids', 2);
   if (inputIds === undefined) throw new DataError(`${flags.input}: no "input_ids" tensor`);

@@ -4,6 +4,8 @@
  * (no padding), masked_lm_ids are the original ids there, next_sentence_label 1 means B is a random next.
  */
 import type { Command } from 'commander';
+import { DataError, TokenizerError } from '../../errors.js';
+import { checkInput } from '../../io/checked-file.js';
 import { InstanceDataset } from '../../pretrain/instance-file.js';
 import { BertTokenizer } from '../../tokenizer/index.js';
 import { integer } from './create-pretraining-data.js';
@@ -34,12 +36,15 @@ Examples:
 }
 
 async function run(files: string[], flags: Flags): Promise<void> {
+  if (flags.vocab !== undefined) checkInput(flags.vocab, { label: '--vocab', error: TokenizerError });
   const data = InstanceDataset.open(files);
   let closed = false;
-  // `inspect-data x | head` closes the pipe early: stop quietly instead of failing with EPIPE.
+  let writeError: Error | undefined;
+  // `inspect-data x | head` closes the pipe early: stop quietly instead of failing with EPIPE. Other write errors
+  // stop the loop and are reported as one line (a throw here, in an event handler, would crash with a stack).
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') closed = true;
-    else throw error;
+    closed = true;
+    if (error.code !== 'EPIPE') writeError = error;
   });
   try {
     if (flags.header === true) {
@@ -70,6 +75,7 @@ async function run(files: string[], flags: Flags): Promise<void> {
   } finally {
     data.close();
   }
+  if (writeError !== undefined) throw new DataError(`inspect-data: cannot write stdout (${writeError.message})`);
 }
 
 /** Resolves when stdout can take more, or when it is gone (a closed pipe never drains). */

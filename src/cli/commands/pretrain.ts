@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.js';
+import { checkOutputDirectory, ensureDirectory, readInputText } from '../../io/checked-file.js';
 import { bertConfigFromJson, bertConfigPreset, isPresetName, type BertConfig } from '../../model/config.js';
 import { InstanceDataset, vocabFingerprint } from '../../pretrain/instance-file.js';
 import { continuationFlags, dynamicMasker, maskingOptionsFromHeader } from '../../pretrain/masking.js';
@@ -70,9 +71,10 @@ function number(flag: string, value: string, integer: boolean, min: number): num
 export function resolveConfig(spec: string, vocabSize: number): BertConfig {
   if (isPresetName(spec)) return bertConfigPreset(spec, { vocabSize });
   if (!existsSync(spec)) throw new ConfigError(`--config "${spec}" is neither a preset (tiny, mini, small, medium, base, large) nor a file`);
+  const text = readInputText(spec, { label: '--config', error: ConfigError });
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(spec, 'utf8'));
+    json = JSON.parse(text);
   } catch (cause) {
     throw new ConfigError(`${spec}: not valid JSON`, { cause });
   }
@@ -88,6 +90,7 @@ export async function runPretrainCommand(flags: PretrainFlags, stepsOverride?: n
   if (flags.vocab === undefined || flags.data === undefined || flags.output === undefined) {
     throw new ConfigError('pretrain: --vocab, --data and --output go together (leave all three out for the default job)');
   }
+  checkOutputDirectory(flags.output, { label: '--output', error: ConfigError });
   const tokenizer = BertTokenizer.fromVocabFile(flags.vocab, { doLowerCase: !flags.cased });
   const vocabSize = tokenizer.vocab.size;
   const config = resolveConfig(flags.config, vocabSize);
@@ -185,7 +188,7 @@ async function runDefaultJob(flags: PretrainFlags, command: Command): Promise<vo
   }
   const seed = number('--seed', flags.seed, true, 0);
   const data = await ensureDefaultData(log, seed);
-  mkdirSync(output, { recursive: true });
+  ensureDirectory(output, { label: '--output', error: ConfigError });
   const minutes = number('--minutes', flags.minutes ?? DEFAULT_JOB_DEFAULTS.minutes, false, 0);
   const jobFlags: PretrainFlags = {
     ...flags, vocab: data.vocab, data: [data.train], evalData: [data.eval], output, minutes: String(minutes + 1),

@@ -3,14 +3,16 @@
  * `{"ids":[...],"type_ids":[...],"offsets":[[s,e],...]}` with [CLS]/[SEP] included and offsets in UTF-16 indices
  * of the line (of B for the second segment). Streams: reads and writes in chunks, never the whole input at once.
  */
-import { createReadStream, createWriteStream, statSync } from 'node:fs';
-import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import { InvalidArgumentError, type Command } from 'commander';
-import { DataError } from '../../errors.js';
+import { readLines } from '../../data/line-reader.js';
+import { TextStats } from '../../data/text-stats.js';
+import { DataError, TokenizerError } from '../../errors.js';
+import { AtomicFileWriter } from '../../io/atomic-file.js';
+import { checkedChunks, checkInput, readInputChunks } from '../../io/checked-file.js';
 import { BertTokenizer } from '../../tokenizer/bert-tokenizer.js';
 import type { Encoding } from '../../tokenizer/encoding.js';
-import { readLines } from '../../tokenizer/line-reader.js';
+import { openStopScope } from '../signals.js';
 
 interface TokenizeOptions {
   vocab: string;
@@ -125,58 +127,80 @@ export function registerTokenize(program: Command): void {
     .option('--pair', 'each line is a pair of texts separated by a TAB')
     .option('--max-length <n>', 'truncate to at most n tokens (longest first), special tokens included', positiveInt)
     .option('--input <file>', 'input text file (default: stdin)')
-    .option('--output <file>', 'output JSONL file (default: stdout)')
+    .option('--output <file>', 'output JSONL file (default: stdout); written only if every line succeeds')
+    .addHelpText('after', `
+Input is UTF-8; invalid bytes become U+FFFD (which BERT's clean-text drops), with a warning that counts them.`)
     .action(async (options: TokenizeOptions) => {
-      const tokenizer = isDirectory(options.vocab)
+      const vocabKind = checkInput(options.vocab, { label: '--vocab', error: TokenizerError }, 'any');
+      const tokenizer = vocabKind === 'directory'
         ? BertTokenizer.fromPretrained(options.vocab, options.cased === true ? { doLowerCase: false } : {})
         : BertTokenizer.fromVocabFile(options.vocab, { doLowerCase: options.cased !== true });
       const encodeOptions = options.maxLength === undefined ? {} : { maxLength: options.maxLength };
-      const input = options.input === undefined ? process.stdin : createReadStream(options.input, { highWaterMark: 1 << 20 });
-      const out: Writable = options.output === undefined ? process.stdout : createWriteStream(options.output);
       const where = options.input ?? 'stdin';
-      let lineNumber = 0;
-      // A reader that stops early (`| head`) closes the pipe: stop quietly. Other write errors are reported.
-      let closed = false;
-      let writeError: Error | undefined;
-      out.on('error', (error: NodeJS.ErrnoException) => {
-        if (error.code === 'EPIPE') closed = true;
-        else writeError = error;
-        out.emit('drain');
-      });
-      const writer = new JsonLineWriter();
-      const flush = async (): Promise<void> => {
-        if (!out.write(writer.take())) await once(out, 'drain');
+      const input = options.input === undefined ? checkedChunks(process.stdin, 'stdin', {}) : readInputChunks(options.input, { label: '--input' });
+      const stats = new TextStats(where);
+      const encode = (line: string, lineNumber: number): Encoding => {
+        if (options.pair !== true) return tokenizer.encode(line, undefined, encodeOptions);
+        const tab = line.indexOf('\t');
+        if (tab < 0) throw new DataError(`tokenize: ${where} line ${lineNumber}: --pair expects A<TAB>B, found no TAB`);
+        return tokenizer.encode(line.slice(0, tab), line.slice(tab + 1), encodeOptions);
       };
-      try {
-        for await (const line of readLines(input, () =>
-          process.stderr.write(`tokenize: ${where} has invalid UTF-8; those bytes are replaced by U+FFFD\n`),
-        )) {
-          lineNumber++;
-          let encoding: Encoding;
-          if (options.pair === true) {
-            const tab = line.indexOf('\t');
-            if (tab < 0) throw new DataError(`tokenize: ${where} line ${lineNumber}: --pair expects A<TAB>B, found no TAB`);
-            encoding = tokenizer.encode(line.slice(0, tab), line.slice(tab + 1), encodeOptions);
-          } else encoding = tokenizer.encode(line, undefined, encodeOptions);
-          writer.encoding(encoding);
-          if (writer.size >= 1 << 19) await flush();
-          if (closed || writeError !== undefined) break;
-        }
-        if (writer.size > 0 && !closed && writeError === undefined) await flush();
-        if (writeError !== undefined) throw new DataError(`tokenize: cannot write ${options.output ?? 'stdout'} (${writeError.message})`);
-      } finally {
-        if (out !== process.stdout && writeError === undefined) {
-          out.end();
-          await once(out, 'finish');
-        }
-      }
+      if (options.output === undefined) await tokenizeToStdout(readLines(input, stats), encode);
+      else await tokenizeToFile(readLines(input, stats), encode, options.output);
+      const warning = stats.warning();
+      if (warning !== undefined) process.stderr.write(`tokenize: warning: ${warning}\n`);
     });
 }
 
-function isDirectory(path: string): boolean {
+type Encoder = (line: string, lineNumber: number) => Encoding;
+
+/** Flush the JSON lines every 512 KiB: large writes, no syscall per line. */
+const FLUSH_BYTES = 1 << 19;
+
+/**
+ * To a file, atomically: a failing line (or Ctrl-C, through the stop scope) leaves an existing output file as it
+ * was and no temporary file behind.
+ */
+async function tokenizeToFile(lines: AsyncIterable<string>, encode: Encoder, output: string): Promise<void> {
+  const file = new AtomicFileWriter(output, { label: '--output' });
+  const stop = openStopScope();
   try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
+    const writer = new JsonLineWriter();
+    let lineNumber = 0;
+    for await (const line of lines) {
+      writer.encoding(encode(line, ++lineNumber));
+      if (writer.size >= FLUSH_BYTES) file.write(writer.take());
+    }
+    file.write(writer.take());
+    file.commit();
+  } catch (error) {
+    file.abort();
+    throw error;
+  } finally {
+    stop.close();
   }
+}
+
+/** To stdout, streaming. A reader that stops early (`| head`) closes the pipe: stop quietly; other write errors are reported. */
+async function tokenizeToStdout(lines: AsyncIterable<string>, encode: Encoder): Promise<void> {
+  const out = process.stdout;
+  let closed = false;
+  let writeError: Error | undefined;
+  out.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') closed = true;
+    else writeError = error;
+    out.emit('drain');
+  });
+  const writer = new JsonLineWriter();
+  const flush = async (): Promise<void> => {
+    if (!out.write(writer.take())) await once(out, 'drain');
+  };
+  let lineNumber = 0;
+  for await (const line of lines) {
+    writer.encoding(encode(line, ++lineNumber));
+    if (writer.size >= FLUSH_BYTES) await flush();
+    if (closed || writeError !== undefined) break;
+  }
+  if (writer.size > 0 && !closed && writeError === undefined) await flush();
+  if (writeError !== undefined) throw new DataError(`tokenize: cannot write stdout (${writeError.message})`);
 }

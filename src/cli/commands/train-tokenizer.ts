@@ -2,11 +2,12 @@
  * `tsbert train-tokenizer`: learn a WordPiece vocab.txt from text files, streaming them line by line (only word
  * counts stay in memory), with progress on stderr.
  */
-import { createReadStream, statSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
-import { DataError } from '../../errors.js';
-import { readLines } from '../../tokenizer/line-reader.js';
+import { readFileLines } from '../../data/line-reader.js';
+import { TextStats } from '../../data/text-stats.js';
+import { checkInput, checkOutputFile } from '../../io/checked-file.js';
 import { trainVocabFromLines, type TrainProgress } from '../../tokenizer/vocab-trainer.js';
+import { openStopScope } from '../signals.js';
 
 interface TrainTokenizerOptions {
   input: string[];
@@ -24,16 +25,16 @@ function positiveInt(value: string): number {
   return n;
 }
 
+const INPUT = { label: '--input' } as const;
+
+/** Lines of every file in turn; each file is checked for usable text when read, and warned about if messy. */
 async function* linesOf(files: readonly string[]): AsyncGenerator<string> {
   for (const file of files) {
-    try {
-      statSync(file);
-    } catch (error) {
-      throw new DataError(`train-tokenizer: cannot read input ${file} (${(error as Error).message})`, { cause: error });
-    }
-    yield* readLines(createReadStream(file, { highWaterMark: 1 << 20 }), () =>
-      process.stderr.write(`train-tokenizer: ${file} has invalid UTF-8; those bytes are replaced by U+FFFD\n`),
-    );
+    const stats = new TextStats(file);
+    yield* readFileLines(file, { role: INPUT, stats });
+    stats.requireUsable(INPUT);
+    const warning = stats.warning();
+    if (warning !== undefined) process.stderr.write(`train-tokenizer: warning: ${warning}\n`);
   }
 }
 
@@ -48,27 +49,43 @@ export function registerTrainTokenizer(program: Command): void {
     .option('--min-frequency <n>', 'do not merge pairs seen fewer times', positiveInt, 2)
     .option('--unused <n>', 'number of [unusedN] slots', positiveInt, 99)
     .option('--quiet', 'no progress on stderr')
+    .addHelpText('after', `
+Input files must be UTF-8 text. Invalid bytes become U+FFFD, with a warning that counts them; a file that is
+empty, has no letter or digit, or whose characters are over 25% invalid UTF-8 (binary data) is refused.`)
     .action(async (options: TrainTokenizerOptions) => {
-      const started = performance.now();
-      const progress = (p: TrainProgress): void => {
-        if (options.quiet === true) return;
-        const seconds = ((performance.now() - started) / 1000).toFixed(1);
-        if (p.phase === 'count') {
-          process.stderr.write(
-            `train-tokenizer: ${seconds}s read ${p.lines.toLocaleString('en-US')} lines (${(p.chars / 1e6).toFixed(1)} M chars), ${p.uniqueWords.toLocaleString('en-US')} distinct words\n`,
-          );
-        } else {
-          process.stderr.write(`train-tokenizer: ${seconds}s ${p.merges} merges, vocabulary ${p.vocabSize}/${p.targetSize}\n`);
-        }
-      };
-      const vocab = await trainVocabFromLines(linesOf(options.input), {
-        vocabSize: options.vocabSize,
-        doLowerCase: options.cased !== true,
-        minFrequency: options.minFrequency,
-        unusedTokens: options.unused,
-        onProgress: progress,
-      });
-      vocab.save(options.output);
-      if (options.quiet !== true) process.stderr.write(`train-tokenizer: wrote ${vocab.size} tokens to ${options.output}\n`);
+      for (const file of options.input) checkInput(file, INPUT);
+      checkOutputFile(options.output, { label: '--output' });
+      // Every signal aborts: the vocabulary is written only at the very end, atomically.
+      const stop = openStopScope();
+      try {
+        await train(options);
+      } finally {
+        stop.close();
+      }
     });
+}
+
+/** Counts words, learns the merges, writes the vocabulary (atomically, as every output). */
+async function train(options: TrainTokenizerOptions): Promise<void> {
+  const started = performance.now();
+  const progress = (p: TrainProgress): void => {
+    if (options.quiet === true) return;
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    if (p.phase === 'count') {
+      process.stderr.write(
+        `train-tokenizer: ${seconds}s read ${p.lines.toLocaleString('en-US')} lines (${(p.chars / 1e6).toFixed(1)} M chars), ${p.uniqueWords.toLocaleString('en-US')} distinct words\n`,
+      );
+    } else {
+      process.stderr.write(`train-tokenizer: ${seconds}s ${p.merges} merges, vocabulary ${p.vocabSize}/${p.targetSize}\n`);
+    }
+  };
+  const vocab = await trainVocabFromLines(linesOf(options.input), {
+    vocabSize: options.vocabSize,
+    doLowerCase: options.cased !== true,
+    minFrequency: options.minFrequency,
+    unusedTokens: options.unused,
+    onProgress: progress,
+  });
+  vocab.save(options.output);
+  if (options.quiet !== true) process.stderr.write(`train-tokenizer: wrote ${vocab.size} tokens to ${options.output}\n`);
 }
