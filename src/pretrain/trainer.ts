@@ -4,7 +4,6 @@
  * states the checkpoint stores, so a resumed run is bit-identical to an uninterrupted one.
  */
 import { CheckpointError, TsbertError } from '../errors.js';
-import type { SavableTokenizer } from '../io/checkpoint.js';
 import type { BertConfig } from '../model/config.js';
 import { BertForPreTraining } from '../model/heads/pretraining.js';
 import { AdamW } from '../optim/adamw.js';

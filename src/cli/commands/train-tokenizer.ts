@@ -7,7 +7,6 @@ import { readFileLines } from '../../data/line-reader.js';
 import { TextStats } from '../../data/text-stats.js';
 import { checkInput, checkOutputFile } from '../../io/checked-file.js';
 import { trainVocabFromLines, type TrainProgress } from '../../tokenizer/vocab-trainer.js';
-import { openStopScope } from '../signals.js';
 
 interface TrainTokenizerOptions {
   input: string[];
@@ -55,13 +54,9 @@ empty, has no letter or digit, or whose characters are over 25% invalid UTF-8 (b
     .action(async (options: TrainTokenizerOptions) => {
       for (const file of options.input) checkInput(file, INPUT);
       checkOutputFile(options.output, { label: '--output' });
-      // Every signal aborts: the vocabulary is written only at the very end, atomically.
-      const stop = openStopScope();
-      try {
-        await train(options);
-      } finally {
-        stop.close();
-      }
+      // No stop scope: Node's default exit ends the (long, synchronous) merge phase at once, and the vocabulary is
+      // written only at the very end, atomically, so there is nothing half-written to clean up.
+      await train(options);
     });
 }
 
