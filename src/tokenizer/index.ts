@@ -1,17 +1,37 @@
-export { BasicTokenizer, type BasicTokenizerOptions, type WordSink } from './basic-tokenizer.js';
+export { AddedVocabulary, type AddedToken } from './added-vocabulary.js';
+export { BasicTokenizer, type BasicTokenizerOptions } from './basic-tokenizer.js';
 export {
   BertTokenizer,
   BERT_SPECIAL_TOKENS,
   type BertTokenizerOptions,
+  type SpecialTokens,
+} from './bert-tokenizer.js';
+export type { Decoder } from './decoders/decoder.js';
+export { WordPieceDecoder } from './decoders/wordpiece-decoder.js';
+export { Encoding } from './encoding.js';
+export type { Model } from './models/model.js';
+export { WordPieceTokenizer, type WordPieceOptions } from './models/wordpiece.js';
+export { NormalizedText } from './normalized-text.js';
+export { BertNormalizer, type BertNormalizerOptions } from './normalizers/bert-normalizer.js';
+export type { Normalizer } from './normalizers/normalizer.js';
+export { BertPreTokenizer } from './pre-tokenizers/bert-pre-tokenizer.js';
+export type { PreTokenizer } from './pre-tokenizers/pre-tokenizer.js';
+export { BertProcessing } from './processors/bert-processing.js';
+export type { PostProcessor } from './processors/post-processor.js';
+export { TemplateProcessing, type TemplatePiece, type TemplateSpecialToken } from './processors/template-processing.js';
+export {
+  Tokenizer,
   type DecodeOptions,
   type EncodeInput,
   type EncodeOptions,
-  type SpecialTokens,
-} from './bert-tokenizer.js';
-export { Encoding } from './encoding.js';
+  type PaddingParams,
+  type TokenizerStages,
+  type TruncationParams,
+} from './tokenizer.js';
 export type { TruncationStrategy } from './truncation.js';
 export { Vocab } from './vocab.js';
-export { WordPieceTokenizer, type WordPieceOptions } from './wordpiece-tokenizer.js';
+export { WordBuilder } from './word-builder.js';
+export type { WordScanner, WordSink } from './word-sink.js';
 export {
   trainVocabFromCounts,
   trainVocabFromLines,

@@ -1,16 +1,19 @@
 /**
- * WordPiece (Schuster & Nakajima 2012, as in BERT): greedy longest-match-first over a word, later pieces looked up
- * with the `##` continuation prefix; a word with a piece that matches nothing, or longer than
- * `maxInputCharsPerWord` code points (100), becomes a single [UNK] spanning the whole word.
+ * The WordPiece model (Schuster & Nakajima 2012, as in BERT; Hugging Face tokenizers/src/models/wordpiece): greedy
+ * longest-match-first over a word, later pieces looked up with the `##` continuation prefix; a word with a piece
+ * that matches nothing, or longer than `maxInputCharsPerWord` code points (100), becomes a single [UNK] spanning the
+ * whole word.
  *
  * The vocabulary lives in two tries over UTF-16 units (word starts, and continuations with the prefix removed),
  * stored as one open-addressing hash of (node, unit) → child in typed arrays, so the longest match is one walk down
  * the trie with no string built per character. Most words (and word endings) are whole tokens, and the whole rest
  * of a word is by definition its longest match, so a hash of whole tokens is tried first.
  */
-import { TokenizerError } from '../errors.js';
-import type { TokenBuffer } from './token-buffer.js';
-import type { Vocab } from './vocab.js';
+import { TokenizerError } from '../../errors.js';
+import type { JsonObject } from '../json-fields.js';
+import type { TokenBuffer } from '../token-buffer.js';
+import type { Vocab } from '../vocab.js';
+import type { Model } from './model.js';
 
 export interface WordPieceOptions {
   unkToken?: string;
@@ -20,7 +23,7 @@ export interface WordPieceOptions {
 
 const EMPTY = -1;
 
-export class WordPieceTokenizer {
+export class WordPieceTokenizer implements Model {
   readonly unkId: number;
   readonly unkToken: string;
   readonly continuingSubwordPrefix: string;
@@ -168,6 +171,37 @@ export class WordPieceTokenizer {
       out.push(bestId, starts[start] ?? 0, ends[bestEnd - 1] ?? 0, word);
       start = bestEnd;
     }
+  }
+
+  /** Every code point takes at most 2 units, so a word that can match (≤ maxInputCharsPerWord code points) fits. */
+  get maxWordUnits(): number {
+    return 2 * this.maxInputCharsPerWord + 2;
+  }
+
+  get vocabSize(): number {
+    return this.vocab.size;
+  }
+
+  get unkTokenId(): number {
+    return this.unkId;
+  }
+
+  tokenToId(token: string): number | undefined {
+    return this.vocab.id(token);
+  }
+
+  idToToken(id: number): string | undefined {
+    return this.vocab.token(id);
+  }
+
+  toJSON(): JsonObject {
+    return {
+      type: 'WordPiece',
+      unk_token: this.unkToken,
+      continuing_subword_prefix: this.continuingSubwordPrefix,
+      max_input_chars_per_word: this.maxInputCharsPerWord,
+      vocab: this.vocab.toIdMap(),
+    };
   }
 
   /** The pieces of one (already normalized) word, as strings. */

@@ -1,0 +1,16 @@
+/**
+ * The fourth stage (Hugging Face `tokenizers`' PostProcessor): assembles the final Encoding from the tokens of one
+ * text or a pair, adding special tokens and token type ids.
+ */
+import type { Encoding } from '../encoding.js';
+import type { JsonObject } from '../json-fields.js';
+import type { SequenceTokens } from '../sequence-tokens.js';
+
+export interface PostProcessor {
+  /** How many special tokens `process` adds (truncation leaves room for them). */
+  addedTokens(isPair: boolean): number;
+  /** The encoding of `a` (and `b`); without special tokens when `addSpecialTokens` is false. */
+  process(a: SequenceTokens, b: SequenceTokens | undefined, addSpecialTokens: boolean): Encoding;
+  /** The stage as tokenizer.json writes it. */
+  toJSON(): JsonObject;
+}

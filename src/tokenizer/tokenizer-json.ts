@@ -1,0 +1,269 @@
+/**
+ * Hugging Face's tokenizer.json (the serialization of tokenizers' `Tokenizer`, tokenizers/src/tokenizer/serialization.rs)
+ * in and out, for the stages implemented here. Each stage is read through a table from its `type` to a reader, so
+ * adding a stage is its class, its toJSON and one line below; a type not in the table is a TokenizerError naming the
+ * field (`normalizer.type "Precompiled" is not implemented`), never a silent fallback.
+ *
+ * Leniency, where the reference would fail later or accept worse: a TemplateProcessing special token missing from
+ * `special_tokens` is looked up in the vocabulary; an empty `pair` template means the tokenizer takes no pairs (the
+ * reference encodes a pair as nothing).
+ */
+import type { AddedVocabulary, AddedToken } from './added-vocabulary.js';
+import type { Decoder } from './decoders/decoder.js';
+import { WordPieceDecoder } from './decoders/wordpiece-decoder.js';
+import { isObj, isStr, JsonPath, readJsonObject, type Json, type JsonObject } from './json-fields.js';
+import type { Model } from './models/model.js';
+import { WordPieceTokenizer } from './models/wordpiece.js';
+import { BertNormalizer } from './normalizers/bert-normalizer.js';
+import type { Normalizer } from './normalizers/normalizer.js';
+import { BertPreTokenizer } from './pre-tokenizers/bert-pre-tokenizer.js';
+import type { PreTokenizer } from './pre-tokenizers/pre-tokenizer.js';
+import { BertProcessing } from './processors/bert-processing.js';
+import type { PostProcessor } from './processors/post-processor.js';
+import { TemplateProcessing, type TemplatePiece, type TemplateSpecialToken } from './processors/template-processing.js';
+import type { PaddingParams, TokenizerStages, TruncationParams } from './tokenizer.js';
+import type { TruncationStrategy } from './truncation.js';
+import { Vocab } from './vocab.js';
+
+/** WordPiece sizes its word buffers from max_input_chars_per_word (~2 units a character), so the file's value is bounded. */
+export const MAX_INPUT_CHARS_PER_WORD = 1_000_000;
+/** Ids live in Int32Arrays. */
+export const MAX_ID = 2 ** 31 - 1;
+
+/** Looks a token up among the added tokens and the model's vocabulary. */
+type TokenIds = (token: string) => number | undefined;
+
+type StageReader<T> = (json: JsonObject, at: JsonPath, ids: TokenIds) => T;
+
+const NORMALIZERS = new Map<string, StageReader<Normalizer>>([
+  [
+    'BertNormalizer',
+    (json, at) =>
+      new BertNormalizer({
+        cleanText: at.bool(json, 'clean_text'),
+        handleChineseChars: at.bool(json, 'handle_chinese_chars'),
+        stripAccents: at.bool(json, 'strip_accents') ?? null,
+        lowercase: at.bool(json, 'lowercase'),
+      }),
+  ],
+]);
+
+const PRE_TOKENIZERS = new Map<string, StageReader<PreTokenizer>>([['BertPreTokenizer', () => new BertPreTokenizer()]]);
+
+const MODELS = new Map<string, StageReader<Model>>([['WordPiece', readWordPiece]]);
+
+const POST_PROCESSORS = new Map<string, StageReader<PostProcessor>>([
+  ['BertProcessing', (json, at) => new BertProcessing(tokenAndId(json, 'sep', at), tokenAndId(json, 'cls', at))],
+  ['TemplateProcessing', readTemplateProcessing],
+]);
+
+const DECODERS = new Map<string, StageReader<Decoder>>([
+  ['WordPiece', (json, at) => new WordPieceDecoder(at.string(json, 'prefix') ?? '##', at.bool(json, 'cleanup') ?? true)],
+]);
+
+/** The stage of `json[key]` through `readers`; null when absent or null. */
+function stage<T>(json: JsonObject, key: string, readers: ReadonlyMap<string, StageReader<T>>, at: JsonPath, ids: TokenIds): T | null {
+  const value = json[key];
+  if (value === undefined || value === null) return null;
+  return stageAt(value, readers, at.at(key), ids);
+}
+
+function stageAt<T>(value: Json, readers: ReadonlyMap<string, StageReader<T>>, at: JsonPath, ids: TokenIds): T {
+  const obj = at.object(value);
+  const type = at.type(obj);
+  const read = readers.get(type);
+  if (read === undefined) throw at.notImplemented(type);
+  return read(obj, at, ids);
+}
+
+function readWordPiece(json: JsonObject, at: JsonPath): Model {
+  const vocabJson = at.object(json['vocab'] ?? null);
+  const vocabMap: Record<string, number> = Object.create(null) as Record<string, number>;
+  for (const [token, id] of Object.entries(vocabJson)) {
+    if (typeof id !== 'number') throw at.error(`${at.at('vocab').path}[${JSON.stringify(token.slice(0, 40))}] is not a number`);
+    vocabMap[token] = id;
+  }
+  const vocab = Vocab.fromIdMap(vocabMap, `${at.file} ${at.at('vocab').path}`);
+  const unkToken = at.string(json, 'unk_token');
+  const prefix = at.string(json, 'continuing_subword_prefix');
+  const maxChars = at.integer(json, 'max_input_chars_per_word', 0, MAX_INPUT_CHARS_PER_WORD);
+  return new WordPieceTokenizer(vocab, {
+    ...(unkToken !== undefined ? { unkToken } : {}),
+    ...(prefix !== undefined ? { continuingSubwordPrefix: prefix } : {}),
+    ...(maxChars !== undefined ? { maxInputCharsPerWord: maxChars } : {}),
+  });
+}
+
+/** BertProcessing's `[token, id]` fields. */
+function tokenAndId(json: JsonObject, key: string, at: JsonPath): [string, number] {
+  const value = json[key];
+  if (!Array.isArray(value) || value.length !== 2 || !isStr(value[0] ?? null) || !Number.isInteger(value[1]) || (value[1] as number) < 0) {
+    throw at.error(`field ${at.at(key).path} should be a [token, id] pair`);
+  }
+  return [value[0] as string, value[1] as number];
+}
+
+function readTemplateProcessing(json: JsonObject, at: JsonPath, ids: TokenIds): PostProcessor {
+  const pieces = (key: 'single' | 'pair'): TemplatePiece[] =>
+    (at.array(json, key) ?? []).map((item, i) => {
+      const where = at.at(key).at(i);
+      const piece = where.object(item);
+      const sequence = piece['Sequence'];
+      const special = piece['SpecialToken'];
+      const inner = where.object(sequence ?? special ?? null);
+      const typeId = where.integer(inner, 'type_id', 0, MAX_ID) ?? 0;
+      const id = inner['id'];
+      if (sequence !== undefined) {
+        if (id !== 'A' && id !== 'B') throw where.error(`${where.path}.Sequence.id should be "A" or "B"`);
+        return { sequence: id, typeId };
+      }
+      if (!isStr(id ?? null)) throw where.error(`${where.path}.SpecialToken.id should be a string`);
+      return { special: id as string, typeId };
+    });
+  const single = pieces('single');
+  const pair = pieces('pair');
+  const specialJson = json['special_tokens'] === undefined || json['special_tokens'] === null ? {} : at.at('special_tokens').object(json['special_tokens']);
+  const specialTokens: TemplateSpecialToken[] = Object.entries(specialJson).map(([name, value]) => {
+    const where = at.at('special_tokens').at(name);
+    const entry = where.object(value);
+    const idsJson = where.array(entry, 'ids') ?? [];
+    const tokensJson = where.array(entry, 'tokens') ?? [];
+    if (!idsJson.every((id) => Number.isInteger(id) && (id as number) >= 0 && (id as number) <= MAX_ID) || !tokensJson.every((t) => isStr(t))) {
+      throw where.error(`${where.path} needs ids (whole numbers) and tokens (strings)`);
+    }
+    return { id: where.string(entry, 'id') ?? name, ids: idsJson as number[], tokens: tokensJson as string[] };
+  });
+  const known = new Set(specialTokens.map((t) => t.id));
+  for (const piece of [...single, ...pair]) {
+    if (!('special' in piece) || known.has(piece.special)) continue;
+    const id = ids(piece.special);
+    if (id === undefined) throw at.error(`${at.path}: special token ${JSON.stringify(piece.special)} is neither in special_tokens nor in the vocabulary`);
+    specialTokens.push({ id: piece.special, ids: [id], tokens: [piece.special] });
+    known.add(piece.special);
+  }
+  try {
+    return new TemplateProcessing({ single, pair, specialTokens });
+  } catch (error) {
+    throw at.error(`${at.path}: ${(error as Error).message}`);
+  }
+}
+
+function readAddedTokens(json: JsonObject, at: JsonPath): AddedToken[] {
+  return (at.array(json, 'added_tokens') ?? []).map((item, i) => {
+    const id = isObj(item) ? item['id'] : undefined;
+    if (!isObj(item) || typeof item['content'] !== 'string' || !Number.isInteger(id) || (id as number) < 0 || (id as number) > MAX_ID) {
+      throw at.error(`added_tokens[${i}] needs a string content and an id from 0 to ${MAX_ID}`);
+    }
+    const where = at.at('added_tokens').at(i);
+    const special = where.bool(item, 'special') ?? false;
+    const token: AddedToken = { content: item['content'], id: id as number, special };
+    for (const [key, name] of [['single_word', 'singleWord'], ['lstrip', 'lstrip'], ['rstrip', 'rstrip'], ['normalized', 'normalized']] as const) {
+      const flag = where.bool(item, key);
+      if (flag !== undefined) token[name] = flag;
+    }
+    return token;
+  });
+}
+
+const STRATEGIES: Record<string, TruncationStrategy> = { LongestFirst: 'longest_first', OnlyFirst: 'only_first', OnlySecond: 'only_second' };
+
+function readTruncation(json: JsonObject, root: JsonPath): TruncationParams | null {
+  if (json['truncation'] === undefined || json['truncation'] === null) return null;
+  const at = root.at('truncation');
+  const obj = at.object(json['truncation']);
+  const direction = at.string(obj, 'direction') ?? 'Right';
+  if (direction !== 'Right') throw at.error(`${at.at('direction').path} ${JSON.stringify(direction)} is not implemented`);
+  const strategyName = at.string(obj, 'strategy') ?? 'LongestFirst';
+  const strategy = Object.hasOwn(STRATEGIES, strategyName) ? STRATEGIES[strategyName] : undefined;
+  if (strategy === undefined) throw at.error(`${at.at('strategy').path} ${JSON.stringify(strategyName)} is not implemented`);
+  const maxLength = at.integer(obj, 'max_length', 0, MAX_ID);
+  if (maxLength === undefined) throw at.error(`${at.at('max_length').path} is missing`);
+  return { maxLength, strategy, stride: at.integer(obj, 'stride', 0, MAX_ID) ?? 0 };
+}
+
+function readPadding(json: JsonObject, root: JsonPath): PaddingParams | null {
+  if (json['padding'] === undefined || json['padding'] === null) return null;
+  const at = root.at('padding');
+  const obj = at.object(json['padding']);
+  const direction = at.string(obj, 'direction') ?? 'Right';
+  if (direction !== 'Right') throw at.error(`${at.at('direction').path} ${JSON.stringify(direction)} is not implemented`);
+  const strategy = obj['strategy'] ?? 'BatchLongest';
+  let length: number | 'longest';
+  if (strategy === 'BatchLongest') length = 'longest';
+  else if (isObj(strategy) && Number.isInteger(strategy['Fixed']) && (strategy['Fixed'] as number) >= 0) length = strategy['Fixed'] as number;
+  else throw at.error(`${at.at('strategy').path} should be "BatchLongest" or {"Fixed": length}`);
+  const multiple = at.integer(obj, 'pad_to_multiple_of', 1, MAX_ID);
+  return {
+    length,
+    ...(multiple !== undefined ? { padToMultipleOf: multiple } : {}),
+    padId: at.integer(obj, 'pad_id', 0, MAX_ID) ?? 0,
+    padTypeId: at.integer(obj, 'pad_type_id', 0, MAX_ID) ?? 0,
+    padToken: at.string(obj, 'pad_token') ?? '[PAD]',
+  };
+}
+
+/** The stages of a parsed tokenizer.json; `file` names it in errors. */
+export function parseTokenizerJson(json: JsonObject, file: string): TokenizerStages {
+  const root = new JsonPath(file);
+  if (json['model'] === undefined || json['model'] === null) throw root.error('model is missing');
+  const addedTokens = readAddedTokens(json, root);
+  const noIds: TokenIds = () => undefined;
+  const model = stageAt(json['model'], MODELS, root.at('model'), noIds);
+  const added = new Map(addedTokens.map((t) => [t.content, t.id]));
+  const ids: TokenIds = (token) => added.get(token) ?? model.tokenToId(token);
+  return {
+    normalizer: stage(json, 'normalizer', NORMALIZERS, root, ids),
+    preTokenizer: stage(json, 'pre_tokenizer', PRE_TOKENIZERS, root, ids),
+    model,
+    postProcessor: stage(json, 'post_processor', POST_PROCESSORS, root, ids),
+    decoder: stage(json, 'decoder', DECODERS, root, ids),
+    addedTokens,
+    truncation: readTruncation(json, root),
+    padding: readPadding(json, root),
+  };
+}
+
+export function readTokenizerJsonFile(path: string): TokenizerStages {
+  return parseTokenizerJson(readJsonObject(path), path);
+}
+
+/** What tokenizer.json holds of a tokenizer. */
+export interface TokenizerJsonStages {
+  normalizer: Normalizer | null;
+  preTokenizer: PreTokenizer | null;
+  model: Model;
+  postProcessor: PostProcessor | null;
+  decoder: Decoder | null;
+  addedVocabulary: AddedVocabulary;
+  truncation: TruncationParams | null;
+  padding: PaddingParams | null;
+}
+
+const STRATEGY_NAMES: Record<TruncationStrategy, string> = { longest_first: 'LongestFirst', only_first: 'OnlyFirst', only_second: 'OnlySecond' };
+
+/** tokenizer.json text, in the reference's key order. */
+export function tokenizerJsonText(stages: TokenizerJsonStages): string {
+  const { truncation: t, padding: p } = stages;
+  return JSON.stringify({
+    version: '1.0',
+    truncation: t === null ? null : { direction: 'Right', max_length: t.maxLength, strategy: STRATEGY_NAMES[t.strategy], stride: t.stride },
+    padding:
+      p === null
+        ? null
+        : {
+            strategy: p.length === 'longest' ? 'BatchLongest' : { Fixed: p.length },
+            direction: 'Right',
+            pad_to_multiple_of: p.padToMultipleOf ?? null,
+            pad_id: p.padId,
+            pad_type_id: p.padTypeId,
+            pad_token: p.padToken,
+          },
+    added_tokens: stages.addedVocabulary.toJSON(),
+    normalizer: stages.normalizer?.toJSON() ?? null,
+    pre_tokenizer: stages.preTokenizer?.toJSON() ?? null,
+    post_processor: stages.postProcessor?.toJSON() ?? null,
+    decoder: stages.decoder?.toJSON() ?? null,
+    model: stages.model.toJSON(),
+  });
+}
+
