@@ -16,9 +16,10 @@ const strip = T.bertNormalizer({ lowercase: false, stripAccents: true, cleanText
 const lower = T.lowercase();
 const nfd = T.nfdNormalizer();
 const pre = T.bertPreTokenizer();
+const whitespace = T.whitespacePreTokenizer();
 
 const stripChecks = []; // decomposable characters: checked against the MARK table once it is complete
-const sets = { CLEAN_REMOVE: [], CLEAN_SPACE: [], SPLIT_SPACE: [], PUNCT: [], MARK: [], NO_NFD: [] };
+const sets = { CLEAN_REMOVE: [], CLEAN_SPACE: [], SPLIT_SPACE: [], PUNCT: [], MARK: [], NO_NFD: [], WORD: [] };
 const SEP = 0x7c; // '|' separates probes; it is ASCII punctuation, checked by hand below
 const cps = [];
 for (let c = 0; c <= 0x10ffff; c++) if ((c < 0xd800 || c > 0xdfff) && c !== SEP) cps.push(c);
@@ -36,6 +37,11 @@ for (let i = 0; i < cps.length; i += CHUNK) {
   const probe = 'a' + chars.join('a') + 'a';
   const covered = new Map();
   for (const [, [s, e]] of pre.preTokenizeString(probe)) for (let p = s; p < e; p++) covered.set(p, e - s === 1);
+  // Whitespace pre-tokenizer probe (\w+|[^\w\s]+): ' a' c0 ' a' c1 ...; char j sits at 3j+2 and joins the 'a' before it
+  // exactly when it is a word character.
+  const wordProbe = chars.map((ch) => ' a' + ch).join('');
+  const startsAt = new Map();
+  for (const [, [s, e]] of whitespace.preTokenizeString(wordProbe)) startsAt.set(s, e);
   for (let j = 0; j < chunk.length; j++) {
     const c = chunk[j], ch = chars[j];
     if (outClean[j] === '') sets.CLEAN_REMOVE.push(c);
@@ -45,6 +51,7 @@ for (let i = 0; i < cps.length; i += CHUNK) {
     const pos = 2 * j + 1;
     if (!covered.has(pos)) sets.SPLIT_SPACE.push(c);
     else if (covered.get(pos)) sets.PUNCT.push(c);
+    if (startsAt.get(3 * j + 1) === 3 * j + 3) sets.WORD.push(c);
     const decomposed = outNfd[j];
     if (decomposed === ch && outStrip[j] === '') sets.MARK.push(c);
     else if (decomposed === ch && outStrip[j] !== ch) throw new Error(`strip maps U+${c.toString(16)} to something else`);
@@ -83,6 +90,7 @@ const doc = {
   PUNCT: 'Isolated by BertPreTokenizer: ASCII punctuation and Unicode P* as its crate knows them.',
   MARK: 'Removed by strip_accents (after NFD): the nonspacing marks of its crate.',
   NO_NFD: 'Characters JavaScript decomposes under NFD but the reference leaves whole (newer than its tables).',
+  WORD: 'Word characters (\\w) of the Whitespace pre-tokenizer\'s regex \\w+|[^\\w\\s]+, as its regex engine knows them.',
 };
 for (const [name, list] of Object.entries(sets)) {
   const r = toRanges(list);

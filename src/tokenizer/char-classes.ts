@@ -1,11 +1,11 @@
 /**
- * Character classes of BERT's text rules, as one flag byte per code point.
+ * Character classes of BERT's text rules (and the Whitespace pre-tokenizer's), as one flag byte per code point.
  *
  * The sets come from unicode-tables.ts, measured on Hugging Face `tokenizers` (the reference); the CJK ranges are
  * BERT's own (`_is_chinese_char` in google-research/bert tokenization.py, same in tokenizers' BertNormalizer).
  * Lowercasing is per code point, as Rust's `char::to_lowercase` (no final-sigma rule): see CharNormalizer.
  */
-import { CLEAN_REMOVE, CLEAN_SPACE, MARK, NO_NFD, PUNCT, SPLIT_SPACE } from './unicode-tables.js';
+import { CLEAN_REMOVE, CLEAN_SPACE, MARK, NO_NFD, PUNCT, SPLIT_SPACE, WORD } from './unicode-tables.js';
 
 /** Dropped by clean-text (controls, format characters, private use, NUL, U+FFFD). */
 export const F_REMOVE = 1;
@@ -21,6 +21,8 @@ export const F_MARK = 16;
 export const F_CJK = 32;
 /** Kept whole by the reference's NFD although this runtime decomposes it. */
 export const F_NO_NFD = 64;
+/** A word character (\w) of the Whitespace pre-tokenizer. */
+export const F_WORD = 128;
 
 /** BERT's CJK Unified Ideographs blocks (not Hangul, Hiragana or Katakana). */
 const CJK_RANGES: readonly number[] = [
@@ -46,6 +48,7 @@ function buildFlags(): Uint8Array {
   fill(table, MARK, F_MARK);
   fill(table, CJK_RANGES, F_CJK);
   fill(table, NO_NFD, F_NO_NFD);
+  fill(table, WORD, F_WORD);
   return table;
 }
 

@@ -16,6 +16,12 @@ export { BertNormalizer, type BertNormalizerOptions } from './normalizers/bert-n
 export type { Normalizer } from './normalizers/normalizer.js';
 export { BertPreTokenizer } from './pre-tokenizers/bert-pre-tokenizer.js';
 export type { PreTokenizer } from './pre-tokenizers/pre-tokenizer.js';
+export { Punctuation } from './pre-tokenizers/punctuation.js';
+export { SequencePreTokenizer } from './pre-tokenizers/sequence.js';
+export type { SplitBehavior } from './pre-tokenizers/split-behavior.js';
+export { Whitespace } from './pre-tokenizers/whitespace.js';
+export { WhitespaceSplit } from './pre-tokenizers/whitespace-split.js';
+export { StagedWordScanner } from './word-scanner.js';
 export { BertProcessing } from './processors/bert-processing.js';
 export type { PostProcessor } from './processors/post-processor.js';
 export { TemplateProcessing, type TemplatePiece, type TemplateSpecialToken } from './processors/template-processing.js';

@@ -11,13 +11,18 @@
 import type { AddedVocabulary, AddedToken } from './added-vocabulary.js';
 import type { Decoder } from './decoders/decoder.js';
 import { WordPieceDecoder } from './decoders/wordpiece-decoder.js';
-import { isObj, isStr, JsonPath, readJsonObject, type Json, type JsonObject } from './json-fields.js';
+import { isObj, isStr, JsonPath, quote, readJsonObject, type Json, type JsonObject } from './json-fields.js';
 import type { Model } from './models/model.js';
 import { WordPieceTokenizer } from './models/wordpiece.js';
 import { BertNormalizer } from './normalizers/bert-normalizer.js';
 import type { Normalizer } from './normalizers/normalizer.js';
 import { BertPreTokenizer } from './pre-tokenizers/bert-pre-tokenizer.js';
 import type { PreTokenizer } from './pre-tokenizers/pre-tokenizer.js';
+import { Punctuation } from './pre-tokenizers/punctuation.js';
+import { SequencePreTokenizer } from './pre-tokenizers/sequence.js';
+import { SPLIT_BEHAVIORS, type SplitBehavior } from './pre-tokenizers/split-behavior.js';
+import { Whitespace } from './pre-tokenizers/whitespace.js';
+import { WhitespaceSplit } from './pre-tokenizers/whitespace-split.js';
 import { BertProcessing } from './processors/bert-processing.js';
 import type { PostProcessor } from './processors/post-processor.js';
 import { TemplateProcessing, type TemplatePiece, type TemplateSpecialToken } from './processors/template-processing.js';
@@ -48,7 +53,24 @@ const NORMALIZERS = new Map<string, StageReader<Normalizer>>([
   ],
 ]);
 
-const PRE_TOKENIZERS = new Map<string, StageReader<PreTokenizer>>([['BertPreTokenizer', () => new BertPreTokenizer()]]);
+const PRE_TOKENIZERS: Map<string, StageReader<PreTokenizer>> = new Map<string, StageReader<PreTokenizer>>([
+  ['BertPreTokenizer', () => new BertPreTokenizer()],
+  ['Whitespace', () => new Whitespace()],
+  ['WhitespaceSplit', () => new WhitespaceSplit()],
+  [
+    'Punctuation',
+    (json, at) => {
+      const behavior = at.string(json, 'behavior') ?? 'Isolated';
+      if (!(SPLIT_BEHAVIORS as readonly string[]).includes(behavior)) throw at.error(`${at.at('behavior').path} ${quote(behavior)} is not implemented`);
+      return new Punctuation(behavior as SplitBehavior);
+    },
+  ],
+  [
+    'Sequence',
+    (json, at, ids) =>
+      new SequencePreTokenizer((at.array(json, 'pretokenizers') ?? []).map((item, i) => stageAt(item, PRE_TOKENIZERS, at.at('pretokenizers').at(i), ids))),
+  ],
+]);
 
 const MODELS = new Map<string, StageReader<Model>>([['WordPiece', readWordPiece]]);
 

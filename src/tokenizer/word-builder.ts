@@ -46,6 +46,15 @@ export class WordBuilder {
     for (let j = 0; j < units; j++) this.append(input.units[k + j] ?? 0, input.starts[k + j] ?? 0, input.ends[k + j] ?? 0, j === 0 ? 1 : 0);
   }
 
+  /** Adds all of `input`, character by character. */
+  appendText(input: NormalizedText): void {
+    for (let k = 0; k < input.length; ) {
+      const units = input.codePointAt(k) & 3;
+      this.appendFrom(input, k, units);
+      k += units;
+    }
+  }
+
   /** Ends the current word (if any) and hands it to `sink`. */
   flush(sink: WordSink): void {
     if (this.length === 0) return;

@@ -37,11 +37,7 @@ export class StagedWordScanner implements WordScanner {
       this.preTokenizer.preTokenize(input, this.word, sink);
       return;
     }
-    for (let k = 0; k < input.length; ) {
-      const units = input.codePointAt(k) & 3;
-      this.word.appendFrom(input, k, units);
-      k += units;
-    }
+    this.word.appendText(input);
     this.word.flush(sink);
   }
 }

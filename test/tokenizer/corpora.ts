@@ -59,3 +59,11 @@ export function spamAssassinLines(): string[] {
   }
   return [...seen];
 }
+
+/** The Unicode edge cases of test/fixtures/tokenizer (one JSON string per line). */
+export function unicodeEdgeCases(): string[] {
+  return readFileSync('test/fixtures/tokenizer/unicode-edge-cases.jsonl', 'utf8')
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line) as string);
+}

@@ -1,0 +1,116 @@
+/**
+ * tokenizer.json in and out. Oracle: Hugging Face `tokenizers` — the files it writes load into our pipeline and
+ * encode a real corpus identically, ours load into it (Tokenizer.fromFile) and do the same, and for the stages we
+ * implement our file is the one it writes, field for field. Unknown stage types are TokenizerErrors naming the field.
+ */
+import { BERT_BASE_UNCASED_VOCAB } from '../helpers/fixtures.js';
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TokenizerError } from '../../src/errors.js';
+import { BertTokenizer, Tokenizer } from '../../src/tokenizer/index.js';
+import { brownCorpus, spamAssassinLines, unicodeEdgeCases } from './corpora.js';
+import { compareWithReference, hf, referenceTokenizer } from './reference.js';
+
+const CASED_VOCAB = 'test/fixtures/tokenizer/brown-nlp-cased-12000-vocab.txt';
+
+function withDir(body: (dir: string) => Promise<void> | void): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'tsbert-tokenizer-json-'));
+  return Promise.resolve(body(dir)).finally(() => rmSync(dir, { recursive: true, force: true }));
+}
+
+const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
+
+test("Hugging Face's tokenizer.json loads into the pipeline: same encodings on Brown, and the same file written back", () =>
+  withDir(async (dir) => {
+    const reference = await referenceTokenizer(BERT_BASE_UNCASED_VOCAB, { lowercase: true });
+    const theirs = join(dir, 'theirs.json');
+    reference.save(theirs);
+    const mine = Tokenizer.fromFile(theirs);
+    const report = await compareWithReference(mine, reference, [...unicodeEdgeCases(), ...brownCorpus()]);
+    console.log(`tokenizer.json from tokenizers: ${report.compared} lines, ${report.mismatches} mismatches`);
+    assert.equal(report.mismatches, 0, report.examples.join('\n'));
+    assert.deepEqual(JSON.parse(mine.toJSONString()), readJson(theirs));
+  }));
+
+test("tsbert's tokenizer.json loads in Hugging Face tokenizers (Tokenizer.fromFile): identical ids and offsets on Brown and SpamAssassin", () =>
+  withDir(async (dir) => {
+    const mine = BertTokenizer.fromVocabFile(CASED_VOCAB, { doLowerCase: false, addedTokens: [{ content: '<extra>', id: 12000, special: false }] });
+    const ours = join(dir, 'tokenizer.json');
+    mine.save(ours);
+    const reference = hf.Tokenizer.fromFile(ours);
+    const lines = [...unicodeEdgeCases(), ...brownCorpus(), ...spamAssassinLines().filter((_, i) => i % 20 === 0), 'an <extra> token'];
+    const report = await compareWithReference(mine, reference, lines);
+    console.log(`tokenizer.json to tokenizers: ${report.compared} lines, ${report.mismatches} mismatches`);
+    assert.equal(report.mismatches, 0, report.examples.join('\n'));
+    assert.deepEqual(Array.from(mine.encode('an <extra> token').ids).slice(2, 3), [12000]);
+    // The reference writes back the file it read: nothing of ours is lost or reinterpreted.
+    const resaved = join(dir, 'resaved.json');
+    reference.save(resaved);
+    assert.deepEqual(readJson(resaved), readJson(ours));
+    assert.deepEqual(JSON.parse(Tokenizer.fromFile(ours).toJSONString()), readJson(ours));
+  }));
+
+test("tokenizer.json's truncation and padding are the defaults of encode, as in tokenizers", () =>
+  withDir(async (dir) => {
+    const reference = await referenceTokenizer(BERT_BASE_UNCASED_VOCAB, { lowercase: true });
+    reference.setTruncation(24, { stride: 4 });
+    reference.setPadding({ maxLength: 32, padToMultipleOf: 8 });
+    const theirs = join(dir, 'theirs.json');
+    reference.save(theirs);
+    const mine = Tokenizer.fromFile(theirs);
+    assert.deepEqual(mine.truncation, { maxLength: 24, strategy: 'longest_first', stride: 4 });
+    assert.deepEqual(JSON.parse(mine.toJSONString()), readJson(theirs));
+    const lines = brownCorpus().slice(0, 300);
+    const ours = mine.encodeBatch(lines);
+    const expected = await reference.encodeBatch(lines);
+    ours.forEach((e, i) => {
+      const r = expected[i];
+      assert.ok(r !== undefined);
+      assert.deepEqual([Array.from(e.ids), Array.from(e.attentionMask), Array.from(e.typeIds)], [r.getIds(), r.getAttentionMask(), r.getTypeIds()], lines[i]);
+    });
+    // A call's own options win over the file's.
+    assert.equal(mine.encode('a b c', undefined, { truncation: false, padding: false }).length, 5);
+  }));
+
+test('a stage type that is not implemented is a TokenizerError naming the field, never a fallback', () =>
+  withDir((dir) => {
+    const base = JSON.parse(BertTokenizer.fromVocabFile(BERT_BASE_UNCASED_VOCAB).toJSONString()) as Record<string, unknown>;
+    const path = join(dir, 'tokenizer.json');
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ normalizer: { type: 'Precompiled', precompiled_charsmap: '' } }, 'normalizer.type "Precompiled" is not implemented'],
+      [{ normalizer: { type: 'Sequence', normalizers: [] } }, 'normalizer.type "Sequence" is not implemented'],
+      [{ pre_tokenizer: { type: 'Metaspace', replacement: '▁' } }, 'pre_tokenizer.type "Metaspace" is not implemented'],
+      [{ pre_tokenizer: { type: 'Sequence', pretokenizers: [{ type: 'WhitespaceSplit' }, { type: 'ByteLevel' }] } }, 'pre_tokenizer.pretokenizers[1].type "ByteLevel" is not implemented'],
+      [{ pre_tokenizer: { type: 'Punctuation', behavior: 'Sideways' } }, 'pre_tokenizer.behavior "Sideways" is not implemented'],
+      [{ model: { type: 'BPE', vocab: {}, merges: [] } }, 'model.type "BPE" is not implemented'],
+      [{ post_processor: { type: 'RobertaProcessing', sep: ['</s>', 2], cls: ['<s>', 0] } }, 'post_processor.type "RobertaProcessing" is not implemented'],
+      [{ decoder: { type: 'ByteLevel' } }, 'decoder.type "ByteLevel" is not implemented'],
+      [{ decoder: { kind: 'WordPiece' } }, 'decoder.type should be a string, found undefined'],
+      [{ truncation: { direction: 'Left', max_length: 8, strategy: 'LongestFirst', stride: 0 } }, 'truncation.direction "Left" is not implemented'],
+    ];
+    for (const [change, message] of cases) {
+      writeFileSync(path, JSON.stringify({ ...base, ...change }));
+      assert.throws(() => Tokenizer.fromFile(path), (e: unknown) => e instanceof TokenizerError && e.message === `${path}: ${message}`, message);
+    }
+  }));
+
+test('TemplateProcessing special tokens missing from special_tokens are looked up in the vocabulary; an empty pair template takes no pairs', () =>
+  withDir((dir) => {
+    const base = JSON.parse(BertTokenizer.fromVocabFile(BERT_BASE_UNCASED_VOCAB).toJSONString()) as Record<string, unknown>;
+    const path = join(dir, 'tokenizer.json');
+    const piece = (special: string | undefined, sequence: 'A' | 'B' | undefined, typeId: number): unknown =>
+      special !== undefined ? { SpecialToken: { id: special, type_id: typeId } } : { Sequence: { id: sequence, type_id: typeId } };
+    const single = [piece('[CLS]', undefined, 0), piece(undefined, 'A', 0), piece('[SEP]', undefined, 0)];
+    writeFileSync(path, JSON.stringify({ ...base, post_processor: { type: 'TemplateProcessing', single, pair: [], special_tokens: {} } }));
+    const t = Tokenizer.fromFile(path);
+    assert.deepEqual(Array.from(t.encode('hello').ids), [101, 7592, 102]);
+    assert.throws(() => t.encode('hello', 'world'), /no pair template/);
+    // BertTokenizer reads the same file with BERT's pair layout.
+    const bert = BertTokenizer.fromPretrained(dir);
+    assert.deepEqual(Array.from(bert.encode('hello', 'world').typeIds), [0, 0, 0, 1, 1]);
+    writeFileSync(path, JSON.stringify({ ...base, post_processor: { type: 'TemplateProcessing', single: [piece('[NOPE]', undefined, 0), piece(undefined, 'A', 0)], pair: [], special_tokens: {} } }));
+    assert.throws(() => Tokenizer.fromFile(path), (e: unknown) => e instanceof TokenizerError && e.message.includes(path) && /"\[NOPE\]" is neither in special_tokens nor in the vocabulary/.test(e.message));
+  }));
