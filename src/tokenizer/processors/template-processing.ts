@@ -31,12 +31,23 @@ export interface TemplateProcessingOptions {
   specialTokens: readonly TemplateSpecialToken[];
 }
 
+/** A template compiled: per piece, the sequence (0 = A, 1 = B, SPECIAL), its type id and its special ids. */
+interface Layout {
+  sequence: Int8Array;
+  typeIds: Int32Array;
+  specialIds: (readonly number[])[];
+  /** Special tokens the template adds. */
+  added: number;
+}
+
+const SPECIAL = -1;
+
 export class TemplateProcessing implements PostProcessor {
   readonly single: readonly TemplatePiece[];
   readonly pair: readonly TemplatePiece[];
   readonly specialTokens: ReadonlyMap<string, TemplateSpecialToken>;
-  private readonly addedSingle: number;
-  private readonly addedPair: number;
+  private readonly singleLayout: Layout;
+  private readonly pairLayout: Layout;
 
   constructor(options: TemplateProcessingOptions) {
     this.single = options.single;
@@ -54,8 +65,8 @@ export class TemplateProcessing implements PostProcessor {
         throw new TokenizerError(`TemplateProcessing: special token ${JSON.stringify(piece.special)} of the template has no ids`);
       }
     }
-    this.addedSingle = this.countAdded(this.single);
-    this.addedPair = this.countAdded(this.pair);
+    this.singleLayout = this.layout(this.single);
+    this.pairLayout = this.layout(this.pair);
   }
 
   /**
@@ -72,27 +83,30 @@ export class TemplateProcessing implements PostProcessor {
   }
 
   addedTokens(isPair: boolean): number {
-    return isPair ? this.addedPair : this.addedSingle;
+    return (isPair ? this.pairLayout : this.singleLayout).added;
   }
 
   process(a: SequenceTokens, b: SequenceTokens | undefined, addSpecialTokens: boolean): Encoding {
-    const template = b === undefined ? this.single : this.pair;
-    if (template.length === 0) throw new TokenizerError('TemplateProcessing: this post-processor has no pair template, so it cannot encode pairs');
+    const layout = b === undefined ? this.singleLayout : this.pairLayout;
+    const pieces = layout.sequence.length;
+    if (pieces === 0) throw new TokenizerError('TemplateProcessing: this post-processor has no pair template, so it cannot encode pairs');
     let n = a.ids.length + (b?.ids.length ?? 0);
-    if (addSpecialTokens) n += b === undefined ? this.addedSingle : this.addedPair;
+    if (addSpecialTokens) n += layout.added;
     const out = allocateEncodingArrays(n);
     out.attentionMask.fill(1);
     out.wordIds.fill(-1);
     out.sequenceIds.fill(-1);
     let at = 0;
-    for (const piece of template) {
-      if ('sequence' in piece) {
-        const seq = piece.sequence === 'A' ? a : b;
-        if (seq !== undefined) at = putSequence(out, at, seq, piece.sequence === 'A' ? 0 : 1, piece.typeId);
+    for (let p = 0; p < pieces; p++) {
+      const sequence = layout.sequence[p] ?? SPECIAL;
+      const typeId = layout.typeIds[p] ?? 0;
+      if (sequence !== SPECIAL) {
+        const seq = sequence === 0 ? a : b;
+        if (seq !== undefined) at = putSequence(out, at, seq, sequence, typeId);
       } else if (addSpecialTokens) {
-        for (const id of this.specialTokens.get(piece.special)?.ids ?? []) {
+        for (const id of layout.specialIds[p] ?? []) {
           out.ids[at] = id;
-          out.typeIds[at] = piece.typeId;
+          out.typeIds[at] = typeId;
           out.specialTokensMask[at] = 1;
           at++;
         }
@@ -113,10 +127,20 @@ export class TemplateProcessing implements PostProcessor {
     return { type: 'TemplateProcessing', single: pieces(this.single), pair: pieces(this.pair), special_tokens: specialTokens };
   }
 
-  private countAdded(template: readonly TemplatePiece[]): number {
-    let n = 0;
-    for (const piece of template) if ('special' in piece) n += this.specialTokens.get(piece.special)?.ids.length ?? 0;
-    return n;
+  /** The template as flat arrays, so encoding walks no objects and looks up no names. */
+  private layout(template: readonly TemplatePiece[]): Layout {
+    const sequence = new Int8Array(template.length);
+    const typeIds = new Int32Array(template.length);
+    const specialIds: (readonly number[])[] = [];
+    let added = 0;
+    template.forEach((piece, p) => {
+      typeIds[p] = piece.typeId;
+      const ids = 'special' in piece ? (this.specialTokens.get(piece.special)?.ids ?? []) : [];
+      sequence[p] = 'sequence' in piece ? (piece.sequence === 'A' ? 0 : 1) : SPECIAL;
+      specialIds.push(ids);
+      added += ids.length;
+    });
+    return { sequence, typeIds, specialIds, added };
   }
 }
 
