@@ -131,10 +131,19 @@ export function loadPretrained<M extends BertPreTrainedModel>(
   const config = readConfig(dir);
   const model = withoutRandomInit(() => build(config));
   const loadingInfo = loadWeights(model, join(dir, WEIGHTS_NAME));
+  // Strict: only a head (or a pooler) may be new; an encoder weight missing means the folder is not this model's.
+  const required = loadingInfo.missingKeys.filter((name) => !model.mayBeNewlyInitialized(name));
+  if (required.length > 0) {
+    throw new CheckpointError(`${dir}: the checkpoint lacks ${required.length === 1 ? 'the encoder weight' : `${required.length} encoder weights:`} `
+      + `${required.slice(0, 3).join(', ')}${required.length > 3 ? ', …' : ''} — it is not a ${model.architecture} checkpoint`);
+  }
   initializeMissing(model, loadingInfo.missingKeys);
   model.eval();
   if (!options.quiet && loadingInfo.missingKeys.length > 0) {
-    process.emitWarning(`${model.architecture}: weights not in ${dir} were newly initialised: ${loadingInfo.missingKeys.join(', ')}`, { code: 'TSBERT_MISSING_KEYS' });
+    // Hugging Face's words (modeling_utils.py), so users recognise what to do.
+    process.emitWarning(`Some weights of ${model.architecture} were not initialized from the model checkpoint at ${dir} and are newly `
+      + `initialized: [${loadingInfo.missingKeys.join(', ')}]. You should probably TRAIN this model on a down-stream task to be able `
+      + 'to use it for predictions and inference.', { code: 'TSBERT_NEWLY_INITIALIZED' });
   }
   return { model, loadingInfo };
 }

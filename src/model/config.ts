@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.js';
 import type { GeluApproximation } from '../backend/backend.js';
+import { assertBertConfigSupported } from './config-support.js';
 
 /**
  * BERT's hyper-parameters under Hugging Face's config.json names (camelCase here; snake_case only in
@@ -105,6 +106,7 @@ export function bertConfigFromJson(json: unknown, source = 'config.json'): BertC
     throw new ConfigError(`${source}: expected a JSON object`);
   }
   const raw = json as Record<string, unknown>;
+  assertBertConfigSupported(raw, source);
   const config: BertConfig = { ...BERT_BASE_DEFAULTS, extra: {} };
   const known = new Set<string>(['id2label', 'label2id', 'num_labels']);
   for (const [camel, snake] of FIELDS) {
