@@ -1,4 +1,5 @@
-import { loadPretrained, savePretrained, type LoadingInfo, type SavableTokenizer } from '../io/checkpoint.js';
+import type { LoadingInfo, SavableTokenizer } from '../io/model-folder.js';
+import { loadPretrained, savePretrained } from './bert-checkpoint.js';
 import { Module } from '../nn/module.js';
 import type { BertConfig } from './config.js';
 import type { BertModel, InitOptions } from './bert-model.js';

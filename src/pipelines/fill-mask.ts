@@ -1,5 +1,5 @@
 import { ValueError } from '../errors.js';
-import { readConfig } from '../io/checkpoint.js';
+import { readConfig } from '../model/bert-checkpoint.js';
 import { BertForMaskedLM } from '../model/heads/masked-lm.js';
 import { BertForPreTraining } from '../model/heads/pretraining.js';
 import { noGrad, Tensor } from '../tensor/tensor.js';
