@@ -37,7 +37,7 @@ function goldenOutputNames(folder: string, head: TaskHeadName): string[] {
 }
 
 /** Runs the golden's inputs through the head; checks outputs, loss and gradients; returns the worst errors seen. */
-export function checkAgainstGolden(runner: HeadRunner, folder: string, head: TaskHeadName): { output: number; grad: string } {
+function checkAgainstGolden(runner: HeadRunner, folder: string, head: TaskHeadName): { output: number; grad: string } {
   const golden = readFixture('reference', 'heads', folder, 'golden.safetensors');
   const outputs = runner.forward(readHeadArguments(golden, TASK_HEADS[head], runner.model.config));
   assert.deepEqual(Object.keys(outputs).sort(), goldenOutputNames(folder, head), 'output names as Hugging Face');

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ConfigError, DataError } from '../../errors.js';
 import { readSafetensors, writeSafetensors, type SafetensorsTensor } from '../../io/safetensors.js';
-import { isTaskHeadName, TASK_HEAD_NAMES, TASK_HEADS } from '../../model/heads/task-heads.js';
+import { isTaskHeadName, TASK_HEAD_NAMES, TASK_HEADS, type HeadOutputs } from '../../model/heads/task-heads.js';
 import { backward, noGrad, type Tensor } from '../../tensor/tensor.js';
 import { readHeadArguments } from '../head-arguments.js';
 
@@ -34,7 +34,7 @@ export function runForward(flags: ForwardFlags): void {
   if (flags.grads && missing.length > 0) {
     throw new DataError(`${flags.input}: --grads needs ${missing.map((n) => `"${n}"`).join(' and ')} to define the ${head.name} loss`);
   }
-  const run = (): ReturnType<typeof runner.forward> => runner.forward(args);
+  const run = (): HeadOutputs => runner.forward(args);
   const outputs = flags.grads ? run() : noGrad(run);
   const tensors: Record<string, SafetensorsTensor> = {};
   for (const [name, tensor] of Object.entries(outputs)) tensors[name] = f32(tensor);

@@ -87,7 +87,7 @@ function encoderInputs(args: HeadArguments): BertInputs {
   return inputs;
 }
 
-/** Labels only when every loss argument is there, as Hugging Face computes a loss only then. */
+/** The outputs with the loss first, as Hugging Face's ModelOutput orders them, when there is one. */
 function withLoss(output: HeadOutputs, loss: Tensor | undefined): HeadOutputs {
   return loss === undefined ? output : { loss, ...output };
 }
