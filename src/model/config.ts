@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js';
-import type { GeluApproximation } from '../backend/backend.js';
+import { activationFromHiddenAct } from '../nn/activation.js';
 import { assertBertConfigSupported } from './config-support.js';
 
 /**
@@ -75,13 +75,6 @@ export function bertConfigPreset(name: BertPresetName, overrides: Partial<BertCo
 
 export function numLabels(config: BertConfig): number {
   return Object.keys(config.id2label).length;
-}
-
-/** The GELU form for a hidden_act name, or a ConfigError. */
-export function geluApproximation(hiddenAct: string, source = 'config'): GeluApproximation {
-  if (hiddenAct === 'gelu') return 'none';
-  if (hiddenAct === 'gelu_new' || hiddenAct === 'gelu_pytorch_tanh' || hiddenAct === 'gelu_fast') return 'tanh';
-  throw new ConfigError(`${source}: hidden_act "${hiddenAct}" is not supported (use "gelu", "gelu_new" or "gelu_pytorch_tanh")`);
 }
 
 const FIELDS: [keyof BertConfig, string][] = [
@@ -167,9 +160,26 @@ export function validateBertConfig(config: BertConfig, source: string): BertConf
     throw new ConfigError(`${source}: pad_token_id must be an id below vocab_size ${config.vocabSize}, got ${JSON.stringify(config.padTokenId)}`);
   }
   if (typeof config.hiddenAct !== 'string') throw new ConfigError(`${source}: hidden_act must be a string`);
-  geluApproximation(config.hiddenAct, source);
+  activationFromHiddenAct(config.hiddenAct, source);
+  validateHeadFields(config.extra, source);
   if (Object.keys(config.id2label).length === 0) throw new ConfigError(`${source}: id2label must name at least one label`);
   return config;
+}
+
+/** Hugging Face's sequence-classification losses, by PretrainedConfig.problem_type. */
+export const PROBLEM_TYPES = ['regression', 'single_label_classification', 'multi_label_classification'] as const;
+export type ProblemType = (typeof PROBLEM_TYPES)[number];
+
+/** The head fields tsbert keeps in `extra` (Hugging Face's classifier_dropout and problem_type), checked at load. */
+function validateHeadFields(extra: Record<string, unknown>, source: string): void {
+  const dropout = extra['classifier_dropout'];
+  if (dropout !== undefined && dropout !== null && !(typeof dropout === 'number' && dropout >= 0 && dropout < 1)) {
+    throw new ConfigError(`${source}: classifier_dropout must be null or in [0, 1), got ${JSON.stringify(dropout)}`);
+  }
+  const problemType = extra['problem_type'];
+  if (problemType !== undefined && problemType !== null && !PROBLEM_TYPES.includes(problemType as ProblemType)) {
+    throw new ConfigError(`${source}: problem_type must be null or one of ${PROBLEM_TYPES.join(', ')}, got ${JSON.stringify(problemType)}`);
+  }
 }
 
 function snakeName(field: keyof BertConfig): string {

@@ -105,6 +105,10 @@ test('bad checkpoints and configs give typed errors naming the file and the fiel
     assert.throws(() => BertForPreTraining.fromPretrained(dir), (e) => e instanceof ConfigError && /hidden_size/.test(e.message));
     withConfig({ hidden_act: 'swish' });
     assert.throws(() => BertForPreTraining.fromPretrained(dir), (e) => e instanceof ConfigError && /hidden_act/.test(e.message));
+    withConfig({ classifier_dropout: 1.5 });
+    assert.throws(() => BertForPreTraining.fromPretrained(dir), (e) => e instanceof ConfigError && /classifier_dropout/.test(e.message));
+    withConfig({ problem_type: 'ranking' });
+    assert.throws(() => BertForPreTraining.fromPretrained(dir), (e) => e instanceof ConfigError && /problem_type/.test(e.message));
     writeFileSync(join(dir, 'config.json'), '{ not json');
     assert.throws(() => BertForPreTraining.fromPretrained(dir), (e) => e instanceof ConfigError && /config\.json/.test(e.message));
 
