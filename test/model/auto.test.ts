@@ -1,7 +1,7 @@
 /** The Auto classes pick the registry's class from config.json's model_type (or architectures), whatever head was saved. */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../src/errors.js';
@@ -12,6 +12,7 @@ import { BertForMaskedLM } from '../../src/model/heads/masked-lm.js';
 import { BertForPreTraining } from '../../src/model/heads/pretraining.js';
 import { BertForSequenceClassification } from '../../src/model/heads/sequence-classification.js';
 import { BertForTokenClassification } from '../../src/model/heads/token-classification.js';
+import { editConfigJson } from '../helpers/model-folders.js';
 
 const config = bertConfigPreset('tiny', { vocabSize: 40, hiddenSize: 16, numAttentionHeads: 2, intermediateSize: 32, maxPositionEmbeddings: 16 });
 
@@ -24,13 +25,6 @@ function withPreTrainingFolder(body: (dir: string, saved: BertForPreTraining) =>
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function editConfig(dir: string, edit: (json: Record<string, unknown>) => void): void {
-  const path = join(dir, 'config.json');
-  const json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  edit(json);
-  writeFileSync(path, JSON.stringify(json));
 }
 
 test('each Auto class loads its task class from a pre-training folder, with the saved encoder', () => withPreTrainingFolder((dir, saved) => {
@@ -46,14 +40,14 @@ test('each Auto class loads its task class from a pre-training folder, with the 
 }));
 
 test('without model_type the architectures entry tells the model type', () => withPreTrainingFolder((dir) => {
-  editConfig(dir, (json) => void delete json['model_type']);
+  editConfigJson(dir, (json) => void delete json['model_type']);
   assert.ok(AutoModel.fromPretrained(dir) instanceof BertModel);
-  editConfig(dir, (json) => void (json['architectures'] = ['SomethingElse']));
+  editConfigJson(dir, (json) => void (json['architectures'] = ['SomethingElse']));
   assert.throws(() => AutoModel.fromPretrained(dir), /no model_type, and no architectures entry tsbert knows/);
 }));
 
 test('a model type tsbert does not implement is a ConfigError naming it and what is known', () => withPreTrainingFolder((dir) => {
-  editConfig(dir, (json) => void (json['model_type'] = 'electra'));
+  editConfigJson(dir, (json) => void (json['model_type'] = 'electra'));
   assert.throws(() => AutoModelForMaskedLM.fromPretrained(dir), (error: unknown) => {
     assert.ok(error instanceof ConfigError);
     assert.match(error.message, /config\.json: model_type "electra" is not implemented \(tsbert knows bert\)/);

@@ -6,7 +6,7 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CheckpointError, ConfigError } from '../../src/errors.js';
@@ -15,6 +15,7 @@ import { bertConfigPreset } from '../../src/model/config.js';
 import { BertModel } from '../../src/model/bert-model.js';
 import { BertForMaskedLM } from '../../src/model/heads/masked-lm.js';
 import { BertForSequenceClassification } from '../../src/model/heads/sequence-classification.js';
+import { editConfigJson } from '../helpers/model-folders.js';
 
 const config = bertConfigPreset('tiny', { vocabSize: 40, hiddenSize: 16, numAttentionHeads: 2, intermediateSize: 32, maxPositionEmbeddings: 16 });
 
@@ -28,16 +29,9 @@ function withFolder(body: (dir: string) => void): void {
   }
 }
 
-function editConfig(dir: string, edit: (json: Record<string, unknown>) => void): void {
-  const path = join(dir, 'config.json');
-  const json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  edit(json);
-  writeFileSync(path, JSON.stringify(json));
-}
-
 for (const modelType of ['roberta', 'distilbert', 'deberta']) {
   test(`a ${modelType} folder given to BertModel is a ConfigError naming model_type`, () => withFolder((dir) => {
-    editConfig(dir, (json) => void (json['model_type'] = modelType));
+    editConfigJson(dir, (json) => void (json['model_type'] = modelType));
     assert.throws(() => BertModel.fromPretrained(dir), (error: unknown) => {
       assert.ok(error instanceof ConfigError, String(error));
       assert.match(error.message, new RegExp(`config\\.json: model_type is "${modelType}", not "bert"`));
@@ -48,7 +42,7 @@ for (const modelType of ['roberta', 'distilbert', 'deberta']) {
 
 for (const [field, value] of [['position_embedding_type', 'relative_key'], ['is_decoder', true], ['tie_word_embeddings', false]] as const) {
   test(`${field}: ${JSON.stringify(value)} is a ConfigError naming the field`, () => withFolder((dir) => {
-    editConfig(dir, (json) => void (json[field] = value));
+    editConfigJson(dir, (json) => void (json[field] = value));
     assert.throws(() => BertForMaskedLM.fromPretrained(dir), (error: unknown) => {
       assert.ok(error instanceof ConfigError, String(error));
       assert.match(error.message, new RegExp(`config\\.json: ${field} is ${JSON.stringify(value)}: .*not implemented|config\\.json: ${field} is ${JSON.stringify(value)}: the MLM decoder`));
