@@ -13,6 +13,7 @@
  */
 import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { valuePreview } from '../error-text.js';
 import { CheckpointError, shapeString } from '../errors.js';
 
 export { float32ToBFloat16Bits, float32ToFloat16Bits, toFloat32, toInt32 } from './tensor-conversions.js';
@@ -131,17 +132,17 @@ export function parseSafetensorsHeader(headerBytes: Uint8Array, dataBytes: numbe
     if (!isPlainObject(entry)) throw new CheckpointError(`${where}: header entry is not an object`);
     const { dtype, shape, data_offsets: offsets } = entry;
     if (!isDType(dtype)) {
-      throw new CheckpointError(`${where}: unknown or unsupported dtype ${JSON.stringify(dtype)}`);
+      throw new CheckpointError(`${where}: unknown or unsupported dtype ${valuePreview(dtype)}`);
     }
     if (!Array.isArray(shape) || !shape.every((d): d is number => Number.isSafeInteger(d) && d >= 0)) {
-      throw new CheckpointError(`${where}: shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
+      throw new CheckpointError(`${where}: shape ${valuePreview(shape)} is not a list of non-negative integers`);
     }
     if (
       !Array.isArray(offsets) ||
       offsets.length !== 2 ||
       !offsets.every((o): o is number => Number.isSafeInteger(o) && o >= 0)
     ) {
-      throw new CheckpointError(`${where}: data_offsets ${JSON.stringify(offsets)} is not [begin, end]`);
+      throw new CheckpointError(`${where}: data_offsets ${valuePreview(offsets)} is not [begin, end]`);
     }
     const [begin, end] = offsets as [number, number];
     if (begin > end || end > dataBytes) {
