@@ -4,6 +4,7 @@
  * — never a model that loads and silently computes something else (candle's rule: unknown values are errors).
  * Keys that do not change the math (transformers_version, torch_dtype, use_cache, ...) pass through untouched.
  */
+import { valuePreview } from '../error-text.js';
 import { ConfigError } from '../errors.js';
 
 /** The model_type tsbert's BERT classes read; Hugging Face writes it into every config.json. */
@@ -21,12 +22,12 @@ const ONLY_DEFAULT: Record<string, { value: unknown; why: string }> = {
 export function assertBertConfigSupported(raw: Record<string, unknown>, source: string): void {
   const modelType = raw['model_type'];
   if (modelType !== undefined && modelType !== BERT_MODEL_TYPE) {
-    throw new ConfigError(`${source}: model_type is ${JSON.stringify(modelType)}, not "${BERT_MODEL_TYPE}": this is not a BERT folder`
+    throw new ConfigError(`${source}: model_type is ${valuePreview(modelType)}, not "${BERT_MODEL_TYPE}": this is not a BERT folder`
       + ' (tsbert implements BERT; RoBERTa, DistilBERT, ALBERT and DeBERTa folders are not loaded into BERT classes)');
   }
   for (const [field, { value, why }] of Object.entries(ONLY_DEFAULT)) {
     if (raw[field] !== undefined && raw[field] !== null && raw[field] !== value) {
-      throw new ConfigError(`${source}: ${field} is ${JSON.stringify(raw[field])}: ${why} (only ${JSON.stringify(value)})`);
+      throw new ConfigError(`${source}: ${field} is ${valuePreview(raw[field])}: ${why} (only ${JSON.stringify(value)})`);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { valuePreview } from '../error-text.js';
 import { ConfigError } from '../errors.js';
 import { activationFromHiddenAct } from '../nn/activation.js';
 import { assertBertConfigSupported } from './config-support.js';
@@ -77,6 +78,9 @@ export function numLabels(config: BertConfig): number {
   return Object.keys(config.id2label).length;
 }
 
+/** Far above any classification head (the largest GLUE/SuperGLUE task has 3 labels; extreme multi-label sets ~10^5). */
+const MAX_LABELS = 100_000;
+
 const FIELDS: [keyof BertConfig, string][] = [
   ['vocabSize', 'vocab_size'],
   ['hiddenSize', 'hidden_size'],
@@ -109,14 +113,25 @@ export function bertConfigFromJson(json: unknown, source = 'config.json'): BertC
   }
   if (raw['id2label'] !== undefined) {
     if (typeof raw['id2label'] !== 'object' || raw['id2label'] === null) throw new ConfigError(`${source}: id2label must be an object`);
-    config.id2label = Object.fromEntries(Object.entries(raw['id2label']).map(([k, v]) => [k, String(v)]));
+    config.id2label = Object.fromEntries(Object.entries(raw['id2label']).map(([k, v]) => [k, labelName(v, k, source)]));
     config.label2id = Object.fromEntries(Object.entries(config.id2label).map(([k, v]) => [v, Number(k)]));
-  } else if (typeof raw['num_labels'] === 'number') {
-    config.id2label = defaultLabels(raw['num_labels']);
+  } else if (raw['num_labels'] !== undefined && raw['num_labels'] !== null) {
+    const count = raw['num_labels'];
+    // defaultLabels builds `count` entries: a count from the file must be bounded before it sizes anything.
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_LABELS) {
+      throw new ConfigError(`${source}: num_labels must be an integer from 1 to ${MAX_LABELS}, got ${valuePreview(count)}`);
+    }
+    config.id2label = defaultLabels(count);
     config.label2id = Object.fromEntries(Object.entries(config.id2label).map(([k, v]) => [v, Number(k)]));
   }
   for (const [key, value] of Object.entries(raw)) if (!known.has(key)) config.extra[key] = value;
   return validateBertConfig(config, source);
+}
+
+/** A label name from id2label: Hugging Face's are strings; numbers and booleans are taken as their text. */
+function labelName(value: unknown, id: string, source: string): string {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  throw new ConfigError(`${source}: id2label[${valuePreview(id)}] must be a label name, got ${valuePreview(value)}`);
 }
 
 export function defaultLabels(count: number): Record<string, string> {
@@ -140,7 +155,7 @@ export function validateBertConfig(config: BertConfig, source: string): BertConf
   for (const field of positiveInts) {
     const value = config[field];
     if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > 1e7) {
-      throw new ConfigError(`${source}: ${snakeName(field)} must be a positive integer, got ${JSON.stringify(value)}`);
+      throw new ConfigError(`${source}: ${snakeName(field)} must be a positive integer, got ${valuePreview(value)}`);
     }
   }
   if (config.hiddenSize % config.numAttentionHeads !== 0) {
@@ -148,16 +163,16 @@ export function validateBertConfig(config: BertConfig, source: string): BertConf
   }
   for (const field of ['hiddenDropoutProb', 'attentionProbsDropoutProb'] as const) {
     const value = config[field];
-    if (typeof value !== 'number' || !(value >= 0 && value < 1)) throw new ConfigError(`${source}: ${snakeName(field)} must be in [0, 1), got ${JSON.stringify(value)}`);
+    if (typeof value !== 'number' || !(value >= 0 && value < 1)) throw new ConfigError(`${source}: ${snakeName(field)} must be in [0, 1), got ${valuePreview(value)}`);
   }
   if (typeof config.layerNormEps !== 'number' || !(config.layerNormEps > 0 && config.layerNormEps < 1)) {
-    throw new ConfigError(`${source}: layer_norm_eps must be in (0, 1), got ${JSON.stringify(config.layerNormEps)}`);
+    throw new ConfigError(`${source}: layer_norm_eps must be in (0, 1), got ${valuePreview(config.layerNormEps)}`);
   }
   if (typeof config.initializerRange !== 'number' || !(config.initializerRange >= 0)) {
-    throw new ConfigError(`${source}: initializer_range must be ≥ 0, got ${JSON.stringify(config.initializerRange)}`);
+    throw new ConfigError(`${source}: initializer_range must be ≥ 0, got ${valuePreview(config.initializerRange)}`);
   }
   if (typeof config.padTokenId !== 'number' || !Number.isInteger(config.padTokenId) || config.padTokenId < 0 || config.padTokenId >= config.vocabSize) {
-    throw new ConfigError(`${source}: pad_token_id must be an id below vocab_size ${config.vocabSize}, got ${JSON.stringify(config.padTokenId)}`);
+    throw new ConfigError(`${source}: pad_token_id must be an id below vocab_size ${config.vocabSize}, got ${valuePreview(config.padTokenId)}`);
   }
   if (typeof config.hiddenAct !== 'string') throw new ConfigError(`${source}: hidden_act must be a string`);
   activationFromHiddenAct(config.hiddenAct, source);

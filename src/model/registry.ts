@@ -2,6 +2,7 @@
  * The model registry, as Hugging Face's Auto classes use it: (model_type, task) → class, and an `architectures`
  * name → class. Adding a model is adding its rows here (RoBERTa: model_type "roberta", its classes per task).
  */
+import { valuePreview } from '../error-text.js';
 import { ConfigError } from '../errors.js';
 import { BertModel, type InitOptions } from './bert-model.js';
 import type { BertConfig } from './config.js';
@@ -54,7 +55,7 @@ export function modelClassFor(modelType: string, task: ModelTask, source: string
   const found = REGISTRY.find((r) => r.modelType === modelType && r.task === task);
   if (found !== undefined) return found.model;
   if (!registeredModelTypes().includes(modelType)) {
-    throw new ConfigError(`${source}: model_type ${JSON.stringify(modelType)} is not implemented (tsbert knows ${registeredModelTypes().join(', ')})`);
+    throw new ConfigError(`${source}: model_type ${valuePreview(modelType)} is not implemented (tsbert knows ${registeredModelTypes().join(', ')})`);
   }
   throw new ConfigError(`${source}: model_type "${modelType}" has no ${task} class`);
 }

@@ -1,4 +1,5 @@
 import type { GeluApproximation } from '../backend/backend.js';
+import { valuePreview } from '../error-text.js';
 import { ConfigError } from '../errors.js';
 
 /** The feed-forward activation of a BERT layer and of the MLM transform. */
@@ -13,5 +14,5 @@ export function activationFromHiddenAct(hiddenAct: string, source = 'config'): A
   if (hiddenAct === 'gelu') return { kind: 'gelu', approximate: 'none' };
   if (hiddenAct === 'gelu_new' || hiddenAct === 'gelu_pytorch_tanh' || hiddenAct === 'gelu_fast') return { kind: 'gelu', approximate: 'tanh' };
   if (hiddenAct === 'relu') return { kind: 'relu' };
-  throw new ConfigError(`${source}: hidden_act "${hiddenAct}" is not supported (use "gelu", "gelu_new", "gelu_pytorch_tanh", "gelu_fast" or "relu")`);
+  throw new ConfigError(`${source}: hidden_act ${valuePreview(hiddenAct)} is not supported (use "gelu", "gelu_new", "gelu_pytorch_tanh", "gelu_fast" or "relu")`);
 }

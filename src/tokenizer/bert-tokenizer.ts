@@ -3,6 +3,7 @@
  * [SEP]`, with truncation, overflowing windows, padding, offsets and word ids that match the Rust `tokenizers`
  * library token for token.
  */
+import { valuePreview } from '../error-text.js';
 import { TokenizerError } from '../errors.js';
 import { BasicTokenizer, type WordSink } from './basic-tokenizer.js';
 import type { Encoding } from './encoding.js';
@@ -135,7 +136,7 @@ export class BertTokenizer {
     }
     const idOf = (token: string, role: string): number => {
       const id = vocab.id(token) ?? added.get(token);
-      if (id === undefined) throw new TokenizerError(`${source}: the ${role} token ${token} is missing`);
+      if (id === undefined) throw new TokenizerError(`${source}: the ${role} token ${valuePreview(token)} is missing`);
       added.set(token, id);
       specialIds.add(id);
       return id;
@@ -147,7 +148,7 @@ export class BertTokenizer {
     this.maskTokenId = idOf(this.specialTokens.maskToken, 'mask');
     for (const [id, token] of addedById) {
       if (id < vocab.size && vocab.token(id) !== token) {
-        throw new TokenizerError(`${source}: added token ${token} has id ${id}, which the vocabulary gives to ${vocab.token(id)}`);
+        throw new TokenizerError(`${source}: added token ${valuePreview(token)} has id ${id}, which the vocabulary gives to ${valuePreview(vocab.token(id))}`);
       }
     }
     this.addedTokens = added;

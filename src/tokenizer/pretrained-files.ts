@@ -5,6 +5,7 @@
  * vocab.txt, and tokenizer_config.json's do_lower_case / strip_accents / tokenize_chinese_chars win.
  */
 import { join } from 'node:path';
+import { valuePreview } from '../error-text.js';
 import { TokenizerError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-file.js';
 import { checkInput, ensureDirectory, optionalInputFile, readInputText } from '../io/checked-file.js';
@@ -33,13 +34,19 @@ function readJson(path: string): JsonObject | undefined {
 function field<T extends Json>(obj: JsonObject, key: string, kind: string, file: string, check: (v: Json) => v is T): T | undefined {
   const value = obj[key];
   if (value === undefined || value === null) return undefined;
-  if (!check(value)) throw new TokenizerError(`${file}: field ${key} should be ${kind}, found ${JSON.stringify(value)}`);
+  if (!check(value)) throw new TokenizerError(`${file}: field ${key} should be ${kind}, found ${valuePreview(value)}`);
   return value;
 }
 const isBool = (v: Json): v is boolean => typeof v === 'boolean';
 const isNum = (v: Json): v is number => typeof v === 'number';
 const isStr = (v: Json): v is string => typeof v === 'string';
 const isObj = (v: Json | undefined): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
+/** The tokenizer allocates buffers of ~2 units per character of the longest word it keeps, so the file's value is bounded. */
+const MAX_INPUT_CHARS_PER_WORD = 1_000_000;
+const isWordLimit = (v: Json): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_INPUT_CHARS_PER_WORD;
+/** Ids live in Int32Arrays. */
+const MAX_ID = 2 ** 31 - 1;
+const isId = (v: Json | undefined): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_ID;
 
 /** A special token in tokenizer_config.json / special_tokens_map.json: a string or an AddedToken object. */
 function tokenField(obj: JsonObject, key: string, file: string): string | undefined {
@@ -47,7 +54,7 @@ function tokenField(obj: JsonObject, key: string, file: string): string | undefi
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return value;
   if (isObj(value) && typeof value['content'] === 'string') return value['content'];
-  throw new TokenizerError(`${file}: field ${key} should be a token string, found ${JSON.stringify(value)}`);
+  throw new TokenizerError(`${file}: field ${key} should be a token string, found ${valuePreview(value)}`);
 }
 
 const SPECIAL_KEYS: ReadonlyArray<[keyof SpecialTokens, string]> = [
@@ -103,11 +110,11 @@ export function readPretrained(dir: string): PretrainedFiles {
 function readTokenizerJson(json: JsonObject, file: string, options: BertTokenizerOptions): Vocab {
   const model = json['model'];
   if (!isObj(model) || model['type'] !== 'WordPiece' || !isObj(model['vocab'])) {
-    throw new TokenizerError(`${file}: model is not a WordPiece model with a vocab (found type ${JSON.stringify(isObj(model) ? model['type'] : model)})`);
+    throw new TokenizerError(`${file}: model is not a WordPiece model with a vocab (found type ${valuePreview(isObj(model) ? model['type'] : model)})`);
   }
   const vocabMap: Record<string, number> = {};
   for (const [token, id] of Object.entries(model['vocab'])) {
-    if (typeof id !== 'number') throw new TokenizerError(`${file}: model.vocab[${JSON.stringify(token)}] is not a number`);
+    if (typeof id !== 'number') throw new TokenizerError(`${file}: model.vocab[${valuePreview(token)}] is not a number`);
     Object.defineProperty(vocabMap, token, { value: id, enumerable: true });
   }
   const vocab = Vocab.fromIdMap(vocabMap, `${file} model.vocab`);
@@ -115,13 +122,13 @@ function readTokenizerJson(json: JsonObject, file: string, options: BertTokenize
   if (unk !== undefined) options.unkToken = unk;
   const prefix = field(model, 'continuing_subword_prefix', 'a string', file, isStr);
   if (prefix !== undefined) options.continuingSubwordPrefix = prefix;
-  const maxChars = field(model, 'max_input_chars_per_word', 'a number', file, isNum);
+  const maxChars = field(model, 'max_input_chars_per_word', `a whole number from 0 to ${MAX_INPUT_CHARS_PER_WORD}`, file, isWordLimit);
   if (maxChars !== undefined) options.maxInputCharsPerWord = maxChars;
 
   const normalizer = json['normalizer'];
   if (normalizer !== undefined && normalizer !== null) {
     if (!isObj(normalizer) || normalizer['type'] !== 'BertNormalizer') {
-      throw new TokenizerError(`${file}: normalizer must be a BertNormalizer (found ${JSON.stringify(isObj(normalizer) ? normalizer['type'] : normalizer)})`);
+      throw new TokenizerError(`${file}: normalizer must be a BertNormalizer (found ${valuePreview(isObj(normalizer) ? normalizer['type'] : normalizer)})`);
     }
     options.cleanText = field(normalizer, 'clean_text', 'a boolean', file, isBool) ?? true;
     options.tokenizeChineseChars = field(normalizer, 'handle_chinese_chars', 'a boolean', file, isBool) ?? true;
@@ -157,8 +164,8 @@ function readTokenizerJson(json: JsonObject, file: string, options: BertTokenize
   const added = json['added_tokens'];
   if (Array.isArray(added)) {
     options.addedTokens = added.map((token, i) => {
-      if (!isObj(token) || typeof token['content'] !== 'string' || typeof token['id'] !== 'number') {
-        throw new TokenizerError(`${file}: added_tokens[${i}] needs a string content and a numeric id`);
+      if (!isObj(token) || typeof token['content'] !== 'string' || !isId(token['id'])) {
+        throw new TokenizerError(`${file}: added_tokens[${i}] needs a string content and an id from 0 to ${MAX_ID}`);
       }
       return { content: token['content'], id: token['id'], special: token['special'] === true };
     });
