@@ -1,3 +1,5 @@
+import { singleLine } from './error-text.js';
+
 /**
  * Typed errors. Library code throws these and never exits the process; the CLI turns them into one-line messages.
  * Each message names the thing at fault (op, file, field, tensor) and the problem.
@@ -5,7 +7,9 @@
 export class TsbertError extends Error {
   override readonly name: string = 'TsbertError';
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    // Messages quote what files hold (tensor and entry names, tokens, JSON.parse's excerpt of the text), which may
+    // contain line breaks; escaping control characters here keeps every message on one line.
+    super(singleLine(message), options);
   }
 }
 

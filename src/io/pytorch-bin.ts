@@ -153,6 +153,11 @@ function checkExtent(ref: TensorRef, store: StorageStore, where: string): void {
     last += (size - 1) * (stride[d] as number);
   }
   if (elements * itemsize > MAX_TENSOR_BYTES) throw new CheckpointError(`${where}: size ${shapeString(shape)} is too large`);
+  // A view with more elements than its storage repeats some (stride 0, or overlapping strides): a few bytes of pickle
+  // could then describe gigabytes. State dicts never hold such views, so the copy is bounded by the file's bytes.
+  if (elements > storage.numel) {
+    throw new CheckpointError(`${where}: size ${shapeString(shape)}, stride ${shapeString(stride)} has ${elements} elements, more than its ${storage.numel}-element storage "${storage.key}" (broadcast or overlapping views are not supported)`);
+  }
   if (elements > 0 && last >= storage.numel) {
     throw new CheckpointError(
       `${where}: size ${shapeString(shape)}, stride ${shapeString(stride)} at offset ${offset} reaches element ${last}, past the end of its ${storage.numel}-element storage "${storage.key}"`,
@@ -173,7 +178,9 @@ function gather(ref: TensorRef, storage: Uint8Array): ArrayBuffer {
     elements *= size;
   }
   if (contiguous || elements === 0) {
-    return storage.slice(offset * itemsize, (offset + elements) * itemsize).buffer;
+    // A copy into a buffer of exactly the view's bytes. Not storage.slice(): an inflated ZIP entry is a Buffer, whose
+    // slice() is a view, and whose ArrayBuffer is zlib's (16 KiB for small entries), not the view's bytes.
+    return new Uint8Array(storage.subarray(offset * itemsize, (offset + elements) * itemsize)).buffer;
   }
   const out = new Uint8Array(elements * itemsize);
   const index = new Array<number>(rank).fill(0);

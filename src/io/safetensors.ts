@@ -12,6 +12,7 @@
  * no input makes us read out of bounds.
  */
 import { closeSync, fstatSync, readSync } from 'node:fs';
+import { valuePreview } from '../error-text.js';
 import { CheckpointError, shapeString } from '../errors.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { openInputFile, readInputFile } from './checked-file.js';
@@ -132,17 +133,17 @@ export function parseSafetensorsHeader(headerBytes: Uint8Array, dataBytes: numbe
     if (!isPlainObject(entry)) throw new CheckpointError(`${where}: header entry is not an object`);
     const { dtype, shape, data_offsets: offsets } = entry;
     if (!isDType(dtype)) {
-      throw new CheckpointError(`${where}: unknown or unsupported dtype ${JSON.stringify(dtype)}`);
+      throw new CheckpointError(`${where}: unknown or unsupported dtype ${valuePreview(dtype)}`);
     }
     if (!Array.isArray(shape) || !shape.every((d): d is number => Number.isSafeInteger(d) && d >= 0)) {
-      throw new CheckpointError(`${where}: shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
+      throw new CheckpointError(`${where}: shape ${valuePreview(shape)} is not a list of non-negative integers`);
     }
     if (
       !Array.isArray(offsets) ||
       offsets.length !== 2 ||
       !offsets.every((o): o is number => Number.isSafeInteger(o) && o >= 0)
     ) {
-      throw new CheckpointError(`${where}: data_offsets ${JSON.stringify(offsets)} is not [begin, end]`);
+      throw new CheckpointError(`${where}: data_offsets ${valuePreview(offsets)} is not [begin, end]`);
     }
     const [begin, end] = offsets as [number, number];
     if (begin > end || end > dataBytes) {

@@ -1,5 +1,7 @@
+import { valuePreview } from '../error-text.js';
 import { ConfigError } from '../errors.js';
-import type { GeluApproximation } from '../backend/backend.js';
+import { activationFromHiddenAct } from '../nn/activation.js';
+import { assertBertConfigSupported } from './config-support.js';
 
 /**
  * BERT's hyper-parameters under Hugging Face's config.json names (camelCase here; snake_case only in
@@ -76,12 +78,8 @@ export function numLabels(config: BertConfig): number {
   return Object.keys(config.id2label).length;
 }
 
-/** The GELU form for a hidden_act name, or a ConfigError. */
-export function geluApproximation(hiddenAct: string, source = 'config'): GeluApproximation {
-  if (hiddenAct === 'gelu') return 'none';
-  if (hiddenAct === 'gelu_new' || hiddenAct === 'gelu_pytorch_tanh' || hiddenAct === 'gelu_fast') return 'tanh';
-  throw new ConfigError(`${source}: hidden_act "${hiddenAct}" is not supported (use "gelu", "gelu_new" or "gelu_pytorch_tanh")`);
-}
+/** Far above any classification head (the largest GLUE/SuperGLUE task has 3 labels; extreme multi-label sets ~10^5). */
+const MAX_LABELS = 100_000;
 
 const FIELDS: [keyof BertConfig, string][] = [
   ['vocabSize', 'vocab_size'],
@@ -105,6 +103,7 @@ export function bertConfigFromJson(json: unknown, source = 'config.json'): BertC
     throw new ConfigError(`${source}: expected a JSON object`);
   }
   const raw = json as Record<string, unknown>;
+  assertBertConfigSupported(raw, source);
   const config: BertConfig = { ...BERT_BASE_DEFAULTS, extra: {} };
   const known = new Set<string>(['id2label', 'label2id', 'num_labels']);
   for (const [camel, snake] of FIELDS) {
@@ -114,14 +113,25 @@ export function bertConfigFromJson(json: unknown, source = 'config.json'): BertC
   }
   if (raw['id2label'] !== undefined) {
     if (typeof raw['id2label'] !== 'object' || raw['id2label'] === null) throw new ConfigError(`${source}: id2label must be an object`);
-    config.id2label = Object.fromEntries(Object.entries(raw['id2label']).map(([k, v]) => [k, String(v)]));
+    config.id2label = Object.fromEntries(Object.entries(raw['id2label']).map(([k, v]) => [k, labelName(v, k, source)]));
     config.label2id = Object.fromEntries(Object.entries(config.id2label).map(([k, v]) => [v, Number(k)]));
-  } else if (typeof raw['num_labels'] === 'number') {
-    config.id2label = defaultLabels(raw['num_labels']);
+  } else if (raw['num_labels'] !== undefined && raw['num_labels'] !== null) {
+    const count = raw['num_labels'];
+    // defaultLabels builds `count` entries: a count from the file must be bounded before it sizes anything.
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_LABELS) {
+      throw new ConfigError(`${source}: num_labels must be an integer from 1 to ${MAX_LABELS}, got ${valuePreview(count)}`);
+    }
+    config.id2label = defaultLabels(count);
     config.label2id = Object.fromEntries(Object.entries(config.id2label).map(([k, v]) => [v, Number(k)]));
   }
   for (const [key, value] of Object.entries(raw)) if (!known.has(key)) config.extra[key] = value;
   return validateBertConfig(config, source);
+}
+
+/** A label name from id2label: Hugging Face's are strings; numbers and booleans are taken as their text. */
+function labelName(value: unknown, id: string, source: string): string {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  throw new ConfigError(`${source}: id2label[${valuePreview(id)}] must be a label name, got ${valuePreview(value)}`);
 }
 
 export function defaultLabels(count: number): Record<string, string> {
@@ -145,7 +155,7 @@ export function validateBertConfig(config: BertConfig, source: string): BertConf
   for (const field of positiveInts) {
     const value = config[field];
     if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > 1e7) {
-      throw new ConfigError(`${source}: ${snakeName(field)} must be a positive integer, got ${JSON.stringify(value)}`);
+      throw new ConfigError(`${source}: ${snakeName(field)} must be a positive integer, got ${valuePreview(value)}`);
     }
   }
   if (config.hiddenSize % config.numAttentionHeads !== 0) {
@@ -153,21 +163,38 @@ export function validateBertConfig(config: BertConfig, source: string): BertConf
   }
   for (const field of ['hiddenDropoutProb', 'attentionProbsDropoutProb'] as const) {
     const value = config[field];
-    if (typeof value !== 'number' || !(value >= 0 && value < 1)) throw new ConfigError(`${source}: ${snakeName(field)} must be in [0, 1), got ${JSON.stringify(value)}`);
+    if (typeof value !== 'number' || !(value >= 0 && value < 1)) throw new ConfigError(`${source}: ${snakeName(field)} must be in [0, 1), got ${valuePreview(value)}`);
   }
   if (typeof config.layerNormEps !== 'number' || !(config.layerNormEps > 0 && config.layerNormEps < 1)) {
-    throw new ConfigError(`${source}: layer_norm_eps must be in (0, 1), got ${JSON.stringify(config.layerNormEps)}`);
+    throw new ConfigError(`${source}: layer_norm_eps must be in (0, 1), got ${valuePreview(config.layerNormEps)}`);
   }
   if (typeof config.initializerRange !== 'number' || !(config.initializerRange >= 0)) {
-    throw new ConfigError(`${source}: initializer_range must be ≥ 0, got ${JSON.stringify(config.initializerRange)}`);
+    throw new ConfigError(`${source}: initializer_range must be ≥ 0, got ${valuePreview(config.initializerRange)}`);
   }
   if (typeof config.padTokenId !== 'number' || !Number.isInteger(config.padTokenId) || config.padTokenId < 0 || config.padTokenId >= config.vocabSize) {
-    throw new ConfigError(`${source}: pad_token_id must be an id below vocab_size ${config.vocabSize}, got ${JSON.stringify(config.padTokenId)}`);
+    throw new ConfigError(`${source}: pad_token_id must be an id below vocab_size ${config.vocabSize}, got ${valuePreview(config.padTokenId)}`);
   }
   if (typeof config.hiddenAct !== 'string') throw new ConfigError(`${source}: hidden_act must be a string`);
-  geluApproximation(config.hiddenAct, source);
+  activationFromHiddenAct(config.hiddenAct, source);
+  validateHeadFields(config.extra, source);
   if (Object.keys(config.id2label).length === 0) throw new ConfigError(`${source}: id2label must name at least one label`);
   return config;
+}
+
+/** Hugging Face's sequence-classification losses, by PretrainedConfig.problem_type. */
+export const PROBLEM_TYPES = ['regression', 'single_label_classification', 'multi_label_classification'] as const;
+export type ProblemType = (typeof PROBLEM_TYPES)[number];
+
+/** The head fields tsbert keeps in `extra` (Hugging Face's classifier_dropout and problem_type), checked at load. */
+function validateHeadFields(extra: Record<string, unknown>, source: string): void {
+  const dropout = extra['classifier_dropout'];
+  if (dropout !== undefined && dropout !== null && !(typeof dropout === 'number' && dropout >= 0 && dropout < 1)) {
+    throw new ConfigError(`${source}: classifier_dropout must be null or in [0, 1), got ${JSON.stringify(dropout)}`);
+  }
+  const problemType = extra['problem_type'];
+  if (problemType !== undefined && problemType !== null && !PROBLEM_TYPES.includes(problemType as ProblemType)) {
+    throw new ConfigError(`${source}: problem_type must be null or one of ${PROBLEM_TYPES.join(', ')}, got ${JSON.stringify(problemType)}`);
+  }
 }
 
 function snakeName(field: keyof BertConfig): string {

@@ -8,3 +8,5 @@ export { BertForSequenceClassification } from './heads/sequence-classification.j
 export { BertForTokenClassification } from './heads/token-classification.js';
 export { BertForQuestionAnswering } from './heads/question-answering.js';
 export { BertForMultipleChoice } from './heads/multiple-choice.js';
+export { MODEL_TASKS, modelClassFor, registeredModelTypes, type ModelTask, type ModelClass } from './registry.js';
+export * from './auto.js';

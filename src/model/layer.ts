@@ -1,4 +1,4 @@
-import type { GeluApproximation } from '../backend/backend.js';
+import { activationFromHiddenAct, type Activation } from '../nn/activation.js';
 import { Dropout } from '../nn/dropout.js';
 import { LayerNorm } from '../nn/layer-norm.js';
 import { Linear } from '../nn/linear.js';
@@ -6,21 +6,21 @@ import { Module } from '../nn/module.js';
 import type { Rng } from '../tensor/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { BertAttention } from './attention.js';
-import { geluApproximation, type BertConfig } from './config.js';
+import type { BertConfig } from './config.js';
 
-/** Feed-forward up-projection with GELU (BERT §3: "gelu" activation rather than ReLU). */
+/** Feed-forward up-projection with hidden_act (BERT §3: "gelu" rather than the Transformer's ReLU). */
 export class BertIntermediate extends Module {
   readonly dense: Linear;
-  private readonly approximate: GeluApproximation;
+  private readonly activation: Activation;
 
   constructor(config: BertConfig, rng: Rng) {
     super();
     this.dense = this.registerModule('dense', new Linear(config.hiddenSize, config.intermediateSize, rng, config.initializerRange));
-    this.approximate = geluApproximation(config.hiddenAct);
+    this.activation = activationFromHiddenAct(config.hiddenAct);
   }
 
   forward(hidden: Tensor): Tensor {
-    return this.dense.forwardGelu(hidden, this.approximate);
+    return this.dense.forwardActivation(hidden, this.activation);
   }
 }
 

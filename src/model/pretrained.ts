@@ -1,4 +1,5 @@
-import { loadPretrained, savePretrained, type LoadingInfo, type SavableTokenizer } from '../io/checkpoint.js';
+import type { LoadingInfo, SavableTokenizer } from '../io/model-folder.js';
+import { loadPretrained, savePretrained } from './bert-checkpoint.js';
 import { Module } from '../nn/module.js';
 import type { BertConfig } from './config.js';
 import type { BertModel, InitOptions } from './bert-model.js';
@@ -15,6 +16,14 @@ export abstract class BertPreTrainedModel extends Module {
   abstract encoderModel(): BertModel;
   /** Prefix of the encoder's parameters in this model's names: "bert." for heads, "" for BertModel. */
   abstract readonly basePrefix: string;
+  /**
+   * Whether a checkpoint may lack this parameter, which is then newly initialised: a task head or the pooler may
+   * be new (fine-tuning starts that way), the embeddings and encoder layers may not.
+   */
+  mayBeNewlyInitialized(name: string): boolean {
+    return !(name.startsWith(this.basePrefix) && /^(embeddings|encoder)\./.test(name.slice(this.basePrefix.length)));
+  }
+
   /** What the last fromPretrained found missing or unexpected (Hugging Face's output_loading_info). */
   loadingInfo?: LoadingInfo;
 

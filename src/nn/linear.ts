@@ -1,7 +1,8 @@
-import type { GeluApproximation } from '../backend/backend.js';
 import { linear, linearGelu } from '../ops/linear.js';
+import { relu } from '../ops/relu.js';
 import type { Rng } from '../tensor/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { Activation } from './activation.js';
 import { filledTensor, normalTensor } from './init.js';
 import { Module } from './module.js';
 
@@ -20,8 +21,9 @@ export class Linear extends Module {
     return linear(x, this.weight, this.bias);
   }
 
-  /** gelu(forward(x)), fused: the GEMM applies bias and GELU as it finishes each tile. */
-  forwardGelu(x: Tensor, approximate: GeluApproximation): Tensor {
-    return linearGelu(x, this.weight, this.bias, approximate);
+  /** activation(forward(x)); GELU is fused: the GEMM applies bias and GELU as it finishes each tile. */
+  forwardActivation(x: Tensor, activation: Activation): Tensor {
+    if (activation.kind === 'relu') return relu(this.forward(x));
+    return linearGelu(x, this.weight, this.bias, activation.approximate);
   }
 }

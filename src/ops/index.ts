@@ -1,5 +1,6 @@
 export { add, scale } from './add.js';
 export { attention, type AttentionOptions, type AttentionOutput } from './attention.js';
+export { bceWithLogits } from './bce-with-logits.js';
 export { biasAdd } from './bias-add.js';
 export { crossEntropy, IGNORE_INDEX } from './cross-entropy.js';
 export { dropout } from './dropout.js';
@@ -11,6 +12,7 @@ export { linear, linearGelu } from './linear.js';
 export { maskedSoftmax } from './masked-softmax.js';
 export { matmul, type MatmulOptions } from './matmul.js';
 export { mseLoss } from './mse-loss.js';
+export { relu } from './relu.js';
 export { reshape } from './reshape.js';
 export { tanh } from './tanh.js';
 export { selectColumn } from './select-column.js';

@@ -1,5 +1,5 @@
-import { ValueError } from '../errors.js';
-import { readConfig } from '../io/checkpoint.js';
+import { ConfigError, ValueError } from '../errors.js';
+import { AutoModelForMaskedLM } from '../model/auto.js';
 import { BertForMaskedLM } from '../model/heads/masked-lm.js';
 import { BertForPreTraining } from '../model/heads/pretraining.js';
 import { noGrad, Tensor } from '../tensor/tensor.js';
@@ -23,11 +23,13 @@ export class FillMaskPipeline {
     model.eval();
   }
 
-  /** Loads model and tokenizer from one Hugging Face folder (BertForPreTraining folders keep their NSP head). */
+  /**
+   * Loads model and tokenizer from one Hugging Face folder: the masked-LM class of its model type (a pre-training
+   * folder's NSP head and pooler are not needed), as transformers' pipeline loads AutoModelForMaskedLM.
+   */
   static fromPretrained(dir: string): FillMaskPipeline {
-    const architecture = readConfig(dir).extra['architectures'];
-    const isPreTraining = Array.isArray(architecture) && architecture[0] === 'BertForPreTraining';
-    const model = isPreTraining ? BertForPreTraining.fromPretrained(dir) : BertForMaskedLM.fromPretrained(dir);
+    const model = AutoModelForMaskedLM.fromPretrained(dir);
+    if (!(model instanceof BertForMaskedLM)) throw new ConfigError(`fill-mask: ${dir} did not load as a masked language model`);
     return new FillMaskPipeline(model, BertTokenizer.fromPretrained(dir));
   }
 

@@ -7,8 +7,9 @@
  * not `normalized`. The `single_word`, `lstrip`, `rstrip` and `normalized` flags are kept (tokenizer.json round-trips
  * them) but not applied: every token is matched as written, where BERT's special tokens are.
  */
+import { valuePreview } from '../error-text.js';
 import { TokenizerError } from '../errors.js';
-import { quote, type Json } from './json-fields.js';
+import type { Json } from './json-fields.js';
 import type { WordScanner, WordSink } from './word-sink.js';
 
 export interface AddedToken {
@@ -37,11 +38,11 @@ export class AddedVocabulary {
     for (const token of tokens) {
       const previous = this.idByContent.get(token.content);
       if (previous !== undefined && previous !== token.id) {
-        throw new TokenizerError(`${source}: added token ${quote(token.content)} has two ids, ${previous} and ${token.id}`);
+        throw new TokenizerError(`${source}: added token ${valuePreview(token.content)} has two ids, ${previous} and ${token.id}`);
       }
       const other = this.contentById.get(token.id);
       if (other !== undefined && other !== token.content) {
-        throw new TokenizerError(`${source}: id ${token.id} is given to both added tokens ${quote(other)} and ${quote(token.content)}`);
+        throw new TokenizerError(`${source}: id ${token.id} is given to both added tokens ${valuePreview(other)} and ${valuePreview(token.content)}`);
       }
       this.idByContent.set(token.content, token.id);
       this.contentById.set(token.id, token.content);

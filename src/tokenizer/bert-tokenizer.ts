@@ -4,6 +4,7 @@
  * TemplateProcessing a tokenizer.json gives), the WordPiece decoder, and the five special tokens as added tokens —
  * with transformers' options and fields (doLowerCase, clsTokenId, ...), and model folders in and out.
  */
+import { valuePreview } from '../error-text.js';
 import { TokenizerError } from '../errors.js';
 import type { AddedToken } from './added-vocabulary.js';
 import { BasicTokenizer } from './basic-tokenizer.js';
@@ -78,7 +79,7 @@ function bertPreset(vocab: Vocab, options: BertTokenizerOptions, source: string)
   const idOf = (role: string, key: keyof SpecialTokens): number => {
     const token = specialTokens[key];
     const id = vocab.id(token) ?? addedIds.get(token);
-    if (id === undefined) throw new TokenizerError(`${source}: the ${role} token ${token} is missing`);
+    if (id === undefined) throw new TokenizerError(`${source}: the ${role} token ${valuePreview(token)} is missing`);
     specials.push({ content: token, id, special: true, normalized: false });
     return id;
   };

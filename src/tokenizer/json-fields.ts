@@ -3,17 +3,12 @@
  * every error is a TokenizerError that names the file and the field path (`model.max_input_chars_per_word`) and
  * quotes the value found.
  */
+import { valuePreview } from '../error-text.js';
 import { TokenizerError } from '../errors.js';
 import { optionalInputFile, readInputText } from '../io/checked-file.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
-
-/** A short quote of an untrusted value for an error message. */
-export function quote(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : (JSON.stringify(value) ?? String(value));
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
 
 export const isBool = (v: Json): v is boolean => typeof v === 'boolean';
 export const isNum = (v: Json): v is number => typeof v === 'number';
@@ -39,7 +34,7 @@ export class JsonPath {
 
   /** `value` as a JSON object, or an error naming this path. */
   object(value: Json | undefined): JsonObject {
-    if (!isObj(value)) throw this.error(`${this.path} should be an object, found ${quote(value)}`);
+    if (!isObj(value)) throw this.error(`${this.path} should be an object, found ${valuePreview(value)}`);
     return value;
   }
 
@@ -47,7 +42,7 @@ export class JsonPath {
   field<T extends Json>(obj: JsonObject, key: string, kind: string, check: (v: Json) => v is T): T | undefined {
     const value = obj[key];
     if (value === undefined || value === null) return undefined;
-    if (!check(value)) throw this.error(`field ${this.at(key).path} should be ${kind}, found ${quote(value)}`);
+    if (!check(value)) throw this.error(`field ${this.at(key).path} should be ${kind}, found ${valuePreview(value)}`);
     return value;
   }
 
@@ -73,13 +68,13 @@ export class JsonPath {
   /** The `type` of a stage object, required. */
   type(obj: JsonObject): string {
     const type = obj['type'];
-    if (typeof type !== 'string') throw this.error(`${this.at('type').path} should be a string, found ${quote(type)}`);
+    if (typeof type !== 'string') throw this.error(`${this.at('type').path} should be a string, found ${valuePreview(type)}`);
     return type;
   }
 
   /** The error for a stage type this library does not implement. */
   notImplemented(type: string): TokenizerError {
-    return this.error(`${this.at('type').path} ${quote(type)} is not implemented`);
+    return this.error(`${this.at('type').path} ${valuePreview(type)} is not implemented`);
   }
 }
 

@@ -5,11 +5,12 @@
  * vocab.txt, and tokenizer_config.json's do_lower_case / strip_accents / tokenize_chinese_chars win.
  */
 import { join } from 'node:path';
+import { valuePreview } from '../error-text.js';
 import { TokenizerError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-file.js';
 import { checkInput, ensureDirectory, optionalInputFile } from '../io/checked-file.js';
 import type { BertTokenizerOptions, SpecialTokens } from './bert-tokenizer.js';
-import { isObj, JsonPath, quote, readJsonObject, type JsonObject } from './json-fields.js';
+import { isObj, JsonPath, readJsonObject, type JsonObject } from './json-fields.js';
 import { WordPieceTokenizer } from './models/wordpiece.js';
 import { BertNormalizer } from './normalizers/bert-normalizer.js';
 import { BertPreTokenizer } from './pre-tokenizers/bert-pre-tokenizer.js';
@@ -27,7 +28,7 @@ function tokenField(obj: JsonObject, key: string, file: string): string | undefi
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return value;
   if (isObj(value) && typeof value['content'] === 'string') return value['content'];
-  throw new TokenizerError(`${file}: field ${key} should be a token string, found ${quote(value)}`);
+  throw new TokenizerError(`${file}: field ${key} should be a token string, found ${valuePreview(value)}`);
 }
 
 const SPECIAL_KEYS: ReadonlyArray<[keyof SpecialTokens, string]> = [
@@ -85,7 +86,7 @@ export function readPretrained(dir: string): PretrainedFiles {
 function bertOptionsFromTokenizerJson(json: JsonObject, file: string, options: BertTokenizerOptions): Vocab {
   const model = json['model'];
   if (!isObj(model) || model['type'] !== 'WordPiece' || !isObj(model['vocab'])) {
-    throw new TokenizerError(`${file}: model is not a WordPiece model with a vocab (found type ${quote(isObj(model) ? model['type'] : model)})`);
+    throw new TokenizerError(`${file}: model is not a WordPiece model with a vocab (found type ${valuePreview(isObj(model) ? model['type'] : model)})`);
   }
   const stages = parseTokenizerJson(json, file);
   if (!(stages.model instanceof WordPieceTokenizer)) throw new TokenizerError(`${file}: model is not a WordPiece model`);
@@ -100,10 +101,10 @@ function bertOptionsFromTokenizerJson(json: JsonObject, file: string, options: B
     options.stripAccents = normalizer.stripAccents;
     options.doLowerCase = normalizer.lowercase;
   } else if (normalizer !== null && normalizer !== undefined) {
-    throw new TokenizerError(`${file}: BertTokenizer needs normalizer BertNormalizer, found ${quote(normalizer.toJSON()['type'])} (Tokenizer.fromFile reads it)`);
+    throw new TokenizerError(`${file}: BertTokenizer needs normalizer BertNormalizer, found ${valuePreview(normalizer.toJSON()['type'])} (Tokenizer.fromFile reads it)`);
   }
   if (preTokenizer !== null && preTokenizer !== undefined && !(preTokenizer instanceof BertPreTokenizer)) {
-    throw new TokenizerError(`${file}: BertTokenizer needs pre_tokenizer BertPreTokenizer, found ${quote(preTokenizer.toJSON()['type'])} (Tokenizer.fromFile reads it)`);
+    throw new TokenizerError(`${file}: BertTokenizer needs pre_tokenizer BertPreTokenizer, found ${valuePreview(preTokenizer.toJSON()['type'])} (Tokenizer.fromFile reads it)`);
   }
   if (postProcessor instanceof BertProcessing) {
     options.sepToken = postProcessor.sep[0];

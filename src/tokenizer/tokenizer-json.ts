@@ -8,10 +8,12 @@
  * `special_tokens` is looked up in the vocabulary; an empty `pair` template means the tokenizer takes no pairs (the
  * reference encodes a pair as nothing).
  */
+import { valuePreview } from '../error-text.js';
+import { TokenizerError } from '../errors.js';
 import type { AddedVocabulary, AddedToken } from './added-vocabulary.js';
 import type { Decoder } from './decoders/decoder.js';
 import { WordPieceDecoder } from './decoders/wordpiece-decoder.js';
-import { isObj, isStr, JsonPath, quote, readJsonObject, type Json, type JsonObject } from './json-fields.js';
+import { isObj, isStr, JsonPath, readJsonObject, type Json, type JsonObject } from './json-fields.js';
 import type { Model } from './models/model.js';
 import { WordPieceTokenizer } from './models/wordpiece.js';
 import { BertNormalizer } from './normalizers/bert-normalizer.js';
@@ -61,7 +63,7 @@ const PRE_TOKENIZERS: Map<string, StageReader<PreTokenizer>> = new Map<string, S
     'Punctuation',
     (json, at) => {
       const behavior = at.string(json, 'behavior') ?? 'Isolated';
-      if (!(SPLIT_BEHAVIORS as readonly string[]).includes(behavior)) throw at.error(`${at.at('behavior').path} ${quote(behavior)} is not implemented`);
+      if (!(SPLIT_BEHAVIORS as readonly string[]).includes(behavior)) throw at.error(`${at.at('behavior').path} ${valuePreview(behavior)} is not implemented`);
       return new Punctuation(behavior as SplitBehavior);
     },
   ],
@@ -95,14 +97,20 @@ function stageAt<T>(value: Json, readers: ReadonlyMap<string, StageReader<T>>, a
   const type = at.type(obj);
   const read = readers.get(type);
   if (read === undefined) throw at.notImplemented(type);
-  return read(obj, at, ids);
+  try {
+    return read(obj, at, ids);
+  } catch (error) {
+    // A stage's own check (an unknown token missing from the vocabulary, a template without $A) names the file here.
+    if (!(error instanceof TokenizerError) || error.message.startsWith(`${at.file}: `)) throw error;
+    throw new TokenizerError(`${at.file}: ${at.path}: ${error.message}`, { cause: error });
+  }
 }
 
 function readWordPiece(json: JsonObject, at: JsonPath): Model {
   const vocabJson = at.object(json['vocab'] ?? null);
   const vocabMap: Record<string, number> = Object.create(null) as Record<string, number>;
   for (const [token, id] of Object.entries(vocabJson)) {
-    if (typeof id !== 'number') throw at.error(`${at.at('vocab').path}[${JSON.stringify(token.slice(0, 40))}] is not a number`);
+    if (typeof id !== 'number') throw at.error(`${at.at('vocab').path}[${valuePreview(token)}] is not a number`);
     vocabMap[token] = id;
   }
   const vocab = Vocab.fromIdMap(vocabMap, `${at.file} ${at.at('vocab').path}`);
@@ -159,15 +167,11 @@ function readTemplateProcessing(json: JsonObject, at: JsonPath, ids: TokenIds): 
   for (const piece of [...single, ...pair]) {
     if (!('special' in piece) || known.has(piece.special)) continue;
     const id = ids(piece.special);
-    if (id === undefined) throw at.error(`${at.path}: special token ${JSON.stringify(piece.special)} is neither in special_tokens nor in the vocabulary`);
+    if (id === undefined) throw at.error(`${at.path}: special token ${valuePreview(piece.special)} is neither in special_tokens nor in the vocabulary`);
     specialTokens.push({ id: piece.special, ids: [id], tokens: [piece.special] });
     known.add(piece.special);
   }
-  try {
-    return new TemplateProcessing({ single, pair, specialTokens });
-  } catch (error) {
-    throw at.error(`${at.path}: ${(error as Error).message}`);
-  }
+  return new TemplateProcessing({ single, pair, specialTokens });
 }
 
 function readAddedTokens(json: JsonObject, at: JsonPath): AddedToken[] {
@@ -194,10 +198,10 @@ function readTruncation(json: JsonObject, root: JsonPath): TruncationParams | nu
   const at = root.at('truncation');
   const obj = at.object(json['truncation']);
   const direction = at.string(obj, 'direction') ?? 'Right';
-  if (direction !== 'Right') throw at.error(`${at.at('direction').path} ${JSON.stringify(direction)} is not implemented`);
+  if (direction !== 'Right') throw at.error(`${at.at('direction').path} ${valuePreview(direction)} is not implemented`);
   const strategyName = at.string(obj, 'strategy') ?? 'LongestFirst';
   const strategy = Object.hasOwn(STRATEGIES, strategyName) ? STRATEGIES[strategyName] : undefined;
-  if (strategy === undefined) throw at.error(`${at.at('strategy').path} ${JSON.stringify(strategyName)} is not implemented`);
+  if (strategy === undefined) throw at.error(`${at.at('strategy').path} ${valuePreview(strategyName)} is not implemented`);
   const maxLength = at.integer(obj, 'max_length', 0, MAX_ID);
   if (maxLength === undefined) throw at.error(`${at.at('max_length').path} is missing`);
   return { maxLength, strategy, stride: at.integer(obj, 'stride', 0, MAX_ID) ?? 0 };
@@ -208,7 +212,7 @@ function readPadding(json: JsonObject, root: JsonPath): PaddingParams | null {
   const at = root.at('padding');
   const obj = at.object(json['padding']);
   const direction = at.string(obj, 'direction') ?? 'Right';
-  if (direction !== 'Right') throw at.error(`${at.at('direction').path} ${JSON.stringify(direction)} is not implemented`);
+  if (direction !== 'Right') throw at.error(`${at.at('direction').path} ${valuePreview(direction)} is not implemented`);
   const strategy = obj['strategy'] ?? 'BatchLongest';
   let length: number | 'longest';
   if (strategy === 'BatchLongest') length = 'longest';

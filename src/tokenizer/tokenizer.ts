@@ -9,6 +9,7 @@
  * Speed: the normalizer and pre-tokenizer become one WordScanner when the pipeline is built (fused for BERT's pair
  * of stages), words stream into the model without becoming strings, and tokens land in reused typed arrays.
  */
+import { valuePreview } from '../error-text.js';
 import { TokenizerError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-file.js';
 import { AddedVocabulary, type AddedToken } from './added-vocabulary.js';
@@ -143,7 +144,7 @@ export class Tokenizer {
     for (const token of this.addedVocabulary.tokens) {
       const modelToken = this.model.idToToken(token.id);
       if (modelToken !== undefined && modelToken !== token.content) {
-        throw new TokenizerError(`${source}: added token ${JSON.stringify(token.content)} has id ${token.id}, which the vocabulary gives to ${JSON.stringify(modelToken)}`);
+        throw new TokenizerError(`${source}: added token ${valuePreview(token.content)} has id ${token.id}, which the vocabulary gives to ${valuePreview(modelToken)}`);
       }
     }
     const padToken = this.padding?.padToken ?? stages.padToken;
@@ -185,7 +186,7 @@ export class Tokenizer {
   convertTokensToIds(tokens: readonly string[]): number[] {
     return tokens.map((token) => {
       const id = this.tokenToId(token) ?? this.model.unkTokenId;
-      if (id === undefined) throw new TokenizerError(`token ${JSON.stringify(token)} is not in the vocabulary, and the model has no unknown token`);
+      if (id === undefined) throw new TokenizerError(`token ${valuePreview(token)} is not in the vocabulary, and the model has no unknown token`);
       return id;
     });
   }

@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } 
 import { join } from 'node:path';
 import { CheckpointError } from '../errors.js';
 import { keepAtExit, removeAtExit, syncPath, temporaryPathFor } from '../io/atomic-file.js';
-import { loadWeights, writeJsonAtomic } from '../io/checkpoint.js';
+import { writeJsonAtomic } from '../io/model-folder.js';
+import { loadWeights } from '../model/bert-checkpoint.js';
 import { readSafetensors, toFloat32, writeSafetensors, type SafetensorsTensor } from '../io/safetensors.js';
 import type { BertPreTrainedModel } from '../model/pretrained.js';
 import type { AdamW } from '../optim/adamw.js';

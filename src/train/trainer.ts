@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { TsbertError } from '../errors.js';
-import type { SavableTokenizer } from '../io/checkpoint.js';
+import type { SavableTokenizer } from '../io/model-folder.js';
 import type { BertPreTrainedModel } from '../model/pretrained.js';
 import type { AdamW } from '../optim/adamw.js';
 import type { LrSchedule } from '../optim/schedule.js';

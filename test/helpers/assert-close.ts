@@ -28,6 +28,12 @@ export function normRelativeError(actual: Numbers, expected: Numbers, floor = 1e
   return Math.sqrt(diff) / Math.max(Math.sqrt(norm), floor);
 }
 
+export function l2Norm(values: Numbers): number {
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += values[i]! ** 2;
+  return Math.sqrt(total);
+}
+
 export function maxAbsoluteError(actual: Numbers, expected: Numbers): number {
   assert.equal(actual.length, expected.length, `lengths differ: ${actual.length} vs ${expected.length}`);
   let worst = 0;

@@ -16,6 +16,8 @@ import { unpickleStateDict } from '../../src/io/state-dict-unpickler.js';
 import { crc32, crc32Portable, ZipArchive } from '../../src/io/zip-archive.js';
 import { BertForPreTraining } from '../../src/model/heads/pretraining.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
+import { zipLayout } from '../fuzz/mutators/zip-layout.js';
+import { writeZip } from '../fuzz/mutators/zip-writer.js';
 import { fixturePath, pretrainingInputs, readFixture } from '../helpers/fixtures.js';
 
 const TINY = fixturePath('reference', 'bert-tiny');
@@ -281,4 +283,41 @@ test('the unpickler refuses every truncated pickle and opcodes a state dict does
   for (const [what, bytes, pattern] of hostile) {
     assert.throws(() => unpickleStateDict(Uint8Array.from(bytes), 'test'), (error: unknown) => error instanceof CheckpointError && pattern.test(error.message), what);
   }
+});
+
+/** `bytes` with the one occurrence of `from` replaced by `to`. */
+function replaceOnce(bytes: Uint8Array, from: readonly number[], to: readonly number[]): Uint8Array {
+  const at = Buffer.from(bytes).indexOf(Buffer.from(from));
+  assert.ok(at >= 0 && Buffer.from(bytes).indexOf(Buffer.from(from), at + 1) < 0, 'pattern occurs exactly once');
+  return Buffer.concat([bytes.subarray(0, at), Uint8Array.from(to), bytes.subarray(at + from.length)]);
+}
+
+test('deflated storage entries read exactly the view, not the inflater\'s whole buffer (found by npm run fuzz)', () => {
+  // zlib hands back small entries as a Buffer over a 16 KiB chunk; slicing it gave a view, and its .buffer all
+  // 16 KiB: "w" read as 4096 floats from byte 0 instead of its 3 from the storage offset.
+  withTempDir((dir) => {
+    const path = join(dir, 'pytorch_model.bin');
+    writeFileSync(path, writeZip(zipLayout(readFileSync(join(CORRUPT, 'valid.bin'))).entries, { deflate: true, zip64: true }));
+    const zip = ZipArchive.open(path);
+    assert.ok([...zip.entries.values()].every((entry) => entry.method === 8));
+    zip.close();
+    assert.deepEqual(readAll(path), new Map([['w', [1, 2, 3]]]));
+  });
+});
+
+test('a broadcast view (stride 0) larger than its storage is refused on open, ZIP and legacy (found by npm run fuzz)', () => {
+  // valid.bin's "w" is BINPERSID, offset 1, size (3,), stride (1,); as size (2^30,), stride (0,) a 4-element storage
+  // described a 4 GiB tensor that read() allocated and filled one element at a time.
+  const view = [0x51, 0x4b, 0x01, 0x4b, 0x03, 0x85, 0x71, 0x09, 0x4b, 0x01, 0x85];
+  const broadcast = [0x51, 0x4b, 0x01, 0x4a, 0x00, 0x00, 0x00, 0x40, 0x85, 0x71, 0x09, 0x4b, 0x00, 0x85];
+  withTempDir((dir) => {
+    const zipPath = join(dir, 'zip.bin');
+    const entries = zipLayout(readFileSync(join(CORRUPT, 'valid.bin'))).entries.map((entry) => (entry.name.endsWith('data.pkl') ? { ...entry, data: replaceOnce(entry.data, view, broadcast) } : entry));
+    writeFileSync(zipPath, writeZip(entries));
+    const legacyPath = join(dir, 'legacy.bin');
+    writeFileSync(legacyPath, replaceOnce(readFileSync(join(CORRUPT, 'valid-legacy.bin')), view, broadcast));
+    for (const path of [zipPath, legacyPath]) {
+      assertCheckpointError(() => openPytorchBin(path), path, /tensor "w": size \[1073741824\], stride \[0\] has 1073741824 elements, more than its 4-element storage/);
+    }
+  });
 });

@@ -175,6 +175,7 @@ test('the writer refuses data that does not match its dtype or shape', () => {
 });
 
 const F32x2 = new Uint8Array(8);
+const DEEP = '['.repeat(50_000) + ']'.repeat(50_000);
 const badFiles: [string, Uint8Array, string][] = [
   ['shorter than 8 bytes', new Uint8Array(5), 'too short'],
   ['header length beyond the file', craft('{}', new Uint8Array(0), 1000n), 'past the end'],
@@ -202,6 +203,10 @@ const badFiles: [string, Uint8Array, string][] = [
   ['a hole', craft('{"w":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}', F32x2), 'holes'],
   ['trailing bytes', craft('{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}', F32x2), 'after the last tensor'],
   ['non-string metadata', craft('{"__metadata__":{"step":3}}'), 'metadata'],
+  // Found by npm run fuzz: the messages quoted these with JSON.stringify, which overflows the stack 50,000 levels down.
+  ['a shape nested 50,000 deep', craft(`{"w":{"dtype":"F32","shape":${DEEP},"data_offsets":[0,8]}}`, F32x2), 'shape [[[...]]] is not a list'],
+  ['a dtype nested 50,000 deep', craft(`{"w":{"dtype":${DEEP},"shape":[2],"data_offsets":[0,8]}}`, F32x2), 'unknown or unsupported dtype [[[...]]]'],
+  ['data_offsets nested 50,000 deep', craft(`{"w":{"dtype":"F32","shape":[2],"data_offsets":${DEEP}}}`, F32x2), 'data_offsets [[[...]]] is not [begin, end]'],
 ];
 
 for (const [what, bytes, fragment] of badFiles) {

@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CheckpointError, ConfigError } from '../../src/errors.js';
+import { readConfig } from '../../src/model/bert-checkpoint.js';
 import { openSafetensors, readSafetensors, writeSafetensors, type SafetensorsTensor } from '../../src/io/safetensors.js';
 import { bertConfigPreset, type BertConfig } from '../../src/model/config.js';
 import { BertModel } from '../../src/model/bert-model.js';
@@ -105,6 +106,10 @@ test('bad checkpoints and configs give typed errors naming the file and the fiel
     assert.throws(() => BertForPreTraining.fromPretrained(dir), (e) => e instanceof ConfigError && /hidden_size/.test(e.message));
     withConfig({ hidden_act: 'swish' });
     assert.throws(() => BertForPreTraining.fromPretrained(dir), (e) => e instanceof ConfigError && /hidden_act/.test(e.message));
+    withConfig({ classifier_dropout: 1.5 });
+    assert.throws(() => BertForPreTraining.fromPretrained(dir), (e) => e instanceof ConfigError && /classifier_dropout/.test(e.message));
+    withConfig({ problem_type: 'ranking' });
+    assert.throws(() => BertForPreTraining.fromPretrained(dir), (e) => e instanceof ConfigError && /problem_type/.test(e.message));
     writeFileSync(join(dir, 'config.json'), '{ not json');
     assert.throws(() => BertForPreTraining.fromPretrained(dir), (e) => e instanceof ConfigError && /config\.json/.test(e.message));
 
@@ -118,6 +123,35 @@ test('bad checkpoints and configs give typed errors naming the file and the fiel
     assert.throws(() => BertForPreTraining.fromPretrained(dir), (e) => e instanceof CheckpointError && e.message.includes('model.safetensors'));
     rmSync(join(dir, 'model.safetensors'));
     assert.throws(() => BertForPreTraining.fromPretrained(dir), (e) => e instanceof CheckpointError && /no such file/.test(e.message));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('config.json values that crashed or exhausted the reader are ConfigErrors on one line (found by npm run fuzz)', () => {
+  const dir = scratch();
+  const deep = '['.repeat(50_000) + ']'.repeat(50_000);
+  const rejects = (text: string, pattern: RegExp): void => {
+    writeFileSync(join(dir, 'config.json'), text);
+    assert.throws(() => readConfig(dir), (e: unknown) => e instanceof ConfigError && e.message.includes(join(dir, 'config.json')) && !e.message.includes('\n') && pattern.test(e.message), text.slice(0, 60));
+  };
+  try {
+    // num_labels sized an array of that many labels: 10^9 built a billion labels (gigabytes, minutes), 10^12 threw
+    // RangeError: Invalid array length.
+    rejects('{"num_labels": 1e12}', /num_labels must be an integer from 1 to 100000, got 1000000000000/);
+    rejects('{"num_labels": 1e9}', /num_labels/);
+    rejects('{"num_labels": 2.5}', /num_labels/);
+    rejects('{"num_labels": "3"}', /num_labels/);
+    // Messages quoted the value with JSON.stringify, and id2label names went through String(): both overflow the
+    // stack on a value nested 50,000 deep.
+    rejects(`{"hidden_size": ${deep}}`, /hidden_size must be a positive integer, got \[\[\[\.\.\.\]\]\]/);
+    rejects(`{"layer_norm_eps": ${deep}}`, /layer_norm_eps/);
+    rejects(`{"id2label": {"0": ${deep}}}`, /id2label\["0"\] must be a label name/);
+    rejects('{"id2label": {"0": {"name": "a"}}}', /id2label\["0"\] must be a label name, got \{"name": "a"\}/);
+    // V8's JSON.parse message quotes the text around the error, line breaks included.
+    rejects('{"vocab_size": 99,\n\n"hidden_size" 48}', /not valid JSON/);
+    writeFileSync(join(dir, 'config.json'), '{"num_labels": 3, "hidden_size": 64, "num_attention_heads": 4}');
+    assert.deepEqual(readConfig(dir).id2label, { '0': 'LABEL_0', '1': 'LABEL_1', '2': 'LABEL_2' });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

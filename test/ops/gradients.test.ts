@@ -128,3 +128,20 @@ test('crossEntropy and mseLoss backward match central differences', () => {
   targets.requiresGrad = false;
   checkGradients('mseLoss', [predictions], ([p]) => ops.mseLoss(p!, targets));
 });
+
+test('relu: max(0, x), NaN passes through, backward matches central differences', () => {
+  const x = randomTensor(rng, [4, 7], 2);
+  checkGradients('relu', [x], ([x]) => ops.relu(x!));
+  assert.deepEqual([...ops.relu(Tensor.fromArray([-1.5, 0, 2.5, Number.NaN], [4])).data], [0, 0, 2.5, Number.NaN]);
+});
+
+test('bceWithLogits: the stable form of BCE, finite at ±100, backward matches central differences', () => {
+  const logits = randomTensor(rng, [3, 5], 3);
+  const targets = new Tensor(Float64Array.from({ length: 15 }, (_, i) => (i % 3) / 2), [3, 5]);
+  checkGradients('bceWithLogits', [logits], ([l]) => ops.bceWithLogits(l!, targets));
+  const naive = (x: number, y: number): number => -(y * Math.log(1 / (1 + Math.exp(-x))) + (1 - y) * Math.log(1 - 1 / (1 + Math.exp(-x))));
+  const values = ops.bceWithLogits(Tensor.fromArray([0.3, -2], [2]), Tensor.fromArray([1, 0.25], [2])).item();
+  assert.ok(Math.abs(values - (naive(0.3, 1) + naive(-2, 0.25)) / 2) < 1e-6);
+  // log(1 + e^100) would overflow written naively; BCE(100, 0) = 100 and BCE(-100, 0) = e^-100 ≈ 0.
+  assert.ok(Math.abs(ops.bceWithLogits(Tensor.fromArray([100, -100], [2]), Tensor.fromArray([0, 0], [2])).item() - 50) < 1e-4);
+});

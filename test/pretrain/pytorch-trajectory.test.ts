@@ -16,10 +16,18 @@ import { normRelativeError } from '../helpers/assert-close.js';
 import { backendCases, withBackend } from '../helpers/backends.js';
 import { fixturePath, readFixture } from '../helpers/fixtures.js';
 
-/** The issue's bar: 1e-3 relative at every step (float32 drift over 20 updates is ~1e-5 here). */
-const LOSS_REL_TOLERANCE = 1e-3;
-/** Weights after 20 updates, relative to each tensor's norm. */
-const PARAM_REL_TOLERANCE = 1e-3;
+/** Loss at every step, relative: observed ≤ 1.9e-7 on both backends (float32 drift over 20 updates). */
+const LOSS_REL_TOLERANCE = 1e-6;
+/**
+ * Weights after 20 updates, relative to each tensor's norm: observed ≤ 1.3e-6 (the pooler) on both backends. Weight
+ * decay wrongly applied to a LayerNorm weight would move it by 20·lr·wd = 2e-4 relative.
+ */
+const PARAM_REL_TOLERANCE = 3e-6;
+/**
+ * The attention key bias's gradient is zero in exact arithmetic; Adam turns its float32 noise into small steps of
+ * random sign, in PyTorch as here: observed ≤ 3.7e-6.
+ */
+const KEY_BIAS_REL_TOLERANCE = 2e-5;
 
 const trajectory = readFixture('reference', 'pretrain-trajectory.safetensors');
 
@@ -53,11 +61,15 @@ for (const backendCase of backendCases()) {
         assert.ok(error <= LOSS_REL_TOLERANCE, `step ${step + 1}: loss ${metrics.loss} vs torch ${expected[step]} (relative ${error.toExponential(2)})`);
       }
       t.diagnostic(`worst per-step loss relative error ${worst.toExponential(2)}`);
+      const paramErrors: string[] = [];
       for (const name of [...trajectory.tensors.keys()].filter((k) => k.startsWith('final.'))) {
         const param = model.getParameter(name.slice('final.'.length));
         const error = normRelativeError(param.data, toFloat32(trajectory.get(name)), 1e-8);
-        assert.ok(error <= PARAM_REL_TOLERANCE, `${name}: relative error ${error.toExponential(2)}`);
+        paramErrors.push(`${name.slice('final.'.length)} ${error.toExponential(2)}`);
+        const tolerance = name.endsWith('attention.self.key.bias') ? KEY_BIAS_REL_TOLERANCE : PARAM_REL_TOLERANCE;
+        assert.ok(error <= tolerance, `${name}: norm-relative error ${error.toExponential(2)} > ${tolerance}`);
       }
+      t.diagnostic(`final parameters, norm-relative: ${paramErrors.join('; ')}`);
     });
   });
 }

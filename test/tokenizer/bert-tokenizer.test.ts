@@ -186,3 +186,36 @@ test('invalid UTF-8 in text: U+FFFD (and lone surrogates) are dropped like contr
   assert.deepEqual(uncased.tokenize(decoded), ['abc', '(', 'd']);
   assert.deepEqual(uncased.tokenize('x\ud800y \udc00'), ['x', '##y']);
 });
+
+test('tokenizer files that crashed the reader or loaded a broken tokenizer are TokenizerErrors on one line (found by npm run fuzz)', () => {
+  const dir = tempDir();
+  const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'hello', 'world', '[NEW]'];
+  const tokenizerJson = (model: Record<string, unknown>, added: unknown[] = [{ id: 7, content: '[NEW]', special: true }]): string => JSON.stringify({
+    added_tokens: added,
+    model: { type: 'WordPiece', unk_token: '[UNK]', max_input_chars_per_word: 100, vocab: Object.fromEntries(vocab.map((t, i) => [t, i])), ...model },
+  });
+  const rejects = (file: string, text: string, pattern: RegExp): void => {
+    writeFileSync(join(dir, file), text);
+    assert.throws(() => BertTokenizer.fromPretrained(dir), (e: unknown) => e instanceof TokenizerError && e.message.includes(dir) && !e.message.includes('\n') && pattern.test(e.message), text.slice(0, 80));
+  };
+  try {
+    // max_input_chars_per_word sizes the word buffers (~2 units a character): 1e10 asked for 2·10^10-unit arrays.
+    for (const limit of [1e10, 100.5, -1, '100']) rejects('tokenizer.json', tokenizerJson({ max_input_chars_per_word: limit }), /max_input_chars_per_word should be a whole number from 0 to 1000000/);
+    // An added token's id that an Int32Array cannot hold was accepted, and "[NEW]" then encoded as id 0 ([PAD]).
+    for (const id of [1e300, 2 ** 31, -1, 7.5]) rejects('tokenizer.json', tokenizerJson({}, [{ id, content: '[NEW]', special: true }]), /added_tokens\[0\] needs a string content and an id from 0 to 2147483647/);
+    writeFileSync(join(dir, 'tokenizer.json'), tokenizerJson({ max_input_chars_per_word: 0 }));
+    assert.deepEqual(Array.from(BertTokenizer.fromPretrained(dir).encode('[NEW]', undefined, { addSpecialTokens: false }).ids), [7]);
+    rmSync(join(dir, 'tokenizer.json'));
+
+    // With vocab.txt: messages quoted values with JSON.stringify (a stack overflow at 50,000 levels), and tokens raw.
+    writeFileSync(join(dir, 'vocab.txt'), vocab.join('\n') + '\n');
+    const deep = '['.repeat(50_000) + ']'.repeat(50_000);
+    rejects('tokenizer_config.json', `{"do_lower_case": ${deep}}`, /field do_lower_case should be a boolean, found \[\[\[\.\.\.\]\]\]/);
+    rejects('tokenizer_config.json', `{"cls_token": ${deep}}`, /field cls_token should be a token string/);
+    rejects('tokenizer_config.json', '{"do_lower_case": true,\n\n"x" 1}', /tokenizer_config\.json: not valid JSON/);
+    rmSync(join(dir, 'tokenizer_config.json'));
+    rejects('special_tokens_map.json', '{"cls_token": "[C\\nLS]"}', /the classifier token "\[C\\nLS\]" is missing/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

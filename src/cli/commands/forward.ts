@@ -1,23 +1,18 @@
 import type { Command } from 'commander';
-import { CheckpointError, DataError } from '../../errors.js';
+import { CheckpointError, ConfigError, DataError } from '../../errors.js';
 import { checkInput, checkOutputFile } from '../../io/checked-file.js';
-import { readSafetensors, toInt32, writeSafetensors, type SafetensorsFile, type SafetensorsTensor } from '../../io/safetensors.js';
-import { BertForPreTraining, type PreTrainingInputs } from '../../model/heads/pretraining.js';
-import { backward, noGrad, Tensor } from '../../tensor/tensor.js';
+import { readSafetensors, writeSafetensors, type SafetensorsTensor } from '../../io/safetensors.js';
+import { isTaskHeadName, TASK_HEAD_NAMES, TASK_HEADS, type HeadOutputs } from '../../model/heads/task-heads.js';
+import { backward, noGrad, type Tensor } from '../../tensor/tensor.js';
+import { readHeadArguments } from '../head-arguments.js';
 
 interface ForwardFlags {
   model: string;
   input: string;
   output: string;
   grads?: boolean;
-}
-
-function intInput(file: SafetensorsFile, name: string, rank: number): Tensor | undefined {
-  const entry = file.tensors.get(name);
-  if (entry === undefined) return undefined;
-  if (entry.shape.length !== rank) throw new DataError(`${file.file}: "${name}" must have ${rank} dimensions, got [${entry.shape.join(', ')}]`);
-  if (entry.dtype !== 'I64' && entry.dtype !== 'I32') throw new DataError(`${file.file}: "${name}" must be I64 or I32, got ${entry.dtype}`);
-  return new Tensor(Int32Array.from(toInt32(entry, `${file.file}: "${name}"`)), entry.shape);
+  /** One of TASK_HEAD_NAMES; pretraining when omitted. */
+  head?: string;
 }
 
 function f32(tensor: Tensor): SafetensorsTensor {
@@ -25,43 +20,31 @@ function f32(tensor: Tensor): SafetensorsTensor {
 }
 
 /**
- * The numbers of a Hugging Face BERT folder on given inputs, for checking tsbert against another framework:
- * BertForPreTraining's outputs in eval mode, the MLM + NSP loss when labels are given, every gradient with --grads.
+ * The numbers of a Hugging Face BERT folder on given inputs, for checking tsbert against another framework: the
+ * head's outputs in eval mode under Hugging Face's output names, its loss when the file carries the labels, and
+ * every parameter's gradient with --grads. Inputs are read under Hugging Face's forward() argument names.
  */
 export function runForward(flags: ForwardFlags): void {
+  const headName = flags.head ?? 'pretraining';
+  if (!isTaskHeadName(headName)) throw new ConfigError(`--head must be one of ${TASK_HEAD_NAMES.join(', ')}, got "${headName}"`);
+  const head = TASK_HEADS[headName];
   checkInput(flags.model, { label: '--model', error: CheckpointError }, 'directory');
   checkInput(flags.input, { label: '--input' });
   checkOutputFile(flags.output, { label: '--output' });
   const file = readSafetensors(flags.input);
-  const inputIds = intInput(file, 'input_ids', 2);
-  if (inputIds === undefined) throw new DataError(`${flags.input}: no "input_ids" tensor`);
-  const inputs: PreTrainingInputs = { inputIds };
-  const tokenTypeIds = intInput(file, 'token_type_ids', 2);
-  const attentionMask = intInput(file, 'attention_mask', 2);
-  const labels = intInput(file, 'labels', 2);
-  const nextSentenceLabel = intInput(file, 'next_sentence_label', 1);
-  if (tokenTypeIds !== undefined) inputs.tokenTypeIds = tokenTypeIds;
-  if (attentionMask !== undefined) inputs.attentionMask = attentionMask;
-  if (labels !== undefined) inputs.labels = labels;
-  if (nextSentenceLabel !== undefined) inputs.nextSentenceLabel = nextSentenceLabel;
-  if (flags.grads && (labels === undefined || nextSentenceLabel === undefined)) {
-    throw new DataError(`${flags.input}: --grads needs "labels" and "next_sentence_label" to define the loss`);
+  const runner = head.load(flags.model);
+  const args = readHeadArguments(file, head, runner.model.config);
+  const missing = head.lossArguments.filter((name) => !args.has(name));
+  if (flags.grads && missing.length > 0) {
+    throw new DataError(`${flags.input}: --grads needs ${missing.map((n) => `"${n}"`).join(' and ')} to define the ${head.name} loss`);
   }
-  const model = BertForPreTraining.fromPretrained(flags.model).eval();
-  const run = (): ReturnType<BertForPreTraining['forward']> => model.forward(inputs);
-  const out = flags.grads ? run() : noGrad(run);
-  const tensors: Record<string, SafetensorsTensor> = {
-    last_hidden_state: f32(out.lastHiddenState),
-    pooler_output: f32(out.poolerOutput),
-    prediction_logits: f32(out.predictionLogits),
-    seq_relationship_logits: f32(out.seqRelationshipLogits),
-  };
-  if (out.loss !== undefined) tensors['loss'] = f32(out.loss);
-  if (out.mlmLoss !== undefined) tensors['mlm_loss'] = f32(out.mlmLoss);
-  if (out.nspLoss !== undefined) tensors['nsp_loss'] = f32(out.nspLoss);
+  const run = (): HeadOutputs => runner.forward(args);
+  const outputs = flags.grads ? run() : noGrad(run);
+  const tensors: Record<string, SafetensorsTensor> = {};
+  for (const [name, tensor] of Object.entries(outputs)) tensors[name] = f32(tensor);
   if (flags.grads) {
-    backward(out.loss!);
-    for (const [name, param] of model.namedParameters()) {
+    backward(outputs['loss']!);
+    for (const [name, param] of runner.model.namedParameters()) {
       tensors[`grad.${name}`] = { dtype: 'F32', shape: [...param.shape], data: Float32Array.from(param.grad ?? new Float32Array(param.size)) };
     }
   }
@@ -71,10 +54,11 @@ export function runForward(flags: ForwardFlags): void {
 export function registerForward(program: Command): void {
   program
     .command('forward')
-    .description('run BertForPreTraining from a Hugging Face folder on inputs from a safetensors file; write outputs (and gradients)')
+    .description('run a BERT head from a Hugging Face folder on inputs from a safetensors file; write its outputs (and gradients)')
     .requiredOption('--model <dir>', 'Hugging Face model folder (config.json + model.safetensors)')
-    .requiredOption('--input <file>', 'safetensors with input_ids, token_type_ids, attention_mask [batch, seq] (I64/I32), optional labels, next_sentence_label')
-    .requiredOption('--output <file>', 'safetensors to write: last_hidden_state, pooler_output, prediction_logits, seq_relationship_logits, loss')
-    .option('--grads', 'also write grad.<name> for every parameter (needs labels and next_sentence_label)')
+    .requiredOption('--input <file>', 'safetensors with Hugging Face\'s argument names: input_ids [batch, seq] ([batch, choices, seq] for multiple-choice), token_type_ids, attention_mask; labels, next_sentence_label, start_positions, end_positions as the head takes them')
+    .requiredOption('--output <file>', 'safetensors to write under Hugging Face\'s output names: logits (start_logits, end_logits; prediction_logits, seq_relationship_logits), loss')
+    .option('--head <name>', `the model class: ${TASK_HEAD_NAMES.join(', ')}`, 'pretraining')
+    .option('--grads', 'also write grad.<name> for every parameter (needs the head\'s labels)')
     .action((flags: ForwardFlags) => runForward(flags));
 }

@@ -29,13 +29,19 @@ export class BertForMultipleChoice extends BertWithHead {
       throw new ShapeError(`BertForMultipleChoice: input_ids must be [batch, choices, seq], got ${shapeString(inputs.inputIds.shape)}`);
     }
     const [batch, choices, seq] = inputs.inputIds.shape as [number, number, number];
-    const flat = (t: Tensor | undefined): Tensor | undefined => t === undefined ? undefined : new Tensor(t.data, [batch * choices, seq]);
-    const flatInputs: BertInputs = { inputIds: flat(inputs.inputIds)! };
-    if (inputs.tokenTypeIds !== undefined) flatInputs.tokenTypeIds = flat(inputs.tokenTypeIds)!;
-    if (inputs.attentionMask !== undefined) flatInputs.attentionMask = flat(inputs.attentionMask)!;
+    // Each choice is a sequence of its own: [batch, choices, seq] → [batch·choices, seq], as Hugging Face's view(-1, seq).
+    const flat = (t: Tensor, name: string): Tensor => {
+      if (t.shape.length !== 3 || t.shape.some((dim, i) => dim !== inputs.inputIds.shape[i])) {
+        throw new ShapeError(`BertForMultipleChoice: ${name} ${shapeString(t.shape)} must match input_ids ${shapeString(inputs.inputIds.shape)}`);
+      }
+      return new Tensor(t.data, [batch * choices, seq]);
+    };
+    const flatInputs: BertInputs = { inputIds: flat(inputs.inputIds, 'input_ids') };
+    if (inputs.tokenTypeIds !== undefined) flatInputs.tokenTypeIds = flat(inputs.tokenTypeIds, 'token_type_ids');
+    if (inputs.attentionMask !== undefined) flatInputs.attentionMask = flat(inputs.attentionMask, 'attention_mask');
     const base = this.bert.forward(flatInputs, options);
-    const scores = this.classifier.forward(this.dropout.forward(base.poolerOutput!));
-    const logits = reshape(scores, [batch, choices]);
+    const scores = this.classifier.forward(this.dropout.forward(base.poolerOutput!)); // [batch·choices, 1]
+    const logits = reshape(scores, [batch, choices]); // choice scores of one example are adjacent rows
     const output: HeadOutput & { logits: Tensor } = { ...base, logits };
     if (inputs.labels !== undefined) output.loss = crossEntropy(logits, inputs.labels);
     return output;

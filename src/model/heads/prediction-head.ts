@@ -1,28 +1,28 @@
 import { linear } from '../../ops/linear.js';
-import type { GeluApproximation } from '../../backend/backend.js';
+import { activationFromHiddenAct, type Activation } from '../../nn/activation.js';
 import { filledTensor } from '../../nn/init.js';
 import { LayerNorm } from '../../nn/layer-norm.js';
 import { Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
 import type { Rng } from '../../tensor/rng.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { geluApproximation, type BertConfig } from '../config.js';
+import type { BertConfig } from '../config.js';
 
-/** MLM transform: dense → activation → LayerNorm (google-research/bert's "cls/predictions/transform"). */
+/** MLM transform: dense → hidden_act → LayerNorm (google-research/bert's "cls/predictions/transform"; Hugging Face's BertPredictionHeadTransform). */
 export class BertPredictionHeadTransform extends Module {
   readonly dense: Linear;
   readonly LayerNorm: LayerNorm;
-  private readonly approximate: GeluApproximation;
+  private readonly activation: Activation;
 
   constructor(config: BertConfig, rng: Rng) {
     super();
     this.dense = this.registerModule('dense', new Linear(config.hiddenSize, config.hiddenSize, rng, config.initializerRange));
     this.LayerNorm = this.registerModule('LayerNorm', new LayerNorm(config.hiddenSize, config.layerNormEps));
-    this.approximate = geluApproximation(config.hiddenAct);
+    this.activation = activationFromHiddenAct(config.hiddenAct);
   }
 
   forward(hidden: Tensor): Tensor {
-    return this.LayerNorm.forward(this.dense.forwardGelu(hidden, this.approximate));
+    return this.LayerNorm.forward(this.dense.forwardActivation(hidden, this.activation));
   }
 }
 

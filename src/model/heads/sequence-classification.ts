@@ -1,17 +1,16 @@
-import { crossEntropy } from '../../ops/cross-entropy.js';
-import { mseLoss } from '../../ops/mse-loss.js';
-import { reshape } from '../../ops/reshape.js';
 import { Dropout } from '../../nn/dropout.js';
 import { Linear } from '../../nn/linear.js';
-import { Tensor } from '../../tensor/tensor.js';
+import type { Tensor } from '../../tensor/tensor.js';
 import type { BertInputs, ForwardOptions, InitOptions } from '../bert-model.js';
 import { numLabels, type BertConfig } from '../config.js';
 import { BertWithHead, type HeadOutput } from './base.js';
 import { classifierDropoutProb } from './classifier-dropout.js';
+import { sequenceClassificationLoss } from './sequence-classification-loss.js';
 
 /**
- * BERT §4.1: classification from the pooled [CLS] representation, one linear layer on top. One label →
- * regression with mean squared error (STS-B), else cross-entropy over numLabels classes.
+ * BERT §4.1: classification from the pooled [CLS] representation through dropout and one linear layer. The loss
+ * follows Hugging Face's problem_type rules (sequence-classification-loss.ts): regression (STS-B), single-label or
+ * multi-label classification.
  */
 export class BertForSequenceClassification extends BertWithHead {
   readonly architecture = 'BertForSequenceClassification';
@@ -24,16 +23,12 @@ export class BertForSequenceClassification extends BertWithHead {
     this.classifier = this.registerModule('classifier', new Linear(config.hiddenSize, numLabels(config), this.initRng, config.initializerRange));
   }
 
-  /** labels: int32 [batch] class ids, or float32 [batch] targets when numLabels = 1. */
+  /** labels: int32 [batch] class ids; float32 [batch] regression targets (numLabels 1); float32 [batch, numLabels] 0/1 multi-label targets. */
   forward(inputs: BertInputs & { labels?: Tensor }, options: ForwardOptions = {}): HeadOutput & { logits: Tensor } {
     const base = this.bert.forward(inputs, options);
     const logits = this.classifier.forward(this.dropout.forward(base.poolerOutput!));
     const output: HeadOutput & { logits: Tensor } = { ...base, logits };
-    if (inputs.labels !== undefined) {
-      output.loss = numLabels(this.config) === 1
-        ? mseLoss(reshape(logits, [logits.size]), inputs.labels)
-        : crossEntropy(logits, inputs.labels);
-    }
+    if (inputs.labels !== undefined) output.loss = sequenceClassificationLoss(this.config, logits, inputs.labels);
     return output;
   }
 }

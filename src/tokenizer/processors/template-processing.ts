@@ -7,6 +7,7 @@
  * mask; a sequence's tokens take the type id of its piece even when special tokens are not added; a special token
  * may stand for several ids.
  */
+import { valuePreview } from '../../error-text.js';
 import { TokenizerError } from '../../errors.js';
 import { allocateEncodingArrays, Encoding, type EncodingArrays } from '../encoding.js';
 import type { Json, JsonObject } from '../json-fields.js';
@@ -62,7 +63,7 @@ export class TemplateProcessing implements PostProcessor {
     }
     for (const piece of [...this.single, ...this.pair]) {
       if ('special' in piece && !this.specialTokens.has(piece.special)) {
-        throw new TokenizerError(`TemplateProcessing: special token ${JSON.stringify(piece.special)} of the template has no ids`);
+        throw new TokenizerError(`TemplateProcessing: special token ${valuePreview(piece.special)} of the template has no ids`);
       }
     }
     this.singleLayout = this.layout(this.single);
@@ -170,13 +171,13 @@ function parseTemplate(template: string): TemplatePiece[] {
       const colon = part.lastIndexOf(':');
       const name = colon > 0 ? part.slice(0, colon) : part;
       const typeText = colon > 0 ? part.slice(colon + 1) : '';
-      if (typeText !== '' && !/^\d+$/.test(typeText)) throw new TokenizerError(`TemplateProcessing: bad type id in ${JSON.stringify(part)}`);
+      if (typeText !== '' && !/^\d+$/.test(typeText)) throw new TokenizerError(`TemplateProcessing: bad type id in ${valuePreview(part)}`);
       const typeId = typeText === '' ? 0 : Number(typeText);
       if (!name.startsWith('$')) return { special: name, typeId };
       const rest = name.slice(1);
       if (rest === '' || rest === 'A' || rest === 'a') return { sequence: 'A', typeId };
       if (rest === 'B' || rest === 'b') return { sequence: 'B', typeId };
       if (/^\d+$/.test(rest) && typeText === '') return { sequence: 'A', typeId: Number(rest) };
-      throw new TokenizerError(`TemplateProcessing: ${JSON.stringify(part)} is not a piece ($A, $B or a special token)`);
+      throw new TokenizerError(`TemplateProcessing: ${valuePreview(part)} is not a piece ($A, $B or a special token)`);
     });
 }

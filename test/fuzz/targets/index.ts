@@ -1,0 +1,19 @@
+/** Every fuzz target, in the order the report lists them. */
+import type { TargetFactory } from '../target.js';
+import { configTarget } from './config.js';
+import { instanceFileTarget } from './instance-file.js';
+import { pytorchLegacyTarget, pytorchZipTarget } from './pytorch-bin.js';
+import { safetensorsTarget } from './safetensors.js';
+import { specialTokensMapTarget, tokenizerConfigTarget, tokenizerJsonTarget, vocabTarget } from './tokenizer-files.js';
+
+export const TARGETS: readonly TargetFactory[] = [
+  safetensorsTarget,
+  pytorchZipTarget,
+  pytorchLegacyTarget,
+  configTarget,
+  vocabTarget,
+  tokenizerJsonTarget,
+  tokenizerConfigTarget,
+  specialTokensMapTarget,
+  instanceFileTarget,
+];
