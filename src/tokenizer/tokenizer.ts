@@ -147,8 +147,21 @@ export class Tokenizer {
         throw new TokenizerError(`${source}: added token ${valuePreview(token.content)} has id ${token.id}, which the vocabulary gives to ${valuePreview(modelToken)}`);
       }
     }
+    // The reference trusts the post-processor's ids; a wrong one would only show as garbage ids in every encoding.
+    for (const [token, id] of this.postProcessor?.specialTokenIds() ?? []) {
+      const known = this.tokenToId(token);
+      if (this.addedVocabulary.content(id) === undefined && this.model.idToToken(id) === undefined) {
+        throw new TokenizerError(`${source}: post-processor special token ${valuePreview(token)} has id ${id}, outside the vocabulary (size ${this.vocabSize})`);
+      }
+      if (known !== undefined && known !== id) {
+        throw new TokenizerError(`${source}: post-processor special token ${valuePreview(token)} has id ${id}, but the vocabulary gives it id ${known}`);
+      }
+    }
     const padToken = this.padding?.padToken ?? stages.padToken;
     this.padTokenId = this.padding?.padId ?? (padToken === undefined ? undefined : this.tokenToId(padToken));
+    if (this.padding !== null && this.addedVocabulary.content(this.padding.padId) === undefined && this.model.idToToken(this.padding.padId) === undefined) {
+      throw new TokenizerError(`${source}: padding's pad id ${this.padding.padId} is outside the vocabulary (size ${this.vocabSize})`);
+    }
     this.wordScanner = wordScannerFor(this.normalizer, this.preTokenizer, this.model.maxWordUnits, this.addedVocabulary.ids);
     this.writer = new SequenceWriter(this.model);
   }

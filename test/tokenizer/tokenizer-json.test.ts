@@ -114,3 +114,20 @@ test('TemplateProcessing special tokens missing from special_tokens are looked u
     writeFileSync(path, JSON.stringify({ ...base, post_processor: { type: 'TemplateProcessing', single: [piece('[NOPE]', undefined, 0), piece(undefined, 'A', 0)], pair: [], special_tokens: {} } }));
     assert.throws(() => Tokenizer.fromFile(path), (e: unknown) => e instanceof TokenizerError && e.message.includes(path) && /"\[NOPE\]" is neither in special_tokens nor in the vocabulary/.test(e.message));
   }));
+
+test("a post-processor or padding id the vocabulary does not hold is refused (found by npm run fuzz: it decoded as an error later)", () =>
+  withDir((dir) => {
+    const base = JSON.parse(BertTokenizer.fromVocabFile(BERT_BASE_UNCASED_VOCAB).toJSONString()) as Record<string, unknown>;
+    const path = join(dir, 'tokenizer.json');
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ post_processor: { type: 'BertProcessing', sep: ['[SEP]', 10_000_000], cls: ['[CLS]', 101] } }, /special token "\[SEP\]" has id 10000000, outside the vocabulary \(size 30522\)/],
+      [{ post_processor: { type: 'BertProcessing', sep: ['[SEP]', 7], cls: ['[CLS]', 101] } }, /special token "\[SEP\]" has id 7, but the vocabulary gives it id 102/],
+      [{ padding: { strategy: 'BatchLongest', direction: 'Right', pad_to_multiple_of: null, pad_id: 40_000, pad_type_id: 0, pad_token: '[PAD]' } }, /pad id 40000 is outside the vocabulary/],
+    ];
+    for (const [change, pattern] of cases) {
+      writeFileSync(path, JSON.stringify({ ...base, ...change }));
+      assert.throws(() => Tokenizer.fromFile(path), (e: unknown) => e instanceof TokenizerError && e.message.startsWith(`${path}: `) && pattern.test(e.message));
+      // BertTokenizer takes transformers' view: tokenizer.json's padding is not its business, its post-processor is.
+      if (change['post_processor'] !== undefined) assert.throws(() => BertTokenizer.fromPretrained(dir), (e: unknown) => e instanceof TokenizerError && e.message.startsWith(`${path}: `));
+    }
+  }));

@@ -11,6 +11,8 @@ export interface PostProcessor {
   addedTokens(isPair: boolean): number;
   /** The encoding of `a` (and `b`); without special tokens when `addSpecialTokens` is false. */
   process(a: SequenceTokens, b: SequenceTokens | undefined, addSpecialTokens: boolean): Encoding;
+  /** The special tokens it may add, as [token, id] pairs (the tokenizer checks them against its vocabulary). */
+  specialTokenIds(): Array<[string, number]>;
   /** The stage as tokenizer.json writes it. */
   toJSON(): JsonObject;
 }

@@ -116,6 +116,12 @@ export class TemplateProcessing implements PostProcessor {
     return Encoding.fromArrays(out);
   }
 
+  specialTokenIds(): Array<[string, number]> {
+    const pairs: Array<[string, number]> = [];
+    for (const token of this.specialTokens.values()) token.ids.forEach((id, i) => pairs.push([token.tokens[i] ?? token.id, id]));
+    return pairs;
+  }
+
   toJSON(): JsonObject {
     const pieces = (template: readonly TemplatePiece[]): Json[] =>
       template.map((piece): Json =>
