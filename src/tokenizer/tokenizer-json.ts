@@ -36,6 +36,8 @@ import { Vocab } from './vocab.js';
 export const MAX_INPUT_CHARS_PER_WORD = 1_000_000;
 /** Ids live in Int32Arrays. */
 export const MAX_ID = 2 ** 31 - 1;
+/** Longest encoding a file may ask truncation or padding for (2^20 tokens, 32 MB of arrays): encodings are allocated whole. */
+export const MAX_LENGTH = 2 ** 20;
 
 /** Looks a token up among the added tokens and the model's vocabulary. */
 type TokenIds = (token: string) => number | undefined;
@@ -202,9 +204,9 @@ function readTruncation(json: JsonObject, root: JsonPath): TruncationParams | nu
   const strategyName = at.string(obj, 'strategy') ?? 'LongestFirst';
   const strategy = Object.hasOwn(STRATEGIES, strategyName) ? STRATEGIES[strategyName] : undefined;
   if (strategy === undefined) throw at.error(`${at.at('strategy').path} ${valuePreview(strategyName)} is not implemented`);
-  const maxLength = at.integer(obj, 'max_length', 0, MAX_ID);
+  const maxLength = at.integer(obj, 'max_length', 0, MAX_LENGTH);
   if (maxLength === undefined) throw at.error(`${at.at('max_length').path} is missing`);
-  return { maxLength, strategy, stride: at.integer(obj, 'stride', 0, MAX_ID) ?? 0 };
+  return { maxLength, strategy, stride: at.integer(obj, 'stride', 0, MAX_LENGTH) ?? 0 };
 }
 
 function readPadding(json: JsonObject, root: JsonPath): PaddingParams | null {
@@ -216,9 +218,9 @@ function readPadding(json: JsonObject, root: JsonPath): PaddingParams | null {
   const strategy = obj['strategy'] ?? 'BatchLongest';
   let length: number | 'longest';
   if (strategy === 'BatchLongest') length = 'longest';
-  else if (isObj(strategy) && Number.isInteger(strategy['Fixed']) && (strategy['Fixed'] as number) >= 0) length = strategy['Fixed'] as number;
-  else throw at.error(`${at.at('strategy').path} should be "BatchLongest" or {"Fixed": length}`);
-  const multiple = at.integer(obj, 'pad_to_multiple_of', 1, MAX_ID);
+  else if (isObj(strategy) && Number.isInteger(strategy['Fixed']) && (strategy['Fixed'] as number) >= 0 && (strategy['Fixed'] as number) <= MAX_LENGTH) length = strategy['Fixed'] as number;
+  else throw at.error(`${at.at('strategy').path} should be "BatchLongest" or {"Fixed": length} with a length from 0 to ${MAX_LENGTH}`);
+  const multiple = at.integer(obj, 'pad_to_multiple_of', 1, MAX_LENGTH);
   return {
     length,
     ...(multiple !== undefined ? { padToMultipleOf: multiple } : {}),

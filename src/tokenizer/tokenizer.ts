@@ -157,6 +157,13 @@ export class Tokenizer {
         throw new TokenizerError(`${source}: post-processor special token ${valuePreview(token)} has id ${id}, but the vocabulary gives it id ${known}`);
       }
     }
+    // The reference's with_truncation check: a window must hold more than `stride` tokens besides the special ones.
+    const window = this.truncation === null ? 0 : this.truncation.maxLength - this.processor.addedTokens(false);
+    if (this.truncation !== null && (window < 0 || (this.truncation.stride > 0 && this.truncation.stride >= window))) {
+      throw new TokenizerError(
+        `${source}: truncation stride ${this.truncation.stride} must be less than max_length ${this.truncation.maxLength} minus ${this.processor.addedTokens(false)} special tokens`,
+      );
+    }
     const padToken = this.padding?.padToken ?? stages.padToken;
     this.padTokenId = this.padding?.padId ?? (padToken === undefined ? undefined : this.tokenToId(padToken));
     if (this.padding !== null && this.addedVocabulary.content(this.padding.padId) === undefined && this.model.idToToken(this.padding.padId) === undefined) {

@@ -131,3 +131,23 @@ test("a post-processor or padding id the vocabulary does not hold is refused (fo
       if (change['post_processor'] !== undefined) assert.throws(() => BertTokenizer.fromPretrained(dir), (e: unknown) => e instanceof TokenizerError && e.message.startsWith(`${path}: `));
     }
   }));
+
+test('found by npm run fuzz (tokenizer-pipeline): a repeated $A, a stride no window can hold, a padding length of 1e20', () =>
+  withDir((dir) => {
+    const base = JSON.parse(BertTokenizer.fromVocabFile(BERT_BASE_UNCASED_VOCAB).toJSONString()) as Record<string, unknown>;
+    const path = join(dir, 'tokenizer.json');
+    // The reference copies a repeated sequence each time; the encoding was sized for one copy (RangeError).
+    const a = { Sequence: { id: 'A', type_id: 0 } };
+    const cls = { SpecialToken: { id: '[CLS]', type_id: 0 } };
+    writeFileSync(path, JSON.stringify({ ...base, post_processor: { type: 'TemplateProcessing', single: [cls, a, a], pair: [], special_tokens: {} } }));
+    assert.deepEqual(Array.from(Tokenizer.fromFile(path).encode('hello world').ids), [101, 7592, 2088, 7592, 2088]);
+    const rejects = (change: Record<string, unknown>, pattern: RegExp): void => {
+      writeFileSync(path, JSON.stringify({ ...base, ...change }));
+      assert.throws(() => Tokenizer.fromFile(path), (e: unknown) => e instanceof TokenizerError && e.message.startsWith(`${path}: `) && pattern.test(e.message));
+    };
+    // Every truncation failed at encode time, with a message that did not name the file.
+    rejects({ truncation: { direction: 'Right', max_length: 12, strategy: 'LongestFirst', stride: 10 } }, /truncation stride 10 must be less than max_length 12 minus 2 special tokens/);
+    // Padding allocated the whole encoding: 1.5e20 tokens.
+    rejects({ padding: { strategy: { Fixed: 1.5e20 }, direction: 'Right', pad_to_multiple_of: null, pad_id: 0, pad_type_id: 0, pad_token: '[PAD]' } }, /padding\.strategy should be "BatchLongest" or \{"Fixed": length\} with a length from 0 to 1048576/);
+    rejects({ padding: { strategy: 'BatchLongest', direction: 'Right', pad_to_multiple_of: 2 ** 31 - 1, pad_id: 0, pad_type_id: 0, pad_token: '[PAD]' } }, /pad_to_multiple_of should be a whole number from 1 to 1048576/);
+  }));

@@ -91,8 +91,13 @@ export class TemplateProcessing implements PostProcessor {
     const layout = b === undefined ? this.singleLayout : this.pairLayout;
     const pieces = layout.sequence.length;
     if (pieces === 0) throw new TokenizerError('TemplateProcessing: this post-processor has no pair template, so it cannot encode pairs');
-    let n = a.ids.length + (b?.ids.length ?? 0);
-    if (addSpecialTokens) n += layout.added;
+    // A template may repeat a sequence (the reference copies it each time).
+    let n = addSpecialTokens ? layout.added : 0;
+    for (let p = 0; p < pieces; p++) {
+      const sequence = layout.sequence[p];
+      if (sequence === 0) n += a.ids.length;
+      else if (sequence === 1) n += b?.ids.length ?? 0;
+    }
     const out = allocateEncodingArrays(n);
     out.attentionMask.fill(1);
     out.wordIds.fill(-1);

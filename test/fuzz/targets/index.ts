@@ -5,6 +5,7 @@ import { instanceFileTarget } from './instance-file.js';
 import { pytorchLegacyTarget, pytorchZipTarget } from './pytorch-bin.js';
 import { safetensorsTarget } from './safetensors.js';
 import { specialTokensMapTarget, tokenizerConfigTarget, tokenizerJsonTarget, vocabTarget } from './tokenizer-files.js';
+import { tokenizerPipelineTarget } from './tokenizer-pipeline.js';
 
 export const TARGETS: readonly TargetFactory[] = [
   safetensorsTarget,
@@ -15,5 +16,6 @@ export const TARGETS: readonly TargetFactory[] = [
   tokenizerJsonTarget,
   tokenizerConfigTarget,
   specialTokensMapTarget,
+  tokenizerPipelineTarget,
   instanceFileTarget,
 ];
