@@ -114,6 +114,7 @@ interface EncodePlan {
 }
 
 const DEFAULT_POST_PROCESSOR = TemplateProcessing.fromStrings('$A:0', '$A:0 $B:1', []);
+const NO_OPTIONS: EncodeOptions = Object.freeze({});
 
 export class Tokenizer {
   readonly normalizer: Normalizer | null;
@@ -127,6 +128,10 @@ export class Tokenizer {
   readonly padTokenId: number | undefined;
   /** The normalizer and pre-tokenizer as one pass (BasicTokenizer for BERT's pair of stages). */
   readonly wordScanner: WordScanner;
+  /** The post-processor, or the reference's default when there is none. */
+  private readonly processor: PostProcessor;
+  /** encode() without options: planned once (it is the per-line path of the CLI and of batch jobs). */
+  private readonly defaultPlan: EncodePlan;
   private readonly writer: SequenceWriter;
   private readonly bufferA = new TokenBuffer();
   private readonly bufferB = new TokenBuffer();
@@ -140,6 +145,7 @@ export class Tokenizer {
     this.decoder = stages.decoder ?? null;
     this.truncation = stages.truncation ?? null;
     this.padding = stages.padding ?? null;
+    this.processor = this.postProcessor ?? DEFAULT_POST_PROCESSOR;
     this.addedVocabulary = new AddedVocabulary(stages.addedTokens ?? [], source);
     for (const token of this.addedVocabulary.tokens) {
       const modelToken = this.model.idToToken(token.id);
@@ -169,6 +175,7 @@ export class Tokenizer {
     if (this.padding !== null && this.addedVocabulary.content(this.padding.padId) === undefined && this.model.idToToken(this.padding.padId) === undefined) {
       throw new TokenizerError(`${source}: padding's pad id ${this.padding.padId} is outside the vocabulary (size ${this.vocabSize})`);
     }
+    this.defaultPlan = this.plan(NO_OPTIONS);
     this.wordScanner = wordScannerFor(this.normalizer, this.preTokenizer, this.model.maxWordUnits, this.addedVocabulary.ids);
     this.writer = new SequenceWriter(this.model);
   }
@@ -224,15 +231,15 @@ export class Tokenizer {
   }
 
   /** Encodes one text or a pair, laid out by the post-processor (`[CLS] A [SEP] B [SEP]` for BERT). */
-  encode(text: string, pair?: string, options: EncodeOptions = {}): Encoding {
-    const plan = this.plan(options);
+  encode(text: string, pair?: string, options: EncodeOptions = NO_OPTIONS): Encoding {
+    const plan = options === NO_OPTIONS ? this.defaultPlan : this.plan(options);
     const encoding = this.encodeUnpadded(text, pair, plan);
     const target = this.padTarget(plan, encoding.length);
     return target === undefined ? encoding : encoding.pad(target, this.requirePadId(), this.padding?.padTypeId ?? 0);
   }
 
   /** Encodes texts or [text, pair] tuples; padding true/'longest' pads all to the longest. */
-  encodeBatch(inputs: readonly EncodeInput[], options: EncodeOptions = {}): Encoding[] {
+  encodeBatch(inputs: readonly EncodeInput[], options: EncodeOptions = NO_OPTIONS): Encoding[] {
     const plan = this.plan(options);
     const encodings = inputs.map((input) =>
       typeof input === 'string' ? this.encodeUnpadded(input, undefined, plan) : this.encodeUnpadded(input[0], input[1], plan),
@@ -361,10 +368,6 @@ export class Tokenizer {
     }
     for (const wb of windowsB.slice(1)) overflowing.push(this.build(mainA, wb, addSpecial));
     return this.build(mainA, mainB, addSpecial).withOverflowing(overflowing);
-  }
-
-  private get processor(): PostProcessor {
-    return this.postProcessor ?? DEFAULT_POST_PROCESSOR;
   }
 
   private build(a: SequenceTokens, b: SequenceTokens | undefined, addSpecial: boolean): Encoding {

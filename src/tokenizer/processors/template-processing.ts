@@ -110,8 +110,9 @@ export class TemplateProcessing implements PostProcessor {
         const seq = sequence === 0 ? a : b;
         if (seq !== undefined) at = putSequence(out, at, seq, sequence, typeId);
       } else if (addSpecialTokens) {
-        for (const id of layout.specialIds[p] ?? []) {
-          out.ids[at] = id;
+        const ids = layout.specialIds[p] ?? [];
+        for (let k = 0; k < ids.length; k++) {
+          out.ids[at] = ids[k] ?? 0;
           out.typeIds[at] = typeId;
           out.specialTokensMask[at] = 1;
           at++;
