@@ -147,34 +147,9 @@ export class Tokenizer {
     this.padding = stages.padding ?? null;
     this.processor = this.postProcessor ?? DEFAULT_POST_PROCESSOR;
     this.addedVocabulary = new AddedVocabulary(stages.addedTokens ?? [], source);
-    for (const token of this.addedVocabulary.tokens) {
-      const modelToken = this.model.idToToken(token.id);
-      if (modelToken !== undefined && modelToken !== token.content) {
-        throw new TokenizerError(`${source}: added token ${valuePreview(token.content)} has id ${token.id}, which the vocabulary gives to ${valuePreview(modelToken)}`);
-      }
-    }
-    // The reference trusts the post-processor's ids; a wrong one would only show as garbage ids in every encoding.
-    for (const [token, id] of this.postProcessor?.specialTokenIds() ?? []) {
-      const known = this.tokenToId(token);
-      if (this.addedVocabulary.content(id) === undefined && this.model.idToToken(id) === undefined) {
-        throw new TokenizerError(`${source}: post-processor special token ${valuePreview(token)} has id ${id}, outside the vocabulary (size ${this.vocabSize})`);
-      }
-      if (known !== undefined && known !== id) {
-        throw new TokenizerError(`${source}: post-processor special token ${valuePreview(token)} has id ${id}, but the vocabulary gives it id ${known}`);
-      }
-    }
-    // The reference's with_truncation check: a window must hold more than `stride` tokens besides the special ones.
-    const window = this.truncation === null ? 0 : this.truncation.maxLength - this.processor.addedTokens(false);
-    if (this.truncation !== null && (window < 0 || (this.truncation.stride > 0 && this.truncation.stride >= window))) {
-      throw new TokenizerError(
-        `${source}: truncation stride ${this.truncation.stride} must be less than max_length ${this.truncation.maxLength} minus ${this.processor.addedTokens(false)} special tokens`,
-      );
-    }
     const padToken = this.padding?.padToken ?? stages.padToken;
     this.padTokenId = this.padding?.padId ?? (padToken === undefined ? undefined : this.tokenToId(padToken));
-    if (this.padding !== null && this.addedVocabulary.content(this.padding.padId) === undefined && this.model.idToToken(this.padding.padId) === undefined) {
-      throw new TokenizerError(`${source}: padding's pad id ${this.padding.padId} is outside the vocabulary (size ${this.vocabSize})`);
-    }
+    this.checkIds(source);
     this.defaultPlan = this.plan(NO_OPTIONS);
     this.wordScanner = wordScannerFor(this.normalizer, this.preTokenizer, this.model.maxWordUnits, this.addedVocabulary.ids);
     this.writer = new SequenceWriter(this.model);
@@ -285,6 +260,37 @@ export class Tokenizer {
       truncation: this.truncation,
       padding: this.padding,
     };
+  }
+
+  /**
+   * Ids the stages name must be ones the vocabulary holds (the reference trusts them; a wrong one would only show as
+   * garbage ids in every encoding), and truncation must fit its windows (the reference's with_truncation check).
+   */
+  private checkIds(source: string): void {
+    const holds = (id: number): boolean => this.addedVocabulary.content(id) !== undefined || this.model.idToToken(id) !== undefined;
+    for (const token of this.addedVocabulary.tokens) {
+      const modelToken = this.model.idToToken(token.id);
+      if (modelToken !== undefined && modelToken !== token.content) {
+        throw new TokenizerError(`${source}: added token ${valuePreview(token.content)} has id ${token.id}, which the vocabulary gives to ${valuePreview(modelToken)}`);
+      }
+    }
+    for (const [token, id] of this.postProcessor?.specialTokenIds() ?? []) {
+      if (!holds(id)) throw new TokenizerError(`${source}: post-processor special token ${valuePreview(token)} has id ${id}, outside the vocabulary (size ${this.vocabSize})`);
+      const known = this.tokenToId(token);
+      if (known !== undefined && known !== id) {
+        throw new TokenizerError(`${source}: post-processor special token ${valuePreview(token)} has id ${id}, but the vocabulary gives it id ${known}`);
+      }
+    }
+    if (this.padding !== null && !holds(this.padding.padId)) {
+      throw new TokenizerError(`${source}: padding's pad id ${this.padding.padId} is outside the vocabulary (size ${this.vocabSize})`);
+    }
+    if (this.truncation !== null) {
+      const { maxLength, stride } = this.truncation;
+      const added = this.processor.addedTokens(false);
+      if (maxLength < added || (stride > 0 && stride >= maxLength - added)) {
+        throw new TokenizerError(`${source}: truncation stride ${stride} must be less than max_length ${maxLength} minus ${added} special tokens`);
+      }
+    }
   }
 
   private requirePadId(): number {
