@@ -6,7 +6,6 @@
  */
 import { join } from 'node:path';
 import { CheckpointError, ConfigError, shapeString } from '../errors.js';
-import type { Tensor } from '../tensor/tensor.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { checkInput, ensureDirectory, optionalInputFile, readInputText } from './checked-file.js';
 import { openPytorchBin, PYTORCH_WEIGHTS_NAME } from './pytorch-bin.js';
@@ -44,7 +43,7 @@ export function readConfigJson(dir: string): { json: unknown; path: string } {
   return { json, path };
 }
 
-/** A weights file as loadWeights reads it: names, dtypes and shapes up front, data one tensor at a time. */
+/** A weights file as its reader gives it: names, dtypes and shapes up front, data one tensor at a time. */
 interface TensorSource {
   readonly tensorInfos: readonly { name: string; dtype: SafetensorsDType; shape: readonly number[] }[];
   read(name: string): SafetensorsTensor;
@@ -66,38 +65,49 @@ function openTensorSource(path: string): { source: TensorSource; path: string } 
   return { source: path.endsWith('.bin') ? openPytorchBin(path) : openSafetensors(path), path };
 }
 
+/** The float types a checkpoint tensor may hold; each is converted to float32 on reading. */
+const FLOAT_DTYPES: readonly SafetensorsDType[] = ['F32', 'F16', 'BF16', 'F64'];
+
 /**
- * Copies a checkpoint (safetensors, or pytorch_model.bin) into parameters, tensor by tensor (peak memory: the model
- * plus one tensor). `nameOf` maps a checkpoint key to a parameter name (null: a key that carries nothing to load).
- * Shapes must match exactly; F32, F16, BF16 and F64 are accepted.
+ * A checkpoint (safetensors, or pytorch_model.bin) open for reading parameters one by one: peak memory is the model
+ * plus one tensor. Which key feeds which parameter is the architecture's business; this checks what any parameter
+ * needs: the exact shape and a float dtype.
  */
-export function loadTensors(params: ReadonlyMap<string, Tensor>, weightsPath: string, nameOf: (key: string) => string | null): LoadingInfo {
-  const loaded = new Set<string>();
-  const unexpectedKeys: string[] = [];
-  const { source: reader, path } = openTensorSource(weightsPath);
-  try {
-    for (const info of reader.tensorInfos) {
-      const name = nameOf(info.name);
-      if (name === null) continue;
-      const param = params.get(name);
-      if (param === undefined) {
-        unexpectedKeys.push(info.name);
-        continue;
-      }
-      if (info.shape.length !== param.shape.length || info.shape.some((d, i) => d !== param.shape[i])) {
-        throw new CheckpointError(`${path}: tensor "${info.name}" has shape ${shapeString(info.shape)}, the model expects ${shapeString(param.shape)}`);
-      }
-      if (!['F32', 'F16', 'BF16', 'F64'].includes(info.dtype)) {
-        throw new CheckpointError(`${path}: tensor "${info.name}" has dtype ${info.dtype}, expected a float type`);
-      }
-      param.data.set(toFloat32(reader.read(info.name), `${path}: tensor "${info.name}"`));
-      loaded.add(name);
-    }
-  } finally {
-    reader.close();
+export class WeightsFile {
+  /** The checkpoint's keys, in file order. */
+  readonly keys: readonly string[];
+  private readonly infos: ReadonlyMap<string, { dtype: SafetensorsDType; shape: readonly number[] }>;
+
+  private constructor(private readonly source: TensorSource, readonly path: string) {
+    this.keys = source.tensorInfos.map((info) => info.name);
+    this.infos = new Map(source.tensorInfos.map((info) => [info.name, info]));
   }
-  const missingKeys = [...params.keys()].filter((name) => !loaded.has(name));
-  return { missingKeys, unexpectedKeys };
+
+  static open(weightsPath: string): WeightsFile {
+    const { source, path } = openTensorSource(weightsPath);
+    return new WeightsFile(source, path);
+  }
+
+  has(key: string): boolean {
+    return this.infos.has(key);
+  }
+
+  /** The tensor under `key` as float32, which must have the shape the model expects. */
+  read(key: string, shape: readonly number[]): Float32Array {
+    const info = this.infos.get(key);
+    if (info === undefined) throw new CheckpointError(`${this.path}: no tensor "${key}"`);
+    if (info.shape.length !== shape.length || info.shape.some((d, i) => d !== shape[i])) {
+      throw new CheckpointError(`${this.path}: tensor "${key}" has shape ${shapeString(info.shape)}, the model expects ${shapeString(shape)}`);
+    }
+    if (!FLOAT_DTYPES.includes(info.dtype)) {
+      throw new CheckpointError(`${this.path}: tensor "${key}" has dtype ${info.dtype}, expected a float type`);
+    }
+    return toFloat32(this.source.read(key), `${this.path}: tensor "${key}"`);
+  }
+
+  close(): void {
+    this.source.close();
+  }
 }
 
 /** Writes config.json, model.safetensors (F32) and, when given, the tokenizer files into dir (created if needed). */

@@ -3,6 +3,7 @@ import { Dropout } from '../nn/dropout.js';
 import { LayerNorm } from '../nn/layer-norm.js';
 import { Linear } from '../nn/linear.js';
 import { Module } from '../nn/module.js';
+import type { ParamSource } from '../nn/param-source.js';
 import type { Rng } from '../tensor/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { BertConfig } from './config.js';
@@ -13,12 +14,12 @@ export class BertSelfAttention extends Module {
   readonly key: Linear;
   readonly value: Linear;
 
-  constructor(readonly config: BertConfig, rng: Rng, private readonly dropoutRng: Rng) {
-    super();
+  constructor(readonly config: BertConfig, params: ParamSource, private readonly dropoutRng: Rng) {
+    super(params);
     const { hiddenSize: h, initializerRange: std } = config;
-    this.query = this.registerModule('query', new Linear(h, h, rng, std));
-    this.key = this.registerModule('key', new Linear(h, h, rng, std));
-    this.value = this.registerModule('value', new Linear(h, h, rng, std));
+    this.query = new Linear(params.at('query'), h, h, std);
+    this.key = new Linear(params.at('key'), h, h, std);
+    this.value = new Linear(params.at('value'), h, h, std);
   }
 
   /** hidden [batch, seq, hidden], additive mask [batch, seq] → context [batch, seq, hidden], probs [batch, heads, seq, seq]. */
@@ -39,11 +40,11 @@ export class BertSelfOutput extends Module {
   readonly LayerNorm: LayerNorm;
   readonly dropout: Dropout;
 
-  constructor(config: BertConfig, rng: Rng, dropoutRng: Rng) {
-    super();
-    this.dense = this.registerModule('dense', new Linear(config.hiddenSize, config.hiddenSize, rng, config.initializerRange));
-    this.LayerNorm = this.registerModule('LayerNorm', new LayerNorm(config.hiddenSize, config.layerNormEps));
-    this.dropout = this.registerModule('dropout', new Dropout(config.hiddenDropoutProb, dropoutRng));
+  constructor(config: BertConfig, params: ParamSource, dropoutRng: Rng) {
+    super(params);
+    this.dense = new Linear(params.at('dense'), config.hiddenSize, config.hiddenSize, config.initializerRange);
+    this.LayerNorm = new LayerNorm(params.at('LayerNorm'), config.hiddenSize, config.layerNormEps);
+    this.dropout = new Dropout(params.at('dropout'), config.hiddenDropoutProb, dropoutRng);
   }
 
   forward(context: Tensor, input: Tensor): Tensor {
@@ -55,10 +56,10 @@ export class BertAttention extends Module {
   readonly self: BertSelfAttention;
   readonly output: BertSelfOutput;
 
-  constructor(config: BertConfig, rng: Rng, dropoutRng: Rng) {
-    super();
-    this.self = this.registerModule('self', new BertSelfAttention(config, rng, dropoutRng));
-    this.output = this.registerModule('output', new BertSelfOutput(config, rng, dropoutRng));
+  constructor(config: BertConfig, params: ParamSource, dropoutRng: Rng) {
+    super(params);
+    this.self = new BertSelfAttention(config, params.at('self'), dropoutRng);
+    this.output = new BertSelfOutput(config, params.at('output'), dropoutRng);
   }
 
   forward(hidden: Tensor, mask: Tensor | null): { output: Tensor; probs: Tensor } {

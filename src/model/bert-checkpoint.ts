@@ -1,17 +1,18 @@
 /**
  * BERT's side of Hugging Face folders: its config.json, its key layout and its loading rules. Parameter paths
- * already are Hugging Face keys (see nn/module.ts); this file bridges the variants BERT checkpoints come in — with
+ * already are Hugging Face keys (nn/param-source.ts); this file bridges the variants BERT checkpoints come in — with
  * or without the `bert.` prefix (base model vs task model), legacy LayerNorm `gamma`/`beta`, and tied or buffer
  * keys that carry nothing to load — and decides what a checkpoint may lack (a head, a pooler; never the encoder).
  */
 import { join } from 'node:path';
 import { CheckpointError } from '../errors.js';
 import {
-  loadTensors, readConfigJson, WEIGHTS_NAME, writeModelFolder, type LoadingInfo, type SavableTokenizer,
+  readConfigJson, WEIGHTS_NAME, WeightsFile, writeModelFolder, type LoadingInfo, type SavableTokenizer,
 } from '../io/model-folder.js';
 import type { SafetensorsTensor } from '../io/safetensors.js';
-import { withoutRandomInit } from '../nn/init.js';
+import { ParamSource } from '../nn/param-source.js';
 import { Rng } from '../tensor/rng.js';
+import { CheckpointParams, type CheckpointKeys } from './checkpoint-params.js';
 import { bertConfigFromJson, bertConfigToJson, type BertConfig } from './config.js';
 import type { BertPreTrainedModel } from './pretrained.js';
 
@@ -21,16 +22,24 @@ const IGNORED_KEYS = [
   /^cls\.predictions\.decoder\.(weight|bias)$/,
 ];
 
-/** Maps a checkpoint key to the naming of a model whose encoder sits under `basePrefix`; null for keys to ignore. */
-export function normalizeKey(key: string, basePrefix: string): string | null {
-  if (IGNORED_KEYS.some((pattern) => pattern.test(key))) return null;
-  let name = key.replace(/\.gamma$/, '.weight').replace(/\.beta$/, '.bias');
-  const bare = name.startsWith('bert.') ? name.slice('bert.'.length) : name;
-  const isEncoderKey = /^(embeddings|encoder|pooler)\./.test(bare);
-  if (basePrefix === '') name = bare;
-  else if (isEncoderKey) name = basePrefix + bare;
-  return name;
-}
+/** The encoder's own parameters: what a base model holds bare and a task model under `bert.`. */
+const ENCODER_PATH = /^(embeddings|encoder|pooler)\./;
+
+/**
+ * Where a BERT checkpoint holds a parameter: under its own path first; an encoder parameter also with the `bert.`
+ * prefix added (a task model's checkpoint read by BertModel) or removed (a BertModel checkpoint read by a task
+ * model); and each of these with TF-era LayerNorm names, `gamma` for weight and `beta` for bias.
+ */
+export const BERT_CHECKPOINT_KEYS: CheckpointKeys = {
+  keysOf(path) {
+    const bare = path.startsWith('bert.') ? path.slice('bert.'.length) : path;
+    const paths = [path];
+    if (ENCODER_PATH.test(bare)) paths.push(path === bare ? `bert.${bare}` : bare);
+    const legacy = paths.map((name) => name.replace(/\.weight$/, '.gamma').replace(/\.bias$/, '.beta'));
+    return [...paths, ...legacy.filter((name) => !paths.includes(name))];
+  },
+  isIgnored: (key) => IGNORED_KEYS.some((pattern) => pattern.test(key)),
+};
 
 /** The BertConfig of a model folder. */
 export function readConfig(dir: string): BertConfig {
@@ -38,27 +47,46 @@ export function readConfig(dir: string): BertConfig {
   return bertConfigFromJson(json, path);
 }
 
-/** Copies a checkpoint file (safetensors or pytorch_model.bin) into the model; reports missing and unexpected keys. */
+/** Copies a checkpoint file (safetensors or pytorch_model.bin) into a built model; reports missing and unexpected keys. */
 export function loadWeights(model: BertPreTrainedModel, weightsPath: string): LoadingInfo {
-  return loadTensors(new Map(model.namedParameters()), weightsPath, (key) => normalizeKey(key, model.basePrefix));
+  const file = WeightsFile.open(weightsPath);
+  try {
+    const checkpoint = new CheckpointParams(file, BERT_CHECKPOINT_KEYS);
+    for (const [name, param] of model.namedParameters()) checkpoint.copyInto(name, param);
+    return checkpoint.loadingInfo();
+  } finally {
+    file.close();
+  }
 }
 
-/** Loads a Hugging Face BERT folder into a freshly built model of the given class. */
+/**
+ * Builds a model from a Hugging Face BERT folder: its modules take their weights from the checkpoint as they are
+ * created, so nothing is drawn for weights the file has.
+ */
 export function loadPretrained<M extends BertPreTrainedModel>(
-  build: (config: BertConfig) => M,
+  build: (config: BertConfig, params: ParamSource) => M,
   dir: string,
   options: { quiet?: boolean } = {},
 ): { model: M; loadingInfo: LoadingInfo } {
   const config = readConfig(dir);
-  const model = withoutRandomInit(() => build(config));
-  const loadingInfo = loadWeights(model, join(dir, WEIGHTS_NAME));
-  // Strict: only a head (or a pooler) may be new; an encoder weight missing means the folder is not this model's.
-  const required = loadingInfo.missingKeys.filter((name) => !model.mayBeNewlyInitialized(name));
-  if (required.length > 0) {
-    throw new CheckpointError(`${dir}: the checkpoint lacks ${required.length === 1 ? 'the encoder weight' : `${required.length} encoder weights:`} `
-      + `${required.slice(0, 3).join(', ')}${required.length > 3 ? ', …' : ''} — it is not a ${model.architecture} checkpoint`);
+  const file = WeightsFile.open(join(dir, WEIGHTS_NAME));
+  let model: M;
+  let loadingInfo: LoadingInfo;
+  try {
+    const checkpoint = new CheckpointParams(file, BERT_CHECKPOINT_KEYS);
+    model = build(config, ParamSource.of(checkpoint));
+    loadingInfo = checkpoint.loadingInfo();
+    // Strict: only a head (or a pooler) may be new; an encoder weight missing means the folder is not this model's.
+    const required = loadingInfo.missingKeys.filter((name) => !model.mayBeNewlyInitialized(name));
+    if (required.length > 0) {
+      throw new CheckpointError(`${dir}: the checkpoint lacks ${required.length === 1 ? 'the encoder weight' : `${required.length} encoder weights:`} `
+        + `${required.slice(0, 3).join(', ')}${required.length > 3 ? ', …' : ''} — it is not a ${model.architecture} checkpoint`);
+    }
+    // A new head gets BERT's initialisation, as Hugging Face's _init_weights gives it, from a fixed seed.
+    checkpoint.initializeMissing(new Rng(0));
+  } finally {
+    file.close();
   }
-  initializeMissing(model, loadingInfo.missingKeys);
   model.eval();
   if (!options.quiet && loadingInfo.missingKeys.length > 0) {
     // Hugging Face's words (modeling_utils.py), so users recognise what to do.
@@ -67,22 +95,6 @@ export function loadPretrained<M extends BertPreTrainedModel>(
       + 'to use it for predictions and inference.', { code: 'TSBERT_NEWLY_INITIALIZED' });
   }
   return { model, loadingInfo };
-}
-
-/**
- * Weights a checkpoint lacked (a new task head) get BERT's initialisation, as Hugging Face's _init_weights gives
- * them: LayerNorm weight 1, biases 0, everything else N(0, initializer_range).
- */
-function initializeMissing(model: BertPreTrainedModel, missingKeys: readonly string[]): void {
-  if (missingKeys.length === 0) return;
-  const rng = new Rng(0);
-  const params = new Map(model.namedParameters());
-  for (const name of missingKeys) {
-    const param = params.get(name)!;
-    if (name.endsWith('LayerNorm.weight')) param.data.fill(1);
-    else if (name.endsWith('bias')) param.data.fill(0);
-    else for (let i = 0; i < param.size; i++) param.data[i] = model.config.initializerRange * rng.normal();
-  }
 }
 
 /** The tensors a model saves under Hugging Face's names (tied decoder weight excluded, as HF does). */

@@ -1,4 +1,5 @@
 import { ShapeError, ValueError, shapeString } from '../errors.js';
+import { ParamSource } from '../nn/param-source.js';
 import { Rng } from '../tensor/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 import { validateBertConfig, type BertConfig } from './config.js';
@@ -33,9 +34,16 @@ export interface ForwardOptions {
   outputAttentions?: boolean;
 }
 
-/** Construction options: the seed of the initial weights and of the dropout stream. */
+/** Construction options: the seed of the dropout stream and, without `params`, of the initial weights. */
 export interface InitOptions {
   seed?: number;
+  /** Where the weights come from (a checkpoint, or a parent model's scope); default: drawn from Rng(seed). */
+  params?: ParamSource;
+}
+
+/** The source a model is built from: the given one, else fresh weights drawn from Rng(seed). */
+export function paramsFromOptions(options: InitOptions): ParamSource {
+  return options.params ?? ParamSource.initializing(new Rng(options.seed ?? 0));
 }
 
 /**
@@ -50,15 +58,13 @@ export class BertModel extends BertPreTrainedModel {
   readonly pooler: BertPooler | null;
   readonly dropoutRng: Rng;
 
-  constructor(readonly config: BertConfig, options: InitOptions & { addPoolingLayer?: boolean; initRng?: Rng } = {}) {
-    super();
+  constructor(readonly config: BertConfig, options: InitOptions & { addPoolingLayer?: boolean } = {}) {
+    super(paramsFromOptions(options));
     validateBertConfig(config, 'BertModel');
-    const seed = options.seed ?? 0;
-    const rng = options.initRng ?? new Rng(seed);
-    this.dropoutRng = new Rng(seed ^ 0x5bd1e995);
-    this.embeddings = this.registerModule('embeddings', new BertEmbeddings(config, rng, this.dropoutRng));
-    this.encoder = this.registerModule('encoder', new BertEncoder(config, rng, this.dropoutRng));
-    this.pooler = options.addPoolingLayer === false ? null : this.registerModule('pooler', new BertPooler(config, rng));
+    this.dropoutRng = new Rng((options.seed ?? 0) ^ 0x5bd1e995);
+    this.embeddings = new BertEmbeddings(config, this.params.at('embeddings'), this.dropoutRng);
+    this.encoder = new BertEncoder(config, this.params.at('encoder'), this.dropoutRng);
+    this.pooler = options.addPoolingLayer === false ? null : new BertPooler(config, this.params.at('pooler'));
   }
 
   encoderModel(): BertModel {

@@ -4,6 +4,7 @@ import { Dropout } from '../nn/dropout.js';
 import { Embedding } from '../nn/embedding.js';
 import { LayerNorm } from '../nn/layer-norm.js';
 import { Module } from '../nn/module.js';
+import type { ParamSource } from '../nn/param-source.js';
 import type { Rng } from '../tensor/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { BertConfig } from './config.js';
@@ -19,14 +20,14 @@ export class BertEmbeddings extends Module {
   readonly LayerNorm: LayerNorm;
   readonly dropout: Dropout;
 
-  constructor(readonly config: BertConfig, rng: Rng, dropoutRng: Rng) {
-    super();
+  constructor(readonly config: BertConfig, params: ParamSource, dropoutRng: Rng) {
+    super(params);
     const { hiddenSize, initializerRange } = config;
-    this.word_embeddings = this.registerModule('word_embeddings', new Embedding(config.vocabSize, hiddenSize, rng, initializerRange, config.padTokenId));
-    this.position_embeddings = this.registerModule('position_embeddings', new Embedding(config.maxPositionEmbeddings, hiddenSize, rng, initializerRange));
-    this.token_type_embeddings = this.registerModule('token_type_embeddings', new Embedding(config.typeVocabSize, hiddenSize, rng, initializerRange));
-    this.LayerNorm = this.registerModule('LayerNorm', new LayerNorm(hiddenSize, config.layerNormEps));
-    this.dropout = this.registerModule('dropout', new Dropout(config.hiddenDropoutProb, dropoutRng));
+    this.word_embeddings = new Embedding(params.at('word_embeddings'), config.vocabSize, hiddenSize, initializerRange, config.padTokenId);
+    this.position_embeddings = new Embedding(params.at('position_embeddings'), config.maxPositionEmbeddings, hiddenSize, initializerRange);
+    this.token_type_embeddings = new Embedding(params.at('token_type_embeddings'), config.typeVocabSize, hiddenSize, initializerRange);
+    this.LayerNorm = new LayerNorm(params.at('LayerNorm'), hiddenSize, config.layerNormEps);
+    this.dropout = new Dropout(params.at('dropout'), config.hiddenDropoutProb, dropoutRng);
   }
 
   forward(inputIds: Tensor, tokenTypeIds: Tensor): Tensor {

@@ -1,4 +1,5 @@
 import { Module } from '../nn/module.js';
+import type { ParamSource } from '../nn/param-source.js';
 import { allocate, Arena, withArena } from '../tensor/arena.js';
 import type { Rng } from '../tensor/rng.js';
 import { isGradEnabled, Tensor } from '../tensor/tensor.js';
@@ -19,10 +20,9 @@ export class BertEncoder extends Module {
   /** Inference memory: layer i works in pool i mod 2, so only two layers' activations are ever alive. */
   private inferencePools: [Arena, Arena] | undefined;
 
-  constructor(config: BertConfig, rng: Rng, dropoutRng: Rng) {
-    super();
-    const layers = Array.from({ length: config.numHiddenLayers }, () => new BertLayer(config, rng, dropoutRng));
-    this.layer = this.registerModule('layer', new ModuleList(layers));
+  constructor(config: BertConfig, params: ParamSource, dropoutRng: Rng) {
+    super(params);
+    this.layer = new ModuleList(params.at('layer'), config.numHiddenLayers, (layer) => new BertLayer(config, layer, dropoutRng));
   }
 
   forward(hidden: Tensor, mask: Tensor | null, outputHiddenStates = false, outputAttentions = false): EncoderOutput {

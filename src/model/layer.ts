@@ -3,6 +3,7 @@ import { Dropout } from '../nn/dropout.js';
 import { LayerNorm } from '../nn/layer-norm.js';
 import { Linear } from '../nn/linear.js';
 import { Module } from '../nn/module.js';
+import type { ParamSource } from '../nn/param-source.js';
 import type { Rng } from '../tensor/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { BertAttention } from './attention.js';
@@ -13,9 +14,9 @@ export class BertIntermediate extends Module {
   readonly dense: Linear;
   private readonly activation: Activation;
 
-  constructor(config: BertConfig, rng: Rng) {
-    super();
-    this.dense = this.registerModule('dense', new Linear(config.hiddenSize, config.intermediateSize, rng, config.initializerRange));
+  constructor(config: BertConfig, params: ParamSource) {
+    super(params);
+    this.dense = new Linear(params.at('dense'), config.hiddenSize, config.intermediateSize, config.initializerRange);
     this.activation = activationFromHiddenAct(config.hiddenAct);
   }
 
@@ -30,11 +31,11 @@ export class BertOutput extends Module {
   readonly LayerNorm: LayerNorm;
   readonly dropout: Dropout;
 
-  constructor(config: BertConfig, rng: Rng, dropoutRng: Rng) {
-    super();
-    this.dense = this.registerModule('dense', new Linear(config.intermediateSize, config.hiddenSize, rng, config.initializerRange));
-    this.LayerNorm = this.registerModule('LayerNorm', new LayerNorm(config.hiddenSize, config.layerNormEps));
-    this.dropout = this.registerModule('dropout', new Dropout(config.hiddenDropoutProb, dropoutRng));
+  constructor(config: BertConfig, params: ParamSource, dropoutRng: Rng) {
+    super(params);
+    this.dense = new Linear(params.at('dense'), config.intermediateSize, config.hiddenSize, config.initializerRange);
+    this.LayerNorm = new LayerNorm(params.at('LayerNorm'), config.hiddenSize, config.layerNormEps);
+    this.dropout = new Dropout(params.at('dropout'), config.hiddenDropoutProb, dropoutRng);
   }
 
   forward(intermediate: Tensor, input: Tensor): Tensor {
@@ -48,11 +49,11 @@ export class BertLayer extends Module {
   readonly intermediate: BertIntermediate;
   readonly output: BertOutput;
 
-  constructor(config: BertConfig, rng: Rng, dropoutRng: Rng) {
-    super();
-    this.attention = this.registerModule('attention', new BertAttention(config, rng, dropoutRng));
-    this.intermediate = this.registerModule('intermediate', new BertIntermediate(config, rng));
-    this.output = this.registerModule('output', new BertOutput(config, rng, dropoutRng));
+  constructor(config: BertConfig, params: ParamSource, dropoutRng: Rng) {
+    super(params);
+    this.attention = new BertAttention(config, params.at('attention'), dropoutRng);
+    this.intermediate = new BertIntermediate(config, params.at('intermediate'));
+    this.output = new BertOutput(config, params.at('output'), dropoutRng);
   }
 
   forward(hidden: Tensor, mask: Tensor | null): { hidden: Tensor; probs: Tensor } {

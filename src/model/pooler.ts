@@ -2,7 +2,7 @@ import { gatherRows } from '../ops/gather-rows.js';
 import { tanh } from '../ops/tanh.js';
 import { Linear } from '../nn/linear.js';
 import { Module } from '../nn/module.js';
-import type { Rng } from '../tensor/rng.js';
+import type { ParamSource } from '../nn/param-source.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { BertConfig } from './config.js';
 
@@ -10,9 +10,9 @@ import type { BertConfig } from './config.js';
 export class BertPooler extends Module {
   readonly dense: Linear;
 
-  constructor(config: BertConfig, rng: Rng) {
-    super();
-    this.dense = this.registerModule('dense', new Linear(config.hiddenSize, config.hiddenSize, rng, config.initializerRange));
+  constructor(config: BertConfig, params: ParamSource) {
+    super(params);
+    this.dense = new Linear(params.at('dense'), config.hiddenSize, config.hiddenSize, config.initializerRange);
   }
 
   /** hidden [batch, seq, hidden] → [batch, hidden] from position 0 of each sequence. */

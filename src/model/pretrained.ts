@@ -36,7 +36,7 @@ export abstract class BertPreTrainedModel extends Module {
     dir: string,
     options: { quiet?: boolean } = {},
   ): M {
-    const { model, loadingInfo } = loadPretrained((config) => new this(config), dir, options);
+    const { model, loadingInfo } = loadPretrained((config, params) => new this(config, { params }), dir, options);
     model.loadingInfo = loadingInfo;
     return model;
   }

@@ -1,9 +1,9 @@
 import { linear, linearGelu } from '../ops/linear.js';
 import { relu } from '../ops/relu.js';
-import type { Rng } from '../tensor/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Activation } from './activation.js';
-import { filledTensor, normalTensor } from './init.js';
+import { constantInit, normalInit } from './param-init.js';
+import type { ParamSource } from './param-source.js';
 import { Module } from './module.js';
 
 /** nn.Linear: weight [out, in] ~ N(0, initStd), bias [out] = 0. */
@@ -11,10 +11,10 @@ export class Linear extends Module {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
 
-  constructor(readonly inFeatures: number, readonly outFeatures: number, rng: Rng, initStd: number, bias = true) {
-    super();
-    this.weight = this.registerParameter('weight', normalTensor(rng, [outFeatures, inFeatures], initStd));
-    this.bias = bias ? this.registerParameter('bias', filledTensor([outFeatures], 0)) : null;
+  constructor(params: ParamSource, readonly inFeatures: number, readonly outFeatures: number, initStd: number, bias = true) {
+    super(params);
+    this.weight = params.get('weight', [outFeatures, inFeatures], normalInit(initStd));
+    this.bias = bias ? params.get('bias', [outFeatures], constantInit(0)) : null;
   }
 
   forward(x: Tensor): Tensor {

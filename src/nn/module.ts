@@ -1,51 +1,37 @@
 import { ConfigError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { ParamSource } from './param-source.js';
 
 /**
- * A node of the model tree. Children and parameters are registered under Hugging Face's attribute names, so a
- * parameter's dotted path *is* its Hugging Face key (`encoder.layer.3.attention.self.query.weight`) and
- * checkpoints need no mapping table. Parameters are leaf tensors with requiresGrad.
+ * A node of the model tree, living at its ParamSource's scope. Its parameters and submodules are what was created
+ * under that scope, named by the paths the source recorded, so a parameter's dotted path *is* its Hugging Face key
+ * (`encoder.layer.3.attention.self.query.weight`) and checkpoints need no mapping table. Parameters are leaf
+ * tensors with requiresGrad.
  */
 export class Module {
   training = true;
-  private readonly childModules = new Map<string, Module>();
-  private readonly ownParameters = new Map<string, Tensor>();
 
-  protected registerModule<M extends Module>(name: string, module: M): M {
-    this.childModules.set(name, module);
-    return module;
+  constructor(protected readonly params: ParamSource) {
+    params.addModule(this);
   }
 
-  protected registerParameter(name: string, tensor: Tensor): Tensor {
-    tensor.requiresGrad = true;
-    this.ownParameters.set(name, tensor);
-    return tensor;
-  }
-
-  /** Every parameter with its dotted path, depth-first in registration order (a tied tensor appears once). */
+  /**
+   * Every parameter with its dotted path relative to this module, in creation order (a tied tensor appears once:
+   * it is created once). A module creates its own parameters before building its children, so this is the
+   * depth-first order checkpoints and optimizer state are written in.
+   */
   namedParameters(prefix = ''): [string, Tensor][] {
-    const result: [string, Tensor][] = [];
-    const seen = new Set<Tensor>();
-    const visit = (module: Module, path: string): void => {
-      for (const [name, tensor] of module.ownParameters) {
-        if (seen.has(tensor)) continue;
-        seen.add(tensor);
-        result.push([path + name, tensor]);
-      }
-      for (const [name, child] of module.childModules) visit(child, `${path}${name}.`);
-    };
-    visit(this, prefix === '' ? '' : `${prefix}.`);
-    return result;
+    const named = this.params.parametersUnder();
+    return prefix === '' ? named : named.map(([name, tensor]) => [`${prefix}.${name}`, tensor]);
   }
 
   parameters(): Tensor[] {
     return this.namedParameters().map(([, tensor]) => tensor);
   }
 
+  /** This module (named prefix) and every module under it, parents before children. */
   namedModules(prefix = ''): [string, Module][] {
-    const result: [string, Module][] = [[prefix, this]];
-    for (const [name, child] of this.childModules) result.push(...child.namedModules(prefix === '' ? name : `${prefix}.${name}`));
-    return result;
+    return this.params.modulesUnder().map(([name, module]) => [prefix === '' ? name : name === '' ? prefix : `${prefix}.${name}`, module]);
   }
 
   /** Sets training mode on the whole subtree (dropout on); eval() turns it off. */

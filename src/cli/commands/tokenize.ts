@@ -162,9 +162,12 @@ const FLUSH_BYTES = 1 << 19;
  * was and no temporary file behind.
  */
 async function tokenizeToFile(lines: AsyncIterable<string>, encode: Encoder, output: string): Promise<void> {
-  const file = new AtomicFileWriter(output, { label: '--output' });
+  // The scope first: a signal that came after the temporary file appeared but before the listener existed would
+  // take Node's default exit and leave the file behind.
   const stop = openStopScope();
+  let file: AtomicFileWriter | undefined;
   try {
+    file = new AtomicFileWriter(output, { label: '--output' });
     const writer = new JsonLineWriter();
     let lineNumber = 0;
     for await (const line of lines) {
@@ -174,7 +177,7 @@ async function tokenizeToFile(lines: AsyncIterable<string>, encode: Encoder, out
     file.write(writer.take());
     file.commit();
   } catch (error) {
-    file.abort();
+    file?.abort();
     throw error;
   } finally {
     stop.close();

@@ -1,5 +1,5 @@
 import { Module } from '../../nn/module.js';
-import type { Rng } from '../../tensor/rng.js';
+import type { ParamSource } from '../../nn/param-source.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { BertInputs, ForwardOptions, InitOptions } from '../bert-model.js';
 import type { BertConfig } from '../config.js';
@@ -10,9 +10,9 @@ import { BertLMPredictionHead } from './prediction-head.js';
 export class BertOnlyMLMHead extends Module {
   readonly predictions: BertLMPredictionHead;
 
-  constructor(config: BertConfig, rng: Rng, wordEmbeddings: Tensor) {
-    super();
-    this.predictions = this.registerModule('predictions', new BertLMPredictionHead(config, rng, wordEmbeddings));
+  constructor(config: BertConfig, params: ParamSource, wordEmbeddings: Tensor) {
+    super(params);
+    this.predictions = new BertLMPredictionHead(config, params.at('predictions'), wordEmbeddings);
   }
 }
 
@@ -23,7 +23,7 @@ export class BertForMaskedLM extends BertWithHead {
 
   constructor(config: BertConfig, options: InitOptions = {}) {
     super(config, { ...options, addPoolingLayer: false });
-    this.cls = this.registerModule('cls', new BertOnlyMLMHead(config, this.initRng, this.bert.embeddings.word_embeddings.weight));
+    this.cls = new BertOnlyMLMHead(config, this.params.at('cls'), this.bert.embeddings.word_embeddings.weight);
   }
 
   forward(inputs: BertInputs & { labels?: Tensor }, options: ForwardOptions & { onlyMaskedPositions?: boolean } = {}): HeadOutput & { logits: Tensor } {

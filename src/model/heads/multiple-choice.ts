@@ -20,8 +20,8 @@ export class BertForMultipleChoice extends BertWithHead {
 
   constructor(config: BertConfig, options: InitOptions = {}) {
     super(config, options);
-    this.dropout = this.registerModule('dropout', new Dropout(classifierDropoutProb(config), this.bert.dropoutRng));
-    this.classifier = this.registerModule('classifier', new Linear(config.hiddenSize, 1, this.initRng, config.initializerRange));
+    this.dropout = new Dropout(this.params.at('dropout'), classifierDropoutProb(config), this.bert.dropoutRng);
+    this.classifier = new Linear(this.params.at('classifier'), config.hiddenSize, 1, config.initializerRange);
   }
 
   forward(inputs: BertInputs & { labels?: Tensor }, options: ForwardOptions = {}): HeadOutput & { logits: Tensor } {

@@ -1,7 +1,7 @@
 import { crossEntropy } from '../../ops/cross-entropy.js';
 import { Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
-import type { Rng } from '../../tensor/rng.js';
+import type { ParamSource } from '../../nn/param-source.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { BertInputs, ForwardOptions, InitOptions } from '../bert-model.js';
 import type { BertConfig } from '../config.js';
@@ -10,9 +10,9 @@ import { BertWithHead, type HeadOutput } from './base.js';
 export class BertOnlyNSPHead extends Module {
   readonly seq_relationship: Linear;
 
-  constructor(config: BertConfig, rng: Rng) {
-    super();
-    this.seq_relationship = this.registerModule('seq_relationship', new Linear(config.hiddenSize, 2, rng, config.initializerRange));
+  constructor(config: BertConfig, params: ParamSource) {
+    super(params);
+    this.seq_relationship = new Linear(params.at('seq_relationship'), config.hiddenSize, 2, config.initializerRange);
   }
 }
 
@@ -23,7 +23,7 @@ export class BertForNextSentencePrediction extends BertWithHead {
 
   constructor(config: BertConfig, options: InitOptions = {}) {
     super(config, options);
-    this.cls = this.registerModule('cls', new BertOnlyNSPHead(config, this.initRng));
+    this.cls = new BertOnlyNSPHead(config, this.params.at('cls'));
   }
 
   forward(inputs: BertInputs & { labels?: Tensor }, options: ForwardOptions = {}): HeadOutput & { logits: Tensor } {

@@ -1,10 +1,10 @@
 import { linear } from '../../ops/linear.js';
 import { activationFromHiddenAct, type Activation } from '../../nn/activation.js';
-import { filledTensor } from '../../nn/init.js';
+import { constantInit } from '../../nn/param-init.js';
+import type { ParamSource } from '../../nn/param-source.js';
 import { LayerNorm } from '../../nn/layer-norm.js';
 import { Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
-import type { Rng } from '../../tensor/rng.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { BertConfig } from '../config.js';
 
@@ -14,10 +14,10 @@ export class BertPredictionHeadTransform extends Module {
   readonly LayerNorm: LayerNorm;
   private readonly activation: Activation;
 
-  constructor(config: BertConfig, rng: Rng) {
-    super();
-    this.dense = this.registerModule('dense', new Linear(config.hiddenSize, config.hiddenSize, rng, config.initializerRange));
-    this.LayerNorm = this.registerModule('LayerNorm', new LayerNorm(config.hiddenSize, config.layerNormEps));
+  constructor(config: BertConfig, params: ParamSource) {
+    super(params);
+    this.dense = new Linear(params.at('dense'), config.hiddenSize, config.hiddenSize, config.initializerRange);
+    this.LayerNorm = new LayerNorm(params.at('LayerNorm'), config.hiddenSize, config.layerNormEps);
     this.activation = activationFromHiddenAct(config.hiddenAct);
   }
 
@@ -35,10 +35,11 @@ export class BertLMPredictionHead extends Module {
   readonly transform: BertPredictionHeadTransform;
   readonly bias: Tensor;
 
-  constructor(config: BertConfig, rng: Rng, private readonly wordEmbeddings: Tensor) {
-    super();
-    this.transform = this.registerModule('transform', new BertPredictionHeadTransform(config, rng));
-    this.bias = this.registerParameter('bias', filledTensor([config.vocabSize], 0));
+  constructor(config: BertConfig, params: ParamSource, private readonly wordEmbeddings: Tensor) {
+    super(params);
+    // Created before the transform: a module's own parameters come first in checkpoints and optimizer state.
+    this.bias = params.get('bias', [config.vocabSize], constantInit(0));
+    this.transform = new BertPredictionHeadTransform(config, params.at('transform'));
   }
 
   /** hidden [..., hidden] → logits [..., vocab]. */

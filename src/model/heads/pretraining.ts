@@ -2,7 +2,7 @@ import { add } from '../../ops/add.js';
 import { crossEntropy } from '../../ops/cross-entropy.js';
 import { Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
-import type { Rng } from '../../tensor/rng.js';
+import type { ParamSource } from '../../nn/param-source.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { BertInputs, ForwardOptions, InitOptions } from '../bert-model.js';
 import type { BertConfig } from '../config.js';
@@ -15,10 +15,10 @@ export class BertPreTrainingHeads extends Module {
   readonly predictions: BertLMPredictionHead;
   readonly seq_relationship: Linear;
 
-  constructor(config: BertConfig, rng: Rng, wordEmbeddings: Tensor) {
-    super();
-    this.predictions = this.registerModule('predictions', new BertLMPredictionHead(config, rng, wordEmbeddings));
-    this.seq_relationship = this.registerModule('seq_relationship', new Linear(config.hiddenSize, 2, rng, config.initializerRange));
+  constructor(config: BertConfig, params: ParamSource, wordEmbeddings: Tensor) {
+    super(params);
+    this.predictions = new BertLMPredictionHead(config, params.at('predictions'), wordEmbeddings);
+    this.seq_relationship = new Linear(params.at('seq_relationship'), config.hiddenSize, 2, config.initializerRange);
   }
 }
 
@@ -50,7 +50,7 @@ export class BertForPreTraining extends BertWithHead {
 
   constructor(config: BertConfig, options: InitOptions = {}) {
     super(config, options);
-    this.cls = this.registerModule('cls', new BertPreTrainingHeads(config, this.initRng, this.bert.embeddings.word_embeddings.weight));
+    this.cls = new BertPreTrainingHeads(config, this.params.at('cls'), this.bert.embeddings.word_embeddings.weight);
   }
 
   forward(inputs: PreTrainingInputs, options: PreTrainingOptions = {}): PreTrainingOutput {

@@ -18,7 +18,7 @@ export class BertForQuestionAnswering extends BertWithHead {
 
   constructor(config: BertConfig, options: InitOptions = {}) {
     super(config, { ...options, addPoolingLayer: false });
-    this.qa_outputs = this.registerModule('qa_outputs', new Linear(config.hiddenSize, 2, this.initRng, config.initializerRange));
+    this.qa_outputs = new Linear(this.params.at('qa_outputs'), config.hiddenSize, 2, config.initializerRange);
   }
 
   forward(inputs: BertInputs & { startPositions?: Tensor; endPositions?: Tensor }, options: ForwardOptions = {}):

@@ -19,8 +19,8 @@ export class BertForSequenceClassification extends BertWithHead {
 
   constructor(config: BertConfig, options: InitOptions = {}) {
     super(config, options);
-    this.dropout = this.registerModule('dropout', new Dropout(classifierDropoutProb(config), this.bert.dropoutRng));
-    this.classifier = this.registerModule('classifier', new Linear(config.hiddenSize, numLabels(config), this.initRng, config.initializerRange));
+    this.dropout = new Dropout(this.params.at('dropout'), classifierDropoutProb(config), this.bert.dropoutRng);
+    this.classifier = new Linear(this.params.at('classifier'), config.hiddenSize, numLabels(config), config.initializerRange);
   }
 
   /** labels: int32 [batch] class ids; float32 [batch] regression targets (numLabels 1); float32 [batch, numLabels] 0/1 multi-label targets. */

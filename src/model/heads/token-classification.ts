@@ -15,8 +15,8 @@ export class BertForTokenClassification extends BertWithHead {
 
   constructor(config: BertConfig, options: InitOptions = {}) {
     super(config, { ...options, addPoolingLayer: false });
-    this.dropout = this.registerModule('dropout', new Dropout(classifierDropoutProb(config), this.bert.dropoutRng));
-    this.classifier = this.registerModule('classifier', new Linear(config.hiddenSize, numLabels(config), this.initRng, config.initializerRange));
+    this.dropout = new Dropout(this.params.at('dropout'), classifierDropoutProb(config), this.bert.dropoutRng);
+    this.classifier = new Linear(this.params.at('classifier'), config.hiddenSize, numLabels(config), config.initializerRange);
   }
 
   /** labels: int32 [batch, seq]. Returns logits [batch, seq, numLabels]. */

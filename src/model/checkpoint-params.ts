@@ -1,0 +1,55 @@
+import type { LoadingInfo, WeightsFile } from '../io/model-folder.js';
+import type { ParamInit } from '../nn/param-init.js';
+import type { ParamProvider } from '../nn/param-source.js';
+import type { Rng } from '../tensor/rng.js';
+import { Tensor } from '../tensor/tensor.js';
+
+/** An architecture's key layout: where a checkpoint may hold a parameter, and which keys carry nothing to load. */
+export interface CheckpointKeys {
+  /** The checkpoint keys that may hold the parameter at `path`, preferred first. */
+  keysOf(path: string): string[];
+  /** Keys a checkpoint may hold that are no parameter (tied copies, buffers): neither loaded nor unexpected. */
+  isIgnored(key: string): boolean;
+}
+
+/**
+ * Parameters read from a checkpoint as the model asks for them, so nothing is drawn for weights the file has. A
+ * parameter the file lacks starts at zero and is remembered with its init: the caller decides (strict loading)
+ * whether it may be new before initializeMissing draws it.
+ */
+export class CheckpointParams implements ParamProvider {
+  private readonly takenKeys = new Set<string>();
+  private readonly missing: { tensor: Tensor; init: ParamInit }[] = [];
+  private readonly missingPaths: string[] = [];
+
+  constructor(private readonly file: WeightsFile, private readonly keys: CheckpointKeys) {}
+
+  create(path: string, shape: readonly number[], init: ParamInit): Tensor {
+    const tensor = Tensor.zeros(shape);
+    if (!this.copyInto(path, tensor)) this.missing.push({ tensor, init });
+    return tensor;
+  }
+
+  /** Copies the checkpoint's tensor for `path` into `tensor`; false (and `path` reported missing) when it has none. */
+  copyInto(path: string, tensor: Tensor): boolean {
+    const key = this.keys.keysOf(path).find((candidate) => this.file.has(candidate));
+    if (key === undefined) {
+      this.missingPaths.push(path);
+      return false;
+    }
+    tensor.data.set(this.file.read(key, tensor.shape));
+    this.takenKeys.add(key);
+    return true;
+  }
+
+  /** Hugging Face's report: parameters the checkpoint lacked (model order), keys no parameter took (file order). */
+  loadingInfo(): LoadingInfo {
+    const unexpectedKeys = this.file.keys.filter((key) => !this.takenKeys.has(key) && !this.keys.isIgnored(key));
+    return { missingKeys: [...this.missingPaths], unexpectedKeys };
+  }
+
+  /** Gives the parameters the checkpoint lacked their init, in creation order, drawing from `rng`. */
+  initializeMissing(rng: Rng): void {
+    for (const { tensor, init } of this.missing) init(tensor, rng);
+  }
+}
