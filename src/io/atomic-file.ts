@@ -91,7 +91,10 @@ export class AtomicFileWriter {
     const fd = this.requireOpen();
     if (this.used + bytes.length > BUFFER_BYTES) this.flush();
     if (bytes.length >= BUFFER_BYTES / 2) {
-      // Large pieces go straight to the file: copying them into the buffer would only cost time.
+      // Large pieces go straight to the file (copying them into the buffer would only cost time) — after what is
+      // buffered, or they would land before it. (They did: an instance file's placeholder header went after its
+      // first megabyte of records, and the header patch then overwrote the first records.)
+      this.flush();
       this.guard(() => writeFully(fd, bytes, undefined));
     } else {
       this.buffer ??= Buffer.allocUnsafe(BUFFER_BYTES);

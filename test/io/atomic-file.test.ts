@@ -57,6 +57,28 @@ test('a streaming writer: small and large pieces in order, a patched header, the
   });
 });
 
+test('a piece between half the buffer and what still fits lands after the buffered bytes, not before them', () => {
+  // The bug: pieces of 512 KiB to 1 MiB minus what was buffered went straight to the file ahead of the buffered
+  // bytes (an instance file's 128-byte placeholder header ended up after its first records).
+  withDir((dir) => {
+    for (const size of [(1 << 19), (1 << 19) + 1, (1 << 20) - 200, (1 << 20) - 128, 1 << 20, (1 << 20) + 5]) {
+      const path = join(dir, `piece-${size}.bin`);
+      const piece = Buffer.alloc(size);
+      for (let i = 0; i < size; i++) piece[i] = (i * 31 + 7) & 0xff;
+      const writer = new AtomicFileWriter(path);
+      writer.write(Buffer.alloc(128, 1));
+      writer.write(piece);
+      writer.write('end');
+      writer.commit();
+      const written = readFileSync(path);
+      assert.equal(written.length, 128 + size + 3, `size ${size}`);
+      assert.ok(written.subarray(0, 128).every((b) => b === 1), `size ${size}: the buffered bytes come first`);
+      assert.ok(written.subarray(128, 128 + size).equals(piece), `size ${size}: then the piece`);
+      assert.equal(written.subarray(128 + size).toString(), 'end');
+    }
+  });
+});
+
 test('abort (and a failed commit) leave an existing target byte-identical and no temporary file', () => {
   withDir((dir) => {
     const path = join(dir, 'out.jsonl');
