@@ -26,12 +26,12 @@ export class WordBuilder {
   /** Adds one unit that came from the original [start, end); `codePoints` is 1 for a character's first unit, else 0. */
   append(unit: number, start: number, end: number, codePoints: number): void {
     const n = this.length;
-    if (n < this.units.length || this.grow()) {
+    if (n < this.units.length) {
       this.units[n] = unit;
       this.starts[n] = start;
       this.ends[n] = end;
       this.length = n + 1;
-    } else this.ends[n - 1] = end; // over the limit: only the span matters
+    } else this.appendPastCapacity(unit, start, end);
     this.codePoints += codePoints;
   }
 
@@ -63,9 +63,22 @@ export class WordBuilder {
     this.codePoints = 0;
   }
 
-  private grow(): boolean {
+  /** Kept out of `append`, which the scanners inline at every call site. */
+  private appendPastCapacity(unit: number, start: number, end: number): void {
+    const n = this.length;
+    if (this.units.length >= this.limit) {
+      this.ends[n - 1] = end; // over the limit: only the span matters
+      return;
+    }
+    this.grow();
+    this.units[n] = unit;
+    this.starts[n] = start;
+    this.ends[n] = end;
+    this.length = n + 1;
+  }
+
+  private grow(): void {
     const capacity = this.units.length;
-    if (capacity >= this.limit) return false;
     const next = Math.min(this.limit, capacity * 2);
     const units = new Uint16Array(next);
     const starts = new Int32Array(next);
@@ -76,6 +89,5 @@ export class WordBuilder {
     this.units = units;
     this.starts = starts;
     this.ends = ends;
-    return true;
   }
 }
