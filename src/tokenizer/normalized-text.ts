@@ -3,6 +3,7 @@
  * character it came from (Hugging Face's NormalizedString, whose alignments map every normalized character back
  * into the original). Buffers are reused across calls; only the staged path (stages without a fused scanner) uses it.
  */
+import { growUnitSpans } from './unit-spans.js';
 export class NormalizedText {
   units = new Uint16Array(256);
   starts = new Int32Array(256);
@@ -58,15 +59,7 @@ export class NormalizedText {
   }
 
   private grow(): void {
-    const capacity = this.units.length * 2;
-    const units = new Uint16Array(capacity);
-    const starts = new Int32Array(capacity);
-    const ends = new Int32Array(capacity);
-    units.set(this.units);
-    starts.set(this.starts);
-    ends.set(this.ends);
-    this.units = units;
-    this.starts = starts;
-    this.ends = ends;
+    growUnitSpans(this, this.units.length * 2);
   }
+
 }

@@ -6,6 +6,7 @@
  */
 import type { NormalizedText } from './normalized-text.js';
 import type { WordSink } from './word-sink.js';
+import { growUnitSpans } from './unit-spans.js';
 
 export class WordBuilder {
   units: Uint16Array;
@@ -78,16 +79,7 @@ export class WordBuilder {
   }
 
   private grow(): void {
-    const capacity = this.units.length;
-    const next = Math.min(this.limit, capacity * 2);
-    const units = new Uint16Array(next);
-    const starts = new Int32Array(next);
-    const ends = new Int32Array(next);
-    units.set(this.units);
-    starts.set(this.starts);
-    ends.set(this.ends);
-    this.units = units;
-    this.starts = starts;
-    this.ends = ends;
+    growUnitSpans(this, Math.min(this.limit, this.units.length * 2));
   }
+
 }

@@ -1,0 +1,19 @@
+/** UTF-16 units with the original span of each (start and end offsets), as the tokenizer's word buffers hold them. */
+export interface UnitSpans {
+  units: Uint16Array;
+  starts: Int32Array;
+  ends: Int32Array;
+}
+
+/** Moves `buffers` to arrays of `capacity` (≥ their length), keeping what they hold. */
+export function growUnitSpans(buffers: UnitSpans, capacity: number): void {
+  const units = new Uint16Array(capacity);
+  const starts = new Int32Array(capacity);
+  const ends = new Int32Array(capacity);
+  units.set(buffers.units);
+  starts.set(buffers.starts);
+  ends.set(buffers.ends);
+  buffers.units = units;
+  buffers.starts = starts;
+  buffers.ends = ends;
+}
