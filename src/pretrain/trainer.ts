@@ -15,7 +15,7 @@ import { noGrad } from '../tensor/tensor.js';
 import { IGNORE_INDEX } from '../ops/cross-entropy.js';
 import type { TaskState } from '../train/checkpoint.js';
 import type { MicroBatchOutput } from '../train/train-step.js';
-import { train, type TrainerOptions, type TrainingTask } from '../train/trainer.js';
+import { train, type TrainerOptions, type TrainingTask, type TrainResult } from '../train/trainer.js';
 import { countCorrect } from './accuracy.js';
 import { collatePretrainBatch } from './collate.js';
 import { DataOrder } from './data-order.js';
@@ -60,7 +60,7 @@ export interface TrainingProgress {
   etaSeconds: number;
 }
 
-export interface EvalResult {
+export type EvalResult = {
   eval_loss: number;
   eval_mlm_loss: number;
   eval_nsp_loss: number;
@@ -68,15 +68,9 @@ export interface EvalResult {
   eval_nsp_accuracy: number;
   /** Accuracy of always predicting the most frequent masked token of the evaluation set. */
   eval_mlm_majority_baseline: number;
-}
+};
 
-export interface PretrainResult {
-  step: number;
-  finalDir: string;
-  lastEval?: EvalResult;
-  resumedFrom?: number;
-  stoppedEarly: boolean;
-}
+export type PretrainResult = TrainResult<EvalResult>;
 
 /** Settings that must match to resume (the rest — eval, logging, save cadence — may change). */
 function resumeSettings(options: PretrainOptions): Record<string, unknown> {
@@ -131,18 +125,22 @@ export function evaluatePretraining(model: BertForPreTraining, data: InstanceSou
 }
 
 /** The pre-training objective over an instance source, for the generic trainer. */
-class PretrainingTask implements TrainingTask<PretrainBatch> {
+class PretrainingTask implements TrainingTask<PretrainBatch, EvalResult> {
   readonly model: BertForPreTraining;
   private readonly order: DataOrder;
   private readonly maskingRng: Rng;
   /** Instances consumed from the data order. */
   private consumed = 0;
 
-  constructor(private readonly options: PretrainOptions, private readonly evalData: InstanceSource | undefined) {
+  /** Held-out MLM / NSP metrics; absent without evaluation data (the trainer then skips evaluation). */
+  readonly evaluate: (() => EvalResult) | undefined;
+
+  constructor(private readonly options: PretrainOptions) {
     this.model = new BertForPreTraining(options.config, { seed: options.seed }).train();
     this.order = new DataOrder(options.seed, options.train.length);
     this.maskingRng = new Rng((options.seed ^ 0x2545f491) >>> 0);
-    if (evalData === undefined) this.evaluate = undefined;
+    const evalData = options.eval;
+    this.evaluate = evalData === undefined ? undefined : () => evaluatePretraining(this.model, evalData, options.batchSize, options.padId);
   }
 
   nextBatch(): PretrainBatch {
@@ -159,12 +157,10 @@ class PretrainingTask implements TrainingTask<PretrainBatch> {
     return pretrainingForward(this.model, batch);
   }
 
-  evaluate? = (): Record<string, number> => ({ ...evaluatePretraining(this.model, this.evalData!, this.options.batchSize, this.options.padId) });
-
-  describeEval(e: Record<string, number>): string {
-    const percent = (name: keyof EvalResult): string => (100 * e[name]!).toFixed(1);
+  describeEval(e: EvalResult): string {
+    const percent = (name: keyof EvalResult): string => (100 * e[name]).toFixed(1);
     return `eval MLM accuracy ${percent('eval_mlm_accuracy')}% (majority baseline ${percent('eval_mlm_majority_baseline')}%), `
-      + `NSP ${percent('eval_nsp_accuracy')}%, loss ${e['eval_loss']!.toFixed(3)}`;
+      + `NSP ${percent('eval_nsp_accuracy')}%, loss ${e.eval_loss.toFixed(3)}`;
   }
 
   describeRecentBatches(count: number): string {
@@ -188,7 +184,7 @@ class PretrainingTask implements TrainingTask<PretrainBatch> {
 
 export async function runPretraining(options: PretrainOptions): Promise<PretrainResult> {
   if (options.train.length === 0) throw new TsbertError('pretrain: the training data holds no instances');
-  const task = new PretrainingTask(options, options.eval);
+  const task = new PretrainingTask(options);
   const passed = Object.fromEntries(PASSED_TRAINER_OPTIONS.filter((key) => options[key] !== undefined).map((key) => [key, options[key]]));
   const { lr, onProgress } = options;
   const result = await train(task, {
@@ -202,8 +198,5 @@ export async function runPretraining(options: PretrainOptions): Promise<Pretrain
       }),
     } : {}),
   });
-  const out: PretrainResult = { step: result.step, finalDir: result.finalDir, stoppedEarly: result.stoppedEarly };
-  if (result.lastEval !== undefined) out.lastEval = result.lastEval as unknown as EvalResult;
-  if (result.resumedFrom !== undefined) out.resumedFrom = result.resumedFrom;
-  return out;
+  return result;
 }

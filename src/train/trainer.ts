@@ -19,15 +19,18 @@ import { MetricsLog, type MetricsEntry } from './metrics-log.js';
 import { assertNoRun, clearRun } from './run-folder.js';
 import { addMetricSums, NonFiniteLossError, trainStep, type MetricSums, type MicroBatchOutput } from './train-step.js';
 
+/** Evaluation metrics, named `eval_…` as metrics.jsonl stores them. */
+export type EvalMetrics = Record<string, number>;
+
 /** An objective: its model, data and metrics. The trainer calls these and nothing else of it. */
-export interface TrainingTask<Batch> {
+export interface TrainingTask<Batch, Eval extends EvalMetrics = EvalMetrics> {
   readonly model: BertPreTrainedModel;
   /** The next micro-batch in the task's data order (the task keeps the position and saves it in state()). */
   nextBatch(): Batch;
   /** One micro-batch's forward in training mode (the trainer records the graph and runs the backward). */
   forward(batch: Batch): MicroBatchOutput;
   /** Held-out metrics (names starting `eval_`), computed in eval mode; the task restores the training mode. */
-  evaluate?(): Record<string, number>;
+  evaluate?: (() => Eval) | undefined;
   /** Everything besides weights and optimizer that an exact resume needs: data position, Rng states. */
   state(): TaskState;
   /** Restores state() from a checkpoint; throws CheckpointError when it is not this task's. */
@@ -35,7 +38,7 @@ export interface TrainingTask<Batch> {
   /** Where in the data the micro-batches just drawn came from, for errors ("instances 96..127 of the data order"). */
   describeRecentBatches?(count: number): string;
   /** One line for the log after an evaluation (default: every metric). */
-  describeEval?(metrics: Record<string, number>): string;
+  describeEval?(metrics: Eval): string;
 }
 
 export interface TrainerOptions {
@@ -84,10 +87,10 @@ export interface TrainingProgress {
   etaSeconds: number;
 }
 
-export interface TrainResult {
+export interface TrainResult<Eval extends EvalMetrics = EvalMetrics> {
   step: number;
   finalDir: string;
-  lastEval?: Record<string, number>;
+  lastEval?: Eval;
   resumedFrom?: number;
   stoppedEarly: boolean;
 }
@@ -138,7 +141,7 @@ class LogWindow {
   }
 }
 
-export async function train<Batch>(task: TrainingTask<Batch>, options: TrainerOptions): Promise<TrainResult> {
+export async function train<Batch, Eval extends EvalMetrics>(task: TrainingTask<Batch, Eval>, options: TrainerOptions): Promise<TrainResult<Eval>> {
   const log = options.onLog ?? (() => {});
   const { model } = task;
   const { optimizer, output } = options;
@@ -185,7 +188,8 @@ export async function train<Batch>(task: TrainingTask<Batch>, options: TrainerOp
     return dir;
   };
 
-  let lastEval: Record<string, number> | undefined;
+  let lastEval: Eval | undefined;
+  const evaluate = task.evaluate?.bind(task);
   let stoppedEarly = false;
   const window = new LogWindow();
   const runStart = performance.now();
@@ -221,7 +225,6 @@ export async function train<Batch>(task: TrainingTask<Batch>, options: TrainerOp
 
     const logNow = step % options.logEvery === 0 || step === options.steps;
     if (logNow) metrics.append(window.close(step, optimizer.lr, elapsed));
-    const evaluate = task.evaluate?.bind(task);
     const evaluated = evaluate !== undefined && ((options.evalEvery > 0 && step % options.evalEvery === 0) || step === options.steps);
     if (evaluated) {
       lastEval = evaluate();
@@ -238,7 +241,7 @@ export async function train<Batch>(task: TrainingTask<Batch>, options: TrainerOp
   writeLossCurve(curvePath, metrics.entries, options.curveTitle);
   const finalDir = join(output, 'final');
   model.eval().savePretrained(finalDir, options.tokenizer);
-  const result: TrainResult = { step, finalDir, stoppedEarly };
+  const result: TrainResult<Eval> = { step, finalDir, stoppedEarly };
   if (lastEval !== undefined) result.lastEval = lastEval;
   if (resumedFrom !== undefined) result.resumedFrom = resumedFrom;
   return result;
