@@ -63,12 +63,25 @@ export function loadWeights(model: BertPreTrainedModel, weightsPath: string): Lo
  * Builds a model from a Hugging Face BERT folder: its modules take their weights from the checkpoint as they are
  * created, so nothing is drawn for weights the file has.
  */
+export interface LoadOptions {
+  /** No warning about newly initialised weights. */
+  quiet?: boolean;
+  /**
+   * Changes the folder's config before the model is built, as Hugging Face's `from_pretrained(dir, num_labels=…,
+   * id2label=…)` does when fine-tuning gives a head new labels.
+   */
+  configure?: (config: BertConfig) => BertConfig;
+  /** Seed of the initialisation of newly initialised (head) weights; default 0. */
+  seed?: number;
+}
+
 export function loadPretrained<M extends BertPreTrainedModel>(
   build: (config: BertConfig, params: ParamSource) => M,
   dir: string,
-  options: { quiet?: boolean } = {},
+  options: LoadOptions = {},
 ): { model: M; loadingInfo: LoadingInfo } {
-  const config = readConfig(dir);
+  const read = readConfig(dir);
+  const config = options.configure === undefined ? read : options.configure(read);
   const file = WeightsFile.open(join(dir, WEIGHTS_NAME));
   let model: M;
   let loadingInfo: LoadingInfo;
@@ -83,7 +96,7 @@ export function loadPretrained<M extends BertPreTrainedModel>(
         + `${required.slice(0, 3).join(', ')}${required.length > 3 ? ', …' : ''} — it is not a ${model.architecture} checkpoint`);
     }
     // A new head gets BERT's initialisation, as Hugging Face's _init_weights gives it, from a fixed seed.
-    checkpoint.initializeMissing(new Rng(0));
+    checkpoint.initializeMissing(new Rng(options.seed ?? 0));
   } finally {
     file.close();
   }

@@ -1,5 +1,5 @@
 import type { LoadingInfo, SavableTokenizer } from '../io/model-folder.js';
-import { loadPretrained, savePretrained } from './bert-checkpoint.js';
+import { loadPretrained, savePretrained, type LoadOptions } from './bert-checkpoint.js';
 import { Module } from '../nn/module.js';
 import type { BertConfig } from './config.js';
 import type { BertModel, InitOptions } from './bert-model.js';
@@ -34,7 +34,7 @@ export abstract class BertPreTrainedModel extends Module {
   static fromPretrained<M extends BertPreTrainedModel>(
     this: new (config: BertConfig, options?: InitOptions) => M,
     dir: string,
-    options: { quiet?: boolean } = {},
+    options: LoadOptions = {},
   ): M {
     const { model, loadingInfo } = loadPretrained((config, params) => new this(config, { params }), dir, options);
     model.loadingInfo = loadingInfo;

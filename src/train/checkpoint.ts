@@ -5,7 +5,7 @@
  * either no checkpoint-<step> or a complete one; resume takes the newest that loads.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CheckpointError } from '../errors.js';
 import { keepAtExit, removeAtExit, syncPath, temporaryPathFor } from '../io/atomic-file.js';
 import { writeJsonAtomic } from '../io/model-folder.js';
@@ -38,34 +38,42 @@ export function checkpointDir(root: string, step: number): string {
   return join(root, `checkpoint-${step}`);
 }
 
-export function saveTrainingCheckpoint(root: string, model: BertPreTrainedModel, optimizer: AdamW, state: TrainerState): string {
-  const final = checkpointDir(root, state.step);
+/**
+ * Builds a folder under a temporary name and renames it into place when complete, so a kill (or a second Ctrl-C,
+ * which exits at once) never leaves a half-written folder under the final name.
+ */
+export function writeFolderAtomic(final: string, fill: (dir: string) => void): string {
   const temporary = temporaryPathFor(final);
   rmSync(temporary, { recursive: true, force: true });
-  // An abort while saving (a second Ctrl-C exits at once) must not leave the half-built folder behind.
   removeAtExit(temporary);
   try {
     mkdirSync(temporary, { recursive: true });
-    model.savePretrained(temporary);
+    fill(temporary);
+  } catch (error) {
+    rmSync(temporary, { recursive: true, force: true });
+    keepAtExit(temporary);
+    throw error;
+  }
+  // Every file was fsynced by its atomic writer; what is left to make durable is the folder's rename.
+  rmSync(final, { recursive: true, force: true });
+  renameSync(temporary, final);
+  keepAtExit(temporary);
+  syncPath(dirname(final));
+  return final;
+}
+
+export function saveTrainingCheckpoint(root: string, model: BertPreTrainedModel, optimizer: AdamW, state: TrainerState): string {
+  return writeFolderAtomic(checkpointDir(root, state.step), (dir) => {
+    model.savePretrained(dir);
     const { m, v, step } = optimizer.getState();
     const tensors: Record<string, SafetensorsTensor> = {};
     optimizerNames(optimizer).forEach((name, i) => {
       tensors[`exp_avg.${name}`] = { dtype: 'F32', shape: [m[i]!.length], data: m[i]! };
       tensors[`exp_avg_sq.${name}`] = { dtype: 'F32', shape: [v[i]!.length], data: v[i]! };
     });
-    writeSafetensors(join(temporary, OPTIMIZER_NAME), tensors, { step: String(step) });
-    writeJsonAtomic(join(temporary, TRAINER_STATE_NAME), state);
-  } catch (error) {
-    rmSync(temporary, { recursive: true, force: true });
-    keepAtExit(temporary);
-    throw error;
-  }
-  // Every file above was fsynced by its atomic writer; what is left to make durable is the folder's rename.
-  rmSync(final, { recursive: true, force: true });
-  renameSync(temporary, final);
-  keepAtExit(temporary);
-  syncPath(root);
-  return final;
+    writeSafetensors(join(dir, OPTIMIZER_NAME), tensors, { step: String(step) });
+    writeJsonAtomic(join(dir, TRAINER_STATE_NAME), state);
+  });
 }
 
 /** Checkpoint folders under root, newest step first. */

@@ -5,18 +5,18 @@
  * metrics.jsonl and the loss curve, checkpoints with exact resume, the run-folder rule, a clean stop at a step
  * boundary, and the final model.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { TsbertError } from '../errors.js';
 import type { SavableTokenizer } from '../io/model-folder.js';
 import type { BertPreTrainedModel } from '../model/pretrained.js';
 import type { AdamW } from '../optim/adamw.js';
 import type { LrSchedule } from '../optim/schedule.js';
 import { Arena } from '../tensor/arena.js';
-import { listCheckpoints, loadTrainingCheckpoint, pruneCheckpoints, saveTrainingCheckpoint, type TaskState } from './checkpoint.js';
+import { listCheckpoints, loadTrainingCheckpoint, pruneCheckpoints, saveTrainingCheckpoint, writeFolderAtomic, type TaskState } from './checkpoint.js';
 import { writeLossCurve } from './loss-curve.js';
 import { MetricsLog, type MetricsEntry } from './metrics-log.js';
-import { assertNoRun, clearRun } from './run-folder.js';
+import { assertNoRun, BEST_MODEL_DIR, clearRun } from './run-folder.js';
 import { addMetricSums, NonFiniteLossError, trainStep, type MetricSums, type MicroBatchOutput } from './train-step.js';
 
 /** Evaluation metrics, named `eval_…` as metrics.jsonl stores them. */
@@ -63,6 +63,14 @@ export interface TrainerOptions {
   settings: Record<string, unknown>;
   /** Saved with the final model so the folder is complete. */
   tokenizer?: SavableTokenizer;
+  /**
+   * Keep the model of the best evaluation (Hugging Face's `load_best_model_at_end` + `metric_for_best_model`): it is
+   * written to best/ whenever `metric` improves and becomes the final model; with `patience`, training stops after
+   * that many evaluations in a row without improvement (EarlyStoppingCallback).
+   */
+  best?: BestModelOptions;
+  /** Where the final model goes (default: `output`/final). The output folder itself is allowed (fine-tuning). */
+  finalDir?: string;
   /** Title of loss-curve.svg. */
   curveTitle: string;
   /** Names the command in errors and logs ("pretrain"). */
@@ -74,6 +82,21 @@ export interface TrainerOptions {
   shouldStop?: () => boolean;
   onProgress?: (progress: TrainingProgress) => void;
   onLog?: (message: string) => void;
+}
+
+export interface BestModelOptions {
+  /** An evaluation metric's name as evaluate() returns it (`eval_accuracy`). */
+  metric: string;
+  greaterIsBetter: boolean;
+  /** Stop after this many evaluations without improvement; 0 or absent: never. */
+  patience?: number;
+}
+
+/** The best evaluation so far, kept in checkpoints so a resumed run compares against it. */
+export interface BestEvaluation {
+  metric: string;
+  value: number;
+  step: number;
 }
 
 export interface TrainingProgress {
@@ -93,6 +116,10 @@ export interface TrainResult<Eval extends EvalMetrics = EvalMetrics> {
   lastEval?: Eval;
   resumedFrom?: number;
   stoppedEarly: boolean;
+  /** With `best`: the evaluation whose model is the final one. */
+  best?: BestEvaluation;
+  /** With `best.patience`: training stopped because the metric stopped improving. */
+  earlyStopped?: boolean;
 }
 
 /** The loss stopped being finite: names the step and the data, and says what to try. */
@@ -145,14 +172,22 @@ export async function train<Batch, Eval extends EvalMetrics>(task: TrainingTask<
   const log = options.onLog ?? (() => {});
   const { model } = task;
   const { optimizer, output } = options;
-  if (options.overwrite === true) clearRun(output);
-  else if (!options.resume) assertNoRun(output);
+  const finalDir = options.finalDir ?? join(output, 'final');
+  const modelAtRoot = resolve(finalDir) === resolve(output);
+  if (options.best !== undefined && task.evaluate === undefined) {
+    throw new TsbertError(`${options.commandName}: choosing the best model by ${options.best.metric} needs evaluation data`);
+  }
+  if (options.overwrite === true) clearRun(output, modelAtRoot);
+  else if (!options.resume) assertNoRun(output, modelAtRoot);
   mkdirSync(output, { recursive: true });
   const metrics = new MetricsLog(join(output, 'metrics.jsonl'));
   const curvePath = join(output, 'loss-curve.svg');
 
   let step = 0;
   let resumedFrom: number | undefined;
+  let best: BestEvaluation | undefined;
+  let badEvaluations = 0;
+  let earlyStopped = false;
   if (options.resume) {
     for (const candidate of listCheckpoints(output)) {
       let state;
@@ -171,19 +206,22 @@ export async function train<Batch, Eval extends EvalMetrics>(task: TrainingTask<
       }
       step = state.step;
       resumedFrom = step;
+      best = bestFromState(state[BEST_STATE_KEY]);
+      badEvaluations = typeof state[BAD_EVALUATIONS_KEY] === 'number' ? state[BAD_EVALUATIONS_KEY] : 0;
       metrics.truncateAfter(step);
       log(`resuming from ${candidate.dir} (step ${step})`);
       break;
     }
     if (resumedFrom === undefined) {
       log(`--resume: no complete checkpoint in ${output}: starting a new run there`);
-      clearRun(output);
+      clearRun(output, modelAtRoot);
     }
   }
 
   const arena = new Arena();
   const save = (): string => {
-    const dir = saveTrainingCheckpoint(output, model, optimizer, { ...task.state(), version: 1, step, settings: options.settings });
+    const trainerState = { [BEST_STATE_KEY]: best ?? null, [BAD_EVALUATIONS_KEY]: badEvaluations };
+    const dir = saveTrainingCheckpoint(output, model, optimizer, { ...task.state(), ...trainerState, version: 1, step, settings: options.settings });
     pruneCheckpoints(output, options.keepLast);
     return dir;
   };
@@ -231,18 +269,67 @@ export async function train<Batch, Eval extends EvalMetrics>(task: TrainingTask<
       metrics.append({ step, ...lastEval });
       const line = task.describeEval?.(lastEval) ?? Object.entries(lastEval).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ');
       log(`step ${step}: ${line}`);
+      if (options.best !== undefined) {
+        const value = metricValue(lastEval, options.best.metric, options.commandName);
+        const improved = best === undefined || (options.best.greaterIsBetter ? value > best.value : value < best.value);
+        if (improved) {
+          best = { metric: options.best.metric, value, step };
+          badEvaluations = 0;
+          writeFolderAtomic(join(output, BEST_MODEL_DIR), (dir) => model.savePretrained(dir, options.tokenizer));
+        } else if (options.best.patience !== undefined && options.best.patience > 0 && ++badEvaluations >= options.best.patience) {
+          log(`step ${step}: ${options.best.metric} has not improved on ${best!.value.toFixed(4)} (step ${best!.step}) `
+            + `for ${badEvaluations} evaluations: stopping early`);
+          earlyStopped = true;
+        }
+      }
     }
     // Only when something was logged: redrawing every step (from the whole history) made a run quadratic.
     if (logNow || evaluated) writeLossCurve(curvePath, metrics.entries, options.curveTitle);
     if (options.saveEvery > 0 && step % options.saveEvery === 0 && step < options.steps) log(`saved ${save()}`);
+    if (earlyStopped) break;
     await yieldToEventLoop();
   }
   if (stoppedEarly && step > startStep) log(`stopped at step ${step}: saved ${save()}`);
   writeLossCurve(curvePath, metrics.entries, options.curveTitle);
-  const finalDir = join(output, 'final');
-  model.eval().savePretrained(finalDir, options.tokenizer);
+  const bestDir = join(output, BEST_MODEL_DIR);
+  model.eval();
+  if (best !== undefined && existsSync(bestDir)) moveModelFolder(bestDir, finalDir);
+  else model.savePretrained(finalDir, options.tokenizer);
   const result: TrainResult<Eval> = { step, finalDir, stoppedEarly };
+  if (best !== undefined) result.best = best;
+  if (earlyStopped) result.earlyStopped = true;
   if (lastEval !== undefined) result.lastEval = lastEval;
   if (resumedFrom !== undefined) result.resumedFrom = resumedFrom;
   return result;
+}
+
+const BEST_STATE_KEY = 'best_evaluation';
+const BAD_EVALUATIONS_KEY = 'evaluations_without_improvement';
+
+function bestFromState(value: unknown): BestEvaluation | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { metric, value: v, step } = value as Partial<BestEvaluation>;
+  return typeof metric === 'string' && typeof v === 'number' && typeof step === 'number' ? { metric, value: v, step } : undefined;
+}
+
+function metricValue(metrics: EvalMetrics, name: string, command: string): number {
+  const value = metrics[name];
+  if (value === undefined) {
+    throw new TsbertError(`${command}: the evaluation has no metric "${name}" to choose the best model by (it has ${Object.keys(metrics).join(', ')})`);
+  }
+  return value;
+}
+
+/** The best model's folder becomes the final one: renamed, or its files moved when the final folder is the output. */
+function moveModelFolder(from: string, to: string): void {
+  if (!existsSync(to) || readdirSync(to).length === 0) {
+    rmSync(to, { recursive: true, force: true });
+    renameSync(from, to);
+    return;
+  }
+  for (const name of readdirSync(from)) {
+    rmSync(join(to, name), { recursive: true, force: true });
+    renameSync(join(from, name), join(to, name));
+  }
+  rmSync(from, { recursive: true, force: true });
 }
