@@ -9,6 +9,7 @@ import { TsbertError } from '../errors.js';
 import { registerBench } from './commands/bench.js';
 import { registerBenchModel } from './commands/bench-model.js';
 import { registerCreatePretrainingData } from './commands/create-pretraining-data.js';
+import { registerFinetune } from './commands/finetune.js';
 import { registerForward } from './commands/forward.js';
 import { registerInspectData } from './commands/inspect-data.js';
 import { registerPretrain } from './commands/pretrain.js';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerCreatePretrainingData(program);
   registerInspectData(program);
   registerPretrain(program);
+  registerFinetune(program);
   registerForward(program);
   registerBench(program);
   registerBenchModel(program);

@@ -36,7 +36,7 @@ export abstract class BertPreTrainedModel extends Module {
     dir: string,
     options: LoadOptions = {},
   ): M {
-    const { model, loadingInfo } = loadPretrained((config, params) => new this(config, { params }), dir, options);
+    const { model, loadingInfo } = loadPretrained((config, params) => new this(config, options.seed === undefined ? { params } : { params, seed: options.seed }), dir, options);
     model.loadingInfo = loadingInfo;
     return model;
   }

@@ -97,6 +97,8 @@ export interface BestEvaluation {
   metric: string;
   value: number;
   step: number;
+  /** Every metric of that evaluation. */
+  metrics: EvalMetrics;
 }
 
 export interface TrainingProgress {
@@ -273,7 +275,7 @@ export async function train<Batch, Eval extends EvalMetrics>(task: TrainingTask<
         const value = metricValue(lastEval, options.best.metric, options.commandName);
         const improved = best === undefined || (options.best.greaterIsBetter ? value > best.value : value < best.value);
         if (improved) {
-          best = { metric: options.best.metric, value, step };
+          best = { metric: options.best.metric, value, step, metrics: lastEval };
           badEvaluations = 0;
           writeFolderAtomic(join(output, BEST_MODEL_DIR), (dir) => model.savePretrained(dir, options.tokenizer));
         } else if (options.best.patience !== undefined && options.best.patience > 0 && ++badEvaluations >= options.best.patience) {
@@ -308,8 +310,9 @@ const BAD_EVALUATIONS_KEY = 'evaluations_without_improvement';
 
 function bestFromState(value: unknown): BestEvaluation | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const { metric, value: v, step } = value as Partial<BestEvaluation>;
-  return typeof metric === 'string' && typeof v === 'number' && typeof step === 'number' ? { metric, value: v, step } : undefined;
+  const { metric, value: v, step, metrics } = value as Partial<BestEvaluation>;
+  return typeof metric === 'string' && typeof v === 'number' && typeof step === 'number' && typeof metrics === 'object' && metrics !== null
+    ? { metric, value: v, step, metrics } : undefined;
 }
 
 function metricValue(metrics: EvalMetrics, name: string, command: string): number {

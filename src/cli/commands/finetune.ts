@@ -1,0 +1,318 @@
+/**
+ * `tsbert finetune`, `tsbert evaluate` and `tsbert predict` for the task types of BERT §4. Options and defaults are
+ * Hugging Face Trainer's (run_glue.py, run_ner.py, run_qa.py, run_swag.py); the output folder is the best
+ * checkpoint as a Hugging Face folder with its labels and the preprocessing it was trained with.
+ */
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { ConfigError } from '../../errors.js';
+import { checkOutputDirectory } from '../../io/checked-file.js';
+import { bertConfigPreset, isPresetName } from '../../model/config.js';
+import { FINETUNE_TASK_DEFINITIONS, type AnyTaskDefinition } from '../../finetune/tasks/index.js';
+import { FINETUNE_TASKS, isFinetuneTaskName } from '../../finetune/task-names.js';
+import { finetuningModel, type ModelSource } from '../../finetune/model-setup.js';
+import { evaluateFeatures, runFinetuning } from '../../finetune/finetuning-task.js';
+import { loadFinetuned } from '../../finetune/model-setup.js';
+import { recordedPreprocessing, type Preprocessing } from '../../finetune/preprocessing.js';
+import { runOnFeatures } from '../../finetune/run-features.js';
+import type { SkipCounts } from '../../finetune/examples.js';
+import type { FeatureContext, ReadOptions } from '../../finetune/task-definition.js';
+import { BertTokenizer } from '../../tokenizer/bert-tokenizer.js';
+import { formatDuration, ProgressBar } from '../progress-bar.js';
+import { openStopScope } from '../signals.js';
+import { resolveConfig } from './pretrain.js';
+
+export interface DataFlags {
+  task: string;
+  maxSeqLength?: string;
+  docStride?: string;
+  maxQueryLength?: string;
+  labelAllTokens?: boolean;
+  textColumn?: string;
+  pairColumn?: string;
+  labelColumn?: string;
+  tagColumn?: string;
+  batchSize?: string;
+}
+
+export interface FinetuneFlags extends DataFlags {
+  model?: string;
+  config?: string;
+  vocab?: string;
+  cased?: boolean;
+  train: string;
+  dev?: string;
+  output: string;
+  epochs: string;
+  lr: string;
+  gradAccum: string;
+  warmupRatio: string;
+  weightDecay: string;
+  maxGradNorm: string;
+  seed: string;
+  evalEvery: string;
+  metric?: string;
+  earlyStopping?: string;
+  minutes?: string;
+  groupByLength: boolean;
+  logEvery: string;
+  keepLast: string;
+  resume?: boolean;
+  overwrite?: boolean;
+}
+
+export function number(flag: string, value: string, integer: boolean, min: number): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min) {
+    throw new ConfigError(`${flag} must be ${integer ? 'an integer' : 'a number'} ≥ ${min}, got "${value}"`);
+  }
+  return n;
+}
+
+export function taskDefinition(name: string): AnyTaskDefinition {
+  if (!isFinetuneTaskName(name)) throw new ConfigError(`--task must be one of ${FINETUNE_TASKS.join(', ')}, got "${name}"`);
+  const definition = FINETUNE_TASK_DEFINITIONS[name];
+  if (definition === undefined) throw new ConfigError(`--task ${name} is not implemented yet`);
+  return definition;
+}
+
+export function readOptions(flags: DataFlags): ReadOptions {
+  const options: ReadOptions = {};
+  if (flags.textColumn !== undefined) options.textColumn = flags.textColumn;
+  if (flags.pairColumn !== undefined) options.pairColumn = flags.pairColumn;
+  if (flags.labelColumn !== undefined) options.labelColumn = flags.labelColumn;
+  if (flags.tagColumn !== undefined) options.tagColumn = number('--tag-column', flags.tagColumn, true, 0);
+  return options;
+}
+
+/** The preprocessing flags over a base (the task's defaults, or what a fine-tuned folder recorded). */
+export function preprocessingFrom(flags: DataFlags, base: Preprocessing): Preprocessing {
+  const p: Preprocessing = { ...base };
+  if (flags.maxSeqLength !== undefined) p.maxSeqLength = number('--max-seq-length', flags.maxSeqLength, true, 8);
+  if (flags.docStride !== undefined) p.docStride = number('--doc-stride', flags.docStride, true, 0);
+  if (flags.maxQueryLength !== undefined) p.maxQueryLength = number('--max-query-length', flags.maxQueryLength, true, 1);
+  if (flags.labelAllTokens === true) p.labelAllTokens = true;
+  return p;
+}
+
+export function defaultPreprocessing(definition: AnyTaskDefinition): Preprocessing {
+  const p: Preprocessing = { task: definition.name, maxSeqLength: definition.defaultMaxSeqLength };
+  // run_qa.py's defaults.
+  if (definition.name === 'question-answering') Object.assign(p, { docStride: 128, maxQueryLength: 64 });
+  if (definition.name === 'token-classification') p.labelAllTokens = false;
+  return p;
+}
+
+export function reportSkipped(file: string, skipped: SkipCounts, log: (line: string) => void): void {
+  const entries = Object.entries(skipped).filter(([, n]) => n > 0);
+  if (entries.length === 0) return;
+  const total = entries.reduce((sum, [, n]) => sum + n, 0);
+  log(`${file}: skipped ${total} example${total === 1 ? '' : 's'}: ${entries.map(([why, n]) => `${n} ${why}`).join(', ')}`);
+}
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+async function runFinetuneCommand(flags: FinetuneFlags): Promise<void> {
+  if (flags.resume === true && flags.overwrite === true) throw new ConfigError('finetune: --resume and --overwrite exclude each other');
+  const definition = taskDefinition(flags.task);
+  if ((flags.model === undefined) === (flags.config === undefined)) {
+    throw new ConfigError('finetune: give --model DIR (a pre-trained folder) or --config NAME --vocab FILE (random initialisation), not both');
+  }
+  checkOutputDirectory(flags.output, { label: '--output', error: ConfigError });
+  let source: ModelSource;
+  let tokenizer: BertTokenizer;
+  if (flags.model !== undefined) {
+    tokenizer = BertTokenizer.fromPretrained(flags.model);
+    source = { dir: flags.model };
+  } else {
+    if (flags.vocab === undefined) throw new ConfigError('finetune: --config needs --vocab (the vocabulary of the new model)');
+    tokenizer = BertTokenizer.fromVocabFile(flags.vocab, { doLowerCase: flags.cased !== true });
+    const spec = flags.config!;
+    source = { config: isPresetName(spec) ? bertConfigPreset(spec, { vocabSize: tokenizer.vocab.size }) : resolveConfig(spec, tokenizer.vocab.size) };
+  }
+  const options = readOptions(flags);
+  const train = definition.read(flags.train, options);
+  reportSkipped(flags.train, train.skipped, log);
+  const scheme = definition.labelScheme(train.examples, flags.train);
+  const dev = flags.dev === undefined ? undefined : definition.read(flags.dev, options);
+  if (dev !== undefined) {
+    reportSkipped(flags.dev!, dev.skipped, log);
+    if (scheme !== undefined) definition.checkLabels?.(dev.examples, scheme);
+  }
+  const preprocessing = preprocessingFrom(flags, defaultPreprocessing(definition));
+  const seed = number('--seed', flags.seed, true, 0);
+  const runner = finetuningModel(definition, source, scheme, preprocessing, seed);
+  const context: FeatureContext = { tokenizer, scheme, preprocessing, training: true };
+  const trainFeatures = definition.features(train.examples, context);
+  reportSkipped(`${flags.train} (features)`, trainFeatures.skipped, log);
+  const evalContext: FeatureContext = { ...context, training: false };
+  const devFeatures = dev === undefined ? undefined : definition.features(dev.examples, evalContext);
+  if (devFeatures !== undefined) reportSkipped(`${flags.dev} (features)`, devFeatures.skipped, log);
+  const best = definition.bestMetric(scheme);
+  const metric = flags.metric ?? best.metric;
+  const patience = flags.earlyStopping === undefined ? 0 : number('--early-stopping', flags.earlyStopping, true, 1);
+  if (patience > 0 && dev === undefined) throw new ConfigError('finetune: --early-stopping needs --dev');
+  const deadline = flags.minutes === undefined ? Infinity : Date.now() + number('--minutes', flags.minutes, false, 0) * 60_000;
+  const batchSize = number('--batch-size', flags.batchSize ?? '32', true, 1);
+  const evalEvery = flags.evalEvery === 'epoch' ? 'epoch' : number('--eval-every', flags.evalEvery, true, 1);
+  log(`finetune: ${definition.name}${scheme === undefined ? '' : ` (${scheme.problemType ?? 'labels'}: ${scheme.labels.length} label${scheme.labels.length === 1 ? '' : 's'})`}, `
+    + `${trainFeatures.features.length} training features${devFeatures === undefined ? '' : `, ${devFeatures.features.length} dev features`}; Ctrl-C stops and saves`);
+  const stop = openStopScope('finetune: stopping at the end of this step and saving a checkpoint');
+  const bar = new ProgressBar();
+  try {
+    const result = await runFinetuning({
+      definition, runner, tokenizer, context,
+      train: trainFeatures.features,
+      ...(dev !== undefined && devFeatures !== undefined ? { dev: { examples: dev.examples, features: devFeatures.features } } : {}),
+      output: flags.output,
+      epochs: number('--epochs', flags.epochs, false, 0),
+      batchSize,
+      gradAccum: number('--grad-accum', flags.gradAccum, true, 1),
+      lr: number('--lr', flags.lr, false, 0),
+      warmupRatio: number('--warmup-ratio', flags.warmupRatio, false, 0),
+      weightDecay: number('--weight-decay', flags.weightDecay, false, 0),
+      maxGradNorm: number('--max-grad-norm', flags.maxGradNorm, false, 0),
+      seed,
+      evalEvery,
+      best: { metric, greaterIsBetter: flags.metric === undefined ? best.greaterIsBetter : !/loss|mse/.test(metric), ...(patience > 0 ? { patience } : {}) },
+      groupByLength: flags.groupByLength,
+      padId: tokenizer.padTokenId,
+      logEvery: number('--log-every', flags.logEvery, true, 1),
+      keepLast: number('--keep-last', flags.keepLast, true, 0),
+      resume: flags.resume === true,
+      overwrite: flags.overwrite === true,
+      settings: { task: definition.name, model: flags.model ?? flags.config, train: flags.train, dev: flags.dev ?? null, preprocessing },
+      shouldStop: () => stop.requested || Date.now() > deadline,
+      onProgress: (p) => bar.update(p.step, p.steps,
+        `loss ${p.loss.toFixed(4)} lr ${p.lr.toExponential(2)} ${Math.round(p.tokensPerSecond)} tok/s eta ${formatDuration(p.etaSeconds)}`),
+      onLog: (message) => {
+        bar.done();
+        log(message);
+      },
+    });
+    bar.done();
+    const bestNote = result.best === undefined ? '' : ` (best ${result.best.metric} ${result.best.value.toFixed(4)} at step ${result.best.step})`;
+    log(`finetune: ${result.stoppedEarly ? 'stopped' : result.earlyStopped === true ? 'stopped early' : 'finished'} at step ${result.step} `
+      + `(${result.stepsPerEpoch} steps per epoch); model saved to ${result.finalDir}${bestNote}`);
+    if (stop.requested) log('finetune: the same command with --resume continues the run');
+    // The saved model's evaluation: the best one's, else the last.
+    const evaluation = result.best?.metrics ?? result.lastEval;
+    if (evaluation !== undefined) process.stdout.write(`${JSON.stringify(evaluation)}\n`);
+  } finally {
+    stop.close();
+  }
+}
+
+interface EvaluateFlags extends DataFlags {
+  model: string;
+  data?: string;
+  input?: string;
+  output?: string;
+  nullOdds?: string;
+}
+
+/** The folder's model, tokenizer, labels and preprocessing (recorded, then flags), and the data file's features. */
+function prepareFinetuned(flags: EvaluateFlags, file: string, training: boolean) {
+  const definition = taskDefinition(flags.task);
+  const { runner, scheme } = loadFinetuned(definition, flags.model);
+  const tokenizer = BertTokenizer.fromPretrained(flags.model);
+  const recorded = recordedPreprocessing(runner.model.config, join(flags.model, 'config.json'));
+  if (recorded !== undefined && recorded.task !== definition.name) {
+    throw new ConfigError(`${flags.model}: fine-tuned for ${recorded.task}, not --task ${definition.name}`);
+  }
+  const preprocessing = preprocessingFrom(flags, recorded ?? defaultPreprocessing(definition));
+  const data = definition.read(file, readOptions(flags));
+  reportSkipped(file, data.skipped, log);
+  if (training && scheme !== undefined) definition.checkLabels?.(data.examples, scheme);
+  const context: FeatureContext = { tokenizer, scheme, preprocessing, training: false };
+  const { features, skipped } = definition.features(data.examples, context);
+  reportSkipped(`${file} (features)`, skipped, log);
+  return { definition, runner, tokenizer, context, examples: data.examples, features };
+}
+
+async function runEvaluateCommand(flags: EvaluateFlags): Promise<void> {
+  const p = prepareFinetuned(flags, flags.data!, true);
+  const bar = new ProgressBar();
+  const metrics = evaluateFeatures(p.runner, p.definition, p.examples, p.features, p.context,
+    number('--batch-size', flags.batchSize ?? '32', true, 1), p.tokenizer.padTokenId, (done, total) => bar.update(done, total, 'features'));
+  bar.done();
+  // The official scripts' names: without the `eval_` prefix the trainer's log gives them.
+  process.stdout.write(`${JSON.stringify(Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k.replace(/^eval_/, ''), v])))}\n`);
+}
+
+async function runPredictCommand(flags: EvaluateFlags): Promise<void> {
+  const p = prepareFinetuned(flags, flags.input!, false);
+  const bar = new ProgressBar();
+  const run = runOnFeatures(p.runner, p.definition, p.features, p.context.scheme,
+    number('--batch-size', flags.batchSize ?? '32', true, 1), p.tokenizer.padTokenId, (done, total) => bar.update(done, total, 'features'));
+  bar.done();
+  p.definition.writePredictions(flags.output!, { input: flags.input!, ...(flags.nullOdds === undefined ? {} : { nullOdds: flags.nullOdds }) },
+    p.examples, p.features, run.outputs, p.context);
+  log(`predict: ${p.examples.length} predictions written to ${flags.output}`);
+}
+
+export function addDataOptions(command: Command): Command {
+  return command
+    .requiredOption('--task <task>', `the task type: ${FINETUNE_TASKS.join(', ')}`)
+    .option('--max-seq-length <n>', 'tokens per sequence, special tokens included (default: 128; 384 for question-answering; evaluate/predict: what the model was trained with)')
+    .option('--doc-stride <n>', 'question-answering: tokens shared by consecutive windows of a long context (default 128)')
+    .option('--max-query-length <n>', 'question-answering: question tokens kept (default 64)')
+    .option('--label-all-tokens', 'token-classification: label every sub-token (the I- form of the word\'s tag), not only the first')
+    .option('--text-column <name>', 'CSV/TSV: the text column (default: text, sentence or sentence1)')
+    .option('--pair-column <name>', 'CSV/TSV: the second text of a pair (default: text_pair or sentence2 when present)')
+    .option('--label-column <name>', 'CSV/TSV: the label column (default: label)')
+    .option('--tag-column <n>', 'CoNLL: the column of the tag, from 0 (default: the last)');
+}
+
+export function registerFinetune(program: Command): void {
+  addDataOptions(program
+    .command('finetune')
+    .description('fine-tune a BERT folder (or a new model) on a task: classification (JSONL, CSV, TSV), token-classification '
+      + '(CoNLL, JSONL), question-answering (SQuAD v1.1/v2.0 JSON), multiple-choice (JSONL); writes the best model to --output'))
+    .option('--model <dir>', 'the pre-trained model folder to start from (a pretrain run\'s final/, a Hugging Face folder)')
+    .option('--config <preset|file>', 'instead of --model: a new randomly initialised model of this size (tiny, mini, ...) — for comparisons')
+    .option('--vocab <file>', 'with --config: the vocabulary')
+    .option('--cased', 'with --vocab: do not lowercase')
+    .requiredOption('--train <file>', 'the training data')
+    .option('--dev <file>', 'held-out data: evaluated every --eval-every, picks the best model')
+    .requiredOption('--output <dir>', 'the run folder: the best model as a Hugging Face folder, checkpoints, metrics.jsonl, loss-curve.svg')
+    .option('--epochs <x>', 'passes over the training data', '3')
+    .option('--lr <x>', 'peak learning rate', '3e-5')
+    .option('--batch-size <n>', 'examples per micro-batch (default 32)')
+    .option('--grad-accum <n>', 'micro-batches per optimizer step', '1')
+    .option('--warmup-ratio <x>', 'share of the steps in linear warmup', '0.1')
+    .option('--weight-decay <x>', 'AdamW decay, not applied to biases and LayerNorm', '0.01')
+    .option('--max-grad-norm <x>', 'clip the global gradient norm (0: off)', '1.0')
+    .option('--seed <n>', 'seed of the new head, data order and dropout', '42')
+    .option('--eval-every <n|epoch>', 'evaluate on --dev every n steps, or each epoch, and at the end', 'epoch')
+    .option('--metric <name>', 'the dev metric that picks the best model (default: the task\'s: accuracy, pearson, micro_f1, overall_f1, f1)')
+    .option('--early-stopping <patience>', 'stop after this many evaluations without improvement')
+    .option('--minutes <x>', 'stop (saving a checkpoint and the best model) after this many minutes')
+    .option('--no-group-by-length', 'plain random batches instead of batches of similar lengths')
+    .option('--log-every <n>', 'append to metrics.jsonl every n steps', '10')
+    .option('--keep-last <n>', 'keep only the newest n checkpoints (0: all)', '2')
+    .option('--resume', 'continue the run in --output from its newest complete checkpoint')
+    .option('--overwrite', 'delete the run in --output and start over')
+    .action(async (flags: FinetuneFlags) => runFinetuneCommand(flags));
+
+  addDataOptions(program
+    .command('evaluate')
+    .description('the task\'s official metrics of a fine-tuned folder on labelled data: one JSON object on the last line of stdout'))
+    .requiredOption('--model <dir>', 'a fine-tuned folder (tsbert finetune --output, or a Hugging Face folder with the task\'s head)')
+    .requiredOption('--data <file>', 'labelled data in the task\'s format')
+    .option('--batch-size <n>', 'examples per batch (default 32)')
+    .action(async (flags: EvaluateFlags) => runEvaluateCommand(flags));
+
+  addDataOptions(program
+    .command('predict')
+    .description('predictions of a fine-tuned folder: JSONL in → one JSON line per example; SQuAD JSON → {id: answer}; CoNLL → the tag as a last column'))
+    .requiredOption('--model <dir>', 'a fine-tuned folder')
+    .requiredOption('--input <file>', 'data in the task\'s format (labels not needed)')
+    .requiredOption('--output <file>', 'where to write the predictions (whole or not at all)')
+    .option('--null-odds <file>', 'question-answering (SQuAD v2): also write {id: null odds}')
+    .option('--batch-size <n>', 'examples per batch (default 32)')
+    .action(async (flags: EvaluateFlags) => runPredictCommand(flags));
+}
+

@@ -1,0 +1,64 @@
+/**
+ * The model a fine-tuning run starts from: a pre-trained folder (any BERT head; the task's head is newly
+ * initialised, as Hugging Face's `from_pretrained(dir, num_labels=…)`), or a config for random initialisation.
+ * The labels, problem type and preprocessing go into its config, so the saved folder carries them.
+ */
+import { ConfigError } from '../errors.js';
+import { readConfigJson } from '../io/model-folder.js';
+import type { BertConfig } from '../model/config.js';
+import { modelTypeOf } from '../model/auto.js';
+import { TASK_HEADS, type HeadRunner } from '../model/heads/task-heads.js';
+import { modelClassFor, type ModelTask } from '../model/registry.js';
+import { PREPROCESSING_KEY, preprocessingToJson, type Preprocessing } from './preprocessing.js';
+import type { FinetuneTaskDefinition, LabelScheme } from './task-definition.js';
+
+/** config with the scheme's labels (id2label / label2id), problem_type and the preprocessing recorded. */
+export function configForTask(config: BertConfig, scheme: LabelScheme | undefined, preprocessing: Preprocessing): BertConfig {
+  const extra: Record<string, unknown> = { ...config.extra, [PREPROCESSING_KEY]: preprocessingToJson(preprocessing) };
+  if (scheme?.problemType !== undefined) extra['problem_type'] = scheme.problemType;
+  if (scheme === undefined) return { ...config, extra };
+  const id2label = Object.fromEntries(scheme.labels.map((label, id) => [String(id), label]));
+  const label2id = Object.fromEntries(scheme.labels.map((label, id) => [label, id]));
+  return { ...config, id2label, label2id, extra };
+}
+
+export type ModelSource = { dir: string } | { config: BertConfig };
+
+export function finetuningModel(
+  definition: FinetuneTaskDefinition<unknown, never>, source: ModelSource, scheme: LabelScheme | undefined,
+  preprocessing: Preprocessing, seed: number,
+): HeadRunner {
+  const head = TASK_HEADS[definition.head];
+  const task = definition.head as ModelTask;
+  if ('config' in source) {
+    const Model = modelClassFor(source.config.extra['model_type'] as string | undefined ?? 'bert', task, 'the config');
+    return head.wrap(new Model(configForTask(source.config, scheme, preprocessing), { seed }));
+  }
+  const { modelType, source: configPath } = modelTypeOf(source.dir);
+  const Model = modelClassFor(modelType, task, configPath);
+  return head.wrap(Model.fromPretrained(source.dir, { configure: (config) => configForTask(config, scheme, preprocessing), seed }));
+}
+
+/**
+ * A fine-tuned folder for `evaluate` / `predict`: its head must be the task's (a token-classification folder given
+ * `--task classification` is an error naming both), its labels and problem type come from its config.
+ */
+export function loadFinetuned(definition: FinetuneTaskDefinition<unknown, never>, dir: string): { runner: HeadRunner; scheme: LabelScheme | undefined } {
+  const head = TASK_HEADS[definition.head];
+  const { modelType, source: configPath } = modelTypeOf(dir);
+  const { json } = readConfigJson(dir);
+  const architectures = (json as Record<string, unknown>)['architectures'];
+  const architecture = Array.isArray(architectures) && typeof architectures[0] === 'string' ? architectures[0] : undefined;
+  if (architecture !== head.architecture) {
+    throw new ConfigError(`${configPath}: the folder holds ${architecture ?? 'no architectures entry'}, not the ${head.architecture} that --task ${definition.name} needs`);
+  }
+  const model = modelClassFor(modelType, definition.head as ModelTask, configPath).fromPretrained(dir);
+  const config = model.config;
+  const problemType = config.extra['problem_type'];
+  let scheme: LabelScheme | undefined;
+  if (definition.name !== 'question-answering' && definition.name !== 'multiple-choice') {
+    const labels = Object.keys(config.id2label).map(Number).sort((a, b) => a - b).map((id) => config.id2label[String(id)]!);
+    scheme = typeof problemType === 'string' ? { labels, problemType: problemType as NonNullable<LabelScheme['problemType']> } : { labels };
+  }
+  return { runner: head.wrap(model), scheme };
+}
