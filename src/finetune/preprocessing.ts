@@ -18,10 +18,17 @@ export interface Preprocessing {
   maxQueryLength?: number;
   /** Token classification: every sub-token labelled, not only a word's first (run_ner.py's label_all_tokens). */
   labelAllTokens?: boolean;
+  /** QA post-processing (utils_qa.py): candidates per example, longest answer in tokens, the null-answer margin. */
+  nBest?: number;
+  maxAnswerLength?: number;
+  nullScoreDiffThreshold?: number;
+  /** QA: trained with unanswerable questions (SQuAD v2.0; run_qa.py's version_2_with_negative): weigh the null answer. */
+  squadV2?: boolean;
 }
 
 const JSON_NAMES: Record<keyof Preprocessing, string> = {
   task: 'task', maxSeqLength: 'max_seq_length', docStride: 'doc_stride', maxQueryLength: 'max_query_length', labelAllTokens: 'label_all_tokens',
+  nBest: 'n_best_size', maxAnswerLength: 'max_answer_length', nullScoreDiffThreshold: 'null_score_diff_threshold', squadV2: 'version_2_with_negative',
 };
 
 export function preprocessingToJson(p: Preprocessing): Record<string, unknown> {
@@ -46,10 +53,18 @@ export function recordedPreprocessing(config: BertConfig, source: string): Prepr
     return v as number;
   };
   const p: Preprocessing = { task, maxSeqLength: integer('max_seq_length') ?? fail('max_seq_length: missing') };
-  const docStride = integer('doc_stride');
-  const maxQueryLength = integer('max_query_length');
-  if (docStride !== undefined) p.docStride = docStride;
-  if (maxQueryLength !== undefined) p.maxQueryLength = maxQueryLength;
-  if (r['label_all_tokens'] !== undefined) p.labelAllTokens = r['label_all_tokens'] === true;
+  for (const key of ['docStride', 'maxQueryLength', 'nBest', 'maxAnswerLength'] as const) {
+    const value = integer(JSON_NAMES[key]);
+    if (value !== undefined) p[key] = value;
+  }
+  const threshold = r[JSON_NAMES.nullScoreDiffThreshold];
+  if (threshold !== undefined) {
+    if (typeof threshold !== 'number') fail(`${JSON_NAMES.nullScoreDiffThreshold}: expected a number, got ${JSON.stringify(threshold)}`);
+    p.nullScoreDiffThreshold = threshold as number;
+  }
+  for (const key of ['labelAllTokens', 'squadV2'] as const) {
+    const value = r[JSON_NAMES[key]];
+    if (value !== undefined) p[key] = value === true;
+  }
   return p;
 }

@@ -55,6 +55,8 @@ export interface FinetuneTaskDefinition<Example, F extends Feature = Feature> {
   /** Checks that another file's labels are the scheme's (a dev label train never saw is an error naming file and line). */
   checkLabels?(examples: readonly Example[], scheme: LabelScheme): void;
   bestMetric(scheme: LabelScheme | undefined): BestMetric;
+  /** Settings the training data decides (QA: SQuAD v2.0 when some question is unanswerable). */
+  adjustPreprocessing?(train: readonly Example[], preprocessing: Preprocessing): Preprocessing;
   features(examples: readonly Example[], context: FeatureContext): { features: F[]; skipped: SkipCounts };
   /** The loss arguments (labels, start_positions, ...) of a batch padded to seqLength; undefined: no loss. */
   targets(features: readonly F[], seqLength: number, scheme: LabelScheme | undefined): Map<string, Tensor> | undefined;

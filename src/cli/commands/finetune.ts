@@ -28,6 +28,9 @@ export interface DataFlags {
   docStride?: string;
   maxQueryLength?: string;
   labelAllTokens?: boolean;
+  nBest?: string;
+  maxAnswerLength?: string;
+  nullScoreDiffThreshold?: string;
   textColumn?: string;
   pairColumn?: string;
   labelColumn?: string;
@@ -92,13 +95,16 @@ export function preprocessingFrom(flags: DataFlags, base: Preprocessing): Prepro
   if (flags.docStride !== undefined) p.docStride = number('--doc-stride', flags.docStride, true, 0);
   if (flags.maxQueryLength !== undefined) p.maxQueryLength = number('--max-query-length', flags.maxQueryLength, true, 1);
   if (flags.labelAllTokens === true) p.labelAllTokens = true;
+  if (flags.nBest !== undefined) p.nBest = number('--n-best', flags.nBest, true, 1);
+  if (flags.maxAnswerLength !== undefined) p.maxAnswerLength = number('--max-answer-length', flags.maxAnswerLength, true, 1);
+  if (flags.nullScoreDiffThreshold !== undefined) p.nullScoreDiffThreshold = number('--null-score-diff-threshold', flags.nullScoreDiffThreshold, false, -Infinity);
   return p;
 }
 
 export function defaultPreprocessing(definition: AnyTaskDefinition): Preprocessing {
   const p: Preprocessing = { task: definition.name, maxSeqLength: definition.defaultMaxSeqLength };
   // run_qa.py's defaults.
-  if (definition.name === 'question-answering') Object.assign(p, { docStride: 128, maxQueryLength: 64 });
+  if (definition.name === 'question-answering') Object.assign(p, { docStride: 128, maxQueryLength: 64, nBest: 20, maxAnswerLength: 30, nullScoreDiffThreshold: 0 });
   if (definition.name === 'token-classification') p.labelAllTokens = false;
   return p;
 }
@@ -141,7 +147,8 @@ async function runFinetuneCommand(flags: FinetuneFlags): Promise<void> {
     reportSkipped(flags.dev!, dev.skipped, log);
     if (scheme !== undefined) definition.checkLabels?.(dev.examples, scheme);
   }
-  const preprocessing = preprocessingFrom(flags, defaultPreprocessing(definition));
+  const preprocessing = definition.adjustPreprocessing?.(train.examples, preprocessingFrom(flags, defaultPreprocessing(definition)))
+    ?? preprocessingFrom(flags, defaultPreprocessing(definition));
   const seed = number('--seed', flags.seed, true, 0);
   const runner = finetuningModel(definition, source, scheme, preprocessing, seed);
   const context: FeatureContext = { tokenizer, scheme, preprocessing, training: true };
@@ -259,6 +266,9 @@ export function addDataOptions(command: Command): Command {
     .option('--max-seq-length <n>', 'tokens per sequence, special tokens included (default: 128; 384 for question-answering; evaluate/predict: what the model was trained with)')
     .option('--doc-stride <n>', 'question-answering: tokens shared by consecutive windows of a long context (default 128)')
     .option('--max-query-length <n>', 'question-answering: question tokens kept (default 64)')
+    .option('--n-best <n>', 'question-answering: answer candidates per example (default 20)')
+    .option('--max-answer-length <n>', 'question-answering: longest answer in tokens (default 30)')
+    .option('--null-score-diff-threshold <x>', 'question-answering (SQuAD v2.0): answer "no answer" when the null score beats the best span by more than this (default 0)')
     .option('--label-all-tokens', 'token-classification: label every sub-token (the I- form of the word\'s tag), not only the first')
     .option('--text-column <name>', 'CSV/TSV: the text column (default: text, sentence or sentence1)')
     .option('--pair-column <name>', 'CSV/TSV: the second text of a pair (default: text_pair or sentence2 when present)')
