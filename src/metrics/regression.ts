@@ -84,10 +84,20 @@ function pearsonUnchecked(x: ArrayLike<number>, y: ArrayLike<number>): number {
   return Math.max(Math.min(r, 1), -1);
 }
 
-/** SciPy's `spearmanr` for two variables: NaN for a constant input, else the correlation of the average ranks. */
+/**
+ * SciPy's `spearmanr` for two variables: NaN for a constant input, else numpy's `corrcoef` of the average ranks —
+ * cov = ⟨x − x̄, y − ȳ⟩ · (1 / (n − 1)), divided by σ_y then by σ_x, clipped to [−1, 1]. Ranks are multiples of ½,
+ * so the sums are exact and this order of operations gives SciPy's double (−1 for reversed ranks, not −1 + 2⁻⁵²).
+ */
 function spearmanUnchecked(x: readonly number[], y: readonly number[]): number {
   if (isConstant(x) || isConstant(y)) return NaN;
-  return pearsonUnchecked(averageRanks(x), averageRanks(y));
+  const xCentred = centred(averageRanks(x));
+  const yCentred = centred(averageRanks(y));
+  const scale = 1 / (x.length - 1);
+  const xStd = Math.sqrt(dot(xCentred, xCentred) * scale);
+  const yStd = Math.sqrt(dot(yCentred, yCentred) * scale);
+  const r = (dot(yCentred, xCentred) * scale) / yStd / xStd;
+  return Math.max(Math.min(r, 1), -1);
 }
 
 function mseUnchecked(predictions: readonly number[], references: readonly number[]): number {

@@ -44,13 +44,17 @@ interface Tag {
 
 const OUTSIDE: Tag = { prefix: 'O', type: '' };
 
+/**
+ * seqeval accepts "O", a bare prefix ("B") and a prefix with a type ("B-PER"); a missing type is its placeholder "_".
+ * It only warns about anything else ("X-PER" would be read as an entity of prefix X); here that is an error.
+ */
 function parseTag(metric: string, field: string, sentence: number, position: number, tag: unknown): Tag {
   if (tag === 'O') return OUTSIDE;
-  if (typeof tag === 'string' && tag.length > 2 && tag[1] === '-') {
+  if (typeof tag === 'string' && (tag.length === 1 || tag[1] === '-')) {
     const prefix = tag[0];
-    if (prefix === 'B' || prefix === 'I' || prefix === 'E' || prefix === 'S') return { prefix, type: tag.slice(2) };
+    if (prefix === 'B' || prefix === 'I' || prefix === 'E' || prefix === 'S') return { prefix, type: tag.slice(2) || '_' };
   }
-  throw new ValueError(`${metric}: ${field}[${sentence}][${position}] is ${valuePreview(tag)}: a tag is "O" or B-, I-, E-, S- followed by a type`);
+  throw new ValueError(`${metric}: ${field}[${sentence}][${position}] is ${valuePreview(tag)}: a tag is "O" or B, I, E, S (with "-" and a type)`);
 }
 
 /** conlleval's endOfChunk: does an entity end with the previous token, given the previous and the current tag? */
