@@ -221,6 +221,9 @@ SEQEVAL_HAND = [
     ('no predicted entities', [['O', 'O']], [['B-PER', 'O']],
      {'overall_precision': 0.0, 'overall_recall': 0.0, 'overall_f1': 0.0, 'overall_accuracy': 0.5,
       'PER': {'precision': 0.0, 'recall': 0.0, 'f1': 0.0, 'number': 1}}),
+    # Bare tags (seqeval's type '_'): I after O starts the entity at 1 in both.
+    ('bare tags', [['O', 'I', 'I']], [['O', 'B', 'I']],
+     {'overall_f1': 1.0, 'overall_accuracy': 2 / 3, '_': {'precision': 1.0, 'recall': 1.0, 'f1': 1.0, 'number': 1}}),
     # No entities anywhere: all overall scores 0, no type entries.
     ('no entities anywhere', [['O', 'O']], [['O', 'O']],
      {'overall_precision': 0.0, 'overall_recall': 0.0, 'overall_f1': 0.0, 'overall_accuracy': 1.0}),

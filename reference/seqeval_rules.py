@@ -22,7 +22,7 @@ START_PAIRS = {(p, c) for p in 'OES' for c in 'IE'}
 
 def split_tag(tag):
     if tag == 'O':
-        return 'O', ''
+        return 'O', '_'
     # A bare prefix ('B') or an empty type ('B-') gets seqeval's placeholder type '_'.
     prefix, _, kind = tag.partition('-')
     assert prefix in ('B', 'I', 'E', 'S'), tag
@@ -32,7 +32,7 @@ def split_tag(tag):
 def entities(tags):
     """[(type, first, last)] of one sentence."""
     found = []
-    prev_prefix, prev_type, begin = 'O', '', 0
+    prev_prefix, prev_type, begin = 'O', '_', 0
     for i, tag in enumerate(list(tags) + ['O']):
         prefix, kind = split_tag(tag)
         ended = (prev_prefix in 'ES' or (prev_prefix, prefix) in END_PAIRS
@@ -95,6 +95,8 @@ HAND_CASES = [
     (['B-PER', 'E-LOC'], [('PER', 0, 0), ('LOC', 1, 1)]),
     # An entity running to the end of the sentence is closed by the sentinel O.
     (['O', 'B-MISC', 'I-MISC'], [('MISC', 1, 2)]),
+    # Bare tags share O's placeholder type '_': only the prefix rule (O then I starts) opens this entity at 1.
+    (['O', 'I', 'I'], [('_', 1, 2)]),
 ]
 
 if __name__ == '__main__':

@@ -41,33 +41,35 @@ export function classificationMetrics(predictions: readonly number[], references
   checkLabelIds(metric, 'predictions', predictions, numLabels);
   checkLabelIds(metric, 'references', references, numLabels);
 
-  // confusion[t * numLabels + p]: rows are references, columns predictions, as scikit-learn's confusion_matrix.
-  const confusion = new Float64Array(numLabels * numLabels);
-  for (let i = 0; i < predictions.length; i++) confusion[references[i]! * numLabels + predictions[i]!]! += 1;
-  const actual = new Float64Array(numLabels); // t_sum: row sums
-  const predicted = new Float64Array(numLabels); // p_sum: column sums
+  // Only the confusion matrix's diagonal and margins enter these scores: per class the true positives, the row sum
+  // (reference count, scikit-learn's t_sum) and the column sum (prediction count, p_sum).
+  const truePositives = new Float64Array(numLabels);
+  const actual = new Float64Array(numLabels);
+  const predicted = new Float64Array(numLabels);
   let correct = 0;
-  for (let t = 0; t < numLabels; t++) {
-    for (let p = 0; p < numLabels; p++) {
-      const count = confusion[t * numLabels + p]!;
-      actual[t]! += count;
-      predicted[p]! += count;
+  for (let i = 0; i < predictions.length; i++) {
+    const p = predictions[i]!;
+    const t = references[i]!;
+    actual[t]! += 1;
+    predicted[p]! += 1;
+    if (p === t) {
+      truePositives[t]! += 1;
+      correct++;
     }
-    correct += confusion[t * numLabels + t]!;
   }
 
   const classF1: number[] = [];
   for (let c = 0; c < numLabels; c++) {
     if (actual[c] === 0 && predicted[c] === 0) continue;
-    classF1.push(precisionRecallF1(confusion[c * numLabels + c]!, predicted[c]!, actual[c]!).f1);
+    classF1.push(precisionRecallF1(truePositives[c]!, predicted[c]!, actual[c]!).f1);
   }
 
   const scores: ClassificationScores = {
     accuracy: correct / predictions.length,
     macro_f1: mean(classF1),
-    matthews_correlation: matthewsFromConfusion(actual, predicted, correct, predictions.length),
+    matthews_correlation: matthewsFromMargins(actual, predicted, correct, predictions.length),
   };
-  if (numLabels === 2) scores.f1 = precisionRecallF1(confusion[3]!, predicted[1]!, actual[1]!).f1;
+  if (numLabels === 2) scores.f1 = precisionRecallF1(truePositives[1]!, predicted[1]!, actual[1]!).f1;
   return scores;
 }
 
@@ -77,7 +79,7 @@ export function classificationMetrics(predictions: readonly number[], references
  * of class k; 0 when either factor under the root is 0 (one class only in the references or in the predictions).
  * Every term is an integer below 2^53 for any realistic evaluation set, so the result equals scikit-learn's exactly.
  */
-function matthewsFromConfusion(actual: Float64Array, predicted: Float64Array, correct: number, samples: number): number {
+function matthewsFromMargins(actual: Float64Array, predicted: Float64Array, correct: number, samples: number): number {
   let dotTP = 0;
   let dotPP = 0;
   let dotTT = 0;

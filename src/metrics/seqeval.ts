@@ -42,7 +42,8 @@ interface Tag {
   type: string;
 }
 
-const OUTSIDE: Tag = { prefix: 'O', type: '' };
+// seqeval gives O the placeholder type "_" too, so after O only the prefix rules start a bare "I" or "E".
+const OUTSIDE: Tag = { prefix: 'O', type: '_' };
 
 /**
  * seqeval accepts "O", a bare prefix ("B") and a prefix with a type ("B-PER"); a missing type is its placeholder "_".

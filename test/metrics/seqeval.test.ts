@@ -27,6 +27,8 @@ test('conlleval chunking: I- after O or after another type starts an entity; E-/
   assert.deepEqual(spans(['O', 'B-MISC', 'I-MISC']), ['MISC 1-2']);
   // A bare prefix has seqeval's placeholder type "_".
   assert.deepEqual(spans(['B', 'I', 'O']), ['_ 0-1']);
+  // O's type is "_" as well, so here only the prefix rule (I after O starts) opens the entity at 1.
+  assert.deepEqual(spans(['O', 'I', 'I']), ['_ 1-2']);
 });
 
 test('a type named like an Object property stays a plain key', () => {
