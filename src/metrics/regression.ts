@@ -41,6 +41,7 @@ export function meanSquaredError(predictions: readonly number[], references: rea
  * mean of the ranks it spans (1, 2.5, 2.5, 4 for [1, 3, 3, 7]).
  */
 export function averageRanks(values: readonly number[]): Float64Array {
+  checkFinite('averageRanks', 'values', values);
   const order = Array.from(values.keys()).sort((a, b) => values[a]! - values[b]!);
   const ranks = new Float64Array(values.length);
   let start = 0;

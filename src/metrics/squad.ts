@@ -87,6 +87,7 @@ export function squadV2(predictions: ReadonlyMap<string, string>, references: re
   const metric = 'squad v2.0';
   checkUniqueIds(metric, references);
   const naProbThresh = options.naProbThresh ?? SQUAD_V2_NA_PROB_THRESH;
+  if (!Number.isFinite(naProbThresh)) throw new ValueError(`${metric}: naProbThresh is ${valuePreview(naProbThresh)}, not a finite number`);
   const naProbs = options.naProbs;
   const questions = references.map(({ id, answers }, i) => {
     const prediction = predictions.get(id);

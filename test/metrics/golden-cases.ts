@@ -6,16 +6,12 @@ import { fixturePath } from '../helpers/fixtures.js';
  * The metric goldens of reference/make_metric_goldens.py: JSON lists of cases, each with its inputs and the scores
  * scikit-learn, SciPy or the reference scripts gave (NaN written as null).
  */
-export interface GoldenCase<Inputs> {
-  name: string;
-  expected: Record<string, unknown>;
-  inputs: Inputs;
-}
+export type GoldenCase<Inputs> = Inputs & { name: string; expected: Record<string, unknown> };
 
-export function readGoldenCases<Inputs>(file: string): (Inputs & { name: string; expected: Record<string, unknown> })[] {
+export function readGoldenCases<Inputs>(file: string): GoldenCase<Inputs>[] {
   const cases: unknown = JSON.parse(readFileSync(fixturePath('reference', 'metrics', file), 'utf8'));
   assert.ok(Array.isArray(cases) && cases.length > 0, `${file}: no cases`);
-  return cases as (Inputs & { name: string; expected: Record<string, unknown> })[];
+  return cases as GoldenCase<Inputs>[];
 }
 
 /**

@@ -54,4 +54,5 @@ test('SQuAD inputs the official scripts cannot score are typed one-line errors',
   assert.throws(() => squadV1(new Map(), [{ id: 'q1', answers: [] }]), (e: unknown) => e instanceof ValueError && /has no gold answer/.test(e.message));
   assert.throws(() => squadV1(new Map(), [...refs, ...refs]), (e: unknown) => e instanceof ValueError && /references\[1\] repeats the question id "q1"/.test(e.message));
   assert.throws(() => squadV1(new Map(), []), ValueError);
+  assert.throws(() => squadV2(new Map([['q1', 'x']]), refs, { naProbThresh: NaN }), (e: unknown) => e instanceof ValueError && /naProbThresh is NaN/.test(e.message));
 });
