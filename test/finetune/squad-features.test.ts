@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { ConfigError, DataError } from '../../src/errors.js';
 import type { SquadExample } from '../../src/finetune/examples.js';
 import {
-  answerPositions,
+  fitQuestion,
   prepareQaFeatures,
   prepareQaTrainFeatures,
   type QaFeature,
@@ -27,10 +27,12 @@ const GOLDEN_OPTIONS: QaFeatureOptions = { maxSeqLength: golden.max_seq_length, 
 
 /** A window's context offsets in code points (as Python and Rust count), null outside the context. */
 function codePointOffsets(feature: QaFeature, context: string): Array<[number, number] | null> {
-  const flat = Int32Array.from(feature.contextOffsets.flatMap((o) => (o === null ? [0, 0] : [o[0], o[1]])));
-  const converted = toCodePointOffsets(context, flat);
-  return feature.contextOffsets.map((o, i) => (o === null ? null : [converted[2 * i] ?? -1, converted[2 * i + 1] ?? -1]));
+  const converted = toCodePointOffsets(context, feature.contextOffsets.map((o) => Math.max(o, 0)));
+  return Array.from({ length: feature.length }, (_, i) =>
+    (feature.contextOffsets[2 * i]! < 0 ? null : [converted[2 * i]!, converted[2 * i + 1]!]));
 }
+
+const idsOf = (feature: QaFeature): number[] => Array.from(feature.sequences[0]!.ids);
 
 for (const version of ['v1', 'v2'] as const) {
   test(`${version} fixture: windows and answer positions equal the goldens (tokenizers' tokens, run_qa.py's windows)`, () => {
@@ -45,7 +47,7 @@ for (const version of ['v1', 'v2'] as const) {
       const example = file.examples[feature.exampleIndex] as SquadExample;
       const where = `${version} window ${f} (${want.example_id})`;
       assert.equal(feature.exampleId, want.example_id, where);
-      assert.deepEqual(Array.from(feature.encoding.ids), want.input_ids, `${where}: ids`);
+      assert.deepEqual(idsOf(feature), want.input_ids, `${where}: ids`);
       assert.deepEqual(codePointOffsets(feature, example.context), want.offset_mapping, `${where}: offsets`);
       assert.deepEqual([feature.startPosition, feature.endPosition], [want.start_position, want.end_position], `${where}: positions`);
     });
@@ -62,10 +64,10 @@ test('labelled tokens decode to the answer, and their offsets cut exactly the an
       if (f.startPosition === 0) continue;
       labelled++;
       const answer = example.answers[0]?.text ?? '';
-      const span = tiny.decode(f.encoding.ids.slice(f.startPosition, f.endPosition + 1));
+      const span = tiny.decode(idsOf(f).slice(f.startPosition, f.endPosition + 1));
       assert.equal(span, tiny.decode(tiny.encode(answer, undefined, { addSpecialTokens: false }).ids), example.id);
-      const from = f.contextOffsets[f.startPosition]?.[0];
-      const to = f.contextOffsets[f.endPosition]?.[1];
+      const from = f.contextOffsets[2 * f.startPosition];
+      const to = f.contextOffsets[2 * f.endPosition + 1];
       assert.equal(example.context.slice(from, to), answer, example.id);
     }
     assert.equal(labelled, version === 'v1' ? 4 : 3, `${version}: windows holding an answer`);
@@ -100,8 +102,8 @@ test("windows equal the tokenizers npm package's overflowing windows (truncation
       ours.forEach((feature, w) => {
         const t = theirs[w];
         assert.ok(t);
-        assert.deepEqual(Array.from(feature.encoding.ids), t.getIds(), `${example.id} window ${w}: ids`);
-        assert.deepEqual(Array.from(feature.encoding.typeIds), t.getTypeIds());
+        assert.deepEqual(idsOf(feature), t.getIds(), `${example.id} window ${w}: ids`);
+        assert.deepEqual(Array.from(feature.sequences[0]!.typeIds), t.getTypeIds());
         const contextOffsets = t.getOffsets().map((o, i) => (t.getSequenceIds()[i] === 1 ? o : null));
         assert.deepEqual(codePointOffsets(feature, context), contextOffsets, `${example.id} window ${w}: offsets`);
         windows++;
@@ -122,8 +124,8 @@ test("an answer in a window's last context token is labelled there (run_qa.py's 
   // [CLS] where [SEP] one two three four [SEP]: 7 tokens, the window's last context token is "four".
   const [first] = prepareQaTrainFeatures(base, [ex], { maxSeqLength: 8, docStride: 1 });
   assert.ok(first);
-  assert.equal(base.idToToken(first.encoding.ids[first.encoding.length - 2] ?? -1), 'four');
-  assert.deepEqual([first.startPosition, first.endPosition], [first.encoding.length - 2, first.encoding.length - 2]);
+  assert.equal(base.idToToken(idsOf(first)[first.length - 2]!), 'four');
+  assert.deepEqual([first.startPosition, first.endPosition], [first.length - 2, first.length - 2]);
 });
 
 test('unanswerable questions and answers that straddle windows point to [CLS]', () => {
@@ -135,18 +137,20 @@ test('unanswerable questions and answers that straddle windows point to [CLS]', 
   assert.deepEqual(straddling.map((f) => [f.startPosition, f.endPosition]), straddling.map(() => [0, 0]));
 });
 
-test('the question is left-stripped and cut to maxQueryLength tokens; evaluation offsets are null outside the context', () => {
+test('the question is left-stripped (Python whitespace) and cut to maxQueryLength tokens; offsets are -1 outside the context', () => {
   const base = BertTokenizer.fromVocabFile(BERT_BASE_UNCASED_VOCAB);
   const question = 'which of the many bridges over the wide river was the first one built of stone';
   const full = base.encode(question, undefined, { addSpecialTokens: false });
+  assert.deepEqual(fitQuestion(base, `\u3000\x1c ${question}`, undefined), [question, 16], 'str.lstrip() strips U+3000 and U+001C');
+  assert.deepEqual(fitQuestion(base, `\ufeff${question}`, undefined)[0], `\ufeff${question}`, 'but not U+FEFF');
+  assert.deepEqual(fitQuestion(base, question, 5), ['which of the many bridges', 5]);
   const [feature] = prepareQaFeatures(base, [example(`\u3000 ${question}`, 'the stone bridge')], { maxSeqLength: 64, docStride: 8, maxQueryLength: 5 });
   assert.ok(feature);
-  assert.deepEqual(Array.from(feature.encoding.ids.slice(1, 6)), Array.from(full.ids.slice(0, 5)));
-  assert.equal(feature.encoding.ids[6], base.sepTokenId);
-  assert.deepEqual(feature.encoding.offset(1), [0, 5], 'the question token offsets count from the stripped question');
-  assert.deepEqual(feature.contextOffsets, [null, null, null, null, null, null, null, [0, 3], [4, 9], [10, 16], null]);
+  assert.deepEqual(idsOf(feature).slice(1, 6), Array.from(full.ids.slice(0, 5)));
+  assert.equal(idsOf(feature)[6], base.sepTokenId);
+  assert.deepEqual(Array.from(feature.contextOffsets), [-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 3, 4, 9, 10, 16, -1, -1]);
   const unlimited = prepareQaFeatures(base, [example(question, 'the stone bridge')], { maxSeqLength: 64, docStride: 8 });
-  assert.equal(unlimited[0]?.encoding.length, full.length + 3 + 3, 'no maxQueryLength: the whole question (run_qa.py)');
+  assert.equal(unlimited[0]?.length, full.length + 3 + 3, 'no maxQueryLength: the whole question (run_qa.py)');
 });
 
 test('a question that leaves the context no more than docStride tokens: DataError naming the example and the flags', () => {
@@ -175,8 +179,7 @@ test('bad window settings are ConfigErrors', () => {
   assert.throws(() => prepareQaFeatures(tiny, ex, { maxSeqLength: 16, docStride: 2, maxQueryLength: 0 }), ConfigError);
 });
 
-test('answerPositions of a window without context tokens (empty context) is [CLS]', () => {
-  const [feature] = prepareQaFeatures(tiny, [example('q', '')], { maxSeqLength: 16, docStride: 2 });
-  assert.ok(feature);
-  assert.deepEqual(answerPositions(feature, { ...example('q', ''), answers: [{ text: '', answerStart: 0 }] }), [0, 0]);
+test('a window without context tokens (empty context) is labelled [CLS]', () => {
+  const features = prepareQaTrainFeatures(tiny, [{ ...example('q', ''), answers: [{ text: '', answerStart: 0 }] }], { maxSeqLength: 16, docStride: 2 });
+  assert.deepEqual(features.map((f) => [f.startPosition, f.endPosition]), [[0, 0]]);
 });

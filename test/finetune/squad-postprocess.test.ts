@@ -70,10 +70,11 @@ test('the goldens cover what they are for: a span in a second window, null wins,
   assert.ok(Object.values(golden.v1.cases[2]?.predictions ?? {}).includes('empty'));
 });
 
-test('the null answer is the minimum over windows, and a logit row per window is required', () => {
+test('the null answer is the minimum over windows, padded positions are ignored, and a logit row per window is required', () => {
   const examples = [{ id: 'a', context: 'one two' }];
-  const window = { exampleIndex: 0, contextOffsets: [null, [0, 3], [4, 7], null] as Array<readonly [number, number] | null> };
-  const row = (cls: number, one: number, two: number): Float32Array => Float32Array.of(cls, one, two, -9);
+  const window = { exampleIndex: 0, contextOffsets: Int32Array.of(-1, -1, 0, 3, 4, 7, -1, -1) };
+  // A fifth, padded position beyond the window's 4 tokens: its large logits must be ignored.
+  const row = (cls: number, one: number, two: number): Float32Array => Float32Array.of(cls, one, two, -9, 50);
   const result = postprocessQaPredictions(examples, [window, window], [row(1, 2, 0), row(-3, 0, 0)], [row(1, 0, 2), row(-1, 0, 0)], { version2: true });
   // Null: min(1 + 1, -3 + -1) = -4; best span "one two" (2 + 2 = 4): odds -4 - 4 = -8.
   assert.equal(result.nullOdds.get('a'), -8);

@@ -12,6 +12,7 @@
 import { ConfigError, DataError } from '../../errors.js';
 import type { Encoding, Tokenizer } from '../../tokenizer/index.js';
 import type { SquadExample } from '../examples.js';
+import { encodedSequence, featureOf, type Feature } from '../features.js';
 
 export interface QaFeatureOptions {
   /** --max-seq-length: tokens per window, special tokens included. */
@@ -25,15 +26,16 @@ export interface QaFeatureOptions {
 /** run_qa.py's max_seq_length and doc_stride, run_squad.py's max_query_length. */
 export const QA_FEATURE_DEFAULTS: Readonly<Required<QaFeatureOptions>> = { maxSeqLength: 384, docStride: 128, maxQueryLength: 64 };
 
-/** One window of one example. */
-export interface QaFeature {
+/** One window of one example: `[CLS] question [SEP] context window [SEP]`, unpadded. */
+export interface QaFeature extends Feature {
   /** Index of the example in the list given, and its id (run_qa.py's `example_id`). */
   exampleIndex: number;
   exampleId: string;
-  /** `[CLS] question [SEP] context window [SEP]`, unpadded. */
-  encoding: Encoding;
-  /** Per token, its [start, end) in the context (UTF-16); null outside the context (question, special tokens). */
-  contextOffsets: Array<readonly [number, number] | null>;
+  /**
+   * [2 * length]: token i spans context.slice(contextOffsets[2i], contextOffsets[2i + 1]) (UTF-16); -1, -1 for tokens
+   * outside the context (question, special tokens), where run_qa.py sets the offset mapping to None.
+   */
+  contextOffsets: Int32Array;
 }
 
 /** A window with the token positions of the answer's first and last token, or both at [CLS] (0) when not inside. */
@@ -58,7 +60,7 @@ function checkOptions(options: QaFeatureOptions): void {
 }
 
 /** The question left-stripped (run_qa.py) and cut to its first `maxQueryLength` tokens; also its token count. */
-function fitQuestion(tokenizer: Tokenizer, question: string, maxQueryLength: number | undefined): [string, number] {
+export function fitQuestion(tokenizer: Tokenizer, question: string, maxQueryLength: number | undefined): [string, number] {
   const stripped = question.replace(PYTHON_LEADING_SPACE, '');
   const tokens = tokenizer.encode(stripped, undefined, AS_IS);
   if (maxQueryLength === undefined || tokens.length <= maxQueryLength) return [stripped, tokens.length];
@@ -81,7 +83,7 @@ function checkRoom(tokenizer: Tokenizer, example: SquadExample, questionTokens: 
 }
 
 /** The windows of one example (run_qa.py's tokenizer call with return_overflowing_tokens and only_second). */
-export function exampleWindows(tokenizer: Tokenizer, example: SquadExample, exampleIndex: number, options: QaFeatureOptions): QaFeature[] {
+function windowEncodings(tokenizer: Tokenizer, example: SquadExample, options: QaFeatureOptions): Encoding[] {
   const [question, questionTokens] = fitQuestion(tokenizer, example.question, options.maxQueryLength);
   checkRoom(tokenizer, example, questionTokens, options);
   const first = tokenizer.encode(question, example.context, {
@@ -91,13 +93,15 @@ export function exampleWindows(tokenizer: Tokenizer, example: SquadExample, exam
     returnOverflowing: true,
     padding: false,
   });
-  return [first, ...first.overflowing].map((encoding) => {
-    const contextOffsets: QaFeature['contextOffsets'] = new Array(encoding.length).fill(null);
-    for (let i = 0; i < encoding.length; i++) {
-      if (encoding.sequenceIds[i] === 1) contextOffsets[i] = encoding.offset(i);
-    }
-    return { exampleIndex, exampleId: example.id, encoding, contextOffsets };
-  });
+  return [first, ...first.overflowing];
+}
+
+function qaFeature(encoding: Encoding, example: SquadExample, exampleIndex: number): QaFeature {
+  const contextOffsets = encoding.offsets.slice();
+  for (let i = 0; i < encoding.length; i++) {
+    if (encoding.sequenceIds[i] !== 1) contextOffsets.fill(-1, 2 * i, 2 * i + 2);
+  }
+  return featureOf([encodedSequence(encoding)], { exampleIndex, exampleId: example.id, contextOffsets });
 }
 
 /** Where [CLS] is: the first special token (run_qa.py's input_ids.index(cls_token_id); 0 for BERT). */
@@ -111,38 +115,37 @@ function clsIndex(encoding: Encoding): number {
  * the start token runs past the context into [SEP] (offsets (0, 0)) when the answer starts in the window's last
  * context token, labelling [SEP]; the search here stops at the context's end, as the transformers course's version.
  */
-export function answerPositions(feature: QaFeature, example: SquadExample): [number, number] {
-  const cls = clsIndex(feature.encoding);
+function answerPositions(offsets: Int32Array, cls: number, example: SquadExample): [number, number] {
   const answer = example.answers[0];
-  const offsets = feature.contextOffsets;
-  const first = offsets.findIndex((o) => o !== null);
-  if (answer === undefined || first < 0) return [cls, cls];
-  let last = offsets.length - 1;
-  while (offsets[last] === null) last--;
+  const length = offsets.length / 2;
+  let first = 0;
+  while (first < length && offsets[2 * first]! < 0) first++;
+  let last = length - 1;
+  while (last >= 0 && offsets[2 * last]! < 0) last--;
+  if (answer === undefined || first > last) return [cls, cls];
   const startChar = answer.answerStart;
   const endChar = startChar + answer.text.length;
-  const startOf = (i: number): number => offsets[i]?.[0] ?? 0;
-  const endOf = (i: number): number => offsets[i]?.[1] ?? 0;
-  if (!(startOf(first) <= startChar && endOf(last) >= endChar)) return [cls, cls];
+  if (!(offsets[2 * first]! <= startChar && offsets[2 * last + 1]! >= endChar)) return [cls, cls];
   let start = first;
-  while (start <= last && startOf(start) <= startChar) start++;
+  while (start <= last && offsets[2 * start]! <= startChar) start++;
   let end = last;
-  while (end >= first && endOf(end) >= endChar) end--;
+  while (end >= first && offsets[2 * end + 1]! >= endChar) end--;
   return [start - 1, end + 1];
 }
 
 /** Evaluation and prediction features: every window of every example, with its example id and context offsets. */
 export function prepareQaFeatures(tokenizer: Tokenizer, examples: readonly SquadExample[], options: QaFeatureOptions): QaFeature[] {
   checkOptions(options);
-  return examples.flatMap((example, i) => exampleWindows(tokenizer, example, i, options));
+  return examples.flatMap((example, i) => windowEncodings(tokenizer, example, options).map((encoding) => qaFeature(encoding, example, i)));
 }
 
 /** Training features: every window labelled with the answer's token positions (or [CLS]). */
 export function prepareQaTrainFeatures(tokenizer: Tokenizer, examples: readonly SquadExample[], options: QaFeatureOptions): QaTrainFeature[] {
   checkOptions(options);
   return examples.flatMap((example, i) =>
-    exampleWindows(tokenizer, example, i, options).map((feature) => {
-      const [startPosition, endPosition] = answerPositions(feature, example);
+    windowEncodings(tokenizer, example, options).map((encoding) => {
+      const feature = qaFeature(encoding, example, i);
+      const [startPosition, endPosition] = answerPositions(feature.contextOffsets, clsIndex(encoding), example);
       return { ...feature, startPosition, endPosition };
     }),
   );

@@ -70,16 +70,16 @@ function windowCandidates(
   out: QaCandidate[],
 ): QaCandidate {
   const offsets = feature.contextOffsets;
+  const length = offsets.length / 2;
   for (const s of topIndexes(starts, nBest)) {
     for (const e of topIndexes(ends, nBest)) {
-      const from = offsets[s];
-      const to = offsets[e];
-      if (from === undefined || from === null || to === undefined || to === null) continue;
+      // Past the window's tokens (padding) or outside the context: no answer there.
+      if (s >= length || e >= length || offsets[2 * s]! < 0 || offsets[2 * e]! < 0) continue;
       if (e < s || e - s + 1 > maxAnswerLength) continue;
-      out.push(candidate(from[0], to[1], starts[s] ?? 0, ends[e] ?? 0));
+      out.push(candidate(offsets[2 * s]!, offsets[2 * e + 1]!, starts[s]!, ends[e]!));
     }
   }
-  return candidate(0, 0, starts[0] ?? 0, ends[0] ?? 0);
+  return candidate(0, 0, starts[0]!, ends[0]!);
 }
 
 /** Softmax of the scores into each candidate's probability (max subtracted first, as utils_qa.py). */

@@ -30,7 +30,7 @@ export const squadTarget: TargetFactory = {
       read: (path) => {
         const file = readSquadFile(path);
         const features = prepareQaFeatures(tokenizer, file.examples, { maxSeqLength: 64, docStride: 16, maxQueryLength: 24 });
-        return textDigest([file, features.map((f) => [f.exampleIndex, f.encoding.ids, f.contextOffsets])]);
+        return textDigest([file, features.map((f) => [f.exampleIndex, f.sequences[0]?.ids, f.contextOffsets])]);
       },
     };
   },
