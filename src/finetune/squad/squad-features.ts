@@ -73,7 +73,7 @@ function checkRoom(tokenizer: Tokenizer, example: SquadExample, questionTokens: 
   const special = tokenizer.postProcessor?.addedTokens(true) ?? 0;
   const room = options.maxSeqLength - special - questionTokens;
   if (room > options.docStride) return;
-  if (room > 0 && tokenizer.encode(example.context, undefined, AS_IS).length <= room) return;
+  if (room >= 0 && tokenizer.encode(example.context, undefined, AS_IS).length <= room) return;
   const limit = options.maxQueryLength === undefined ? '' : ` (after --max-query-length ${options.maxQueryLength})`;
   throw new DataError(
     `${example.source}: the question has ${questionTokens} tokens${limit}, which leaves ${Math.max(room, 0)} of --max-seq-length ` +
