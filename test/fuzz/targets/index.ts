@@ -4,6 +4,7 @@ import { configTarget } from './config.js';
 import { instanceFileTarget } from './instance-file.js';
 import { pytorchLegacyTarget, pytorchZipTarget } from './pytorch-bin.js';
 import { safetensorsTarget } from './safetensors.js';
+import { squadTarget } from './squad.js';
 import { specialTokensMapTarget, tokenizerConfigTarget, tokenizerJsonTarget, vocabTarget } from './tokenizer-files.js';
 import { tokenizerPipelineTarget } from './tokenizer-pipeline.js';
 
@@ -18,4 +19,5 @@ export const TARGETS: readonly TargetFactory[] = [
   specialTokensMapTarget,
   tokenizerPipelineTarget,
   instanceFileTarget,
+  squadTarget,
 ];

@@ -1,0 +1,37 @@
+/**
+ * Hugging Face `tokenizers` (npm) encodings of question/context pairs, whole (no truncation), for
+ * reference/make_qa_goldens.py, which windows them itself: `node dist/test/finetune/squad-reference-tokens.js VOCAB`
+ * reads `[[question, context], ...]` as JSON on stdin and writes, per pair, ids, code point offsets and sequence ids.
+ * (The npm binding cuts a sequence to maxLength before windowing it, so its own overflowing windows stop early; see
+ * test/tokenizer/encode-options.test.ts.)
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { referenceTokenizer } from '../tokenizer/reference.js';
+
+export interface ReferenceTokens {
+  ids: number[];
+  offsets: Array<[number, number]>;
+  sequenceIds: Array<number | null>;
+}
+
+export async function referenceQaTokens(vocab: string, pairs: ReadonlyArray<readonly [string, string]>): Promise<ReferenceTokens[]> {
+  const tokenizer = await referenceTokenizer(vocab, { lowercase: true });
+  const out: ReferenceTokens[] = [];
+  for (const [question, context] of pairs) {
+    const encoding = await tokenizer.encode(question, context);
+    out.push({
+      ids: encoding.getIds(),
+      offsets: encoding.getOffsets() as Array<[number, number]>,
+      sequenceIds: encoding.getSequenceIds().map((s) => s ?? null),
+    });
+  }
+  return out;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const vocab = process.argv[2];
+  if (vocab === undefined) throw new Error('usage: squad-reference-tokens.js VOCAB < pairs.json');
+  const pairs = JSON.parse(readFileSync(0, 'utf8')) as Array<[string, string]>;
+  process.stdout.write(`${JSON.stringify(await referenceQaTokens(vocab, pairs))}\n`);
+}
