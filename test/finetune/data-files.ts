@@ -7,21 +7,21 @@ import { DataError } from '../../src/errors.js';
 
 let folder: string | undefined;
 
-/** Writes `content` to a fresh file named `name` and returns its path. */
-export function dataFile(name: string, content: string | Buffer): string {
+/** A path named `name` in the test's temporary folder (created on first use); no file is written. */
+export function outputPath(name: string): string {
   if (folder === undefined) {
     const created = mkdtempSync(join(tmpdir(), 'tsbert-finetune-'));
     folder = created;
     process.on('exit', () => rmSync(created, { recursive: true, force: true }));
   }
-  const path = join(folder, name);
-  writeFileSync(path, content);
-  return path;
+  return join(folder, name);
 }
 
-/** A fresh path in the temporary folder, no file written. */
-export function outputPath(name: string): string {
-  return dataFile(`${name}.probe`, '').replace(/\.probe$/, '');
+/** Writes `content` to a file named `name` in the temporary folder and returns its path. */
+export function dataFile(name: string, content: string | Buffer): string {
+  const path = outputPath(name);
+  writeFileSync(path, content);
+  return path;
 }
 
 /** `action` fails with a DataError whose message is exactly `message` (and one line). */
