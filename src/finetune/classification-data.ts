@@ -21,7 +21,7 @@
  */
 import { valuePreview } from '../error-text.js';
 import { DataError } from '../errors.js';
-import { countSkip, requireExamples, sourceOf, type DataFileOptions } from './data-file.js';
+import { countSkip, requireExamples, requireLabels, sourceOf, type DataFileOptions } from './data-file.js';
 import { delimiterFor, readDelimitedTable, type DelimitedTable } from './delimited.js';
 import type { ClassificationExample, ReadExamples, SkipCounts } from './examples.js';
 import { readJsonl, type JsonRecord } from './jsonl.js';
@@ -63,12 +63,7 @@ export function resolveColumns(columns: readonly string[], options: Classificati
 
 /** Labelled examples (training, evaluation): a missing label is a DataError naming the line. */
 export async function readClassificationFile(path: string, options: ClassificationReadOptions = {}): Promise<ReadExamples<ClassificationExample>> {
-  const read = await readInputs(path, options, true);
-  const examples = read.examples.map((input): ClassificationExample => {
-    if (input.label === undefined) throw new DataError(`${input.source}: no label`);
-    return { ...input, label: input.label };
-  });
-  return { examples, skipped: read.skipped };
+  return requireLabels(await readInputs(path, options, true));
 }
 
 /** Examples to predict: labels are read when present (so predictions can be scored), and may be absent. */

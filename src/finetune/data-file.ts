@@ -7,7 +7,7 @@
 import { DataError } from '../errors.js';
 import { readFileLines } from '../data/line-reader.js';
 import { TextStats } from '../data/text-stats.js';
-import type { SkipCounts } from './examples.js';
+import type { ReadExamples, SkipCounts } from './examples.js';
 
 export interface NumberedLine {
   text: string;
@@ -51,4 +51,19 @@ export function requireExamples(path: string, count: number, skipped: SkipCounts
   if (count > 0) return;
   const reasons = Object.entries(skipped).map(([why, n]) => `${n} skipped: ${why}`);
   throw new DataError(`${path}: no examples${reasons.length > 0 ? ` (${reasons.join('; ')})` : ''}`);
+}
+
+/**
+ * The examples of a reader that leaves labels optional (prediction input), with the label required (training and
+ * evaluation data): one without is a DataError naming its line.
+ */
+export function requireLabels<Input extends { source: string; label?: unknown }>(
+  read: ReadExamples<Input>,
+): ReadExamples<Input & { label: NonNullable<Input['label']> }> {
+  const examples = read.examples.map((example) => {
+    const label = example.label;
+    if (label === undefined || label === null) throw new DataError(`${example.source}: no label`);
+    return { ...example, label };
+  });
+  return { examples, skipped: read.skipped };
 }

@@ -7,8 +7,7 @@
  * them: first segment the context, second the question and the choice joined by a space (choicePairs).
  */
 import { valuePreview } from '../error-text.js';
-import { DataError } from '../errors.js';
-import { requireExamples, type DataFileOptions } from './data-file.js';
+import { requireExamples, requireLabels, type DataFileOptions } from './data-file.js';
 import type { MultipleChoiceExample, ReadExamples } from './examples.js';
 import { readJsonl, type JsonRecord } from './jsonl.js';
 
@@ -24,12 +23,7 @@ const MIN_CHOICES = 2;
 
 /** Labelled examples (training, evaluation): a missing label is a DataError naming the line. */
 export async function readMultipleChoiceFile(path: string, options: MultipleChoiceReadOptions = {}): Promise<ReadExamples<MultipleChoiceExample>> {
-  const read = await readInputs(path, options, true);
-  const examples = read.examples.map((input): MultipleChoiceExample => {
-    if (input.label === undefined) throw new DataError(`${input.source}: no label`);
-    return { ...input, label: input.label };
-  });
-  return { examples, skipped: read.skipped };
+  return requireLabels(await readInputs(path, options, true));
 }
 
 /** Examples to predict: a label is read when present, and may be absent. */
