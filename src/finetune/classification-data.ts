@@ -17,7 +17,7 @@
  *   regression with `problemType`;
  * - else `single_label_classification`, over the distinct labels sorted (run_glue's `label_list.sort()`): numerically
  *   when all are whole numbers (SST-2's 0/1; their names are the numbers as text), else by code point.
- * Examples whose text is blank are skipped and counted ("blank text").
+ * Labelled examples whose text is blank are skipped and counted ("blank text"); prediction input keeps them.
  */
 import { valuePreview } from '../error-text.js';
 import { DataError } from '../errors.js';
@@ -74,8 +74,9 @@ export function readClassificationInputs(path: string, options: ClassificationRe
 async function readInputs(path: string, options: ClassificationReadOptions, labelRequired: boolean): Promise<ReadExamples<ClassificationInput>> {
   const examples: ClassificationInput[] = [];
   const skipped: SkipCounts = {};
+  // Prediction input keeps every example, so that each input line gets its prediction.
   const keep = (input: ClassificationInput): void => {
-    if (input.text.trim().length === 0) countSkip(skipped, 'blank text');
+    if (labelRequired && input.text.trim().length === 0) countSkip(skipped, 'blank text');
     else examples.push(input);
   };
   const delimiter = delimiterFor(path);

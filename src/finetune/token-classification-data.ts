@@ -2,7 +2,7 @@
  * Token classification data: sentences as words with one tag each, from CoNLL (conll.ts) or from JSON Lines
  * `{"tokens": [...], "tags": [...]}` (a file named *.jsonl), and the tag set of the task: the distinct tags of the
  * training file, sorted, as transformers' run_ner.py builds its label list for files it reads (`get_label_list`).
- * A JSONL line with no tokens is skipped and counted; a blank token, or tokens and tags of different lengths, is a
+ * A tagged JSONL line with no tokens is skipped and counted (prediction input keeps it); a blank token, or tokens and tags of different lengths, is a
  * DataError naming the line.
  */
 import { valuePreview } from '../error-text.js';
@@ -22,7 +22,8 @@ export async function readTokenClassificationFile(path: string, options: TokenCl
   const skipped: SkipCounts = {};
   for await (const record of readJsonl(path, options)) {
     const example = jsonExample(record, tagged);
-    if (example.tokens.length === 0) countSkip(skipped, 'no tokens');
+    // Prediction input keeps every line, so that each gets its prediction line.
+    if (tagged && example.tokens.length === 0) countSkip(skipped, 'no tokens');
     else examples.push(example);
   }
   requireExamples(path, examples.length, skipped);

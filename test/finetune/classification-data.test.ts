@@ -107,11 +107,15 @@ test('label checks: wrong JSON type, mixed kinds, non-number for regression, emp
   await rejectsWithData(() => readClassificationFile(items), `${items}:1: "label": item 1 should be a string, got 2`);
 });
 
-test('prediction inputs may lack labels; blank texts are skipped and counted; a file of nothing is refused', async () => {
-  const path = dataFile('predict.jsonl', '{"text": "a"}\n{"text": "  "}\n{"text": "b", "label": "pos"}\n');
-  const read = await readClassificationInputs(path);
-  assert.deepEqual(read.examples.map((e) => [e.text, e.label]), [['a', undefined], ['b', 'pos']]);
-  assert.deepEqual(read.skipped, { 'blank text': 1 });
+test('prediction inputs may lack labels and keep blank texts; labelled blank texts are skipped and counted; a file of nothing is refused', async () => {
+  const path = dataFile('predict.jsonl', '{"text": "a", "label": "neg"}\n{"text": "  ", "label": "neg"}\n{"text": "b", "label": "pos"}\n');
+  const labelled = await readClassificationFile(path);
+  assert.deepEqual(labelled.examples.map((e) => [e.text, e.label]), [['a', 'neg'], ['b', 'pos']]);
+  assert.deepEqual(labelled.skipped, { 'blank text': 1 });
+  const unlabelled = dataFile('predict2.jsonl', '{"text": "a"}\n{"text": "  "}\n{"text": "b", "label": "pos"}\n');
+  const read = await readClassificationInputs(unlabelled);
+  assert.deepEqual(read.examples.map((e) => [e.text, e.label]), [['a', undefined], ['  ', undefined], ['b', 'pos']]);
+  assert.deepEqual(read.skipped, {});
   const csv = dataFile('predict.csv', 'text\nhello\n');
   assert.deepEqual((await readClassificationInputs(csv)).examples, [{ source: `${csv}:2`, text: 'hello' }]);
   const blank = dataFile('blank.jsonl', '{"text": "", "label": 1}\n');

@@ -65,8 +65,9 @@ test('token JSONL: lengths must match, blank tokens refused, empty sentences ski
   const read = await readTokenClassificationFile(skips);
   assert.equal(read.examples.length, 1);
   assert.deepEqual(read.skipped, { 'no tokens': 1 });
-  const predict = dataFile('predict.jsonl', '{"tokens": ["a", "b"]}\n');
-  assert.deepEqual((await readTokenClassificationFile(predict, { tagged: false })).examples[0]!.tags, []);
+  const predict = dataFile('predict.jsonl', '{"tokens": ["a", "b"]}\n{"tokens": []}\n');
+  const inputs = await readTokenClassificationFile(predict, { tagged: false });
+  assert.deepEqual(inputs.examples.map((e) => [e.tokens, e.tags]), [[['a', 'b'], []], [[], []]]);
   await rejectsWithData(() => readTokenClassificationFile(predict), `${predict}:1: "tags": missing (expected a list of strings)`);
 });
 
