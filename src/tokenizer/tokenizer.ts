@@ -208,9 +208,23 @@ export class Tokenizer {
   /** Encodes one text or a pair, laid out by the post-processor (`[CLS] A [SEP] B [SEP]` for BERT). */
   encode(text: string, pair?: string, options: EncodeOptions = NO_OPTIONS): Encoding {
     const plan = options === NO_OPTIONS ? this.defaultPlan : this.plan(options);
-    const encoding = this.encodeUnpadded(text, pair, plan);
-    const target = this.padTarget(plan, encoding.length);
-    return target === undefined ? encoding : encoding.pad(target, this.requirePadId(), this.padding?.padTypeId ?? 0);
+    return this.padded(this.encodeUnpadded(text, pair, plan), plan);
+  }
+
+  /**
+   * Encodes words already split — transformers' `is_split_into_words=True`, tokenizers' InputSequence::PreTokenized
+   * (tokenizer/mod.rs encode_single_sequence): each word goes through the added tokens, normalizer, pre-tokenizer and
+   * model on its own, and every token it yields gets the word's index as word id, also when the pre-tokenizer splits
+   * it further ("U.S." → u . s .). Offsets are within each word (the per-word encodings are merged without growing
+   * offsets). A word that yields no token (only spaces) leaves its index unused, as there.
+   */
+  encodeWords(words: readonly string[], pair?: readonly string[], options: EncodeOptions = NO_OPTIONS): Encoding {
+    const plan = options === NO_OPTIONS ? this.defaultPlan : this.plan(options);
+    checkWords(words, 'words');
+    if (pair !== undefined) checkWords(pair, 'pair');
+    const a = this.encodeWordSequence(words, this.bufferA);
+    const b = pair === undefined ? undefined : this.encodeWordSequence(pair, this.bufferB);
+    return this.padded(this.layOut(a, b, plan), plan);
   }
 
   /** Encodes texts or [text, pair] tuples; padding true/'longest' pads all to the longest. */
@@ -323,6 +337,11 @@ export class Tokenizer {
     return { addSpecial, truncation, returnOverflowing: options.returnOverflowing ?? false, padTo, multiple };
   }
 
+  private padded(encoding: Encoding, plan: EncodePlan): Encoding {
+    const target = this.padTarget(plan, encoding.length);
+    return target === undefined ? encoding : encoding.pad(target, this.requirePadId(), this.padding?.padTypeId ?? 0);
+  }
+
   private padTarget(plan: EncodePlan, longest: number): number | undefined {
     if (plan.padTo === undefined) return undefined;
     let target = plan.padTo === 'longest' ? longest : plan.padTo;
@@ -334,13 +353,18 @@ export class Tokenizer {
   private encodeSequence(text: string, buffer: TokenBuffer): SequenceTokens {
     this.writer.reset(buffer);
     this.addedVocabulary.scan(text, this.wordScanner, this.writer);
-    const n = buffer.length;
-    return {
-      ids: buffer.ids.subarray(0, n),
-      starts: buffer.starts.subarray(0, n),
-      ends: buffer.ends.subarray(0, n),
-      words: buffer.words.subarray(0, n),
-    };
+    return bufferTokens(buffer);
+  }
+
+  /** The tokens of pre-split words, each word scanned on its own and its tokens given its index (see encodeWords). */
+  private encodeWordSequence(words: readonly string[], buffer: TokenBuffer): SequenceTokens {
+    this.writer.reset(buffer);
+    for (let i = 0; i < words.length; i++) {
+      const first = buffer.length;
+      this.addedVocabulary.scan(words[i]!, this.wordScanner, this.writer);
+      buffer.words.fill(i, first, buffer.length);
+    }
+    return bufferTokens(buffer);
   }
 
   private encodeUnpadded(text: string, pair: string | undefined, plan: EncodePlan): Encoding {
@@ -349,6 +373,11 @@ export class Tokenizer {
     }
     const a = this.encodeSequence(text, this.bufferA);
     const b = pair === undefined ? undefined : this.encodeSequence(pair, this.bufferB);
+    return this.layOut(a, b, plan);
+  }
+
+  /** Truncation (with its overflowing windows) and the post-processor's layout of one sequence or a pair. */
+  private layOut(a: SequenceTokens, b: SequenceTokens | undefined, plan: EncodePlan): Encoding {
     const { addSpecial, truncation } = plan;
     if (truncation === undefined) return this.build(a, b, addSpecial);
     const { maxLength, strategy, stride } = truncation;
@@ -378,5 +407,23 @@ export class Tokenizer {
 
   private build(a: SequenceTokens, b: SequenceTokens | undefined, addSpecial: boolean): Encoding {
     return this.processor.process(a, b, addSpecial);
+  }
+}
+
+/** The tokens written so far, as views into `buffer`. */
+function bufferTokens(buffer: TokenBuffer): SequenceTokens {
+  const n = buffer.length;
+  return {
+    ids: buffer.ids.subarray(0, n),
+    starts: buffer.starts.subarray(0, n),
+    ends: buffer.ends.subarray(0, n),
+    words: buffer.words.subarray(0, n),
+  };
+}
+
+function checkWords(words: readonly string[], name: string): void {
+  if (!Array.isArray(words)) throw new TokenizerError(`encodeWords: ${name} must be an array of strings`);
+  for (let i = 0; i < words.length; i++) {
+    if (typeof words[i] !== 'string') throw new TokenizerError(`encodeWords: ${name}[${i}] must be a string, got ${valuePreview(words[i])}`);
   }
 }
