@@ -170,6 +170,13 @@ export class ClassificationLabels {
     return new ClassificationLabels(type, classes, wholeNumbers, trainFile);
   }
 
+  /** The labels a fine-tuned model was saved with (config.json's id2label and problem_type), in id order. */
+  static fromModel(problemType: ProblemType, names: readonly string[], source: string): ClassificationLabels {
+    if (problemType === 'regression') return new ClassificationLabels(problemType, undefined, false, source);
+    const wholeNumbers = problemType === 'single_label_classification' && names.every((name) => Number.isInteger(numberOf(name)));
+    return new ClassificationLabels(problemType, new LabelMap(names, source), wholeNumbers, source);
+  }
+
   /** The model's outputs: 1 for regression, else the number of classes. */
   get numLabels(): number {
     return this.classes?.size ?? 1;

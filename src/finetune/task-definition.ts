@@ -49,7 +49,8 @@ export interface FinetuneTaskDefinition<Example, F extends Feature = Feature> {
   /** Whether the head's outputs have a sequence axis (token classification, QA) to cut padding from. */
   readonly tokenLevel: boolean;
   readonly defaultMaxSeqLength: number;
-  read(path: string, options: ReadOptions): ReadExamples<Example>;
+  /** Reads a data file; `labelled` false (predict) accepts examples without labels. */
+  read(path: string, options: ReadOptions, labelled: boolean): Promise<ReadExamples<Example>>;
   /** The label set learnt from the training examples (none for QA). */
   labelScheme(train: readonly Example[], source: string): LabelScheme | undefined;
   /** Checks that another file's labels are the scheme's (a dev label train never saw is an error naming file and line). */

@@ -273,7 +273,9 @@ export async function train<Batch, Eval extends EvalMetrics>(task: TrainingTask<
       log(`step ${step}: ${line}`);
       if (options.best !== undefined) {
         const value = metricValue(lastEval, options.best.metric, options.commandName);
-        const improved = best === undefined || (options.best.greaterIsBetter ? value > best.value : value < best.value);
+        // NaN (a correlation of constant predictions) never counts as an improvement, and anything beats it.
+        const improved = best === undefined || (Number.isNaN(best.value) && !Number.isNaN(value))
+          || (options.best.greaterIsBetter ? value > best.value : value < best.value);
         if (improved) {
           best = { metric: options.best.metric, value, step, metrics: lastEval };
           badEvaluations = 0;

@@ -12,6 +12,7 @@ import { bertConfigPreset } from '../../src/model/config.js';
 import { BertTokenizer } from '../../src/tokenizer/bert-tokenizer.js';
 import { Rng } from '../../src/tensor/rng.js';
 import type { ClassificationExample } from '../../src/finetune/examples.js';
+import type { ClassificationInput } from '../../src/finetune/classification-data.js';
 import { evaluateFeatures, runFinetuning, type FinetuneOptions } from '../../src/finetune/finetuning-task.js';
 import { finetuningModel, loadFinetuned } from '../../src/finetune/model-setup.js';
 import type { FeatureContext } from '../../src/finetune/task-definition.js';
@@ -42,12 +43,12 @@ const context: FeatureContext = { tokenizer, scheme, preprocessing, training: tr
 const trainFeatures = classificationTask.features(train, context).features;
 const devFeatures = classificationTask.features(dev, { ...context, training: false }).features;
 
-function options(output: string, overrides: Partial<FinetuneOptions<ClassificationExample, ClassificationFeature>> = {}): FinetuneOptions<ClassificationExample, ClassificationFeature> {
+function options(output: string, overrides: Partial<FinetuneOptions<ClassificationInput, ClassificationFeature>> = {}): FinetuneOptions<ClassificationInput, ClassificationFeature> {
   return {
     definition: classificationTask, runner: finetuningModel(classificationTask as never, { config }, scheme, preprocessing, 4),
     tokenizer, context, train: trainFeatures, dev: { examples: dev, features: devFeatures },
-    output, epochs: 6, batchSize: 8, gradAccum: 1, lr: 1e-3, warmupRatio: 0.1, weightDecay: 0.01, maxGradNorm: 1, seed: 4,
-    evalEvery: 12, best: { metric: 'accuracy', greaterIsBetter: true }, groupByLength: true, padId: tokenizer.padTokenId,
+    output, epochs: 4, batchSize: 8, gradAccum: 1, lr: 3e-3, warmupRatio: 0.1, weightDecay: 0.01, maxGradNorm: 1, seed: 4,
+    evalEvery: 6, best: { metric: 'accuracy', greaterIsBetter: true }, groupByLength: true, padId: tokenizer.padTokenId,
     logEvery: 2, keepLast: 0, resume: false, overwrite: false, settings: {}, ...overrides,
   };
 }
@@ -62,9 +63,9 @@ test('fine-tuning learns, and the folder it leaves is the best evaluation\'s mod
   try {
     const result = await runFinetuning(options(dir));
     assert.equal(result.stepsPerEpoch, 12); // 96 / 8
-    assert.equal(result.step, 72);
+    assert.equal(result.step, 48);
     const evals = evalEntries(dir);
-    assert.equal(evals.length, 6);
+    assert.equal(evals.length, 8);
     const best = evals.reduce((a, b) => (b['eval_accuracy']! > a['eval_accuracy']! ? b : a));
     assert.equal(result.best!.step, best['step']);
     assert.ok(result.best!.step < result.step, 'the best evaluation is not the last, so keeping the last model would fail below');

@@ -1,8 +1,12 @@
 import type { Command } from 'commander';
 import { backendInfo, getBackend } from '../../backend/select.js';
 import { ConfigError } from '../../errors.js';
-import { bertConfigPreset, isPresetName, type BertConfig } from '../../model/config.js';
+import { bertConfigPreset, isPresetName, numLabels, type BertConfig } from '../../model/config.js';
 import { BertForPreTraining } from '../../model/heads/pretraining.js';
+import { TASK_HEADS, type TaskHeadName } from '../../model/heads/task-heads.js';
+import { modelClassFor } from '../../model/registry.js';
+import { FINETUNE_TASKS, isFinetuneTaskName, type FinetuneTaskName } from '../../finetune/task-names.js';
+import { trainStep } from '../../train/train-step.js';
 import { AdamW } from '../../optim/adamw.js';
 import { bertParamGroups } from '../../optim/param-groups.js';
 import { pretrainStep, type PretrainBatch } from '../../pretrain/train-step.js';
@@ -12,6 +16,7 @@ import { noGrad, Tensor } from '../../tensor/tensor.js';
 
 interface ModelBenchFlags {
   config: string;
+  task?: string;
   batch: string;
   seq: string;
   rounds: string;
@@ -116,6 +121,55 @@ export function benchTrainStep(flags: ModelBenchFlags): void {
   report(flags, 'train-step', batch, seq, times);
 }
 
+/** The loss arguments of a fine-tuning head for a full batch of random examples. */
+function randomTargets(head: TaskHeadName, config: BertConfig, batch: number, seq: number, rng: Rng): Map<string, Tensor> {
+  const ints = (n: number, bound: number): Int32Array => Int32Array.from({ length: n }, () => rng.int(bound));
+  switch (head) {
+    case 'token-classification': return new Map([['labels', new Tensor(ints(batch * seq, numLabels(config)), [batch, seq])]]);
+    case 'question-answering': return new Map([['start_positions', new Tensor(ints(batch, seq), [batch])], ['end_positions', new Tensor(ints(batch, seq), [batch])]]);
+    case 'multiple-choice': return new Map([['labels', new Tensor(ints(batch, MULTIPLE_CHOICES), [batch])]]);
+    default: return new Map([['labels', new Tensor(ints(batch, numLabels(config)), [batch])]]);
+  }
+}
+
+const MULTIPLE_CHOICES = 4;
+const FINETUNE_HEADS: Record<FinetuneTaskName, TaskHeadName> = {
+  'classification': 'sequence-classification', 'token-classification': 'token-classification',
+  'question-answering': 'question-answering', 'multiple-choice': 'multiple-choice',
+};
+
+/**
+ * A fine-tuning step of a task's head: forward, backward, clipping, AdamW (Hugging Face Trainer's defaults), on a
+ * full batch of random ids — multiple choice runs `batch` examples of 4 choices, so 4·batch sequences.
+ */
+export function benchFinetuneStep(flags: ModelBenchFlags): void {
+  const { config, batch, seq, rounds } = setup(flags);
+  const task = flags.task ?? 'classification';
+  if (!isFinetuneTaskName(task)) throw new ConfigError(`--task must be one of ${FINETUNE_TASKS.join(', ')}, got "${task}"`);
+  const head = TASK_HEADS[FINETUNE_HEADS[task]];
+  const Model = modelClassFor('bert', FINETUNE_HEADS[task], 'bench');
+  const runner = head.wrap(new Model(config, { seed: 1 }).train());
+  const optimizer = new AdamW(bertParamGroups(runner.model.namedParameters(), 0.01), { lr: 3e-5 });
+  const rng = new Rng(2);
+  const sequences = task === 'multiple-choice' ? batch * MULTIPLE_CHOICES : batch;
+  const base = randomPretrainBatch(config, sequences, seq, rng);
+  const shape = task === 'multiple-choice' ? [batch, MULTIPLE_CHOICES, seq] : [batch, seq];
+  const args = new Map<string, Tensor>([
+    ['input_ids', new Tensor(base.inputIds.data, shape)],
+    ['token_type_ids', new Tensor(base.tokenTypeIds!.data, shape)],
+    ['attention_mask', new Tensor(base.attentionMask!.data, shape)],
+    ...randomTargets(head.name, config, batch, seq, rng),
+  ]);
+  const arena = new Arena();
+  const times: number[] = [];
+  for (let round = 0; round <= rounds; round++) {
+    const start = performance.now();
+    trainStep(runner.model, optimizer, [args], (a) => ({ loss: runner.forward(a)['loss']!, metrics: {}, tokens: sequences * seq }), arena, 1.0);
+    if (round > 0) times.push(performance.now() - start);
+  }
+  report(flags, `finetune-${task}`, sequences, seq, times);
+}
+
 /** Adds `bench forward` and `bench train-step` under the `bench` command (creating it if absent). */
 export function registerBenchModel(program: Command): void {
   const bench = program.commands.find((c) => c.name() === 'bench') ?? program.command('bench').description('measure tsbert on this machine');
@@ -130,4 +184,7 @@ export function registerBenchModel(program: Command): void {
     .action((flags: ModelBenchFlags) => benchForward(flags));
   common(bench.command('train-step').description('pre-training step throughput (forward + backward + AdamW)'), { config: 'small', batch: '32', seq: '128' })
     .action((flags: ModelBenchFlags) => benchTrainStep(flags));
+  common(bench.command('finetune').description('fine-tuning step throughput of a task head (forward + backward + AdamW)'), { config: 'base', batch: '32', seq: '128' })
+    .option('--task <task>', `${FINETUNE_TASKS.join(' | ')}`, 'classification')
+    .action((flags: ModelBenchFlags) => benchFinetuneStep(flags));
 }

@@ -139,10 +139,10 @@ async function runFinetuneCommand(flags: FinetuneFlags): Promise<void> {
     source = { config: isPresetName(spec) ? bertConfigPreset(spec, { vocabSize: tokenizer.vocab.size }) : resolveConfig(spec, tokenizer.vocab.size) };
   }
   const options = readOptions(flags);
-  const train = definition.read(flags.train, options);
+  const train = await definition.read(flags.train, options, true);
   reportSkipped(flags.train, train.skipped, log);
   const scheme = definition.labelScheme(train.examples, flags.train);
-  const dev = flags.dev === undefined ? undefined : definition.read(flags.dev, options);
+  const dev = flags.dev === undefined ? undefined : await definition.read(flags.dev, options, true);
   if (dev !== undefined) {
     reportSkipped(flags.dev!, dev.skipped, log);
     if (scheme !== undefined) definition.checkLabels?.(dev.examples, scheme);
@@ -221,7 +221,7 @@ interface EvaluateFlags extends DataFlags {
 }
 
 /** The folder's model, tokenizer, labels and preprocessing (recorded, then flags), and the data file's features. */
-function prepareFinetuned(flags: EvaluateFlags, file: string, training: boolean) {
+async function prepareFinetuned(flags: EvaluateFlags, file: string, labelled: boolean) {
   const definition = taskDefinition(flags.task);
   const { runner, scheme } = loadFinetuned(definition, flags.model);
   const tokenizer = BertTokenizer.fromPretrained(flags.model);
@@ -230,9 +230,9 @@ function prepareFinetuned(flags: EvaluateFlags, file: string, training: boolean)
     throw new ConfigError(`${flags.model}: fine-tuned for ${recorded.task}, not --task ${definition.name}`);
   }
   const preprocessing = preprocessingFrom(flags, recorded ?? defaultPreprocessing(definition));
-  const data = definition.read(file, readOptions(flags));
+  const data = await definition.read(file, readOptions(flags), labelled);
   reportSkipped(file, data.skipped, log);
-  if (training && scheme !== undefined) definition.checkLabels?.(data.examples, scheme);
+  if (labelled && scheme !== undefined) definition.checkLabels?.(data.examples, scheme);
   const context: FeatureContext = { tokenizer, scheme, preprocessing, training: false };
   const { features, skipped } = definition.features(data.examples, context);
   reportSkipped(`${file} (features)`, skipped, log);
@@ -240,7 +240,7 @@ function prepareFinetuned(flags: EvaluateFlags, file: string, training: boolean)
 }
 
 async function runEvaluateCommand(flags: EvaluateFlags): Promise<void> {
-  const p = prepareFinetuned(flags, flags.data!, true);
+  const p = await prepareFinetuned(flags, flags.data!, true);
   const bar = new ProgressBar();
   const metrics = evaluateFeatures(p.runner, p.definition, p.examples, p.features, p.context,
     number('--batch-size', flags.batchSize ?? '32', true, 1), p.tokenizer.padTokenId, (done, total) => bar.update(done, total, 'features'));
@@ -250,7 +250,7 @@ async function runEvaluateCommand(flags: EvaluateFlags): Promise<void> {
 }
 
 async function runPredictCommand(flags: EvaluateFlags): Promise<void> {
-  const p = prepareFinetuned(flags, flags.input!, false);
+  const p = await prepareFinetuned(flags, flags.input!, false);
   const bar = new ProgressBar();
   const run = runOnFeatures(p.runner, p.definition, p.features, p.context.scheme,
     number('--batch-size', flags.batchSize ?? '32', true, 1), p.tokenizer.padTokenId, (done, total) => bar.update(done, total, 'features'));
