@@ -7,11 +7,12 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, unlinkSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { lastJsonLine, runCli } from '../helpers/cli.js';
+import { CLI, lastJsonLine, runCli } from '../helpers/cli.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const VOCAB = join(ROOT, 'assets', 'bert-base-uncased-vocab.txt');
@@ -197,4 +198,31 @@ test('evaluate refuses a folder of another head, and a folder without a tokenize
   await runCli(['finetune', '--task', 'classification', '--config', CONFIG, '--vocab', VOCAB, '--train', join(FIXTURES, 'sst-tiny.jsonl'), '--output', bare, '--epochs', '1']);
   for (const name of ['vocab.txt', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json']) unlinkSync(join(bare, name));
   assertOneLineError(await runCli(['evaluate', '--task', 'classification', '--model', bare, '--data', join(FIXTURES, 'sst-tiny-dev.jsonl')]), /no-tokenizer/);
+});
+
+test('Ctrl-C stops fine-tuning at a step, saves a checkpoint and the best model so far; --resume continues from it', async () => {
+  const out = join(work, 'interrupted');
+  const argv = [CLI, 'finetune', '--task', 'classification', '--config', CONFIG, '--vocab', VOCAB, '--train', join(FIXTURES, 'sst-tiny.jsonl'),
+    '--dev', join(FIXTURES, 'sst-tiny-dev.jsonl'), '--output', out, '--epochs', '400', '--batch-size', '2', '--eval-every', '3', '--log-every', '1'];
+  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
+  // Wait for the first evaluation (a best model exists), then interrupt.
+  while (!/step 3: eval_/.test(stderr)) {
+    assert.equal(child.exitCode, null, stderr);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGINT');
+  assert.equal(await exit, 130, stderr);
+  assert.match(stderr, /finetune: stopped at step \d+/);
+  assert.ok(readdirSync(out).some((name) => /^checkpoint-\d+$/.test(name)), readdirSync(out).join(', '));
+  assert.ok(existsSync(join(out, 'config.json')) && existsSync(join(out, 'model.safetensors')), 'the best model so far is saved');
+  // Resuming with fewer epochs would change the schedule: refused, naming the setting.
+  const changed = await runCli([...argv.slice(1, -6), '--epochs', '2', '--batch-size', '2', '--eval-every', '3', '--log-every', '1', '--resume']);
+  assertOneLineError(changed, /other settings: epochs 400 → 2/);
+  // The same command with --resume continues (here for a moment: --minutes is not a setting of the run).
+  const resumed = await runCli([...argv.slice(1), '--resume', '--minutes', '0.02']);
+  assert.equal(resumed.status, 0, resumed.stderr);
+  assert.match(resumed.stderr, /resuming from .*checkpoint-\d+ \(step \d+\)/);
 });
