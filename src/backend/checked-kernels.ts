@@ -33,7 +33,7 @@ function compile(name: KernelName): CompiledSpec {
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
-  if (typeof value === 'object') return `a ${value.constructor.name}`;
+  if (typeof value === 'object') return value.constructor.name;
   return typeof value;
 }
 

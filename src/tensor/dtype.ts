@@ -70,7 +70,7 @@ export function inferDType(data: TensorData, where: string): DType {
   if (data instanceof Float32Array) return 'float32';
   if (data instanceof Float64Array) return 'float64';
   if (data instanceof Int32Array) return 'int32';
-  throw new DTypeError(`${where}: a ${data.constructor.name} may hold several dtypes (bfloat16, float16, int8); state the dtype`);
+  throw new DTypeError(`${where}: ${data.constructor.name} data may hold several dtypes (bfloat16, float16, int8); state the dtype`);
 }
 
 /** Throws unless `data` is the array class `dtype` is stored in. */
@@ -78,7 +78,7 @@ export function assertDataMatches(dtype: DType, data: TensorData, where: string)
   const info: DTypeInfo | undefined = isDType(dtype) ? DTYPES[dtype] : undefined;
   if (info === undefined) throw new DTypeError(`${where}: unknown dtype "${String(dtype)}"`);
   if (!(data instanceof info.array)) {
-    throw new DTypeError(`${where}: ${dtype} data must be a ${info.array.name}, got a ${data.constructor.name}`);
+    throw new DTypeError(`${where}: ${dtype} data must be ${info.array.name}, got ${data.constructor.name}`);
   }
 }
 

@@ -80,7 +80,7 @@ export class Tensor {
       throw new DTypeError(`Tensor: ${this.dtype} ${info.quantized ? 'needs its scales' : 'takes no scales (int8 only)'}`);
     }
     if (scales !== undefined) assertScalesFit(scales, shape, 'Tensor');
-    if (requiresGrad && !info.computable) throw new DTypeError(`Tensor: a ${this.dtype} tensor cannot require a gradient`);
+    if (requiresGrad && !info.computable) throw new DTypeError(`Tensor: ${this.dtype} tensors cannot require a gradient`);
     this.data = data;
     this.shape = shape;
     this.scales = scales ?? null;
