@@ -50,9 +50,11 @@ function agree(where: string, argName: string, value: unknown, dtype: ComputeDTy
 }
 
 /** The call's dtype, or a DTypeError for a wrong array. A call with no float array (none today) counts as float32. */
-function callDType(where: string, spec: CompiledSpec, args: readonly unknown[]): ComputeDType {
+function callDType(where: string, spec: CompiledSpec, args: ArrayLike<unknown>): ComputeDType {
   let dtype: ComputeDType | undefined;
-  for (const { index, name, kind } of spec.checked) {
+  const checked = spec.checked;
+  for (let i = 0; i < checked.length; i++) {
+    const { index, name, kind } = checked[i]!;
     const value = args[index];
     if (kind === 'floats' || (kind === 'floats?' && value !== null)) {
       dtype = agree(where, name, value, dtype);
@@ -87,11 +89,12 @@ function checkedKernels(
     const spec = compile(name);
     const where = `${backend} ${name}`;
     const float32 = route(name, 'float32'), float64 = route(name, 'float64');
-    kernels[name] = (...args: unknown[]): unknown => {
-      const dtype = callDType(where, spec, args);
+    // `arguments` forwarded through apply, not rest parameters: V8 then passes them on without building an array.
+    kernels[name] = function checked(): unknown {
+      const dtype = callDType(where, spec, arguments);
       const kernel = dtype === 'float32' ? float32 : float64;
       if (kernel === undefined) throw new DTypeError(`${where}: ${dtype} is not supported (it runs ${supported(name)}; see backend/kernel-table.ts)`);
-      return Reflect.apply(kernel, undefined, args);
+      return Reflect.apply(kernel, undefined, arguments);
     };
   }
   // Every name of the table was filled in above, each with the arguments of its Backend method.
