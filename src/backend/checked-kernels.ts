@@ -18,7 +18,6 @@ interface Slot {
 
 /** A table row read once: the argument positions the check looks at. */
 interface CompiledSpec {
-  readonly name: KernelName;
   readonly checked: readonly Slot[];
 }
 
@@ -28,7 +27,7 @@ function compile(name: KernelName): CompiledSpec {
     const [argName = '', kind = ''] = arg.split(':');
     if (kind === 'floats' || kind === 'floats?' || kind === 'ints' || kind === 'gemm') checked.push({ index, name: argName, kind });
   });
-  return { name, checked };
+  return { checked };
 }
 
 function describe(value: unknown): string {
