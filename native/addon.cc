@@ -104,37 +104,49 @@ napi_value SupportedIsas(napi_env env, napi_callback_info) {
   return v;
 }
 
+// What the module exports: the kernels of src/backend/kernel-table.ts that run in the addon (a test checks the two
+// name sets are equal), then the thread and ISA controls. Adding a kernel here is one row.
+struct Export {
+  const char* name;
+  napi_callback fn;
+};
+constexpr Export kExports[] = {
+    {"gemm",                 Gemm},
+    {"addBiasInPlace",       AddBiasInPlace},
+    {"sumRowsAccumulate",    SumRowsAccumulate},
+    {"axpby",                Axpby},
+    {"multiplyAccumulate",   MultiplyAccumulate},
+    {"sumOfSquares",         SumOfSquares},
+    {"argmaxRows",           ArgmaxRows},
+    {"geluForward",          GeluForward},
+    {"geluBackward",         GeluBackward},
+    {"tanhForward",          TanhForward},
+    {"tanhBackward",         TanhBackward},
+    {"layerNormForward",     LayerNormForward},
+    {"layerNormBackward",    LayerNormBackward},
+    {"softmaxForward",       SoftmaxForward},
+    {"softmaxBackward",      SoftmaxBackward},
+    {"attentionForward",     AttentionForward},
+    {"dropoutForward",       DropoutForward},
+    {"embeddingForward",     EmbeddingForward},
+    {"embeddingBackward",    EmbeddingBackward},
+    {"crossEntropyForward",  CrossEntropyForward},
+    {"crossEntropyBackward", CrossEntropyBackward},
+    {"adamwStep",            AdamwStep},
+    // Controls.
+    {"getThreads",    GetThreads},
+    {"setThreads",    SetThreads},
+    {"getIsa",        GetIsa},
+    {"setIsa",        SetIsa},
+    {"supportedIsas", SupportedIsas},
+};
+
 napi_value Init(napi_env env, napi_value exports) {
-  const napi_property_descriptor props[] = {
-      {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"addBiasInPlace", nullptr, AddBiasInPlace, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"sumRowsAccumulate", nullptr, SumRowsAccumulate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"axpby", nullptr, Axpby, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"multiplyAccumulate", nullptr, MultiplyAccumulate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"sumOfSquares", nullptr, SumOfSquares, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"argmaxRows", nullptr, ArgmaxRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"geluForward", nullptr, GeluForward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"geluBackward", nullptr, GeluBackward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"tanhForward", nullptr, TanhForward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"tanhBackward", nullptr, TanhBackward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"layerNormForward", nullptr, LayerNormForward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"layerNormBackward", nullptr, LayerNormBackward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"softmaxForward", nullptr, SoftmaxForward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"softmaxBackward", nullptr, SoftmaxBackward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"attentionForward", nullptr, AttentionForward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"embeddingForward", nullptr, EmbeddingForward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"embeddingBackward", nullptr, EmbeddingBackward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"crossEntropyForward", nullptr, CrossEntropyForward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"crossEntropyBackward", nullptr, CrossEntropyBackward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"adamwStep", nullptr, AdamwStep, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"dropoutForward", nullptr, DropoutForward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"getThreads", nullptr, GetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"getIsa", nullptr, GetIsa, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"setIsa", nullptr, SetIsa, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"supportedIsas", nullptr, SupportedIsas, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-  };
-  if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return nullptr;
+  constexpr size_t count = sizeof kExports / sizeof kExports[0];
+  napi_property_descriptor props[count];
+  for (size_t i = 0; i < count; ++i)
+    props[i] = {kExports[i].name, nullptr, kExports[i].fn, nullptr, nullptr, nullptr, napi_enumerable, nullptr};
+  if (napi_define_properties(env, exports, count, props) != napi_ok) return nullptr;
   return exports;
 }
 

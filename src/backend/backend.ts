@@ -5,10 +5,14 @@
  * Argument order everywhere: outputs, saved tensors, inputs, sizes, options.
  * Backward kernels ACCUMULATE into their `d*` outputs (`dx += ...`), so a tensor used twice gets both gradients.
  *
- * The JS backend accepts Float32Array and Float64Array (float64 is for finite-difference checks);
- * the native backend takes Float32Array only and falls back to the JS kernels for anything else.
+ * Which dtypes each backend runs, per kernel, is declared once in kernel-table.ts: the JS backend runs float32 and
+ * float64 (float64 is for finite-difference checks); the native backend runs float32 in the addon and hands float64
+ * to the JS kernel only where the table says so. Any other array, or arrays of two dtypes in one call, is a
+ * DTypeError naming the backend, kernel and argument — never a silent fallback.
  */
 export type FloatArray = Float32Array | Float64Array;
+/** The element types kernels compute in. */
+export type ComputeDType = 'float32' | 'float64';
 
 /** Row-major batched GEMM: C[b] = alpha * op(A[b]) · op(B[b]) + beta * C[b], op(A) is [m, k], op(B) is [k, n]. */
 export interface GemmParams {

@@ -9,7 +9,7 @@ export function add(a: Tensor, b: Tensor): Tensor {
   assertSameDType(op, a, b);
   const as = a.floats(op);
   const bs = b.floats(op);
-  const out = emptyLike(a.dtype as 'float32' | 'float64', a.shape);
+  const out = emptyLike(a.computeDType(op), a.shape);
   const os = out.floats(op);
   const backend = getBackend();
   os.set(as);
@@ -25,7 +25,7 @@ export function scale(x: Tensor, factor: number): Tensor {
   const op = 'scale';
   if (!Number.isFinite(factor)) throw new ShapeError(`${op}: factor must be finite, got ${factor}`);
   const xs = x.floats(op);
-  const out = emptyLike(x.dtype as 'float32' | 'float64', x.shape);
+  const out = emptyLike(x.computeDType(op), x.shape);
   const os = out.floats(op);
   const backend = getBackend();
   backend.axpby(os, xs, os.length, factor, 0);

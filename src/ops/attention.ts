@@ -48,7 +48,7 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOpt
   const headDim = hidden / heads;
   const scale = 1 / Math.sqrt(headDim);
   const backend = getBackend();
-  const dtype = q.dtype as 'float32' | 'float64';
+  const dtype = q.computeDType(op);
   const qs = q.floats(op);
   const ks = k.floats(op);
   const vs = v.floats(op);

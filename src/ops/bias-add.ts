@@ -12,7 +12,7 @@ export function biasAdd(x: Tensor, bias: Tensor): Tensor {
   assertSameDType(op, x, bias);
   const backend = getBackend();
   const rows = x.size / Math.max(cols, 1);
-  const out = emptyLike(x.dtype as 'float32' | 'float64', x.shape);
+  const out = emptyLike(x.computeDType(op), x.shape);
   const os = out.floats(op);
   os.set(x.floats(op));
   backend.addBiasInPlace(os, bias.floats(op), rows, cols);

@@ -27,7 +27,7 @@ export function crossEntropy(logits: Tensor, labels: Tensor, ignoreIndex = IGNOR
     }
   }
   const backend = getBackend();
-  const dtype = logits.dtype as 'float32' | 'float64';
+  const dtype = logits.computeDType(op);
   const probs = allocate(dtype, logits.size, false) as FloatArray;
   const { lossSum, count } = backend.crossEntropyForward(probs, logits.floats(op), labelData, rows, classes, ignoreIndex);
   const loss = new Tensor(newBuffer(dtype, 1), []);

@@ -16,7 +16,7 @@ export function dropout(x: Tensor, p: number, training: boolean, rng: Rng): Tens
   if (!training || p === 0) return x;
   const xs = x.floats(op);
   const mask = allocate(x.dtype, x.size, false) as FloatArray;
-  const out = emptyLike(x.dtype as 'float32' | 'float64', x.shape);
+  const out = emptyLike(x.computeDType(op), x.shape);
   applyDropout(out.floats(op), mask, xs, p, rng);
   return record(out, op, [x], (o) => getBackend().multiplyAccumulate(x.ensureGrad(), o.grad!, mask, x.size, 1));
 }

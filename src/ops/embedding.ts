@@ -16,7 +16,7 @@ export function embedding(ids: Tensor, table: Tensor, paddingIdx = -1): Tensor {
     if (id < 0 || id >= vocab) throw new ValueError(`${op}: id ${id} at position ${i} is outside the table's ${vocab} rows`);
   }
   const backend = getBackend();
-  const out = emptyLike(table.dtype as 'float32' | 'float64', [...ids.shape, dim]);
+  const out = emptyLike(table.computeDType(op), [...ids.shape, dim]);
   backend.embeddingForward(out.floats(op), table.floats(op), idData, idData.length, dim);
   return record(out, op, [table], (o) => backend.embeddingBackward(table.ensureGrad(), o.grad!, idData, idData.length, dim, paddingIdx));
 }

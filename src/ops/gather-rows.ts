@@ -15,7 +15,7 @@ export function gatherRows(x: Tensor, indices: Int32Array): Tensor {
     if (row < 0 || row >= rows) throw new ValueError(`${op}: index ${row} at position ${i} is outside the ${rows} rows`);
   }
   const xs = x.floats(op);
-  const out = emptyLike(x.dtype as 'float32' | 'float64', [indices.length, cols]);
+  const out = emptyLike(x.computeDType(op), [indices.length, cols]);
   const os = out.floats(op);
   for (let i = 0; i < indices.length; i++) os.set(xs.subarray(indices[i]! * cols, (indices[i]! + 1) * cols), i * cols);
   return record(out, op, [x], (o) => {

@@ -7,7 +7,7 @@ export function gelu(x: Tensor, approximate: GeluApproximation = 'none'): Tensor
   const op = 'gelu';
   const backend = getBackend();
   const xs = x.floats(op);
-  const out = emptyLike(x.dtype as 'float32' | 'float64', x.shape);
+  const out = emptyLike(x.computeDType(op), x.shape);
   backend.geluForward(out.floats(op), xs, x.size, approximate);
   return record(out, op, [x], (o) => backend.geluBackward(x.ensureGrad(), xs, o.grad!, x.size, approximate));
 }

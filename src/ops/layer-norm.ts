@@ -24,7 +24,7 @@ export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps: number, r
   }
   if (!(eps >= 0)) throw new ShapeError(`${op}: eps must be ≥ 0, got ${eps}`);
   const backend = getBackend();
-  const dtype = x.dtype as 'float32' | 'float64';
+  const dtype = x.computeDType(op);
   const rows = x.size / Math.max(cols, 1);
   const inputs = residual === null ? [x, gamma, beta] : [x, gamma, beta, residual];
   const out = emptyLike(dtype, x.shape);

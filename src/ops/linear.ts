@@ -34,7 +34,7 @@ function dense(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, gelu:
   if (bias !== null) assertSameDType(op, x, bias);
   const rows = x.size / Math.max(inFeatures, 1);
   const backend = getBackend();
-  const dtype = x.dtype as 'float32' | 'float64';
+  const dtype = x.computeDType(op);
   const xs = x.floats(op);
   const ws = weight.floats(op);
   const y = emptyLike(dtype, [...x.shape.slice(0, -1), outFeatures]);

@@ -14,7 +14,7 @@ export function maskedSoftmax(scores: Tensor, mask: Tensor | null, scale = 1): T
     throw new ShapeError(`${op}: mask must be [${batch}, ${keys}], got ${shapeString(mask.shape)}`);
   }
   const backend = getBackend();
-  const out = emptyLike(scores.dtype as 'float32' | 'float64', scores.shape);
+  const out = emptyLike(scores.computeDType(op), scores.shape);
   const ps = out.floats(op);
   backend.softmaxForward(ps, scores.floats(op), mask?.floats(op) ?? null, batch, heads, queries, keys, scale);
   return record(out, op, [scores], (o) => backend.softmaxBackward(scores.ensureGrad(), ps, o.grad!, batch * heads * queries, keys, scale));

@@ -36,7 +36,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const backend = getBackend();
   const as = a.floats(op);
   const bs = b.floats(op);
-  const c = emptyLike(a.dtype as 'float32' | 'float64', [...batchShape, m, n]);
+  const c = emptyLike(a.computeDType(op), [...batchShape, m, n]);
   const strideB = broadcastB ? 0 : bRows * bCols;
   backend.gemm(c.floats(op), as, bs, {
     transA, transB, m, n, k, lda: aCols, ldb: bCols, ldc: n, alpha: 1, beta: 0,

@@ -8,7 +8,7 @@ import { emptyLike, record, Tensor } from '../tensor/tensor.js';
 export function relu(x: Tensor): Tensor {
   const op = 'relu';
   const xs = x.floats(op);
-  const out = emptyLike(x.dtype as 'float32' | 'float64', x.shape);
+  const out = emptyLike(x.computeDType(op), x.shape);
   const ys = out.floats(op);
   for (let i = 0; i < xs.length; i++) {
     const v = xs[i]!;

@@ -8,7 +8,7 @@ export function selectColumn(x: Tensor, column: number): Tensor {
   if (!Number.isInteger(column) || column < 0 || column >= cols) throw new ValueError(`${op}: column ${column} outside [0, ${cols})`);
   const rows = x.size / cols;
   const xs = x.floats(op);
-  const out = emptyLike(x.dtype as 'float32' | 'float64', x.shape.slice(0, -1));
+  const out = emptyLike(x.computeDType(op), x.shape.slice(0, -1));
   const os = out.floats(op);
   for (let r = 0; r < rows; r++) os[r] = xs[r * cols + column]!;
   return record(out, op, [x], (o) => {

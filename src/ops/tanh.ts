@@ -5,7 +5,7 @@ import { emptyLike, record, Tensor } from '../tensor/tensor.js';
 export function tanh(x: Tensor): Tensor {
   const op = 'tanh';
   const backend = getBackend();
-  const out = emptyLike(x.dtype as 'float32' | 'float64', x.shape);
+  const out = emptyLike(x.computeDType(op), x.shape);
   const ys = out.floats(op);
   backend.tanhForward(ys, x.floats(op), x.size);
   return record(out, op, [x], (o) => backend.tanhBackward(x.ensureGrad(), ys, o.grad!, x.size));

@@ -4,9 +4,10 @@
  * step creates take their memory from an Arena, and `arena.reset()` at the start of the next step hands the same
  * buffers out again. Outside an arena (parameters, results kept by the caller) allocation is plain `new`.
  */
-export type FloatDType = 'float32' | 'float64';
-export type DType = FloatDType | 'int32';
-export type TypedData = Float32Array | Float64Array | Int32Array;
+import { DTYPES, newBuffer, type DType, type DTypeArrays, type TensorData } from './dtype.js';
+import { runScoped } from './scope.js';
+
+export { newBuffer, POISON_INT32 } from './dtype.js';
 
 /**
  * Buffers are kept in size classes an eighth of a power of two apart, so sizes that change a little from step to
@@ -18,9 +19,6 @@ export function sizeClass(length: number): number {
   return Math.ceil(length / step) * step;
 }
 
-/** What a recycled buffer is filled with in debug mode: NaN for floats, the most negative int32 (no valid id). */
-export const POISON_INT32 = -2147483648;
-
 /** Arenas made from now on poison on reset (see ArenaOptions.poisonOnReset); tests switch it on. */
 let poisonByDefault = false;
 
@@ -30,7 +28,7 @@ export function setArenaDebug(on: boolean): void {
 
 export interface ArenaOptions {
   /**
-   * Debug mode: reset() fills every recycled buffer with NaN (int32: POISON_INT32), so a tensor read after its
+   * Debug mode: reset() fills every recycled buffer with its dtype's poison (NaN; int32: POISON_INT32), so a tensor read after its
    * arena was recycled — a result kept past the next step — shows up as NaN instead of silently reading the next
    * step's numbers. A buffer handed out again unzeroed keeps the poison, so an op that leaves elements unwritten
    * shows up too. Costs a pass over the step's memory per reset.
@@ -39,30 +37,30 @@ export interface ArenaOptions {
 }
 
 export class Arena {
-  private readonly free = new Map<string, TypedData[]>();
-  private used: { key: string; buffer: TypedData }[] = [];
+  private readonly free = new Map<string, TensorData[]>();
+  private used: { key: string; dtype: DType; buffer: TensorData }[] = [];
   readonly poisonOnReset: boolean;
 
   constructor(options: ArenaOptions = {}) {
     this.poisonOnReset = options.poisonOnReset ?? poisonByDefault;
   }
 
-  allocate(dtype: DType, length: number, zeroed: boolean): TypedData {
+  allocate<D extends DType>(dtype: D, length: number, zeroed: boolean): DTypeArrays[D] {
     const capacity = sizeClass(length);
     const key = `${dtype}:${capacity}`;
-    let buffer = this.free.get(key)?.pop();
-    const fresh = buffer === undefined;
-    buffer ??= newBuffer(dtype, capacity);
-    this.used.push({ key, buffer });
-    const view = capacity === length ? buffer : buffer.subarray(0, length);
-    if (zeroed && !fresh) view.fill(0);
+    const recycled = this.free.get(key)?.pop();
+    // The key holds the dtype, so a recycled buffer under it is this dtype's array.
+    const buffer = recycled === undefined ? newBuffer(dtype, capacity) : (recycled as DTypeArrays[D]);
+    this.used.push({ key, dtype, buffer });
+    const view = capacity === length ? buffer : (buffer.subarray(0, length) as DTypeArrays[D]);
+    if (zeroed && recycled !== undefined) view.fill(0);
     return view;
   }
 
   /** Every buffer handed out since the last reset becomes reusable; tensors built on them must not be read again. */
   reset(): void {
-    for (const { key, buffer } of this.used) {
-      if (this.poisonOnReset) buffer.fill(buffer instanceof Int32Array ? POISON_INT32 : NaN);
+    for (const { key, dtype, buffer } of this.used) {
+      if (this.poisonOnReset) buffer.fill(DTYPES[dtype].poison);
       let list = this.free.get(key);
       if (list === undefined) {
         list = [];
@@ -84,26 +82,20 @@ export class Arena {
 
 let activeArena: Arena | null = null;
 
-export function newBuffer(dtype: DType, length: number): TypedData {
-  switch (dtype) {
-    case 'float32': return new Float32Array(length);
-    case 'float64': return new Float64Array(length);
-    case 'int32': return new Int32Array(length);
-  }
-}
-
 /** Allocation for op outputs and gradients: from the active arena if there is one. */
-export function allocate(dtype: DType, length: number, zeroed = true): TypedData {
+export function allocate<D extends DType>(dtype: D, length: number, zeroed = true): DTypeArrays[D] {
   return activeArena === null ? newBuffer(dtype, length) : activeArena.allocate(dtype, length, zeroed);
 }
 
-/** Runs fn with `arena` serving every op allocation; nesting restores the outer arena. */
+/** The arena serving op allocations now (null: plain `new`). */
+export function currentArena(): Arena | null {
+  return activeArena;
+}
+
+/**
+ * Runs fn with `arena` serving every op allocation (null: none); the outer arena is restored when fn returns or
+ * throws. Synchronous, as noGrad (see scope.ts).
+ */
 export function withArena<T>(arena: Arena | null, fn: () => T): T {
-  const outer = activeArena;
-  activeArena = arena;
-  try {
-    return fn();
-  } finally {
-    activeArena = outer;
-  }
+  return runScoped('withArena', currentArena, (inner) => { activeArena = inner; }, arena, fn);
 }

@@ -1,6 +1,11 @@
 import { DTypeError, ShapeError, shapeString } from '../errors.js';
 import type { FloatArray } from '../backend/backend.js';
-import { allocate, newBuffer, type DType, type FloatDType, type TypedData } from './arena.js';
+import { allocate } from './arena.js';
+import {
+  assertDataMatches, assertScalesFit, DTYPES, inferDType, newBuffer, type ComputeDType, type DType, type QuantScales,
+  type TensorData,
+} from './dtype.js';
+import { runScoped } from './scope.js';
 
 /** How an op's output gets its inputs' gradients: `backward` reads `output.grad` and accumulates into inputs. */
 export interface GradFn {
@@ -11,15 +16,18 @@ export interface GradFn {
 
 let gradEnabled = true;
 
-/** Runs fn without recording the graph (inference, evaluation). */
+/**
+ * Runs fn without recording the graph (inference, evaluation); grad mode is restored when fn returns or throws.
+ * The scope is synchronous (an async fn is refused: what ran after its first await would be outside the scope), so
+ * work interleaved at awaits — another model training — never sees this scope's grad mode.
+ */
 export function noGrad<T>(fn: () => T): T {
-  const outer = gradEnabled;
-  gradEnabled = false;
-  try {
-    return fn();
-  } finally {
-    gradEnabled = outer;
-  }
+  return runScoped('noGrad', () => gradEnabled, (on) => { gradEnabled = on; }, false, fn);
+}
+
+/** Runs fn recording the graph even inside a noGrad scope (as torch.enable_grad), restoring the mode after. */
+export function withGrad<T>(fn: () => T): T {
+  return runScoped('withGrad', () => gradEnabled, (on) => { gradEnabled = on; }, true, fn);
 }
 
 export function isGradEnabled(): boolean {
@@ -32,62 +40,97 @@ export function sizeOf(shape: readonly number[]): number {
   return size;
 }
 
+export interface TensorOptions {
+  requiresGrad?: boolean;
+  /** Inferred for Float32Array, Float64Array and Int32Array data; required for Uint16Array and Int8Array. */
+  dtype?: DType;
+  /** int8 tensors' scales (and only theirs). */
+  scales?: QuantScales;
+}
+
 /**
- * An n-dimensional row-major array: float32 (model math), float64 (finite-difference checks) or int32 (ids,
- * labels). Leaf tensors with requiresGrad are parameters; their grad buffers live outside any arena.
+ * An n-dimensional row-major array with an explicit dtype (see dtype.ts): float32 (model math), float64
+ * (finite-difference checks), int32 (ids, labels), and the storage types bfloat16, float16 and int8 (with scales),
+ * which ops refuse with a DTypeError. Leaf tensors with requiresGrad are parameters; their grad buffers live
+ * outside any arena.
  */
 export class Tensor {
-  readonly data: TypedData;
+  readonly data: TensorData;
   readonly shape: readonly number[];
   readonly dtype: DType;
+  /** int8: what each value is multiplied by; null for every other dtype. */
+  readonly scales: QuantScales | null;
   requiresGrad: boolean;
   grad: FloatArray | null = null;
   gradFn: GradFn | null = null;
 
-  constructor(data: TypedData, shape: readonly number[], requiresGrad = false) {
+  /** `options` as a boolean is requiresGrad, the common case: `new Tensor(data, shape, true)`. */
+  constructor(data: TensorData, shape: readonly number[], options: boolean | TensorOptions = false) {
+    const { requiresGrad = false, dtype, scales } = typeof options === 'boolean' ? { requiresGrad: options } : options;
     for (const dim of shape) {
       if (!Number.isInteger(dim) || dim < 0) throw new ShapeError(`Tensor: invalid shape ${shapeString(shape)}`);
     }
     if (sizeOf(shape) !== data.length) {
       throw new ShapeError(`Tensor: shape ${shapeString(shape)} holds ${sizeOf(shape)} values but the data has ${data.length}`);
     }
+    if (dtype !== undefined) assertDataMatches(dtype, data, 'Tensor');
+    this.dtype = dtype ?? inferDType(data, 'Tensor');
+    const info = DTYPES[this.dtype];
+    if (info.quantized !== (scales !== undefined)) {
+      throw new DTypeError(`Tensor: ${this.dtype} ${info.quantized ? 'needs its scales' : 'takes no scales (int8 only)'}`);
+    }
+    if (scales !== undefined) assertScalesFit(scales, shape, 'Tensor');
+    if (requiresGrad && !info.computable) throw new DTypeError(`Tensor: ${this.dtype} tensors cannot require a gradient`);
     this.data = data;
     this.shape = shape;
-    this.dtype = data instanceof Float32Array ? 'float32' : data instanceof Float64Array ? 'float64' : 'int32';
-    if (requiresGrad && this.dtype === 'int32') throw new DTypeError('Tensor: an int32 tensor cannot require a gradient');
+    this.scales = scales ?? null;
     this.requiresGrad = requiresGrad;
   }
 
+  /** Zeros of a dtype that needs no scales. */
   static zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {
-    return new Tensor(newBuffer(dtype, sizeOf(shape)), shape);
+    return new Tensor(newBuffer(dtype, sizeOf(shape)), shape, { dtype });
   }
 
+  /** Values as they are stored in `dtype` (bfloat16 and float16: their bits). */
   static fromArray(values: ArrayLike<number>, shape: readonly number[], dtype: DType = 'float32'): Tensor {
     const data = newBuffer(dtype, values.length);
     data.set(values);
-    return new Tensor(data, shape);
+    return new Tensor(data, shape, { dtype });
   }
 
   get size(): number {
     return this.data.length;
   }
 
+  /** The dtype ops compute this tensor in, or a DTypeError naming the op (int32 ids, storage-only types). */
+  computeDType(op: string): ComputeDType {
+    if (this.dtype === 'float32' || this.dtype === 'float64') return this.dtype;
+    throw this.notComputable(op);
+  }
+
   /** The data as floats, or a DTypeError naming the op that needed them. */
   floats(op: string): FloatArray {
-    if (this.data instanceof Int32Array) throw new DTypeError(`${op}: expected a float tensor, got int32 ${shapeString(this.shape)}`);
-    return this.data;
+    // float32 and float64 are the only dtypes stored in these arrays (the constructor checked the match).
+    if (this.data instanceof Float32Array || this.data instanceof Float64Array) return this.data;
+    throw this.notComputable(op);
+  }
+
+  private notComputable(op: string): DTypeError {
+    const why = DTYPES[this.dtype].isFloat ? ' (a storage type: ops compute in float32 or float64)' : '';
+    return new DTypeError(`${op}: expected a float tensor, got ${this.dtype} ${shapeString(this.shape)}${why}`);
   }
 
   ints(op: string): Int32Array {
-    if (!(this.data instanceof Int32Array)) throw new DTypeError(`${op}: expected an int32 tensor, got ${this.dtype} ${shapeString(this.shape)}`);
-    return this.data;
+    if (this.data instanceof Int32Array) return this.data;
+    throw new DTypeError(`${op}: expected an int32 tensor, got ${this.dtype} ${shapeString(this.shape)}`);
   }
 
   /** The gradient buffer, created zeroed on first use: in the arena for intermediates, outside it for leaves. */
   ensureGrad(): FloatArray {
     if (this.grad === null) {
-      const dtype = this.dtype as FloatDType;
-      this.grad = (this.gradFn === null ? newBuffer(dtype, this.size) : allocate(dtype, this.size, true)) as FloatArray;
+      const dtype = this.computeDType('ensureGrad');
+      this.grad = this.gradFn === null ? newBuffer(dtype, this.size) : allocate(dtype, this.size, true);
     }
     return this.grad;
   }
@@ -107,8 +150,8 @@ export class Tensor {
 }
 
 /** A new float tensor for an op's output, from the arena when one is active. */
-export function emptyLike(dtype: FloatDType, shape: readonly number[], zeroed = false): Tensor {
-  return new Tensor(allocate(dtype, sizeOf(shape), zeroed), shape);
+export function emptyLike(dtype: ComputeDType, shape: readonly number[], zeroed = false): Tensor {
+  return new Tensor(allocate(dtype, sizeOf(shape), zeroed), shape, { dtype });
 }
 
 /** Whether record() will attach a graph edge for these inputs: an op saves what its backward needs only then. */

@@ -3,6 +3,7 @@
  * the oracle the native kernels are tested against. It runs anywhere Node runs.
  */
 import type { Backend } from '../backend.js';
+import { checkedJsKernels, type Kernels } from '../checked-kernels.js';
 import { adamwStep } from './adamw.js';
 import { attentionForward } from './attention.js';
 import { addBiasInPlace, geluBackward, geluForward, sumRowsAccumulate, tanhBackward, tanhForward } from './activations.js';
@@ -14,11 +15,8 @@ import { gemmReference } from './gemm.js';
 import { layerNormBackward, layerNormForward } from './layer-norm.js';
 import { softmaxBackward, softmaxForward } from './softmax.js';
 
-export const jsBackend: Backend = {
-  name: 'js',
-  isa: 'js',
-  getThreads: () => 1,
-  setThreads: () => {},
+/** The kernels unchecked: the native backend runs the float64 calls the kernel table routes to JS through these. */
+export const jsKernels: Kernels = {
   gemm: gemmReference,
   addBiasInPlace,
   sumRowsAccumulate,
@@ -41,4 +39,12 @@ export const jsBackend: Backend = {
   crossEntropyForward,
   crossEntropyBackward,
   adamwStep,
+};
+
+export const jsBackend: Backend = {
+  name: 'js',
+  isa: 'js',
+  getThreads: () => 1,
+  setThreads: () => {},
+  ...checkedJsKernels(jsKernels),
 };

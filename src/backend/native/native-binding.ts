@@ -1,58 +1,28 @@
 /**
- * The typed surface of build/Release/tsbert_native.node (native/addon.cc). Positional arguments in the Backend
- * contract's order (outputs, saved tensors, inputs, sizes, options); every call checks its arrays against the
- * sizes and throws a TypeError rather than read or write out of bounds.
+ * The typed surface of build/Release/tsbert_native.node (native/addon.cc), following the kernel table: each kernel
+ * the table routes to the addon takes its Backend method's arguments with every float array a Float32Array, except
+ * gemm (GemmParams spread into positional arguments) and the GELU kernels (the form as a boolean), whose
+ * adaptation native-backend.ts writes. Every call checks its arrays against the sizes and throws a TypeError
+ * rather than read or write out of bounds.
  */
-export interface NativeBinding {
+import type { Backend, FloatArray } from '../backend.js';
+import { ADDON_KERNEL_NAMES, type AddonKernelName } from '../kernel-table.js';
+
+type Float32Only<T> = T extends FloatArray ? Float32Array : T;
+type AddonSignature<F> = F extends (...args: infer P) => infer R ? (...args: { [I in keyof P]: Float32Only<P[I]> }) => R : never;
+
+/** Kernels whose addon arguments differ from their Backend method's. */
+type AdaptedKernel = 'gemm' | 'geluForward' | 'geluBackward';
+
+export type NativeBinding = { [K in Exclude<AddonKernelName, AdaptedKernel>]: AddonSignature<Backend[K]> } & {
   gemm(
     c: Float32Array, a: Float32Array, b: Float32Array, transA: boolean, transB: boolean,
     m: number, n: number, k: number, lda: number, ldb: number, ldc: number, alpha: number, beta: number,
     batch: number, strideA: number, strideB: number, strideC: number,
     bias: Float32Array | null, activation: number, preActivation: Float32Array | null,
   ): void;
-  addBiasInPlace(x: Float32Array, bias: Float32Array, rows: number, cols: number): void;
-  sumRowsAccumulate(dBias: Float32Array, dy: Float32Array, rows: number, cols: number): void;
-  axpby(y: Float32Array, x: Float32Array, n: number, alpha: number, beta: number): void;
-  multiplyAccumulate(out: Float32Array, a: Float32Array, b: Float32Array, n: number, beta: number): void;
-  sumOfSquares(x: Float32Array, n: number): number;
-  argmaxRows(out: Int32Array, x: Float32Array, rows: number, cols: number): void;
   geluForward(out: Float32Array, x: Float32Array, n: number, tanhApproximation: boolean): void;
   geluBackward(dx: Float32Array, x: Float32Array, dy: Float32Array, n: number, tanhApproximation: boolean): void;
-  tanhForward(out: Float32Array, x: Float32Array, n: number): void;
-  dropoutForward(out: Float32Array, mask: Float32Array, x: Float32Array, n: number, p: number, keepValue: number, state: Int32Array): void;
-  tanhBackward(dx: Float32Array, y: Float32Array, dy: Float32Array, n: number): void;
-  layerNormForward(
-    out: Float32Array, sum: Float32Array, mean: Float32Array, rstd: Float32Array,
-    x: Float32Array, residual: Float32Array | null, gamma: Float32Array, beta: Float32Array,
-    rows: number, cols: number, eps: number,
-  ): void;
-  layerNormBackward(
-    dx: Float32Array, dGamma: Float32Array, dBeta: Float32Array,
-    dy: Float32Array, sum: Float32Array, mean: Float32Array, rstd: Float32Array, gamma: Float32Array,
-    rows: number, cols: number,
-  ): void;
-  softmaxForward(
-    probs: Float32Array, scores: Float32Array, mask: Float32Array | null,
-    batch: number, heads: number, queries: number, keys: number, scale: number,
-  ): void;
-  softmaxBackward(dScores: Float32Array, probs: Float32Array, dProbs: Float32Array, rows: number, keys: number, scale: number): void;
-  attentionForward(
-    context: Float32Array, probs: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, mask: Float32Array | null,
-    batch: number, heads: number, seq: number, headDim: number, scale: number,
-  ): void;
-  embeddingForward(out: Float32Array, table: Float32Array, ids: Int32Array, n: number, dim: number): void;
-  embeddingBackward(dTable: Float32Array, dOut: Float32Array, ids: Int32Array, n: number, dim: number, paddingIdx: number): void;
-  crossEntropyForward(
-    probs: Float32Array, logits: Float32Array, labels: Int32Array, rows: number, classes: number, ignoreIndex: number,
-  ): { lossSum: number; count: number };
-  crossEntropyBackward(
-    dLogits: Float32Array, probs: Float32Array, labels: Int32Array, rows: number, classes: number, ignoreIndex: number,
-    scale: number,
-  ): void;
-  adamwStep(
-    param: Float32Array, m: Float32Array, v: Float32Array, grad: Float32Array, n: number,
-    lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number,
-  ): void;
   getThreads(): number;
   setThreads(threads: number): void;
   /** 'avx512' | 'avx2' | 'generic'. */
@@ -61,14 +31,12 @@ export interface NativeBinding {
   setIsa(isa: string): void;
   /** Comma-separated, best first: "avx512,avx2,generic". */
   supportedIsas(): string;
-}
+};
 
-const BINDING_FUNCTIONS: readonly (keyof NativeBinding)[] = [
-  'gemm', 'addBiasInPlace', 'sumRowsAccumulate', 'axpby', 'multiplyAccumulate', 'sumOfSquares', 'argmaxRows', 'geluForward', 'geluBackward', 'tanhForward', 'tanhBackward',
-  'layerNormForward', 'layerNormBackward', 'softmaxForward', 'softmaxBackward', 'attentionForward', 'embeddingForward',
-  'embeddingBackward', 'crossEntropyForward', 'crossEntropyBackward', 'adamwStep', 'dropoutForward', 'getThreads', 'setThreads',
-  'getIsa', 'setIsa', 'supportedIsas',
-];
+const CONTROL_FUNCTIONS = ['getThreads', 'setThreads', 'getIsa', 'setIsa', 'supportedIsas'] as const;
+
+/** Every function the addon exports, and nothing else: the kernel table's addon kernels and the controls. */
+export const BINDING_FUNCTIONS: readonly (keyof NativeBinding)[] = [...ADDON_KERNEL_NAMES, ...CONTROL_FUNCTIONS];
 
 /** Narrows what `require` returned: an addon from another build (a missing function) is rejected up front. */
 export function isNativeBinding(value: unknown): value is NativeBinding {
