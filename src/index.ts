@@ -1,7 +1,8 @@
 export * from './errors.js';
 export type { Backend, FloatArray, GemmParams } from './backend/backend.js';
 export { backendInfo, getBackend, setBackend, withBackend, type BackendInfo } from './backend/select.js';
-export { Tensor, backward, noGrad } from './tensor/tensor.js';
+export { Tensor, backward, noGrad, withGrad } from './tensor/tensor.js';
+export { DTYPES, isDType, type DType, type QuantScales, type TensorData } from './tensor/dtype.js';
 export { Rng } from './tensor/rng.js';
 export { Arena, withArena } from './tensor/arena.js';
 export * as ops from './ops/index.js';

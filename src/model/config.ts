@@ -113,7 +113,18 @@ export function bertConfigFromJson(json: unknown, source = 'config.json'): BertC
   }
   if (raw['id2label'] !== undefined) {
     if (typeof raw['id2label'] !== 'object' || raw['id2label'] === null) throw new ConfigError(`${source}: id2label must be an object`);
-    config.id2label = Object.fromEntries(Object.entries(raw['id2label']).map(([k, v]) => [k, labelName(v, k, source)]));
+    const entries = Object.entries(raw['id2label']);
+    if (entries.length > MAX_LABELS) throw new ConfigError(`${source}: id2label has ${entries.length} labels, more than ${MAX_LABELS}`);
+    // Row i of a classifier is label i: ids must be exactly 0..n-1 (transformers reads the keys as ints), or a gap
+    // would shift every later label onto the wrong row.
+    const ids = new Set(entries.map(([k]) => k));
+    for (let i = 0; i < entries.length; i++) {
+      if (!ids.has(String(i))) {
+        const bad = entries.map(([k]) => k).find((k) => !/^(0|[1-9]\d*)$/.test(k) || Number(k) >= entries.length);
+        throw new ConfigError(`${source}: id2label's keys must be the ids 0..${entries.length - 1}; ${bad === undefined ? `${i} is missing` : `it has ${valuePreview(bad)}`}`);
+      }
+    }
+    config.id2label = Object.fromEntries(entries.map(([k, v]) => [k, labelName(v, k, source)]));
     config.label2id = Object.fromEntries(Object.entries(config.id2label).map(([k, v]) => [v, Number(k)]));
   } else if (raw['num_labels'] !== undefined && raw['num_labels'] !== null) {
     const count = raw['num_labels'];

@@ -29,9 +29,9 @@ export async function referenceQaTokens(vocab: string, pairs: ReadonlyArray<read
   return out;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const vocab = process.argv[2];
-  if (vocab === undefined) throw new Error('usage: squad-reference-tokens.js VOCAB < pairs.json');
+// Run as a script with a vocabulary (`node --test dist/test/` also loads this file, with no arguments: then nothing).
+const vocab = process.argv[2];
+if (process.argv[1] === fileURLToPath(import.meta.url) && vocab !== undefined) {
   const pairs = JSON.parse(readFileSync(0, 'utf8')) as Array<[string, string]>;
   process.stdout.write(`${JSON.stringify(await referenceQaTokens(vocab, pairs))}\n`);
 }

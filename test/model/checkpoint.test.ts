@@ -148,6 +148,10 @@ test('config.json values that crashed or exhausted the reader are ConfigErrors o
     rejects(`{"layer_norm_eps": ${deep}}`, /layer_norm_eps/);
     rejects(`{"id2label": {"0": ${deep}}}`, /id2label\["0"\] must be a label name/);
     rejects('{"id2label": {"0": {"name": "a"}}}', /id2label\["0"\] must be a label name, got \{"name": "a"\}/);
+    // Classifier row i is label i: a gap in the ids shifted every later label by one, a key "x" gave an undefined label.
+    rejects('{"id2label": {"0": "a", "1": "b", "3": "c"}}', /id2label's keys must be the ids 0\.\.2; it has "3"/);
+    rejects('{"id2label": {"0": "a", "x": "b"}}', /id2label's keys must be the ids 0\.\.1; it has "x"/);
+    rejects('{"id2label": {"0": "a", "01": "b"}}', /id2label's keys must be the ids 0\.\.1; it has "01"/);
     // V8's JSON.parse message quotes the text around the error, line breaks included.
     rejects('{"vocab_size": 99,\n\n"hidden_size" 48}', /not valid JSON/);
     writeFileSync(join(dir, 'config.json'), '{"num_labels": 3, "hidden_size": 64, "num_attention_heads": 4}');
