@@ -15,7 +15,6 @@ import vm from 'node:vm';
 import { build, type BuildOptions } from 'esbuild';
 import { jsBackend } from '../src/backend/js/js-backend.js';
 import { withBackend } from '../src/backend/select.js';
-import { BertForMaskedLM } from '../src/model/heads/masked-lm.js';
 import { BertModel } from '../src/model/bert-model.js';
 import { FillMaskPipeline } from '../src/pipelines/fill-mask.js';
 import { noGrad, Tensor } from '../src/tensor/tensor.js';
@@ -146,7 +145,6 @@ test('the bundled core alone (no require, process, Buffer) tokenizes and runs be
       tokenTypeIds: new Tensor(Int32Array.from(encoding.typeIds), [1, seq]),
     })).lastHiddenState;
     const fillMask = FillMaskPipeline.fromPretrained(dir).run(MASKED, 3);
-    assert.ok(FillMaskPipeline.fromPretrained(dir).model instanceof BertForMaskedLM);
     return { ids: Array.from(encoding.ids), typeIds: Array.from(encoding.typeIds), hidden: Array.from(hidden.data), fillMask, backend: 'js' };
   });
 
