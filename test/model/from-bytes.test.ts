@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointError, ConfigError } from '../../src/errors.js';
+import { AutoModelForMaskedLM, AutoModelForSequenceClassification } from '../../src/model/auto.js';
 import { BertModel } from '../../src/model/bert-model.js';
 import { BertForMaskedLM } from '../../src/model/heads/masked-lm.js';
 import { BertForSequenceClassification } from '../../src/model/heads/sequence-classification.js';
@@ -80,4 +81,16 @@ test('bad bytes or a bad config are typed one-line errors naming the source', ()
     CheckpointError, /^model\.safetensors: tensor "bert\.embeddings\.word_embeddings\.weight" has shape \[99, 48\], the model expects \[99, 24\]/);
   assertOneLine(() => BertModel.fromBytes([1, 2], weights), ConfigError, /^config\.json: expected a JSON object/);
   assertOneLine(() => BertModel.fromBytes({ ...(configJson as object), model_type: 'roberta' }, weights), ConfigError, /model_type is "roberta"/);
+});
+
+test('Auto classes load from bytes the class of the config\'s model type for their task', () => {
+  const tiny = folderBytes(BERT_TINY);
+  const masked = AutoModelForMaskedLM.fromBytes(tiny.configJson, tiny.weights, { quiet: true });
+  assert.ok(masked instanceof BertForMaskedLM, masked.constructor.name);
+  assertSameParameters(masked, BertForMaskedLM.fromPretrained(BERT_TINY, { quiet: true }));
+  const { configJson, weights } = folderBytes(SEQUENCE_CLASSIFICATION);
+  const { model_type: _, ...withoutModelType } = configJson as Record<string, unknown>;
+  const classifier = AutoModelForSequenceClassification.fromBytes(withoutModelType, weights, { quiet: true });
+  assert.ok(classifier instanceof BertForSequenceClassification, 'model type from architectures');
+  assertOneLine(() => AutoModelForMaskedLM.fromBytes({ ...withoutModelType, architectures: ['GPT2LMHeadModel'] }, weights), ConfigError, /^config\.json: no model_type/);
 });
