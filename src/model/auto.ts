@@ -5,6 +5,7 @@
  */
 import { ConfigError } from '../errors.js';
 import { readConfigJson } from '../io/model-folder.js';
+import type { LoadOptions } from './bert-checkpoint.js';
 import type { BertPreTrainedModel } from './pretrained.js';
 import { modelClassFor, registrationOfArchitecture, type ModelTask } from './registry.js';
 
@@ -31,7 +32,7 @@ export interface AutoClass {
   /** Loads the folder into the registered class of its model type for this task (eval mode). */
   fromPretrained(dir: string, options?: { quiet?: boolean }): BertPreTrainedModel;
   /** Loads a config.json object and a model.safetensors image into the registered class of its model type (eval mode). */
-  fromBytes(configJson: unknown, safetensors: Uint8Array | ArrayBuffer, options?: { quiet?: boolean; source?: string }): BertPreTrainedModel;
+  fromBytes(configJson: unknown, safetensors: Uint8Array | ArrayBuffer, options?: LoadOptions & { source?: string }): BertPreTrainedModel;
 }
 
 function autoClass(task: ModelTask): AutoClass {
