@@ -1,9 +1,9 @@
 /**
  * The core of tsbert, for any JavaScript host (a browser bundle, a worker, Node): tensors and autograd, the JS
  * backend, BERT and its heads built from a config and loaded from bytes, the tokenizers built from vocab or
- * tokenizer.json text, and the fill-mask pipeline. It imports no Node built-in (test/browser-bundle.test.ts bundles
- * it for the browser to keep it so): paths reach files only through an installed FileAccess, which the Node entry
- * (src/index.ts) provides together with the native backend.
+ * tokenizer.json text, the fill-mask pipeline and the evaluation metrics. It imports no Node built-in
+ * (test/browser-bundle.test.ts bundles it for the browser to keep it so): paths reach files only through an
+ * installed FileAccess, which the Node entry (src/index.ts) provides together with the native backend.
  */
 export * from './errors.js';
 export type { Backend, FloatArray, GemmParams } from './backend/backend.js';
@@ -27,3 +27,4 @@ export { setFileAccess, type FileAccess, type FileRole, type TensorSource } from
 export { setWarningSink, type WarningSink } from './warnings.js';
 export * from './tokenizer/index.js';
 export { FillMaskPipeline, type FillMaskPrediction } from './pipelines/fill-mask.js';
+export * from './metrics/index.js';

@@ -1,7 +1,7 @@
 /**
  * The Node entry: the core (src/core.ts) with Node's runtime installed — model folders and tokenizer files through
  * node:fs, the native backend when its addon loads (TSBERT_BACKEND), warnings through process.emitWarning — and what
- * only Node has: checkpoint files read lazily, pytorch_model.bin, pre-training.
+ * only Node has: checkpoint files read lazily, pytorch_model.bin, pre-training and fine-tuning.
  */
 import { installNodeRuntime } from './node-runtime.js';
 
@@ -11,5 +11,15 @@ export { openPytorchBin } from './io/pytorch-bin.js';
 export { savePretrained, loadWeights } from './model/bert-checkpoint.js';
 export { runPretraining, evaluatePretraining, type PretrainOptions, type PretrainResult } from './pretrain/trainer.js';
 export { pretrainStep, type PretrainBatch } from './pretrain/train-step.js';
+export { runFinetuning, evaluateFeatures, stepsPerEpoch, type FinetuneOptions, type FinetuneResult } from './finetune/finetuning-task.js';
+export { finetuningModel, loadFinetuned, configForTask, type ModelSource } from './finetune/model-setup.js';
+export { FINETUNE_TASK_DEFINITIONS } from './finetune/tasks/index.js';
+export { classificationTask } from './finetune/tasks/classification.js';
+export { tokenClassificationTask } from './finetune/tasks/token-classification.js';
+export { questionAnsweringTask } from './finetune/tasks/question-answering.js';
+export { multipleChoiceTask } from './finetune/tasks/multiple-choice.js';
+export type { FinetuneTaskDefinition, LabelScheme, FeatureContext, FeatureOutputs } from './finetune/task-definition.js';
+export type * from './finetune/examples.js';
+export { FINETUNE_TASKS, type FinetuneTaskName } from './finetune/task-names.js';
 
 installNodeRuntime();
