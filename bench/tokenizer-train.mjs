@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const c = await import(join(ROOT, 'dist/test/tokenizer/corpora.js'));
-const { BertTokenizer } = await import(join(ROOT, 'dist/src/tokenizer/index.js'));
+const { BertTokenizer } = await import(join(ROOT, 'dist/src/index.js'));
 const dir = mkdtempSync(join(tmpdir(), 'tsbert-bench-train-'));
 
 function train(name, files, vocabSize, cased) {

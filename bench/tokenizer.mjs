@@ -33,7 +33,7 @@ async function child(engine, mode, textFile, workDir) {
   const t0 = performance.now();
   let tokens = 0;
   if (engine === 'tsbert') {
-    const { BertTokenizer } = await import(join(ROOT, 'dist/src/tokenizer/index.js'));
+    const { BertTokenizer } = await import(join(ROOT, 'dist/src/index.js'));
     if (mode === 'e2e') {
       const t = performance.now();
       const r = spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), 'tokenize', '--vocab', VOCAB, '--input', textFile, '--output', join(workDir, 'tsbert.jsonl')]);
@@ -108,7 +108,7 @@ if (args[0] === '--child') {
 // ---- parent: rounds -------------------------------------------------------------------------------------------
 const { existsSync } = await import('node:fs');
 for (const [path, fix] of [
-  ['dist/src/tokenizer/index.js', 'npm run build'],
+  ['dist/src/index.js', 'npm run build'],
   ['bench/node_modules/@huggingface/tokenizers/package.json', 'cd bench && ONNXRUNTIME_NODE_INSTALL=skip npm install'],
 ]) {
   if (!existsSync(join(ROOT, path))) {
@@ -120,7 +120,7 @@ const rounds = Number(arg('--rounds', '5'));
 const corpus = arg('--corpus', 'brown');
 const workDir = mkdtempSync(join(tmpdir(), 'tsbert-bench-tok-'));
 try {
-  const { BertTokenizer } = await import(join(ROOT, 'dist/src/tokenizer/index.js'));
+  const { BertTokenizer } = await import(join(ROOT, 'dist/src/index.js'));
   const tsbert = BertTokenizer.fromVocabFile(VOCAB);
   tsbert.savePretrained(join(workDir, 'pretrained'));
   const lines = await loadLines(corpus);

@@ -1,23 +1,16 @@
-export * from './errors.js';
-export type { Backend, FloatArray, GemmParams } from './backend/backend.js';
-export { backendInfo, getBackend, setBackend, withBackend, type BackendInfo } from './backend/select.js';
-export { Tensor, backward, noGrad, withGrad } from './tensor/tensor.js';
-export { DTYPES, isDType, type DType, type QuantScales, type TensorData } from './tensor/dtype.js';
-export { Rng } from './tensor/rng.js';
-export { Arena, withArena } from './tensor/arena.js';
-export * as ops from './ops/index.js';
-export * from './nn/index.js';
-export * from './optim/index.js';
-export * from './model/index.js';
-export { readSafetensors, openSafetensors, writeSafetensors, toFloat32, toInt32 } from './io/safetensors.js';
+/**
+ * The Node entry: the core (src/core.ts) with Node's runtime installed — model folders and tokenizer files through
+ * node:fs, the native backend when its addon loads (TSBERT_BACKEND), warnings through process.emitWarning — and what
+ * only Node has: checkpoint files read lazily, pytorch_model.bin, pre-training and fine-tuning.
+ */
+import { installNodeRuntime } from './node-runtime.js';
+
+export * from './core.js';
+export { readSafetensors, openSafetensors, writeSafetensors } from './io/safetensors.js';
 export { openPytorchBin } from './io/pytorch-bin.js';
-export type { LoadingInfo } from './io/model-folder.js';
 export { savePretrained, loadWeights } from './model/bert-checkpoint.js';
-export * from './tokenizer/index.js';
-export { FillMaskPipeline, type FillMaskPrediction } from './pipelines/fill-mask.js';
 export { runPretraining, evaluatePretraining, type PretrainOptions, type PretrainResult } from './pretrain/trainer.js';
 export { pretrainStep, type PretrainBatch } from './pretrain/train-step.js';
-export * from './metrics/index.js';
 export { runFinetuning, evaluateFeatures, stepsPerEpoch, type FinetuneOptions, type FinetuneResult } from './finetune/finetuning-task.js';
 export { finetuningModel, loadFinetuned, configForTask, type ModelSource } from './finetune/model-setup.js';
 export { FINETUNE_TASK_DEFINITIONS } from './finetune/tasks/index.js';
@@ -28,3 +21,5 @@ export { multipleChoiceTask } from './finetune/tasks/multiple-choice.js';
 export type { FinetuneTaskDefinition, LabelScheme, FeatureContext, FeatureOutputs } from './finetune/task-definition.js';
 export type * from './finetune/examples.js';
 export { FINETUNE_TASKS, type FinetuneTaskName } from './finetune/task-names.js';
+
+installNodeRuntime();

@@ -1,4 +1,7 @@
-/** What a user of the published package meets first: --version, require() from CommonJS, and what npm ships. */
+/**
+ * What a user of the published package meets first: --version, require() from CommonJS, the browser-safe core
+ * entry, and what npm ships.
+ */
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -27,6 +30,27 @@ test('require("tsbert") from CommonJS loads the library where Node can require E
   assert.match(old.stderr, /tsbert is an ES module.*import \{ BertModel \} from 'tsbert'.*await import\('tsbert'\)/);
 });
 
+test('import "tsbert/core" gives the core without Node\'s runtime: bytes loaders, no file readers, no file access', () => {
+  const probe = `import('tsbert/core').then((core) => {
+    let fromFolder;
+    try { core.BertTokenizer.fromPretrained('some-folder'); } catch (error) { fromFolder = error.name + ': ' + error.message; }
+    console.log(JSON.stringify({
+      fromBytes: typeof core.BertForMaskedLM.fromBytes, fromJSONString: typeof core.Tokenizer.fromJSONString,
+      readSafetensors: typeof core.readSafetensors, runPretraining: typeof core.runPretraining,
+      backend: core.backendInfo().name, fromFolder,
+    }));
+  })`;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const seen = JSON.parse(run.stdout) as Record<string, string>;
+  assert.deepEqual({ ...seen, fromFolder: undefined }, {
+    fromBytes: 'function', fromJSONString: 'function', readSafetensors: 'undefined', runPretraining: 'undefined', backend: 'js', fromFolder: undefined,
+  });
+  assert.match(seen['fromFolder']!, /^TokenizerError: tokenizer folder some-folder: no file access in this build \(tsbert\/core loads from bytes/);
+  const exports = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> }).exports;
+  assert.deepEqual(exports['./core'], { types: './dist/src/core.d.ts', import: './dist/src/core.js' });
+});
+
 test('the package ships its license, and every source map with the source it points to', () => {
   const pack = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(pack.status, 0, pack.stderr);
@@ -44,4 +68,7 @@ test('the package ships its license, and every source map with the source it poi
     }
   }
   assert.ok(![...files].some((path) => path.startsWith('dist/test/') || path.startsWith('test/')), 'no tests in the package');
+  for (const entry of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/core.js', 'dist/src/core.d.ts', 'src/core.ts']) {
+    assert.ok(files.has(entry), `the package ships ${entry}`);
+  }
 });

@@ -1,11 +1,10 @@
 /**
- * Picks the backend once per process: native when the addon loads, else the JS reference backend, saying once
- * why. TSBERT_BACKEND=js|native overrides (native then fails loudly instead of falling back).
+ * The backend every op runs on, picked once on first use. The core's pick is the JS reference backend; the Node
+ * entry installs its own chooser (backend/process-backend.ts: the native addon when it loads, TSBERT_BACKEND), so
+ * this file reaches neither `process` nor the addon and bundles for the browser.
  */
 import type { Backend } from './backend.js';
 import { jsBackend } from './js/js-backend.js';
-import { loadNativeBackend } from './native/load-native.js';
-import { BackendError } from '../errors.js';
 
 export interface BackendInfo {
   name: 'js' | 'native';
@@ -15,43 +14,31 @@ export interface BackendInfo {
   fallbackReason?: string;
 }
 
-let current: Backend | undefined;
-let fallbackReason: string | undefined;
-let nativeCache: Backend | Error | undefined;
-
-function tryNative(): Backend | Error {
-  if (nativeCache === undefined) {
-    try {
-      nativeCache = loadNativeBackend();
-    } catch (error) {
-      nativeCache = error instanceof Error ? error : new Error(String(error));
-    }
-  }
-  return nativeCache;
+/** What a chooser picked, and why it is the JS backend when native was possible. */
+export interface BackendChoice {
+  backend: Backend;
+  fallbackReason?: string;
 }
 
-function choose(): Backend {
-  const requested = process.env['TSBERT_BACKEND'];
-  if (requested === 'js') {
-    fallbackReason = 'TSBERT_BACKEND=js';
-    return jsBackend;
-  }
-  const native = tryNative();
-  if (!(native instanceof Error)) return native;
-  if (requested === 'native') {
-    throw new BackendError(`TSBERT_BACKEND=native but the native addon did not load: ${native.message}`);
-  }
-  if (requested !== undefined && requested !== '') {
-    throw new BackendError(`TSBERT_BACKEND must be "js" or "native", got "${requested}"`);
-  }
-  fallbackReason = native.message;
-  process.emitWarning(`tsbert: using the JS backend (slow): ${native.message}`, { code: 'TSBERT_BACKEND_FALLBACK' });
-  return jsBackend;
+let choose: () => BackendChoice = () => ({ backend: jsBackend });
+let current: Backend | undefined;
+let fallbackReason: string | undefined;
+
+/**
+ * Sets how the first getBackend() picks the backend (the Node entry installs the native-or-JS choice). A backend
+ * already picked or set stays: the chooser only decides a backend not yet picked.
+ */
+export function setBackendChooser(chooser: () => BackendChoice): void {
+  choose = chooser;
 }
 
 /** The backend every op runs on. */
 export function getBackend(): Backend {
-  current ??= choose();
+  if (current === undefined) {
+    const choice = choose();
+    current = choice.backend;
+    fallbackReason = choice.fallbackReason;
+  }
   return current;
 }
 
@@ -74,12 +61,6 @@ export function withBackend<T>(backend: Backend, fn: () => T): T {
   } finally {
     current = previous;
   }
-}
-
-/** The native backend if it loads, else undefined with the reason; never throws. */
-export function nativeBackendOrReason(): { backend?: Backend; reason?: string } {
-  const native = tryNative();
-  return native instanceof Error ? { reason: native.message } : { backend: native };
 }
 
 export function backendInfo(): BackendInfo {

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { TsbertError } from '../errors.js';
+import { installNodeRuntime } from '../node-runtime.js';
 import { registerBench } from './commands/bench.js';
 import { registerBenchModel } from './commands/bench-model.js';
 import { registerCreatePretrainingData } from './commands/create-pretraining-data.js';
@@ -24,6 +25,7 @@ function packageVersion(): string {
 }
 
 export function buildProgram(): Command {
+  installNodeRuntime();
   const program = new Command();
   program
     .name('tsbert')

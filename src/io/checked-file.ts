@@ -6,20 +6,10 @@
  */
 import { closeSync, createReadStream, fstatSync, mkdirSync, openSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
-import { DataError, TsbertError } from '../errors.js';
+import { TsbertError } from '../errors.js';
+import { fileError, type FileRole } from './file-access.js';
 
-export type TsbertErrorClass = new (message: string, options?: { cause?: unknown }) => TsbertError;
-
-/**
- * How a path is named in messages and which error it raises: `{ label: '--vocab', error: TokenizerError }` makes
- * `TokenizerError: --vocab v.txt: no such file`.
- */
-export interface FileRole {
-  /** The flag or kind of file put before the path ("--input", "vocab file"); absent: the path alone. */
-  label?: string;
-  /** Default DataError. */
-  error?: TsbertErrorClass;
-}
+export { fileError, type FileRole, type TsbertErrorClass } from './file-access.js';
 
 type Expected = 'file' | 'directory' | 'any';
 
@@ -48,13 +38,6 @@ export function fsProblem(cause: unknown, expected: Expected = 'file'): string {
   if (code !== undefined && PROBLEMS[code] !== undefined) return PROBLEMS[code];
   const message = cause instanceof Error ? cause.message : String(cause);
   return message.split('\n')[0] ?? message;
-}
-
-/** The typed error for `path`: `<label> <path>: <problem>`. */
-export function fileError(path: string, role: FileRole, problem: string, cause?: unknown): TsbertError {
-  const ErrorClass = role.error ?? DataError;
-  const name = role.label === undefined ? path : `${role.label} ${path}`;
-  return new ErrorClass(`${name}: ${problem}`, cause === undefined ? undefined : { cause });
 }
 
 function statOrThrow(path: string, role: FileRole, expected: Expected): Stats {

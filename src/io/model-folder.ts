@@ -2,17 +2,18 @@
  * Hugging Face model folders as files: config.json (raw JSON), model.safetensors or, when there is none, a legacy
  * pytorch_model.bin (read without executing its pickle), and writing them back. Model-agnostic: which keys a
  * checkpoint holds and what they mean is each architecture's business (model/bert-checkpoint.ts for BERT), so this
- * layer imports nothing of model/.
+ * layer imports nothing of model/. Files are reached through the installed FileAccess (io/file-access.ts), and a
+ * checkpoint in memory (WeightsFile.fromBytes) is read by the same code as one on disk.
  */
-import { join } from 'node:path';
 import { CheckpointError, ConfigError, shapeString } from '../errors.js';
-import { writeFileAtomic } from './atomic-file.js';
-import { checkInput, ensureDirectory, optionalInputFile, readInputText } from './checked-file.js';
-import { openPytorchBin, PYTORCH_WEIGHTS_NAME } from './pytorch-bin.js';
-import { openSafetensors, toFloat32, writeSafetensors, type SafetensorsDType, type SafetensorsTensor } from './safetensors.js';
+import { fileAccess, type TensorSource } from './file-access.js';
+import { parseSafetensors, serializeSafetensors, type SafetensorsDType, type SafetensorsTensor } from './safetensors-format.js';
+import { toFloat32 } from './tensor-conversions.js';
 
 export const CONFIG_NAME = 'config.json';
 export const WEIGHTS_NAME = 'model.safetensors';
+/** Hugging Face's name for a torch.save checkpoint (transformers' WEIGHTS_NAME). */
+export const PYTORCH_WEIGHTS_NAME = 'pytorch_model.bin';
 
 /** Hugging Face's report of a load: model parameters the checkpoint lacked, checkpoint tensors the model did not use. */
 export interface LoadingInfo {
@@ -28,26 +29,24 @@ export interface SavableTokenizer {
 /** A model folder in errors of the folder itself (missing, a file). */
 const MODEL_FOLDER = { label: 'model folder', error: CheckpointError } as const;
 const WEIGHTS_FILE = { error: CheckpointError } as const;
+const SAFETENSORS_FILE = { label: 'safetensors file', error: CheckpointError } as const;
+const JSON_FILE = { error: CheckpointError } as const;
 
 /** config.json of a model folder as parsed JSON; a missing folder is a CheckpointError, a missing or bad config a ConfigError. */
 export function readConfigJson(dir: string): { json: unknown; path: string } {
-  checkInput(dir, MODEL_FOLDER, 'directory');
-  const path = join(dir, CONFIG_NAME);
-  const text = readInputText(path, { label: 'model config', error: ConfigError });
-  let json: unknown;
+  const files = fileAccess(dir, MODEL_FOLDER);
+  files.checkFolder(dir, MODEL_FOLDER);
+  const path = files.join(dir, CONFIG_NAME);
+  return { json: parseConfigJson(files.readText(path, { label: 'model config', error: ConfigError }), path), path };
+}
+
+/** config.json text as parsed JSON; `path` names it in the ConfigError of text that is not JSON. */
+export function parseConfigJson(text: string, path: string): unknown {
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (cause) {
     throw new ConfigError(`${path}: not valid JSON (${cause instanceof Error ? cause.message : String(cause)})`, { cause });
   }
-  return { json, path };
-}
-
-/** A weights file as its reader gives it: names, dtypes and shapes up front, data one tensor at a time. */
-interface TensorSource {
-  readonly tensorInfos: readonly { name: string; dtype: SafetensorsDType; shape: readonly number[] }[];
-  read(name: string): SafetensorsTensor;
-  close(): void;
 }
 
 /**
@@ -56,13 +55,14 @@ interface TensorSource {
  * from_pretrained does.
  */
 function openTensorSource(path: string): { source: TensorSource; path: string } {
-  if (!optionalInputFile(path, WEIGHTS_FILE)) {
-    const bin = join(path, '..', PYTORCH_WEIGHTS_NAME);
+  const files = fileAccess(path, WEIGHTS_FILE);
+  if (!files.hasFile(path, WEIGHTS_FILE)) {
+    const bin = files.join(path, '..', PYTORCH_WEIGHTS_NAME);
     if (!path.endsWith(WEIGHTS_NAME)) throw new CheckpointError(`${path}: no such file`);
-    if (!optionalInputFile(bin, WEIGHTS_FILE)) throw new CheckpointError(`${path}: no such file (nor ${PYTORCH_WEIGHTS_NAME} beside it)`);
+    if (!files.hasFile(bin, WEIGHTS_FILE)) throw new CheckpointError(`${path}: no such file (nor ${PYTORCH_WEIGHTS_NAME} beside it)`);
     path = bin;
   }
-  return { source: path.endsWith('.bin') ? openPytorchBin(path) : openSafetensors(path), path };
+  return { source: files.openTensors(path), path };
 }
 
 /** The float types a checkpoint tensor may hold; each is converted to float32 on reading. */
@@ -86,6 +86,11 @@ export class WeightsFile {
   static open(weightsPath: string): WeightsFile {
     const { source, path } = openTensorSource(weightsPath);
     return new WeightsFile(source, path);
+  }
+
+  /** A safetensors image in memory; `label` names it in errors. Aligned F32 tensors are read without a copy. */
+  static fromBytes(bytes: Uint8Array | ArrayBuffer, label: string): WeightsFile {
+    return new WeightsFile(parseSafetensors(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), label), label);
   }
 
   has(key: string): boolean {
@@ -112,13 +117,15 @@ export class WeightsFile {
 
 /** Writes config.json, model.safetensors (F32) and, when given, the tokenizer files into dir (created if needed). */
 export function writeModelFolder(dir: string, config: unknown, tensors: Record<string, SafetensorsTensor>, tokenizer?: SavableTokenizer): void {
-  ensureDirectory(dir, MODEL_FOLDER);
-  writeJsonAtomic(join(dir, CONFIG_NAME), config);
-  writeSafetensors(join(dir, WEIGHTS_NAME), tensors, { format: 'pt' });
+  const files = fileAccess(dir, MODEL_FOLDER);
+  files.ensureFolder(dir, MODEL_FOLDER);
+  writeJsonAtomic(files.join(dir, CONFIG_NAME), config);
+  const weightsPath = files.join(dir, WEIGHTS_NAME);
+  files.writeFile(weightsPath, serializeSafetensors(tensors, { format: 'pt' }, weightsPath), SAFETENSORS_FILE);
   tokenizer?.savePretrained(dir);
 }
 
 /** A JSON file as Hugging Face writes them (two-space indent, final newline), atomically. */
 export function writeJsonAtomic(path: string, value: unknown): void {
-  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, { error: CheckpointError });
+  fileAccess(path, JSON_FILE).writeFile(path, `${JSON.stringify(value, null, 2)}\n`, JSON_FILE);
 }

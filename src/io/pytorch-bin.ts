@@ -10,7 +10,7 @@
  * A tensor is a strided view on a storage: element i of the view is storage[offset + Σ index_d · stride_d]. Several
  * tensors may share a storage (tied weights, or slices of one packed matrix). On open, every tensor's extent is
  * checked against its storage's numel and the bytes the file holds for it; `read` returns a contiguous copy. The
- * reader has SafetensorsReader's shape (`tensorInfos`, `read`, `close`), so checkpoint loading takes either.
+ * reader is a TensorSource (io/file-access.ts), as SafetensorsReader is, so checkpoint loading takes either.
  */
 import { closeSync, readSync } from 'node:fs';
 import { CheckpointError, shapeString } from '../errors.js';
@@ -19,8 +19,6 @@ import type { SafetensorsDType, SafetensorsTensor } from './safetensors.js';
 import { openLegacyTorchFile } from './legacy-torch-file.js';
 import { ITEMSIZE, MAX_TENSOR_BYTES, unpickleStateDict, type TensorRef } from './state-dict-unpickler.js';
 import { ZipArchive, type ZipEntry } from './zip-archive.js';
-
-export const PYTORCH_WEIGHTS_NAME = 'pytorch_model.bin';
 
 const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 

@@ -3,7 +3,7 @@
  * narrowed to int32 with range checks, and float32 rounded to F16 / BF16 bits (round to nearest even, as torch).
  */
 import { CheckpointError } from '../errors.js';
-import type { SafetensorsTensor } from './safetensors.js';
+import type { SafetensorsTensor } from './safetensors-format.js';
 
 let f16Table: Float32Array | undefined;
 

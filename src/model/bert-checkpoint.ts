@@ -4,17 +4,18 @@
  * or without the `bert.` prefix (base model vs task model), legacy LayerNorm `gamma`/`beta`, and tied or buffer
  * keys that carry nothing to load — and decides what a checkpoint may lack (a head, a pooler; never the encoder).
  */
-import { join } from 'node:path';
 import { CheckpointError } from '../errors.js';
+import { fileAccess } from '../io/file-access.js';
 import {
   readConfigJson, WEIGHTS_NAME, WeightsFile, writeModelFolder, type LoadingInfo, type SavableTokenizer,
 } from '../io/model-folder.js';
-import type { SafetensorsTensor } from '../io/safetensors.js';
+import type { SafetensorsTensor } from '../io/safetensors-format.js';
 import { ParamSource } from '../nn/param-source.js';
 import { Rng } from '../tensor/rng.js';
 import { CheckpointParams, type CheckpointKeys } from './checkpoint-params.js';
 import { bertConfigFromJson, bertConfigToJson, type BertConfig } from './config.js';
 import type { BertPreTrainedModel } from './pretrained.js';
+import { emitWarning } from '../warnings.js';
 
 /** Keys a BERT checkpoint may hold that carry nothing to load: tied copies and buffers. */
 const IGNORED_KEYS = [
@@ -41,6 +42,8 @@ export const BERT_CHECKPOINT_KEYS: CheckpointKeys = {
   isIgnored: (key) => IGNORED_KEYS.some((pattern) => pattern.test(key)),
 };
 
+const MODEL_WEIGHTS = { error: CheckpointError } as const;
+
 /** The BertConfig of a model folder. */
 export function readConfig(dir: string): BertConfig {
   const { json, path } = readConfigJson(dir);
@@ -59,15 +62,12 @@ export function loadWeights(model: BertPreTrainedModel, weightsPath: string): Lo
   }
 }
 
-/**
- * Builds a model from a Hugging Face BERT folder: its modules take their weights from the checkpoint as they are
- * created, so nothing is drawn for weights the file has.
- */
+/** How a checkpoint is loaded, from a folder or from bytes. */
 export interface LoadOptions {
   /** No warning about newly initialised weights. */
   quiet?: boolean;
   /**
-   * Changes the folder's config before the model is built, as Hugging Face's `from_pretrained(dir, num_labels=…,
+   * Changes the checkpoint's config before the model is built, as Hugging Face's `from_pretrained(dir, num_labels=…,
    * id2label=…)` does when fine-tuning gives a head new labels.
    */
   configure?: (config: BertConfig) => BertConfig;
@@ -75,37 +75,53 @@ export interface LoadOptions {
   seed?: number;
 }
 
+/**
+ * Builds a model from a Hugging Face BERT folder: its modules take their weights from the checkpoint as they are
+ * created, so nothing is drawn for weights the file has.
+ */
 export function loadPretrained<M extends BertPreTrainedModel>(
   build: (config: BertConfig, params: ParamSource) => M,
   dir: string,
   options: LoadOptions = {},
 ): { model: M; loadingInfo: LoadingInfo } {
-  const read = readConfig(dir);
-  const config = options.configure === undefined ? read : options.configure(read);
-  const file = WeightsFile.open(join(dir, WEIGHTS_NAME));
-  let model: M;
-  let loadingInfo: LoadingInfo;
+  const config = readConfig(dir);
+  const weights = WeightsFile.open(fileAccess(dir, MODEL_WEIGHTS).join(dir, WEIGHTS_NAME));
   try {
-    const checkpoint = new CheckpointParams(file, BERT_CHECKPOINT_KEYS);
-    model = build(config, ParamSource.of(checkpoint));
-    loadingInfo = checkpoint.loadingInfo();
-    // Strict: only a head (or a pooler) may be new; an encoder weight missing means the folder is not this model's.
-    const required = loadingInfo.missingKeys.filter((name) => !model.mayBeNewlyInitialized(name));
-    if (required.length > 0) {
-      throw new CheckpointError(`${dir}: the checkpoint lacks ${required.length === 1 ? 'the encoder weight' : `${required.length} encoder weights:`} `
-        + `${required.slice(0, 3).join(', ')}${required.length > 3 ? ', …' : ''} — it is not a ${model.architecture} checkpoint`);
-    }
-    // A new head gets BERT's initialisation, as Hugging Face's _init_weights gives it, from a fixed seed.
-    checkpoint.initializeMissing(new Rng(options.seed ?? 0));
+    return loadCheckpoint(build, config, weights, dir, options);
   } finally {
-    file.close();
+    weights.close();
   }
+}
+
+/**
+ * Builds a model from its config and an open checkpoint (a folder's file, or bytes in memory): strict as Hugging
+ * Face's from_pretrained — only a head or a pooler may be new, and is then drawn from a fixed seed and reported.
+ * `source` names the checkpoint in the error and the warning. The caller closes `weights`.
+ */
+export function loadCheckpoint<M extends BertPreTrainedModel>(
+  build: (config: BertConfig, params: ParamSource) => M,
+  config: BertConfig,
+  weights: WeightsFile,
+  source: string,
+  options: LoadOptions = {},
+): { model: M; loadingInfo: LoadingInfo } {
+  const checkpoint = new CheckpointParams(weights, BERT_CHECKPOINT_KEYS);
+  const model = build(options.configure === undefined ? config : options.configure(config), ParamSource.of(checkpoint));
+  const loadingInfo = checkpoint.loadingInfo();
+  // Strict: only a head (or a pooler) may be new; an encoder weight missing means the checkpoint is not this model's.
+  const required = loadingInfo.missingKeys.filter((name) => !model.mayBeNewlyInitialized(name));
+  if (required.length > 0) {
+    throw new CheckpointError(`${source}: the checkpoint lacks ${required.length === 1 ? 'the encoder weight' : `${required.length} encoder weights:`} `
+      + `${required.slice(0, 3).join(', ')}${required.length > 3 ? ', …' : ''} — it is not a ${model.architecture} checkpoint`);
+  }
+  // A new head gets BERT's initialisation, as Hugging Face's _init_weights gives it, from a fixed seed.
+  checkpoint.initializeMissing(new Rng(options.seed ?? 0));
   model.eval();
   if (!options.quiet && loadingInfo.missingKeys.length > 0) {
     // Hugging Face's words (modeling_utils.py), so users recognise what to do.
-    process.emitWarning(`Some weights of ${model.architecture} were not initialized from the model checkpoint at ${dir} and are newly `
+    emitWarning(`Some weights of ${model.architecture} were not initialized from the model checkpoint at ${source} and are newly `
       + `initialized: [${loadingInfo.missingKeys.join(', ')}]. You should probably TRAIN this model on a down-stream task to be able `
-      + 'to use it for predictions and inference.', { code: 'TSBERT_NEWLY_INITIALIZED' });
+      + 'to use it for predictions and inference.', 'TSBERT_NEWLY_INITIALIZED');
   }
   return { model, loadingInfo };
 }

@@ -23,9 +23,9 @@ export const MODEL_TASKS = [
 ] as const;
 export type ModelTask = (typeof MODEL_TASKS)[number];
 
-/** A model class as the registry holds it: built from a config, loaded from a folder. */
+/** A model class as the registry holds it: built from a config, loaded from a folder or from bytes. */
 export type ModelClass = (new (config: BertConfig, options?: InitOptions) => BertPreTrainedModel)
-  & Pick<typeof BertPreTrainedModel, 'fromPretrained'>;
+  & Pick<typeof BertPreTrainedModel, 'fromPretrained' | 'fromBytes'>;
 
 interface Registration {
   modelType: string;

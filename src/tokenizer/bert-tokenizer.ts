@@ -13,7 +13,7 @@ import { WordPieceDecoder } from './decoders/wordpiece-decoder.js';
 import { WordPieceTokenizer } from './models/wordpiece.js';
 import { BertNormalizer } from './normalizers/bert-normalizer.js';
 import { BertPreTokenizer } from './pre-tokenizers/bert-pre-tokenizer.js';
-import { readPretrained, writePretrained } from './pretrained-files.js';
+import { readBertTokenizerJson, readPretrained, writePretrained } from './pretrained-files.js';
 import { BertProcessing } from './processors/bert-processing.js';
 import type { PostProcessor } from './processors/post-processor.js';
 import { Tokenizer, type TokenizerStages } from './tokenizer.js';
@@ -153,6 +153,15 @@ export class BertTokenizer extends Tokenizer {
   /** Reads a vocab.txt; `doLowerCase` false for cased models. */
   static fromVocabFile(path: string, options: BertTokenizerOptions = {}): BertTokenizer {
     return new BertTokenizer(Vocab.fromFile(path), options, `vocab file ${path}`);
+  }
+
+  /**
+   * Builds the tokenizer of a tokenizer.json text (BERT's stages: WordPiece, BertNormalizer, BertPreTokenizer), as
+   * fromPretrained reads a folder's tokenizer.json; `options` override what the text says.
+   */
+  static fromTokenizerJson(text: string, options: BertTokenizerOptions = {}, source = 'tokenizer.json'): BertTokenizer {
+    const parsed = readBertTokenizerJson(text, source);
+    return new BertTokenizer(parsed.vocab, { ...parsed.options, ...options }, parsed.source);
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 import { valuePreview } from '../error-text.js';
 import { TokenizerError } from '../errors.js';
-import { optionalInputFile, readInputText } from '../io/checked-file.js';
+import { fileAccess } from '../io/file-access.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -84,14 +84,19 @@ const TOKENIZER_FILE = { error: TokenizerError } as const;
 export function readJsonObject(path: string, optional: true): JsonObject | undefined;
 export function readJsonObject(path: string, optional?: false): JsonObject;
 export function readJsonObject(path: string, optional = false): JsonObject | undefined {
-  if (optional && !optionalInputFile(path, TOKENIZER_FILE)) return undefined;
-  const text = readInputText(path, TOKENIZER_FILE);
+  const files = fileAccess(path, TOKENIZER_FILE);
+  if (optional && !files.hasFile(path, TOKENIZER_FILE)) return undefined;
+  return parseJsonObject(files.readText(path, TOKENIZER_FILE), path);
+}
+
+/** JSON text that must hold an object; `source` names it in errors. */
+export function parseJsonObject(text: string, source: string): JsonObject {
   let value: Json;
   try {
     value = JSON.parse(text) as Json;
   } catch (error) {
-    throw new TokenizerError(`${path}: not valid JSON (${(error as Error).message})`, { cause: error });
+    throw new TokenizerError(`${source}: not valid JSON (${(error as Error).message})`, { cause: error });
   }
-  if (!isObj(value)) throw new TokenizerError(`${path}: expected a JSON object`);
+  if (!isObj(value)) throw new TokenizerError(`${source}: expected a JSON object`);
   return value;
 }

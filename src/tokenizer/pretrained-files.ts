@@ -4,13 +4,11 @@
  * special_tokens_map.json. Reading follows transformers' BertTokenizerFast: tokenizer.json if present, else
  * vocab.txt, and tokenizer_config.json's do_lower_case / strip_accents / tokenize_chinese_chars win.
  */
-import { join } from 'node:path';
 import { valuePreview } from '../error-text.js';
 import { TokenizerError } from '../errors.js';
-import { writeFileAtomic } from '../io/atomic-file.js';
-import { checkInput, ensureDirectory, optionalInputFile } from '../io/checked-file.js';
+import { fileAccess } from '../io/file-access.js';
 import type { BertTokenizerOptions, SpecialTokens } from './bert-tokenizer.js';
-import { isObj, JsonPath, readJsonObject, type JsonObject } from './json-fields.js';
+import { isObj, JsonPath, parseJsonObject, readJsonObject, type JsonObject } from './json-fields.js';
 import { WordPieceTokenizer } from './models/wordpiece.js';
 import { BertNormalizer } from './normalizers/bert-normalizer.js';
 import { BertPreTokenizer } from './pre-tokenizers/bert-pre-tokenizer.js';
@@ -46,23 +44,24 @@ export interface PretrainedFiles {
 }
 
 export function readPretrained(dir: string): PretrainedFiles {
-  checkInput(dir, TOKENIZER_FOLDER, 'directory');
+  const files = fileAccess(dir, TOKENIZER_FOLDER);
+  files.checkFolder(dir, TOKENIZER_FOLDER);
   const options: BertTokenizerOptions = {};
   let vocab: Vocab | undefined;
   let source = dir;
-  const tokenizerJsonPath = join(dir, 'tokenizer.json');
+  const tokenizerJsonPath = files.join(dir, 'tokenizer.json');
   const tokenizerJson = readJsonObject(tokenizerJsonPath, true);
   if (tokenizerJson !== undefined) {
     source = tokenizerJsonPath;
     vocab = bertOptionsFromTokenizerJson(tokenizerJson, tokenizerJsonPath, options);
   } else {
-    const vocabPath = join(dir, 'vocab.txt');
-    if (!optionalInputFile(vocabPath, TOKENIZER_FILE)) throw new TokenizerError(`${dir}: no tokenizer.json or vocab.txt in this folder`);
+    const vocabPath = files.join(dir, 'vocab.txt');
+    if (!files.hasFile(vocabPath, TOKENIZER_FILE)) throw new TokenizerError(`${dir}: no tokenizer.json or vocab.txt in this folder`);
     vocab = Vocab.fromFile(vocabPath);
     source = `vocab file ${vocabPath}`;
   }
   for (const name of ['special_tokens_map.json', 'tokenizer_config.json']) {
-    const path = join(dir, name);
+    const path = files.join(dir, name);
     const json = readJsonObject(path, true);
     if (json === undefined) continue;
     for (const [key, jsonKey] of SPECIAL_KEYS) {
@@ -79,6 +78,13 @@ export function readPretrained(dir: string): PretrainedFiles {
     const maxLength = at.field(json, 'model_max_length', 'a number', (v): v is number => typeof v === 'number');
     if (maxLength !== undefined && maxLength < 1e9) options.modelMaxLength = maxLength;
   }
+  return { vocab, options, source };
+}
+
+/** BERT's vocabulary and settings from tokenizer.json text (a fetched file); `source` names it in errors. */
+export function readBertTokenizerJson(text: string, source: string): PretrainedFiles {
+  const options: BertTokenizerOptions = {};
+  const vocab = bertOptionsFromTokenizerJson(parseJsonObject(text, source), source, options);
   return { vocab, options, source };
 }
 
@@ -148,7 +154,8 @@ export interface SaveablePretrained {
 
 /** Writes vocab.txt, tokenizer.json, tokenizer_config.json and special_tokens_map.json into `dir`. */
 export function writePretrained(t: SaveablePretrained, dir: string): string[] {
-  ensureDirectory(dir, TOKENIZER_FOLDER);
+  const files = fileAccess(dir, TOKENIZER_FOLDER);
+  files.ensureFolder(dir, TOKENIZER_FOLDER);
   const s = t.specialTokens;
   const specialMap = { unk_token: s.unkToken, sep_token: s.sepToken, pad_token: s.padToken, cls_token: s.clsToken, mask_token: s.maskToken };
   const config = {
@@ -160,15 +167,15 @@ export function writePretrained(t: SaveablePretrained, dir: string): string[] {
     ...(t.modelMaxLength !== undefined ? { model_max_length: t.modelMaxLength } : {}),
     ...specialMap,
   };
-  const files: Array<[string, string]> = [
+  const texts: Array<[string, string]> = [
     ['vocab.txt', t.vocab.toText()],
     ['tokenizer.json', t.tokenizerJson],
     ['tokenizer_config.json', JSON.stringify(config, null, 2) + '\n'],
     ['special_tokens_map.json', JSON.stringify(specialMap, null, 2) + '\n'],
   ];
-  return files.map(([name, text]) => {
-    const path = join(dir, name);
-    writeFileAtomic(path, text, TOKENIZER_FILE);
+  return texts.map(([name, text]) => {
+    const path = files.join(dir, name);
+    files.writeFile(path, text, TOKENIZER_FILE);
     return path;
   });
 }

@@ -13,7 +13,7 @@ import { TokenizerError } from '../errors.js';
 import type { AddedVocabulary, AddedToken } from './added-vocabulary.js';
 import type { Decoder } from './decoders/decoder.js';
 import { WordPieceDecoder } from './decoders/wordpiece-decoder.js';
-import { isObj, isStr, JsonPath, readJsonObject, type Json, type JsonObject } from './json-fields.js';
+import { isObj, isStr, JsonPath, parseJsonObject, readJsonObject, type Json, type JsonObject } from './json-fields.js';
 import type { Model } from './models/model.js';
 import { WordPieceTokenizer } from './models/wordpiece.js';
 import { BertNormalizer } from './normalizers/bert-normalizer.js';
@@ -253,6 +253,11 @@ export function parseTokenizerJson(json: JsonObject, file: string): TokenizerSta
 
 export function readTokenizerJsonFile(path: string): TokenizerStages {
   return parseTokenizerJson(readJsonObject(path), path);
+}
+
+/** The stages of tokenizer.json text; `source` names it in errors. */
+export function parseTokenizerJsonText(text: string, source: string): TokenizerStages {
+  return parseTokenizerJson(parseJsonObject(text, source), source);
 }
 
 /** What tokenizer.json holds of a tokenizer. */

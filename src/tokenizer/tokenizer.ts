@@ -11,7 +11,7 @@
  */
 import { valuePreview } from '../error-text.js';
 import { TokenizerError } from '../errors.js';
-import { writeFileAtomic } from '../io/atomic-file.js';
+import { fileAccess } from '../io/file-access.js';
 import { AddedVocabulary, type AddedToken } from './added-vocabulary.js';
 import type { Decoder } from './decoders/decoder.js';
 import type { Encoding } from './encoding.js';
@@ -22,7 +22,7 @@ import type { PostProcessor } from './processors/post-processor.js';
 import { TemplateProcessing } from './processors/template-processing.js';
 import { sliceSequenceTokens as slice, type SequenceTokens } from './sequence-tokens.js';
 import { TokenBuffer } from './token-buffer.js';
-import { readTokenizerJsonFile, tokenizerJsonText, type TokenizerJsonStages } from './tokenizer-json.js';
+import { parseTokenizerJsonText, readTokenizerJsonFile, tokenizerJsonText, type TokenizerJsonStages } from './tokenizer-json.js';
 import { truncationTargets, windowRanges, type TruncationStrategy } from './truncation.js';
 import { collectWords, type WordScanner, type WordSink } from './word-sink.js';
 import { wordScannerFor } from './word-scanner.js';
@@ -160,6 +160,11 @@ export class Tokenizer {
     return new Tokenizer(readTokenizerJsonFile(path), path);
   }
 
+  /** Parses tokenizer.json text (what toJSONString writes, or a fetched file); `source` names it in errors. */
+  static fromJSONString(text: string, source = 'tokenizer.json'): Tokenizer {
+    return new Tokenizer(parseTokenizerJsonText(text, source), source);
+  }
+
   /** The tokenizer.json text of this tokenizer, which Hugging Face `tokenizers` loads as the same tokenizer. */
   toJSONString(): string {
     return tokenizerJsonText(this.stagesForJson());
@@ -167,7 +172,8 @@ export class Tokenizer {
 
   /** Writes tokenizer.json (atomically). */
   save(path: string): void {
-    writeFileAtomic(path, this.toJSONString(), { error: TokenizerError });
+    const role = { error: TokenizerError };
+    fileAccess(path, role).writeFile(path, this.toJSONString(), role);
   }
 
   /** Vocabulary size, added tokens included. */

@@ -4,8 +4,7 @@
  * error, since one of its ids would silently never be produced.
  */
 import { TokenizerError } from '../errors.js';
-import { writeFileAtomic } from '../io/atomic-file.js';
-import { readInputFile } from '../io/checked-file.js';
+import { fileAccess } from '../io/file-access.js';
 
 /** Trailing whitespace as Rust's `str::trim_end` sees it (Unicode White_Space; unlike String#trimEnd, not U+FEFF). */
 const TRAILING_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/u;
@@ -54,7 +53,7 @@ export class Vocab {
 
   /** Reads vocab.txt (UTF-8; invalid bytes are an error). */
   static fromFile(path: string): Vocab {
-    const bytes = readInputFile(path, VOCAB_FILE);
+    const bytes = fileAccess(path, VOCAB_FILE).readFile(path, VOCAB_FILE);
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -108,7 +107,7 @@ export class Vocab {
 
   /** Writes vocab.txt atomically. */
   save(path: string): void {
-    writeFileAtomic(path, this.toText(), VOCAB_FILE);
+    fileAccess(path, VOCAB_FILE).writeFile(path, this.toText(), VOCAB_FILE);
   }
 
   /** Token → id as a plain object (tokenizer.json's model.vocab). */

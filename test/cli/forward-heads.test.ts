@@ -15,11 +15,12 @@ import { runForward } from '../../src/cli/commands/forward.js';
 import { DataError } from '../../src/errors.js';
 import { readSafetensors, toFloat32, writeSafetensors, type SafetensorsTensor } from '../../src/io/safetensors.js';
 import { TASK_HEADS, type TaskHeadName } from '../../src/model/heads/task-heads.js';
-import { nativeBackendOrReason } from '../../src/backend/select.js';
+import { nativeBackendOrReason } from '../../src/backend/process-backend.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { maxAbsoluteError } from '../helpers/assert-close.js';
 import { fixturePath, readFixture } from '../helpers/fixtures.js';
 import { compareHeadGradients, HEAD_OUTPUT_ABS_TOLERANCE } from '../helpers/head-goldens.js';
+import '../helpers/node-runtime.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 

@@ -8,6 +8,7 @@ import { runForward } from '../../src/cli/commands/forward.js';
 import { readSafetensors, toFloat32 } from '../../src/io/safetensors.js';
 import { maxAbsoluteError, normRelativeError } from '../helpers/assert-close.js';
 import { fixturePath } from '../helpers/fixtures.js';
+import '../helpers/node-runtime.js';
 
 test('tsbert forward --grads writes the outputs, loss and gradients of the PyTorch fixture', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tsbert-forward-'));

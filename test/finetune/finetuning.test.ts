@@ -17,6 +17,7 @@ import { evaluateFeatures, runFinetuning, type FinetuneOptions } from '../../src
 import { finetuningModel, loadFinetuned } from '../../src/finetune/model-setup.js';
 import type { FeatureContext } from '../../src/finetune/task-definition.js';
 import { classificationTask, type ClassificationFeature } from '../../src/finetune/tasks/classification.js';
+import '../helpers/node-runtime.js';
 
 const tokenizer = BertTokenizer.fromVocabFile(new URL('../../../assets/bert-base-uncased-vocab.txt', import.meta.url).pathname);
 const config = bertConfigPreset('tiny', { vocabSize: tokenizer.vocab.size, hiddenSize: 64, numAttentionHeads: 2, intermediateSize: 128 });

@@ -20,6 +20,7 @@ import { BERT_BASE_UNCASED_VOCAB, fixturePath } from '../helpers/fixtures.js';
 import { referenceTokenizer, toCodePointOffsets } from '../tokenizer/reference.js';
 import { readQaGoldens, type GoldenFeature } from './squad-goldens.js';
 import type * as Hf from 'tokenizers';
+import '../helpers/node-runtime.js';
 
 const golden = readQaGoldens();
 const tiny = BertTokenizer.fromVocabFile(fixturePath('reference', 'bert-tiny', 'vocab.txt'));

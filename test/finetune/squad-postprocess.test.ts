@@ -12,6 +12,7 @@ import { readSquadFile } from '../../src/finetune/squad/squad-reader.js';
 import { BertTokenizer } from '../../src/tokenizer/index.js';
 import { fixturePath } from '../helpers/fixtures.js';
 import { readQaGoldens, type GoldenCase } from './squad-goldens.js';
+import '../helpers/node-runtime.js';
 
 const golden = readQaGoldens();
 const tiny = BertTokenizer.fromVocabFile(fixturePath('reference', 'bert-tiny', 'vocab.txt'));

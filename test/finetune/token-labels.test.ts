@@ -8,6 +8,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { BertTokenizer } from '../../src/tokenizer/index.js';
 import { alignTagsToTokens, IGNORE_INDEX, insideTagIds, wordTagsFromTokens } from '../../src/finetune/token-labels.js';
+import '../helpers/node-runtime.js';
 
 // ner-tiny's tag set (sorted): no I-MISC, so B-MISC stays B-MISC under labelAllTokens.
 const TAGS = ['B-LOC', 'B-MISC', 'B-ORG', 'B-PER', 'I-LOC', 'I-ORG', 'I-PER', 'O'];

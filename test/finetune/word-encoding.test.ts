@@ -18,6 +18,7 @@ import { TokenizerError } from '../../src/errors.js';
 import { brownFiles, brownSentences, unicodeEdgeCases } from '../tokenizer/corpora.js';
 import { referenceTokenizer, toCodePointOffsets } from '../tokenizer/reference.js';
 import type * as Hf from 'tokenizers';
+import '../helpers/node-runtime.js';
 
 const CASED_VOCAB = 'test/fixtures/tokenizer/brown-nlp-cased-12000-vocab.txt';
 

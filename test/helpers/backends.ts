@@ -1,6 +1,7 @@
 import type { Backend } from '../../src/backend/backend.js';
 import { jsBackend } from '../../src/backend/js/js-backend.js';
-import { nativeBackendOrReason, withBackend } from '../../src/backend/select.js';
+import { nativeBackendOrReason } from '../../src/backend/process-backend.js';
+import { withBackend } from '../../src/backend/select.js';
 
 export { withBackend };
 

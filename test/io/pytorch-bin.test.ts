@@ -19,6 +19,7 @@ import type { Tensor } from '../../src/tensor/tensor.js';
 import { zipLayout } from '../fuzz/mutators/zip-layout.js';
 import { writeZip } from '../fuzz/mutators/zip-writer.js';
 import { fixturePath, pretrainingInputs, readFixture } from '../helpers/fixtures.js';
+import '../helpers/node-runtime.js';
 
 const TINY = fixturePath('reference', 'bert-tiny');
 const TINY_BIN = fixturePath('reference', 'bert-tiny-bin');

@@ -13,6 +13,7 @@ import { BertForPreTraining } from '../../src/model/heads/pretraining.js';
 import { BertForSequenceClassification } from '../../src/model/heads/sequence-classification.js';
 import { BertForTokenClassification } from '../../src/model/heads/token-classification.js';
 import { editConfigJson } from '../helpers/model-folders.js';
+import '../helpers/node-runtime.js';
 
 const config = bertConfigPreset('tiny', { vocabSize: 40, hiddenSize: 16, numAttentionHeads: 2, intermediateSize: 32, maxPositionEmbeddings: 16 });
 

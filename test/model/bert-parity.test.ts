@@ -9,6 +9,7 @@ import { backward, noGrad, type Tensor } from '../../src/tensor/tensor.js';
 import { assertNormClose, maxAbsoluteError } from '../helpers/assert-close.js';
 import { backendCases, withBackend } from '../helpers/backends.js';
 import { fixturePath, floatTensor, pretrainingInputs, readFixture } from '../helpers/fixtures.js';
+import '../helpers/node-runtime.js';
 
 /** Outputs: float32 through 2 layers against PyTorch's float32, differing in summation order only. */
 const OUTPUT_ABS_TOLERANCE = 1e-4;

@@ -13,6 +13,7 @@ import { BertForPreTraining } from '../../src/model/heads/pretraining.js';
 import { BertForSequenceClassification } from '../../src/model/heads/sequence-classification.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { fixturePath } from '../helpers/fixtures.js';
+import '../helpers/node-runtime.js';
 
 const tinyConfig: BertConfig = bertConfigPreset('tiny', { vocabSize: 50, hiddenSize: 24, numAttentionHeads: 3, intermediateSize: 40, maxPositionEmbeddings: 16 });
 const inputs = {

@@ -5,6 +5,7 @@
  * `predict` do — each folder's head gives PyTorch's logits (start/end logits) and loss on inputs with padding, on
  * both backends, and its labels come back in id order.
  */
+import '../helpers/node-runtime.js';
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

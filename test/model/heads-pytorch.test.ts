@@ -16,6 +16,7 @@ import { maxAbsoluteError } from '../helpers/assert-close.js';
 import { backendCases, withBackend } from '../helpers/backends.js';
 import { fixturePath, floatTensor, readFixture } from '../helpers/fixtures.js';
 import { compareHeadGradients, HEAD_OUTPUT_ABS_TOLERANCE } from '../helpers/head-goldens.js';
+import '../helpers/node-runtime.js';
 
 const GOLDENS: { folder: string; head: TaskHeadName }[] = [
   { folder: 'sequence-classification', head: 'sequence-classification' },

@@ -19,6 +19,7 @@ import { BertForSequenceClassification } from '../../src/model/heads/sequence-cl
 import { MODEL_TASKS, modelClassFor } from '../../src/model/registry.js';
 import { Rng } from '../../src/tensor/rng.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
+import '../helpers/node-runtime.js';
 
 const config: BertConfig = bertConfigPreset('tiny', {
   vocabSize: 50, hiddenSize: 24, numAttentionHeads: 3, intermediateSize: 40, maxPositionEmbeddings: 16, padTokenId: 0,

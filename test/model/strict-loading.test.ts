@@ -16,6 +16,7 @@ import { BertModel } from '../../src/model/bert-model.js';
 import { BertForMaskedLM } from '../../src/model/heads/masked-lm.js';
 import { BertForSequenceClassification } from '../../src/model/heads/sequence-classification.js';
 import { editConfigJson } from '../helpers/model-folders.js';
+import '../helpers/node-runtime.js';
 
 const config = bertConfigPreset('tiny', { vocabSize: 40, hiddenSize: 16, numAttentionHeads: 2, intermediateSize: 32, maxPositionEmbeddings: 16 });
 

@@ -15,6 +15,7 @@ import { l2Norm, normRelativeError } from '../helpers/assert-close.js';
 import { backendCases, withBackend } from '../helpers/backends.js';
 import { fixturePath, floatTensor, readFixture } from '../helpers/fixtures.js';
 import { ZERO_GRAD_NORM } from '../helpers/head-goldens.js';
+import '../helpers/node-runtime.js';
 
 /**
  * Parameters after 3 steps, relative to their norm: observed ≤ 7.9e-7 on both backends (a query bias, whose small

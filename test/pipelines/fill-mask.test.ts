@@ -16,6 +16,7 @@ import { noGrad, Tensor } from '../../src/tensor/tensor.js';
 import { BertTokenizer } from '../../src/tokenizer/bert-tokenizer.js';
 import { BERT_BASE_UNCASED_VOCAB } from '../helpers/fixtures.js';
 import { referenceTokenizer } from '../tokenizer/reference.js';
+import '../helpers/node-runtime.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsbert-fill-mask-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

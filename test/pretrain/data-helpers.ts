@@ -9,6 +9,7 @@ import { continuationFlags, type MaskingOptions } from '../../src/pretrain/maski
 import { tokenizeDocument } from '../../src/pretrain/create-pretraining-data.js';
 import { BertTokenizer } from '../../src/tokenizer/index.js';
 import { BERT_BASE_UNCASED_VOCAB } from '../helpers/fixtures.js';
+import '../helpers/node-runtime.js';
 
 let tokenizer: BertTokenizer | undefined;
 

@@ -17,6 +17,7 @@ import { Tensor } from '../../src/tensor/tensor.js';
 import { normRelativeError } from '../helpers/assert-close.js';
 import { backendCases, withBackend } from '../helpers/backends.js';
 import { fixturePath, readFixture } from '../helpers/fixtures.js';
+import '../helpers/node-runtime.js';
 
 /**
  * Losses, gradient norm, gradients and weights of the two ways, relative (gradients and weights to each tensor's

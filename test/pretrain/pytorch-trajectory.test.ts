@@ -15,6 +15,7 @@ import { toFloat32, toInt32 } from '../../src/io/safetensors.js';
 import { normRelativeError } from '../helpers/assert-close.js';
 import { backendCases, withBackend } from '../helpers/backends.js';
 import { fixturePath, readFixture } from '../helpers/fixtures.js';
+import '../helpers/node-runtime.js';
 
 /** Loss at every step, relative: observed ≤ 1.9e-7 on both backends (float32 drift over 20 updates). */
 const LOSS_REL_TOLERANCE = 1e-6;

@@ -10,6 +10,7 @@ import { runPretraining, TrainingDivergedError, type PretrainOptions } from '../
 import { listCheckpoints } from '../../src/train/checkpoint.js';
 import { dynamicMasker } from '../../src/pretrain/masking.js';
 import { syntheticInstances } from '../helpers/synthetic-instances.js';
+import '../helpers/node-runtime.js';
 
 const config = bertConfigPreset('tiny', {
   vocabSize: 30, hiddenSize: 32, numAttentionHeads: 2, intermediateSize: 64, numHiddenLayers: 2, maxPositionEmbeddings: 32,

@@ -14,6 +14,7 @@ import { runPretraining } from '../../src/pretrain/trainer.js';
 import { getBackend, setBackend } from '../../src/backend/select.js';
 import { backendCases } from '../helpers/backends.js';
 import { syntheticInstances } from '../helpers/synthetic-instances.js';
+import '../helpers/node-runtime.js';
 
 test('a tensor kept past reset() reads NaN (floats) or POISON_INT32 (ints) in debug mode, and its old values without it', () => {
   for (const poisonOnReset of [true, false]) {

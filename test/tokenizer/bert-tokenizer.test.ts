@@ -12,6 +12,7 @@ import { TokenizerError } from '../../src/errors.js';
 import { BertTokenizer, Vocab } from '../../src/tokenizer/index.js';
 import { brownCorpus } from './corpora.js';
 import { compareWithReference, hf } from './reference.js';
+import '../helpers/node-runtime.js';
 
 const VOCAB = BERT_BASE_UNCASED_VOCAB;
 const uncased = BertTokenizer.fromVocabFile(VOCAB);

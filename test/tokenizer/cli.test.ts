@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BertTokenizer, Vocab } from '../../src/tokenizer/index.js';
 import { brownCorpus } from './corpora.js';
+import '../helpers/node-runtime.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const VOCAB = BERT_BASE_UNCASED_VOCAB;

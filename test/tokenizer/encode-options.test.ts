@@ -16,6 +16,7 @@ import { BertTokenizer, type Encoding, type TruncationStrategy } from '../../src
 import { brownCorpus } from './corpora.js';
 import { referenceTokenizer, toCodePointOffsets } from './reference.js';
 import type * as Hf from 'tokenizers';
+import '../helpers/node-runtime.js';
 
 const VOCAB = BERT_BASE_UNCASED_VOCAB;
 const edges = readFileSync('test/fixtures/tokenizer/unicode-edge-cases.jsonl', 'utf8')

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { BertTokenizer } from '../../src/tokenizer/index.js';
 import { brownCorpus, nlpCorpus, spamAssassinLines } from './corpora.js';
 import { compareWithReference, referenceTokenizer, type ParityReport } from './reference.js';
+import '../helpers/node-runtime.js';
 
 const UNCASED_VOCAB = BERT_BASE_UNCASED_VOCAB;
 const CASED_VOCAB = 'test/fixtures/tokenizer/brown-nlp-cased-12000-vocab.txt';

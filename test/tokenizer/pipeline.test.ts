@@ -30,6 +30,7 @@ import {
 } from '../../src/tokenizer/index.js';
 import { brownCorpus, spamAssassinLines, unicodeEdgeCases as edgeCases } from './corpora.js';
 import { compareWithReference, hf, toCodePointOffsets } from './reference.js';
+import '../helpers/node-runtime.js';
 
 const CASED_VOCAB = 'test/fixtures/tokenizer/brown-nlp-cased-12000-vocab.txt';
 

@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import type * as HfTokenizers from 'tokenizers';
 import type { Encoding, Tokenizer } from '../../src/tokenizer/index.js';
+import '../helpers/node-runtime.js';
 
 const require = createRequire(import.meta.url);
 export const hf = require('tokenizers') as typeof HfTokenizers;

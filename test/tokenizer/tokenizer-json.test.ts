@@ -13,6 +13,7 @@ import { TokenizerError } from '../../src/errors.js';
 import { BertTokenizer, Tokenizer } from '../../src/tokenizer/index.js';
 import { brownCorpus, spamAssassinLines, unicodeEdgeCases } from './corpora.js';
 import { compareWithReference, hf, referenceTokenizer } from './reference.js';
+import '../helpers/node-runtime.js';
 
 const CASED_VOCAB = 'test/fixtures/tokenizer/brown-nlp-cased-12000-vocab.txt';
 

@@ -19,6 +19,7 @@ import { Tensor } from '../../src/tensor/tensor.js';
 import type { TaskState } from '../../src/train/checkpoint.js';
 import type { MicroBatchOutput } from '../../src/train/train-step.js';
 import { train, type TrainerOptions, type TrainingTask } from '../../src/train/trainer.js';
+import '../helpers/node-runtime.js';
 
 const VOCAB = 20;
 const SEQ = 8;

@@ -11,6 +11,7 @@ import { chance, pick } from '../random.js';
 import { stackMutations } from '../stacking.js';
 import type { TargetFactory } from '../target.js';
 import { fixtureSeed, textSeed } from './seeds.js';
+import '../../helpers/node-runtime.js';
 
 const FIELDS = [
   'vocab_size', 'hidden_size', 'num_hidden_layers', 'num_attention_heads', 'intermediate_size', 'hidden_act', 'hidden_dropout_prob',

@@ -9,6 +9,7 @@ import { textDigest } from '../digest.js';
 import { mutateJsonBytes } from '../mutators/json.js';
 import { stackMutations } from '../stacking.js';
 import type { TargetFactory } from '../target.js';
+import '../../helpers/node-runtime.js';
 import { textSeed } from './seeds.js';
 
 const WORDS = ['version', 'data', 'title', 'paragraphs', 'context', 'qas', 'id', 'question', 'answers', 'text', 'answer_start', 'is_impossible', 'v2.0', '🌊'];

@@ -6,6 +6,7 @@
 import { BertTokenizer } from '../../../src/tokenizer/bert-tokenizer.js';
 import { textDigest } from '../digest.js';
 import { Finding } from '../finding.js';
+import '../../helpers/node-runtime.js';
 
 const TEXT = 'Hello, World! [MASK] naïve café 東京 don\'t 123 the was';
 const PAIR = 'is it [UNK] test? [SEP]';

@@ -18,6 +18,7 @@ import { stackMutations } from '../stacking.js';
 import type { FuzzTarget, TargetFactory } from '../target.js';
 import { textSeed } from './seeds.js';
 import { readTokenizerFolder, tokenizerDigest } from './tokenizer-digest.js';
+import '../../helpers/node-runtime.js';
 
 const WORDS = [
   'model', 'vocab', 'type', 'WordPiece', 'BPE', 'unk_token', 'continuing_subword_prefix', 'max_input_chars_per_word', 'normalizer',

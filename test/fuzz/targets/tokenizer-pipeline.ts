@@ -15,6 +15,7 @@ import type { Mutation, Seed } from '../mutation.js';
 import { stackMutations } from '../stacking.js';
 import type { TargetFactory } from '../target.js';
 import { textSeed } from './seeds.js';
+import '../../helpers/node-runtime.js';
 
 const WORDS = [
   'type', 'normalizer', 'pre_tokenizer', 'post_processor', 'decoder', 'model', 'added_tokens', 'truncation', 'padding',

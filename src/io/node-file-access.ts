@@ -1,0 +1,21 @@
+/**
+ * The FileAccess of the Node entry: node:fs through checked-file.ts (typed one-line errors for every failure),
+ * atomic-file.ts (temporary file, renamed when complete) and the lazy checkpoint readers, tensor by tensor.
+ */
+import { join } from 'node:path';
+import { writeFileAtomic } from './atomic-file.js';
+import { checkInput, ensureDirectory, optionalInputFile, readInputFile, readInputText } from './checked-file.js';
+import type { FileAccess } from './file-access.js';
+import { openPytorchBin } from './pytorch-bin.js';
+import { openSafetensors } from './safetensors.js';
+
+export const nodeFileAccess: FileAccess = {
+  join,
+  checkFolder: (dir, role) => void checkInput(dir, role, 'directory'),
+  hasFile: optionalInputFile,
+  readFile: readInputFile,
+  readText: readInputText,
+  openTensors: (path) => (path.endsWith('.bin') ? openPytorchBin(path) : openSafetensors(path)),
+  ensureFolder: ensureDirectory,
+  writeFile: writeFileAtomic,
+};
