@@ -121,7 +121,8 @@ class BenchBert(TorchBert):
                     module.in_proj_weight.copy_(torch.randn(module.in_proj_weight.shape, generator=generator) * std)
                     module.in_proj_bias.zero_()
             self.word.weight[self.cfg["pad_token_id"]].zero_()
-            self.decoder_bias.zero_()
+            if getattr(self, "decoder_bias", None) is not None:  # fine-tuning heads have none
+                self.decoder_bias.zero_()
         return self
 
     def encode(self, input_ids, token_type_ids, attention_mask=None, module_path=False):
@@ -182,23 +183,6 @@ class BenchBertForTask(BenchBert):
         outputs = {"classification": NUM_LABELS, "token-classification": NUM_LABELS, "question-answering": 2,
                    "multiple-choice": 1}[task]
         self.classifier = nn.Linear(hidden, outputs)
-
-    def init_like_bert(self, generator):
-        std = self.cfg["initializer_range"]
-        with torch.no_grad():
-            for module in self.modules():
-                if isinstance(module, nn.LayerNorm):
-                    module.weight.fill_(1.0)
-                    module.bias.zero_()
-                elif isinstance(module, (nn.Linear, nn.Embedding)):
-                    module.weight.copy_(torch.randn(module.weight.shape, generator=generator) * std)
-                    if getattr(module, "bias", None) is not None:
-                        module.bias.zero_()
-                elif isinstance(module, nn.MultiheadAttention):
-                    module.in_proj_weight.copy_(torch.randn(module.in_proj_weight.shape, generator=generator) * std)
-                    module.in_proj_bias.zero_()
-            self.word.weight[self.cfg["pad_token_id"]].zero_()
-        return self
 
     def finetune_loss(self, ids, types, targets):
         """The head's loss on a full-length batch; multiple choice takes [B·choices, S] rows, choices adjacent."""
