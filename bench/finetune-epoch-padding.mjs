@@ -97,7 +97,11 @@ async function paddingOf(features, variant) {
 }
 
 const round = (x, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m] : round((s[m - 1] + s[m]) / 2, 2);
+};
 
 // ---- child: one epoch of one variant --------------------------------------------------------------------------
 async function child(variant) {
