@@ -23,6 +23,15 @@ train-step  train mode, dropout 0.1 (embeddings, attention probabilities, attent
             MLM cross-entropy at ~15% positions (rows gathered before the transform and the vocabulary projection)
             + NSP cross-entropy; backward; clip_grad_norm_(1.0); AdamW (lr 1e-4, eps 1e-6, weight decay 0.01 except
             biases and LayerNorm, as Hugging Face and tsbert).
+finetune-classification, finetune-token-classification, finetune-question-answering, finetune-multiple-choice
+            a fine-tuning step of Hugging Face's BertForSequenceClassification / ForTokenClassification /
+            ForQuestionAnswering / ForMultipleChoice (2 labels; 4 choices): the encoder as above (pooler kept, the
+            pre-training heads removed), dropout 0.1 in train mode (classifier dropout = hidden_dropout_prob), the
+            head's Linear and loss (cross-entropy; QA: mean of start and end), backward, clip_grad_norm_(1.0), AdamW
+            (lr 3e-5, eps 1e-8: Hugging Face Trainer's defaults, weight decay 0.01 except biases and LayerNorm), on
+            the same random full-length batch as `tsbert bench finetune` (random targets; multiple choice runs
+            batch × 4 sequences and reports batch = 4·batch, as tsbert). "params" in the JSON is the parameter count
+            (BERT-base, 2 labels: 109,483,778 = Hugging Face's and tsbert's).
 
 Prints one JSON object per measurement with --json:
 {"engine":"pytorch","task","config","batch","seq","threads","tokens_per_s","ms_per_iter","peak_rss_mb",...}
@@ -112,7 +121,8 @@ class BenchBert(TorchBert):
                     module.in_proj_weight.copy_(torch.randn(module.in_proj_weight.shape, generator=generator) * std)
                     module.in_proj_bias.zero_()
             self.word.weight[self.cfg["pad_token_id"]].zero_()
-            self.decoder_bias.zero_()
+            if getattr(self, "decoder_bias", None) is not None:  # fine-tuning heads have none
+                self.decoder_bias.zero_()
         return self
 
     def encode(self, input_ids, token_type_ids, attention_mask=None, module_path=False):
@@ -126,7 +136,7 @@ class BenchBert(TorchBert):
         src_mask = torch.zeros(seq, seq) if module_path else None
         for layer in self.layers:
             x = layer(x, src_mask=src_mask, src_key_padding_mask=padding)
-        return x, torch.tanh(self.pooler(x[:, 0]))
+        return x, (None if self.pooler is None else torch.tanh(self.pooler(x[:, 0])))
 
     def heads(self, hidden, pooled):
         """BertForPreTraining's heads on every position: prediction logits [B,S,V], NSP logits [B,2]."""
@@ -150,6 +160,55 @@ class BenchBert(TorchBert):
             mlm = F.cross_entropy(logits, masked_labels)
         nsp = F.cross_entropy(self.seq_relationship(pooled), next_sentence_label)
         return mlm + nsp
+
+
+FINETUNE_TASKS = ("classification", "token-classification", "question-answering", "multiple-choice")
+NUM_LABELS = 2  # tsbert's presets (src/model/config.ts) and Hugging Face's default
+MULTIPLE_CHOICES = 4  # as `tsbert bench finetune --task multiple-choice`
+
+
+class BenchBertForTask(BenchBert):
+    """Hugging Face's Bert{ForSequenceClassification, ForTokenClassification, ForQuestionAnswering, ForMultipleChoice}:
+    the encoder of BenchBert without the pre-training heads, plus the task's dropout and Linear. Token
+    classification and question answering have no pooler (Hugging Face's add_pooling_layer=False, as tsbert)."""
+
+    def __init__(self, cfg, task):
+        super().__init__(cfg)
+        del self.transform, self.transform_norm, self.decoder_bias, self.seq_relationship
+        if task in ("token-classification", "question-answering"):
+            self.pooler = None
+        hidden = cfg["hidden_size"]
+        self.task = task
+        self.classifier_dropout = nn.Dropout(cfg["hidden_dropout_prob"])  # classifier_dropout None → hidden_dropout_prob
+        outputs = {"classification": NUM_LABELS, "token-classification": NUM_LABELS, "question-answering": 2,
+                   "multiple-choice": 1}[task]
+        self.classifier = nn.Linear(hidden, outputs)
+
+    def finetune_loss(self, ids, types, targets):
+        """The head's loss on a full-length batch; multiple choice takes [B·choices, S] rows, choices adjacent."""
+        hidden, pooled = self.encode(ids, types)
+        if self.task == "classification":
+            return F.cross_entropy(self.classifier(self.classifier_dropout(pooled)), targets["labels"])
+        if self.task == "multiple-choice":
+            scores = self.classifier(self.classifier_dropout(pooled)).view(-1, MULTIPLE_CHOICES)  # [B, choices]
+            return F.cross_entropy(scores, targets["labels"])
+        if self.task == "token-classification":
+            logits = self.classifier(self.classifier_dropout(hidden))  # [B, S, labels]
+            return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets["labels"].reshape(-1))
+        start, end = self.classifier(hidden).unbind(-1)  # [B, S] each; Hugging Face's QA head has no dropout
+        return (F.cross_entropy(start, targets["start_positions"]) + F.cross_entropy(end, targets["end_positions"])) / 2
+
+
+def random_targets(task, batch, seq, generator):
+    """Random labels for a fine-tuning head, as tsbert's randomTargets (bench-model.ts)."""
+    if task == "token-classification":
+        return {"labels": torch.randint(0, NUM_LABELS, (batch, seq), generator=generator)}
+    if task == "question-answering":
+        return {"start_positions": torch.randint(0, seq, (batch,), generator=generator),
+                "end_positions": torch.randint(0, seq, (batch,), generator=generator)}
+    if task == "multiple-choice":
+        return {"labels": torch.randint(0, MULTIPLE_CHOICES, (batch,), generator=generator)}
+    return {"labels": torch.randint(0, NUM_LABELS, (batch,), generator=generator)}
 
 
 def _pick(tensors, name):
@@ -228,8 +287,14 @@ def build_model(args):
     if args.model:
         return load_model_dir(args.model), os.path.basename(os.path.normpath(args.model))
     torch.manual_seed(args.seed)
-    model = BenchBert(preset_config(args.config)).init_like_bert(torch.Generator().manual_seed(args.seed))
-    return model, args.config
+    cfg = preset_config(args.config)
+    model = BenchBertForTask(cfg, finetune_task(args)) if finetune_task(args) else BenchBert(cfg)
+    return model.init_like_bert(torch.Generator().manual_seed(args.seed)), args.config
+
+
+def finetune_task(args):
+    """The head of a finetune-… task (classification, ...), or None."""
+    return args.task[len("finetune-"):] if args.task.startswith("finetune-") else None
 
 
 def random_batch(cfg, batch, seq, generator):
@@ -262,6 +327,29 @@ def timed(fn, warmup, rounds):
     return times
 
 
+def training_step(model, loss_fn, lr, eps, foreach):
+    """train(); one step = zero_grad(set_to_none), loss, backward, clip_grad_norm_(1.0), AdamW (betas 0.9/0.999,
+    weight decay 0.01 except biases and LayerNorm)."""
+    model.train()
+    named = list(model.named_parameters())
+    groups = [
+        {"params": [p for n, p in named if not no_decay(n, p)], "weight_decay": 0.01},
+        {"params": [p for n, p in named if no_decay(n, p)], "weight_decay": 0.0},
+    ]
+    optimizer = torch.optim.AdamW(groups, lr=lr, betas=(0.9, 0.999), eps=eps, foreach=foreach)
+    params = [p for _, p in named]
+
+    def step():
+        optimizer.zero_grad(set_to_none=True)
+        loss = loss_fn()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        optimizer.step()
+        return loss
+
+    return step
+
+
 def run(args):
     torch.set_num_threads(args.threads)
     model, config_name = build_model(args)
@@ -269,6 +357,7 @@ def run(args):
     gen = torch.Generator().manual_seed(args.seed + 1)
     ids, types, labels, nsp = random_batch(cfg, args.batch, args.seq, gen)
     extra = {}
+    sequences = args.batch
 
     if args.task == "forward":
         model.eval()
@@ -286,28 +375,23 @@ def run(args):
         extra["outputs"] = "last_hidden_state+pooler_output" + ("+prediction_logits+seq_relationship_logits"
                                                                 if args.heads else "")
         extra["path"] = args.path
+    elif finetune_task(args):
+        head = finetune_task(args)
+        sequences = args.batch * (MULTIPLE_CHOICES if head == "multiple-choice" else 1)
+        ids, types, _, _ = random_batch(cfg, sequences, args.seq, gen)
+        targets = random_targets(head, args.batch, args.seq, gen)
+        step = training_step(model, lambda: model.finetune_loss(ids, types, targets), lr=3e-5, eps=1e-8,
+                             foreach=args.foreach)
+        extra["params"] = sum(p.numel() for p in model.parameters())
+        extra["dropout"] = cfg["hidden_dropout_prob"]
+        extra["foreach"] = args.foreach
     else:
-        model.train()
         flat = labels.reshape(-1)
         masked_rows = (flat != IGNORE_INDEX).nonzero().squeeze(1)
         masked_labels = flat.index_select(0, masked_rows)
-        named = list(model.named_parameters())
-        groups = [
-            {"params": [p for n, p in named if not no_decay(n, p)], "weight_decay": 0.01},
-            {"params": [p for n, p in named if no_decay(n, p)], "weight_decay": 0.0},
-        ]
-        optimizer = torch.optim.AdamW(groups, lr=1e-4, betas=(0.9, 0.999), eps=1e-6, foreach=args.foreach)
-        params = [p for _, p in named]
-
-        def step():
-            optimizer.zero_grad(set_to_none=True)
-            loss = model.pretraining_loss(ids, types, masked_rows, masked_labels, nsp,
-                                          labels if args.mlm_positions == "all" else None)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            optimizer.step()
-            return loss
-
+        step = training_step(model, lambda: model.pretraining_loss(
+            ids, types, masked_rows, masked_labels, nsp, labels if args.mlm_positions == "all" else None),
+            lr=1e-4, eps=1e-6, foreach=args.foreach)
         extra["masked_positions"] = int(masked_rows.numel())
         extra["dropout"] = cfg["hidden_dropout_prob"]
         extra["foreach"] = args.foreach
@@ -319,10 +403,10 @@ def run(args):
         "engine": "pytorch",
         "task": args.task,
         "config": config_name,
-        "batch": args.batch,
+        "batch": sequences,
         "seq": args.seq,
         "threads": torch.get_num_threads(),
-        "tokens_per_s": round(args.batch * args.seq / (ms / 1000)),
+        "tokens_per_s": round(sequences * args.seq / (ms / 1000)),
         "ms_per_iter": round(ms, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "rounds": args.rounds,
@@ -341,7 +425,8 @@ def run(args):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--task", choices=("forward", "train-step"), default="forward")
+    ap.add_argument("--task", choices=("forward", "train-step") + tuple("finetune-" + t for t in FINETUNE_TASKS),
+                    default="forward")
     ap.add_argument("--config", choices=sorted(PRESETS), default="base")
     ap.add_argument("--model", help="a Hugging Face BERT folder (config.json + model.safetensors) instead of --config")
     ap.add_argument("--batch", type=int, default=8)
@@ -353,7 +438,7 @@ def main():
     ap.add_argument("--path", choices=("fast", "module"), default="fast", help="forward: encoder-layer path")
     ap.add_argument("--heads", action="store_true", help="forward: also the MLM and NSP heads on every position")
     ap.add_argument("--foreach", action=argparse.BooleanOptionalAction, default=True,
-                    help="train-step: AdamW's multi-tensor implementation (default on)")
+                    help="train-step, finetune-…: AdamW's multi-tensor implementation (default on)")
     ap.add_argument("--mlm-positions", choices=("masked", "all"), default="masked",
                     help="train-step: MLM logits at the masked positions only (BERT's; default) or at every position "
                          "(Hugging Face's BertForPreTraining: ~2× the work for BERT-small)")
@@ -361,6 +446,8 @@ def main():
     args = ap.parse_args()
     if args.seq > 512:
         ap.error("--seq must be ≤ 512 (max_position_embeddings)")
+    if args.model and args.task.startswith("finetune-"):
+        ap.error("--model: the finetune-… tasks build their head from --config only")
     run(args)
 
 
