@@ -24,8 +24,9 @@ export function runOnFeatures<F extends Feature>(
   const model = runner.model;
   const wasTraining = model.training;
   model.eval();
-  // Batches of similar lengths pad least; outputs go back to the features' own order.
-  const order = Array.from({ length: features.length }, (_, i) => i).sort((a, b) => features[a]!.length - features[b]!.length);
+  // Batches of similar lengths pad least, longest first so that each later batch fits in the arena's buffers of the
+  // one before; outputs go back to the features' own order.
+  const order = Array.from({ length: features.length }, (_, i) => i).sort((a, b) => features[b]!.length - features[a]!.length);
   const outputs: FeatureOutputs[] = new Array(features.length);
   const arena = new Arena();
   let lossSum = 0;

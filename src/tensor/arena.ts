@@ -36,9 +36,27 @@ export interface ArenaOptions {
   poisonOnReset?: boolean;
 }
 
+/**
+ * A reset() after which a free buffer nobody took is dropped (left to the garbage collector). Fine-tuning pads each
+ * batch to its own longest sequence, so step shapes vary: kept forever, the buffers of every shape ever seen added up
+ * to many times one step's memory (5 GB for BERT-mini on Brown sentences). Training at a fixed shape reuses every
+ * buffer each step and never drops one.
+ */
+const IDLE_RESETS = 4;
+/** A free buffer up to this many times the requested size may serve it (a shorter batch after a longer one). */
+const MAX_OVERSIZE = 2;
+
+interface FreeBuffer {
+  buffer: TensorData;
+  /** The reset() that released it. */
+  released: number;
+}
+
 export class Arena {
-  private readonly free = new Map<string, TensorData[]>();
-  private used: { key: string; dtype: DType; buffer: TensorData }[] = [];
+  /** Free buffers by dtype, then by capacity (a size class). */
+  private readonly free = new Map<DType, Map<number, FreeBuffer[]>>();
+  private used: { dtype: DType; capacity: number; buffer: TensorData }[] = [];
+  private resets = 0;
   readonly poisonOnReset: boolean;
 
   constructor(options: ArenaOptions = {}) {
@@ -46,36 +64,55 @@ export class Arena {
   }
 
   allocate<D extends DType>(dtype: D, length: number, zeroed: boolean): DTypeArrays[D] {
-    const capacity = sizeClass(length);
-    const key = `${dtype}:${capacity}`;
-    const recycled = this.free.get(key)?.pop();
-    // The key holds the dtype, so a recycled buffer under it is this dtype's array.
-    const buffer = recycled === undefined ? newBuffer(dtype, capacity) : (recycled as DTypeArrays[D]);
-    this.used.push({ key, dtype, buffer });
-    const view = capacity === length ? buffer : (buffer.subarray(0, length) as DTypeArrays[D]);
+    const wanted = sizeClass(length);
+    const recycled = this.takeFree(dtype, wanted);
+    // Free lists are kept per dtype, so a recycled buffer is this dtype's array.
+    const buffer = recycled === undefined ? newBuffer(dtype, wanted) : (recycled as DTypeArrays[D]);
+    this.used.push({ dtype, capacity: buffer.length, buffer });
+    const view = buffer.length === length ? buffer : (buffer.subarray(0, length) as DTypeArrays[D]);
     if (zeroed && recycled !== undefined) view.fill(0);
     return view;
   }
 
+  /** A free buffer of exactly `capacity`, else the smallest one up to MAX_OVERSIZE times it. */
+  private takeFree(dtype: DType, capacity: number): TensorData | undefined {
+    const byCapacity = this.free.get(dtype);
+    if (byCapacity === undefined) return undefined;
+    let best = byCapacity.get(capacity)?.length ? capacity : undefined;
+    if (best === undefined) {
+      for (const [size, list] of byCapacity) {
+        if (list.length > 0 && size > capacity && size <= MAX_OVERSIZE * capacity && (best === undefined || size < best)) best = size;
+      }
+    }
+    return best === undefined ? undefined : byCapacity.get(best)!.pop()!.buffer;
+  }
+
   /** Every buffer handed out since the last reset becomes reusable; tensors built on them must not be read again. */
   reset(): void {
-    for (const { key, dtype, buffer } of this.used) {
+    this.resets++;
+    for (const { dtype, capacity, buffer } of this.used) {
       if (this.poisonOnReset) buffer.fill(DTYPES[dtype].poison);
-      let list = this.free.get(key);
-      if (list === undefined) {
-        list = [];
-        this.free.set(key, list);
-      }
-      list.push(buffer);
+      let byCapacity = this.free.get(dtype);
+      if (byCapacity === undefined) this.free.set(dtype, (byCapacity = new Map()));
+      let list = byCapacity.get(capacity);
+      if (list === undefined) byCapacity.set(capacity, (list = []));
+      list.push({ buffer, released: this.resets });
     }
     this.used = [];
+    for (const byCapacity of this.free.values()) {
+      for (const [capacity, list] of byCapacity) {
+        const kept = list.filter((entry) => this.resets - entry.released < IDLE_RESETS);
+        if (kept.length === 0) byCapacity.delete(capacity);
+        else if (kept.length !== list.length) byCapacity.set(capacity, kept);
+      }
+    }
   }
 
   /** Bytes held, in use or free. */
   bytes(): number {
     let total = 0;
     for (const { buffer } of this.used) total += buffer.byteLength;
-    for (const list of this.free.values()) for (const buffer of list) total += buffer.byteLength;
+    for (const byCapacity of this.free.values()) for (const list of byCapacity.values()) for (const { buffer } of list) total += buffer.byteLength;
     return total;
   }
 }
