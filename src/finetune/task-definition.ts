@@ -67,7 +67,7 @@ export interface FinetuneTaskDefinition<Example, F extends Feature = Feature> {
    * Writes the predictions for `input` to `output` (atomically): JSONL input → one JSON line per example; SQuAD →
    * the official `{id: answer}` file; CoNLL → the input with the predicted tag as a last column.
    */
-  writePredictions(output: string, input: PredictionFiles, examples: readonly Example[], features: readonly F[], outputs: readonly FeatureOutputs[], context: FeatureContext): void;
+  writePredictions(output: string, input: PredictionFiles, examples: readonly Example[], features: readonly F[], outputs: readonly FeatureOutputs[], context: FeatureContext): void | Promise<void>;
 }
 
 /** The files of a `predict` run besides its output. */

@@ -255,7 +255,7 @@ async function runPredictCommand(flags: EvaluateFlags): Promise<void> {
   const run = runOnFeatures(p.runner, p.definition, p.features, p.context.scheme,
     number('--batch-size', flags.batchSize ?? '32', true, 1), p.tokenizer.padTokenId, (done, total) => bar.update(done, total, 'features'));
   bar.done();
-  p.definition.writePredictions(flags.output!, { input: flags.input!, ...(flags.nullOdds === undefined ? {} : { nullOdds: flags.nullOdds }) },
+  await p.definition.writePredictions(flags.output!, { input: flags.input!, ...(flags.nullOdds === undefined ? {} : { nullOdds: flags.nullOdds }) },
     p.examples, p.features, run.outputs, p.context);
   log(`predict: ${p.examples.length} predictions written to ${flags.output}`);
 }
