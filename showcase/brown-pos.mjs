@@ -9,7 +9,9 @@
  *   ck26, cn17, cr09 — see data/default-corpus.ts), so the pre-trained model has not read the test text either;
  * - dev: the texts 25 places before those (ca25, cc04, ce20, cf34, cg36, ch11, cj31, ck01, cl22, cp13), which
  *   pre-training did read (as unlabelled text, the way BERT's own pre-training corpus overlaps its tasks' text);
- * - train: the other 480 texts, cut to the first `maxTrainSentences` sentences of a fixed shuffle (the time budget).
+ * - train: the other 480 texts, cut to the first `maxTrainSentences` sentences of a seeded shuffle (the time budget),
+ *   plus, for each tag the cut lost, the first sentence of the shuffle that has it (a few sentences).
+ * Every dev and test tag occurs in the 480 training texts (checked: a DataError otherwise).
  *
  * Tags, simplified (the issue's rule, plus two of ours):
  * - the decorations `-tl` (title), `-hl` (headline), `-nc` (cited word) and the `fw-` prefix (foreign word) go:
@@ -77,7 +79,7 @@ export function parseBrownLine(line, where) {
 
 /**
  * The Brown corpus's tagged sentences by split. `maxTrainSentences` keeps that many training sentences, chosen by a
- * seeded shuffle (so they come from all genres), in corpus order.
+ * seeded shuffle (so they come from all genres) plus one for each tag they lack, in corpus order.
  * @param {{ maxTrainSentences?: number, seed: number, files?: string[] }} options
  */
 export function brownPosSplits({ maxTrainSentences = Infinity, seed, files = brownFiles() }) {
@@ -94,8 +96,23 @@ export function brownPosSplits({ maxTrainSentences = Infinity, seed, files = bro
     });
   });
   if (splits.train.length > maxTrainSentences) {
-    const keep = new Set(shuffledIndices(splits.train.length, new Rng(seed)).slice(0, maxTrainSentences));
+    const order = shuffledIndices(splits.train.length, new Rng(seed));
+    const keep = new Set(order.slice(0, maxTrainSentences));
+    // Every tag of the training texts stays learnable (and dev/test tags known, as `tsbert finetune` requires):
+    // for a tag the sample lacks, the first sentence in the shuffle that has it joins.
+    const covered = new Set([...keep].flatMap((i) => splits.train[i].tags));
+    for (const i of order) {
+      if (splits.train[i].tags.some((tag) => !covered.has(tag))) {
+        keep.add(i);
+        for (const tag of splits.train[i].tags) covered.add(tag);
+      }
+    }
     splits.train = splits.train.filter((_, i) => keep.has(i));
+  }
+  const known = new Set(splits.train.flatMap((s) => s.tags));
+  for (const split of /** @type {const} */ (['dev', 'test'])) {
+    const unknown = splits[split].flatMap((s) => s.tags).find((tag) => !known.has(tag));
+    if (unknown !== undefined) throw new DataError(`showcase: ${split} tag "${unknown}" never occurs in the training texts`);
   }
   return { splits, texts };
 }
@@ -115,9 +132,17 @@ export function shuffledIndices(n, rng) {
 }
 
 /**
- * Sentences as CoNLL text: `word tag` lines, a blank line after each sentence.
+ * A POS tag as a one-word chunk tag: `tsbert finetune --task token-classification` scores with seqeval, which reads
+ * chunk tags (B-/I-/O) and refuses a bare `nn`; as `B-nn` every word is its own chunk, so the label set is the tag
+ * set and seqeval's token accuracy (`overall_accuracy`) is the POS accuracy.
+ * @param {string} tag
+ */
+export const chunkTag = (tag) => `B-${tag}`;
+
+/**
+ * Sentences as CoNLL text: `word B-tag` lines, a blank line after each sentence.
  * @param {Array<{ words: string[], tags: string[] }>} sentences
  */
 export function toConll(sentences) {
-  return sentences.map((s) => `${s.words.map((w, i) => `${w} ${s.tags[i]}`).join('\n')}\n\n`).join('');
+  return sentences.map((s) => `${s.words.map((w, i) => `${w} ${chunkTag(s.tags[i])}`).join('\n')}\n\n`).join('');
 }

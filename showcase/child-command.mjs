@@ -1,6 +1,7 @@
 /**
- * Runs one `tsbert` command as a child process: its progress (stderr) shown as it comes, its stdout's last line
- * kept (finetune and evaluate print their metrics there as JSON), and Ctrl-C passed on exactly once per press.
+ * Runs one `tsbert` command as a child process: its progress (stderr) shown as it comes (evaluation lines without
+ * their per-tag scores), its stdout kept (finetune and evaluate print their metrics there as JSON), and Ctrl-C
+ * passed on exactly once per press.
  *
  * The child runs in its own process group, so a terminal's Ctrl-C reaches only this script, which forwards it:
  * the first press makes the trainer stop at the end of its step and save (tsbert's graceful stop), a second one
@@ -28,11 +29,23 @@ for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
 process.on('exit', () => running?.kill('SIGKILL'));
 
 /**
- * `node dist/src/cli/main.js ...args`.
+ * A trainer's evaluation line without seqeval's per-type entries (`eval_nn_precision 0.97, ...`: four per tag, 416
+ * for the Brown tags), keeping the overall ones.
+ * @param {string} line
+ */
+export function withoutPerTypeScores(line) {
+  if (!line.includes('_number ')) return line;
+  return line.replace(/, eval_(?!overall_)(?:(?!, eval_).)*?_(?:precision|recall|f1|number) -?[\d.]+(?:e[-+]?\d+)?/g, '');
+}
+
+/**
+ * `node dist/src/cli/main.js ...args`; the command's stdout (finetune's and evaluate's metrics JSON) is captured, and
+ * shown only with `echoStdout`.
  * @param {string[]} args
+ * @param {{ echoStdout?: boolean }} [options]
  * @returns {Promise<{ code: number, stdout: string, stderr: string, seconds: number }>}  stdout whole; stderr's last 8 KB
  */
-export function runTsbert(args) {
+export function runTsbert(args, { echoStdout = false } = {}) {
   const start = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [TSBERT, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -41,11 +54,22 @@ export function runTsbert(args) {
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk) => {
       stdout += chunk;
-      process.stdout.write(chunk);
+      if (echoStdout) process.stdout.write(chunk);
     });
+    let pending = '';
     child.stderr.setEncoding('utf8').on('data', (chunk) => {
       stderr = (stderr + chunk).slice(-8192);
-      process.stderr.write(chunk);
+      pending += chunk;
+      let newline;
+      while ((newline = pending.indexOf('\n')) >= 0) {
+        process.stderr.write(`${withoutPerTypeScores(pending.slice(0, newline))}\n`);
+        pending = pending.slice(newline + 1);
+      }
+      // A progress bar redraws its line without a newline: show it now. An evaluation line waits for its end.
+      if (!pending.startsWith('step ')) {
+        process.stderr.write(pending);
+        pending = '';
+      }
     });
     child.on('error', reject);
     child.on('close', (code, signal) => {

@@ -1,5 +1,5 @@
 /**
- * The showcase's report: one markdown table (task, model, test metrics, training time, steps) under a line that
+ * The showcase's report: one markdown table (task, model, test metrics, training time, steps, epochs) under a line that
  * says what was run where — the seed, the time budget, the CPU and the date.
  */
 import { readFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ export function machineLine() {
     // Not Linux: os.cpus() names the model; AVX-512 is then unknown, and the backend line below says what ran.
   }
   const backend = backendInfo();
-  return `${model}, ${avx512 ? 'with' : 'no'} AVX-512, ${cpus().length} cores; tsbert backend ${backend.name}${'isa' in backend && backend.isa !== undefined ? ` (${backend.isa})` : ''}, ${backend.threads ?? 1} threads`;
+  return `${model}, ${avx512 ? 'with' : 'no'} AVX-512, ${cpus().length} cores; tsbert backend ${backend.name} (${backend.isa}), ${backend.threads} threads`;
 }
 
 /** @param {number} seconds */
@@ -32,7 +32,7 @@ export function duration(seconds) {
 const percent = (x) => (x === undefined || !Number.isFinite(x) ? '—' : `${(100 * x).toFixed(1)}%`);
 
 /**
- * @typedef {{ task: string, model: string, metrics: Record<string, number | undefined>, seconds: number, steps?: number, note?: string }} Row
+ * @typedef {{ task: string, model: string, metrics: Record<string, number | undefined>, seconds: number, steps?: number, epochs?: number }} Row
  */
 
 /**
@@ -40,7 +40,7 @@ const percent = (x) => (x === undefined || !Number.isFinite(x) ? '—' : `${(100
  * @param {{ rows: Row[], metricColumns: Array<[key: string, title: string]>, header: string[] }} report
  */
 export function resultsMarkdown({ rows, metricColumns, header }) {
-  const titles = ['Task', 'Model', ...metricColumns.map(([, title]) => title), 'Training time', 'Steps'];
+  const titles = ['Task', 'Model', ...metricColumns.map(([, title]) => title), 'Training time', 'Steps', 'Epochs'];
   const lines = [
     ...header.map((line) => `${line}  `),
     '',
@@ -52,6 +52,7 @@ export function resultsMarkdown({ rows, metricColumns, header }) {
       ...metricColumns.map(([key]) => percent(row.metrics[key])),
       duration(row.seconds),
       row.steps === undefined ? '—' : String(row.steps),
+      row.epochs === undefined ? '—' : String(row.epochs),
     ].join(' | ')} |`),
   ];
   return `${lines.join('\n')}\n`;
