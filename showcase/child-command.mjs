@@ -90,7 +90,7 @@ export function lastJsonLine(stdout, what) {
   try {
     return JSON.parse(line);
   } catch {
-    throw new Error(`showcase: ${what} printed no metrics line (last line: ${JSON.stringify(line.slice(0, 200))})`);
+    throw new Error(`${what} printed no metrics line (last line: ${JSON.stringify(line.slice(0, 200))})`);
   }
 }
 

@@ -26,6 +26,12 @@ import { finalStep, lastJsonLine, runTsbert, stopped } from './child-command.mjs
 import { prepareData, sha256 } from './prepare-data.mjs';
 import { duration, machineLine, resultsMarkdown } from './results-table.mjs';
 
+// A failure is one line (a data file that cannot be read, a bad option), as tsbert's own errors are.
+process.on('uncaughtException', (error) => {
+  process.stderr.write(`showcase: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
+
 const { values: options } = parseArgs({
   options: {
     'pretrain-minutes': { type: 'string', default: '10' },
@@ -35,16 +41,18 @@ const { values: options } = parseArgs({
     'output': { type: 'string', default: 'showcase-run' },
   },
 });
-/** @param {string} name */
-function positive(name) {
+/** @param {string} name  @param {{ integer?: boolean, min?: number }} [rule] */
+function numberOption(name, { integer = false, min = Number.MIN_VALUE } = {}) {
   const value = Number(options[name]);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`showcase: --${name} must be a positive number, got "${options[name]}"`);
+  if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
+    throw new Error(`--${name} must be ${integer ? 'an integer' : 'a number'} ${min === Number.MIN_VALUE ? '> 0' : `≥ ${min}`}, got "${options[name]}"`);
+  }
   return value;
 }
-const pretrainMinutes = positive('pretrain-minutes');
-const finetuneMinutes = positive('finetune-minutes');
-const seed = positive('seed');
-const posTrainSentences = positive('pos-train-sentences');
+const pretrainMinutes = numberOption('pretrain-minutes');
+const finetuneMinutes = numberOption('finetune-minutes');
+const seed = numberOption('seed', { integer: true, min: 0 });
+const posTrainSentences = numberOption('pos-train-sentences', { integer: true, min: 1 });
 const output = options.output;
 
 // Fine-tuning flags shared by every run (the comparison's "fine-tuned identically"). A learning rate of 1e-4 is in
@@ -132,11 +140,12 @@ announce(`pre-training BERT-mini, npm start's recipe, ${pretrainMinutes} min`);
 const pretrainDir = join(output, 'pretrain');
 const pretrainArgs = ['pretrain', '--minutes', String(pretrainMinutes), '--output', pretrainDir];
 const pretrainKey = sha256(JSON.stringify(pretrainArgs));
+// Read before step() marks the run as started: a stopped run with these settings continues.
+const previousPretrain = readStep('pretrain');
 const pretrain = await step('pretrain', pretrainKey, async () => {
-  const previous = readStep('pretrain');
   const hasCheckpoint = existsSync(pretrainDir) && readdirSync(pretrainDir).some((name) => /^checkpoint-\d+$/.test(name));
   // A run with these settings that was stopped continues (same remembered schedule); anything else starts over.
-  const mode = previous?.key === pretrainKey && hasCheckpoint ? '--resume' : '--overwrite';
+  const mode = previousPretrain?.key === pretrainKey && hasCheckpoint ? '--resume' : '--overwrite';
   const result = await runTsbert([...pretrainArgs, mode], { echoStdout: true });
   check(result, 'pre-training');
   const mlm = /held-out MLM accuracy ([\d.]+)%/.exec(result.stdout)?.[1];
@@ -160,7 +169,7 @@ function probeEpochs(task, files, examples) {
     const result = await runTsbert(args);
     check(result, `timing ${task.name}`);
     const logged = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line)).filter((e) => e.loss !== undefined && e.step > 2);
-    if (logged.length < 2) throw new Error(`showcase: timing ${task.name}: ${logged.length} steps after the first two in ${finetuneMinutes} min; too slow to time`);
+    if (logged.length < 2) throw new Error(`timing ${task.name}: ${logged.length} steps after the first two in ${finetuneMinutes} min; too slow to time`);
     const secondsPerStep = (logged.at(-1).elapsed_s - logged[0].elapsed_s) / (logged.at(-1).step - logged[0].step);
     return { secondsPerStep, stepsPerEpoch };
   });
