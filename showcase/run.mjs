@@ -14,9 +14,9 @@
  * fine-tuning run stopped part way starts over (its time budget is the comparison's).
  *
  * Options (defaults in parentheses): --pretrain-minutes (10), --finetune-minutes (4, per run), --seed (42),
- * --pos-train-sentences (Brown training sentences kept, 6000), --output (showcase-run).
+ * --pos-train-sentences (Brown training sentences kept, 10000), --output (showcase-run).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BUNDLED_VOCAB } from '../dist/src/cli/default-job.js';
@@ -37,7 +37,7 @@ const { values: options } = parseArgs({
     'pretrain-minutes': { type: 'string', default: '10' },
     'finetune-minutes': { type: 'string', default: '4' },
     'seed': { type: 'string', default: '42' },
-    'pos-train-sentences': { type: 'string', default: '6000' },
+    'pos-train-sentences': { type: 'string', default: '10000' },
     'output': { type: 'string', default: 'showcase-run' },
   },
 });
@@ -171,6 +171,7 @@ function probeEpochs(task, files, examples) {
     const logged = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line)).filter((e) => e.loss !== undefined && e.step > 2);
     if (logged.length < 2) throw new Error(`timing ${task.name}: ${logged.length} steps after the first two in ${finetuneMinutes} min; too slow to time`);
     const secondsPerStep = (logged.at(-1).elapsed_s - logged[0].elapsed_s) / (logged.at(-1).step - logged[0].step);
+    rmSync(dir, { recursive: true, force: true });
     return { secondsPerStep, stepsPerEpoch };
   });
 }
