@@ -58,7 +58,7 @@ export function loadFinetuned(definition: FinetuneTaskDefinition<unknown, never>
   let scheme: LabelScheme | undefined;
   if (definition.name !== 'question-answering' && definition.name !== 'multiple-choice') {
     const labels = Object.keys(config.id2label).map(Number).sort((a, b) => a - b).map((id) => config.id2label[String(id)]!);
-    scheme = typeof problemType === 'string' ? { labels, problemType: problemType as NonNullable<LabelScheme['problemType']> } : { labels };
+    scheme = typeof problemType === 'string' ? { labels, problemType: problemType as NonNullable<LabelScheme['problemType']>, source: configPath } : { labels, source: configPath };
   }
   return { runner: head.wrap(model), scheme };
 }

@@ -6,13 +6,14 @@
 import type { HeadRunner } from '../model/heads/task-heads.js';
 import { Arena, withArena } from '../tensor/arena.js';
 import { noGrad, type Tensor } from '../tensor/tensor.js';
+import { IGNORE_INDEX } from '../ops/cross-entropy.js';
 import { collateInputs } from './collate.js';
 import type { Feature } from './features.js';
 import type { FeatureOutputs, FinetuneTaskDefinition, LabelScheme } from './task-definition.js';
 
 export interface FeatureRun {
   outputs: FeatureOutputs[];
-  /** Mean of the batches' losses, weighted by batch size; undefined without targets. */
+  /** The loss over all features (batch means weighted by their terms, so batching does not change it); undefined without targets. */
   loss?: number;
 }
 
@@ -40,8 +41,9 @@ export function runOnFeatures<F extends Feature>(
       withArena(arena, () => noGrad(() => {
         const out = runner.forward(args);
         if (out['loss'] !== undefined) {
-          lossSum += out['loss'].item() * batch.length;
-          lossCount += batch.length;
+          const weight = lossTerms(targets?.get('labels'), batch.length);
+          lossSum += out['loss'].item() * weight;
+          lossCount += weight;
         }
         indices.forEach((featureIndex, row) => {
           outputs[featureIndex] = rowOutputs(out, row, batch.length, seqLength, definition.tokenLevel ? features[featureIndex]!.length : undefined);
@@ -67,4 +69,15 @@ function rowOutputs(out: Record<string, Tensor>, row: number, batch: number, seq
     result[name] = Float32Array.from(kept);
   }
   return result;
+}
+
+/**
+ * How many terms a batch's mean loss averages: the labelled tokens for per-token class labels (padding and later
+ * sub-tokens are -100 and not counted), else one per example.
+ */
+function lossTerms(labels: Tensor | undefined, batch: number): number {
+  if (labels === undefined || labels.dtype !== 'int32' || labels.shape.length < 2) return batch;
+  let count = 0;
+  for (const label of labels.ints('labels')) if (label !== IGNORE_INDEX) count++;
+  return count;
 }

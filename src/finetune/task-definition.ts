@@ -14,6 +14,8 @@ import type { Preprocessing } from './preprocessing.js';
 /** The labels a head predicts, by id; with the problem type for sequence classification (Hugging Face's names). */
 export interface LabelScheme {
   labels: readonly string[];
+  /** Where the labels come from (the training file, a model's config.json), for "never appears in …" errors. */
+  source?: string;
   problemType?: 'single_label_classification' | 'regression' | 'multi_label_classification';
 }
 

@@ -16,7 +16,8 @@
 import { ValueError } from '../errors.js';
 
 /** PyTorch's CrossEntropyLoss ignore_index default; run_ner.py's label for tokens that carry no tag. */
-export const IGNORE_INDEX = -100;
+export { IGNORE_INDEX } from '../ops/cross-entropy.js';
+import { IGNORE_INDEX } from '../ops/cross-entropy.js';
 
 /** For each tag id, the id of its I- form: run_ner.py's b_to_i_label (B-X → I-X when I-X is in the list). */
 export function insideTagIds(tags: readonly string[]): Int32Array {

@@ -8,37 +8,20 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type SpawnOptions } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { writeSafetensors } from '../../src/io/safetensors.js';
 import { createPretrainingData } from '../../src/pretrain/create-pretraining-data.js';
 import { bertTokenizer, brownTextDocuments, VOCAB_PATH, writeCorpus } from '../pretrain/data-helpers.js';
 import { brownCorpus } from '../tokenizer/corpora.js';
+import { CLI, runCli, type CliRun } from '../helpers/cli.js';
 
-const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'main.js');
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function tsbert(args: readonly string[], options: { input?: string | Buffer; cwd?: string } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] } satisfies SpawnOptions);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end(options.input);
-  });
-}
+type Run = CliRun;
+const tsbert = runCli;
 
 /** Runs `jobs` a few at a time: each child is mostly start-up, and the machine may have only two cores. */
 async function inPool<T>(jobs: ReadonlyArray<() => Promise<T>>, width = 3): Promise<T[]> {

@@ -16,8 +16,8 @@ export interface ClassificationFeature extends Feature {
 }
 
 /** The reader's label logic over a scheme (from the training file, or from a fine-tuned model's config). */
-function labelsOf(scheme: LabelScheme, source: string): ClassificationLabels {
-  return ClassificationLabels.fromModel(scheme.problemType ?? 'single_label_classification', scheme.labels, source);
+function labelsOf(scheme: LabelScheme): ClassificationLabels {
+  return ClassificationLabels.fromModel(scheme.problemType ?? 'single_label_classification', scheme.labels, scheme.source ?? 'the training data');
 }
 
 export const classificationTask: FinetuneTaskDefinition<ClassificationInput, ClassificationFeature> = {
@@ -30,11 +30,11 @@ export const classificationTask: FinetuneTaskDefinition<ClassificationInput, Cla
 
   labelScheme(train, source) {
     const labels = ClassificationLabels.fromTrain(train as ClassificationExample[], source);
-    return { labels: labels.classes?.names ?? ['LABEL_0'], problemType: labels.problemType };
+    return { labels: labels.classes?.names ?? ['LABEL_0'], problemType: labels.problemType, source };
   },
 
   checkLabels(examples, scheme) {
-    const labels = labelsOf(scheme, 'the training data');
+    const labels = labelsOf(scheme);
     for (const example of examples) labels.target(example as ClassificationExample);
   },
 
@@ -43,7 +43,7 @@ export const classificationTask: FinetuneTaskDefinition<ClassificationInput, Cla
     : scheme?.problemType === 'multi_label_classification' ? { metric: 'micro_f1', greaterIsBetter: true } : { metric: 'accuracy', greaterIsBetter: true }),
 
   features(examples, { tokenizer, scheme, preprocessing }) {
-    const labels = labelsOf(scheme!, 'the training data');
+    const labels = labelsOf(scheme!);
     const features = examples.map((e) => {
       const encoding = tokenizer.encode(e.text, e.textPair, { maxLength: preprocessing.maxSeqLength, truncation: true });
       return featureOf([encodedSequence(encoding)], e.label === undefined ? {} : { target: labels.target(e as ClassificationExample) });

@@ -22,7 +22,7 @@ export interface TokenClassificationFeature extends Feature {
 }
 
 function tagMap(context: FeatureContext): LabelMap {
-  return new LabelMap(context.scheme!.labels, 'the training data', 'tag');
+  return new LabelMap(context.scheme!.labels, context.scheme!.source ?? 'the training data', 'tag');
 }
 
 /** One predicted tag per word of each example. */
@@ -46,10 +46,10 @@ export const tokenClassificationTask: FinetuneTaskDefinition<TokenClassification
     tagged: labelled, ...(options.tagColumn === undefined ? {} : { tagColumn: options.tagColumn }),
   }),
 
-  labelScheme: (train, source) => ({ labels: tagsFromTrain(train, source).names }),
+  labelScheme: (train, source) => ({ labels: tagsFromTrain(train, source).names, source }),
 
   checkLabels(examples, scheme) {
-    const tags = new LabelMap(scheme.labels, 'the training data', 'tag');
+    const tags = new LabelMap(scheme.labels, scheme.source ?? 'the training data', 'tag');
     for (const example of examples) tagIds(example, tags);
   },
 
