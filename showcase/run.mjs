@@ -1,5 +1,5 @@
 /**
- * `npm run showcase`: BERT §5's claim in miniature — pre-training helps — on two real tasks, in about 30 minutes on
+ * `npm run showcase`: the BERT paper's central claim in miniature — pre-training helps — on two real tasks, in about 30 minutes on
  * two cores. BERT-mini is pre-trained by `npm start`'s recipe (the default job: Brown + nlp-corpus, masked LM + next
  * sentence prediction) for a fixed time; then the same architecture is fine-tuned from those weights and from random
  * initialisation, with identical data, flags, seed and time budget, on
