@@ -1,8 +1,8 @@
 /**
  * `npm run showcase`: the BERT paper's central claim in miniature — pre-training helps — on two real tasks, in about
  * 30 minutes on two cores. BERT-mini is pre-trained by `npm start`'s recipe (the default job: Brown + nlp-corpus,
- * masked LM + next sentence prediction) for a fixed time; then the same architecture is fine-tuned from those weights and from random
- * initialisation, with identical data, flags, seed and time budget, on
+ * masked LM + next sentence prediction) for a fixed time; then the same architecture is fine-tuned from those
+ * weights and from random initialisation, with identical data, flags, seed and time budget, on
  *   (a) part-of-speech tagging of the Brown corpus (brown-pos.mjs: whole texts held out), and
  *   (b) spam vs ham on the SpamAssassin corpus (spam.mjs: a seeded held-out split),
  * and each is scored on the held-out test split by `tsbert evaluate`, beside a non-neural baseline (baselines.mjs).
