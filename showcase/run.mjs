@@ -13,7 +13,7 @@
  * again. Pre-training stopped part way (Ctrl-C) resumes from its last checkpoint with the same schedule; a
  * fine-tuning run stopped part way starts over (its time budget is the comparison's).
  *
- * Options (defaults in parentheses): --pretrain-minutes (10), --finetune-minutes (4, per run), --seed (42),
+ * Options (defaults in parentheses): --pretrain-minutes (10), --finetune-minutes (4, per run), --seed (42), --lr (1e-4),
  * --pos-train-sentences (Brown training sentences kept, 10000), --output (showcase-run).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -37,6 +37,7 @@ const { values: options } = parseArgs({
     'pretrain-minutes': { type: 'string', default: '10' },
     'finetune-minutes': { type: 'string', default: '4' },
     'seed': { type: 'string', default: '42' },
+    'lr': { type: 'string', default: '1e-4' },
     'pos-train-sentences': { type: 'string', default: '10000' },
     'output': { type: 'string', default: 'showcase-run' },
   },
@@ -52,16 +53,17 @@ function numberOption(name, { integer = false, min = Number.MIN_VALUE } = {}) {
 const pretrainMinutes = numberOption('pretrain-minutes');
 const finetuneMinutes = numberOption('finetune-minutes');
 const seed = numberOption('seed', { integer: true, min: 0 });
+const lr = numberOption('lr');
 const posTrainSentences = numberOption('pos-train-sentences', { integer: true, min: 1 });
 const output = options.output;
 
-// Fine-tuning flags shared by every run (the comparison's "fine-tuned identically"). A learning rate of 1e-4 is in
+// Fine-tuning flags shared by every run (the comparison's "fine-tuned identically"). The default learning rate, 1e-4, is in
 // the range Turc et al. (2019, "Well-Read Students Learn Better") found best for BERT-mini; batches of 32 as BERT §4.
 // The number of epochs is not fixed: a short probe times a step of each task (below), and the runs get the epochs
 // (at most MAX_EPOCHS) that fit the time budget, so the learning-rate schedule decays to 0 when the time ends —
 // the default job's rule for pre-training (cli/default-job.ts, stepsForMinutes).
 const BATCH_SIZE = 32;
-const FINETUNE_FLAGS = ['--seed', String(seed), '--minutes', String(finetuneMinutes), '--lr', '1e-4', '--batch-size', String(BATCH_SIZE),
+const FINETUNE_FLAGS = ['--seed', String(seed), '--minutes', String(finetuneMinutes), '--lr', String(lr), '--batch-size', String(BATCH_SIZE),
   '--max-seq-length', '128', '--eval-every', 'epoch', '--keep-last', '1'];
 const MAX_EPOCHS = 3;
 // The share of the budget planned for training steps; the rest is loading, tokenizing and evaluating on dev.
@@ -218,7 +220,7 @@ for (const row of rows) row.metrics = { ...row.metrics, accuracy: row.metrics.ac
 const header = [
   `**tsbert showcase**, ${started.toISOString().slice(0, 10)} — seed ${seed}; pre-training ${pretrainMinutes} min `
     + `(${pretrain.steps ?? '?'} steps in ${duration(pretrain.seconds)}${pretrain.mlmAccuracy === undefined ? '' : `, held-out MLM accuracy ${(100 * pretrain.mlmAccuracy).toFixed(1)}%`}), `
-    + `fine-tuning ${finetuneMinutes} min per run (lr 1e-4, batch 32, 128 tokens, the epochs that fit the time: column Epochs)`,
+    + `fine-tuning ${finetuneMinutes} min per run (lr ${lr}, batch 32, 128 tokens, the epochs that fit the time: column Epochs)`,
   `CPU: ${machineLine()}`,
   ...data.summary,
 ];
