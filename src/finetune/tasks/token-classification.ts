@@ -1,7 +1,7 @@
 /**
  * Token classification (BERT §5.3, CoNLL-2003 NER; part-of-speech tagging): a tag per word from the first
  * sub-token's logits (BertForTokenClassification), as run_ner.py trains and scores it — seqeval's entity-level
- * precision/recall/F1 plus token accuracy over words.
+ * precision/recall/F1 plus token accuracy over words; tag sets without chunks (part of speech) by word accuracy.
  */
 import { seqevalJson, seqevalMetrics, type EntityScores } from '../../metrics/index.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -53,7 +53,8 @@ export const tokenClassificationTask: FinetuneTaskDefinition<TokenClassification
     for (const example of examples) tagIds(example, tags);
   },
 
-  bestMetric: () => ({ metric: 'overall_f1', greaterIsBetter: true }),
+  bestMetric: (scheme) => (scheme === undefined || isChunkScheme(scheme.labels)
+    ? { metric: 'overall_f1', greaterIsBetter: true } : { metric: 'accuracy', greaterIsBetter: true }),
 
   features(examples, context) {
     const { tokenizer, preprocessing } = context;
@@ -80,7 +81,15 @@ export const tokenClassificationTask: FinetuneTaskDefinition<TokenClassification
 
   metrics(examples, features, outputs, context) {
     const predicted = predictedTags(examples, features, outputs, context);
-    return flatten(seqevalJson(seqevalMetrics(predicted, examples.map((e) => e.tags))));
+    if (isChunkScheme(context.scheme!.labels)) return flatten(seqevalJson(seqevalMetrics(predicted, examples.map((e) => e.tags))));
+    // Tags without chunks (part of speech: `nn`, `vb`): entities mean nothing; the word accuracy is what is reported.
+    let correct = 0;
+    let words = 0;
+    examples.forEach((e, i) => e.tags.forEach((tag, w) => {
+      words++;
+      if (predicted[i]![w] === tag) correct++;
+    }));
+    return { accuracy: correct / Math.max(words, 1) };
   },
 
   async writePredictions(output, files, examples, features, outputs, context) {
@@ -89,6 +98,11 @@ export const tokenClassificationTask: FinetuneTaskDefinition<TokenClassification
     else await writeConllPredictions(files.input, output, predicted);
   },
 };
+
+/** Chunk tags (IOB1/IOB2/IOE/IOBES: `O`, `B-PER`, `I-LOC`, ...) are scored by entity; other tag sets by word. */
+export function isChunkScheme(tags: readonly string[]): boolean {
+  return tags.every((tag) => tag === 'O' || /^[BIES]-./.test(tag));
+}
 
 /**
  * seqeval's per-type entries as `TYPE_precision` etc. (metrics.jsonl holds numbers only; run_ner.py flattens them
