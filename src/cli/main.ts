@@ -30,7 +30,7 @@ export function buildProgram(): Command {
   program
     .name('tsbert')
     .version(packageVersion(), '-V, --version', 'print the version of tsbert')
-    .description('BERT in TypeScript: tokenize, pre-train and run BERT models on Node.js')
+    .description('BERT in TypeScript: tokenize, pre-train, fine-tune, evaluate and run BERT models on Node.js')
     .showHelpAfterError();
   registerTokenize(program);
   registerTrainTokenizer(program);
