@@ -5,7 +5,8 @@ import { bertConfigPreset, isPresetName, numLabels, type BertConfig } from '../.
 import { BertForPreTraining } from '../../model/heads/pretraining.js';
 import { TASK_HEADS, type TaskHeadName } from '../../model/heads/task-heads.js';
 import { modelClassFor } from '../../model/registry.js';
-import { FINETUNE_TASKS, isFinetuneTaskName, type FinetuneTaskName } from '../../finetune/task-names.js';
+import { FINETUNE_TASKS, isFinetuneTaskName } from '../../finetune/task-names.js';
+import { FINETUNE_TASK_DEFINITIONS } from '../../finetune/tasks/index.js';
 import { trainStep } from '../../train/train-step.js';
 import { AdamW } from '../../optim/adamw.js';
 import { bertParamGroups } from '../../optim/param-groups.js';
@@ -133,10 +134,6 @@ function randomTargets(head: TaskHeadName, config: BertConfig, batch: number, se
 }
 
 const MULTIPLE_CHOICES = 4;
-const FINETUNE_HEADS: Record<FinetuneTaskName, TaskHeadName> = {
-  'classification': 'sequence-classification', 'token-classification': 'token-classification',
-  'question-answering': 'question-answering', 'multiple-choice': 'multiple-choice',
-};
 
 /**
  * A fine-tuning step of a task's head: forward, backward, clipping, AdamW (Hugging Face Trainer's defaults), on a
@@ -146,8 +143,9 @@ export function benchFinetuneStep(flags: ModelBenchFlags): void {
   const { config, batch, seq, rounds } = setup(flags);
   const task = flags.task ?? 'classification';
   if (!isFinetuneTaskName(task)) throw new ConfigError(`--task must be one of ${FINETUNE_TASKS.join(', ')}, got "${task}"`);
-  const head = TASK_HEADS[FINETUNE_HEADS[task]];
-  const Model = modelClassFor('bert', FINETUNE_HEADS[task], 'bench');
+  const headName = FINETUNE_TASK_DEFINITIONS[task].head;
+  const head = TASK_HEADS[headName];
+  const Model = modelClassFor('bert', headName, 'bench');
   const runner = head.wrap(new Model(config, { seed: 1 }).train());
   const optimizer = new AdamW(bertParamGroups(runner.model.namedParameters(), 0.01), { lr: 3e-5 });
   const rng = new Rng(2);

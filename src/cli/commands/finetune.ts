@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { numberFlag as number } from '../number-flag.js';
 import { ConfigError } from '../../errors.js';
 import { checkOutputDirectory } from '../../io/checked-file.js';
 import { bertConfigPreset, isPresetName } from '../../model/config.js';
@@ -62,14 +63,6 @@ export interface FinetuneFlags extends DataFlags {
   keepLast: string;
   resume?: boolean;
   overwrite?: boolean;
-}
-
-export function number(flag: string, value: string, integer: boolean, min: number): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min) {
-    throw new ConfigError(`${flag} must be ${integer ? 'an integer' : 'a number'} ≥ ${min}, got "${value}"`);
-  }
-  return n;
 }
 
 export function taskDefinition(name: string): AnyTaskDefinition {
@@ -147,8 +140,8 @@ async function runFinetuneCommand(flags: FinetuneFlags): Promise<void> {
     reportSkipped(flags.dev!, dev.skipped, log);
     if (scheme !== undefined) definition.checkLabels?.(dev.examples, scheme);
   }
-  const preprocessing = definition.adjustPreprocessing?.(train.examples, preprocessingFrom(flags, defaultPreprocessing(definition)))
-    ?? preprocessingFrom(flags, defaultPreprocessing(definition));
+  const flagged = preprocessingFrom(flags, defaultPreprocessing(definition));
+  const preprocessing = definition.adjustPreprocessing?.(train.examples, flagged) ?? flagged;
   const seed = number('--seed', flags.seed, true, 0);
   const runner = finetuningModel(definition, source, scheme, preprocessing, seed);
   const context: FeatureContext = { tokenizer, scheme, preprocessing, training: true };

@@ -1,6 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { numberFlag as number } from '../number-flag.js';
 import { ConfigError } from '../../errors.js';
 import { checkOutputDirectory, ensureDirectory, readInputText } from '../../io/checked-file.js';
 import { bertConfigFromJson, bertConfigPreset, isPresetName, type BertConfig } from '../../model/config.js';
@@ -57,14 +58,6 @@ export interface PretrainFlags {
   dynamicMasking?: boolean;
   cased?: boolean;
   minutes?: string;
-}
-
-function number(flag: string, value: string, integer: boolean, min: number): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min) {
-    throw new ConfigError(`${flag} must be ${integer ? 'an integer' : 'a number'} ≥ ${min}, got "${value}"`);
-  }
-  return n;
 }
 
 /** A preset name or a config.json path, with vocab_size taken from the vocabulary. */
