@@ -1,0 +1,48 @@
+/**
+ * Tokenizing pipeline inputs as transformers.js and Hugging Face's pipelines do (`truncation: true`): an input
+ * longer than the model takes is cut to fit, and what was cut is counted so that one warning can say so.
+ */
+import type { BertConfig } from '../model/config.js';
+import type { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
+import type { Encoding } from '../tokenizer/encoding.js';
+import type { EncodeOptions } from '../tokenizer/tokenizer.js';
+import type { TruncationStrategy } from '../tokenizer/truncation.js';
+import { emitWarning } from '../warnings.js';
+
+/** The most tokens one input may have: the position embeddings, or the tokenizer's model_max_length when smaller. */
+export function maxInputTokens(config: BertConfig, tokenizer: BertTokenizer): number {
+  return Math.min(config.maxPositionEmbeddings, tokenizer.modelMaxLength ?? Infinity);
+}
+
+// Explicit, so a tokenizer.json's own truncation or padding settings do not apply behind the pipeline's back.
+const WHOLE: EncodeOptions = Object.freeze({ truncation: false, padding: false });
+
+/** Encodes inputs cut to `maxLength` tokens (special tokens included), counting the inputs cut and tokens dropped. */
+export class TruncatedEncoder {
+  private truncatedInputs = 0;
+  private droppedTokens = 0;
+  private readonly cut: EncodeOptions;
+
+  /** `strategy`: Hugging Face's ('longest_first' as `truncation: true`; zero-shot cuts only the premise). */
+  constructor(readonly tokenizer: BertTokenizer, readonly maxLength: number, strategy: TruncationStrategy = 'longest_first') {
+    this.cut = Object.freeze({ maxLength, truncation: strategy, padding: false });
+  }
+
+  encode(text: string, pair?: string): Encoding {
+    const whole = this.tokenizer.encode(text, pair, WHOLE);
+    if (whole.length <= this.maxLength) return whole;
+    const cut = this.tokenizer.encode(text, pair, this.cut);
+    this.truncatedInputs++;
+    this.droppedTokens += whole.length - cut.length;
+    return cut;
+  }
+
+  /** One warning for everything cut since the last call (none if nothing was). */
+  warn(task: string): void {
+    if (this.truncatedInputs === 0) return;
+    emitWarning(`${task}: ${this.truncatedInputs === 1 ? '1 input was' : `${this.truncatedInputs} inputs were`} longer than the model's `
+      + `${this.maxLength} tokens and truncated to them (${this.droppedTokens} tokens dropped)`, 'TSBERT_TRUNCATED');
+    this.truncatedInputs = 0;
+    this.droppedTokens = 0;
+  }
+}
