@@ -70,8 +70,9 @@ interface PipelineTypes {
   'feature-extraction': FeatureExtractionPipeline;
 }
 
-/** The pipeline type a task name or alias gives. */
-export type PipelineFor<T extends string> = PipelineTaskOf<T> extends keyof PipelineTypes ? PipelineTypes[PipelineTaskOf<T>] : AnyPipeline;
+/** The pipeline type a task name or alias gives (AnyPipeline for a name known only at run time). */
+export type PipelineFor<T extends string> = [PipelineTaskOf<T>] extends [never] ? AnyPipeline
+  : PipelineTaskOf<T> extends keyof PipelineTypes ? PipelineTypes[PipelineTaskOf<T>] : AnyPipeline;
 
 export interface PipelineOptions {
   /** The tokenizer; default: the model folder's. Required with a loaded model. */
