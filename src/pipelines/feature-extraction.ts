@@ -68,7 +68,7 @@ export class FeatureExtractionPipeline extends Pipeline<string, FeatureExtractio
   }
 
   lengthOf(input: string): number {
-    return Math.min(this.tokenizer.encode(input).length, this.encoder.maxLength);
+    return this.encoder.length(input);
   }
 
   runBatch(inputs: readonly string[], options: FeatureExtractionOptions): FeatureTensor[] {

@@ -91,7 +91,7 @@ export class FillMaskPipeline extends Pipeline<string, FillMaskOptions, FillMask
   }
 
   lengthOf(input: string): number {
-    return Math.min(this.tokenizer.encode(input).length, this.encoder.maxLength);
+    return this.encoder.length(input);
   }
 
   runBatch(inputs: readonly string[], options: FillMaskOptions): FillMaskOutput[] {

@@ -106,8 +106,7 @@ export class TextClassificationPipeline extends Pipeline<TextClassificationInput
   }
 
   lengthOf(input: TextClassificationInput): number {
-    const encoding = typeof input === 'string' ? this.tokenizer.encode(input) : this.tokenizer.encode(input.text, input.text_pair);
-    return Math.min(encoding.length, this.encoder.maxLength);
+    return typeof input === 'string' ? this.encoder.length(input) : this.encoder.length(input.text, input.text_pair);
   }
 
   runBatch(inputs: readonly TextClassificationInput[], options: TextClassificationOptions): TextClassificationResult[][] {

@@ -17,6 +17,14 @@ export function maxInputTokens(config: BertConfig, tokenizer: BertTokenizer): nu
 // Explicit, so a tokenizer.json's own truncation or padding settings do not apply behind the pipeline's back.
 const WHOLE: EncodeOptions = Object.freeze({ truncation: false, padding: false });
 
+/** Measured encodings kept for encode(): the CLI measures a window of inputs, then runs them. Beyond this, start over. */
+const MEASURED_LIMIT = 4096;
+
+/** One key per (text, pair): the length prefix keeps ("a\0b") and ("a", "b") apart. */
+function inputKey(text: string, pair: string | undefined): string {
+  return pair === undefined ? `1:${text}` : `2:${text.length}:${text}${pair}`;
+}
+
 /** Encodes inputs cut to `maxLength` tokens (special tokens included), counting the inputs cut and tokens dropped. */
 export class TruncatedEncoder {
   private truncatedInputs = 0;
@@ -28,8 +36,21 @@ export class TruncatedEncoder {
     this.cut = Object.freeze({ maxLength, truncation: strategy, padding: false });
   }
 
-  encode(text: string, pair?: string): Encoding {
+  /** Encodings made by length() that encode() has not taken yet (so an input is tokenized once). */
+  private readonly measured = new Map<string, Encoding>();
+
+  /** Tokens of the input once cut (what lengthOf reports); its encoding is kept for encode(). */
+  length(text: string, pair?: string): number {
     const whole = this.tokenizer.encode(text, pair, WHOLE);
+    if (this.measured.size >= MEASURED_LIMIT) this.measured.clear();
+    this.measured.set(inputKey(text, pair), whole);
+    return Math.min(whole.length, this.maxLength);
+  }
+
+  encode(text: string, pair?: string): Encoding {
+    const key = inputKey(text, pair);
+    const whole = this.measured.get(key) ?? this.tokenizer.encode(text, pair, WHOLE);
+    this.measured.delete(key);
     if (whole.length <= this.maxLength) return whole;
     const cut = this.tokenizer.encode(text, pair, this.cut);
     this.truncatedInputs++;

@@ -123,7 +123,7 @@ export class ZeroShotClassificationPipeline
   lengthOf(input: ZeroShotClassificationInput, options: ZeroShotClassificationOptions): number {
     let total = 0;
     for (const label of input.labels) {
-      total += Math.min(this.tokenizer.encode(input.text, hypothesis(options, label)).length, this.encoder.maxLength);
+      total += this.encoder.length(input.text, hypothesis(options, label));
     }
     return total;
   }

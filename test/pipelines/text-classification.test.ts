@@ -105,6 +105,8 @@ test('a text longer than the model\'s positions is truncated to them, with one w
     const long = Array.from({ length: 300 }, (_, i) => `word${i % 7}`).join(' ');
     const { ids } = referenceInputs(long);
     const kept = [...ids.slice(0, 63), tokenizer.sepTokenId];
+    // Measured first as the CLI does (the encoding is kept for the run): the length is the cut one.
+    assert.equal(classifier.lengthOf(long), 64);
     const results = await classifier([long, 'short'], { top_k: null }) as TextClassificationResult[][];
     assertResults(results[0]!, expected(forwardOne((i) => model.forward(i), (o) => o.logits, kept, kept.map(() => 0)), softmax64), 'truncated');
     assert.deepEqual(warnings, [`TSBERT_TRUNCATED: text-classification: 1 input was longer than the model's 64 tokens and truncated to them (${ids.length - 64} tokens dropped)`]);
