@@ -95,6 +95,7 @@ export class FillMaskPipeline extends Pipeline<string, FillMaskOptions, FillMask
   }
 
   runBatch(inputs: readonly string[], options: FillMaskOptions): FillMaskOutput[] {
+    if (inputs.length === 0) return [];
     const maskId = this.tokenizer.maskTokenId;
     const encodings = inputs.map((input) => this.encoder.encode(input));
     this.encoder.warn(this.task);
