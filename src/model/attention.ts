@@ -1,4 +1,6 @@
 import { attention } from '../ops/attention.js';
+import { gatherFirstTokens } from '../ops/gather-rows.js';
+import { reshape } from '../ops/reshape.js';
 import { Dropout } from '../nn/dropout.js';
 import { LayerNorm } from '../nn/layer-norm.js';
 import { Linear } from '../nn/linear.js';
@@ -62,8 +64,18 @@ export class BertAttention extends Module {
     this.output = new BertSelfOutput(config, params.at('output'), dropoutRng);
   }
 
-  forward(hidden: Tensor, mask: Tensor | null): { output: Tensor; probs: Tensor } {
+  /**
+   * firstTokenOnly: every position is attended to, but only position 0's context goes on (projection, residual,
+   * LayerNorm): [batch, seq, hidden] → [batch, 1, hidden]. The layers after it are row-wise, so they follow suit.
+   */
+  forward(hidden: Tensor, mask: Tensor | null, firstTokenOnly = false): { output: Tensor; probs: Tensor } {
     const { context, probs } = this.self.forward(hidden, mask);
-    return { output: this.output.forward(context, hidden), probs };
+    if (!firstTokenOnly) return { output: this.output.forward(context, hidden), probs };
+    return { output: this.output.forward(firstTokens(context), firstTokens(hidden)), probs };
   }
+}
+
+/** [batch, seq, hidden] → [batch, 1, hidden]: each sequence's position 0. */
+function firstTokens(x: Tensor): Tensor {
+  return reshape(gatherFirstTokens(x), [x.shape[0]!, 1, x.shape[2]!]);
 }

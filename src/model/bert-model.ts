@@ -32,6 +32,13 @@ export interface BertModelOutput {
 export interface ForwardOptions {
   outputHiddenStates?: boolean;
   outputAttentions?: boolean;
+  /**
+   * Only `poolerOutput` will be read (sequence classification, multiple choice): the last layer runs attention over
+   * all positions but its output projection, feed-forward and LayerNorms at [CLS] alone, and `lastHiddenState` is
+   * [batch, 1, hidden]. Exact: nothing else reaches the pooler (BERT §3, the [CLS] representation). Ignored with
+   * `outputHiddenStates`.
+   */
+  poolerOnly?: boolean;
 }
 
 /** Construction options: the seed of the dropout stream and, without `params`, of the initial weights. */
@@ -80,7 +87,8 @@ export class BertModel extends BertPreTrainedModel {
     checkIds('token_type_ids', tokenTypeIds, inputIds, this.config.typeVocabSize);
     const mask = inputs.attentionMask === undefined ? null : additiveMask(inputs.attentionMask, inputIds);
     const embedded = this.embeddings.forward(inputIds, tokenTypeIds);
-    const encoded = this.encoder.forward(embedded, mask, options.outputHiddenStates, options.outputAttentions);
+    const firstTokenOnly = options.poolerOnly === true && options.outputHiddenStates !== true && this.pooler !== null;
+    const encoded = this.encoder.forward(embedded, mask, options.outputHiddenStates, options.outputAttentions, firstTokenOnly);
     const output: BertModelOutput = {
       lastHiddenState: encoded.lastHiddenState,
       poolerOutput: this.pooler === null ? null : this.pooler.forward(encoded.lastHiddenState),

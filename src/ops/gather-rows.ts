@@ -28,3 +28,11 @@ export function gatherRows(x: Tensor, indices: Int32Array): Tensor {
     }
   });
 }
+
+/** x [batch, seq, cols] → [batch, cols]: position 0 of each sequence (the [CLS] rows). */
+export function gatherFirstTokens(x: Tensor): Tensor {
+  const [batch, seq] = x.shape as [number, number];
+  const rows = new Int32Array(batch);
+  for (let b = 0; b < batch; b++) rows[b] = b * seq;
+  return gatherRows(x, rows);
+}
