@@ -1,6 +1,5 @@
 import { attention } from '../ops/attention.js';
-import { gatherFirstTokens } from '../ops/gather-rows.js';
-import { reshape } from '../ops/reshape.js';
+import { gatherRows } from '../ops/gather-rows.js';
 import { Dropout } from '../nn/dropout.js';
 import { LayerNorm } from '../nn/layer-norm.js';
 import { Linear } from '../nn/linear.js';
@@ -65,17 +64,12 @@ export class BertAttention extends Module {
   }
 
   /**
-   * firstTokenOnly: every position is attended to, but only position 0's context goes on (projection, residual,
-   * LayerNorm): [batch, seq, hidden] → [batch, 1, hidden]. The layers after it are row-wise, so they follow suit.
+   * rows: every position is attended to, but only these flat rows' contexts go on (projection, residual, LayerNorm):
+   * [batch, seq, hidden] → [rows, hidden]. The sublayers after it are row-wise, so they follow suit.
    */
-  forward(hidden: Tensor, mask: Tensor | null, firstTokenOnly = false): { output: Tensor; probs: Tensor } {
+  forward(hidden: Tensor, mask: Tensor | null, rows: Int32Array | null = null): { output: Tensor; probs: Tensor } {
     const { context, probs } = this.self.forward(hidden, mask);
-    if (!firstTokenOnly) return { output: this.output.forward(context, hidden), probs };
-    return { output: this.output.forward(firstTokens(context), firstTokens(hidden)), probs };
+    if (rows === null) return { output: this.output.forward(context, hidden), probs };
+    return { output: this.output.forward(gatherRows(context, rows), gatherRows(hidden, rows)), probs };
   }
-}
-
-/** [batch, seq, hidden] → [batch, 1, hidden]: each sequence's position 0. */
-function firstTokens(x: Tensor): Tensor {
-  return reshape(gatherFirstTokens(x), [x.shape[0]!, 1, x.shape[2]!]);
 }

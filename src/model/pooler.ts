@@ -17,6 +17,11 @@ export class BertPooler extends Module {
 
   /** hidden [batch, seq, hidden] → [batch, hidden] from position 0 of each sequence. */
   forward(hidden: Tensor): Tensor {
-    return tanh(this.dense.forward(gatherFirstTokens(hidden)));
+    return this.forwardCls(gatherFirstTokens(hidden));
+  }
+
+  /** The [CLS] rows [batch, hidden] → [batch, hidden]. */
+  forwardCls(cls: Tensor): Tensor {
+    return tanh(this.dense.forward(cls));
   }
 }
