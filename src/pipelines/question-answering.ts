@@ -42,6 +42,9 @@ export interface QuestionAnsweringOptions {
   align_to_words: boolean;
 }
 
+/** Options as a call takes them: any subset, numbers and booleans or their CLI strings. */
+export type QuestionAnsweringCallOptions = Partial<QuestionAnsweringOptions> | OptionBag;
+
 /** One answer with top_k 1, else a list of answers, best first. */
 export type QuestionAnsweringOutput = QaAnswer | QaAnswer[];
 
@@ -65,10 +68,10 @@ export class QuestionAnsweringPipeline implements BatchPipeline<QaInput, Questio
    * transformers.js's call `(question, context, options)` (strings, or arrays of the same length), or HF Python's
    * `({question, context}, options)` and arrays of such objects. One input → its output; an array → one per input.
    */
-  async call(question: string, context: string, options?: OptionBag): Promise<QuestionAnsweringOutput>;
-  async call(questions: readonly string[], contexts: readonly string[], options?: OptionBag): Promise<QuestionAnsweringOutput[]>;
-  async call(input: QaInput, options?: OptionBag): Promise<QuestionAnsweringOutput>;
-  async call(inputs: readonly QaInput[], options?: OptionBag): Promise<QuestionAnsweringOutput[]>;
+  async call(question: string, context: string, options?: QuestionAnsweringCallOptions): Promise<QuestionAnsweringOutput>;
+  async call(questions: readonly string[], contexts: readonly string[], options?: QuestionAnsweringCallOptions): Promise<QuestionAnsweringOutput[]>;
+  async call(input: QaInput, options?: QuestionAnsweringCallOptions): Promise<QuestionAnsweringOutput>;
+  async call(inputs: readonly QaInput[], options?: QuestionAnsweringCallOptions): Promise<QuestionAnsweringOutput[]>;
   async call(first: unknown, second?: unknown, third?: unknown): Promise<QuestionAnsweringOutput | QuestionAnsweringOutput[]> {
     const pairCall = typeof first === 'string' || (Array.isArray(first) && typeof first[0] === 'string');
     const options = this.checkOptions(optionBag(pairCall ? third : second));
@@ -141,5 +144,5 @@ export class QuestionAnsweringPipeline implements BatchPipeline<QaInput, Questio
 function optionBag(value: unknown): OptionBag {
   if (value === undefined) return {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ValueError(`${TASK}: options must be an object, got ${valuePreview(value)}`);
-  return value as OptionBag;
+  return { ...value };
 }

@@ -35,6 +35,9 @@ export interface TokenClassificationOptions {
   max_seq_len: number;
 }
 
+/** Options as a call takes them: any subset, values or their CLI strings. */
+export type TokenClassificationCallOptions = Partial<TokenClassificationOptions> | OptionBag;
+
 /** Entities of one text: TokenEntity per token with 'none', EntityGroup otherwise. */
 export type TokenClassificationOutput = TokenEntity[] | EntityGroup[];
 
@@ -57,10 +60,10 @@ export class TokenClassificationPipeline implements BatchPipeline<string, TokenC
   }
 
   /** transformers.js's call: one text → its entities; an array of texts → one list per text. */
-  async call(texts: string, options?: OptionBag): Promise<TokenClassificationOutput>;
-  async call(texts: readonly string[], options?: OptionBag): Promise<TokenClassificationOutput[]>;
-  async call(texts: string | readonly string[], options: OptionBag = {}): Promise<TokenClassificationOutput | TokenClassificationOutput[]> {
-    const checked = this.checkOptions(options);
+  async call(texts: string, options?: TokenClassificationCallOptions): Promise<TokenClassificationOutput>;
+  async call(texts: readonly string[], options?: TokenClassificationCallOptions): Promise<TokenClassificationOutput[]>;
+  async call(texts: string | readonly string[], options: TokenClassificationCallOptions = {}): Promise<TokenClassificationOutput | TokenClassificationOutput[]> {
+    const checked = this.checkOptions({ ...options });
     if (typeof texts === 'string') return this.runBatch([texts], checked)[0]!;
     if (!Array.isArray(texts)) throw new ValueError(`${TASK}: expected a text or an array of texts, got ${valuePreview(texts)}`);
     return this.runBatch(texts.map((t: unknown, i) => this.textOf(t, `input ${i}`)), checked);
