@@ -9,8 +9,7 @@ import { ConfigError, ValueError } from '../errors.js';
 import { valuePreview } from '../error-text.js';
 import { AutoModelForTokenClassification } from '../model/auto.js';
 import { BertForTokenClassification } from '../model/heads/token-classification.js';
-import type { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
-import { BertTokenizer as BertTokenizerClass } from '../tokenizer/bert-tokenizer.js';
+import { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
 import type { Encoding } from '../tokenizer/encoding.js';
 import { emitWarning } from '../warnings.js';
 import { headRows, softmax } from './head-rows.js';
@@ -56,7 +55,7 @@ export class TokenClassificationPipeline implements BatchPipeline<string, TokenC
   static fromPretrained(dir: string): TokenClassificationPipeline {
     const model = AutoModelForTokenClassification.fromPretrained(dir);
     if (!(model instanceof BertForTokenClassification)) throw new ConfigError(`${TASK}: ${dir} did not load as a token-classification model`);
-    return new TokenClassificationPipeline(model, BertTokenizerClass.fromPretrained(dir));
+    return new TokenClassificationPipeline(model, BertTokenizer.fromPretrained(dir));
   }
 
   /** transformers.js's call: one text → its entities; an array of texts → one list per text. */

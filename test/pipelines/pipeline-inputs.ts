@@ -44,6 +44,8 @@ export const QA_CASES: Array<{ question: string; context: string; options: Recor
   { question: 'Who keeps the lighthouse?', context: LONG_CONTEXT, options: { max_seq_len: 40, doc_stride: 10 } },
   { question: 'Who keeps the lighthouse?', context: LONG_CONTEXT, options: { max_seq_len: 40, doc_stride: 10, top_k: 3 } },
   { question: 'Where did Ángela move?', context: 'Ángela moved from 東京 to Zürich in 2019, then to Ōsaka.', options: { top_k: 3 } },
+  // The same sentence in every window: equal answer texts from different windows add their scores.
+  { question: 'Who keeps the light?', context: 'Tomas keeps the light. '.repeat(6).trim(), options: { max_seq_len: 24, doc_stride: 8, top_k: 3 } },
   { question: 'Where did Ángela move?', context: 'Ángela moved from 東京 to Zürich in 2019, then to Ōsaka.', options: { top_k: 2, align_to_words: false } },
 ];
 

@@ -2,7 +2,8 @@
  * The question-answering pipeline against Hugging Face's QuestionAnsweringPipeline rules: goldens from the Python port
  * (reference/hf_pipeline_postprocess.py) on a tiny random QA model's window logits. The cases cover a context in 3
  * windows whose best answer lies in the 2nd only, top_k 3, accented and CJK characters (offsets), align_to_words
- * off, and an impossible answer with handle_impossible_answer true and false.
+ * off, a sentence repeated across windows (equal answer texts add their scores; each window offers top_k * 2 + 10
+ * spans), and an impossible answer with handle_impossible_answer true and false.
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
