@@ -117,7 +117,7 @@ export class QuestionAnsweringPipeline implements BatchPipeline<QaInput, Questio
 
   runBatch(inputs: readonly QaInput[], options: QuestionAnsweringOptions): QuestionAnsweringOutput[] {
     const windowOptions: QaFeatureOptions = { maxSeqLength: options.max_seq_len, docStride: options.doc_stride, maxQueryLength: options.max_question_len };
-    const windowsOf = inputs.map((input, i) => qaWindowEncodings(this.tokenizer, { ...input, source: `${TASK} input ${i}` }, windowOptions));
+    const windowsOf = inputs.map((input) => qaWindowEncodings(this.tokenizer, { ...input, source: `${TASK}: question ${valuePreview(input.question)}` }, windowOptions));
     const logits = headRows(this.model.bert, this.model.qa_outputs, windowsOf.flat()); // [tokens, 2]: start, end
     let row = 0;
     return inputs.map((input, i) => {

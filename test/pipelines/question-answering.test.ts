@@ -83,6 +83,8 @@ test('bad input is a one-line ValueError naming the field or option', async () =
   assert.throws(() => qa.checkOptions({ doc_stride: 40, max_seq_len: 40 }), /doc_stride 40 must be less than max_seq_len 40/);
   assert.throws(() => qa.checkOptions({ top_k: 0 }), /top_k must be a whole number ≥ 1, got 0/);
   assert.throws(() => qa.checkOptions({ topk: 2 }), /unknown option topk/);
+  await assert.rejects(qa.call('why is the sky blue?', 'Light scatters.', { max_seq_len: 8, doc_stride: 2 }),
+    { name: 'DataError', message: /^question-answering: question "why is the sky blue\?": the question has 6 tokens .* leaves 0 of --max-seq-length 8/ });
   assert.deepEqual(qa.checkOptions({ top_k: '2', handle_impossible_answer: 'true' }), {
     top_k: 2, doc_stride: 32, max_seq_len: 64, max_question_len: 64, max_answer_len: 15, handle_impossible_answer: true, align_to_words: true,
   });
