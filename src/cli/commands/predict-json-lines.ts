@@ -4,7 +4,8 @@
  * of inputs and their results, never the file: lines are read as a stream (the project's line reader), a window
  * of arrivals is sorted by length and cut into batches by a padded token budget (inference/length-batches.ts),
  * each batch goes through the pipeline's `runBatch`, and the window's results are written in arrival order before
- * the next window is read. Blank lines are skipped, as the fine-tuning JSONL readers skip them.
+ * the next window is read. Blank lines are skipped, as the fine-tuning JSONL readers skip them. A Tensor-like result
+ * (feature-extraction) is written as its nested list (`tolist()`).
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { lineError } from '../../finetune/data-file.js';
@@ -77,7 +78,7 @@ export async function predictJsonLines<Input, Options, Output>(
       await nextTurn();
     }
     const ordered = restoreOrder(batches, results);
-    await sink.write(ordered.map((result) => `${JSON.stringify(result)}\n`).join(''));
+    await sink.write(ordered.map(jsonLine).join(''));
     progress.lines += window.length;
     progress.seconds = (Date.now() - started) / 1000;
     job.onProgress?.({ ...progress });
@@ -101,6 +102,12 @@ export async function predictJsonLines<Input, Options, Output>(
   if (warning !== undefined) job.onWarning?.(warning);
   progress.seconds = (Date.now() - started) / 1000;
   return progress;
+}
+
+/** A result as its output line; a Tensor-like result (feature-extraction's, as transformers.js's) as its nested list. */
+function jsonLine(result: unknown): string {
+  const tolist = typeof result === 'object' && result !== null ? Reflect.get(result, 'tolist') : undefined;
+  return `${JSON.stringify(typeof tolist === 'function' ? (tolist as () => unknown).call(result) : result)}\n`;
 }
 
 /** Runs `fn` for the input of `line`; a typed error from it gains the place: `in.jsonl:17: "text": missing`. */

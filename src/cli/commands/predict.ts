@@ -12,6 +12,7 @@ import { readFileLines } from '../../data/line-reader.js';
 import { delimiterFor } from '../../finetune/delimited.js';
 import { runOnFeatures } from '../../finetune/run-features.js';
 import type { FinetuneTaskName } from '../../finetune/task-names.js';
+import { checkInput } from '../../io/checked-file.js';
 import { ENCODER_PADDINGS, type EncoderPadding } from '../../inference/encoder-padding.js';
 import { numberFlag as number } from '../number-flag.js';
 import { formatDuration, ProgressBar } from '../progress-bar.js';
@@ -134,6 +135,7 @@ function batchSize(flags: PredictFlags): number {
 }
 
 async function runPredictCommand(flags: PredictFlags): Promise<void> {
+  checkInput(flags.input, { label: '--input' });
   const route = await predictRoute(flags.task, flags.input);
   if (route.kind === 'definition') return predictWithDefinition(flags, route);
   const wrong = givenFlags(flags, DEFINITION_ONLY_FLAGS);
