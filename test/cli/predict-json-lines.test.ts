@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { predictJsonLines, type PredictionProgress } from '../../src/cli/commands/predict-json-lines.js';
 import { DataError } from '../../src/errors.js';
-import { planStreamBatches } from '../../src/inference/length-batches.js';
+import { planLengthBatches } from '../../src/inference/length-batches.js';
 import { Rng } from '../../src/tensor/rng.js';
 import { FakeBatchPipeline, type FakeResult } from '../helpers/fake-batch-pipeline.js';
 
@@ -44,14 +44,14 @@ test('results in input order; batches are the planner\'s (window, count, padded 
   const input = jsonlFile('ordered.jsonl', inputs);
   const output = join(work, 'ordered.out.jsonl');
   const pipeline = new FakeBatchPipeline({ record: true });
-  const plan = { window: 50, maxBatch: 8, tokenBudget: 100 };
+  const plan = { window: 50, maxBatchSize: 8, tokenBudget: 100 };
   const progress: PredictionProgress[] = [];
   const done = await predictJsonLines(pipeline, { input, output, options: pipeline.checkOptions({ suffix: '!' }), plan, padding: 'max', onProgress: (p) => progress.push(p) });
 
   const results = readResults(output);
   assert.deepEqual(results.map((r) => r.text), inputs.map((t) => `${t}!`), 'input order, the option applied');
   const lengths = inputs.map((t) => t.split(' ').length);
-  const expected = planStreamBatches(lengths, plan).map((batch) => batch.map((i) => lengths[i]!));
+  const expected = planLengthBatches(lengths, plan).map((batch) => batch.map((i) => lengths[i]!));
   assert.deepEqual(pipeline.batches, expected, 'the batches run are the planned ones, in order');
   for (const { batch } of results) {
     assert.ok(batch.size <= 8 && (batch.size === 1 || batch.size * batch.longest <= 100), JSON.stringify(batch));
@@ -68,7 +68,7 @@ test('blank lines are skipped; a file of only blank lines is an error naming it'
   writeFileSync(input, '\n{"text": "a b"}\n   \n{"text": "c"}\r\n\n');
   const output = join(work, 'blanks.out.jsonl');
   const pipeline = new FakeBatchPipeline();
-  const plan = { window: 4, maxBatch: 4, tokenBudget: 100 };
+  const plan = { window: 4, maxBatchSize: 4, tokenBudget: 100 };
   await predictJsonLines(pipeline, { input, output, options: pipeline.checkOptions({}), plan, padding: 'none' });
   assert.deepEqual(readResults(output).map((r) => [r.text, r.batch.padding]), [['a b', 'none'], ['c', 'none']]);
   const empty = join(work, 'empty.jsonl');
@@ -82,7 +82,7 @@ test('a bad line (not JSON, a missing field) is one DataError naming file and li
   const output = join(work, 'kept.jsonl');
   writeFileSync(output, 'the previous predictions\n');
   const pipeline = new FakeBatchPipeline();
-  const plan = { window: 2, maxBatch: 2, tokenBudget: 100 };
+  const plan = { window: 2, maxBatchSize: 2, tokenBudget: 100 };
   const cases: Array<[string, RegExp]> = [
     ['{"text": "a"}\n{"text": "b"}\n{"text": oops}\n', /not-json\.jsonl:3: not JSON/],
     // Line 5 comes after two windows were written to the temporary file.

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pipelineOptions, predictRoute } from '../../src/cli/commands/predict.js';
+import { pipelineOptions, predictRoute, progressDetails } from '../../src/cli/commands/predict.js';
 import { ConfigError } from '../../src/errors.js';
 import { runCli } from '../helpers/cli.js';
 
@@ -68,6 +68,12 @@ test('pipeline flags: kebab case in, the pipelines\' snake-case options out; onl
   assert.deepEqual(pipelineOptions({}), {});
   assert.throws(() => pipelineOptions({ topK: '0' }), (e: unknown) => e instanceof ConfigError && /--top-k must be an integer ≥ 1, got "0"/.test(e.message));
   assert.throws(() => pipelineOptions({ maxAnswerLen: 'ten' }), /--max-answer-len/);
+});
+
+test('progress: lines/s, and the ETA from the share of the file still to read', () => {
+  // A quarter of the bytes in 10 s → three quarters left take 30 s more.
+  assert.equal(progressDetails({ lines: 100, bytesRead: 250, bytesTotal: 1000, seconds: 10 }), 'lines, 10 lines/s, eta 0m30s');
+  assert.equal(progressDetails({ lines: 0, bytesRead: 0, bytesTotal: 1000, seconds: 0 }), 'lines, 0 lines/s, eta ?');
 });
 
 /** One stderr line `tsbert: <Error>: …` matching `pattern`, exit 1. */

@@ -15,7 +15,7 @@ if (input !== undefined && output !== undefined) {
     input,
     output: output === '-' ? undefined : output,
     options: pipeline.checkOptions({}),
-    plan: { window: 256, maxBatch: 32, tokenBudget: 4096 },
+    plan: { window: 256, maxBatchSize: 32, tokenBudget: 4096 },
     padding: 'none',
     onProgress: (p) => process.stderr.write(`progress ${p.lines}\n`),
   });

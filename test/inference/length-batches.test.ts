@@ -1,59 +1,69 @@
-/**
- * Batch planning for streams of mixed lengths (src/inference/length-batches.ts): every input lands in exactly one
- * batch; batches respect the count and the padded token budget (an input over the budget alone); sorting happens
- * within a window only; restoreOrder gives back arrival order. Oracles: brute-force properties over seeded random
- * lengths, and hand-worked small plans.
- */
+/** Batch planning: every input once, padded size within the budget, sorting within windows only, order restored. */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { planLengthBatches, planStreamBatches, restoreOrder } from '../../src/inference/length-batches.js';
 import { ValueError } from '../../src/errors.js';
+import { planLengthBatches, restoreInputOrder, type BatchPlanOptions } from '../../src/inference/length-batches.js';
 import { Rng } from '../../src/tensor/rng.js';
 
-test('a hand-worked plan: sorted by length, cut by count and by padded size', () => {
-  // Sorted: 1(i3) 2(i1) 2(i4) 5(i0) 9(i2). Budget 8: [1,2,2] pads to 3×2=6; adding 5 → 4×5=20 > 8; [5] then [9] alone.
-  assert.deepEqual(planLengthBatches([5, 2, 9, 1, 2], { maxBatch: 8, tokenBudget: 8 }), [[3, 1, 4], [0], [2]]);
-  // Count-bound: 2 per batch; equal lengths keep arrival order.
-  assert.deepEqual(planLengthBatches([3, 3, 3, 1, 3], { maxBatch: 2, tokenBudget: 1000 }), [[3, 0], [1, 2], [4]]);
-  assert.deepEqual(planLengthBatches([], { maxBatch: 2, tokenBudget: 10 }), []);
-});
+function randomLengths(count: number, rng: Rng): number[] {
+  // Mostly sentences of 10-60 tokens, a few long documents, as real text.
+  return Array.from({ length: count }, () => (rng.random() < 0.05 ? 200 + rng.int(312) : 10 + rng.int(51)));
+}
 
-test('random streams: each input once, within the count and budget, sorted within windows only, order restored', () => {
-  const rng = new Rng(7);
-  for (let trial = 0; trial < 50; trial++) {
-    const n = rng.int(300);
-    const lengths = Array.from({ length: n }, () => 1 + rng.int(rng.random() < 0.05 ? 900 : 60));
-    const window = 1 + rng.int(100);
-    const maxBatch = 1 + rng.int(40);
-    const tokenBudget = 64 + rng.int(2000);
-    const batches = planStreamBatches(lengths, { window, maxBatch, tokenBudget });
-    const seen = batches.flat().sort((a, b) => a - b);
-    assert.deepEqual(seen, lengths.map((_, i) => i), 'every input exactly once');
-    for (const batch of batches) {
-      assert.ok(batch.length >= 1 && batch.length <= maxBatch);
-      const longest = Math.max(...batch.map((i) => lengths[i]!));
-      assert.ok(batch.length === 1 || batch.length * longest <= tokenBudget, `padded ${batch.length}×${longest} over ${tokenBudget}`);
-      const windows = new Set(batch.map((i) => Math.floor(i / window)));
-      assert.equal(windows.size, 1, 'a batch never spans two windows');
-    }
-    // Windows are planned in arrival order: the first index of each window's batches comes after the previous window's.
-    const windowOf = batches.map((b) => Math.floor(b[0]! / window));
-    assert.deepEqual(windowOf, [...windowOf].sort((a, b) => a - b));
-    const restored = restoreOrder(batches, batches.map((b) => b.map((i) => `result ${i}`)));
-    assert.deepEqual(restored, lengths.map((_, i) => `result ${i}`));
+test('a plan covers every input once, keeps padded batches within the budget and sorts only within windows', () => {
+  const lengths = randomLengths(1000, new Rng(1));
+  const options: BatchPlanOptions = { window: 128, tokenBudget: 1024, maxBatchSize: 24 };
+  const batches = planLengthBatches(lengths, options);
+  const seen = batches.flat().sort((a, b) => a - b);
+  assert.deepEqual(seen, Array.from({ length: 1000 }, (_, i) => i));
+  let previousWindow = 0;
+  for (const batch of batches) {
+    const longest = Math.max(...batch.map((i) => lengths[i]!));
+    assert.ok(batch.length <= options.maxBatchSize, `batch of ${batch.length}`);
+    assert.ok(batch.length === 1 || batch.length * longest <= options.tokenBudget, `${batch.length} × ${longest} over the budget`);
+    const window = Math.floor(batch[0]! / options.window);
+    assert.ok(batch.every((i) => Math.floor(i / options.window) === window), 'a batch stays inside its window');
+    assert.ok(window >= previousWindow, 'windows come in arrival order');
+    previousWindow = window;
   }
+  // Within a window the batches run longest first, so concatenated they are sorted by length.
+  const order = batches.flat();
+  for (let j = 1; j < order.length; j++) {
+    const sameWindow = Math.floor(order[j]! / options.window) === Math.floor(order[j - 1]! / options.window);
+    if (sameWindow) assert.ok(lengths[order[j]!]! <= lengths[order[j - 1]!]!, `sorted at ${j}`);
+  }
+  // Similar lengths together: little padding, far less than batches of maxBatchSize in arrival order.
+  const paddedSize = (batch: readonly number[]): number => batch.length * Math.max(...batch.map((i) => lengths[i]!));
+  const padded = batches.reduce((sum, batch) => sum + paddedSize(batch), 0);
+  let arrival = 0;
+  for (let i = 0; i < lengths.length; i += options.maxBatchSize) {
+    arrival += paddedSize(Array.from({ length: Math.min(options.maxBatchSize, lengths.length - i) }, (_, j) => i + j));
+  }
+  const real = lengths.reduce((a, b) => a + b, 0);
+  assert.ok(padded < 1.2 * real && padded < arrival / 2, `padded ${padded}, real ${real}, arrival order ${arrival}`);
 });
 
-test('within a window the batches go from short to long, so a batch holds similar lengths', () => {
-  const lengths = [40, 3, 17, 3, 90, 12, 5, 40];
-  const batches = planLengthBatches(lengths, { maxBatch: 3, tokenBudget: 10_000 });
-  assert.deepEqual(batches.map((b) => b.map((i) => lengths[i])), [[3, 3, 5], [12, 17, 40], [40, 90]]);
+test('an input longer than the budget is a batch of its own; equal lengths keep arrival order', () => {
+  assert.deepEqual(planLengthBatches([10, 500, 10, 10], { window: 8, tokenBudget: 20, maxBatchSize: 8 }), [[1], [0, 2], [3]]);
+  assert.deepEqual(planLengthBatches([3, 3, 3, 3, 3], { window: 8, tokenBudget: 100, maxBatchSize: 2 }), [[0, 1], [2, 3], [4]]);
 });
 
-test('bad settings and bad result lists are ValueErrors naming what is wrong', () => {
-  assert.throws(() => planLengthBatches([1], { maxBatch: 0, tokenBudget: 8 }), (e: unknown) => e instanceof ValueError && /maxBatch/.test(e.message));
-  assert.throws(() => planLengthBatches([1, -2], { maxBatch: 2, tokenBudget: 8 }), /lengths\[1\]/);
-  assert.throws(() => planStreamBatches([1], { window: 0, maxBatch: 2, tokenBudget: 8 }), /window/);
-  assert.throws(() => restoreOrder([[0, 1]], [['a']]), /batch 0 has 2 inputs but 1 results/);
-  assert.throws(() => restoreOrder([[0], [0]], [['a'], ['b']]), /input 0, which is out of range or taken twice/);
+test('window 1 keeps arrival order', () => {
+  assert.deepEqual(planLengthBatches([5, 50, 7], { window: 1, tokenBudget: 1000, maxBatchSize: 8 }), [[0], [1], [2]]);
+  assert.deepEqual(planLengthBatches([], { window: 4, tokenBudget: 10, maxBatchSize: 2 }), []);
+});
+
+test('restoreInputOrder puts each batch\'s results back at their inputs', () => {
+  const lengths = randomLengths(300, new Rng(2));
+  const batches = planLengthBatches(lengths, { window: 64, tokenBudget: 512, maxBatchSize: 16 });
+  const results = batches.map((batch) => batch.map((i) => `result of ${i}`));
+  assert.deepEqual(restoreInputOrder(batches, results), lengths.map((_, i) => `result of ${i}`));
+});
+
+test('bad plans and options are ValueErrors naming the problem', () => {
+  assert.throws(() => restoreInputOrder([[0, 1], [1]], [['a', 'b'], ['c']]), (e: unknown) => e instanceof ValueError && /input 1 appears twice/.test(e.message));
+  assert.throws(() => restoreInputOrder([[0, 2]], [['a', 'b']], 3), (e: unknown) => e instanceof ValueError && /input 1 is in no batch/.test(e.message));
+  assert.throws(() => restoreInputOrder([[0, 1]], [['a']]), (e: unknown) => e instanceof ValueError && /batch 0 has 2 inputs but 1 results/.test(e.message));
+  assert.throws(() => planLengthBatches([1], { window: 0, tokenBudget: 8, maxBatchSize: 2 }), (e: unknown) => e instanceof ValueError && /window must be a positive integer/.test(e.message));
+  assert.throws(() => planLengthBatches([1, -2], { window: 4, tokenBudget: 8, maxBatchSize: 2 }), (e: unknown) => e instanceof ValueError && /input 1 has length -2/.test(e.message));
 });

@@ -13,17 +13,12 @@ import { readJsonl } from '../../finetune/jsonl.js';
 import { TsbertError } from '../../errors.js';
 import { TextStats } from '../../data/text-stats.js';
 import { withEncoderPadding, type EncoderPadding } from '../../inference/encoder-padding.js';
-import { planLengthBatches, restoreOrder, type StreamBatchOptions } from '../../inference/length-batches.js';
+import { planLengthBatches, restoreInputOrder, type BatchPlanOptions } from '../../inference/length-batches.js';
 import { checkInput } from '../../io/checked-file.js';
 import { statSync } from 'node:fs';
 import { openOutputSink } from '../output-sink.js';
 import { openStopScope } from '../signals.js';
 import type { BatchPipeline } from './predict-pipeline.js';
-
-/** Inputs sorted together (issue 12: "sorted into length buckets within a window"). */
-export const PREDICT_WINDOW = 1024;
-/** Tokens per batch counted padded: 32 inputs of BERT's 512 positions, so only long inputs make batches smaller. */
-export const PREDICT_TOKEN_BUDGET = 32 * 512;
 
 export interface JsonLinesPrediction<Options> {
   input: string;
@@ -31,7 +26,8 @@ export interface JsonLinesPrediction<Options> {
   output: string | undefined;
   /** Already checked by the pipeline's `checkOptions`. */
   options: Options;
-  plan: StreamBatchOptions;
+  /** Its window is how many inputs are read, sorted and run before their results are written. */
+  plan: BatchPlanOptions;
   padding: EncoderPadding;
   onProgress?: (progress: PredictionProgress) => void;
   /** A warning about the input (invalid UTF-8), once, at the end. */
@@ -69,6 +65,7 @@ export async function predictJsonLines<Input, Options, Output>(
   let window: Pending<Input>[] = [];
   const flush = async (): Promise<void> => {
     const lengths = window.map(({ input, line }) => atLine(job.input, line, () => pipeline.lengthOf(input, job.options)));
+    // At most one window is pending, so the planner sorts it as one.
     const batches = planLengthBatches(lengths, job.plan);
     const results: Output[][] = [];
     for (const batch of batches) {
@@ -77,7 +74,7 @@ export async function predictJsonLines<Input, Options, Output>(
       // A turn of the event loop between batches, so Ctrl-C is handled while the work is synchronous.
       await nextTurn();
     }
-    const ordered = restoreOrder(batches, results);
+    const ordered = restoreInputOrder(batches, results, window.length);
     await sink.write(ordered.map(jsonLine).join(''));
     progress.lines += window.length;
     progress.seconds = (Date.now() - started) / 1000;

@@ -14,10 +14,11 @@ import { runOnFeatures } from '../../finetune/run-features.js';
 import type { FinetuneTaskName } from '../../finetune/task-names.js';
 import { checkInput } from '../../io/checked-file.js';
 import { ENCODER_PADDINGS, type EncoderPadding } from '../../inference/encoder-padding.js';
+import { DEFAULT_BATCH_PLAN } from '../../inference/length-batches.js';
 import { numberFlag as number } from '../number-flag.js';
 import { formatDuration, ProgressBar } from '../progress-bar.js';
 import { addDataOptions, log, prepareFinetuned, type FinetunedFlags } from './finetune.js';
-import { predictJsonLines, PREDICT_TOKEN_BUDGET, PREDICT_WINDOW, type PredictionProgress } from './predict-json-lines.js';
+import { predictJsonLines, type PredictionProgress } from './predict-json-lines.js';
 import { loadBatchPipeline } from './predict-pipeline.js';
 
 /** transformers.js's task names, and the aliases `tsbert predict` accepts beside them. */
@@ -148,9 +149,9 @@ async function runPredictCommand(flags: PredictFlags): Promise<void> {
   const pipeline = await loadBatchPipeline(flags.task, flags.model);
   const options = pipeline.checkOptions(pipelineOptions(flags));
   const plan = {
-    window: PREDICT_WINDOW,
-    maxBatch: batchSize(flags),
-    tokenBudget: number('--max-batch-tokens', flags.maxBatchTokens ?? String(PREDICT_TOKEN_BUDGET), true, 1),
+    window: DEFAULT_BATCH_PLAN.window,
+    maxBatchSize: batchSize(flags),
+    tokenBudget: number('--max-batch-tokens', flags.maxBatchTokens ?? String(DEFAULT_BATCH_PLAN.tokenBudget), true, 1),
   };
   const bar = new ProgressBar();
   const done = await predictJsonLines(pipeline, {
@@ -206,12 +207,12 @@ export function registerPredict(program: Command): void {
     .requiredOption('--input <file>', 'JSON lines, or a fine-tuning data file of the task (labels not needed)')
     .option('--output <file>', 'where to write (whole or not at all); JSON lines go to stdout when absent')
     .option('--batch-size <n>', 'inputs per batch (default 32)')
-    .option('--max-batch-tokens <n>', `JSON lines: tokens per batch counted padded, batch × longest (default ${PREDICT_TOKEN_BUDGET})`)
+    .option('--max-batch-tokens <n>', `JSON lines: tokens per batch counted padded, batch × longest (default ${DEFAULT_BATCH_PLAN.tokenBudget})`)
     .option('--padding <none|max>', 'JSON lines: none packs the real tokens (default); max pads each batch to its longest (the baseline)')
     .option('--null-odds <file>', 'question-answering (SQuAD v2): also write {id: null odds}');
   for (const { flag, value, help } of PIPELINE_FLAGS) command.option(value === '' ? flag : `${flag} ${value}`, help);
   command.addHelpText('after', `
-JSON lines are read in windows of ${PREDICT_WINDOW} inputs, sorted by length within a window and batched by --batch-size and
+JSON lines are read in windows of ${DEFAULT_BATCH_PLAN.window} inputs, sorted by length within a window and batched by --batch-size and
 --max-batch-tokens; results come out in input order. Blank lines are skipped. A bad line is an error naming file and line,
 and --output is then not written; on stdout the lines before it stay written.`);
   command.action(async (flags: PredictFlags) => runPredictCommand(flags));
