@@ -11,28 +11,22 @@
 //       [--max-seq-length 512] [--batch 32] [--token-budget 8192] [--window 1024] [--rounds 3] [--threads N] [--json]
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const dist = (path) => import(join(ROOT, 'dist', path));
 
-const argv = process.argv.slice(2);
-const arg = (name, fallback) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : fallback;
-};
+const { values } = parseArgs({
+  options: Object.fromEntries([
+    ['config', 'mini'], ['texts', '2000'], ['data', 'brown'], ['max-seq-length', '512'], ['batch', '32'], ['token-budget', '8192'],
+    ['window', '1024'], ['rounds', '3'], ['threads', undefined], ['seed', '1'],
+  ].map(([name, fallback]) => [name, { type: 'string', default: fallback }]).concat([['json', { type: 'boolean', default: false }]])),
+});
 const opts = {
-  config: arg('--config', 'mini'),
-  texts: Number(arg('--texts', '2000')),
-  data: arg('--data', 'brown'),
-  maxSeqLength: Number(arg('--max-seq-length', '512')),
-  batch: Number(arg('--batch', '32')),
-  tokenBudget: Number(arg('--token-budget', '8192')),
-  window: Number(arg('--window', '1024')),
-  rounds: Number(arg('--rounds', '3')),
-  threads: arg('--threads', undefined),
-  seed: Number(arg('--seed', '1')),
-  json: argv.includes('--json'),
+  ...values,
+  texts: Number(values.texts), maxSeqLength: Number(values['max-seq-length']), batch: Number(values.batch),
+  tokenBudget: Number(values['token-budget']), window: Number(values.window), rounds: Number(values.rounds), seed: Number(values.seed),
 };
 for (const key of ['texts', 'maxSeqLength', 'batch', 'tokenBudget', 'window', 'rounds']) {
   if (!Number.isInteger(opts[key]) || opts[key] <= 0) throw new Error(`--${key} must be a positive integer, got ${opts[key]}`);
