@@ -92,12 +92,18 @@ const VARIANTS = {
   arrival: { batches: arrival, run: paddedForward },
 };
 
+// Wall time, and the process's CPU time (user + system): on a machine shared with other work the second varies less.
 const times = Object.fromEntries(Object.keys(VARIANTS).map((name) => [name, []]));
+const cpuTimes = Object.fromEntries(Object.keys(VARIANTS).map((name) => [name, []]));
 for (let round = 0; round <= opts.rounds; round++) {
   for (const [name, variant] of Object.entries(VARIANTS)) {
-    const start = performance.now();
+    const start = performance.now(), cpuStart = process.cpuUsage();
     for (const batch of variant.batches) variant.run(batch);
-    if (round > 0) times[name].push((performance.now() - start) / 1000);
+    const cpu = process.cpuUsage(cpuStart);
+    if (round > 0) {
+      times[name].push((performance.now() - start) / 1000);
+      cpuTimes[name].push((cpu.user + cpu.system) / 1e6);
+    }
   }
 }
 
@@ -108,7 +114,7 @@ const results = Object.entries(VARIANTS).map(([name, variant]) => {
   return {
     variant: name, config: opts.config, data: opts.data, texts: inputs.length, real_tokens: realTokens,
     padded_tokens: name === 'packed' ? realTokens : paddedTokens(variant.batches), batches: variant.batches.length,
-    seconds: Math.round(seconds * 1000) / 1000, tokens_per_s: Math.round(realTokens / seconds), texts_per_s: Math.round(inputs.length / seconds),
+    seconds: Math.round(seconds * 1000) / 1000, cpu_seconds: Math.round(median(cpuTimes[name]) * 1000) / 1000, tokens_per_s: Math.round(realTokens / seconds), texts_per_s: Math.round(inputs.length / seconds),
     backend: info.name, isa: info.isa, threads: info.threads,
   };
 });
@@ -118,7 +124,7 @@ for (const result of results) {
   if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else {
     process.stdout.write(`${result.variant.padEnd(8)} ${opts.config} ${opts.data} ${inputs.length} texts: ${result.tokens_per_s} real tokens/s, `
-      + `${result.texts_per_s} texts/s (${result.seconds} s, ${result.batches} batches, ${result.padded_tokens} tokens computed; `
+      + `${result.texts_per_s} texts/s (${result.seconds} s, CPU ${result.cpu_seconds} s, ${result.batches} batches, ${result.padded_tokens} tokens computed; `
       + `packed is ${result.packed_speedup}× this; ${info.name}/${info.isa}, ${info.threads} threads)\n`);
   }
 }
