@@ -15,11 +15,17 @@
  * - question answering and token classification also get `start`/`end` (characters, UTF-16): transformers.js has
  *   none; the token spans are re-derived by its rules and checked against its output (bench/transformersjs-spans.mjs),
  *   and characters come from Hugging Face tokenizers' (Rust) offsets, whose ids must equal transformers.js's;
- * - `hf_python`: for aggregation "simple" with the default ignore_labels, transformers.js drops "O" tokens before
- *   grouping, Hugging Face Python (tsbert's rule) groups first and then drops "O" groups; `hf_python` is the latter,
- *   built from transformers.js's own groups with ignore_labels [];
+ * - `hf_python` for aggregation "simple": with the default ignore_labels, transformers.js drops "O" tokens before
+ *   grouping, Hugging Face Python (tsbert's rule) groups first and then drops "O" groups; and Python's group word
+ *   is the decoder's output alone (convert_tokens_to_string), where transformers.js's decode also applies
+ *   clean_up_tokenization to the whole string. `hf_python` is built from transformers.js's own groups with
+ *   ignore_labels [] and its decode with clean_up_tokenization_spaces false;
  * - sentence-pair classification: transformers.js's pipeline takes no pairs, so its tokenizer (`text_pair`), model
- *   and the pipeline's softmax/topk are called directly.
+ *   and the pipeline's softmax/topk are called directly;
+ * - `hf_python` for texts past the model's 512 tokens: transformers.js truncates the encoding after adding the
+ *   special tokens (so its 512 tokens end without [SEP]); Hugging Face Python (tsbert) keeps [CLS] + 510 tokens +
+ *   [SEP]. `hf_python` is transformers.js's pipeline called on the text's prefix that ends with the 510th token
+ *   (cut by Hugging Face tokenizers' offsets), checked to encode to exactly those 512 tokens.
  * Texts holding an [UNK] token are left out of token classification and question answering (counted in the
  * manifest): transformers.js decodes [UNK] with skip_special_tokens (so drops it and never answers with it);
  * Hugging Face Python keeps it with the characters it covers.
@@ -127,6 +133,28 @@ async function usable(task, rust, texts, encode, maxTokens = Infinity) {
   return kept;
 }
 
+/**
+ * The prefix of `text` whose encoding is Hugging Face Python's truncation of the whole text to `maxLength` tokens
+ * ([CLS], the first maxLength − 2 tokens, [SEP]); null when the text is not longer or the cut re-encodes otherwise.
+ */
+async function hfTruncatedPrefix(pipe, rust, text, maxLength = 512) {
+  const whole = await rust.encode(text);
+  if (whole.getLength() <= maxLength) return null;
+  const last = maxLength - 2; // the last content token kept ([CLS] is token 0)
+  const prefix = text.slice(0, utf16Index(text)[whole.getOffsets()[last][1]]);
+  const expected = [...whole.getIds().slice(0, last + 1), whole.getIds().at(-1)];
+  const ids = pipe.tokenizer(prefix).input_ids.tolist()[0].map(Number);
+  return ids.join() === expected.join() ? prefix : null;
+}
+
+/** Adds `hf_python` (see the header) to the runs of a text past 512 tokens; returns whether it is one. */
+async function addHfTruncation(pipe, rust, text, runs, shape = (x) => x) {
+  const prefix = await hfTruncatedPrefix(pipe, rust, text);
+  if (prefix === null) return false;
+  for (const run of runs) run.hf_python = shape(await pipe(prefix, run.options));
+  return true;
+}
+
 function sameIds(rustIds, jsIds, what) {
   if (rustIds.join() !== jsIds.join()) throw new Error(`${what}: tokenizers (Rust) and transformers.js disagree on the ids`);
 }
@@ -134,9 +162,16 @@ function sameIds(rustIds, jsIds, what) {
 // --- tasks -------------------------------------------------------------------------------------------------------
 async function textClassification() {
   const pipe = await load('text-classification', 'text-classification');
+  const rust = await rustTokenizer('text-classification');
   const cases = [];
-  for (const text of [...sentences.map((s) => s.text), ...spam.slice(0, 10)]) {
+  for (const text of sentences.map((s) => s.text)) {
     cases.push({ args: [text], runs: await runAll(pipe, [text], [{}, { top_k: 3 }, { top_k: null }]) });
+  }
+  // Texts past 512 tokens, with Hugging Face Python's truncation as `hf_python`.
+  for (const text of spam) {
+    if (cases.length === sentences.length + 10) break;
+    const runs = await runAll(pipe, [text], [{}, { top_k: 3 }, { top_k: null }]);
+    if (await addHfTruncation(pipe, rust, text, runs)) cases.push({ args: [text], runs });
   }
   // Pairs: consecutive sentences of one document; the pipeline's own scoring (softmax, topk) on the pair's logits.
   const pairs = evenlySpaced(brown.filter((s, i) => i > 0 && brown[i - 1].document === s.document), 100);
@@ -182,13 +217,19 @@ async function tokenClassification() {
       throw new Error(`token-classification: re-derived groups differ from transformers.js's on "${text}"`);
     }
     runs[2].output = grouped.map((g, i) => ({ ...g, ...span(groups[i].members[0].index, groups[i].members.at(-1).index) }));
-    runs[3].hf_python = runs[2].output.filter((g) => g.entity_group !== 'O');
+    // Python's group word is convert_tokens_to_string (the decoder alone); transformers.js decodes, which also applies
+    // clean_up_tokenization to the whole string ("atlanta ' s" → "atlanta's").
+    const ids = encoding.getIds();
+    const pythonWord = (group) => pipe.tokenizer.decode(group.members.map((m) => ids[m.index]), { skip_special_tokens: true, clean_up_tokenization_spaces: false });
+    runs[2].hf_python = runs[2].output.map((g, i) => ({ ...g, word: pythonWord(groups[i]) }));
+    runs[3].hf_python = runs[2].hf_python.filter((g) => g.entity_group !== 'O');
     cases.push({ args: [text], runs });
   }
   // How often the two rules give different entities (the test holds tsbert to hf_python).
   const entities = (groups) => JSON.stringify(groups.map((g) => [g.entity_group, g.word]));
-  manifest.hf_python_differs['token-classification, aggregation simple, default ignore_labels'] =
-    cases.filter((c) => entities(c.runs[3].output) !== entities(c.runs[3].hf_python)).length;
+  const differs = (k) => cases.filter((c) => entities(c.runs[k].output) !== entities(c.runs[k].hf_python)).length;
+  manifest.hf_python_differs['token-classification, aggregation simple, ignore_labels []: texts'] = differs(2);
+  manifest.hf_python_differs['token-classification, aggregation simple, default ignore_labels: texts'] = differs(3);
   write('token-classification', 'token-classification', cases);
 }
 
@@ -233,14 +274,21 @@ async function questionAnswering() {
 
 async function featureExtraction() {
   const pipe = await load('feature-extraction', 'feature-extraction');
+  const rust = await rustTokenizer('feature-extraction');
   const tensor = (t) => ({ dims: t.dims, data: Array.from(t.data) });
   const pooled = [{ pooling: 'mean' }, { pooling: 'mean', normalize: true }, { pooling: 'cls' }, { pooling: 'cls', normalize: true }];
   const cases = [];
-  const texts = [...evenlySpaced(sentences, 100).map((s) => s.text), ...spam.slice(0, 5)];
-  for (const text of texts) {
+  const texts = evenlySpaced(sentences, 100).map((s) => s.text);
+  const pooledRuns = async (text) => {
     const runs = [];
     for (const options of pooled) runs.push({ options, output: tensor(await pipe(text, options)) });
-    cases.push({ args: [text], runs });
+    return runs;
+  };
+  for (const text of texts) cases.push({ args: [text], runs: await pooledRuns(text) });
+  for (const text of spam) {
+    if (cases.length === texts.length + 5) break;
+    const runs = await pooledRuns(text);
+    if (await addHfTruncation(pipe, rust, text, runs, tensor)) cases.push({ args: [text], runs });
   }
   for (const { text } of evenlySpaced(sentences, 10)) {
     cases.push({ args: [text], runs: [{ options: { pooling: 'none' }, output: tensor(await pipe(text, { pooling: 'none' })) }] });
