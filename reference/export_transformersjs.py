@@ -33,19 +33,10 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
 import tiny_heads  # noqa: E402
+from make_finetuned_goldens import BERT_CONFIG_DEFAULTS  # noqa: E402
 
 OPSET = 14
 INPUT_NAMES = ["input_ids", "attention_mask", "token_type_ids"]
-# BertConfig's defaults for the fields the forward reads (transformers/models/bert/configuration_bert.py).
-CONFIG_DEFAULTS = {
-    "hidden_act": "gelu",
-    "hidden_dropout_prob": 0.1,
-    "attention_probs_dropout_prob": 0.1,
-    "layer_norm_eps": 1e-12,
-    "pad_token_id": 0,
-    "type_vocab_size": 2,
-    "max_position_embeddings": 512,
-}
 # architecture → (output names, the head as tiny_heads computes it (None: the encoder alone), whether the outputs
 # have a sequence axis)
 CLASSES = {
@@ -169,7 +160,8 @@ def check_input(cfg):
 
 
 def export(source, out):
-    cfg = dict(CONFIG_DEFAULTS, **read_json(os.path.join(source, "config.json")))
+    cfg = dict(BERT_CONFIG_DEFAULTS, max_position_embeddings=512)
+    cfg.update(read_json(os.path.join(source, "config.json")))
     architectures = cfg.get("architectures") or []
     architecture = next((a for a in architectures if a in CLASSES), None)
     if architecture is None:

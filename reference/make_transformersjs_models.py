@@ -26,6 +26,7 @@ import torch
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
+from make_head_fixtures import BASE_CONFIG  # noqa: E402
 
 SEED = 20261130
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -37,25 +38,9 @@ SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 FIRST_ENTRIES = 8000
 
 # hidden 32 = 2 heads of 16; 512 positions so SpamAssassin messages reach the 512-token truncation both libraries
-# apply (model_max_length).
-CONFIG = {
-    "model_type": "bert",
-    "hidden_size": 32,
-    "num_hidden_layers": 2,
-    "num_attention_heads": 2,
-    "intermediate_size": 64,
-    "hidden_act": "gelu",
-    "hidden_dropout_prob": 0.1,
-    "attention_probs_dropout_prob": 0.1,
-    "max_position_embeddings": 512,
-    "type_vocab_size": 2,
-    "initializer_range": 0.02,
-    "layer_norm_eps": 1e-12,
-    "pad_token_id": 0,
-    "position_embedding_type": "absolute",
-    "classifier_dropout": None,
-    "torch_dtype": "float32",
-}
+# apply (model_max_length); BERT's dropout (inert in inference).
+CONFIG = dict(BASE_CONFIG, hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64,
+              hidden_dropout_prob=0.1, attention_probs_dropout_prob=0.1, max_position_embeddings=512)
 
 BIO = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG"]
 
@@ -154,10 +139,10 @@ def head_weights(generator, architecture, cfg, labels, vocab_size):
     return {"classifier.weight": normal(generator, (len(labels), h), std), "classifier.bias": bias}
 
 
-def write_folder(name, architecture, labels, extra, prefix, vocab, generator):
-    folder = os.path.join(OUT, name)
+def write_folder(folder, config, architecture, labels, extra, prefix, vocab, generator):
+    """A Hugging Face folder of `architecture` with random weights; returns its size in bytes."""
     os.makedirs(folder, exist_ok=True)
-    cfg = dict(CONFIG, vocab_size=len(vocab), architectures=[architecture], **extra)
+    cfg = dict(config, vocab_size=len(vocab), architectures=[architecture], **extra)
     if labels is not None:
         cfg["id2label"] = {str(i): label for i, label in enumerate(labels)}
         cfg["label2id"] = {label: i for i, label in enumerate(labels)}
@@ -191,7 +176,7 @@ def main():
     total = 0
     for i, (name, (architecture, labels, extra, prefix)) in enumerate(MODELS.items()):
         generator = torch.Generator().manual_seed(SEED + i)
-        total += write_folder(name, architecture, labels, extra, prefix, vocab, generator)
+        total += write_folder(os.path.join(OUT, name), CONFIG, architecture, labels, extra, prefix, vocab, generator)
     print(json.dumps({"out": os.path.relpath(OUT, ROOT), "folders": list(MODELS), "vocab_size": len(vocab),
                       "bytes": total, "torch": torch.__version__}))
 
