@@ -5,7 +5,8 @@
 #
 #   bash bench/pipeline-side-by-side.sh [--rounds 3] [--batch-size 32] [--models mini,base]
 #                                       [--tasks text-classification,feature-extraction] [--data spam,brown]
-#                                       [--engines transformers.js,tsbert,tsbert-padded] [--limit N] [--threads 2]
+#                                       [--engines transformers.js,tsbert,tsbert-padded] [--limit N]
+#                                       [--spam-limit N] [--brown-limit N] [--threads 2]
 #                                       [--wait-quiet S]
 #
 # Each round runs, for every model × task × data set, the engines one after the other, each in a fresh process,
@@ -17,7 +18,7 @@
 #                    has that flag
 # Data (bench/pipeline-data.mjs, written when missing): spam = bench/results/spam-2000.jsonl (2,000 SpamAssassin
 # messages, truncated at 512 tokens by both), brown = bench/results/brown-20000.jsonl (20,000 Brown sentences);
-# --limit N takes the first N lines of each. Models (bench/pipeline-models.py, written when missing): random-init
+# --limit N takes the first N lines of each (--spam-limit, --brown-limit: of one). Models (bench/pipeline-models.py, written when missing): random-init
 # BERT-base and BERT-mini with bert-base-uncased's vocabulary, the same weights in both layouts.
 # The table gives texts/s medians over the rounds and, per round (the engines ran back to back), tsbert ÷
 # transformers.js and tsbert ÷ tsbert-padded. On a shared machine, --wait-quiet S waits up to S seconds before each
@@ -31,7 +32,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 ROUNDS=3 BATCH=32 MODELS=mini,base TASKS=text-classification,feature-extraction DATA=spam,brown
-ENGINES=transformers.js,tsbert,tsbert-padded LIMIT=0 THREADS=2 WAIT_QUIET=0
+ENGINES=transformers.js,tsbert,tsbert-padded THREADS=2 WAIT_QUIET=0
+declare -A LIMIT=([spam]=0 [brown]=0)
 PYTHON="${PYTHON:-/usr/bin/python3}"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -41,7 +43,9 @@ while [ $# -gt 0 ]; do
     --tasks) TASKS="$2"; shift 2 ;;
     --data) DATA="$2"; shift 2 ;;
     --engines) ENGINES="$2"; shift 2 ;;
-    --limit) LIMIT="$2"; shift 2 ;;
+    --limit) LIMIT[spam]="$2"; LIMIT[brown]="$2"; shift 2 ;;
+    --spam-limit) LIMIT[spam]="$2"; shift 2 ;;
+    --brown-limit) LIMIT[brown]="$2"; shift 2 ;;
     --threads) THREADS="$2"; shift 2 ;;
     --wait-quiet) WAIT_QUIET="$2"; shift 2 ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
@@ -80,22 +84,13 @@ for model in ${MODELS//,/ }; do
   fi
 done
 declare -A INPUT=([spam]=bench/results/spam-2000.jsonl [brown]=bench/results/brown-20000.jsonl)
-if [ "$LIMIT" -gt 0 ]; then
-  for d in spam brown; do head -n "$LIMIT" "${INPUT[$d]}" > "bench/results/$d-first-$LIMIT.jsonl"; INPUT[$d]="bench/results/$d-first-$LIMIT.jsonl"; done
-fi
+for d in spam brown; do
+  n="${LIMIT[$d]}"
+  if [ "$n" -gt 0 ]; then head -n "$n" "${INPUT[$d]}" > "bench/results/$d-first-$n.jsonl"; INPUT[$d]="bench/results/$d-first-$n.jsonl"; fi
+done
 
-# Machine noise, per run: the CPU other processes used meanwhile (busy time in /proc/stat less the run's own).
-busy_jiffies() { awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat; }
-wait_quiet() {
-  [ "$WAIT_QUIET" -gt 0 ] || return 0
-  local deadline=$((SECONDS + WAIT_QUIET)) b0 b1 hz
-  hz="$(getconf CLK_TCK)"
-  while [ "$SECONDS" -lt "$deadline" ]; do
-    b0="$(busy_jiffies)"; sleep 2; b1="$(busy_jiffies)"
-    if [ $((b1 - b0)) -lt $((hz / 2)) ]; then return 0; fi
-  done
-  note "no quiet window within ${WAIT_QUIET}s: running anyway"
-}
+# Machine noise per run and --wait-quiet: busy_jiffies, wait_quiet.
+source "$ROOT/bench/machine-noise.sh"
 
 # run ENGINE MODEL TASK DATA CMD...: times CMD as a whole and appends one JSON line.
 run() {
@@ -141,13 +136,13 @@ rm -f "$OUT.log" "$OUT.time"
 
 # --- the table ---------------------------------------------------------------------------------------------------
 "$PYTHON" - "$OUT" <<'EOF'
-import json, statistics, sys
-rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+import collections, json, statistics, sys
+rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
 if not rows:
-    print("no results"); sys.exit(1)
-groups = {}
+    sys.exit("no results")
+groups = collections.defaultdict(lambda: collections.defaultdict(list))  # (model, task, data) → engine → runs
 for r in rows:
-    groups.setdefault((r["model"], r["task"], r["data"]), {}).setdefault(r["engine"], []).append(r)
+    groups[(r["model"], r["task"], r["data"])][r["engine"]].append(r)
 def per_round(ours, theirs):
     mine = {r["round"]: r["texts_per_s"] for r in ours}
     ratios = [mine[r["round"]] / r["texts_per_s"] for r in theirs if r["round"] in mine]
