@@ -16,7 +16,7 @@ import { build, type BuildOptions } from 'esbuild';
 import { jsBackend } from '../src/backend/js/js-backend.js';
 import { withBackend } from '../src/backend/select.js';
 import { BertModel } from '../src/model/bert-model.js';
-import { FillMaskPipeline } from '../src/pipelines/fill-mask.js';
+import { FillMaskPipeline, type FillMaskOutput } from '../src/pipelines/fill-mask.js';
 import { noGrad, Tensor } from '../src/tensor/tensor.js';
 import { BertTokenizer } from '../src/tokenizer/bert-tokenizer.js';
 import { fixturePath } from './helpers/fixtures.js';
@@ -92,7 +92,8 @@ interface CoreRun {
   ids: number[];
   typeIds: number[];
   hidden: number[];
-  fillMask: { token: number; tokenStr: string; score: number; sequence: string }[][];
+  /** One [MASK]: one list of predictions. */
+  fillMask: FillMaskOutput;
   backend: string;
 }
 
@@ -110,7 +111,7 @@ const RUN_IN_BROWSER = `(() => {
     inputIds: new Tensor(Int32Array.from(encoding.ids), [1, seq]),
     tokenTypeIds: new Tensor(Int32Array.from(encoding.typeIds), [1, seq]),
   })).lastHiddenState;
-  const fillMask = new FillMaskPipeline(BertForMaskedLM.fromBytes(input.configJson, input.weights), tokenizer).run(input.masked, 3);
+  const fillMask = new FillMaskPipeline(BertForMaskedLM.fromBytes(input.configJson, input.weights), tokenizer).run(input.masked, { top_k: 3 });
   return JSON.stringify({
     ids: Array.from(encoding.ids), typeIds: Array.from(encoding.typeIds), hidden: Array.from(hidden.data), fillMask,
     backend: backendInfo().name,
@@ -144,7 +145,7 @@ test('the bundled core alone (no require, process, Buffer) tokenizes and runs be
       inputIds: new Tensor(Int32Array.from(encoding.ids), [1, seq]),
       tokenTypeIds: new Tensor(Int32Array.from(encoding.typeIds), [1, seq]),
     })).lastHiddenState;
-    const fillMask = FillMaskPipeline.fromPretrained(dir).run(MASKED, 3);
+    const fillMask = FillMaskPipeline.fromPretrained(dir).run(MASKED, { top_k: 3 });
     return { ids: Array.from(encoding.ids), typeIds: Array.from(encoding.typeIds), hidden: Array.from(hidden.data), fillMask, backend: 'js' };
   });
 
@@ -155,6 +156,6 @@ test('the bundled core alone (no require, process, Buffer) tokenizes and runs be
   assert.equal(browser.hidden.length, node.ids.length * 48, '[1, seq, hidden 48]');
   // Same JS kernels on the same weights: bit-identical, not merely close.
   assert.deepEqual(browser.hidden, node.hidden);
-  assert.equal(browser.fillMask.length, 1);
+  assert.equal(browser.fillMask.length, 3, 'the top 3 of the one [MASK]');
   assert.deepEqual(browser.fillMask, node.fillMask);
 });

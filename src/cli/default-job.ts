@@ -89,7 +89,8 @@ export function rememberedSteps(output: string, compute: () => number): number {
 export function showFillMask(dir: string, write: (line: string) => void): void {
   const pipeline = FillMaskPipeline.fromPretrained(dir);
   for (const sentence of DEMO_SENTENCES) {
-    const [predictions] = pipeline.run(sentence, 5);
-    write(`${sentence}\n    ${predictions!.map((p) => `${p.tokenStr} (${(100 * p.score).toFixed(1)}%)`).join('  ')}`);
+    // The demo sentences hold one [MASK] each: one list of predictions.
+    const predictions = pipeline.run(sentence, { top_k: 5 }).flat();
+    write(`${sentence}\n    ${predictions.map((p) => `${p.token_str} (${(100 * p.score).toFixed(1)}%)`).join('  ')}`);
   }
 }

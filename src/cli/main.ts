@@ -13,6 +13,7 @@ import { registerCreatePretrainingData } from './commands/create-pretraining-dat
 import { registerFinetune } from './commands/finetune.js';
 import { registerForward } from './commands/forward.js';
 import { registerInspectData } from './commands/inspect-data.js';
+import { registerPredict } from './commands/predict.js';
 import { registerPretrain } from './commands/pretrain.js';
 import { registerTokenize } from './commands/tokenize.js';
 import { registerTrainTokenizer } from './commands/train-tokenizer.js';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerInspectData(program);
   registerPretrain(program);
   registerFinetune(program);
+  registerPredict(program);
   registerForward(program);
   registerBench(program);
   registerBenchModel(program);

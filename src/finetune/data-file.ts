@@ -6,6 +6,7 @@
  */
 import { DataError } from '../errors.js';
 import { readFileLines } from '../data/line-reader.js';
+import type { ReadProgress } from '../io/checked-file.js';
 import { TextStats } from '../data/text-stats.js';
 import type { ReadExamples, SkipCounts } from './examples.js';
 
@@ -21,6 +22,8 @@ export interface DataFileOptions {
    * An empty file, or one with no letter or digit, or mostly invalid UTF-8, is a DataError either way.
    */
   stats?: TextStats;
+  /** Bytes read so far, updated as chunks arrive (a streaming reader's progress and ETA). */
+  progress?: ReadProgress;
 }
 
 /** `path:line`, the `source` of an example and the prefix of every error about that line. */
@@ -37,7 +40,7 @@ export function lineError(path: string, line: number, problem: string): DataErro
 export async function* numberedLines(path: string, options: DataFileOptions = {}): AsyncGenerator<NumberedLine, void, undefined> {
   const stats = options.stats ?? new TextStats(path);
   let line = 0;
-  for await (const text of readFileLines(path, { stats })) yield { text, line: ++line };
+  for await (const text of readFileLines(path, { stats, progress: options.progress })) yield { text, line: ++line };
   stats.requireUsable({});
 }
 

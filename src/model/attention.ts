@@ -1,4 +1,5 @@
 import { attention } from '../ops/attention.js';
+import { gatherRows } from '../ops/gather-rows.js';
 import { Dropout } from '../nn/dropout.js';
 import { LayerNorm } from '../nn/layer-norm.js';
 import { Linear } from '../nn/linear.js';
@@ -62,8 +63,13 @@ export class BertAttention extends Module {
     this.output = new BertSelfOutput(config, params.at('output'), dropoutRng);
   }
 
-  forward(hidden: Tensor, mask: Tensor | null): { output: Tensor; probs: Tensor } {
+  /**
+   * rows: every position is attended to, but only these flat rows' contexts go on (projection, residual, LayerNorm):
+   * [batch, seq, hidden] → [rows, hidden]. The sublayers after it are row-wise, so they follow suit.
+   */
+  forward(hidden: Tensor, mask: Tensor | null, rows: Int32Array | null = null): { output: Tensor; probs: Tensor } {
     const { context, probs } = this.self.forward(hidden, mask);
-    return { output: this.output.forward(context, hidden), probs };
+    if (rows === null) return { output: this.output.forward(context, hidden), probs };
+    return { output: this.output.forward(gatherRows(context, rows), gatherRows(hidden, rows)), probs };
   }
 }

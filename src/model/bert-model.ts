@@ -1,4 +1,5 @@
 import { ShapeError, ValueError, shapeString } from '../errors.js';
+import { sliceRows } from '../ops/gather-rows.js';
 import { ParamSource } from '../nn/param-source.js';
 import { Rng } from '../tensor/rng.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -21,7 +22,7 @@ export interface BertInputs {
 }
 
 export interface BertModelOutput {
-  /** [batch, seq, hidden] */
+  /** [batch, seq, hidden]; [rows, hidden] with ForwardOptions.lastLayerRows. */
   lastHiddenState: Tensor;
   /** [batch, hidden] */
   poolerOutput: Tensor | null;
@@ -32,6 +33,14 @@ export interface BertModelOutput {
 export interface ForwardOptions {
   outputHiddenStates?: boolean;
   outputAttentions?: boolean;
+  /**
+   * Only these rows of the last hidden state will be read (flat indices into [batch·seq]): [CLS] for sequence
+   * classification, [CLS] and the masked positions for pre-training. The last layer attends over all positions,
+   * but its output projection, feed-forward and LayerNorms run at these rows alone, and `lastHiddenState` is
+   * [rows, hidden]. Exact — every later operation is row-wise — and the last layer costs ~1/4 of itself. With a
+   * pooler the rows must begin with each sequence's [CLS] row (firstTokenRows). Ignored with `outputHiddenStates`.
+   */
+  lastLayerRows?: Int32Array;
 }
 
 /** Construction options: the seed of the dropout stream and, without `params`, of the initial weights. */
@@ -80,11 +89,13 @@ export class BertModel extends BertPreTrainedModel {
     checkIds('token_type_ids', tokenTypeIds, inputIds, this.config.typeVocabSize);
     const mask = inputs.attentionMask === undefined ? null : additiveMask(inputs.attentionMask, inputIds);
     const embedded = this.embeddings.forward(inputIds, tokenTypeIds);
-    const encoded = this.encoder.forward(embedded, mask, options.outputHiddenStates, options.outputAttentions);
-    const output: BertModelOutput = {
-      lastHiddenState: encoded.lastHiddenState,
-      poolerOutput: this.pooler === null ? null : this.pooler.forward(encoded.lastHiddenState),
-    };
+    const rows = options.outputHiddenStates === true ? null : options.lastLayerRows ?? null;
+    if (rows !== null && this.pooler !== null) checkClsRowsFirst(rows, batch, seq);
+    const encoded = this.encoder.forward(embedded, mask, options.outputHiddenStates, options.outputAttentions, rows);
+    const last = encoded.lastHiddenState;
+    let poolerOutput: Tensor | null = null;
+    if (this.pooler !== null) poolerOutput = rows === null ? this.pooler.forward(last) : this.pooler.forwardCls(sliceRows(last, 0, batch));
+    const output: BertModelOutput = { lastHiddenState: last, poolerOutput };
     if (encoded.hiddenStates !== undefined) output.hiddenStates = encoded.hiddenStates;
     if (encoded.attentions !== undefined) output.attentions = encoded.attentions;
     return output;
@@ -108,4 +119,13 @@ export function additiveMask(attentionMask: Tensor, inputIds: Tensor): Tensor {
   const mask = new Float32Array(data.length);
   for (let i = 0; i < data.length; i++) mask[i] = data[i] === 1 ? 0 : MASK_VALUE;
   return new Tensor(mask, attentionMask.shape);
+}
+
+function checkClsRowsFirst(rows: Int32Array, batch: number, seq: number): void {
+  for (let b = 0; b < batch; b++) {
+    if (rows[b] !== b * seq) throw new ValueError(`BertModel: lastLayerRows must begin with the [CLS] row of each sequence for the pooler; row ${b} is ${rows[b]}, not ${b * seq}`);
+  }
+  for (let i = 0; i < rows.length; i++) {
+    if (!(rows[i]! >= 0 && rows[i]! < batch * seq)) throw new ValueError(`BertModel: lastLayerRows[${i}] = ${rows[i]} is outside the ${batch * seq} rows`);
+  }
 }

@@ -25,13 +25,15 @@ export class BertEncoder extends Module {
     this.layer = new ModuleList(params.at('layer'), config.numHiddenLayers, (layer) => new BertLayer(config, layer, dropoutRng));
   }
 
-  forward(hidden: Tensor, mask: Tensor | null, outputHiddenStates = false, outputAttentions = false): EncoderOutput {
-    if (!isGradEnabled() && !outputHiddenStates && !outputAttentions) return { lastHiddenState: this.forwardInference(hidden, mask) };
+  /** lastLayerRows: the last layer's output at these flat rows alone, [rows, hidden] (ForwardOptions.lastLayerRows). */
+  forward(hidden: Tensor, mask: Tensor | null, outputHiddenStates = false, outputAttentions = false, lastLayerRows: Int32Array | null = null): EncoderOutput {
+    if (!isGradEnabled() && !outputHiddenStates && !outputAttentions) return { lastHiddenState: this.forwardInference(hidden, mask, lastLayerRows) };
     const hiddenStates: Tensor[] = [hidden];
     const attentions: Tensor[] = [];
     let current = hidden;
-    for (const layer of this.layer.items) {
-      const result = layer.forward(current, mask);
+    const last = this.layer.items.length - 1;
+    for (const [i, layer] of this.layer.items.entries()) {
+      const result = layer.forward(current, mask, i === last ? lastLayerRows : null);
       current = result.hidden;
       hiddenStates.push(current);
       attentions.push(result.probs);
@@ -47,13 +49,14 @@ export class BertEncoder extends Module {
    * allocates from pool i mod 2, and resetting that pool frees layer i-2's buffers. Peak memory is the weights
    * plus two layers' activations instead of all of them. The result is copied out of the pools.
    */
-  private forwardInference(hidden: Tensor, mask: Tensor | null): Tensor {
+  private forwardInference(hidden: Tensor, mask: Tensor | null, lastLayerRows: Int32Array | null): Tensor {
     const pools = (this.inferencePools ??= [new Arena(), new Arena()]);
     let current = hidden;
+    const last = this.layer.items.length - 1;
     this.layer.items.forEach((layer, i) => {
       const pool = pools[i % 2]!;
       pool.reset();
-      current = withArena(pool, () => layer.forward(current, mask).hidden);
+      current = withArena(pool, () => layer.forward(current, mask, i === last ? lastLayerRows : null).hidden);
     });
     const out = new Tensor(allocate(current.dtype, current.size, false), current.shape);
     out.data.set(current.data);

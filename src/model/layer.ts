@@ -56,8 +56,9 @@ export class BertLayer extends Module {
     this.output = new BertOutput(config, params.at('output'), dropoutRng);
   }
 
-  forward(hidden: Tensor, mask: Tensor | null): { hidden: Tensor; probs: Tensor } {
-    const { output: attended, probs } = this.attention.forward(hidden, mask);
+  /** hidden [batch, seq, hidden] → [batch, seq, hidden], or [rows, hidden] at the given flat rows. */
+  forward(hidden: Tensor, mask: Tensor | null, rows: Int32Array | null = null): { hidden: Tensor; probs: Tensor } {
+    const { output: attended, probs } = this.attention.forward(hidden, mask, rows);
     return { hidden: this.output.forward(this.intermediate.forward(attended), attended), probs };
   }
 }

@@ -1,4 +1,4 @@
-import { gatherRows } from '../ops/gather-rows.js';
+import { gatherFirstTokens } from '../ops/gather-rows.js';
 import { tanh } from '../ops/tanh.js';
 import { Linear } from '../nn/linear.js';
 import { Module } from '../nn/module.js';
@@ -17,9 +17,11 @@ export class BertPooler extends Module {
 
   /** hidden [batch, seq, hidden] → [batch, hidden] from position 0 of each sequence. */
   forward(hidden: Tensor): Tensor {
-    const [batch, seq] = hidden.shape as [number, number];
-    const firstRows = new Int32Array(batch);
-    for (let b = 0; b < batch; b++) firstRows[b] = b * seq;
-    return tanh(this.dense.forward(gatherRows(hidden, firstRows)));
+    return this.forwardCls(gatherFirstTokens(hidden));
+  }
+
+  /** The [CLS] rows [batch, hidden] → [batch, hidden]. */
+  forwardCls(cls: Tensor): Tensor {
+    return tanh(this.dense.forward(cls));
   }
 }

@@ -28,3 +28,22 @@ export function gatherRows(x: Tensor, indices: Int32Array): Tensor {
     }
   });
 }
+
+/** The flat row of position 0 (the [CLS] row) of each sequence of a [batch, seq] batch. */
+export function firstTokenRows(batch: number, seq: number): Int32Array {
+  const rows = new Int32Array(batch);
+  for (let b = 0; b < batch; b++) rows[b] = b * seq;
+  return rows;
+}
+
+/** x [batch, seq, cols] → [batch, cols]: position 0 of each sequence (the [CLS] rows). */
+export function gatherFirstTokens(x: Tensor): Tensor {
+  return gatherRows(x, firstTokenRows(x.shape[0]!, x.shape[1]!));
+}
+
+/** x [rows, cols] → [end - start, cols]: rows start .. end-1. */
+export function sliceRows(x: Tensor, start: number, end: number): Tensor {
+  const rows = new Int32Array(end - start);
+  for (let i = 0; i < rows.length; i++) rows[i] = start + i;
+  return gatherRows(x, rows);
+}

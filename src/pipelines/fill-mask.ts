@@ -1,26 +1,62 @@
-import { ConfigError, ValueError } from '../errors.js';
-import { AutoModelForMaskedLM } from '../model/auto.js';
+/**
+ * Fill-mask as transformers.js's FillMaskPipeline ({score, token, token_str, sequence}, top_k 5), with Hugging
+ * Face Python's several masks per text (a list per [MASK]), which transformers.js lacks.
+ */
+import { valuePreview } from '../error-text.js';
+import { ValueError } from '../errors.js';
+import { runEncoder } from '../inference/run-encoder.js';
 import { BertForMaskedLM } from '../model/heads/masked-lm.js';
 import { BertForPreTraining } from '../model/heads/pretraining.js';
+import type { ModelTask } from '../model/registry.js';
 import { noGrad, Tensor } from '../tensor/tensor.js';
 import { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
+import { Pipeline } from './pipeline-base.js';
+import { expectModel, loadPipelineModel } from './pipeline-model.js';
+import { OptionReader, optionsArgument } from './pipeline-options.js';
+import { softmax, topIndices } from './scores.js';
+import { textInput } from './text-input.js';
+import { maxInputTokens, TruncatedEncoder } from './truncated-encoding.js';
 
-export interface FillMaskPrediction {
+export interface FillMaskResult {
   /** Softmax probability of the token at the [MASK] position. */
   score: number;
   token: number;
-  tokenStr: string;
-  /** The input with this token in place of the [MASK]. */
+  /** The token decoded alone. */
+  token_str: string;
+  /** The text with this token in place of the [MASK]. */
   sequence: string;
 }
 
-/**
- * Hugging Face's fill-mask pipeline: the masked LM's top-k tokens for each [MASK] in a text. Works with the MLM
- * head of BertForMaskedLM or BertForPreTraining.
- */
-export class FillMaskPipeline {
+/** One text's results: a list for one [MASK]; a list per [MASK] for several. */
+export type FillMaskOutput = FillMaskResult[] | FillMaskResult[][];
+
+export interface FillMaskCallOptions {
+  /** Tokens per [MASK], best first (5). */
+  top_k?: number;
+}
+
+export interface FillMaskOptions {
+  topK: number;
+}
+
+/** The heads whose folders fill-mask takes (it loads the first): a pre-training folder has the same MLM head. */
+export const FILL_MASK_HEADS: readonly ModelTask[] = ['masked-lm', 'pretraining'];
+export const FILL_MASK_MODELS = [BertForMaskedLM, BertForPreTraining] as const;
+
+export interface FillMaskPipeline {
+  (texts: string, options?: FillMaskCallOptions): Promise<FillMaskOutput>;
+  (texts: readonly string[], options?: FillMaskCallOptions): Promise<FillMaskOutput[]>;
+}
+
+/** The masked LM's top-k tokens for each [MASK]; works with the MLM head of BertForMaskedLM or BertForPreTraining. */
+export class FillMaskPipeline extends Pipeline<string, FillMaskOptions, FillMaskOutput> {
+  readonly task = 'fill-mask' as const;
+  private readonly encoder: TruncatedEncoder;
+
   constructor(readonly model: BertForMaskedLM | BertForPreTraining, readonly tokenizer: BertTokenizer) {
+    super();
     model.eval();
+    this.encoder = new TruncatedEncoder(tokenizer, maxInputTokens(model.config, tokenizer));
   }
 
   /**
@@ -28,43 +64,76 @@ export class FillMaskPipeline {
    * folder's NSP head and pooler are not needed), as transformers' pipeline loads AutoModelForMaskedLM.
    */
   static fromPretrained(dir: string): FillMaskPipeline {
-    const model = AutoModelForMaskedLM.fromPretrained(dir);
-    if (!(model instanceof BertForMaskedLM)) throw new ConfigError(`fill-mask: ${dir} did not load as a masked language model`);
+    const model = expectModel(loadPipelineModel(dir, 'fill-mask', FILL_MASK_HEADS), FILL_MASK_MODELS, 'fill-mask', dir);
     return new FillMaskPipeline(model, BertTokenizer.fromPretrained(dir));
   }
 
-  /** One list of predictions per [MASK] in the text, best first. */
-  run(text: string, topK = 5): FillMaskPrediction[][] {
-    const encoding = this.tokenizer.encode(text);
+  /** What calling the pipeline resolves to, synchronously. */
+  run(texts: string, options?: FillMaskCallOptions): FillMaskOutput;
+  run(texts: readonly string[], options?: FillMaskCallOptions): FillMaskOutput[];
+  run(texts: string | readonly string[], options?: FillMaskCallOptions): FillMaskOutput | FillMaskOutput[] {
+    return this.callWith([texts, options]);
+  }
+
+  protected callWith(args: readonly unknown[]): FillMaskOutput | FillMaskOutput[] {
+    const options = this.checkOptions(optionsArgument(args[1], this.task));
+    const texts = args[0];
+    if (!Array.isArray(texts)) return this.runBatch([this.inputFromJson(texts)], options)[0]!;
+    return this.runAll(texts.map((text) => this.inputFromJson(text)), options);
+  }
+
+  inputFromJson(value: unknown): string {
+    return textInput(value, this.task);
+  }
+
+  checkOptions(options: Record<string, unknown>): FillMaskOptions {
+    return { topK: new OptionReader(this.task, options, ['top_k']).integer('top_k', 5, 1) };
+  }
+
+  lengthOf(input: string): number {
+    return this.encoder.length(input);
+  }
+
+  runBatch(inputs: readonly string[], options: FillMaskOptions): FillMaskOutput[] {
+    if (inputs.length === 0) return [];
     const maskId = this.tokenizer.maskTokenId;
-    const positions: number[] = [];
-    encoding.ids.forEach((id, i) => {
-      if (id === maskId) positions.push(i);
-    });
-    if (positions.length === 0) throw new ValueError(`fill-mask: no ${this.tokenizer.idToToken(maskId)} token in "${text}"`);
-    const seq = encoding.ids.length;
-    const hidden = noGrad(() => this.model.encoderModel().forward({
-      inputIds: new Tensor(Int32Array.from(encoding.ids), [1, seq]),
-      tokenTypeIds: new Tensor(Int32Array.from(encoding.typeIds), [1, seq]),
-    }).lastHiddenState);
-    return positions.map((position) => {
-      const row = new Tensor(Float32Array.from(hidden.data.subarray(position * hidden.shape[2]!, (position + 1) * hidden.shape[2]!)), [1, hidden.shape[2]!]);
-      const logits = noGrad(() => this.model.cls.predictions.forward(row)).data;
-      let max = -Infinity;
-      for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i]!);
-      let total = 0;
-      for (let i = 0; i < logits.length; i++) total += Math.exp(logits[i]! - max);
-      const order = Array.from(logits.keys()).sort((a, b) => logits[b]! - logits[a]!).slice(0, topK);
-      return order.map((token) => {
-        const ids = Int32Array.from(encoding.ids);
-        ids[position] = token;
-        return {
-          score: Math.exp(logits[token]! - max) / total,
-          token,
-          tokenStr: this.tokenizer.idToToken(token),
-          sequence: this.tokenizer.decode(ids, { skipSpecialTokens: true }),
-        };
+    const encodings = inputs.map((input) => this.encoder.encode(input));
+    this.encoder.warn(this.task);
+    // Every [MASK] of the batch, as rows of the packed hidden states.
+    const masks: number[][] = encodings.map((encoding, i) => {
+      const positions: number[] = [];
+      encoding.ids.forEach((id, position) => {
+        if (id === maskId) positions.push(position);
       });
+      if (positions.length === 0) throw new ValueError(`fill-mask: no ${this.tokenizer.idToToken(maskId)} token in ${valuePreview(inputs[i])}`);
+      return positions;
+    });
+    const { hidden, offsets, hiddenSize } = runEncoder(this.model.encoderModel(), encodings); // [totalTokens, hidden]
+    const rows = masks.flatMap((positions, i) => positions.map((position) => offsets[i]! + position));
+    const maskHidden = new Float32Array(rows.length * hiddenSize); // [masks, hidden]
+    rows.forEach((row, r) => maskHidden.set(hidden.subarray(row * hiddenSize, (row + 1) * hiddenSize), r * hiddenSize));
+    const logits = noGrad(() => this.model.cls.predictions.forward(new Tensor(maskHidden, [rows.length, hiddenSize]))).floats('fill-mask'); // [masks, vocab]
+    const vocab = logits.length / Math.max(rows.length, 1);
+    let row = 0;
+    return encodings.map((encoding, i) => {
+      const single = masks[i]!.length === 1;
+      const perMask = masks[i]!.map((position) => {
+        const scores = softmax(logits.subarray(row * vocab, (row + 1) * vocab));
+        row++;
+        return topIndices(scores, options.topK).map((token) => {
+          const ids = encoding.ids.slice();
+          ids[position] = token;
+          return {
+            score: scores[token]!,
+            token,
+            token_str: this.tokenizer.decode([token]),
+            // Hugging Face's: special tokens are skipped for one mask; with several they are kept, so the other
+            // [MASK]s stay visible in each sequence.
+            sequence: this.tokenizer.decode(ids, { skipSpecialTokens: single }),
+          };
+        });
+      });
+      return single ? perMask[0]! : perMask;
     });
   }
 }

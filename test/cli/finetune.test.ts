@@ -13,6 +13,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLI, lastJsonLine, runCli } from '../helpers/cli.js';
+import { predictRoute } from '../../src/cli/commands/predict.js';
+import { pipelinesModule } from '../../src/cli/commands/predict-pipeline.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const VOCAB = join(ROOT, 'assets', 'bert-base-uncased-vocab.txt');
@@ -36,6 +38,8 @@ interface Case {
   metrics: string[];
   labels?: Record<string, string>;
   flags?: string[];
+  /** Flags of `predict` (JSON lines go through the pipeline and take its options). */
+  predictFlags?: string[];
   /** Checks the prediction file of `predict --input dev`. */
   predictions(text: string): void;
 }
@@ -67,7 +71,7 @@ const CASES: Case[] = [
   },
   {
     name: 'multi-label', task: 'classification', train: join(FIXTURES, 'multilabel-tiny.jsonl'), dev: join(FIXTURES, 'multilabel-tiny-dev.jsonl'),
-    architecture: 'BertForSequenceClassification', metrics: ['subset_accuracy', 'micro_f1', 'macro_f1'],
+    architecture: 'BertForSequenceClassification', metrics: ['subset_accuracy', 'micro_f1', 'macro_f1'], predictFlags: ['--top-k', 'all'],
     predictions: (text) => {
       const lines = jsonLines(text) as Array<Array<{ score: number }>>;
       assert.ok(lines.every((l) => l.length > 1 && l.every((p, i) => i === 0 || p.score <= l[i - 1]!.score)), 'every label, best first');
@@ -117,8 +121,11 @@ const CASES: Case[] = [
   },
 ];
 
+// JSON lines go through the pipelines (issue 12), which may be missing from a build (a branch written beside them).
+const HAS_PIPELINES = (await pipelinesModule()) !== undefined;
+
 for (const c of CASES) {
-  test(`${c.task}, ${c.name}: finetune → a Hugging Face folder; evaluate gives back its best evaluation; predict`, async () => {
+  test(`${c.task}, ${c.name}: finetune → a Hugging Face folder; evaluate gives back its best evaluation; predict`, async (t) => {
     const out = join(work, c.name.replace(/\W+/g, '-'));
     const run = await runCli(['finetune', '--task', c.task, '--config', CONFIG, '--vocab', VOCAB, '--train', c.train, '--dev', c.dev,
       '--output', out, '--epochs', '2', '--batch-size', '4', '--lr', '1e-3', '--eval-every', '2', ...(c.flags ?? [])]);
@@ -140,8 +147,12 @@ for (const c of CASES) {
       if (typeof value === 'number' && Number.isFinite(value)) assert.ok(Math.abs((reported as number) - value) < 1e-5, `${key}: evaluate ${value}, the run's best ${String(reported)}`);
     }
 
+    if ((await predictRoute(c.task, c.dev)).kind === 'pipeline' && !HAS_PIPELINES) {
+      t.diagnostic(`predict not checked: ${c.dev} goes through the ${c.task} pipeline, and this build has no src/pipelines/pipeline.ts`);
+      return;
+    }
     const predictions = join(work, `${c.name.replace(/\W+/g, '-')}-predictions`);
-    const predict = await runCli(['predict', '--task', c.task, '--model', out, '--input', c.dev, '--output', predictions]);
+    const predict = await runCli(['predict', '--task', c.task, '--model', out, '--input', c.dev, '--output', predictions, ...(c.predictFlags ?? [])]);
     assert.equal(predict.status, 0, predict.stderr);
     c.predictions(readFileSync(predictions, 'utf8'));
   });

@@ -22,11 +22,12 @@ function check(bytes: number, what: string): void {
 }
 
 /** Runs `body` with allocations above `bytes` refused. */
-export function withAllocationLimit<T>(bytes: number, body: () => T): T {
+export async function withAllocationLimit<T>(bytes: number, body: () => Promise<T>): Promise<T> {
+  // A worker thread runs one input at a time, so the limit may span the body's awaits.
   const previous = limit;
   limit = bytes;
   try {
-    return body();
+    return await body();
   } finally {
     limit = previous;
   }

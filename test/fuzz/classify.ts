@@ -26,10 +26,10 @@ export function describeError(error: unknown): string {
 }
 
 /** Reads `path` with the target and classifies the result against the seed's digests (any of them, when replaying). */
-export function classify(target: FuzzTarget, path: string, baselines: ReadonlySet<string>): Outcome {
+export async function classify(target: FuzzTarget, path: string, baselines: ReadonlySet<string>): Promise<Outcome> {
   let digest: string;
   try {
-    digest = target.read(path);
+    digest = await target.read(path);
   } catch (error) {
     return judgeError(target, path, error);
   }

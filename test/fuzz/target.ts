@@ -19,8 +19,8 @@ export interface FuzzTarget {
   readonly seeds: readonly Seed[];
   /** A mutant of `seed` (one or a few stacked edits). */
   mutate(seed: Seed, rng: Rng): Mutation;
-  /** Reads `path` (inside the folder holding the companions) and digests everything read. */
-  read(path: string): string;
+  /** Reads `path` (inside the folder holding the companions) and digests everything read; the streaming readers are async. */
+  read(path: string): string | Promise<string>;
 }
 
 export interface TargetFactory {

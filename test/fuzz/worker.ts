@@ -35,7 +35,8 @@ function send(message: WorkerMessage): void {
 
 async function prepare(config: WorkerConfig): Promise<Prepared[]> {
   const { TARGETS } = (await import(config.targetsModule)) as { TARGETS: readonly TargetFactory[] };
-  return config.targets.map((name) => {
+  const prepared: Prepared[] = [];
+  for (const name of config.targets) {
     const factory = TARGETS.find((t) => t.name === name);
     if (factory === undefined) throw new Error(`no fuzz target "${name}"`);
     const scratch = join(config.workDir, 'scratch', name);
@@ -49,20 +50,21 @@ async function prepare(config: WorkerConfig): Promise<Prepared[]> {
     for (const seed of target.seeds) {
       writeFileSync(input, seed.bytes);
       try {
-        baselines.set(seed.label, target.read(input));
+        baselines.set(seed.label, await target.read(input));
       } catch (error) {
         throw new Error(`fuzz target ${name}: seed ${seed.label} does not read: ${describeError(error)}`);
       }
     }
-    return { target, dir, input, baselines };
-  });
+    prepared.push({ target, dir, input, baselines });
+  }
+  return prepared;
 }
 
 function limitFor(bytes: Uint8Array): number {
   return ALLOCATION_BASE + ALLOCATION_PER_INPUT_BYTE * bytes.length;
 }
 
-function fuzz(config: WorkerConfig, prepared: Prepared[], status: Status): void {
+async function fuzz(config: WorkerConfig, prepared: Prepared[], status: Status): Promise<void> {
   const rng = new Rng(config.seed);
   const left = [...config.quotas];
   const examples = new Map<string, number>();
@@ -86,7 +88,7 @@ function fuzz(config: WorkerConfig, prepared: Prepared[], status: Status): void 
     status.begin(t, input, mutation.description);
     writeFileSync(input, mutation.bytes);
     const started = performance.now();
-    const outcome = withAllocationLimit(limitFor(mutation.bytes), () => classify(target, input, new Set([baselines.get(seed.label) as string])));
+    const outcome = await withAllocationLimit(limitFor(mutation.bytes), () => classify(target, input, new Set([baselines.get(seed.label) as string])));
     status.raiseTo(t, 'slowestMs', Math.ceil(performance.now() - started));
     if (outcome.kind !== 'crash') {
       status.add(t, outcome.kind, 1);
@@ -103,12 +105,12 @@ function fuzz(config: WorkerConfig, prepared: Prepared[], status: Status): void 
   }
 }
 
-function replay(config: WorkerConfig, prepared: Prepared[], status: Status): void {
+async function replay(config: WorkerConfig, prepared: Prepared[], status: Status): Promise<void> {
   const { target, input, baselines } = prepared[0] as Prepared;
   const bytes = new Uint8Array(readFileSync(config.replayFile as string));
   status.begin(0, input, `replay of ${config.replayFile}`);
   writeFileSync(input, bytes);
-  const outcome = withAllocationLimit(limitFor(bytes), () => classify(target, input, new Set(baselines.values())));
+  const outcome = await withAllocationLimit(limitFor(bytes), () => classify(target, input, new Set(baselines.values())));
   if (outcome.kind === 'crash') {
     const stack = outcome.error instanceof Error ? outcome.error.stack : String(outcome.error);
     send({ type: 'replay', outcome: 'crash', reason: outcome.reason, ...(stack !== undefined ? { stack } : {}) });
@@ -122,8 +124,8 @@ async function main(config: WorkerConfig): Promise<void> {
   const status = new Status(config.status);
   const prepared = await prepare(config);
   status.markReady();
-  if (config.mode === 'replay') replay(config, prepared, status);
-  else fuzz(config, prepared, status);
+  if (config.mode === 'replay') await replay(config, prepared, status);
+  else await fuzz(config, prepared, status);
   send({ type: 'done' });
 }
 

@@ -71,15 +71,30 @@ for (const backendCase of backendCases()) {
     });
   });
 
-  test(`masked-position MLM logits give the same loss as full logits (${backendCase.name})`, (t) => {
+  // The pre-training step's path: the vocabulary scored at the masked rows only, and the last layer after attention
+  // run at [CLS] and those rows alone (ForwardOptions.lastLayerRows) — PyTorch's full computation's loss, NSP logits
+  // and every gradient all the same.
+  test(`masked-position MLM (last layer at [CLS] + masked rows) gives PyTorch's loss and every gradient (${backendCase.name})`, (t) => {
     if (backendCase.skip !== undefined) return t.skip(backendCase.skip);
     withBackend(backendCase.backend!, () => {
       const model = BertForPreTraining.fromPretrained(fixturePath('reference', 'bert-tiny'));
-      const full = model.forward(inputs);
       const masked = model.forward(inputs, { onlyMaskedPositions: true });
       const labelCount = (inputs.labels.data as Int32Array).filter((l) => l !== -100).length;
+      const batch = inputs.inputIds.shape[0]!;
       assert.deepEqual([...masked.predictionLogits.shape], [labelCount, 99]);
-      assert.ok(Math.abs(full.loss!.item() - masked.loss!.item()) < 1e-6);
+      assert.deepEqual([...masked.lastHiddenState.shape], [batch + labelCount, 48], '[CLS] rows, then the masked rows');
+      expectClose(masked.poolerOutput, 'pooler_output');
+      expectClose(masked.seqRelationshipLogits, 'seq_relationship_logits');
+      for (const [name, value] of [['loss', masked.loss!], ['mlm_loss', masked.mlmLoss!]] as const) {
+        const expected = floatTensor(golden, name).item();
+        assert.ok(Math.abs(value.item() - expected) / Math.abs(expected) <= LOSS_REL_TOLERANCE, `${name}: ${value.item()} vs ${expected}`);
+      }
+      backward(masked.loss!);
+      for (const [name, param] of model.namedParameters()) {
+        assertNormClose(param.grad!, floatTensor(golden, `grad.${name}`).data, GRAD_REL_TOLERANCE, `grad of ${name}`, GRAD_ABS_FLOOR);
+      }
+      const inference = noGrad(() => model.forward(inputs, { onlyMaskedPositions: true }));
+      assert.ok(maxAbsoluteError(inference.predictionLogits.data, masked.predictionLogits.data) <= 1e-6, 'no graph: the same logits');
     });
   });
 }

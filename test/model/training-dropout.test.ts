@@ -4,6 +4,9 @@
  * classifier_dropout 0.4 — or, with classifier_dropout null, hidden_dropout_prob (Hugging Face's fallback). The
  * backend's dropout kernel is replaced by one that replays PyTorch's keep masks in call order and scales kept values
  * by the 1/(1-p) that tsbert asks for, so a wrong rate, a missing or extra dropout, or one in the wrong place shows.
+ * The head asks only for the pooled output, so tsbert runs the last layer after attention at [CLS] alone
+ * (ForwardOptions.poolerOnly): there its two dropouts see [batch, 1, hidden] and get PyTorch's mask at position 0 —
+ * and the logits, loss and every gradient must still equal PyTorch's full computation.
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,14 +28,19 @@ const dir = fixturePath('reference', 'heads', 'sequence-classification-dropout')
 const golden = readFixture('reference', 'heads', 'sequence-classification-dropout', 'golden.safetensors');
 const sites = JSON.parse(golden.metadata['dropout_sites']!) as Record<string, { site: string; p: number }[]>;
 
-/** `base` with a dropout kernel that hands out the recorded keep masks in order; `rates` receives each call's p. */
-function replayingDropout(base: Backend, keeps: Int32Array[], rates: number[]): Backend {
+/**
+ * `base` with a dropout kernel that hands out the recorded keep masks in order; `rates` receives each call's p.
+ * `firstTokenSites`: the calls that run at position 0 only ([batch, 1, hidden] of PyTorch's [batch, seq, hidden]).
+ */
+function replayingDropout(base: Backend, keeps: Int32Array[], rates: number[], firstTokenSites: Set<number>, seq: number): Backend {
   return {
     ...base,
     dropoutForward(out: FloatArray, mask: FloatArray, x: FloatArray, n: number, p: number, keepValue: number): void {
-      const keep = keeps[rates.length];
+      const call = rates.length;
+      let keep = keeps[call];
       rates.push(p);
       assert.ok(keep !== undefined, `dropout call ${rates.length} has no recorded mask (PyTorch made ${keeps.length})`);
+      if (firstTokenSites.has(call)) keep = firstTokenRows(keep, seq);
       assert.equal(keep.length, n, `dropout call ${rates.length}: ${n} values, PyTorch's mask has ${keep.length}`);
       for (let i = 0; i < n; i++) {
         mask[i] = keep[i] === 1 ? keepValue : 0;
@@ -40,6 +48,14 @@ function replayingDropout(base: Backend, keeps: Int32Array[], rates: number[]): 
       }
     },
   };
+}
+
+/** The rows at position 0 of a [batch, seq, hidden] mask. */
+function firstTokenRows(keep: Int32Array, seq: number): Int32Array {
+  const hidden = keep.length / golden.get('input_ids').shape[0]! / seq;
+  const rows: number[] = [];
+  for (let start = 0; start < keep.length; start += seq * hidden) rows.push(...keep.subarray(start, start + hidden));
+  return Int32Array.from(rows);
 }
 
 for (const backendCase of backendCases()) {
@@ -54,7 +70,11 @@ for (const backendCase of backendCases()) {
       const expectedSites = sites[variant]!;
       const keeps = expectedSites.map((_, i) => toInt32(golden.get(`${variant}.dropout_keep.${i}`)));
       const rates: number[] = [];
-      withBackend(replayingDropout(backendCase.backend!, keeps, rates), () => {
+      const lastLayer = `layer.${config.numHiddenLayers - 1}.`;
+      const firstTokenSites = new Set(expectedSites.flatMap((s, i) => s.site === `${lastLayer}attention.output` || s.site === `${lastLayer}output` ? [i] : []));
+      assert.equal(firstTokenSites.size, 2, `the last layer's two dropouts after attention among ${expectedSites.map((s) => s.site).join(', ')}`);
+      const seq = golden.get('input_ids').shape[1]!;
+      withBackend(replayingDropout(backendCase.backend!, keeps, rates, firstTokenSites, seq), () => {
         const outputs = runner.forward(readHeadArguments(golden, TASK_HEADS['sequence-classification'], config));
         assert.deepEqual(rates, expectedSites.map((s) => s.p), `dropout rates in order (${expectedSites.map((s) => s.site).join(', ')})`);
         let worstOutput = 0;

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bertConfigPreset } from '../../src/model/config.js';
 import { BertForMaskedLM } from '../../src/model/heads/masked-lm.js';
-import { FillMaskPipeline } from '../../src/pipelines/fill-mask.js';
+import { FillMaskPipeline, type FillMaskCallOptions, type FillMaskResult } from '../../src/pipelines/fill-mask.js';
 import { noGrad, Tensor } from '../../src/tensor/tensor.js';
 import { BertTokenizer } from '../../src/tokenizer/bert-tokenizer.js';
 import { BERT_BASE_UNCASED_VOCAB } from '../helpers/fixtures.js';
@@ -51,7 +51,7 @@ test('fill-mask from a saved folder: top-k per [MASK] with softmax scores, best 
   const maskPositions = ids.flatMap((id, i) => (id === tokenizer.maskTokenId ? [i] : []));
   assert.equal(maskPositions.length, 2);
 
-  const results = pipeline.run(text, 7);
+  const results = pipeline.run(text, { top_k: 7 }) as FillMaskResult[][];
   assert.equal(results.length, 2, 'one list per [MASK]');
   for (const [m, predictions] of results.entries()) {
     const scores = referenceScores(ids, maskPositions[m]!);
@@ -59,12 +59,35 @@ test('fill-mask from a saved folder: top-k per [MASK] with softmax scores, best 
     assert.deepEqual(predictions.map((p) => p.token), expected, `mask ${m}: the seven most probable tokens, in order`);
     for (const p of predictions) {
       assert.ok(Math.abs(p.score - scores[p.token]!) < 1e-6, `mask ${m} token ${p.token}: ${p.score} vs ${scores[p.token]}`);
-      assert.equal(p.tokenStr, tokenizer.idToToken(p.token));
+      assert.equal(p.token_str, await hf.decode([p.token], false), `token ${p.token} decoded alone`);
       const filled = [...ids];
       filled[maskPositions[m]!] = p.token;
-      assert.equal(p.sequence, await hf.decode(filled, true), `mask ${m} token ${p.tokenStr}`);
+      // Hugging Face's pipeline keeps special tokens in the sequences of a text with several masks.
+      assert.equal(p.sequence, await hf.decode(filled, false), `mask ${m} token ${p.token_str}`);
     }
   }
+});
+
+test('one [MASK]: one list (top_k 5 by default), sequences without special tokens; an array of texts: one output each', async () => {
+  const pipeline = new FillMaskPipeline(model, tokenizer);
+  const hf = await referenceTokenizer(BERT_BASE_UNCASED_VOCAB, { lowercase: true });
+  const text = 'paris is the [MASK] of france.';
+  const ids = Array.from(tokenizer.encode(text).ids);
+  const position = ids.indexOf(tokenizer.maskTokenId);
+  const predictions = await pipeline(text) as FillMaskResult[];
+  assert.equal(predictions.length, 5);
+  const scores = referenceScores(ids, position);
+  assert.deepEqual(predictions.map((p) => p.token), Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]!).slice(0, 5));
+  for (const p of predictions) {
+    const filled = [...ids];
+    filled[position] = p.token;
+    assert.equal(p.sequence, await hf.decode(filled, true));
+  }
+  const texts = [text, 'The man went to the [MASK] to buy [MASK] milk.'];
+  const batch = await pipeline(texts, { top_k: 2 });
+  assert.deepEqual(batch[0], pipeline.run(text, { top_k: 2 }));
+  assert.deepEqual(batch[1], pipeline.run(texts[1]!, { top_k: 2 }));
+  assert.equal((batch[1] as FillMaskResult[][]).length, 2);
 });
 
 test('a prediction of "the" reads back as Hugging Face decodes it', async () => {
@@ -76,7 +99,10 @@ test('a prediction of "the" reads back as Hugging Face decodes it', async () => 
   assert.equal(await hf.decode(filled, true), 'the man went to the the.');
 });
 
-test('a text without [MASK] is a typed error naming the text', () => {
+test('a text without [MASK] is a typed error naming the text; a call rejects with it', async () => {
   const pipeline = new FillMaskPipeline(model, tokenizer);
   assert.throws(() => pipeline.run('no mask here'), /fill-mask: no \[MASK\] token in "no mask here"/);
+  await assert.rejects(pipeline('no mask here'), { name: 'ValueError', message: /no \[MASK\] token/ });
+  await assert.rejects(pipeline('a [MASK]', JSON.parse('{"topk": 2}') as FillMaskCallOptions), { name: 'ValueError', message: 'fill-mask: unknown option "topk"; its options: top_k' });
+  await assert.rejects(pipeline('a [MASK]', { top_k: 0 }), { name: 'ValueError', message: 'fill-mask: option top_k must be an integer ≥ 1, got 0' });
 });

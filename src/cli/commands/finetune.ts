@@ -1,7 +1,7 @@
 /**
- * `tsbert finetune`, `tsbert evaluate` and `tsbert predict` for the task types of BERT §4. Options and defaults are
- * Hugging Face Trainer's (run_glue.py, run_ner.py, run_qa.py, run_swag.py); the output folder is the best
- * checkpoint as a Hugging Face folder with its labels and the preprocessing it was trained with.
+ * `tsbert finetune` and `tsbert evaluate` for the task types of BERT §4 (`tsbert predict` is predict.ts). Options
+ * and defaults are Hugging Face Trainer's (run_glue.py, run_ner.py, run_qa.py, run_swag.py); the output folder is
+ * the best checkpoint as a Hugging Face folder with its labels and the preprocessing it was trained with.
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -15,7 +15,6 @@ import { finetuningModel, type ModelSource } from '../../finetune/model-setup.js
 import { evaluateFeatures, runFinetuning } from '../../finetune/finetuning-task.js';
 import { loadFinetuned } from '../../finetune/model-setup.js';
 import { recordedPreprocessing, type Preprocessing } from '../../finetune/preprocessing.js';
-import { runOnFeatures } from '../../finetune/run-features.js';
 import type { SkipCounts } from '../../finetune/examples.js';
 import type { FeatureContext, ReadOptions } from '../../finetune/task-definition.js';
 import { BertTokenizer } from '../../tokenizer/bert-tokenizer.js';
@@ -109,7 +108,7 @@ export function reportSkipped(file: string, skipped: SkipCounts, log: (line: str
   log(`${file}: skipped ${total} example${total === 1 ? '' : 's'}: ${entries.map(([why, n]) => `${n} ${why}`).join(', ')}`);
 }
 
-function log(line: string): void {
+export function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
@@ -205,16 +204,17 @@ async function runFinetuneCommand(flags: FinetuneFlags): Promise<void> {
   }
 }
 
-interface EvaluateFlags extends DataFlags {
+/** The flags of a command that runs a fine-tuned folder (evaluate, predict). */
+export interface FinetunedFlags extends DataFlags {
   model: string;
-  data?: string;
-  input?: string;
-  output?: string;
-  nullOdds?: string;
+}
+
+interface EvaluateFlags extends FinetunedFlags {
+  data: string;
 }
 
 /** The folder's model, tokenizer, labels and preprocessing (recorded, then flags), and the data file's features. */
-async function prepareFinetuned(flags: EvaluateFlags, file: string, labelled: boolean) {
+export async function prepareFinetuned(flags: FinetunedFlags, file: string, labelled: boolean) {
   const definition = taskDefinition(flags.task);
   const { runner, scheme } = loadFinetuned(definition, flags.model);
   const tokenizer = BertTokenizer.fromPretrained(flags.model);
@@ -233,7 +233,7 @@ async function prepareFinetuned(flags: EvaluateFlags, file: string, labelled: bo
 }
 
 async function runEvaluateCommand(flags: EvaluateFlags): Promise<void> {
-  const p = await prepareFinetuned(flags, flags.data!, true);
+  const p = await prepareFinetuned(flags, flags.data, true);
   const bar = new ProgressBar();
   const metrics = evaluateFeatures(p.runner, p.definition, p.examples, p.features, p.context,
     number('--batch-size', flags.batchSize ?? '32', true, 1), p.tokenizer.padTokenId, (done, total) => bar.update(done, total, 'features'));
@@ -242,20 +242,9 @@ async function runEvaluateCommand(flags: EvaluateFlags): Promise<void> {
   process.stdout.write(`${JSON.stringify(Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k.replace(/^eval_/, ''), v])))}\n`);
 }
 
-async function runPredictCommand(flags: EvaluateFlags): Promise<void> {
-  const p = await prepareFinetuned(flags, flags.input!, false);
-  const bar = new ProgressBar();
-  const run = runOnFeatures(p.runner, p.definition, p.features, p.context.scheme,
-    number('--batch-size', flags.batchSize ?? '32', true, 1), p.tokenizer.padTokenId, (done, total) => bar.update(done, total, 'features'));
-  bar.done();
-  await p.definition.writePredictions(flags.output!, { input: flags.input!, ...(flags.nullOdds === undefined ? {} : { nullOdds: flags.nullOdds }) },
-    p.examples, p.features, run.outputs, p.context);
-  log(`predict: ${p.examples.length} predictions written to ${flags.output}`);
-}
-
-export function addDataOptions(command: Command): Command {
+export function addDataOptions(command: Command, taskHelp = `the task type: ${FINETUNE_TASKS.join(', ')}`): Command {
   return command
-    .requiredOption('--task <task>', `the task type: ${FINETUNE_TASKS.join(', ')}`)
+    .requiredOption('--task <task>', taskHelp)
     .option('--max-seq-length <n>', 'tokens per sequence, special tokens included (default: 128; 384 for question-answering; evaluate/predict: what the model was trained with)')
     .option('--doc-stride <n>', 'question-answering: tokens shared by consecutive windows of a long context (default 128)')
     .option('--max-query-length <n>', 'question-answering: question tokens kept (default 64)')
@@ -307,15 +296,5 @@ export function registerFinetune(program: Command): void {
     .requiredOption('--data <file>', 'labelled data in the task\'s format')
     .option('--batch-size <n>', 'examples per batch (default 32)')
     .action(async (flags: EvaluateFlags) => runEvaluateCommand(flags));
-
-  addDataOptions(program
-    .command('predict')
-    .description('predictions of a fine-tuned folder: JSONL in → one JSON line per example; SQuAD JSON → {id: answer}; CoNLL → the tag as a last column'))
-    .requiredOption('--model <dir>', 'a fine-tuned folder')
-    .requiredOption('--input <file>', 'data in the task\'s format (labels not needed)')
-    .requiredOption('--output <file>', 'where to write the predictions (whole or not at all)')
-    .option('--null-odds <file>', 'question-answering (SQuAD v2): also write {id: null odds}')
-    .option('--batch-size <n>', 'examples per batch (default 32)')
-    .action(async (flags: EvaluateFlags) => runPredictCommand(flags));
 }
 

@@ -69,7 +69,7 @@ export function fitQuestion(tokenizer: Tokenizer, question: string, maxQueryLeng
 }
 
 /** Throws when the question leaves the context too little of the window to make windows overlapping by docStride. */
-function checkRoom(tokenizer: Tokenizer, example: SquadExample, questionTokens: number, options: QaFeatureOptions): void {
+function checkRoom(tokenizer: Tokenizer, example: QaText, questionTokens: number, options: QaFeatureOptions): void {
   const special = tokenizer.postProcessor?.addedTokens(true) ?? 0;
   const room = options.maxSeqLength - special - questionTokens;
   if (room > options.docStride) return;
@@ -82,8 +82,14 @@ function checkRoom(tokenizer: Tokenizer, example: SquadExample, questionTokens: 
   );
 }
 
-/** The windows of one example (run_qa.py's tokenizer call with return_overflowing_tokens and only_second). */
-function windowEncodings(tokenizer: Tokenizer, example: SquadExample, options: QaFeatureOptions): Encoding[] {
+/** A question and its context; `source` names them in errors. */
+export type QaText = Pick<SquadExample, 'source' | 'question' | 'context'>;
+
+/**
+ * The windows of one question and context (run_qa.py's tokenizer call with return_overflowing_tokens and
+ * only_second); also the question-answering pipeline's. Options are checked by the caller.
+ */
+export function qaWindowEncodings(tokenizer: Tokenizer, example: QaText, options: QaFeatureOptions): Encoding[] {
   const [question, questionTokens] = fitQuestion(tokenizer, example.question, options.maxQueryLength);
   checkRoom(tokenizer, example, questionTokens, options);
   const first = tokenizer.encode(question, example.context, {
@@ -136,14 +142,14 @@ function answerPositions(offsets: Int32Array, cls: number, example: SquadExample
 /** Evaluation and prediction features: every window of every example, with its example id and context offsets. */
 export function prepareQaFeatures(tokenizer: Tokenizer, examples: readonly SquadExample[], options: QaFeatureOptions): QaFeature[] {
   checkOptions(options);
-  return examples.flatMap((example, i) => windowEncodings(tokenizer, example, options).map((encoding) => qaFeature(encoding, example, i)));
+  return examples.flatMap((example, i) => qaWindowEncodings(tokenizer, example, options).map((encoding) => qaFeature(encoding, example, i)));
 }
 
 /** Training features: every window labelled with the answer's token positions (or [CLS]). */
 export function prepareQaTrainFeatures(tokenizer: Tokenizer, examples: readonly SquadExample[], options: QaFeatureOptions): QaTrainFeature[] {
   checkOptions(options);
   return examples.flatMap((example, i) =>
-    windowEncodings(tokenizer, example, options).map((encoding) => {
+    qaWindowEncodings(tokenizer, example, options).map((encoding) => {
       const feature = qaFeature(encoding, example, i);
       const [startPosition, endPosition] = answerPositions(feature.contextOffsets, clsIndex(encoding), example);
       return { ...feature, startPosition, endPosition };

@@ -4,7 +4,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import type { BertInputs, ForwardOptions, InitOptions } from '../bert-model.js';
 import type { BertConfig } from '../config.js';
 import { BertWithHead, type HeadOutput } from './base.js';
-import { maskedLmForward } from './mlm-loss.js';
+import { encodeForMaskedLm, maskedLmForward } from './mlm-loss.js';
 import { BertLMPredictionHead } from './prediction-head.js';
 
 export class BertOnlyMLMHead extends Module {
@@ -27,8 +27,8 @@ export class BertForMaskedLM extends BertWithHead {
   }
 
   forward(inputs: BertInputs & { labels?: Tensor }, options: ForwardOptions & { onlyMaskedPositions?: boolean } = {}): HeadOutput & { logits: Tensor } {
-    const base = this.bert.forward(inputs, options);
-    const mlm = maskedLmForward(this.cls.predictions, base.lastHiddenState, inputs.labels, options.onlyMaskedPositions ?? false);
+    const { base, mlmHidden, targets } = encodeForMaskedLm(this.bert, inputs, options, options.onlyMaskedPositions ?? false, new Int32Array(0));
+    const mlm = maskedLmForward(this.cls.predictions, mlmHidden, targets);
     const output: HeadOutput & { logits: Tensor } = { ...base, logits: mlm.logits };
     if (mlm.loss !== undefined) output.loss = mlm.loss;
     return output;

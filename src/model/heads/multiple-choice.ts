@@ -1,5 +1,6 @@
 import { crossEntropy } from '../../ops/cross-entropy.js';
 import { reshape } from '../../ops/reshape.js';
+import { firstTokenRows } from '../../ops/gather-rows.js';
 import { Dropout } from '../../nn/dropout.js';
 import { Linear } from '../../nn/linear.js';
 import { ShapeError, shapeString } from '../../errors.js';
@@ -39,10 +40,11 @@ export class BertForMultipleChoice extends BertWithHead {
     const flatInputs: BertInputs = { inputIds: flat(inputs.inputIds, 'input_ids') };
     if (inputs.tokenTypeIds !== undefined) flatInputs.tokenTypeIds = flat(inputs.tokenTypeIds, 'token_type_ids');
     if (inputs.attentionMask !== undefined) flatInputs.attentionMask = flat(inputs.attentionMask, 'attention_mask');
-    const base = this.bert.forward(flatInputs, options);
+    const base = this.bert.forward(flatInputs, { ...options, lastLayerRows: firstTokenRows(batch * choices, seq) });
     const scores = this.classifier.forward(this.dropout.forward(base.poolerOutput!)); // [batch·choices, 1]
     const logits = reshape(scores, [batch, choices]); // choice scores of one example are adjacent rows
-    const output: HeadOutput & { logits: Tensor } = { ...base, logits };
+    const { lastHiddenState: _last, poolerOutput: _pooled, ...encoderOutputs } = base;
+    const output: HeadOutput & { logits: Tensor } = { ...encoderOutputs, logits };
     if (inputs.labels !== undefined) output.loss = crossEntropy(logits, inputs.labels);
     return output;
   }

@@ -1,3 +1,4 @@
+import { firstTokenRows } from '../../ops/gather-rows.js';
 import { add } from '../../ops/add.js';
 import { crossEntropy } from '../../ops/cross-entropy.js';
 import { Linear } from '../../nn/linear.js';
@@ -7,7 +8,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import type { BertInputs, ForwardOptions, InitOptions } from '../bert-model.js';
 import type { BertConfig } from '../config.js';
 import { BertWithHead, type HeadOutput } from './base.js';
-import { maskedLmForward } from './mlm-loss.js';
+import { encodeForMaskedLm, maskedLmForward } from './mlm-loss.js';
 import { BertLMPredictionHead } from './prediction-head.js';
 
 /** Both pre-training heads (BERT §3.1): masked LM over the vocabulary and the 2-way next-sentence classifier. */
@@ -32,6 +33,7 @@ export interface PreTrainingInputs extends BertInputs {
 export interface PreTrainingOutput extends HeadOutput {
   predictionLogits: Tensor;
   seqRelationshipLogits: Tensor;
+  /** [batch, seq, hidden]; with onlyMaskedPositions [batch + masked, hidden]: the [CLS] rows, then the masked rows. */
   lastHiddenState: Tensor;
   poolerOutput: Tensor;
   mlmLoss?: Tensor;
@@ -39,7 +41,7 @@ export interface PreTrainingOutput extends HeadOutput {
 }
 
 export interface PreTrainingOptions extends ForwardOptions {
-  /** Score the vocabulary only where labels are set (prediction logits are then [masked, vocab]). */
+  /** Score the vocabulary only where labels are set (prediction logits are then [masked, vocab]; mlm-loss.ts). */
   onlyMaskedPositions?: boolean;
 }
 
@@ -54,9 +56,10 @@ export class BertForPreTraining extends BertWithHead {
   }
 
   forward(inputs: PreTrainingInputs, options: PreTrainingOptions = {}): PreTrainingOutput {
-    const base = this.bert.forward(inputs, options);
+    const [batch, seq] = inputs.inputIds.shape as [number, number];
+    const { base, mlmHidden, targets } = encodeForMaskedLm(this.bert, inputs, options, options.onlyMaskedPositions ?? false, firstTokenRows(batch, seq));
     const pooled = base.poolerOutput!;
-    const mlm = maskedLmForward(this.cls.predictions, base.lastHiddenState, inputs.labels, options.onlyMaskedPositions ?? false);
+    const mlm = maskedLmForward(this.cls.predictions, mlmHidden, targets);
     const seqRelationshipLogits = this.cls.seq_relationship.forward(pooled);
     const output: PreTrainingOutput = {
       ...base,

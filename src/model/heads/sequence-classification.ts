@@ -1,3 +1,4 @@
+import { firstTokenRows } from '../../ops/gather-rows.js';
 import { Dropout } from '../../nn/dropout.js';
 import { Linear } from '../../nn/linear.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -25,9 +26,11 @@ export class BertForSequenceClassification extends BertWithHead {
 
   /** labels: int32 [batch] class ids; float32 [batch] regression targets (numLabels 1); float32 [batch, numLabels] 0/1 multi-label targets. */
   forward(inputs: BertInputs & { labels?: Tensor }, options: ForwardOptions = {}): HeadOutput & { logits: Tensor } {
-    const base = this.bert.forward(inputs, options);
+    const [batch, seq] = inputs.inputIds.shape as [number, number];
+    const base = this.bert.forward(inputs, { ...options, lastLayerRows: firstTokenRows(batch, seq) });
     const logits = this.classifier.forward(this.dropout.forward(base.poolerOutput!));
-    const output: HeadOutput & { logits: Tensor } = { ...base, logits };
+    const { lastHiddenState: _last, poolerOutput: _pooled, ...encoderOutputs } = base;
+    const output: HeadOutput & { logits: Tensor } = { ...encoderOutputs, logits };
     if (inputs.labels !== undefined) output.loss = sequenceClassificationLoss(this.config, logits, inputs.labels);
     return output;
   }

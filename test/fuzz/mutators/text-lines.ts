@@ -10,7 +10,7 @@ import { concat } from './bytes.js';
 
 const encoder = new TextEncoder();
 
-function splitLines(bytes: Uint8Array): Uint8Array[] {
+export function splitLines(bytes: Uint8Array): Uint8Array[] {
   const lines: Uint8Array[] = [];
   let start = 0;
   for (let i = 0; i < bytes.length; i++) {
@@ -23,7 +23,7 @@ function splitLines(bytes: Uint8Array): Uint8Array[] {
   return lines;
 }
 
-function joinLines(lines: readonly Uint8Array[]): Uint8Array {
+export function joinLines(lines: readonly Uint8Array[]): Uint8Array {
   const parts: Uint8Array[] = [];
   lines.forEach((line, i) => {
     if (i > 0) parts.push(Uint8Array.of(0x0a));

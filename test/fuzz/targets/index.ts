@@ -1,6 +1,7 @@
 /** Every fuzz target, in the order the report lists them. */
 import type { TargetFactory } from '../target.js';
 import { configTarget } from './config.js';
+import { finetuneDataTargets } from './finetune-data.js';
 import { instanceFileTarget } from './instance-file.js';
 import { pytorchLegacyTarget, pytorchZipTarget } from './pytorch-bin.js';
 import { safetensorsTarget } from './safetensors.js';
@@ -20,4 +21,5 @@ export const TARGETS: readonly TargetFactory[] = [
   tokenizerPipelineTarget,
   instanceFileTarget,
   squadTarget,
+  ...finetuneDataTargets,
 ];

@@ -1,0 +1,49 @@
+/**
+ * The model a pipeline runs: loaded from a folder through the registry (as transformers' pipeline() loads the Auto
+ * class of its task), and refused when the folder's head is not the task's — Hugging Face would initialise a new
+ * head and answer with noise; here that is a ConfigError naming the folder, its architectures and the task.
+ */
+import { valuePreview } from '../error-text.js';
+import { ConfigError } from '../errors.js';
+import { readConfigJson } from '../io/model-folder.js';
+import { modelTypeOfConfig } from '../model/auto.js';
+import type { BertPreTrainedModel } from '../model/pretrained.js';
+import { modelClassFor, registrationOfArchitecture, type ModelTask } from '../model/registry.js';
+import type { PipelineTask } from './pipeline-tasks.js';
+
+/**
+ * Loads `dir` for `task`: the class of `heads[0]` (null: the encoder alone, BertModel, which any folder holds).
+ * config.json's `architectures` must name one of `heads` when it names a known class, and the checkpoint must hold
+ * every weight of the loaded model.
+ */
+export function loadPipelineModel(dir: string, task: PipelineTask, heads: readonly ModelTask[] | null): BertPreTrainedModel {
+  const { json, path } = readConfigJson(dir);
+  const modelType = modelTypeOfConfig(json, path);
+  const listed = (json as Record<string, unknown>)['architectures'];
+  const architectures = Array.isArray(listed) ? listed.filter((a): a is string => typeof a === 'string') : [];
+  if (heads !== null) {
+    const known = architectures.flatMap((a) => registrationOfArchitecture(a) ?? []);
+    if (known.length > 0 && !known.some((registration) => heads.includes(registration.task))) {
+      throw new ConfigError(`${task}: ${dir} holds a ${architectures.join(', ')} (config.json's architectures), which has no ${task} head`);
+    }
+  }
+  const model = modelClassFor(modelType, heads?.[0] ?? 'base', path).fromPretrained(dir, { quiet: true });
+  const missing = heads === null ? [] : model.loadingInfo?.missingKeys ?? [];
+  if (missing.length > 0) {
+    throw new ConfigError(`${task}: ${dir} (architectures: ${architectures.length === 0 ? 'none listed' : architectures.join(', ')}) lacks the `
+      + `${model.architecture} weights ${missing.slice(0, 3).map((key) => valuePreview(key)).join(', ')}${missing.length > 3 ? ` and ${missing.length - 3} more` : ''}`);
+  }
+  return model;
+}
+
+/** `model` as one of the classes a pipeline takes, or a ConfigError naming what it is and what the task needs. */
+export function expectModel<C extends abstract new (...args: never[]) => BertPreTrainedModel>(
+  model: BertPreTrainedModel,
+  classes: readonly C[],
+  task: PipelineTask,
+  source: string,
+): InstanceType<C> {
+  const isInstance = (m: BertPreTrainedModel): m is InstanceType<C> => classes.some((Class) => m instanceof Class);
+  if (isInstance(model)) return model;
+  throw new ConfigError(`${task}: ${source} is a ${model.architecture}; ${task} needs a ${classes.map((Class) => Class.name).join(' or ')}`);
+}

@@ -1,0 +1,148 @@
+/**
+ * Hugging Face's question-answering pipeline, with transformers.js's call shape: `qa(question, context, options)`.
+ * Contexts of any length go in windows of `max_seq_len` tokens overlapping by `doc_stride` (the fine-tuning code's
+ * windows: finetune/squad/squad-features.ts), the question first and cut to `max_question_len` tokens; answers come
+ * from qa-spans.ts by HF's rules, as spans of the context in UTF-16 units.
+ */
+import { ConfigError, ValueError } from '../errors.js';
+import { valuePreview } from '../error-text.js';
+import { qaWindowEncodings, type QaFeatureOptions } from '../finetune/squad/squad-features.js';
+import { AutoModelForQuestionAnswering } from '../model/auto.js';
+import { BertForQuestionAnswering } from '../model/heads/question-answering.js';
+import { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
+import type { Encoding } from '../tokenizer/encoding.js';
+import { headRows } from './head-rows.js';
+import type { BatchPipeline } from './pipeline-base.js';
+import { boolOption, inputObject, intOption, rejectUnknownOptions, textField, type OptionBag } from './pipeline-options.js';
+import { qaAnswers, type QaAnswer, type QaWindow } from './qa-spans.js';
+
+export type { QaAnswer } from './qa-spans.js';
+
+const TASK = 'question-answering';
+
+export interface QaInput {
+  question: string;
+  context: string;
+}
+
+export interface QuestionAnsweringOptions {
+  /** Answers returned (default 1: one answer, not a list). */
+  top_k: number;
+  /** Context tokens shared by consecutive windows (default min(max_seq_len / 2, 128)). */
+  doc_stride: number;
+  /** Tokens per window, special tokens included (default min(384, the model's positions)). */
+  max_seq_len: number;
+  /** Question tokens kept (default 64). */
+  max_question_len: number;
+  /** Longest answer in tokens (default 15). */
+  max_answer_len: number;
+  /** Let "" (no answer) compete with the spans (default false). */
+  handle_impossible_answer: boolean;
+  /** Widen answers to whole words (default true). */
+  align_to_words: boolean;
+}
+
+/** Options as a call takes them: any subset, numbers and booleans or their CLI strings. */
+export type QuestionAnsweringCallOptions = Partial<QuestionAnsweringOptions> | OptionBag;
+
+/** One answer with top_k 1, else a list of answers, best first. */
+export type QuestionAnsweringOutput = QaAnswer | QaAnswer[];
+
+const OPTION_NAMES = ['top_k', 'doc_stride', 'max_seq_len', 'max_question_len', 'max_answer_len', 'handle_impossible_answer', 'align_to_words'];
+
+export class QuestionAnsweringPipeline implements BatchPipeline<QaInput, QuestionAnsweringOptions, QuestionAnsweringOutput> {
+  readonly task = TASK;
+
+  constructor(readonly model: BertForQuestionAnswering, readonly tokenizer: BertTokenizer) {
+    model.eval();
+  }
+
+  /** Model (AutoModelForQuestionAnswering) and tokenizer from one Hugging Face folder. */
+  static fromPretrained(dir: string): QuestionAnsweringPipeline {
+    const model = AutoModelForQuestionAnswering.fromPretrained(dir);
+    if (!(model instanceof BertForQuestionAnswering)) throw new ConfigError(`${TASK}: ${dir} did not load as a question-answering model`);
+    return new QuestionAnsweringPipeline(model, BertTokenizer.fromPretrained(dir));
+  }
+
+  /**
+   * transformers.js's call `(question, context, options)` (strings, or arrays of the same length), or HF Python's
+   * `({question, context}, options)` and arrays of such objects. One input → its output; an array → one per input.
+   */
+  async call(question: string, context: string, options?: QuestionAnsweringCallOptions): Promise<QuestionAnsweringOutput>;
+  async call(questions: readonly string[], contexts: readonly string[], options?: QuestionAnsweringCallOptions): Promise<QuestionAnsweringOutput[]>;
+  async call(input: QaInput, options?: QuestionAnsweringCallOptions): Promise<QuestionAnsweringOutput>;
+  async call(inputs: readonly QaInput[], options?: QuestionAnsweringCallOptions): Promise<QuestionAnsweringOutput[]>;
+  async call(first: unknown, second?: unknown, third?: unknown): Promise<QuestionAnsweringOutput | QuestionAnsweringOutput[]> {
+    const pairCall = typeof first === 'string' || (Array.isArray(first) && typeof first[0] === 'string');
+    const options = this.checkOptions(optionBag(pairCall ? third : second));
+    if (typeof first === 'string') return this.runBatch([this.inputFromJson({ question: first, context: second })], options)[0]!;
+    if (!Array.isArray(first)) return this.runBatch([this.inputFromJson(first)], options)[0]!;
+    if (!pairCall) return this.runBatch(first.map((item: unknown) => this.inputFromJson(item)), options);
+    if (!Array.isArray(second) || second.length !== first.length) {
+      throw new ValueError(`${TASK}: ${first.length} questions need as many contexts, got ${valuePreview(second)}`);
+    }
+    return this.runBatch(first.map((question: unknown, i) => this.inputFromJson({ question, context: second[i] })), options);
+  }
+
+  /** A JSON line `{"question": ..., "context": ...}`; an empty question or context is a ValueError (as HF). */
+  inputFromJson(value: unknown): QaInput {
+    const object = inputObject(TASK, value, '{"question": ..., "context": ...}');
+    return { question: textField(TASK, object, 'question'), context: textField(TASK, object, 'context') };
+  }
+
+  checkOptions(options: OptionBag): QuestionAnsweringOptions {
+    rejectUnknownOptions(TASK, options, OPTION_NAMES);
+    const positions = Math.min(this.model.config.maxPositionEmbeddings, this.tokenizer.modelMaxLength ?? Infinity);
+    const maxSeqLen = intOption(TASK, options, 'max_seq_len', Math.min(positions, 384), 1);
+    if (maxSeqLen > positions) throw new ValueError(`${TASK}: option max_seq_len ${maxSeqLen} exceeds the model's ${positions} positions`);
+    const docStride = intOption(TASK, options, 'doc_stride', Math.min(Math.floor(maxSeqLen / 2), 128), 0);
+    if (docStride >= maxSeqLen) throw new ValueError(`${TASK}: option doc_stride ${docStride} must be less than max_seq_len ${maxSeqLen}`);
+    return {
+      top_k: intOption(TASK, options, 'top_k', 1, 1),
+      doc_stride: docStride,
+      max_seq_len: maxSeqLen,
+      max_question_len: intOption(TASK, options, 'max_question_len', 64, 1),
+      max_answer_len: intOption(TASK, options, 'max_answer_len', 15, 1),
+      handle_impossible_answer: boolOption(TASK, options, 'handle_impossible_answer', false),
+      align_to_words: boolOption(TASK, options, 'align_to_words', true),
+    };
+  }
+
+  /** Question and context tokens (the windows repeat doc_stride tokens each: an estimate, not a bound). */
+  lengthOf(input: QaInput, options: QuestionAnsweringOptions): number {
+    const asIs = { addSpecialTokens: false, truncation: false, padding: false } as const;
+    const question = Math.min(this.tokenizer.encode(input.question, undefined, asIs).length, options.max_question_len);
+    return question + this.tokenizer.encode(input.context, undefined, asIs).length + 3;
+  }
+
+  runBatch(inputs: readonly QaInput[], options: QuestionAnsweringOptions): QuestionAnsweringOutput[] {
+    const windowOptions: QaFeatureOptions = { maxSeqLength: options.max_seq_len, docStride: options.doc_stride, maxQueryLength: options.max_question_len };
+    const windowsOf = inputs.map((input) => qaWindowEncodings(this.tokenizer, { ...input, source: `${TASK}: question ${valuePreview(input.question)}` }, windowOptions));
+    const logits = headRows(this.model.bert, this.model.qa_outputs, windowsOf.flat()); // [tokens, 2]: start, end
+    let row = 0;
+    return inputs.map((input, i) => {
+      const windows = windowsOf[i]!.map((encoding) => this.qaWindow(encoding, logits.values, logits.offsets[row++]!));
+      const answers = qaAnswers(input.context, windows, options);
+      return options.top_k === 1 && answers.length === 1 ? answers[0]! : answers;
+    });
+  }
+
+  private qaWindow(encoding: Encoding, logits: Float32Array, row: number): QaWindow {
+    const n = encoding.length;
+    const startLogits = new Float32Array(n);
+    const endLogits = new Float32Array(n);
+    const isCls = new Uint8Array(n);
+    for (let t = 0; t < n; t++) {
+      startLogits[t] = logits[2 * (row + t)]!;
+      endLogits[t] = logits[2 * (row + t) + 1]!;
+      isCls[t] = encoding.ids[t] === this.tokenizer.clsTokenId ? 1 : 0;
+    }
+    return { startLogits, endLogits, sequenceIds: encoding.sequenceIds, isCls, offsets: encoding.offsets, wordIds: encoding.wordIds };
+  }
+}
+
+function optionBag(value: unknown): OptionBag {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ValueError(`${TASK}: options must be an object, got ${valuePreview(value)}`);
+  return { ...value };
+}

@@ -1,0 +1,123 @@
+/**
+ * Text classification (sentiment analysis, topics, sentence pairs) as transformers.js's TextClassificationPipeline,
+ * with the options of Hugging Face's Python one (function_to_apply, text pairs) that it lacks.
+ */
+import { valuePreview } from '../error-text.js';
+import { ValueError } from '../errors.js';
+import type { BertForSequenceClassification } from '../model/heads/sequence-classification.js';
+import { numLabels, type BertConfig } from '../model/config.js';
+import type { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
+import { Pipeline } from './pipeline-base.js';
+import { OptionReader, optionsArgument } from './pipeline-options.js';
+import { sigmoid, softmax, topIndices } from './scores.js';
+import { sequenceLogits } from './sequence-logits.js';
+import { maxInputTokens, TruncatedEncoder } from './truncated-encoding.js';
+
+/** A text, or a pair classified together (`[CLS] text [SEP] text_pair [SEP]`, the pair with token type 1). */
+export type TextClassificationInput = string | { text: string; text_pair?: string };
+
+export interface TextClassificationResult {
+  label: string;
+  score: number;
+}
+
+export const CLASSIFICATION_FUNCTIONS = ['softmax', 'sigmoid', 'none'] as const;
+export type ClassificationFunction = (typeof CLASSIFICATION_FUNCTIONS)[number];
+
+/** The call's options as transformers.js and Hugging Face name them. */
+export interface TextClassificationCallOptions {
+  /** How many labels per input, best first (1); null: all labels. */
+  top_k?: number | null;
+  /** Default: as Hugging Face's pipeline decides from the config (defaultClassificationFunction). */
+  function_to_apply?: ClassificationFunction;
+}
+
+export interface TextClassificationOptions {
+  topK: number | null;
+  functionToApply: ClassificationFunction;
+}
+
+/**
+ * Hugging Face's TextClassificationPipeline.postprocess default: none for regression; sigmoid for multi-label
+ * classification or a single label; softmax otherwise.
+ */
+export function defaultClassificationFunction(config: BertConfig): ClassificationFunction {
+  const problemType = config.extra['problem_type'];
+  if (problemType === 'regression') return 'none';
+  if (problemType === 'multi_label_classification' || numLabels(config) === 1) return 'sigmoid';
+  return 'softmax';
+}
+
+/** A call's or a JSON line's input: a string, or an object with `text` (and `text_pair`); other fields are ignored. */
+export function textClassificationInput(value: unknown, task: string): TextClassificationInput {
+  if (typeof value === 'string') return value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ValueError(`${task}: an input must be a text or {text, text_pair}, got ${valuePreview(value)}`);
+  }
+  const { text, text_pair: pair } = value as Record<string, unknown>;
+  if (typeof text !== 'string') throw new ValueError(`${task}: input field "text" must be a string, got ${valuePreview(text)}`);
+  if (pair === undefined || pair === null) return text;
+  if (typeof pair !== 'string') throw new ValueError(`${task}: input field "text_pair" must be a string, got ${valuePreview(pair)}`);
+  return { text, text_pair: pair };
+}
+
+export interface TextClassificationPipeline {
+  /** One input: its top_k results (a list of one by default). */
+  (texts: TextClassificationInput, options?: TextClassificationCallOptions): Promise<TextClassificationResult[]>;
+  /** Many: one result each with top_k 1 (a flat list), else a list per input — transformers.js's shapes. */
+  (texts: readonly TextClassificationInput[], options?: TextClassificationCallOptions): Promise<TextClassificationResult[] | TextClassificationResult[][]>;
+}
+
+export class TextClassificationPipeline extends Pipeline<TextClassificationInput, TextClassificationOptions, TextClassificationResult[]> {
+  readonly task = 'text-classification' as const;
+  private readonly encoder: TruncatedEncoder;
+
+  constructor(readonly model: BertForSequenceClassification, readonly tokenizer: BertTokenizer) {
+    super();
+    model.eval();
+    this.encoder = new TruncatedEncoder(tokenizer, maxInputTokens(model.config, tokenizer));
+  }
+
+  /** What calling the pipeline resolves to, synchronously. */
+  run(texts: TextClassificationInput, options?: TextClassificationCallOptions): TextClassificationResult[];
+  run(texts: readonly TextClassificationInput[], options?: TextClassificationCallOptions): TextClassificationResult[] | TextClassificationResult[][];
+  run(texts: TextClassificationInput | readonly TextClassificationInput[], options?: TextClassificationCallOptions): TextClassificationResult[] | TextClassificationResult[][] {
+    return this.callWith([texts, options]);
+  }
+
+  protected callWith(args: readonly unknown[]): TextClassificationResult[] | TextClassificationResult[][] {
+    const options = this.checkOptions(optionsArgument(args[1], this.task));
+    const texts = args[0];
+    if (!Array.isArray(texts)) return this.runBatch([textClassificationInput(texts, this.task)], options)[0]!;
+    const outputs = this.runAll(texts.map((text) => textClassificationInput(text, this.task)), options);
+    return options.topK === 1 ? outputs.map((output) => output[0]!) : outputs;
+  }
+
+  inputFromJson(value: unknown): TextClassificationInput {
+    return textClassificationInput(value, this.task);
+  }
+
+  checkOptions(options: Record<string, unknown>): TextClassificationOptions {
+    const reader = new OptionReader(this.task, options, ['top_k', 'function_to_apply']);
+    return {
+      topK: reader.integerOrNull('top_k', 1, 1),
+      functionToApply: reader.choice('function_to_apply', CLASSIFICATION_FUNCTIONS, undefined) ?? defaultClassificationFunction(this.model.config),
+    };
+  }
+
+  lengthOf(input: TextClassificationInput): number {
+    return typeof input === 'string' ? this.encoder.length(input) : this.encoder.length(input.text, input.text_pair);
+  }
+
+  runBatch(inputs: readonly TextClassificationInput[], options: TextClassificationOptions): TextClassificationResult[][] {
+    const encodings = inputs.map((input) => (typeof input === 'string' ? this.encoder.encode(input) : this.encoder.encode(input.text, input.text_pair)));
+    this.encoder.warn(this.task);
+    const logits = sequenceLogits(this.model, encodings); // [n, labels]
+    const labels = numLabels(this.model.config);
+    return inputs.map((_, i) => {
+      const row = logits.subarray(i * labels, (i + 1) * labels);
+      const scores = options.functionToApply === 'softmax' ? softmax(row) : options.functionToApply === 'sigmoid' ? sigmoid(row) : Float64Array.from(row);
+      return topIndices(scores, options.topK).map((label) => ({ label: this.model.config.id2label[String(label)] ?? `LABEL_${label}`, score: scores[label]! }));
+    });
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Tokenizing pipeline inputs as transformers.js and Hugging Face's pipelines do (`truncation: true`): an input
+ * longer than the model takes is cut to fit, and what was cut is counted so that one warning can say so.
+ */
+import type { BertConfig } from '../model/config.js';
+import type { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
+import type { Encoding } from '../tokenizer/encoding.js';
+import type { EncodeOptions } from '../tokenizer/tokenizer.js';
+import type { TruncationStrategy } from '../tokenizer/truncation.js';
+import { emitWarning } from '../warnings.js';
+
+/** The most tokens one input may have: the position embeddings, or the tokenizer's model_max_length when smaller. */
+export function maxInputTokens(config: BertConfig, tokenizer: BertTokenizer): number {
+  return Math.min(config.maxPositionEmbeddings, tokenizer.modelMaxLength ?? Infinity);
+}
+
+// Explicit, so a tokenizer.json's own truncation or padding settings do not apply behind the pipeline's back.
+const WHOLE: EncodeOptions = Object.freeze({ truncation: false, padding: false });
+
+/** Measured encodings kept for encode(): the CLI measures a window of inputs, then runs them. Beyond this, start over. */
+const MEASURED_LIMIT = 4096;
+
+/** One key per (text, pair): the length prefix keeps ("a\0b") and ("a", "b") apart. */
+function inputKey(text: string, pair: string | undefined): string {
+  return pair === undefined ? `1:${text}` : `2:${text.length}:${text}${pair}`;
+}
+
+/** Encodes inputs cut to `maxLength` tokens (special tokens included), counting the inputs cut and tokens dropped. */
+export class TruncatedEncoder {
+  private truncatedInputs = 0;
+  private droppedTokens = 0;
+  private readonly cut: EncodeOptions;
+
+  /** `strategy`: Hugging Face's ('longest_first' as `truncation: true`; zero-shot cuts only the premise). */
+  constructor(readonly tokenizer: BertTokenizer, readonly maxLength: number, strategy: TruncationStrategy = 'longest_first') {
+    this.cut = Object.freeze({ maxLength, truncation: strategy, padding: false });
+  }
+
+  /** Encodings made by length() that encode() has not taken yet (so an input is tokenized once). */
+  private readonly measured = new Map<string, Encoding>();
+
+  /** Tokens of the input once cut (what lengthOf reports); its encoding is kept for encode(). */
+  length(text: string, pair?: string): number {
+    const whole = this.tokenizer.encode(text, pair, WHOLE);
+    if (this.measured.size >= MEASURED_LIMIT) this.measured.clear();
+    this.measured.set(inputKey(text, pair), whole);
+    return Math.min(whole.length, this.maxLength);
+  }
+
+  encode(text: string, pair?: string): Encoding {
+    const key = inputKey(text, pair);
+    const whole = this.measured.get(key) ?? this.tokenizer.encode(text, pair, WHOLE);
+    this.measured.delete(key);
+    if (whole.length <= this.maxLength) return whole;
+    const cut = this.tokenizer.encode(text, pair, this.cut);
+    this.truncatedInputs++;
+    this.droppedTokens += whole.length - cut.length;
+    return cut;
+  }
+
+  /** One warning for everything cut since the last call (none if nothing was). */
+  warn(task: string): void {
+    if (this.truncatedInputs === 0) return;
+    emitWarning(`${task}: ${this.truncatedInputs === 1 ? '1 input was' : `${this.truncatedInputs} inputs were`} longer than the model's `
+      + `${this.maxLength} tokens and truncated to them (${this.droppedTokens} tokens dropped)`, 'TSBERT_TRUNCATED');
+    this.truncatedInputs = 0;
+    this.droppedTokens = 0;
+  }
+}

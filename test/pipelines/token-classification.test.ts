@@ -1,0 +1,88 @@
+/**
+ * The token-classification pipeline against Hugging Face's post-processing rules: goldens from the Python port
+ * (reference/hf_pipeline_postprocess.py) on a tiny random tagger's logits, for all five aggregation strategies. The
+ * texts cover a word whose sub-tokens' labels make first ≠ average ≠ max ("unbelievably"), B- followed by I- of
+ * another type, an entity at the end of the text, accented letters (offsets into "Zürich", "Ángela"), CJK characters
+ * and an unknown token (☃).
+ */
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { ValueError } from '../../src/errors.js';
+import { aggregateEntities, preEntity } from '../../src/pipelines/token-aggregation.js';
+import { TokenClassificationPipeline, type TokenClassificationOptions } from '../../src/pipelines/token-classification.js';
+import { setWarningSink } from '../../src/warnings.js';
+import { softmax } from '../../src/pipelines/head-rows.js';
+import { assertMatchesGoldens, END_TO_END_TOLERANCE, readPipelineFixtures } from './pipeline-goldens.js';
+import { pipelineTokenizer, taggerModel } from './golden-models.js';
+import '../helpers/node-runtime.js';
+
+const { inputs, goldens } = readPipelineFixtures();
+const tokenizer = pipelineTokenizer();
+const tagger = new TokenClassificationPipeline(taggerModel(tokenizer, inputs.tagger_seed), tokenizer);
+const texts = inputs.token_classification.texts.map((t) => t.text);
+
+test('every aggregation strategy matches the Python port of Hugging Face\'s token_classification.py on the same logits', () => {
+  for (const [i, { text, options }] of inputs.token_classification.cases.entries()) {
+    const t = inputs.token_classification.texts[text]!;
+    const pre = t.tokens.flatMap((token, k) => t.special[k] === 1 ? [] : [preEntity(
+      token, t.text, t.offsets[2 * k]!, t.offsets[2 * k + 1]!, t.is_unknown[k] === 1, k, softmax(t.logits[k]!, 0, inputs.labels.length),
+    )]);
+    const output = aggregateEntities(pre, options.aggregation_strategy, inputs.labels, options.ignore_labels, tokenizer.decoder);
+    assertMatchesGoldens(output, goldens.token_classification[i]!, `text ${text} ${JSON.stringify(options)}`);
+  }
+});
+
+test('the pipeline, model run included, gives the goldens', async () => {
+  for (const [i, { text, options }] of inputs.token_classification.cases.entries()) {
+    const output = await tagger.call(texts[text]!, options);
+    assertMatchesGoldens(output, goldens.token_classification[i]!, `text ${text} ${JSON.stringify(options)}`, END_TO_END_TOLERANCE);
+  }
+});
+
+test('the goldens cover what they claim: first ≠ average ≠ max on one word, B- then I- of another type, an entity at the end', () => {
+  const cases = inputs.token_classification.cases;
+  const wordLabel = (strategy: string, word: string): unknown => {
+    const i = cases.findIndex((c) => c.text === 2 && c.options['aggregation_strategy'] === strategy);
+    return goldens.token_classification[i]!.find((e) => String(e['word']).startsWith(word))?.['entity_group'];
+  };
+  assert.deepEqual(['first', 'average', 'max'].map((s) => wordLabel(s, 'unbelievably')), ['MISC', 'LOC', 'ORG']);
+  const none = goldens.token_classification[0]!;
+  assert.ok(none.some((e, i) => String(e['entity']).startsWith('B-') && String(none[i + 1]?.['entity']).startsWith('I-')
+    && String(e['entity']).slice(2) !== String(none[i + 1]?.['entity']).slice(2)));
+  const last = goldens.token_classification[cases.findIndex((c) => c.text === 2 && c.options['aggregation_strategy'] === 'first')]!.at(-1)!;
+  assert.equal(last['end'], texts[2]!.length);
+  const zurich = none.find((e) => e['word'] === 'zurich')!;
+  assert.equal(texts[0]!.slice(Number(zurich['start']), Number(zurich['end'])), 'Zürich');
+});
+
+test('a batch gives what each text gives alone; the call takes arrays', async () => {
+  const options = tagger.checkOptions({ aggregation_strategy: 'average' });
+  const alone = texts.map((text) => tagger.runBatch([text], options)[0]!);
+  const together = await tagger.call(texts, { aggregation_strategy: 'average' });
+  together.forEach((output, i) => assertMatchesGoldens(output, alone[i]!.map((e) => ({ ...e })), `text ${i}`));
+});
+
+test('an empty text has no entities; a text over max_seq_len is truncated with a warning', async () => {
+  assert.deepEqual(await tagger.call('', {}), []);
+  const warnings: string[] = [];
+  setWarningSink((message) => warnings.push(message));
+  try {
+    const cut = await tagger.call(texts[0]!, { max_seq_len: 6, ignore_labels: [] });
+    assert.deepEqual(cut.map((e) => e.word), ['john', 'smith', 'met', 'angela']);
+  } finally {
+    setWarningSink((message, code) => process.emitWarning(message, { code }));
+  }
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /token-classification: a text of 61 characters was truncated to 6 tokens \(at character 21\)/);
+});
+
+test('bad options and inputs are one-line ValueErrors naming the field', () => {
+  assert.throws(() => tagger.checkOptions({ aggregation: 'first' }), { name: 'ValueError', message: /unknown option aggregation/ });
+  assert.throws(() => tagger.checkOptions({ aggregation_strategy: 'mean' }), { name: 'ValueError', message: /aggregation_strategy must be one of none, simple, first, average, max, got "mean"/ });
+  assert.throws(() => tagger.checkOptions({ max_seq_len: 1000 }), /max_seq_len 1000 exceeds the model's 64 positions/);
+  assert.throws(() => tagger.inputFromJson({ txt: 'a' }), { name: 'ValueError', message: /field "text" must be a string/ });
+  assert.throws(() => tagger.inputFromJson('a'), ValueError);
+  const options: TokenClassificationOptions = tagger.checkOptions({ ignore_labels: 'O,MISC', aggregation_strategy: 'simple' });
+  assert.deepEqual(options.ignore_labels, ['O', 'MISC']);
+  assert.equal(tagger.lengthOf(texts[0]!, options), 17);
+});
