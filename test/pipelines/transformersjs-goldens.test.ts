@@ -3,7 +3,7 @@
  * every pipeline and option issue 12 compares; the comparison every parity test uses catches a changed label, span
  * or score; and the fixture folders they were made from load in tsbert, whose tokenizer gives transformers.js's
  * tokens and Hugging Face tokenizers' character spans, and whose encoder gives onnxruntime's token vectors.
- * The pipelines' own parity test is test/pipelines/pending/transformersjs-parity.test.ts.
+ * The pipelines' own parity test is test/pipelines/transformersjs-parity.test.ts.
  */
 import '../helpers/node-runtime.js';
 import test from 'node:test';
