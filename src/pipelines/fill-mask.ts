@@ -129,7 +129,7 @@ export class FillMaskPipeline extends Pipeline<string, FillMaskOptions, FillMask
             token_str: this.tokenizer.decode([token]),
             // Hugging Face's: special tokens are skipped for one mask; with several they are kept, so the other
             // [MASK]s stay visible in each sequence.
-            sequence: this.tokenizer.decode(ids, { skipSpecialTokens: single }),
+            sequence: this.tokenizer.decodeText(ids, { skipSpecialTokens: single }),
           };
         });
       });

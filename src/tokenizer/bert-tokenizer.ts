@@ -9,6 +9,7 @@ import { TokenizerError } from '../errors.js';
 import type { AddedToken } from './added-vocabulary.js';
 import { BasicTokenizer } from './basic-tokenizer.js';
 import type { Decoder } from './decoders/decoder.js';
+import { cleanUpSpaces } from './decoders/clean-up-spaces.js';
 import { WordPieceDecoder } from './decoders/wordpiece-decoder.js';
 import { WordPieceTokenizer } from './models/wordpiece.js';
 import { BertNormalizer } from './normalizers/bert-normalizer.js';
@@ -50,6 +51,8 @@ export interface BertTokenizerOptions extends Partial<SpecialTokens> {
   maxInputCharsPerWord?: number;
   /** Longest input the model accepts (tokenizer_config.json's model_max_length); informative. */
   modelMaxLength?: number;
+  /** tokenizer_config.json's clean_up_tokenization_spaces: decodeText's whole-text clean-up. Default true, as bert-base-uncased. */
+  cleanUpTokenizationSpaces?: boolean;
   /** More never-split tokens found verbatim in text, with their ids (tokenizer.json's added_tokens). */
   addedTokens?: readonly AddedToken[];
   /** Replaces BertProcessing(clsToken, sepToken), e.g. a tokenizer.json's TemplateProcessing. */
@@ -128,6 +131,7 @@ export class BertTokenizer extends Tokenizer {
   readonly tokenizeChineseChars: boolean;
   readonly cleanText: boolean;
   readonly modelMaxLength: number | undefined;
+  readonly cleanUpTokenizationSpaces: boolean;
 
   constructor(vocab: Vocab, options: BertTokenizerOptions = {}, source = 'vocabulary') {
     const preset = bertPreset(vocab, options, source);
@@ -148,6 +152,17 @@ export class BertTokenizer extends Tokenizer {
     this.tokenizeChineseChars = this.basic.handleChineseChars;
     this.cleanText = this.basic.cleanText;
     this.modelMaxLength = options.modelMaxLength;
+    this.cleanUpTokenizationSpaces = options.cleanUpTokenizationSpaces ?? true;
+  }
+
+  /**
+   * Text of ids as transformers' `tokenizer.decode` gives it (what its pipelines and transformers.js show, e.g.
+   * fill-mask's `sequence`): the decoder's text, then — with clean_up_tokenization_spaces — transformers' clean-up
+   * over the whole text (decoders/clean-up-spaces.ts). `decode` is Hugging Face tokenizers' decode.
+   */
+  decodeText(ids: ArrayLike<number>, options: { skipSpecialTokens?: boolean } = {}): string {
+    const text = this.decode(ids, options);
+    return this.cleanUpTokenizationSpaces ? cleanUpSpaces(text, 'transformers') : text;
   }
 
   /** Reads a vocab.txt; `doLowerCase` false for cased models. */
@@ -183,6 +198,7 @@ export class BertTokenizer extends Tokenizer {
         stripAccents: this.stripAccents,
         tokenizeChineseChars: this.tokenizeChineseChars,
         modelMaxLength: this.modelMaxLength,
+        cleanUpTokenizationSpaces: this.cleanUpTokenizationSpaces,
         tokenizerJson: this.toJSONString(),
       },
       dir,

@@ -77,6 +77,8 @@ export function readPretrained(dir: string): PretrainedFiles {
     if (chinese !== undefined) options.tokenizeChineseChars = chinese;
     const maxLength = at.field(json, 'model_max_length', 'a number', (v): v is number => typeof v === 'number');
     if (maxLength !== undefined && maxLength < 1e9) options.modelMaxLength = maxLength;
+    const cleanUp = at.bool(json, 'clean_up_tokenization_spaces');
+    if (cleanUp !== undefined) options.cleanUpTokenizationSpaces = cleanUp;
   }
   return { vocab, options, source };
 }
@@ -148,6 +150,7 @@ export interface SaveablePretrained {
   stripAccents: boolean | null;
   tokenizeChineseChars: boolean;
   modelMaxLength: number | undefined;
+  cleanUpTokenizationSpaces: boolean;
   /** The tokenizer's tokenizer.json text. */
   tokenizerJson: string;
 }
@@ -163,7 +166,7 @@ export function writePretrained(t: SaveablePretrained, dir: string): string[] {
     do_lower_case: t.doLowerCase,
     strip_accents: t.stripAccents,
     tokenize_chinese_chars: t.tokenizeChineseChars,
-    clean_up_tokenization_spaces: true,
+    clean_up_tokenization_spaces: t.cleanUpTokenizationSpaces,
     ...(t.modelMaxLength !== undefined ? { model_max_length: t.modelMaxLength } : {}),
     ...specialMap,
   };

@@ -4,6 +4,7 @@
  * applied token by token, as the Rust library does, so the output matches it exactly.
  */
 import type { JsonObject } from '../json-fields.js';
+import { cleanUpSpaces } from './clean-up-spaces.js';
 import type { Decoder } from './decoder.js';
 
 export class WordPieceDecoder implements Decoder {
@@ -17,7 +18,7 @@ export class WordPieceDecoder implements Decoder {
     for (let i = 0; i < tokens.length; i++) {
       let token = tokens[i] ?? '';
       if (i > 0) token = token.startsWith(this.prefix) ? token.slice(this.prefix.length) : ' ' + token;
-      if (cleanup) token = cleanUpSpaces(token);
+      if (cleanup) token = cleanUpSpaces(token, 'tokenizers');
       out += token;
     }
     return out;
@@ -26,20 +27,4 @@ export class WordPieceDecoder implements Decoder {
   toJSON(): JsonObject {
     return { type: 'WordPiece', prefix: this.prefix, cleanup: this.cleanup };
   }
-}
-
-/** The reference's cleanup (decoders/wordpiece.rs `cleanup`), applied to each token with its leading space. */
-function cleanUpSpaces(token: string): string {
-  return token
-    .replaceAll(' .', '.')
-    .replaceAll(' ?', '?')
-    .replaceAll(' !', '!')
-    .replaceAll(' ,', ',')
-    .replaceAll(" ' ", "'")
-    .replaceAll(" n't", "n't")
-    .replaceAll(" 'm", "'m")
-    .replaceAll(' do not', " don't")
-    .replaceAll(" 's", "'s")
-    .replaceAll(" 've", "'ve")
-    .replaceAll(" 're", "'re");
 }
