@@ -16,6 +16,8 @@
 #                    --batch-size B (feature-extraction: --pooling mean)
 #   tsbert-padded    the same with --padding max (each batch padded to its longest: the baseline), when predict
 #                    has that flag
+#   tsbert-naive     --padding max --window B: batches of B in arrival order, each padded to its longest, no token
+#                    budget — how transformers.js batches (opt in: --engines ...,tsbert-naive)
 # Data (bench/pipeline-data.mjs, written when missing): spam = bench/results/spam-2000.jsonl (2,000 SpamAssassin
 # messages, truncated at 512 tokens by both), brown = bench/results/brown-20000.jsonl (20,000 Brown sentences);
 # --limit N takes the first N lines of each (--spam-limit, --brown-limit: of one). Models (bench/pipeline-models.py, written when missing): random-init
@@ -128,6 +130,7 @@ for ROUND in $(seq 1 "$ROUNDS"); do
           --output /dev/null --batch-size "$BATCH" --threads "$THREADS" "${extra[@]}"
         has "$ENGINES" tsbert && run tsbert "$model" "$task" "$data" env "${TSBERT_ENV_ARR[@]}" TSBERT_THREADS="$THREADS" "${ts[@]}"
         has "$ENGINES" tsbert-padded && run tsbert-padded "$model" "$task" "$data" env "${TSBERT_ENV_ARR[@]}" TSBERT_THREADS="$THREADS" "${ts[@]}" --padding max
+        has "$ENGINES" tsbert-naive && run tsbert-naive "$model" "$task" "$data" env "${TSBERT_ENV_ARR[@]}" TSBERT_THREADS="$THREADS" "${ts[@]}" --padding max --window "$BATCH" --max-batch-tokens 100000000
       done
     done
   done
@@ -149,7 +152,7 @@ def per_round(ours, theirs):
     return (f"{statistics.median(ratios):.2f} ({', '.join(f'{x:.2f}' for x in ratios)})") if ratios else "–"
 print("| model | task | data | batch | engine | texts/s (median) | min–max | peak RSS MB | tsbert ÷ engine, per round | rounds |")
 print("|---|---|---|---:|---|---:|---:|---:|---|---:|")
-engine_order = {"tsbert": 0, "tsbert-padded": 1, "transformers.js": 2}
+engine_order = {"tsbert": 0, "tsbert-padded": 1, "tsbert-naive": 2, "transformers.js": 3}
 for key in sorted(groups, key=lambda k: (k[0] != "mini", k[1], k[2])):
     model, task, data = key
     for engine in sorted(groups[key], key=lambda e: engine_order.get(e, 9)):

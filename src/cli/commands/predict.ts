@@ -32,6 +32,7 @@ interface PredictFlags extends FinetunedFlags {
   nullOdds?: string;
   padding?: string;
   maxBatchTokens?: string;
+  window?: string;
   [pipelineFlag: string]: unknown;
 }
 
@@ -63,7 +64,7 @@ const DEFINITION_ONLY_FLAGS = ['--max-seq-length', '--max-query-length', '--n-be
   '--label-all-tokens', '--text-column', '--pair-column', '--label-column', '--tag-column', '--null-odds'];
 
 /** Flags only the streaming pipeline path reads. */
-const PIPELINE_ONLY_FLAGS = [...PIPELINE_FLAGS.map((f) => f.flag), '--padding', '--max-batch-tokens'];
+const PIPELINE_ONLY_FLAGS = [...PIPELINE_FLAGS.map((f) => f.flag), '--padding', '--max-batch-tokens', '--window'];
 
 /** `--top-k` → `topK` (commander's attribute), `top_k` (the pipelines' option). */
 const camelCase = (flag: string): string => flag.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
@@ -149,7 +150,7 @@ async function runPredictCommand(flags: PredictFlags): Promise<void> {
   const pipeline = await loadBatchPipeline(flags.task, flags.model);
   const options = pipeline.checkOptions(pipelineOptions(flags));
   const plan = {
-    window: DEFAULT_BATCH_PLAN.window,
+    window: number('--window', flags.window ?? String(DEFAULT_BATCH_PLAN.window), true, 1),
     maxBatchSize: batchSize(flags),
     tokenBudget: number('--max-batch-tokens', flags.maxBatchTokens ?? String(DEFAULT_BATCH_PLAN.tokenBudget), true, 1),
   };
@@ -207,6 +208,7 @@ export function registerPredict(program: Command): void {
     .requiredOption('--input <file>', 'JSON lines, or a fine-tuning data file of the task (labels not needed)')
     .option('--output <file>', 'where to write (whole or not at all); JSON lines go to stdout when absent')
     .option('--batch-size <n>', 'inputs per batch (default 32)')
+    .option('--window <n>', `JSON lines: inputs read and sorted by length together (default ${DEFAULT_BATCH_PLAN.window}; --window equal to --batch-size: batches in arrival order, as transformers.js runs them)`)
     .option('--max-batch-tokens <n>', `JSON lines: tokens per batch counted padded, batch × longest (default ${DEFAULT_BATCH_PLAN.tokenBudget})`)
     .option('--padding <none|max>', 'JSON lines: none packs the real tokens (default); max pads each batch to its longest (the baseline)')
     .option('--null-odds <file>', 'question-answering (SQuAD v2): also write {id: null odds}');
