@@ -9,4 +9,10 @@
 // Second tile shape: the main shape again (16 | 64 already).
 #define TSB_MR2 6
 #define TSB_NV2 2
+// Zen 3 (32 KB L1d, 512 KB L2 per core): A packed in blocks of up to 144 x 256 (144 KB, in L2), one 256 x 16
+// panel of B~ (16 KB) held in L1 across a block's slivers.
+#define TSB_GEMM_KC 256
+#define TSB_GEMM_ROW_BLOCK 144
+#define TSB_GEMM_PACKS_A 1
+#define TSB_GEMM_UNROLL_K 4
 #include "isa-impl.h"
