@@ -15,4 +15,5 @@
 #define TSB_GEMM_ROW_BLOCK 144
 #define TSB_GEMM_PACKS_A 1
 #define TSB_GEMM_UNROLL_K 4
+#define TSB_GEMM_ASM_6X16 1
 #include "isa-impl.h"

@@ -5,6 +5,10 @@
 // builds its main one and a second for products whose n the main one would pad (isa-impl.h).
 #pragma once
 
+#if defined(TSB_GEMM_ASM_6X16)
+#include "gemm-6x16-avx2.h"
+#endif
+
 static inline vf load_aligned(const float* p) { return *reinterpret_cast<const vf*>(p); }
 
 // Transposes a TSB_W x TSB_W block held as TSB_W row vectors: log2(TSB_W) rounds of interleaving row i with row
@@ -43,14 +47,6 @@ struct Tile {
   static inline void tile_impl(long kc, const float* a, long rs, long cs, const float* b, float* c, long ldc,
                                float alpha, float beta) {
     vf acc[MR][NV];
-  #pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i)
-  #pragma GCC unroll 4
-      for (int j = 0; j < NV; ++j) acc[i][j] = splat(0.0f);
-
-    const float* rows[MR];
-  #pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i) rows[i] = a + i * rs;
     if (kPrefetchC) {
       // The driver walks a packed A block down a column strip of C (see GemmTileShape::packs_a): tiles ldc apart,
       // which the hardware prefetcher does not follow. Fetch this tile now; the k loop hides the latency.
@@ -60,6 +56,33 @@ struct Tile {
         __builtin_prefetch(c + i * ldc + NR - 1, 1);
       }
     }
+  #if defined(TSB_GEMM_ASM_6X16)
+    if constexpr (!kRowMajorA && MR == 6 && NR == 16) {
+      alignas(32) float sums[MR * NR];
+      gemm_6x16_packed(kc, a, b, sums);
+  #pragma GCC unroll 16
+      for (int i = 0; i < MR; ++i)
+  #pragma GCC unroll 4
+        for (int j = 0; j < NV; ++j) acc[i][j] = load_aligned(sums + i * NR + j * TSB_W);
+    } else
+  #endif
+    {
+      k_loop<kRowMajorA>(acc, kc, a, rs, cs, b);
+    }
+    store_tile(acc, c, ldc, alpha, beta);
+  }
+
+  // acc = A~ . B~ over kc steps (the portable micro-kernel).
+  template <bool kRowMajorA>
+  static inline void k_loop(vf (&acc)[MR][NV], long kc, const float* a, long rs, long cs, const float* b) {
+  #pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i)
+  #pragma GCC unroll 4
+      for (int j = 0; j < NV; ++j) acc[i][j] = splat(0.0f);
+
+    const float* rows[MR];
+  #pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) rows[i] = a + i * rs;
 
     auto step = [&](long p) __attribute__((always_inline)) {
       vf bv[NV];
@@ -84,7 +107,10 @@ struct Tile {
         for (int u = 0; u < kUnrollK; ++u) step(p + u);
     }
     for (; p < kc; ++p) step(p);
+  }
 
+  // C = alpha * acc + beta * C.
+  static inline void store_tile(const vf (&acc)[MR][NV], float* c, long ldc, float alpha, float beta) {
     if (beta == 0.0f) {
       // beta = 0 overwrites: C's old contents (possibly NaN) are never read.
   #pragma GCC unroll 16
