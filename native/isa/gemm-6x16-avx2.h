@@ -49,6 +49,8 @@ static inline void gemm_6x16_packed(long kc, const float* a, const float* b, flo
       "jz 2f\n\t"
       ".p2align 5\n"
       "1:\n\t"
+      "prefetcht0 768(%[a])\n\t"
+      "prefetcht0 832(%[a])\n\t"
       TSB_K_STEP(0) TSB_K_STEP(1) TSB_K_STEP(2) TSB_K_STEP(3)
       "add $96, %[a]\n\t"
       "add $256, %[b]\n\t"
