@@ -7,6 +7,11 @@
 //         for ir (mr rows)                        the mr x kc sliver of A stays in L1 across the panels;
 //           for jr (nr-wide panels of B~)         full-height slivers are read in place (no A packing),
 //             micro-kernel: C tile += A . B~      a partial one is copied zero-padded
+// or, for a tile shape that packs A (GemmTileShape::packs_a, AVX2), BLIS's order inside the k block:
+//         pack the task's A block into slivers    it stays in L2
+//         for jr (nr-wide panels of B~)           the kc x nr panel stays in L1 across the slivers
+//           for ir (mr-row slivers of A~)
+//             micro-kernel: C tile += A~ . B~
 //
 // Edge tiles (m % mr, n % nr) go through a small scratch tile, so the micro-kernel always runs full-size.
 // Buffers are thread-local and grow on demand; nothing is allocated per call once warm.
@@ -176,9 +181,9 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
   // split evenly (1024 rows in blocks of at most 144: 8 of 132 or fewer, not 7 of 144 and one of 16), so the
   // threads' last tasks are about as long as their first.
   const long row_target = blk.row_block > 0 ? blk.row_block : tile.row_block;
-  const long row_block = tile.packs_a ? ((p.m + (p.m + row_target - 1) / row_target - 1) /
-                                             ((p.m + row_target - 1) / row_target) + mr - 1) / mr * mr
-                                      : (row_target + mr - 1) / mr * mr;
+  const long fewest_blocks = (p.m + row_target - 1) / row_target;
+  const long rows_per_block = tile.packs_a ? (p.m + fewest_blocks - 1) / fewest_blocks : row_target;
+  const long row_block = (rows_per_block + mr - 1) / mr * mr;
   const long row_blocks = (p.m + row_block - 1) / row_block;
 
   for (long first_panel = 0; first_panel < panels_total; first_panel += chunk_panels) {
@@ -280,7 +285,7 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
                 // sliver: it comes from L3 (or memory, when neighbours have evicted it), too far for the first
                 // sliver to wait on.
                 const long slivers = (i_end - i_begin + mr - 1) / mr;
-                const long lines = kc * nr / 16, lines_per_sliver = (lines + slivers - 1) / slivers;
+                const long lines = kc * nr / 16, lines_per_sliver = (lines + slivers - 1) / slivers;  // 64 B
                 for (long q = q_begin; q < q_end; ++q) {
                   const float* next = q + 1 < q_end ? packed_block + (q + 1) * kc * nr : nullptr;
                   for (long s = 0; s < slivers; ++s) {
