@@ -44,6 +44,10 @@ constexpr long kPackFloats = 4L << 20;
 constexpr long kDefaultL2Floats = 128L << 10;
 // Inner dimensions beyond this are split into slabs when B~ would not fit the pack budget (see single_product).
 constexpr long kDeepK = 4096;
+// A tile shape that packs A does so only for products at least this wide: copying A costs about one cycle per
+// element, which n / 16 micro-kernel calls per sliver amortise; attention's per-head products (n = 64, 128) read
+// A in place.
+constexpr long kPackAMinN = 256;
 // Below this many flops a product runs on one thread: waking helpers costs more than it saves.
 constexpr double kParallelFlops = 4.0e6;
 
@@ -153,6 +157,7 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
   const bool epilogue = has_epilogue(p);
   const long mr = tile.mr, nr = tile.nr;
   const Blocking& blk = blocking();
+  const bool packs_a = tile.packs_a && p.n >= kPackAMinN;
   const long kc_target = blk.kc > 0 ? blk.kc : tile.kc;
   // A deep product (the MLM decoder's input gradient: k = vocabulary) would pack B~ in narrow column chunks and
   // read all of A once per chunk. Split k instead, into slabs whose B~ fits the pack budget: A is read once, and
@@ -182,7 +187,7 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
   // threads' last tasks are about as long as their first.
   const long row_target = blk.row_block > 0 ? blk.row_block : tile.row_block;
   const long fewest_blocks = (p.m + row_target - 1) / row_target;
-  const long rows_per_block = tile.packs_a ? (p.m + fewest_blocks - 1) / fewest_blocks : row_target;
+  const long rows_per_block = packs_a ? (p.m + fewest_blocks - 1) / fewest_blocks : row_target;
   const long row_block = (rows_per_block + mr - 1) / mr * mr;
   const long row_blocks = (p.m + row_block - 1) / row_block;
 
@@ -225,7 +230,7 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
     // Column groups: small enough that a group's k block of B~ stays in L2 while the task's row slivers sweep
     // it (reading A in place), and numerous enough (with the row blocks) for the threads to balance. A packed A
     // block holds each panel in L1 for all its slivers: the panels may come from L3, so only balance counts.
-    const long l2_groups = tile.packs_a ? 1 : (panels * kc_even * nr + blk.l2_floats - 1) / blk.l2_floats;
+    const long l2_groups = packs_a ? 1 : (panels * kc_even * nr + blk.l2_floats - 1) / blk.l2_floats;
     const long balance_groups = (4 * threads + row_blocks - 1) / row_blocks;
     const long col_groups = std::max(1L, std::min(panels, std::max(l2_groups, balance_groups)));
     const long panels_per_group = (panels + col_groups - 1) / col_groups;
@@ -245,7 +250,7 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
           const long i_end = std::min(p.m, i_begin + row_block);
           float* a_edge = t_a_edge.get(mr * kc_even);
           float* c_edge = t_c_edge.get(mr * nr);
-          const bool pack_a = p.trans_a || tile.packs_a;
+          const bool pack_a = p.trans_a || packs_a;
           float* a_block = pack_a ? t_a_block.get(row_block * kc_even) : nullptr;
           for (long pc = 0; pc < p.k; pc += kc_even) {
             const long kc = std::min(kc_even, p.k - pc);
@@ -280,7 +285,7 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
               const long q_end = std::min(panels, q_begin + panels_per_group);
               if (q_begin >= q_end) continue;  // the last column group can come out empty
               ensure_packed(q_begin, q_end, pc / kc_even);
-              if (tile.packs_a) {
+              if (packs_a) {
                 // While the block's slivers run on panel q (in L1), panel q + 1 is fetched into L2 a slice per
                 // sliver: it comes from L3 (or memory, when neighbours have evicted it), too far for the first
                 // sliver to wait on.
