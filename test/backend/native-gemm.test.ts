@@ -67,6 +67,19 @@ function check(native: NativeBackend, rng: Rng, c: Case): void {
   assert.ok(err <= NORM_RTOL, `${JSON.stringify(c)}: norm-relative error ${err}`);
 }
 
+/** Runs `body` with the native backend on 1 thread, then on 2, and restores its thread count. */
+function onOneAndTwoThreads(native: NativeBackend, body: () => void): void {
+  const threads = native.getThreads();
+  try {
+    for (const n of [1, 2]) {
+      native.setThreads(n);
+      body();
+    }
+  } finally {
+    native.setThreads(threads);
+  }
+}
+
 const AWKWARD = [1, 7, 15, 17, 63, 65];
 
 test('gemm matches the JS reference on awkward sizes, all transposes', async (t) => {
@@ -168,36 +181,24 @@ test('gemm across cache blocks: k past several k blocks and the unrolled loop\'s
   ];
   await forEachIsa(t, (native) => {
     const rng = new Rng(11);
-    const threads = native.getThreads();
-    try {
-      for (const n of [1, 2]) {
-        native.setThreads(n);
-        for (const c of cases) {
-          for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
-            check(native, rng, { ...c, transA, transB });
-          }
+    onOneAndTwoThreads(native, () => {
+      for (const c of cases) {
+        for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+          check(native, rng, { ...c, transA, transB });
         }
       }
-    } finally {
-      native.setThreads(threads);
-    }
+    });
   });
 });
 
 test('gemm with a transposed A tall enough for whole-row tasks (weight gradients), on 1 and 2 threads', async (t) => {
   await forEachIsa(t, (native) => {
     const rng = new Rng(8);
-    const threads = native.getThreads();
-    try {
-      for (const n of [1, 2]) {
-        native.setThreads(n);
-        // 700 rows = 11 row blocks >= 4 per thread: each task packs its A block once and sweeps every column group.
-        check(native, rng, { m: 700, n: 150, k: 401, transA: true, pad: 2, beta: 1 });
-        check(native, rng, { m: 700, n: 97, k: 390, transA: true, transB: true });
-      }
-    } finally {
-      native.setThreads(threads);
-    }
+    onOneAndTwoThreads(native, () => {
+      // 700 rows = 11 row blocks >= 4 per thread: each task packs its A block once and sweeps every column group.
+      check(native, rng, { m: 700, n: 150, k: 401, transA: true, pad: 2, beta: 1 });
+      check(native, rng, { m: 700, n: 97, k: 390, transA: true, transB: true });
+    });
   });
 });
 
