@@ -7,6 +7,11 @@
 //         for ir (mr rows)                        the mr x kc sliver of A stays in L1 across the panels;
 //           for jr (nr-wide panels of B~)         full-height slivers are read in place (no A packing),
 //             micro-kernel: C tile += A . B~      a partial one is copied zero-padded
+// or, for a tile shape that packs A (GemmTileShape::packs_a, AVX2), BLIS's order inside the k block:
+//         pack the task's A block into slivers    it stays in L2
+//         for jr (nr-wide panels of B~)           the kc x nr panel stays in L1 across the slivers
+//           for ir (mr-row slivers of A~)
+//             micro-kernel: C tile += A~ . B~
 //
 // Edge tiles (m % mr, n % nr) go through a small scratch tile, so the micro-kernel always runs full-size.
 // Buffers are thread-local and grow on demand; nothing is allocated per call once warm.
@@ -31,18 +36,18 @@ inline void cpu_relax() {
 #endif
 }
 
-// Zen 5: 48 KB L1d, 1 MB L2 per core, 32 MB L3. A task walks one k block of B~ (KC x its columns) from L2,
-// streaming one kc x nr panel at a time into L1, while an mr x KC sliver of A (12 KB on AVX-512) sits in L1.
-constexpr long kDefaultKc = 384;
+// The k block and rows per task come with the tile shape (GemmTileShape::kc, row_block: each ISA's are tuned for
+// its cache sizes); TSBERT_GEMM_KC and TSBERT_GEMM_MB override them.
 // Packed B~ per chunk of columns, in floats (16 MB: within L3, shared by the threads).
 constexpr long kPackFloats = 4L << 20;
-// B~ a task sweeps per k block, in floats (512 KB: half of L2).
+// B~ a task sweeps per k block when it reads A in place, in floats (512 KB: half of Zen 5's L2).
 constexpr long kDefaultL2Floats = 128L << 10;
-// Rows per task, rounded up to a multiple of the ISA's mr. A task's columns (a group of panels) are chosen so its
-// B~ k block (KC x columns) fits L2.
-constexpr long kDefaultRowBlock = 64;
 // Inner dimensions beyond this are split into slabs when B~ would not fit the pack budget (see single_product).
 constexpr long kDeepK = 4096;
+// A tile shape that packs A does so only for products at least this wide: copying A costs about one cycle per
+// element, which n / 16 micro-kernel calls per sliver amortise; attention's per-head products (n = 64, 128) read
+// A in place.
+constexpr long kPackAMinN = 256;
 // Below this many flops a product runs on one thread: waking helpers costs more than it saves.
 constexpr double kParallelFlops = 4.0e6;
 
@@ -53,9 +58,10 @@ long env_long(const char* name, long fallback) {
   return n > 0 ? n : fallback;
 }
 
+// Overrides of the tile shape's blocking (0: the shape's own).
 struct Blocking {
-  long kc = env_long("TSBERT_GEMM_KC", kDefaultKc);
-  long row_block = env_long("TSBERT_GEMM_MB", kDefaultRowBlock);
+  long kc = env_long("TSBERT_GEMM_KC", 0);
+  long row_block = env_long("TSBERT_GEMM_MB", 0);
   long l2_floats = env_long("TSBERT_GEMM_L2_FLOATS", kDefaultL2Floats);
 };
 
@@ -151,12 +157,14 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
   const bool epilogue = has_epilogue(p);
   const long mr = tile.mr, nr = tile.nr;
   const Blocking& blk = blocking();
+  const bool packs_a = tile.packs_a && p.n >= kPackAMinN;
+  const long kc_target = blk.kc > 0 ? blk.kc : tile.kc;
   // A deep product (the MLM decoder's input gradient: k = vocabulary) would pack B~ in narrow column chunks and
   // read all of A once per chunk. Split k instead, into slabs whose B~ fits the pack budget: A is read once, and
   // only C (small here) is revisited, accumulating.
   const long panels_total = (p.n + nr - 1) / nr;
-  const long slab = kPackFloats / (panels_total * nr) / blk.kc * blk.kc;
-  if (p.k > kDeepK && slab >= blk.kc && slab < p.k) {
+  const long slab = kPackFloats / (panels_total * nr) / kc_target * kc_target;
+  if (p.k > kDeepK && slab >= kc_target && slab < p.k) {
     for (long k0 = 0; k0 < p.k; k0 += slab) {
       GemmArgs part = p;
       part.k = std::min(slab, p.k - k0);
@@ -169,13 +177,18 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
     return;
   }
   // Even-sized k blocks (768 = 2 x 384, not 512 + 256), so no block is a thin remainder.
-  const long k_blocks = (p.k + blk.kc - 1) / blk.kc;
+  const long k_blocks = (p.k + kc_target - 1) / kc_target;
   const long kc_even = (p.k + k_blocks - 1) / k_blocks;
   // Columns per chunk: B~ for a chunk stays within kPackFloats (L3-sized) however wide B is (an MLM decoder).
   const long chunk_panels = std::max(1L, std::min(panels_total, kPackFloats / (p.k * nr)));
   const long threads = max_threads > 0 ? max_threads : pool_threads();
-  // Whole mr slivers per task (a sliver straddling two tasks would be computed twice).
-  const long row_block = (blk.row_block + mr - 1) / mr * mr;
+  // Whole mr slivers per task (a sliver straddling two tasks would be computed twice). Packing A, the rows are
+  // split evenly (1024 rows in blocks of at most 144: 8 of 132 or fewer, not 7 of 144 and one of 16), so the
+  // threads' last tasks are about as long as their first.
+  const long row_target = blk.row_block > 0 ? blk.row_block : tile.row_block;
+  const long fewest_blocks = (p.m + row_target - 1) / row_target;
+  const long rows_per_block = packs_a ? (p.m + fewest_blocks - 1) / fewest_blocks : row_target;
+  const long row_block = (rows_per_block + mr - 1) / mr * mr;
   const long row_blocks = (p.m + row_block - 1) / row_block;
 
   for (long first_panel = 0; first_panel < panels_total; first_panel += chunk_panels) {
@@ -215,8 +228,9 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
     };
 
     // Column groups: small enough that a group's k block of B~ stays in L2 while the task's row slivers sweep
-    // it, and numerous enough (with the row blocks) for the threads to balance.
-    const long l2_groups = (panels * kc_even * nr + blk.l2_floats - 1) / blk.l2_floats;
+    // it (reading A in place), and numerous enough (with the row blocks) for the threads to balance. A packed A
+    // block holds each panel in L1 for all its slivers: the panels may come from L3, so only balance counts.
+    const long l2_groups = packs_a ? 1 : (panels * kc_even * nr + blk.l2_floats - 1) / blk.l2_floats;
     const long balance_groups = (4 * threads + row_blocks - 1) / row_blocks;
     const long col_groups = std::max(1L, std::min(panels, std::max(l2_groups, balance_groups)));
     const long panels_per_group = (panels + col_groups - 1) / col_groups;
@@ -236,18 +250,58 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
           const long i_end = std::min(p.m, i_begin + row_block);
           float* a_edge = t_a_edge.get(mr * kc_even);
           float* c_edge = t_c_edge.get(mr * nr);
-          float* a_block = p.trans_a ? t_a_block.get(row_block * kc_even) : nullptr;
+          const bool pack_a = p.trans_a || packs_a;
+          float* a_block = pack_a ? t_a_block.get(row_block * kc_even) : nullptr;
           for (long pc = 0; pc < p.k; pc += kc_even) {
             const long kc = std::min(kc_even, p.k - pc);
             const float beta = pc == 0 ? p.beta : 1.0f;
             const bool last_k_block = pc + kc == p.k;
             const float* packed_block = packed + pc * panels * nr;
-            if (p.trans_a) tile.pack_a_block_t(a_block, a + pc * p.lda + i_begin, p.lda, kc, i_end - i_begin);
+            if (p.trans_a)
+              tile.pack_a_block_t(a_block, a + pc * p.lda + i_begin, p.lda, kc, i_end - i_begin);
+            else if (pack_a)
+              tile.pack_a_block(a_block, a + i_begin * p.lda + pc, p.lda, kc, i_end - i_begin);
+            // C tile (i0, panel q) += the sliver at a_tile (strides rs, cs) times panel q of B~.
+            auto run_tile = [&](long i0, const float* a_tile, long rs, long cs, long q) {
+              const long rows = std::min(mr, p.m - i0);
+              const long j0 = j_begin + q * nr;
+              const long cols = std::min(nr, p.n - j0);
+              float* ct = c + i0 * p.ldc + j0;
+              const float* bp = packed_block + q * kc * nr;
+              if (rows == mr && cols == nr) {
+                tile.gemm_tile(kc, a_tile, rs, cs, bp, ct, p.ldc, p.alpha, beta);
+              } else {
+                tile.gemm_tile(kc, a_tile, rs, cs, bp, c_edge, nr, 1.0f, 0.0f);
+                for (long i = 0; i < rows; ++i)
+                  for (long j = 0; j < cols; ++j) {
+                    const float v = p.alpha * c_edge[i * nr + j];
+                    ct[i * p.ldc + j] = beta == 0.0f ? v : v + beta * ct[i * p.ldc + j];
+                  }
+              }
+              if (last_k_block && epilogue) apply_epilogue(isa, c, p, i0, j0, rows, cols);
+            };
             for (long cg = cg_begin; cg < cg_end; ++cg) {
               const long q_begin = cg * panels_per_group;
               const long q_end = std::min(panels, q_begin + panels_per_group);
               if (q_begin >= q_end) continue;  // the last column group can come out empty
               ensure_packed(q_begin, q_end, pc / kc_even);
+              if (packs_a) {
+                // While the block's slivers run on panel q (in L1), panel q + 1 is fetched into L2 a slice per
+                // sliver: it comes from L3 (or memory, when neighbours have evicted it), too far for the first
+                // sliver to wait on.
+                const long slivers = (i_end - i_begin + mr - 1) / mr;
+                const long lines = kc * nr / 16, lines_per_sliver = (lines + slivers - 1) / slivers;  // 64 B
+                for (long q = q_begin; q < q_end; ++q) {
+                  const float* next = q + 1 < q_end ? packed_block + (q + 1) * kc * nr : nullptr;
+                  for (long s = 0; s < slivers; ++s) {
+                    if (next != nullptr)
+                      for (long l = s * lines_per_sliver; l < std::min(lines, (s + 1) * lines_per_sliver); ++l)
+                        __builtin_prefetch(next + l * 16, 0, 2);
+                    run_tile(i_begin + s * mr, a_block + s * kc * mr, 1, mr, q);
+                  }
+                }
+                continue;
+              }
               for (long i0 = i_begin; i0 < i_end; i0 += mr) {
                 const long rows = std::min(mr, p.m - i0);
                 const float* a_tile;
@@ -267,23 +321,7 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
                   rs = 1;
                   cs = mr;
                 }
-                for (long q = q_begin; q < q_end; ++q) {
-                  const long j0 = j_begin + q * nr;
-                  const long cols = std::min(nr, p.n - j0);
-                  float* ct = c + i0 * p.ldc + j0;
-                  const float* bp = packed_block + q * kc * nr;
-                  if (rows == mr && cols == nr) {
-                    tile.gemm_tile(kc, a_tile, rs, cs, bp, ct, p.ldc, p.alpha, beta);
-                  } else {
-                    tile.gemm_tile(kc, a_tile, rs, cs, bp, c_edge, nr, 1.0f, 0.0f);
-                    for (long i = 0; i < rows; ++i)
-                      for (long j = 0; j < cols; ++j) {
-                        const float v = p.alpha * c_edge[i * nr + j];
-                        ct[i * p.ldc + j] = beta == 0.0f ? v : v + beta * ct[i * p.ldc + j];
-                      }
-                  }
-                  if (last_k_block && epilogue) apply_epilogue(isa, c, p, i0, j0, rows, cols);
-                }
+                for (long q = q_begin; q < q_end; ++q) run_tile(i0, a_tile, rs, cs, q);
               }
             }
           }

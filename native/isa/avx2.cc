@@ -9,4 +9,13 @@
 // Second tile shape: the main shape again (16 | 64 already).
 #define TSB_MR2 6
 #define TSB_NV2 2
+// Zen 3 (32 KB L1d, 512 KB L2 per core): A packed in blocks of up to 144 x 384 (216 KB, in L2), one 384 x 16
+// panel of B~ (24 KB) held in L1 across a block's slivers. Measured against kc = 256 (BLIS's choice for Zen, a
+// 16 KB panel): 0-10 % faster on BERT's eight shapes, relative to OpenBLAS in the same process (fewer passes over
+// C and fewer A copies outweigh the tighter L1).
+#define TSB_GEMM_KC 384
+#define TSB_GEMM_ROW_BLOCK 144
+#define TSB_GEMM_PACKS_A 1
+#define TSB_GEMM_UNROLL_K 4
+#define TSB_GEMM_ASM_6X16 1
 #include "isa-impl.h"

@@ -1,6 +1,7 @@
 // Instantiates every per-ISA kernel for the width and tiles chosen by the including isa/<isa>.cc, which defines
 // TSB_NS (namespace), TSB_W (float lanes), TSB_MR and TSB_NV (main GEMM tile: TSB_MR rows x TSB_NV vectors),
-// TSB_MR2 and TSB_NV2 (the second tile) and TSB_TABLE (the exported table's name), then includes this file. The
+// TSB_MR2 and TSB_NV2 (the second tile), TSB_TABLE (the exported table's name) and optionally the GEMM blocking
+// (TSB_GEMM_KC, TSB_GEMM_ROW_BLOCK, TSB_GEMM_PACKS_A), then includes this file. The
 // code lives in a namespace of its own per ISA so the linker can never swap one ISA's copy of an inline function
 // for another's.
 // (Standard headers are included here, at global scope, before the namespace opens.)
@@ -14,6 +15,21 @@
 #include "isa-kernels.h"
 #include "../kernels.h"
 
+// GEMM blocking (see GemmTileShape): unless the ISA file says otherwise, k blocks of 384, 64 rows per task, A read
+// in place.
+#ifndef TSB_GEMM_KC
+#define TSB_GEMM_KC 384
+#endif
+#ifndef TSB_GEMM_ROW_BLOCK
+#define TSB_GEMM_ROW_BLOCK 64
+#endif
+#ifndef TSB_GEMM_PACKS_A
+#define TSB_GEMM_PACKS_A 0
+#endif
+#ifndef TSB_GEMM_UNROLL_K
+#define TSB_GEMM_UNROLL_K 1
+#endif
+
 namespace tsbert {
 namespace TSB_NS {
 #include "vec-math.h"
@@ -22,7 +38,8 @@ namespace TSB_NS {
 template <int MR, int NV>
 constexpr GemmTileShape tile_shape() {
   using T = Tile<MR, NV>;
-  return {MR, T::NR, T::gemm_tile, T::pack_a_sliver, T::pack_a_block_t, T::pack_b_panel};
+  return {MR,       T::NR,       T::gemm_tile,         T::pack_a_sliver, T::pack_a_block_t, T::pack_b_panel,
+          T::pack_a_block, TSB_GEMM_KC, TSB_GEMM_ROW_BLOCK, TSB_GEMM_PACKS_A != 0};
 }
 }  // namespace TSB_NS
 

@@ -25,6 +25,16 @@ struct GemmTileShape {
   // Packs B (element (p, j) at b[p * k_stride + j * n_stride]) for p < kc, j < n_valid into b_packed[p * nr + j],
   // zero-filling columns n_valid..nr-1: one nr-wide panel of B~.
   void (*pack_b_panel)(float* b_packed, const float* b, long k_stride, long n_stride, long kc, long n_valid);
+  // Packs a row-major A block (element (i, p) at a[i * lda + p], i < rows) into slivers as pack_a_block_t does.
+  void (*pack_a_block)(float* a_packed, const float* a, long lda, long kc, long rows);
+  // The blocking this shape is tuned for (TSBERT_GEMM_KC / TSBERT_GEMM_MB override it): the k block and the rows
+  // of A per task.
+  long kc;
+  long row_block;
+  // true: the driver packs every A block (row_block x kc) into slivers and runs panels of B~ outer, slivers inner,
+  // so one kc x nr panel of B~ stays in L1 while the packed A block streams from L2 (BLIS's loop order); false:
+  // full slivers of A are read in place and held in L1 while the panels stream from L2.
+  bool packs_a;
 };
 
 struct IsaKernels {

@@ -67,6 +67,19 @@ function check(native: NativeBackend, rng: Rng, c: Case): void {
   assert.ok(err <= NORM_RTOL, `${JSON.stringify(c)}: norm-relative error ${err}`);
 }
 
+/** Runs `body` with the native backend on 1 thread, then on 2, and restores its thread count. */
+function onOneAndTwoThreads(native: NativeBackend, body: () => void): void {
+  const threads = native.getThreads();
+  try {
+    for (const n of [1, 2]) {
+      native.setThreads(n);
+      body();
+    }
+  } finally {
+    native.setThreads(threads);
+  }
+}
+
 const AWKWARD = [1, 7, 15, 17, 63, 65];
 
 test('gemm matches the JS reference on awkward sizes, all transposes', async (t) => {
@@ -152,20 +165,40 @@ test('gemm on large sizes (threads, several cache blocks, Linear layout)', async
   });
 });
 
+test('gemm across cache blocks: k past several k blocks and the unrolled loop\'s remainder, rows past several A blocks with a partial sliver, 1 and 2 threads', async (t) => {
+  // Sizes from {1, 5, 17, 63, 65, 255, 257, 769}: k = 255, 257, 769 span one to four k blocks (256 on AVX2, 384 on
+  // AVX-512) with k % 4 = 3, 1, 1; m = 257, 769 span several row blocks (144 rows on AVX2) ending in a partial
+  // 6-row sliver; n = 1, 5, 17, 65 end in a partial panel.
+  const cases: Array<Omit<Case, 'transA' | 'transB'>> = [
+    { m: 257, n: 65, k: 769, pad: 3 },
+    { m: 769, n: 17, k: 257, alpha: 1.5, beta: 0.5 },
+    { m: 63, n: 257, k: 255, pad: 1, beta: 1 },
+    { m: 5, n: 769, k: 257 },
+    { m: 255, n: 5, k: 65, alpha: -0.5, beta: -1 },
+    { m: 1, n: 255, k: 769, pad: 2 },
+    { m: 769, n: 1, k: 63 },
+    { m: 65, n: 63, k: 5, pad: 4, beta: 0.25 },
+  ];
+  await forEachIsa(t, (native) => {
+    const rng = new Rng(11);
+    onOneAndTwoThreads(native, () => {
+      for (const c of cases) {
+        for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+          check(native, rng, { ...c, transA, transB });
+        }
+      }
+    });
+  });
+});
+
 test('gemm with a transposed A tall enough for whole-row tasks (weight gradients), on 1 and 2 threads', async (t) => {
   await forEachIsa(t, (native) => {
     const rng = new Rng(8);
-    const threads = native.getThreads();
-    try {
-      for (const n of [1, 2]) {
-        native.setThreads(n);
-        // 700 rows = 11 row blocks >= 4 per thread: each task packs its A block once and sweeps every column group.
-        check(native, rng, { m: 700, n: 150, k: 401, transA: true, pad: 2, beta: 1 });
-        check(native, rng, { m: 700, n: 97, k: 390, transA: true, transB: true });
-      }
-    } finally {
-      native.setThreads(threads);
-    }
+    onOneAndTwoThreads(native, () => {
+      // 700 rows = 11 row blocks >= 4 per thread: each task packs its A block once and sweeps every column group.
+      check(native, rng, { m: 700, n: 150, k: 401, transA: true, pad: 2, beta: 1 });
+      check(native, rng, { m: 700, n: 97, k: 390, transA: true, transB: true });
+    });
   });
 });
 
