@@ -37,6 +37,13 @@ export {
   TextClassificationPipeline, type ClassificationFunction, type TextClassificationCallOptions, type TextClassificationInput,
   type TextClassificationResult,
 } from './pipelines/text-classification.js';
+export {
+  TokenClassificationPipeline, type AggregationStrategy, type EntityGroup, type TokenClassificationCallOptions,
+  type TokenClassificationOutput, type TokenEntity,
+} from './pipelines/token-classification.js';
+export {
+  QuestionAnsweringPipeline, type QaAnswer, type QaInput, type QuestionAnsweringCallOptions, type QuestionAnsweringOutput,
+} from './pipelines/question-answering.js';
 export { FeatureExtractionPipeline, type FeatureExtractionCallOptions, type Pooling } from './pipelines/feature-extraction.js';
 export { FeatureTensor, type NestedNumbers } from './pipelines/feature-tensor.js';
 export {
