@@ -32,6 +32,7 @@ export {
   type PipelineTask,
 } from './pipelines/pipeline.js';
 export { Pipeline, CALL_BATCH_SIZE, type BatchPipeline } from './pipelines/pipeline-base.js';
+export { TextPipeline } from './pipelines/text-pipeline.js';
 export { FillMaskPipeline, type FillMaskCallOptions, type FillMaskOutput, type FillMaskResult } from './pipelines/fill-mask.js';
 export {
   TextClassificationPipeline, type ClassificationFunction, type TextClassificationCallOptions, type TextClassificationInput,

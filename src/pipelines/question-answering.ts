@@ -87,7 +87,7 @@ export class QuestionAnsweringPipeline extends Pipeline<QaInput, QuestionAnsweri
    * transformers.js's `(question, context, options)` (strings, or arrays of the same length), or HF Python's
    * `({question, context}, options)` and arrays of such objects. One input → its output; an array → one per input.
    */
-  protected callWith([first, second, third]: readonly unknown[]): QuestionAnsweringOutput | QuestionAnsweringOutput[] {
+  protected override callWith([first, second, third]: readonly unknown[]): QuestionAnsweringOutput | QuestionAnsweringOutput[] {
     const pairCall = typeof first === 'string' || (Array.isArray(first) && typeof first[0] === 'string');
     const options = this.checkOptions(optionsArgument(pairCall ? third : second, this.task));
     if (typeof first === 'string') return this.runBatch([this.inputFromJson({ question: first, context: second })], options)[0]!;

@@ -79,7 +79,7 @@ export class TextClassificationPipeline extends Pipeline<TextClassificationInput
     return this.callWith([texts, options]);
   }
 
-  protected callWith(args: readonly unknown[]): TextClassificationResult[] | TextClassificationResult[][] {
+  protected override callWith(args: readonly unknown[]): TextClassificationResult[] | TextClassificationResult[][] {
     const options = this.checkOptions(optionsArgument(args[1], this.task));
     const texts = args[0];
     if (!Array.isArray(texts)) return this.runBatch([textClassificationInput(texts, this.task)], options)[0]!;

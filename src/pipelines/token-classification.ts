@@ -11,11 +11,10 @@ import { BertForTokenClassification } from '../model/heads/token-classification.
 import { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
 import type { Encoding } from '../tokenizer/encoding.js';
 import { headLogits } from './head-logits.js';
-import { Pipeline } from './pipeline-base.js';
 import { expectModel, loadPipelineModel } from './pipeline-model.js';
-import { OptionReader, optionsArgument } from './pipeline-options.js';
+import { OptionReader } from './pipeline-options.js';
 import { softmax } from './scores.js';
-import { textInput } from './text-input.js';
+import { TextPipeline } from './text-pipeline.js';
 import {
   AGGREGATION_STRATEGIES, aggregateEntities, preEntity, type AggregationStrategy, type EntityGroup, type PreEntity, type TokenEntity,
 } from './token-aggregation.js';
@@ -49,7 +48,7 @@ export interface TokenClassificationPipeline {
   (texts: readonly string[], options?: TokenClassificationCallOptions): Promise<TokenClassificationOutput[]>;
 }
 
-export class TokenClassificationPipeline extends Pipeline<string, TokenClassificationOptions, TokenClassificationOutput> {
+export class TokenClassificationPipeline extends TextPipeline<TokenClassificationCallOptions, TokenClassificationOptions, TokenClassificationOutput> {
   readonly task = 'token-classification' as const;
   /** Label names in id order (config.json's id2label). */
   readonly labels: readonly string[];
@@ -70,25 +69,6 @@ export class TokenClassificationPipeline extends Pipeline<string, TokenClassific
   static fromPretrained(dir: string): TokenClassificationPipeline {
     const model = loadPipelineModel(dir, 'token-classification', ['token-classification']);
     return new TokenClassificationPipeline(expectModel(model, [BertForTokenClassification], 'token-classification', dir), BertTokenizer.fromPretrained(dir));
-  }
-
-  /** What calling the pipeline resolves to, synchronously. */
-  run(texts: string, options?: TokenClassificationCallOptions): TokenClassificationOutput;
-  run(texts: readonly string[], options?: TokenClassificationCallOptions): TokenClassificationOutput[];
-  run(texts: string | readonly string[], options?: TokenClassificationCallOptions): TokenClassificationOutput | TokenClassificationOutput[] {
-    return this.callWith([texts, options]);
-  }
-
-  protected callWith(args: readonly unknown[]): TokenClassificationOutput | TokenClassificationOutput[] {
-    const options = this.checkOptions(optionsArgument(args[1], this.task));
-    const texts = args[0];
-    if (!Array.isArray(texts)) return this.runBatch([textInput(texts, this.task)], options)[0]!;
-    return this.runAll(texts.map((text) => textInput(text, this.task)), options);
-  }
-
-  /** A JSON line `{"text": ...}` (or a bare string); an empty text is allowed (no entities). */
-  inputFromJson(value: unknown): string {
-    return textInput(value, this.task);
   }
 
   checkOptions(options: Record<string, unknown>): TokenClassificationOptions {

@@ -90,7 +90,7 @@ export class ZeroShotClassificationPipeline
     return this.callWith([texts, labels, options]);
   }
 
-  protected callWith(args: readonly unknown[]): ZeroShotClassificationResult | ZeroShotClassificationResult[] {
+  protected override callWith(args: readonly unknown[]): ZeroShotClassificationResult | ZeroShotClassificationResult[] {
     const options = this.checkOptions(optionsArgument(args[2], this.task));
     const labels = candidateLabels(args[1], this.task);
     const texts = args[0];
