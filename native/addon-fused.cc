@@ -230,6 +230,41 @@ napi_value AttentionForward(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+napi_value AttentionForwardPacked(napi_env env, napi_callback_info info) {
+  Args args(env, info, "attentionForwardPacked", 10);
+  F32 context, probs, q, k, v;
+  I32 offsets;
+  long count = 0, heads = 0, head_dim = 0;
+  double scale = 1;
+  if (!(args.f32(0, "context", &context) && args.f32(1, "probs", &probs) && args.f32(2, "q", &q) &&
+        args.f32(3, "k", &k) && args.f32(4, "v", &v) && args.i32(5, "offsets", &offsets) &&
+        args.size(6, "count", &count) && args.size(7, "heads", &heads) && args.size(8, "headDim", &head_dim) &&
+        args.number(9, "scale", &scale) && args.covers("offsets", offsets.length, double(count) + 1)))
+    return nullptr;
+  // The offsets decide every address the kernel touches, so all of them are proved in range first.
+  if (offsets.data[0] != 0) {
+    args.fail("offsets[0] must be 0");
+    return nullptr;
+  }
+  double square = 0;
+  for (long i = 0; i < count; ++i) {
+    const double len = double(offsets.data[i + 1]) - offsets.data[i];
+    if (len < 0) {
+      args.fail("offsets must not decrease");
+      return nullptr;
+    }
+    square += len * len;
+  }
+  const double rows = double(offsets.data[count]) * heads * head_dim;
+  if (!(args.covers("context", context.length, rows) && args.covers("q", q.length, rows) &&
+        args.covers("k", k.length, rows) && args.covers("v", v.length, rows) &&
+        args.covers("probs", probs.length, square * heads)))
+    return nullptr;
+  attention_forward_packed(context.data, probs.data, q.data, k.data, v.data, offsets.data, count, heads, head_dim,
+                           static_cast<float>(scale));
+  return undefined(env);
+}
+
 napi_value SoftmaxBackward(napi_env env, napi_callback_info info) {
   Args args(env, info, "softmaxBackward", 6);
   F32 d_scores, probs, d_probs;

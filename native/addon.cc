@@ -127,6 +127,7 @@ constexpr Export kExports[] = {
     {"softmaxForward",       SoftmaxForward},
     {"softmaxBackward",      SoftmaxBackward},
     {"attentionForward",     AttentionForward},
+    {"attentionForwardPacked", AttentionForwardPacked},
     {"dropoutForward",       DropoutForward},
     {"embeddingForward",     EmbeddingForward},
     {"embeddingBackward",    EmbeddingBackward},

@@ -37,6 +37,12 @@ void gemm_on_this_thread(float* c, const float* a, const float* b, const GemmArg
 void attention_forward(float* context, float* probs, const float* q, const float* k, const float* v,
                        const float* mask, long batch, long heads, long seq, long head_dim, float scale);
 
+// attention_forward over packed sequences: sequence i is rows offsets[i] .. offsets[i+1]-1 of q, k, v, context
+// [total, heads * head_dim] and attends to its own rows only; probs holds its [heads, len_i, len_i] block after
+// sequence i-1's. offsets: count + 1 entries from 0, non-decreasing (checked by the caller).
+void attention_forward_packed(float* context, float* probs, const float* q, const float* k, const float* v,
+                              const int32_t* offsets, long count, long heads, long head_dim, float scale);
+
 void add_bias_in_place(float* x, const float* bias, long rows, long cols);
 // y [n] = alpha * x + beta * y; beta == 0 never reads y. y may be x.
 void axpby(float* y, const float* x, long n, float alpha, float beta);

@@ -70,7 +70,8 @@ class ReplayedDropout:
 
 
 def _layer_norm(x, w, name, eps):
-    return F.layer_norm(x, x.shape[-1:], w[name + ".weight"], w[name + ".bias"], eps)
+    # The weight's shape, not x's: a traced x.shape is dynamic, which torch.onnx.export cannot take as normalized_shape.
+    return F.layer_norm(x, w[name + ".weight"].shape, w[name + ".weight"], w[name + ".bias"], eps)
 
 
 def _linear(x, w, name):

@@ -123,6 +123,15 @@ export interface Backend {
     context: FloatArray, probs: FloatArray, q: FloatArray, k: FloatArray, v: FloatArray, mask: FloatArray | null,
     batch: number, heads: number, seq: number, headDim: number, scale: number,
   ): void;
+  /**
+   * attentionForward over packed sequences of different lengths: sequence i is rows offsets[i] .. offsets[i+1]-1
+   * of q, k, v, context [totalTokens, heads·headDim] (offsets: count + 1 entries, from 0) and attends to its own rows
+   * only; probs holds sequence i's [heads, len_i, len_i] block after sequence i-1's. No mask: no row is padding.
+   */
+  attentionForwardPacked(
+    context: FloatArray, probs: FloatArray, q: FloatArray, k: FloatArray, v: FloatArray, offsets: Int32Array,
+    count: number, heads: number, headDim: number, scale: number,
+  ): void;
   /** dScores += scale · probs ⊙ (dProbs - Σ_keys dProbs ⊙ probs). Shapes as softmaxForward. */
   softmaxBackward(dScores: FloatArray, probs: FloatArray, dProbs: FloatArray, rows: number, keys: number, scale: number): void;
 

@@ -74,6 +74,11 @@ export const KERNELS = {
       'heads:number', 'seq:number', 'headDim:number', 'scale:number'],
     ...GRAPH,
   },
+  attentionForwardPacked: {
+    args: ['context:floats', 'probs:floats', 'q:floats', 'k:floats', 'v:floats', 'offsets:ints', 'count:number',
+      'heads:number', 'headDim:number', 'scale:number'],
+    ...GRAPH,
+  },
   softmaxBackward: {
     args: ['dScores:floats', 'probs:floats', 'dProbs:floats', 'rows:number', 'keys:number', 'scale:number'], ...GRAPH,
   },

@@ -31,6 +31,12 @@ export function fileError(path: string, role: FileRole, problem: string, cause?:
 export interface TensorSource {
   readonly tensorInfos: readonly { name: string; dtype: SafetensorsDType; shape: readonly number[] }[];
   read(name: string): SafetensorsTensor;
+  /**
+   * Whether the arrays `read` returns may be kept as the caller's own (fresh memory, or views into bytes only this
+   * source holds): a loaded model then uses them as its parameters without a copy. Absent or false: views into
+   * someone else's bytes, which a loader copies.
+   */
+  readonly keepable?: boolean;
   close(): void;
 }
 

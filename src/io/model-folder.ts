@@ -99,6 +99,20 @@ export class WeightsFile {
 
   /** The tensor under `key` as float32, which must have the shape the model expects. */
   read(key: string, shape: readonly number[]): Float32Array {
+    return toFloat32(this.readChecked(key, shape), `${this.path}: tensor "${key}"`);
+  }
+
+  /**
+   * As read, as memory the caller may keep as its own (a parameter's storage): the source's array when it may be
+   * kept (TensorSource.keepable) or was converted to float32 anyway, else a copy.
+   */
+  take(key: string, shape: readonly number[]): Float32Array {
+    const tensor = this.readChecked(key, shape);
+    const data = toFloat32(tensor, `${this.path}: tensor "${key}"`);
+    return data !== tensor.data || this.source.keepable === true ? data : data.slice();
+  }
+
+  private readChecked(key: string, shape: readonly number[]): SafetensorsTensor {
     const info = this.infos.get(key);
     if (info === undefined) throw new CheckpointError(`${this.path}: no tensor "${key}"`);
     if (info.shape.length !== shape.length || info.shape.some((d, i) => d !== shape[i])) {
@@ -107,7 +121,7 @@ export class WeightsFile {
     if (!FLOAT_DTYPES.includes(info.dtype)) {
       throw new CheckpointError(`${this.path}: tensor "${key}" has dtype ${info.dtype}, expected a float type`);
     }
-    return toFloat32(this.source.read(key), `${this.path}: tensor "${key}"`);
+    return this.source.read(key);
   }
 
   close(): void {

@@ -231,6 +231,8 @@ export class SafetensorsFile {
     readonly file: string,
     readonly metadata: Record<string, string>,
     readonly tensors: Map<string, SafetensorsTensor>,
+    /** The bytes were read for this file alone (not the caller's): its tensors may be kept (TensorSource.keepable). */
+    readonly keepable = false,
   ) {}
 
   /** The tensor called `name`, or a CheckpointError naming the file and the tensor. */
@@ -253,15 +255,18 @@ export class SafetensorsFile {
   close(): void {}
 }
 
-/** Parses a safetensors image. Aligned tensors are views on `bytes` (no copy): mutate one and you mutate both. */
-export function parseSafetensors(bytes: Uint8Array, file: string): SafetensorsFile {
+/**
+ * Parses a safetensors image. Aligned tensors are views on `bytes` (no copy): mutate one and you mutate both.
+ * `keepable`: nobody else holds `bytes` (a file just read), so the views may be kept as a model's parameters.
+ */
+export function parseSafetensors(bytes: Uint8Array, file: string, keepable = false): SafetensorsFile {
   checkHost(file);
   const headerBytes = headerLength(bytes, bytes.length, file);
   const dataStart = 8 + headerBytes;
   const header = parseSafetensorsHeader(bytes.subarray(8, dataStart), bytes.length - dataStart, file);
   const tensors = new Map<string, SafetensorsTensor>();
   for (const info of header.tensors) tensors.set(info.name, typedData(info, bytes, dataStart + info.begin));
-  return new SafetensorsFile(file, header.metadata, tensors);
+  return new SafetensorsFile(file, header.metadata, tensors, keepable);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

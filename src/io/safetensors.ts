@@ -2,7 +2,7 @@
  * safetensors files on disk: a whole file parsed at once, a file opened lazily (header on open, one tensor per read),
  * and atomic writing. The format itself — header validation, parsing and serializing bytes — is safetensors-format.ts.
  */
-import { closeSync, fstatSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readFileSync, readSync } from 'node:fs';
 import { CheckpointError } from '../errors.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { openInputFile, readInputFile } from './checked-file.js';
@@ -36,6 +36,8 @@ export function readSafetensors(path: string): SafetensorsFile {
  */
 export class SafetensorsReader {
   private fd: number | undefined;
+  /** Every read is a fresh buffer. */
+  readonly keepable = true;
 
   private constructor(
     readonly file: string,
@@ -93,6 +95,29 @@ export class SafetensorsReader {
 
 export function openSafetensors(path: string): SafetensorsReader {
   return SafetensorsReader.open(path);
+}
+
+/** Checkpoints up to this size are read whole; readFileSync stops at 2 GiB, and bigger ones load tensor by tensor. */
+const WHOLE_READ_LIMIT = 2 ** 30;
+
+/**
+ * A checkpoint opened to load a model from: one read of the whole file, whose aligned tensors a loader keeps as
+ * the parameters themselves (no copy per tensor: a warm BERT-base load is one pass over its 440 MB); a file over
+ * 1 GiB is read tensor by tensor (SafetensorsReader), each into its own buffer.
+ */
+export function openSafetensorsForLoading(path: string): SafetensorsFile | SafetensorsReader {
+  checkHost(path);
+  const fd = openInputFile(path, SAFETENSORS_FILE);
+  let bytes: Buffer;
+  try {
+    if (fstatSync(fd).size > WHOLE_READ_LIMIT) return SafetensorsReader.open(path);
+    bytes = readFileSync(fd);
+  } catch (cause) {
+    throw cause instanceof CheckpointError ? cause : fsError('read', path, cause);
+  } finally {
+    closeSync(fd);
+  }
+  return parseSafetensors(bytes, path, true);
 }
 
 function readFully(fd: number, into: Uint8Array, position: number, where: string): void {

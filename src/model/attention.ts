@@ -1,5 +1,6 @@
 import { attention } from '../ops/attention.js';
 import { gatherRows } from '../ops/gather-rows.js';
+import { packedAttention, PackedSequences } from '../ops/packed-attention.js';
 import { Dropout } from '../nn/dropout.js';
 import { LayerNorm } from '../nn/layer-norm.js';
 import { Linear } from '../nn/linear.js';
@@ -8,6 +9,12 @@ import type { ParamSource } from '../nn/param-source.js';
 import type { Rng } from '../tensor/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { BertConfig } from './config.js';
+
+/**
+ * Which keys each query sees: an additive mask [batch, keys] over hidden [batch, seq, hidden] (null: every key), or
+ * the boundaries of packed sequences over hidden [totalTokens, hidden] (each query sees its own sequence; no graph).
+ */
+export type AttentionMask = Tensor | null | PackedSequences;
 
 /** Multi-head self-attention projections (Vaswani et al. §3.2.2): query, key, value [hidden → hidden]. */
 export class BertSelfAttention extends Module {
@@ -23,9 +30,14 @@ export class BertSelfAttention extends Module {
     this.value = new Linear(params.at('value'), h, h, std);
   }
 
-  /** hidden [batch, seq, hidden], additive mask [batch, seq] → context [batch, seq, hidden], probs [batch, heads, seq, seq]. */
-  forward(hidden: Tensor, mask: Tensor | null): { context: Tensor; probs: Tensor } {
-    return attention(this.query.forward(hidden), this.key.forward(hidden), this.value.forward(hidden), {
+  /**
+   * hidden [batch, seq, hidden], additive mask [batch, seq] → context [batch, seq, hidden], probs [batch, heads, seq, seq];
+   * packed: hidden [totalTokens, hidden] → context [totalTokens, hidden], probs [Σ heads·len_i²] (packedAttention).
+   */
+  forward(hidden: Tensor, mask: AttentionMask): { context: Tensor; probs: Tensor } {
+    const q = this.query.forward(hidden), k = this.key.forward(hidden), v = this.value.forward(hidden);
+    if (mask instanceof PackedSequences) return packedAttention(q, k, v, mask, this.config.numAttentionHeads);
+    return attention(q, k, v, {
       heads: this.config.numAttentionHeads,
       mask,
       dropoutProb: this.config.attentionProbsDropoutProb,
@@ -67,7 +79,7 @@ export class BertAttention extends Module {
    * rows: every position is attended to, but only these flat rows' contexts go on (projection, residual, LayerNorm):
    * [batch, seq, hidden] → [rows, hidden]. The sublayers after it are row-wise, so they follow suit.
    */
-  forward(hidden: Tensor, mask: Tensor | null, rows: Int32Array | null = null): { output: Tensor; probs: Tensor } {
+  forward(hidden: Tensor, mask: AttentionMask, rows: Int32Array | null = null): { output: Tensor; probs: Tensor } {
     const { context, probs } = this.self.forward(hidden, mask);
     if (rows === null) return { output: this.output.forward(context, hidden), probs };
     return { output: this.output.forward(gatherRows(context, rows), gatherRows(hidden, rows)), probs };

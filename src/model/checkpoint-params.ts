@@ -24,22 +24,36 @@ export class CheckpointParams implements ParamProvider {
 
   constructor(private readonly file: WeightsFile, private readonly keys: CheckpointKeys) {}
 
+  /**
+   * The parameter at `path` with the checkpoint's values as its own memory (WeightsFile.take: no copy when the file
+   * allows); a key taken twice is copied, so no two parameters share memory.
+   */
   create(path: string, shape: readonly number[], init: ParamInit): Tensor {
-    const tensor = Tensor.zeros(shape);
-    if (!this.copyInto(path, tensor)) this.missing.push({ tensor, init });
-    return tensor;
+    const key = this.keyOf(path);
+    if (key === undefined) {
+      const tensor = Tensor.zeros(shape);
+      this.missing.push({ tensor, init });
+      return tensor;
+    }
+    const data = this.takenKeys.has(key) ? this.file.read(key, shape).slice() : this.file.take(key, shape);
+    this.takenKeys.add(key);
+    return new Tensor(data, shape);
   }
 
   /** Copies the checkpoint's tensor for `path` into `tensor`; false (and `path` reported missing) when it has none. */
   copyInto(path: string, tensor: Tensor): boolean {
-    const key = this.keys.keysOf(path).find((candidate) => this.file.has(candidate));
-    if (key === undefined) {
-      this.missingPaths.push(path);
-      return false;
-    }
+    const key = this.keyOf(path);
+    if (key === undefined) return false;
     tensor.data.set(this.file.read(key, tensor.shape));
     this.takenKeys.add(key);
     return true;
+  }
+
+  /** The checkpoint's key for `path`; undefined (and `path` reported missing) when it has none. */
+  private keyOf(path: string): string | undefined {
+    const key = this.keys.keysOf(path).find((candidate) => this.file.has(candidate));
+    if (key === undefined) this.missingPaths.push(path);
+    return key;
   }
 
   /** Hugging Face's report: parameters the checkpoint lacked (model order), keys no parameter took (file order). */

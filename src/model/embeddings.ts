@@ -11,7 +11,8 @@ import type { BertConfig } from './config.js';
 
 /**
  * BERT §3, Figure 2: input = token + segment + learned position embeddings, then LayerNorm and dropout.
- * ids, tokenTypeIds: int32 [batch, seq]; returns [batch, seq, hidden].
+ * ids, tokenTypeIds: int32 [batch, seq]; returns [batch, seq, hidden]. With positionIds (Hugging Face's
+ * position_ids) the ids may be of any shape, e.g. packed sequences [totalTokens] whose positions restart at 0.
  */
 export class BertEmbeddings extends Module {
   readonly word_embeddings: Embedding;
@@ -30,20 +31,28 @@ export class BertEmbeddings extends Module {
     this.dropout = new Dropout(params.at('dropout'), config.hiddenDropoutProb, dropoutRng);
   }
 
-  forward(inputIds: Tensor, tokenTypeIds: Tensor): Tensor {
+  forward(inputIds: Tensor, tokenTypeIds: Tensor, positionIds?: Tensor): Tensor {
+    const positions = positionIds ?? this.positionsOf(inputIds);
+    for (const [name, ids] of [['token_type_ids', tokenTypeIds], ['position_ids', positions]] as const) {
+      if (ids.shape.length !== inputIds.shape.length || ids.shape.some((d, i) => d !== inputIds.shape[i])) {
+        throw new ShapeError(`BertEmbeddings: ${name} ${shapeString(ids.shape)} differ from input_ids ${shapeString(inputIds.shape)}`);
+      }
+    }
+    const words = this.word_embeddings.forward(inputIds);
+    const segments = this.token_type_embeddings.forward(tokenTypeIds);
+    const places = this.position_embeddings.forward(positions);
+    // LayerNorm(words + segments + positions): the last add is fused into the LayerNorm as its residual.
+    return this.dropout.forward(this.LayerNorm.forward(add(words, segments), places));
+  }
+
+  /** Hugging Face's default position_ids for input_ids [batch, seq]: 0 .. seq-1 in every row. */
+  private positionsOf(inputIds: Tensor): Tensor {
     const [batch, seq] = inputIds.shape as [number, number];
     if (seq > this.config.maxPositionEmbeddings) {
       throw new ValueError(`BertEmbeddings: sequence length ${seq} exceeds max_position_embeddings ${this.config.maxPositionEmbeddings}`);
     }
-    if (tokenTypeIds.shape[0] !== batch || tokenTypeIds.shape[1] !== seq) {
-      throw new ShapeError(`BertEmbeddings: token_type_ids ${shapeString(tokenTypeIds.shape)} differ from input_ids ${shapeString(inputIds.shape)}`);
-    }
     const positions = new Int32Array(batch * seq);
     for (let b = 0; b < batch; b++) for (let s = 0; s < seq; s++) positions[b * seq + s] = s;
-    const words = this.word_embeddings.forward(inputIds);
-    const segments = this.token_type_embeddings.forward(tokenTypeIds);
-    const places = this.position_embeddings.forward(new Tensor(positions, [batch, seq]));
-    // LayerNorm(words + segments + positions): the last add is fused into the LayerNorm as its residual.
-    return this.dropout.forward(this.LayerNorm.forward(add(words, segments), places));
+    return new Tensor(positions, [batch, seq]);
   }
 }

@@ -3,6 +3,7 @@ import type { ParamSource } from '../nn/param-source.js';
 import { allocate, Arena, withArena } from '../tensor/arena.js';
 import type { Rng } from '../tensor/rng.js';
 import { isGradEnabled, Tensor } from '../tensor/tensor.js';
+import type { AttentionMask } from './attention.js';
 import type { BertConfig } from './config.js';
 import { BertLayer } from './layer.js';
 import { ModuleList } from './module-list.js';
@@ -26,7 +27,7 @@ export class BertEncoder extends Module {
   }
 
   /** lastLayerRows: the last layer's output at these flat rows alone, [rows, hidden] (ForwardOptions.lastLayerRows). */
-  forward(hidden: Tensor, mask: Tensor | null, outputHiddenStates = false, outputAttentions = false, lastLayerRows: Int32Array | null = null): EncoderOutput {
+  forward(hidden: Tensor, mask: AttentionMask, outputHiddenStates = false, outputAttentions = false, lastLayerRows: Int32Array | null = null): EncoderOutput {
     if (!isGradEnabled() && !outputHiddenStates && !outputAttentions) return { lastHiddenState: this.forwardInference(hidden, mask, lastLayerRows) };
     const hiddenStates: Tensor[] = [hidden];
     const attentions: Tensor[] = [];
@@ -49,7 +50,7 @@ export class BertEncoder extends Module {
    * allocates from pool i mod 2, and resetting that pool frees layer i-2's buffers. Peak memory is the weights
    * plus two layers' activations instead of all of them. The result is copied out of the pools.
    */
-  private forwardInference(hidden: Tensor, mask: Tensor | null, lastLayerRows: Int32Array | null): Tensor {
+  private forwardInference(hidden: Tensor, mask: AttentionMask, lastLayerRows: Int32Array | null): Tensor {
     const pools = (this.inferencePools ??= [new Arena(), new Arena()]);
     let current = hidden;
     const last = this.layer.items.length - 1;

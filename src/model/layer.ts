@@ -6,7 +6,7 @@ import { Module } from '../nn/module.js';
 import type { ParamSource } from '../nn/param-source.js';
 import type { Rng } from '../tensor/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { BertAttention } from './attention.js';
+import { BertAttention, type AttentionMask } from './attention.js';
 import type { BertConfig } from './config.js';
 
 /** Feed-forward up-projection with hidden_act (BERT §3: "gelu" rather than the Transformer's ReLU). */
@@ -57,7 +57,7 @@ export class BertLayer extends Module {
   }
 
   /** hidden [batch, seq, hidden] → [batch, seq, hidden], or [rows, hidden] at the given flat rows. */
-  forward(hidden: Tensor, mask: Tensor | null, rows: Int32Array | null = null): { hidden: Tensor; probs: Tensor } {
+  forward(hidden: Tensor, mask: AttentionMask, rows: Int32Array | null = null): { hidden: Tensor; probs: Tensor } {
     const { output: attended, probs } = this.attention.forward(hidden, mask, rows);
     return { hidden: this.output.forward(this.intermediate.forward(attended), attended), probs };
   }

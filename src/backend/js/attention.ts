@@ -13,3 +13,20 @@ export function attentionForward(
   softmaxForward(probs, probs, mask, batch, heads, seq, seq, scale);
   mixPerSequence(gemmReference, context, probs, v, batch, sizes);
 }
+
+/** Attention within each packed sequence (see Backend.attentionForwardPacked): attentionForward on its rows. */
+export function attentionForwardPacked(
+  context: FloatArray, probs: FloatArray, q: FloatArray, k: FloatArray, v: FloatArray, offsets: Int32Array,
+  count: number, heads: number, headDim: number, scale: number,
+): void {
+  const hidden = heads * headDim;
+  let probsStart = 0;
+  for (let i = 0; i < count; i++) {
+    const begin = offsets[i]! * hidden, end = offsets[i + 1]! * hidden;
+    const seq = offsets[i + 1]! - offsets[i]!;
+    const square = heads * seq * seq;
+    attentionForward(context.subarray(begin, end), probs.subarray(probsStart, probsStart + square), q.subarray(begin, end),
+      k.subarray(begin, end), v.subarray(begin, end), null, 1, heads, seq, headDim, scale);
+    probsStart += square;
+  }
+}

@@ -5,7 +5,7 @@
 import type { Backend } from '../backend.js';
 import { checkedJsKernels, type Kernels } from '../checked-kernels.js';
 import { adamwStep } from './adamw.js';
-import { attentionForward } from './attention.js';
+import { attentionForward, attentionForwardPacked } from './attention.js';
 import { addBiasInPlace, geluBackward, geluForward, sumRowsAccumulate, tanhBackward, tanhForward } from './activations.js';
 import { crossEntropyBackward, crossEntropyForward } from './cross-entropy.js';
 import { dropoutForward } from './dropout.js';
@@ -33,6 +33,7 @@ export const jsKernels: Kernels = {
   softmaxForward,
   softmaxBackward,
   attentionForward,
+  attentionForwardPacked,
   dropoutForward,
   embeddingForward,
   embeddingBackward,
