@@ -32,11 +32,19 @@ export {
   type PipelineTask,
 } from './pipelines/pipeline.js';
 export { Pipeline, CALL_BATCH_SIZE, type BatchPipeline } from './pipelines/pipeline-base.js';
+export { TextPipeline } from './pipelines/text-pipeline.js';
 export { FillMaskPipeline, type FillMaskCallOptions, type FillMaskOutput, type FillMaskResult } from './pipelines/fill-mask.js';
 export {
   TextClassificationPipeline, type ClassificationFunction, type TextClassificationCallOptions, type TextClassificationInput,
   type TextClassificationResult,
 } from './pipelines/text-classification.js';
+export {
+  TokenClassificationPipeline, type AggregationStrategy, type EntityGroup, type TokenClassificationCallOptions,
+  type TokenClassificationOutput, type TokenEntity,
+} from './pipelines/token-classification.js';
+export {
+  QuestionAnsweringPipeline, type QaAnswer, type QaInput, type QuestionAnsweringCallOptions, type QuestionAnsweringOutput,
+} from './pipelines/question-answering.js';
 export { FeatureExtractionPipeline, type FeatureExtractionCallOptions, type Pooling } from './pipelines/feature-extraction.js';
 export { FeatureTensor, type NestedNumbers } from './pipelines/feature-tensor.js';
 export {

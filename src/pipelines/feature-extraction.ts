@@ -51,7 +51,7 @@ export class FeatureExtractionPipeline extends Pipeline<string, FeatureExtractio
     return this.callWith([texts, options]);
   }
 
-  protected callWith(args: readonly unknown[]): FeatureTensor {
+  protected override callWith(args: readonly unknown[]): FeatureTensor {
     const options = this.checkOptions(optionsArgument(args[1], this.task));
     const texts = args[0];
     if (!Array.isArray(texts)) return this.runBatch([textInput(texts, this.task)], options)[0]!;

@@ -10,11 +10,10 @@ import { BertForPreTraining } from '../model/heads/pretraining.js';
 import type { ModelTask } from '../model/registry.js';
 import { noGrad, Tensor } from '../tensor/tensor.js';
 import { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
-import { Pipeline } from './pipeline-base.js';
 import { expectModel, loadPipelineModel } from './pipeline-model.js';
-import { OptionReader, optionsArgument } from './pipeline-options.js';
+import { OptionReader } from './pipeline-options.js';
 import { softmax, topIndices } from './scores.js';
-import { textInput } from './text-input.js';
+import { TextPipeline } from './text-pipeline.js';
 import { maxInputTokens, TruncatedEncoder } from './truncated-encoding.js';
 
 export interface FillMaskResult {
@@ -49,7 +48,7 @@ export interface FillMaskPipeline {
 }
 
 /** The masked LM's top-k tokens for each [MASK]; works with the MLM head of BertForMaskedLM or BertForPreTraining. */
-export class FillMaskPipeline extends Pipeline<string, FillMaskOptions, FillMaskOutput> {
+export class FillMaskPipeline extends TextPipeline<FillMaskCallOptions, FillMaskOptions, FillMaskOutput> {
   readonly task = 'fill-mask' as const;
   private readonly encoder: TruncatedEncoder;
 
@@ -66,24 +65,6 @@ export class FillMaskPipeline extends Pipeline<string, FillMaskOptions, FillMask
   static fromPretrained(dir: string): FillMaskPipeline {
     const model = expectModel(loadPipelineModel(dir, 'fill-mask', FILL_MASK_HEADS), FILL_MASK_MODELS, 'fill-mask', dir);
     return new FillMaskPipeline(model, BertTokenizer.fromPretrained(dir));
-  }
-
-  /** What calling the pipeline resolves to, synchronously. */
-  run(texts: string, options?: FillMaskCallOptions): FillMaskOutput;
-  run(texts: readonly string[], options?: FillMaskCallOptions): FillMaskOutput[];
-  run(texts: string | readonly string[], options?: FillMaskCallOptions): FillMaskOutput | FillMaskOutput[] {
-    return this.callWith([texts, options]);
-  }
-
-  protected callWith(args: readonly unknown[]): FillMaskOutput | FillMaskOutput[] {
-    const options = this.checkOptions(optionsArgument(args[1], this.task));
-    const texts = args[0];
-    if (!Array.isArray(texts)) return this.runBatch([this.inputFromJson(texts)], options)[0]!;
-    return this.runAll(texts.map((text) => this.inputFromJson(text)), options);
-  }
-
-  inputFromJson(value: unknown): string {
-    return textInput(value, this.task);
   }
 
   checkOptions(options: Record<string, unknown>): FillMaskOptions {

@@ -2,6 +2,7 @@
  * What every pipeline is: an object you call as a function, as transformers.js's pipelines (its Callable:
  * `await classifier('text', { top_k: 2 })`), over a batch seam the CLI and the throughput work build on.
  */
+import { optionsArgument } from './pipeline-options.js';
 import type { PipelineTask } from './pipeline-tasks.js';
 
 /** The contract of issue 12 between the pipelines, `tsbert predict` and batch planning (sync: no Promise). */
@@ -35,8 +36,16 @@ export abstract class Pipeline<Input, Options, Output> implements BatchPipeline<
     return self;
   }
 
-  /** The body of a call: checks the arguments (they come from untyped JavaScript) and runs the task. */
-  protected abstract callWith(args: readonly unknown[]): unknown;
+  /**
+   * The body of a call: checks the arguments (they come from untyped JavaScript) and runs the task. This one is the
+   * plain form `(input | inputs, options)`: one input → its output, an array → one output per input, in order.
+   */
+  protected callWith(args: readonly unknown[]): Output | Output[] {
+    const options = this.checkOptions(optionsArgument(args[1], this.task));
+    const inputs = args[0];
+    if (!Array.isArray(inputs)) return this.runBatch([this.inputFromJson(inputs)], options)[0]!;
+    return this.runAll(inputs.map((input: unknown) => this.inputFromJson(input)), options);
+  }
 
   abstract inputFromJson(value: unknown): Input;
   abstract checkOptions(options: Record<string, unknown>): Options;

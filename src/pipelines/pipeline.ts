@@ -5,7 +5,9 @@
  */
 import { ValueError } from '../errors.js';
 import { BertForMaskedLM } from '../model/heads/masked-lm.js';
+import { BertForQuestionAnswering } from '../model/heads/question-answering.js';
 import { BertForSequenceClassification } from '../model/heads/sequence-classification.js';
+import { BertForTokenClassification } from '../model/heads/token-classification.js';
 import type { BertPreTrainedModel } from '../model/pretrained.js';
 import type { ModelTask } from '../model/registry.js';
 import { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
@@ -14,13 +16,10 @@ import { FILL_MASK_HEADS, FILL_MASK_MODELS, FillMaskPipeline } from './fill-mask
 import type { Pipeline } from './pipeline-base.js';
 import { expectModel, loadPipelineModel } from './pipeline-model.js';
 import { pipelineTaskOf, type PipelineTask, type PipelineTaskOf } from './pipeline-tasks.js';
+import { QuestionAnsweringPipeline } from './question-answering.js';
 import { TextClassificationPipeline } from './text-classification.js';
+import { TokenClassificationPipeline } from './token-classification.js';
 import { ZeroShotClassificationPipeline } from './zero-shot-classification.js';
-// TODO(lead): with the "tagqa" branch merged, uncomment these two imports and their rows in PIPELINES.
-// import { BertForTokenClassification } from '../model/heads/token-classification.js';
-// import { BertForQuestionAnswering } from '../model/heads/question-answering.js';
-// import { TokenClassificationPipeline } from './token-classification.js';
-// import { QuestionAnsweringPipeline } from './question-answering.js';
 
 export { PIPELINE_TASKS, PIPELINE_TASK_ALIASES, type PipelineTask } from './pipeline-tasks.js';
 
@@ -35,7 +34,7 @@ interface PipelineRegistration {
 }
 
 /** One row per task: adding a task is adding its row. */
-const PIPELINES: Partial<Record<PipelineTask, PipelineRegistration>> = {
+const PIPELINES: Record<PipelineTask, PipelineRegistration> = {
   'fill-mask': {
     heads: FILL_MASK_HEADS,
     create: (model, tokenizer, source) => new FillMaskPipeline(expectModel(model, FILL_MASK_MODELS, 'fill-mask', source), tokenizer),
@@ -52,20 +51,22 @@ const PIPELINES: Partial<Record<PipelineTask, PipelineRegistration>> = {
     heads: null,
     create: (model, tokenizer) => new FeatureExtractionPipeline(model.encoderModel(), tokenizer),
   },
-  // 'token-classification': {
-  //   heads: ['token-classification'],
-  //   create: (model, tokenizer, source) => new TokenClassificationPipeline(expectModel(model, [BertForTokenClassification], 'token-classification', source), tokenizer),
-  // },
-  // 'question-answering': {
-  //   heads: ['question-answering'],
-  //   create: (model, tokenizer, source) => new QuestionAnsweringPipeline(expectModel(model, [BertForQuestionAnswering], 'question-answering', source), tokenizer),
-  // },
+  'token-classification': {
+    heads: ['token-classification'],
+    create: (model, tokenizer, source) => new TokenClassificationPipeline(expectModel(model, [BertForTokenClassification], 'token-classification', source), tokenizer),
+  },
+  'question-answering': {
+    heads: ['question-answering'],
+    create: (model, tokenizer, source) => new QuestionAnsweringPipeline(expectModel(model, [BertForQuestionAnswering], 'question-answering', source), tokenizer),
+  },
 };
 
-/** The pipeline class of each task (token classification and question answering come with their branch). */
+/** The pipeline class of each task. */
 interface PipelineTypes {
   'fill-mask': FillMaskPipeline;
   'text-classification': TextClassificationPipeline;
+  'token-classification': TokenClassificationPipeline;
+  'question-answering': QuestionAnsweringPipeline;
   'zero-shot-classification': ZeroShotClassificationPipeline;
   'feature-extraction': FeatureExtractionPipeline;
 }
@@ -92,7 +93,6 @@ export async function pipeline(task: string, model: string | BertPreTrainedModel
 export function createPipeline(task: string, model: string | BertPreTrainedModel, options: PipelineOptions = {}): AnyPipeline {
   const resolved = pipelineTaskOf(task);
   const registration = PIPELINES[resolved];
-  if (registration === undefined) throw new ValueError(`pipeline: the ${resolved} pipeline is not in this build`);
   if (typeof model === 'string') {
     const loaded = loadPipelineModel(model, resolved, registration.heads);
     return registration.create(loaded, options.tokenizer ?? BertTokenizer.fromPretrained(model), model);

@@ -3,6 +3,7 @@
  * (transformers/pipelines/question_answering.py: `select_starts_ends`, `decode_spans`, `postprocess`, `get_indices`,
  * `get_answer`): window logits in, answers (context character spans) out.
  */
+import { softmax } from './scores.js';
 
 /** An answer: context.slice(start, end) (UTF-16 units); the impossible answer is "" at 0, 0. */
 export interface QaAnswer {
@@ -39,14 +40,9 @@ const MASKED_LOGIT = -10000;
 
 /** Softmax over one window with non-context tokens (but [CLS]) masked, as select_starts_ends. */
 function maskedProbabilities(logits: ArrayLike<number>, allowed: Uint8Array): Float64Array {
-  const n = allowed.length;
-  const out = new Float64Array(n);
-  let max = -Infinity;
-  for (let i = 0; i < n; i++) max = Math.max(max, allowed[i] === 1 ? logits[i]! : MASKED_LOGIT);
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += (out[i] = Math.exp((allowed[i] === 1 ? logits[i]! : MASKED_LOGIT) - max));
-  for (let i = 0; i < n; i++) out[i]! /= sum;
-  return out;
+  const masked = new Float64Array(allowed.length);
+  for (let i = 0; i < allowed.length; i++) masked[i] = allowed[i] === 1 ? logits[i]! : MASKED_LOGIT;
+  return softmax(masked);
 }
 
 interface Span {

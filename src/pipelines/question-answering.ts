@@ -4,21 +4,21 @@
  * windows: finetune/squad/squad-features.ts), the question first and cut to `max_question_len` tokens; answers come
  * from qa-spans.ts by HF's rules, as spans of the context in UTF-16 units.
  */
-import { ConfigError, ValueError } from '../errors.js';
 import { valuePreview } from '../error-text.js';
+import { ValueError } from '../errors.js';
 import { qaWindowEncodings, type QaFeatureOptions } from '../finetune/squad/squad-features.js';
-import { AutoModelForQuestionAnswering } from '../model/auto.js';
 import { BertForQuestionAnswering } from '../model/heads/question-answering.js';
 import { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
 import type { Encoding } from '../tokenizer/encoding.js';
-import { headRows } from './head-rows.js';
-import type { BatchPipeline } from './pipeline-base.js';
-import { boolOption, inputObject, intOption, rejectUnknownOptions, textField, type OptionBag } from './pipeline-options.js';
+import { headLogits } from './head-logits.js';
+import { Pipeline } from './pipeline-base.js';
+import { expectModel, loadPipelineModel } from './pipeline-model.js';
+import { OptionReader, optionsArgument } from './pipeline-options.js';
 import { qaAnswers, type QaAnswer, type QaWindow } from './qa-spans.js';
+import { maxInputTokens } from './truncated-encoding.js';
+import { inputObject, textField } from './text-input.js';
 
 export type { QaAnswer } from './qa-spans.js';
-
-const TASK = 'question-answering';
 
 export interface QaInput {
   question: string;
@@ -42,69 +42,84 @@ export interface QuestionAnsweringOptions {
   align_to_words: boolean;
 }
 
-/** Options as a call takes them: any subset, numbers and booleans or their CLI strings. */
-export type QuestionAnsweringCallOptions = Partial<QuestionAnsweringOptions> | OptionBag;
+/** The call's options as Hugging Face names them: any subset. */
+export type QuestionAnsweringCallOptions = Partial<QuestionAnsweringOptions>;
 
 /** One answer with top_k 1, else a list of answers, best first. */
 export type QuestionAnsweringOutput = QaAnswer | QaAnswer[];
 
 const OPTION_NAMES = ['top_k', 'doc_stride', 'max_seq_len', 'max_question_len', 'max_answer_len', 'handle_impossible_answer', 'align_to_words'];
 
-export class QuestionAnsweringPipeline implements BatchPipeline<QaInput, QuestionAnsweringOptions, QuestionAnsweringOutput> {
-  readonly task = TASK;
+export interface QuestionAnsweringPipeline {
+  /** transformers.js's call: a question and its context → its answer (a list with top_k > 1). */
+  (question: string, context: string, options?: QuestionAnsweringCallOptions): Promise<QuestionAnsweringOutput>;
+  /** Questions and contexts of the same length → one output per pair. */
+  (questions: readonly string[], contexts: readonly string[], options?: QuestionAnsweringCallOptions): Promise<QuestionAnsweringOutput[]>;
+  /** Hugging Face Python's `{question, context}`. */
+  (input: QaInput, options?: QuestionAnsweringCallOptions): Promise<QuestionAnsweringOutput>;
+  (inputs: readonly QaInput[], options?: QuestionAnsweringCallOptions): Promise<QuestionAnsweringOutput[]>;
+}
+
+export class QuestionAnsweringPipeline extends Pipeline<QaInput, QuestionAnsweringOptions, QuestionAnsweringOutput> {
+  readonly task = 'question-answering' as const;
 
   constructor(readonly model: BertForQuestionAnswering, readonly tokenizer: BertTokenizer) {
+    super();
     model.eval();
   }
 
-  /** Model (AutoModelForQuestionAnswering) and tokenizer from one Hugging Face folder. */
+  /** Model and tokenizer from one Hugging Face folder, as pipeline('question-answering', dir) loads them. */
   static fromPretrained(dir: string): QuestionAnsweringPipeline {
-    const model = AutoModelForQuestionAnswering.fromPretrained(dir);
-    if (!(model instanceof BertForQuestionAnswering)) throw new ConfigError(`${TASK}: ${dir} did not load as a question-answering model`);
-    return new QuestionAnsweringPipeline(model, BertTokenizer.fromPretrained(dir));
+    const model = loadPipelineModel(dir, 'question-answering', ['question-answering']);
+    return new QuestionAnsweringPipeline(expectModel(model, [BertForQuestionAnswering], 'question-answering', dir), BertTokenizer.fromPretrained(dir));
+  }
+
+  /** What calling the pipeline resolves to, synchronously. */
+  run(question: string, context: string, options?: QuestionAnsweringCallOptions): QuestionAnsweringOutput;
+  run(questions: readonly string[], contexts: readonly string[], options?: QuestionAnsweringCallOptions): QuestionAnsweringOutput[];
+  run(input: QaInput, options?: QuestionAnsweringCallOptions): QuestionAnsweringOutput;
+  run(inputs: readonly QaInput[], options?: QuestionAnsweringCallOptions): QuestionAnsweringOutput[];
+  run(first: unknown, second?: unknown, third?: unknown): QuestionAnsweringOutput | QuestionAnsweringOutput[] {
+    return this.callWith([first, second, third]);
   }
 
   /**
-   * transformers.js's call `(question, context, options)` (strings, or arrays of the same length), or HF Python's
+   * transformers.js's `(question, context, options)` (strings, or arrays of the same length), or HF Python's
    * `({question, context}, options)` and arrays of such objects. One input → its output; an array → one per input.
    */
-  async call(question: string, context: string, options?: QuestionAnsweringCallOptions): Promise<QuestionAnsweringOutput>;
-  async call(questions: readonly string[], contexts: readonly string[], options?: QuestionAnsweringCallOptions): Promise<QuestionAnsweringOutput[]>;
-  async call(input: QaInput, options?: QuestionAnsweringCallOptions): Promise<QuestionAnsweringOutput>;
-  async call(inputs: readonly QaInput[], options?: QuestionAnsweringCallOptions): Promise<QuestionAnsweringOutput[]>;
-  async call(first: unknown, second?: unknown, third?: unknown): Promise<QuestionAnsweringOutput | QuestionAnsweringOutput[]> {
+  protected override callWith([first, second, third]: readonly unknown[]): QuestionAnsweringOutput | QuestionAnsweringOutput[] {
     const pairCall = typeof first === 'string' || (Array.isArray(first) && typeof first[0] === 'string');
-    const options = this.checkOptions(optionBag(pairCall ? third : second));
+    const options = this.checkOptions(optionsArgument(pairCall ? third : second, this.task));
     if (typeof first === 'string') return this.runBatch([this.inputFromJson({ question: first, context: second })], options)[0]!;
     if (!Array.isArray(first)) return this.runBatch([this.inputFromJson(first)], options)[0]!;
-    if (!pairCall) return this.runBatch(first.map((item: unknown) => this.inputFromJson(item)), options);
+    if (!pairCall) return this.runAll(first.map((item: unknown) => this.inputFromJson(item)), options);
     if (!Array.isArray(second) || second.length !== first.length) {
-      throw new ValueError(`${TASK}: ${first.length} questions need as many contexts, got ${valuePreview(second)}`);
+      throw new ValueError(`${this.task}: ${first.length} questions need as many contexts, got ${valuePreview(second)}`);
     }
-    return this.runBatch(first.map((question: unknown, i) => this.inputFromJson({ question, context: second[i] })), options);
+    return this.runAll(first.map((question: unknown, i) => this.inputFromJson({ question, context: second[i] })), options);
   }
 
   /** A JSON line `{"question": ..., "context": ...}`; an empty question or context is a ValueError (as HF). */
   inputFromJson(value: unknown): QaInput {
-    const object = inputObject(TASK, value, '{"question": ..., "context": ...}');
-    return { question: textField(TASK, object, 'question'), context: textField(TASK, object, 'context') };
+    const input = inputObject(value, this.task, '{question, context}');
+    return { question: textField(input, 'question', this.task, false), context: textField(input, 'context', this.task, false) };
   }
 
-  checkOptions(options: OptionBag): QuestionAnsweringOptions {
-    rejectUnknownOptions(TASK, options, OPTION_NAMES);
-    const positions = Math.min(this.model.config.maxPositionEmbeddings, this.tokenizer.modelMaxLength ?? Infinity);
-    const maxSeqLen = intOption(TASK, options, 'max_seq_len', Math.min(positions, 384), 1);
-    if (maxSeqLen > positions) throw new ValueError(`${TASK}: option max_seq_len ${maxSeqLen} exceeds the model's ${positions} positions`);
-    const docStride = intOption(TASK, options, 'doc_stride', Math.min(Math.floor(maxSeqLen / 2), 128), 0);
-    if (docStride >= maxSeqLen) throw new ValueError(`${TASK}: option doc_stride ${docStride} must be less than max_seq_len ${maxSeqLen}`);
+  checkOptions(options: Record<string, unknown>): QuestionAnsweringOptions {
+    const reader = new OptionReader(this.task, options, OPTION_NAMES);
+    const positions = maxInputTokens(this.model.config, this.tokenizer);
+    const maxSeqLen = reader.integer('max_seq_len', Math.min(positions, 384), 1);
+    if (maxSeqLen > positions) throw new ValueError(`${this.task}: option max_seq_len ${maxSeqLen} exceeds the model's ${positions} positions`);
+    const docStride = reader.integer('doc_stride', Math.min(Math.floor(maxSeqLen / 2), 128), 0);
+    if (docStride >= maxSeqLen) throw new ValueError(`${this.task}: option doc_stride ${docStride} must be less than max_seq_len ${maxSeqLen}`);
     return {
-      top_k: intOption(TASK, options, 'top_k', 1, 1),
+      top_k: reader.integer('top_k', 1, 1),
       doc_stride: docStride,
       max_seq_len: maxSeqLen,
-      max_question_len: intOption(TASK, options, 'max_question_len', 64, 1),
-      max_answer_len: intOption(TASK, options, 'max_answer_len', 15, 1),
-      handle_impossible_answer: boolOption(TASK, options, 'handle_impossible_answer', false),
-      align_to_words: boolOption(TASK, options, 'align_to_words', true),
+      max_question_len: reader.integer('max_question_len', 64, 1),
+      max_answer_len: reader.integer('max_answer_len', 15, 1),
+      handle_impossible_answer: reader.boolean('handle_impossible_answer', false),
+      align_to_words: reader.boolean('align_to_words', true),
     };
   }
 
@@ -117,8 +132,8 @@ export class QuestionAnsweringPipeline implements BatchPipeline<QaInput, Questio
 
   runBatch(inputs: readonly QaInput[], options: QuestionAnsweringOptions): QuestionAnsweringOutput[] {
     const windowOptions: QaFeatureOptions = { maxSeqLength: options.max_seq_len, docStride: options.doc_stride, maxQueryLength: options.max_question_len };
-    const windowsOf = inputs.map((input) => qaWindowEncodings(this.tokenizer, { ...input, source: `${TASK}: question ${valuePreview(input.question)}` }, windowOptions));
-    const logits = headRows(this.model.bert, this.model.qa_outputs, windowsOf.flat()); // [tokens, 2]: start, end
+    const windowsOf = inputs.map((input) => qaWindowEncodings(this.tokenizer, { ...input, source: `${this.task}: question ${valuePreview(input.question)}` }, windowOptions));
+    const logits = headLogits(this.model.bert, this.model.qa_outputs, windowsOf.flat(), 'tokens'); // [tokens, 2]: start, end
     let row = 0;
     return inputs.map((input, i) => {
       const windows = windowsOf[i]!.map((encoding) => this.qaWindow(encoding, logits.values, logits.offsets[row++]!));
@@ -127,6 +142,7 @@ export class QuestionAnsweringPipeline implements BatchPipeline<QaInput, Questio
     });
   }
 
+  /** One window's start and end logits (columns 0 and 1 of its rows from `row`) with what qa-spans.ts reads. */
   private qaWindow(encoding: Encoding, logits: Float32Array, row: number): QaWindow {
     const n = encoding.length;
     const startLogits = new Float32Array(n);
@@ -139,10 +155,4 @@ export class QuestionAnsweringPipeline implements BatchPipeline<QaInput, Questio
     }
     return { startLogits, endLogits, sequenceIds: encoding.sequenceIds, isCls, offsets: encoding.offsets, wordIds: encoding.wordIds };
   }
-}
-
-function optionBag(value: unknown): OptionBag {
-  if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ValueError(`${TASK}: options must be an object, got ${valuePreview(value)}`);
-  return { ...value };
 }

@@ -2,15 +2,14 @@
  * Text classification (sentiment analysis, topics, sentence pairs) as transformers.js's TextClassificationPipeline,
  * with the options of Hugging Face's Python one (function_to_apply, text pairs) that it lacks.
  */
-import { valuePreview } from '../error-text.js';
-import { ValueError } from '../errors.js';
 import type { BertForSequenceClassification } from '../model/heads/sequence-classification.js';
 import { numLabels, type BertConfig } from '../model/config.js';
 import type { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
 import { Pipeline } from './pipeline-base.js';
 import { OptionReader, optionsArgument } from './pipeline-options.js';
 import { sigmoid, softmax, topIndices } from './scores.js';
-import { sequenceLogits } from './sequence-logits.js';
+import { headLogits } from './head-logits.js';
+import { inputObject, textField } from './text-input.js';
 import { maxInputTokens, TruncatedEncoder } from './truncated-encoding.js';
 
 /** A text, or a pair classified together (`[CLS] text [SEP] text_pair [SEP]`, the pair with token type 1). */
@@ -51,14 +50,9 @@ export function defaultClassificationFunction(config: BertConfig): Classificatio
 /** A call's or a JSON line's input: a string, or an object with `text` (and `text_pair`); other fields are ignored. */
 export function textClassificationInput(value: unknown, task: string): TextClassificationInput {
   if (typeof value === 'string') return value;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ValueError(`${task}: an input must be a text or {text, text_pair}, got ${valuePreview(value)}`);
-  }
-  const { text, text_pair: pair } = value as Record<string, unknown>;
-  if (typeof text !== 'string') throw new ValueError(`${task}: input field "text" must be a string, got ${valuePreview(text)}`);
-  if (pair === undefined || pair === null) return text;
-  if (typeof pair !== 'string') throw new ValueError(`${task}: input field "text_pair" must be a string, got ${valuePreview(pair)}`);
-  return { text, text_pair: pair };
+  const input = inputObject(value, task, 'a text or {text, text_pair}');
+  const text = textField(input, 'text', task);
+  return input['text_pair'] === undefined || input['text_pair'] === null ? text : { text, text_pair: textField(input, 'text_pair', task) };
 }
 
 export interface TextClassificationPipeline {
@@ -85,7 +79,7 @@ export class TextClassificationPipeline extends Pipeline<TextClassificationInput
     return this.callWith([texts, options]);
   }
 
-  protected callWith(args: readonly unknown[]): TextClassificationResult[] | TextClassificationResult[][] {
+  protected override callWith(args: readonly unknown[]): TextClassificationResult[] | TextClassificationResult[][] {
     const options = this.checkOptions(optionsArgument(args[1], this.task));
     const texts = args[0];
     if (!Array.isArray(texts)) return this.runBatch([textClassificationInput(texts, this.task)], options)[0]!;
@@ -112,7 +106,7 @@ export class TextClassificationPipeline extends Pipeline<TextClassificationInput
   runBatch(inputs: readonly TextClassificationInput[], options: TextClassificationOptions): TextClassificationResult[][] {
     const encodings = inputs.map((input) => (typeof input === 'string' ? this.encoder.encode(input) : this.encoder.encode(input.text, input.text_pair)));
     this.encoder.warn(this.task);
-    const logits = sequenceLogits(this.model, encodings); // [n, labels]
+    const logits = headLogits(this.model.bert, this.model.classifier, encodings, 'pooled').values; // [n, labels]
     const labels = numLabels(this.model.config);
     return inputs.map((_, i) => {
       const row = logits.subarray(i * labels, (i + 1) * labels);

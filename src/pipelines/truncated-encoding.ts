@@ -31,8 +31,16 @@ export class TruncatedEncoder {
   private droppedTokens = 0;
   private readonly cut: EncodeOptions;
 
-  /** `strategy`: Hugging Face's ('longest_first' as `truncation: true`; zero-shot cuts only the premise). */
-  constructor(readonly tokenizer: BertTokenizer, readonly maxLength: number, strategy: TruncationStrategy = 'longest_first') {
+  /**
+   * `strategy`: Hugging Face's ('longest_first' as `truncation: true`; zero-shot cuts only the premise). `limit` names
+   * the bound in the warning: the model's, or an option's (token classification's max_seq_len).
+   */
+  constructor(
+    readonly tokenizer: BertTokenizer,
+    readonly maxLength: number,
+    strategy: TruncationStrategy = 'longest_first',
+    private readonly limit = `the model's ${maxLength} tokens`,
+  ) {
     this.cut = Object.freeze({ maxLength, truncation: strategy, padding: false });
   }
 
@@ -61,8 +69,8 @@ export class TruncatedEncoder {
   /** One warning for everything cut since the last call (none if nothing was). */
   warn(task: string): void {
     if (this.truncatedInputs === 0) return;
-    emitWarning(`${task}: ${this.truncatedInputs === 1 ? '1 input was' : `${this.truncatedInputs} inputs were`} longer than the model's `
-      + `${this.maxLength} tokens and truncated to them (${this.droppedTokens} tokens dropped)`, 'TSBERT_TRUNCATED');
+    emitWarning(`${task}: ${this.truncatedInputs === 1 ? '1 input was' : `${this.truncatedInputs} inputs were`} longer than ${this.limit} `
+      + `and truncated to them (${this.droppedTokens} tokens dropped)`, 'TSBERT_TRUNCATED');
     this.truncatedInputs = 0;
     this.droppedTokens = 0;
   }

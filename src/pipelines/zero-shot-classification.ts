@@ -8,10 +8,11 @@ import { ConfigError, ValueError } from '../errors.js';
 import type { BertConfig } from '../model/config.js';
 import type { BertForSequenceClassification } from '../model/heads/sequence-classification.js';
 import type { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
-import { CALL_BATCH_SIZE, Pipeline } from './pipeline-base.js';
-import { OptionReader, optionsArgument } from './pipeline-options.js';
+import { Pipeline } from './pipeline-base.js';
+import { OptionReader, optionsArgument, stringList } from './pipeline-options.js';
 import { softmax, topIndices } from './scores.js';
-import { sequenceLogits } from './sequence-logits.js';
+import { headLogits } from './head-logits.js';
+import { inputObject, textField } from './text-input.js';
 import { maxInputTokens, TruncatedEncoder } from './truncated-encoding.js';
 
 export interface ZeroShotClassificationInput {
@@ -53,12 +54,10 @@ export function entailmentId(config: BertConfig, source: string): number {
 
 /** Candidate labels: a list, or one string of comma-separated labels (Hugging Face's _parse_labels). */
 export function candidateLabels(value: unknown, task: string): string[] {
-  const labels = typeof value === 'string' ? value.split(',').map((label) => label.trim()).filter((label) => label.length > 0) : value;
-  if (!Array.isArray(labels) || labels.some((label) => typeof label !== 'string')) {
-    throw new ValueError(`${task}: candidate labels must be a list of strings or a comma-separated string, got ${valuePreview(value)}`);
-  }
+  const labels = stringList(value);
+  if (labels === undefined) throw new ValueError(`${task}: candidate labels must be a list of strings or a comma-separated string, got ${valuePreview(value)}`);
   if (labels.length === 0) throw new ValueError(`${task}: no candidate labels: at least one is needed`);
-  return labels as string[];
+  return labels;
 }
 
 export interface ZeroShotClassificationPipeline {
@@ -91,7 +90,7 @@ export class ZeroShotClassificationPipeline
     return this.callWith([texts, labels, options]);
   }
 
-  protected callWith(args: readonly unknown[]): ZeroShotClassificationResult | ZeroShotClassificationResult[] {
+  protected override callWith(args: readonly unknown[]): ZeroShotClassificationResult | ZeroShotClassificationResult[] {
     const options = this.checkOptions(optionsArgument(args[2], this.task));
     const labels = candidateLabels(args[1], this.task);
     const texts = args[0];
@@ -102,12 +101,8 @@ export class ZeroShotClassificationPipeline
 
   /** {"text", "labels"}: labels a list or a comma-separated string. */
   inputFromJson(value: unknown): ZeroShotClassificationInput {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new ValueError(`${this.task}: an input must be {text, labels}, got ${valuePreview(value)}`);
-    }
-    const { text, labels } = value as Record<string, unknown>;
-    if (typeof text !== 'string') throw new ValueError(`${this.task}: input field "text" must be a string, got ${valuePreview(text)}`);
-    return { text, labels: candidateLabels(labels, this.task) };
+    const input = inputObject(value, this.task, '{text, labels}');
+    return { text: textField(input, 'text', this.task), labels: candidateLabels(input['labels'], this.task) };
   }
 
   checkOptions(options: Record<string, unknown>): ZeroShotClassificationOptions {
@@ -131,11 +126,7 @@ export class ZeroShotClassificationPipeline
   runBatch(inputs: readonly ZeroShotClassificationInput[], options: ZeroShotClassificationOptions): ZeroShotClassificationResult[] {
     const pairs = inputs.flatMap((input) => input.labels.map((label) => this.encoder.encode(input.text, hypothesis(options, label))));
     this.encoder.warn(this.task);
-    const classes = Object.keys(this.model.config.id2label).length;
-    const logits = new Float32Array(pairs.length * classes); // [pairs, classes]
-    for (let start = 0; start < pairs.length; start += CALL_BATCH_SIZE) {
-      logits.set(sequenceLogits(this.model, pairs.slice(start, start + CALL_BATCH_SIZE)), start * classes);
-    }
+    const { values: logits, width: classes } = headLogits(this.model.bert, this.model.classifier, pairs, 'pooled'); // [pairs, classes]
     let pair = 0;
     return inputs.map((input) => {
       const at = (label: number, column: number): number => logits[(pair + label) * classes + column]!;

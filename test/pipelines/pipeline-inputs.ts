@@ -9,7 +9,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { qaWindowEncodings } from '../../src/finetune/squad/squad-features.js';
-import { headRows, softmax } from '../../src/pipelines/head-rows.js';
+import { headLogits } from '../../src/pipelines/head-logits.js';
+import { softmax } from '../../src/pipelines/scores.js';
 import { QuestionAnsweringPipeline, type QuestionAnsweringOptions } from '../../src/pipelines/question-answering.js';
 import { TokenClassificationPipeline } from '../../src/pipelines/token-classification.js';
 import type { BertTokenizer } from '../../src/tokenizer/bert-tokenizer.js';
@@ -66,11 +67,11 @@ function argmaxGap(p: Float64Array): [number, number] {
 function taggerProbabilities(tokenizer: BertTokenizer, seed: number): Array<{ words: Int32Array; probs: Float64Array[]; tokens: number }> {
   const model = taggerModel(tokenizer, seed);
   const encodings = TAGGER_TEXTS.map((text) => tokenizer.encode(text));
-  const logits = headRows(model.bert, model.classifier, encodings);
+  const logits = headLogits(model.bert, model.classifier, encodings, 'tokens');
   return encodings.map((e, i) => ({
     words: e.wordIds,
     tokens: e.length,
-    probs: Array.from({ length: e.length }, (_, t) => softmax(logits.values, (logits.offsets[i]! + t) * logits.width, logits.width)),
+    probs: Array.from({ length: e.length }, (_, t) => softmax(logits.values.subarray((logits.offsets[i]! + t) * logits.width, (logits.offsets[i]! + t + 1) * logits.width))),
   }));
 }
 
@@ -119,7 +120,7 @@ function qaDump(pipeline: QuestionAnsweringPipeline, question: string, context: 
   const encodings = qaWindowEncodings(pipeline.tokenizer, { question, context, source: 'dump' }, {
     maxSeqLength: options.max_seq_len, docStride: options.doc_stride, maxQueryLength: options.max_question_len,
   });
-  const logits = headRows(pipeline.model.bert, pipeline.model.qa_outputs, encodings);
+  const logits = headLogits(pipeline.model.bert, pipeline.model.qa_outputs, encodings, 'tokens');
   const windows = encodings.map((e, w) => {
     const rows = Array.from({ length: e.length }, (_, t) => logits.offsets[w]! + t);
     return {
@@ -149,14 +150,14 @@ async function qaFits(tokenizer: BertTokenizer, seed: number): Promise<string | 
   const dump = qaDump(pipeline, first.question, first.context, first.options);
   const ranges = windowRanges(dump);
   if (ranges.length !== 3) throw new Error(`the long context makes ${ranges.length} windows, not 3`);
-  const top = await pipeline.call(first.question, first.context, { ...first.options, top_k: 3 });
+  const top = await pipeline(first.question, first.context, { ...first.options, top_k: 3 });
   const [a, b, c] = Array.isArray(top) ? top : [];
   if (a === undefined || b === undefined || c === undefined) return undefined;
   const inside = ([from, to]: [number, number]): boolean => a.start >= from && a.end <= to;
   if (!(inside(ranges[1]!) && !inside(ranges[0]!) && !inside(ranges[2]!))) return undefined;
   if (a.score - b.score < 1e-3 * a.score || b.score - c.score < 1e-3 * b.score) return undefined;
   for (const context of NULL_CONTEXTS) {
-    const withNull = await pipeline.call('Is it?', context, { handle_impossible_answer: true, top_k: 2 });
+    const withNull = await pipeline('Is it?', context, { handle_impossible_answer: true, top_k: 2 });
     if (Array.isArray(withNull) && withNull.length === 2 && withNull[0]!.answer === '' && withNull[1]!.score < 0.9 * withNull[0]!.score) return context;
   }
   return undefined;
@@ -173,7 +174,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === '-
   const qa = new QuestionAnsweringPipeline(qaModel(tokenizer, qaSeed), tokenizer);
   const texts = TAGGER_TEXTS.map((text) => {
     const encoding = tokenizer.encode(text);
-    const logits = headRows(tagger.model.bert, tagger.model.classifier, [encoding]);
+    const logits = headLogits(tagger.model.bert, tagger.model.classifier, [encoding], 'tokens');
     return {
       text,
       tokens: Array.from(encoding.ids, (id) => tokenizer.idToToken(id)),

@@ -3,11 +3,15 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { BertModel } from '../../src/model/bert-model.js';
 import { BertForMaskedLM } from '../../src/model/heads/masked-lm.js';
+import { BertForQuestionAnswering } from '../../src/model/heads/question-answering.js';
 import { BertForSequenceClassification } from '../../src/model/heads/sequence-classification.js';
+import { BertForTokenClassification } from '../../src/model/heads/token-classification.js';
 import { FeatureExtractionPipeline } from '../../src/pipelines/feature-extraction.js';
 import { FillMaskPipeline } from '../../src/pipelines/fill-mask.js';
 import { pipeline, PIPELINE_TASK_ALIASES } from '../../src/pipelines/pipeline.js';
+import { QuestionAnsweringPipeline } from '../../src/pipelines/question-answering.js';
 import { TextClassificationPipeline } from '../../src/pipelines/text-classification.js';
+import { TokenClassificationPipeline } from '../../src/pipelines/token-classification.js';
 import { fixturePath } from '../helpers/fixtures.js';
 import { editConfigJson } from '../helpers/model-folders.js';
 import { tempFolder, tinyConfig, tokenizer } from './pipeline-models.js';
@@ -66,4 +70,28 @@ test('a loaded model with its tokenizer; without one, or of the wrong class, a t
   });
   const masked = new BertForMaskedLM(tinyConfig(), { seed: 43 });
   assert.ok(await pipeline('feature-extraction', masked, { tokenizer }) instanceof FeatureExtractionPipeline, 'any head has its encoder');
+});
+
+test('token classification (ner) and question answering: folders through the registry, callable, equal to fromPretrained', async () => {
+  const taggerDir = tempFolder('pipeline-tagger');
+  new BertForTokenClassification(tinyConfig(), { seed: 44 }).savePretrained(taggerDir, tokenizer);
+  const ner = await pipeline('ner', taggerDir);
+  assert.ok(ner instanceof TokenClassificationPipeline);
+  const text = 'Smith lives in Paris.';
+  const entities = await ner(text, { ignore_labels: [] });
+  assert.equal(entities.length, tokenizer.tokenize(text).length, 'one entity per token with aggregation none and nothing ignored');
+  assert.deepEqual(TokenClassificationPipeline.fromPretrained(taggerDir).run(text, { ignore_labels: [] }), entities);
+
+  const qaDir = tempFolder('pipeline-qa');
+  new BertForQuestionAnswering(tinyConfig(), { seed: 45 }).savePretrained(qaDir, tokenizer);
+  const qa = await pipeline('question-answering', qaDir);
+  assert.ok(qa instanceof QuestionAnsweringPipeline);
+  const answer = await qa('Where does Smith live?', text);
+  assert.ok(!Array.isArray(answer) && text.slice(answer.start, answer.end) === answer.answer);
+  assert.deepEqual(QuestionAnsweringPipeline.fromPretrained(qaDir).run({ question: 'Where does Smith live?', context: text }), answer);
+
+  await assert.rejects(pipeline('question-answering', taggerDir), { name: 'ConfigError', message: /holds a BertForTokenClassification .* which has no question-answering head/ });
+  await assert.rejects(pipeline('ner', classifierModel, { tokenizer }), {
+    name: 'ConfigError', message: 'token-classification: the given BertForSequenceClassification is a BertForSequenceClassification; token-classification needs a BertForTokenClassification',
+  });
 });

@@ -32,7 +32,7 @@ test('answers match the Python port of Hugging Face\'s question_answering.py on 
 
 test('the pipeline, model run included, gives the goldens', async () => {
   for (const [i, { question, context, options }] of inputs.question_answering.entries()) {
-    const output = await qa.call(question, context, options);
+    const output = await qa(question, context, options);
     assert.equal(Array.isArray(output), options.top_k > 1, `case ${i}: a list exactly when top_k > 1`);
     assertMatchesGoldens(asList(output), goldens.question_answering[i]!, `case ${i} ${JSON.stringify(options)}`, END_TO_END_TOLERANCE);
     for (const a of asList(output)) assert.equal(a.answer, context.slice(a.start, a.end));
@@ -59,10 +59,10 @@ test('the goldens cover what they claim: the answer from the 2nd of 3 windows, t
 
 test('the call forms agree: (question, context), {question, context}, arrays of each', async () => {
   const { question, context } = inputs.question_answering[2]!;
-  const single = await qa.call(question, context);
-  assert.deepEqual(await qa.call({ question, context }), single);
-  assert.deepEqual(await qa.call([{ question, context }, { question: 'Who keeps the lighthouse?', context }]).then((r) => r[0]), single);
-  const both = await qa.call([question, question], [context, context]);
+  const single = await qa(question, context);
+  assert.deepEqual(await qa({ question, context }), single);
+  assert.deepEqual(await qa([{ question, context }, { question: 'Who keeps the lighthouse?', context }]).then((r) => r[0]), single);
+  const both = await qa([question, question], [context, context]);
   assert.equal(both.length, 2);
   assert.deepEqual(both[1], single);
 });
@@ -70,20 +70,20 @@ test('the call forms agree: (question, context), {question, context}, arrays of 
 test('a question longer than max_question_len is cut, not refused; contexts with astral characters keep UTF-16 offsets', async () => {
   const long = `${'why '.repeat(80)}?`;
   const context = 'The 🐈 sleeps on the 🛋 all day 🌞 long.';
-  const answers = asList(await qa.call(long, context, { max_seq_len: 32, max_question_len: 8, doc_stride: 4, top_k: 3 }));
+  const answers = asList(await qa(long, context, { max_seq_len: 32, max_question_len: 8, doc_stride: 4, top_k: 3 }));
   assert.equal(answers.length, 3);
   for (const a of answers) assert.equal(a.answer, context.slice(a.start, a.end));
 });
 
 test('bad input is a one-line ValueError naming the field or option', async () => {
-  await assert.rejects(qa.call('', 'a context'), { name: 'ValueError', message: 'question-answering: field "question" cannot be empty' });
-  await assert.rejects(qa.call('why?', ''), { name: 'ValueError', message: 'question-answering: field "context" cannot be empty' });
-  await assert.rejects(qa.call(['a', 'b'], ['c']), /2 questions need as many contexts/);
+  await assert.rejects(qa('', 'a context'), { name: 'ValueError', message: 'question-answering: input field "question" cannot be empty' });
+  await assert.rejects(qa('why?', ''), { name: 'ValueError', message: 'question-answering: input field "context" cannot be empty' });
+  await assert.rejects(qa(['a', 'b'], ['c']), /2 questions need as many contexts/);
   assert.throws(() => qa.inputFromJson({ question: 'q' }), /field "context" must be a string, got undefined/);
   assert.throws(() => qa.checkOptions({ doc_stride: 40, max_seq_len: 40 }), /doc_stride 40 must be less than max_seq_len 40/);
-  assert.throws(() => qa.checkOptions({ top_k: 0 }), /top_k must be a whole number ≥ 1, got 0/);
-  assert.throws(() => qa.checkOptions({ topk: 2 }), /unknown option topk/);
-  await assert.rejects(qa.call('why is the sky blue?', 'Light scatters.', { max_seq_len: 8, doc_stride: 2 }),
+  assert.throws(() => qa.checkOptions({ top_k: 0 }), /question-answering: option top_k must be an integer ≥ 1, got 0/);
+  assert.throws(() => qa.checkOptions({ topk: 2 }), /question-answering: unknown option "topk"; its options: top_k, /);
+  await assert.rejects(qa('why is the sky blue?', 'Light scatters.', { max_seq_len: 8, doc_stride: 2 }),
     { name: 'DataError', message: /^question-answering: question "why is the sky blue\?": the question has 6 tokens .* leaves 0 of --max-seq-length 8/ });
   assert.deepEqual(qa.checkOptions({ top_k: '2', handle_impossible_answer: 'true' }), {
     top_k: 2, doc_stride: 32, max_seq_len: 64, max_question_len: 64, max_answer_len: 15, handle_impossible_answer: true, align_to_words: true,

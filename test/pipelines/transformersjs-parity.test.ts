@@ -98,14 +98,10 @@ test('text-classification: many texts in one call give one result per text (a li
   assertMatchesGolden(await call(texts, { top_k: 3 }), singles.map((c) => runOf(c, '{"top_k":3}')), 'batch top_k 3');
 });
 
-// TODO(lead): drop `todo` when pipeline.ts registers the token-classification and question-answering rows (the
-// pipelines themselves pass every golden call: 2.5e-6 and 5.2e-7, run through their classes before the merge).
-const FACTORY_ROWS = { todo: 'pipeline() has no token-classification / question-answering row yet (src/pipelines/pipeline.ts)' };
-
-test('token-classification: entities, words, indices and spans, ignore_labels, aggregation none / simple', FACTORY_ROWS, (t) =>
+test('token-classification: entities, words, indices and spans, ignore_labels, aggregation none / simple', (t) =>
   parity(t, 'token-classification', 'token-classification', asCalled));
 
-test('question-answering: answers, spans and scores, top_k 1 / 3 (one window; transformers.js has no max_answer_len)', FACTORY_ROWS, (t) =>
+test('question-answering: answers, spans and scores, top_k 1 / 3 (one window; transformers.js has no max_answer_len)', (t) =>
   parity(t, 'question-answering', 'question-answering', (c, run) => {
     const context = c.args[1];
     assert.ok(typeof context === 'string');
