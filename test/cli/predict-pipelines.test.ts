@@ -2,15 +2,14 @@
  * `tsbert predict` over JSON lines through the real pipelines, end to end (child processes, saved folders): for
  * every task, each output line equals what the pipeline returns when called on that line's input alone (the
  * callable form, in this process: the oracle), in input order; batching by length (--batch-size 2, a small
- * --max-batch-tokens) and `--padding max` give the same answers. Skipped, saying why, in a build without
- * src/pipelines/pipeline.ts (the pipelines and this command were written in parallel branches of issue 12).
+ * --max-batch-tokens) and `--padding max` give the same answers.
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pipelinesModule } from '../../src/cli/commands/predict-pipeline.js';
+import { pipeline } from '../../src/pipelines/pipeline.js';
 import { bertConfigPreset, type BertConfig } from '../../src/model/config.js';
 import { BertModel } from '../../src/model/bert-model.js';
 import { BertForMaskedLM } from '../../src/model/heads/masked-lm.js';
@@ -22,8 +21,6 @@ import { runCli } from '../helpers/cli.js';
 import { BERT_BASE_UNCASED_VOCAB } from '../helpers/fixtures.js';
 import '../helpers/node-runtime.js';
 
-const pipelines = await pipelinesModule();
-const SKIP = pipelines === undefined ? 'this build has no src/pipelines/pipeline.ts (issue 12\'s pipelines are merged separately)' : false;
 
 /** Batched (packed or padded) and single runs differ by float32 summation order only. */
 const TOLERANCE = 1e-5;
@@ -143,11 +140,11 @@ function assertCloseJson(actual: unknown, expected: unknown, at: string): void {
 }
 
 for (const c of CASES) {
-  test(`predict --task ${c.task}: each line is the pipeline's answer for that input alone, in order; batched, packed or padded`, { skip: SKIP }, async () => {
+  test(`predict --task ${c.task}: each line is the pipeline's answer for that input alone, in order; batched, packed or padded`, async () => {
     const dir = c.dir();
     const input = join(work, `${c.task}.jsonl`);
     writeFileSync(input, c.lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
-    const pipe = (await pipelines!.pipeline(c.task, dir)) as Callable;
+    const pipe = (await pipeline(c.task, dir)) as unknown as Callable;
     const expected: unknown[] = [];
     for (const line of c.lines) expected.push(asJson(await c.call(pipe, line, c.options)));
 
@@ -162,7 +159,7 @@ for (const c of CASES) {
   });
 }
 
-test('predict to stdout, and a line missing its field is one error naming file and line', { skip: SKIP }, async () => {
+test('predict to stdout, and a line missing its field is one error naming file and line', async () => {
   const dir = sentiment();
   const input = join(work, 'stdout.jsonl');
   writeFileSync(input, textLines.map((line) => `${JSON.stringify(line)}\n`).join(''));
