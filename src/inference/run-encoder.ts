@@ -20,7 +20,10 @@ export interface EncodedInput {
 }
 
 export interface EncoderRun {
-  /** [totalTokens, hidden]: the rows of input i are offsets[i] .. offsets[i+1]-1, no padding rows. */
+  /**
+   * [totalTokens, hidden]: the rows of input i are offsets[i] .. offsets[i+1]-1, no padding rows. With
+   * `pooledOnly` (packed), each input's [CLS] row alone: [n, hidden], offsets 0, 1, ..., n.
+   */
   hidden: Float32Array;
   /** n + 1 entries, from 0. */
   offsets: Int32Array;
@@ -46,7 +49,15 @@ interface PackedBatch {
  * Under withEncoderPadding('max') (the baseline `tsbert predict --padding max` measures) the same inputs run padded
  * to the longest instead (run-encoder-padded.ts), with the same result.
  */
-export function runEncoder(model: BertModel, inputs: readonly EncodedInput[]): EncoderRun {
+export interface RunEncoderOptions {
+  /**
+   * Only `pooled` will be read (sequence classification, zero-shot): the last layer runs attention over every token
+   * but the rest of it at [CLS] alone (ForwardOptions.lastLayerRows) — exact, and a quarter of that layer's cost.
+   */
+  pooledOnly?: boolean;
+}
+
+export function runEncoder(model: BertModel, inputs: readonly EncodedInput[], options: RunEncoderOptions = {}): EncoderRun {
   const hiddenSize = model.config.hiddenSize;
   if (model.training) throw new ValueError('runEncoder: the model is in training mode; call model.eval() first (inference runs without dropout)');
   if (inputs.length === 0) {
@@ -59,9 +70,15 @@ export function runEncoder(model: BertModel, inputs: readonly EncodedInput[]): E
   return noGrad(() => {
     const columns = [batch.ids, batch.typeIds, batch.positions].map((column) => new Tensor(column, [sequences.totalTokens]));
     const embedded = model.embeddings.forward(columns[0]!, columns[1]!, columns[2]!); // [totalTokens, hidden]
-    const hidden = model.encoder.forward(embedded, sequences).lastHiddenState; // [totalTokens, hidden]
     // BERT §3: the pooler reads each input's first token ([CLS]).
-    const pooled = model.pooler?.forwardCls(gatherRows(hidden, sequences.offsets.subarray(0, sequences.count))) ?? null; // [n, hidden]
+    const clsRows = sequences.offsets.subarray(0, sequences.count);
+    if (options.pooledOnly === true && model.pooler !== null) {
+      const cls = model.encoder.forward(embedded, sequences, false, false, clsRows).lastHiddenState; // [n, hidden]
+      const offsets = Int32Array.from({ length: sequences.count + 1 }, (_, i) => i);
+      return { hidden: float32Of(cls), offsets, pooled: float32Of(model.pooler.forwardCls(cls)), hiddenSize };
+    }
+    const hidden = model.encoder.forward(embedded, sequences).lastHiddenState; // [totalTokens, hidden]
+    const pooled = model.pooler?.forwardCls(gatherRows(hidden, clsRows)) ?? null; // [n, hidden]
     return { hidden: float32Of(hidden), offsets: sequences.offsets, pooled: pooled === null ? null : float32Of(pooled), hiddenSize };
   });
 }

@@ -48,7 +48,7 @@ export function headLogits(encoder: BertModel, head: Linear, inputs: readonly En
       longest = Math.max(longest, inputs[last]!.ids.length);
       last++;
     }
-    const run = runEncoder(encoder, inputs.slice(first, last));
+    const run = runEncoder(encoder, inputs.slice(first, last), { pooledOnly: source === 'pooled' });
     const out = noGrad(() => head.forward(sourceRows(run, source, last - first))).floats('headLogits'); // [rows, width]
     values.set(out, offsets[first]! * width);
     first = last;

@@ -34,6 +34,20 @@ test('runEncoder: rows per input without padding, equal to each input\'s own for
   }
 });
 
+test('runEncoder pooledOnly: the last layer at [CLS] alone gives each input\'s own pooler output and [CLS] row', () => {
+  const model = new BertModel(tinyConfig(), { seed: 53 }).eval();
+  const inputs = [referenceInputs('one'), referenceInputs('a longer input with several more word pieces', 'and a pair'), referenceInputs('two words')];
+  const run = runEncoder(model, inputs, { pooledOnly: true });
+  const hidden = model.config.hiddenSize;
+  assert.deepEqual(Array.from(run.offsets), [0, 1, 2, 3], 'one row per input');
+  for (const [i, { ids, typeIds }] of inputs.entries()) {
+    const pooled = forwardOne((x) => model.forward(x), (o) => o.poolerOutput!, ids, typeIds);
+    run.pooled!.subarray(i * hidden, (i + 1) * hidden).forEach((x, k) => assert.ok(Math.abs(x - pooled[k]!) <= HIDDEN_TOLERANCE, `pooled ${i} value ${k}: ${x} vs ${pooled[k]}`));
+    const cls = forwardOne((x) => model.forward(x), (o) => o.lastHiddenState, ids, typeIds).subarray(0, hidden);
+    run.hidden.subarray(i * hidden, (i + 1) * hidden).forEach((x, k) => assert.ok(Math.abs(x - cls[k]!) <= HIDDEN_TOLERANCE, `[CLS] row ${i} value ${k}`));
+  }
+});
+
 test('runEncoder: no inputs give no rows; an input without tokens is a ValueError naming it', () => {
   const model = new BertModel(tinyConfig(), { seed: 52 }).eval();
   const run = runEncoder(model, []);
