@@ -23,7 +23,7 @@ interface Memory {
 
 test('10,000 calls of three pipelines after a warm-up leave the JS heap and typed-array memory flat', (t) => {
   const child = fileURLToPath(new URL('./memory-child.js', import.meta.url));
-  const out = execFileSync(process.execPath, ['--expose-gc', child, '10000', '10000'], { encoding: 'utf8', timeout: 300_000 });
+  const out = execFileSync(process.execPath, ['--expose-gc', child, '10000', '10000'], { encoding: 'utf8', timeout: 300_000, env: { ...process.env, TSBERT_MEMORY_CHILD: '1' } });
   const { warm, end, calls } = JSON.parse(out.trim().split('\n').pop()!) as { warm: Memory; end: Memory; calls: number };
   assert.equal(calls, 10000);
   t.diagnostic(`call 10,000 → 20,000: heap ${warm.heap.toFixed(1)} → ${end.heap.toFixed(1)} MiB, typed arrays ${warm.arrayBuffers.toFixed(1)} → ${end.arrayBuffers.toFixed(1)} MiB, resident ${warm.resident.toFixed(0)} → ${end.resident.toFixed(0)} MiB`);
