@@ -6,7 +6,7 @@
  */
 import { ValueError } from '../../src/errors.js';
 import { encoderPadding } from '../../src/inference/encoder-padding.js';
-import type { BatchPipeline } from '../../src/cli/commands/predict-pipeline.js';
+import type { BatchPipeline } from '../../src/pipelines/pipeline-base.js';
 
 export interface FakeOptions {
   suffix: string;

@@ -18,7 +18,7 @@ import { checkInput } from '../../io/checked-file.js';
 import { statSync } from 'node:fs';
 import { openOutputSink } from '../output-sink.js';
 import { openStopScope } from '../signals.js';
-import type { BatchPipeline } from './predict-pipeline.js';
+import type { BatchPipeline } from '../../pipelines/pipeline-base.js';
 
 export interface JsonLinesPrediction<Options> {
   input: string;

@@ -19,7 +19,7 @@ import { numberFlag as number } from '../number-flag.js';
 import { formatDuration, ProgressBar } from '../progress-bar.js';
 import { addDataOptions, log, prepareFinetuned, type FinetunedFlags } from './finetune.js';
 import { predictJsonLines, type PredictionProgress } from './predict-json-lines.js';
-import { loadBatchPipeline } from './predict-pipeline.js';
+import { createPipeline } from '../../pipelines/pipeline.js';
 
 /** transformers.js's task names, and the aliases `tsbert predict` accepts beside them. */
 export const PREDICT_TASKS = ['text-classification', 'token-classification', 'question-answering', 'feature-extraction',
@@ -147,7 +147,7 @@ async function runPredictCommand(flags: PredictFlags): Promise<void> {
   }
   const padding = flags.padding ?? 'none';
   if (!(ENCODER_PADDINGS as readonly string[]).includes(padding)) throw new ConfigError(`--padding must be one of ${ENCODER_PADDINGS.join(', ')}, got "${padding}"`);
-  const pipeline = await loadBatchPipeline(flags.task, flags.model);
+  const pipeline = createPipeline(flags.task, flags.model);
   const options = pipeline.checkOptions(pipelineOptions(flags));
   const plan = {
     window: number('--window', flags.window ?? String(DEFAULT_BATCH_PLAN.window), true, 1),
