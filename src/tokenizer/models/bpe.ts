@@ -18,6 +18,7 @@ import { valuePreview } from '../../error-text.js';
 import { TokenizerError } from '../../errors.js';
 import type { Json, JsonObject } from '../json-fields.js';
 import type { TokenBuffer } from '../token-buffer.js';
+import { unitsText } from '../unit-spans.js';
 import { Vocab } from '../vocab.js';
 import type { Model } from './model.js';
 
@@ -343,13 +344,6 @@ export class BPE implements Model {
 /** Appends cached or found tokens (id, first unit, end unit) to `out`. */
 function emit(tokens: Int32Array, length: number, starts: Int32Array, ends: Int32Array, word: number, out: TokenBuffer): void {
   for (let t = 0; t < length; t += 3) out.push(tokens[t] ?? 0, starts[tokens[t + 1] ?? 0] ?? 0, ends[(tokens[t + 2] ?? 1) - 1] ?? 0, word);
-}
-
-/** units[from, to) as a string (in slices: spreading a long word would overflow the stack). */
-function unitsText(units: Uint16Array, from: number, to: number): string {
-  let text = '';
-  for (let k = from; k < to; k += 4096) text += String.fromCharCode(...units.subarray(k, Math.min(to, k + 4096)));
-  return text;
 }
 
 /** vocab.json: an object of token → id with ids 0..n-1. */
