@@ -327,9 +327,12 @@ export class BPE implements Model {
     };
   }
 
-  /** vocab.json as the reference writes it: one line, tokens in id order. */
+  /**
+   * vocab.json as the reference writes it: one line, tokens in id order (written out here: JSON.stringify of an
+   * object would put tokens such as "0" first, integer keys being ordered first in JavaScript objects).
+   */
   vocabJsonText(): string {
-    return JSON.stringify(this.vocab.toIdMap());
+    return `{${this.vocab.tokens.map((token, id) => `${JSON.stringify(token)}:${id}`).join(',')}}`;
   }
 
   /** merges.txt as the reference writes it: the version line, then one "a b" line per merge. */
