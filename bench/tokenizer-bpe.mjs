@@ -2,7 +2,7 @@
 // `tokenizers` (Rust, npm binding, encodeBatch, RAYON_NUM_THREADS=1) vs `@huggingface/tokenizers` (pure JS,
 // bench/package.json), all loading the 2,000-token tokenizer.json of test/fixtures/tokenizer/bpe with <s>/</s> added.
 // One quick in-process pass per engine after a warm-up (not the alternating rounds of bench/tokenizer.mjs).
-// Run: npm run build && (cd bench && npm install) && RAYON_NUM_THREADS=1 node bench/tokenizer-bpe.mjs [--corpus brown|spam]
+// Run: npm run build && (cd bench && npm install) && RAYON_NUM_THREADS=1 node bench/tokenizer-bpe.mjs [--corpus brown|spam] [--lines N]
 import { readFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -10,9 +10,10 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURE = join(ROOT, 'test/fixtures/tokenizer/bpe/tokenizer.json');
-const corpus = process.argv.includes('--corpus') ? process.argv[process.argv.indexOf('--corpus') + 1] : 'brown';
+const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
+const corpus = arg('--corpus', 'brown');
 const c = await import(join(ROOT, 'dist/test/tokenizer/corpora.js'));
-const lines = corpus === 'spam' ? c.spamAssassinLines() : c.brownCorpus();
+const lines = (corpus === 'spam' ? c.spamAssassinLines() : c.brownCorpus()).slice(0, Number(arg('--lines', Infinity)));
 const mb = lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0) / 1e6;
 
 async function measure(name, encodeAll) {

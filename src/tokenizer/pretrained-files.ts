@@ -60,11 +60,7 @@ export function readPretrained(dir: string): PretrainedFiles {
     vocab = Vocab.fromFile(vocabPath);
     source = `vocab file ${vocabPath}`;
   }
-  const configs = readFolderConfigs(dir, SPECIAL_KEYS.map(([, jsonKey]) => jsonKey));
-  for (const [key, jsonKey] of SPECIAL_KEYS) {
-    const token = configs.tokens.get(jsonKey);
-    if (token !== undefined) options[key] = token;
-  }
+  const configs = readFolderConfigs(dir, SPECIAL_KEYS, options);
   const { config, at } = configs;
   if (config !== undefined) {
     const lower = at.bool(config, 'do_lower_case');
@@ -77,10 +73,8 @@ export function readPretrained(dir: string): PretrainedFiles {
   return { vocab, options, source };
 }
 
-/** What special_tokens_map.json and tokenizer_config.json of a folder say (the later file wins for special tokens). */
+/** What tokenizer_config.json of a folder says, beyond the special tokens. */
 export interface FolderConfigs {
-  /** json key (`unk_token`, ...) → token, for the keys asked for. */
-  tokens: Map<string, string>;
   /** tokenizer_config.json, if the folder has one, and its path for errors. */
   config: JsonObject | undefined;
   at: JsonPath;
@@ -88,18 +82,25 @@ export interface FolderConfigs {
   common: { modelMaxLength?: number; cleanUpTokenizationSpaces?: boolean };
 }
 
-export function readFolderConfigs(dir: string, tokenKeys: readonly string[]): FolderConfigs {
+/**
+ * Reads special_tokens_map.json then tokenizer_config.json of `dir` (those present): the special tokens of
+ * `tokenKeys` ([option, json key]) go into `tokens` (the later file wins); the rest is returned.
+ */
+export function readFolderConfigs<K extends string>(
+  dir: string,
+  tokenKeys: ReadonlyArray<readonly [K, string]>,
+  tokens: Partial<Record<K, string>>,
+): FolderConfigs {
   const files = fileAccess(dir, TOKENIZER_FOLDER);
-  const tokens = new Map<string, string>();
   let config: JsonObject | undefined;
   const configPath = files.join(dir, 'tokenizer_config.json');
   for (const name of ['special_tokens_map.json', 'tokenizer_config.json']) {
     const path = files.join(dir, name);
     const json = readJsonObject(path, true);
     if (json === undefined) continue;
-    for (const key of tokenKeys) {
-      const token = tokenField(json, key, path);
-      if (token !== undefined) tokens.set(key, token);
+    for (const [key, jsonKey] of tokenKeys) {
+      const token = tokenField(json, jsonKey, path);
+      if (token !== undefined) tokens[key] = token;
     }
     if (name === 'tokenizer_config.json') config = json;
   }
@@ -111,7 +112,7 @@ export function readFolderConfigs(dir: string, tokenKeys: readonly string[]): Fo
     const cleanUp = at.bool(config, 'clean_up_tokenization_spaces');
     if (cleanUp !== undefined) common.cleanUpTokenizationSpaces = cleanUp;
   }
-  return { tokens, config, at, common };
+  return { config, at, common };
 }
 
 /** Writes `texts` ([file name, text]) into `dir` (created if missing), atomically each; returns their paths. */

@@ -60,11 +60,7 @@ export function readRobertaPretrained(dir: string): RobertaFiles {
     bpe = readRobertaFiles(vocabPath, mergesPath);
     source = `${vocabPath} + ${mergesPath}`;
   }
-  const configs = readFolderConfigs(dir, SPECIAL_KEYS.map(([, jsonKey]) => jsonKey));
-  for (const [key, jsonKey] of SPECIAL_KEYS) {
-    const token = configs.tokens.get(jsonKey);
-    if (token !== undefined) options[key] = token;
-  }
+  const configs = readFolderConfigs(dir, SPECIAL_KEYS, options);
   const { config, at } = configs;
   if (config !== undefined) {
     const prefix = at.bool(config, 'add_prefix_space');

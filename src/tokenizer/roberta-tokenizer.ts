@@ -9,8 +9,6 @@
  * Not applied (kept as options of the files): transformers gives `<mask>` lstrip, which would fold the space before
  * it into the mask token; here, as with BERT's special tokens, added tokens match verbatim.
  */
-import { valuePreview } from '../error-text.js';
-import { TokenizerError } from '../errors.js';
 import type { AddedToken } from './added-vocabulary.js';
 import { ByteLevelDecoder } from './decoders/byte-level-decoder.js';
 import type { Decoder } from './decoders/decoder.js';
@@ -20,6 +18,7 @@ import { ByteLevel } from './pre-tokenizers/byte-level.js';
 import type { PostProcessor } from './processors/post-processor.js';
 import { RobertaProcessing } from './processors/roberta-processing.js';
 import { readRobertaFiles, readRobertaPretrained, readRobertaTokenizerJson, writeRobertaPretrained } from './roberta-pretrained-files.js';
+import { resolveSpecialTokens } from './special-tokens.js';
 import { Tokenizer, type TokenizerStages } from './tokenizer.js';
 
 export interface RobertaSpecialTokens {
@@ -81,16 +80,7 @@ function robertaPreset(bpe: BPE, options: RobertaTokenizerOptions, source: strin
   const specialTokens: RobertaSpecialTokens = { ...ROBERTA_SPECIAL_TOKENS };
   for (const [key] of ROLES) specialTokens[key] = options[key] ?? ROBERTA_SPECIAL_TOKENS[key];
   const added = options.addedTokens ?? [];
-  const addedIds = new Map(added.map((t) => [t.content, t.id]));
-  const specials: AddedToken[] = [];
-  const ids = {} as Record<keyof RobertaSpecialTokens, number>;
-  for (const [key, role] of ROLES) {
-    const token = specialTokens[key];
-    const id = bpe.tokenToId(token) ?? addedIds.get(token);
-    if (id === undefined) throw new TokenizerError(`${source}: the ${role} token ${valuePreview(token)} is missing`);
-    specials.push({ content: token, id, special: true, normalized: false });
-    ids[key] = id;
-  }
+  const { ids, specials } = resolveSpecialTokens(ROLES, specialTokens, (token) => bpe.tokenToId(token), added, source);
   const addPrefixSpace = options.addPrefixSpace ?? false;
   const trimOffsets = options.trimOffsets ?? true;
   const stages: TokenizerStages = {

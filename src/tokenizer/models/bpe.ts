@@ -110,7 +110,7 @@ export class BPE implements Model {
   }
 
   /** A BPE model from the texts of vocab.json and merges.txt (`files` names them in errors). */
-  static fromFiles(vocabJson: string, mergesTxt: string, options: BpeOptions = {}, files = ['vocab.json', 'merges.txt'] as const): BPE {
+  static fromFiles(vocabJson: string, mergesTxt: string, options: BpeOptions = {}, files: readonly [string, string] = ['vocab.json', 'merges.txt']): BPE {
     const [vocabFile, mergesFile] = files;
     return new BPE(parseVocabJson(vocabJson, vocabFile), parseMergesTxt(mergesTxt, mergesFile), options, `${vocabFile} + ${mergesFile}`);
   }
