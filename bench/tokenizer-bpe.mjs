@@ -19,9 +19,13 @@ const mb = lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0) / 1e6;
 async function measure(name, encodeAll) {
   await encodeAll(lines.slice(0, 2000));
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const tokens = await encodeAll(lines);
   const seconds = (performance.now() - t0) / 1000;
-  console.log(JSON.stringify({ engine: name, corpus, lines: lines.length, mb: +mb.toFixed(2), seconds: +seconds.toFixed(2), mbPerS: +(mb / seconds).toFixed(2), tokens }));
+  const cpu = process.cpuUsage(cpu0);
+  // CPU seconds (all threads) as well as wall: on a shared machine the wall figure says more about the load.
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  console.log(JSON.stringify({ engine: name, corpus, lines: lines.length, mb: +mb.toFixed(2), seconds: +seconds.toFixed(2), mbPerS: +(mb / seconds).toFixed(2), cpuSeconds: +cpuSeconds.toFixed(2), mbPerCpuS: +(mb / cpuSeconds).toFixed(2), tokens }));
 }
 
 const { Tokenizer } = await import(join(ROOT, 'dist/src/index.js'));
