@@ -14,6 +14,12 @@ import { BertForQuestionAnswering } from './heads/question-answering.js';
 import { BertForSequenceClassification } from './heads/sequence-classification.js';
 import { BertForTokenClassification } from './heads/token-classification.js';
 import type { LoadOptions } from './checkpoint-loading.js';
+import { RobertaForMaskedLM } from './roberta/roberta-masked-lm.js';
+import { RobertaModel } from './roberta/roberta-model.js';
+import { RobertaForMultipleChoice } from './roberta/roberta-multiple-choice.js';
+import { RobertaForQuestionAnswering } from './roberta/roberta-question-answering.js';
+import { RobertaForSequenceClassification } from './roberta/roberta-sequence-classification.js';
+import { RobertaForTokenClassification } from './roberta/roberta-token-classification.js';
 import type { InitOptions } from './init-options.js';
 import type { ModelFamily } from './model-family.js';
 import type { PretrainedConfig } from './pretrained-config.js';
@@ -61,6 +67,12 @@ const REGISTRY: readonly Registration[] = [
   row('token-classification', 'BertForTokenClassification', BertForTokenClassification),
   row('question-answering', 'BertForQuestionAnswering', BertForQuestionAnswering),
   row('multiple-choice', 'BertForMultipleChoice', BertForMultipleChoice),
+  row('base', 'RobertaModel', RobertaModel),
+  row('masked-lm', 'RobertaForMaskedLM', RobertaForMaskedLM),
+  row('sequence-classification', 'RobertaForSequenceClassification', RobertaForSequenceClassification),
+  row('token-classification', 'RobertaForTokenClassification', RobertaForTokenClassification),
+  row('question-answering', 'RobertaForQuestionAnswering', RobertaForQuestionAnswering),
+  row('multiple-choice', 'RobertaForMultipleChoice', RobertaForMultipleChoice),
 ];
 
 export function registeredModelTypes(): string[] {
