@@ -17,7 +17,8 @@ import torch
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
-from tiny_roberta import CLASSES, num_labels  # noqa: E402
+from make_head_fixtures import add_targets  # noqa: E402
+from tiny_roberta import CLASSES  # noqa: E402
 
 SEED = 20261130
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -25,9 +26,8 @@ OUT = os.path.join(ROOT, "test", "fixtures", "reference", "roberta")
 COMMAND = "/usr/bin/python3 reference/make_roberta_fixtures.py"
 METADATA = {"format": "pt", "generator": "tsbert reference/make_roberta_fixtures.py", "torch": torch.__version__}
 
-BOS, PAD, EOS, UNK, MASK = 0, 1, 2, 3, 4  # roberta-base's order for <s>, <pad>, </s>, <unk>; <mask> placed here
+BOS, PAD, EOS, UNK = 0, 1, 2, 3  # roberta-base's order for <s>, <pad>, </s>, <unk>
 FIRST_WORD = 5
-IGNORE_INDEX = -100
 
 # Small and odd (hidden 18 = 3 heads of 6, intermediate 30, vocab 43) so a swapped dimension cannot pass; 14 positions
 # hold sequences of up to 11 tokens after padding_idx 1 (+1).
@@ -109,34 +109,12 @@ def make_inputs(head, cfg, g):
         return inputs
     inputs = pair_batch(g, [11, 8, 6], 11, vocab)
     real = inputs["attention_mask"].bool() & (inputs["input_ids"] != BOS) & (inputs["input_ids"] != EOS)
-    labels = num_labels(cfg)
     if head == "base":
         inputs["target_last_hidden_state"] = torch.randn(3, 11, cfg["hidden_size"], generator=g)
         inputs["target_pooler_output"] = torch.randn(3, cfg["hidden_size"], generator=g)
-    elif head == "sequence-classification":
-        if labels == 1:
-            inputs["labels"] = torch.randn(3, generator=g)
-        elif cfg.get("problem_type") == "multi_label_classification":
-            inputs["labels"] = (torch.rand(3, labels, generator=g) < 0.5).float()
-        else:
-            inputs["labels"] = torch.tensor([2, 0, 1])
-    elif head == "token-classification":
-        tags = torch.randint(0, labels, inputs["input_ids"].shape, generator=g)
-        dropped = torch.rand(tags.shape, generator=g) < 0.2
-        inputs["labels"] = torch.where(real & ~dropped, tags, torch.full_like(tags, IGNORE_INDEX))
-    elif head == "question-answering":
-        # Row 1's start (15) and row 2's end (13) lie past the sequence (11): clamped to 11 and ignored.
-        inputs["start_positions"] = torch.tensor([3, 15, -2])
-        inputs["end_positions"] = torch.tensor([5, 6, 13])
-    elif head == "masked-lm":
-        targets = torch.full_like(inputs["input_ids"], IGNORE_INDEX)
-        for r in range(3):
-            positions = real[r].nonzero().flatten()
-            chosen = positions[torch.randperm(len(positions), generator=g)[:2]]
-            targets[r, chosen] = inputs["input_ids"][r, chosen]
-            inputs["input_ids"][r, chosen[0]] = MASK
-        inputs["labels"] = targets
-    return inputs
+        return inputs
+    # BERT's head targets (make_head_fixtures.py); <mask> is id 4 in both vocabularies.
+    return add_targets(head, cfg, inputs, real, g)
 
 
 def hf_name(head, name):
