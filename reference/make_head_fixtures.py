@@ -163,7 +163,7 @@ def pair_batch(g, lengths, seq, vocab):
 
 
 def make_inputs(head, cfg, g):
-    vocab, labels = cfg["vocab_size"], num_labels(cfg)
+    vocab = cfg["vocab_size"]
     if head == "multiple-choice":
         batch, choices, seq = 2, 3, 8
         flat = pair_batch(g, [8, 7, 6, 8, 5, 7], seq, vocab)
@@ -172,6 +172,13 @@ def make_inputs(head, cfg, g):
         return inputs
     inputs = pair_batch(g, [10, 8, 6], 10, vocab)
     real = inputs["attention_mask"].bool() & (inputs["input_ids"] != CLS) & (inputs["input_ids"] != SEP)
+    return add_targets(head, cfg, inputs, real, g)
+
+
+def add_targets(head, cfg, inputs, real, g):
+    """The head's targets for a batch of 3 (`real`: the tokens that are neither special nor padding), drawn from `g`;
+    make_roberta_fixtures.py uses the same."""
+    labels = num_labels(cfg)
     if head == "sequence-classification":
         kind = cfg.get("problem_type")
         if labels == 1:

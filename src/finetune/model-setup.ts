@@ -5,7 +5,7 @@
  */
 import { ConfigError } from '../errors.js';
 import { readConfigJson } from '../io/model-folder.js';
-import type { BertConfig } from '../model/config.js';
+import type { PretrainedConfig } from '../model/pretrained-config.js';
 import { modelTypeOf } from '../model/auto.js';
 import { TASK_HEADS, type HeadRunner } from '../model/heads/task-heads.js';
 import { modelClassFor, type ModelTask } from '../model/registry.js';
@@ -13,7 +13,7 @@ import { PREPROCESSING_KEY, preprocessingToJson, type Preprocessing } from './pr
 import type { FinetuneTaskDefinition, LabelScheme } from './task-definition.js';
 
 /** config with the scheme's labels (id2label / label2id), problem_type and the preprocessing recorded. */
-export function configForTask(config: BertConfig, scheme: LabelScheme | undefined, preprocessing: Preprocessing): BertConfig {
+export function configForTask<C extends PretrainedConfig>(config: C, scheme: LabelScheme | undefined, preprocessing: Preprocessing): C {
   const extra: Record<string, unknown> = { ...config.extra, [PREPROCESSING_KEY]: preprocessingToJson(preprocessing) };
   if (scheme?.problemType !== undefined) extra['problem_type'] = scheme.problemType;
   if (scheme === undefined) return { ...config, extra };
@@ -22,7 +22,7 @@ export function configForTask(config: BertConfig, scheme: LabelScheme | undefine
   return { ...config, id2label, label2id, extra };
 }
 
-export type ModelSource = { dir: string } | { config: BertConfig };
+export type ModelSource = { dir: string } | { config: PretrainedConfig };
 
 export function finetuningModel(
   definition: FinetuneTaskDefinition<unknown, never>, source: ModelSource, scheme: LabelScheme | undefined,
@@ -31,8 +31,8 @@ export function finetuningModel(
   const head = TASK_HEADS[definition.head];
   const task = definition.head as ModelTask;
   if ('config' in source) {
-    const Model = modelClassFor(source.config.extra['model_type'] as string | undefined ?? 'bert', task, 'the config');
-    return head.wrap(new Model(configForTask(source.config, scheme, preprocessing), { seed }));
+    const Model = modelClassFor(source.config.modelType, task, 'the config');
+    return head.wrap(Model.create(configForTask(source.config, scheme, preprocessing), { seed }));
   }
   const { modelType, source: configPath } = modelTypeOf(source.dir);
   const Model = modelClassFor(modelType, task, configPath);

@@ -5,8 +5,9 @@
  * so a batch of mixed lengths costs what its real tokens cost; the result equals BertModel.forward over the same
  * inputs padded with an attention mask, minus the padding rows.
  */
-import { ShapeError, ValueError } from '../errors.js';
-import type { BertModel } from '../model/bert-model.js';
+import { ConfigError, ShapeError, ValueError } from '../errors.js';
+import { BertModel } from '../model/bert-model.js';
+import type { EncoderModel } from '../model/encoder-model.js';
 import { gatherRows } from '../ops/gather-rows.js';
 import { PackedSequences } from '../ops/packed-attention.js';
 import { noGrad, Tensor } from '../tensor/tensor.js';
@@ -81,6 +82,15 @@ export function runEncoder(model: BertModel, inputs: readonly EncodedInput[], op
     const pooled = model.pooler?.forwardCls(gatherRows(hidden, clsRows)) ?? null; // [n, hidden]
     return { hidden: float32Of(hidden), offsets: sequences.offsets, pooled: pooled === null ? null : float32Of(pooled), hiddenSize };
   });
+}
+
+/**
+ * `encoder` as one the packed path runs: BERT's embeddings, layers and pooler. Another family's encoder is a
+ * ConfigError naming `task` and `source` (the packed path is BERT's for now).
+ */
+export function packableEncoder(encoder: EncoderModel, task: string, source: string): BertModel {
+  if (encoder instanceof BertModel) return encoder;
+  throw new ConfigError(`${task}: ${source} has a ${encoder.config.modelType} encoder; the packed inference path runs BERT encoders only`);
 }
 
 /** Each input's token count, after checking it is one BERT can run. */

@@ -5,8 +5,8 @@
  */
 import { ConfigError } from '../errors.js';
 import { readConfigJson } from '../io/model-folder.js';
-import type { LoadOptions } from './bert-checkpoint.js';
-import type { BertPreTrainedModel } from './pretrained.js';
+import type { LoadOptions } from './checkpoint-loading.js';
+import type { PreTrainedModel } from './pretrained-model.js';
 import { modelClassFor, registrationOfArchitecture, type ModelTask } from './registry.js';
 
 /** The model_type of a model folder: config.json's, else that of its first known architecture. */
@@ -30,9 +30,9 @@ export function modelTypeOfConfig(json: unknown, path: string): string {
 
 export interface AutoClass {
   /** Loads the folder into the registered class of its model type for this task (eval mode). */
-  fromPretrained(dir: string, options?: { quiet?: boolean }): BertPreTrainedModel;
+  fromPretrained(dir: string, options?: LoadOptions): PreTrainedModel;
   /** Loads a config.json object and a model.safetensors image into the registered class of its model type (eval mode). */
-  fromBytes(configJson: unknown, safetensors: Uint8Array | ArrayBuffer, options?: LoadOptions & { source?: string }): BertPreTrainedModel;
+  fromBytes(configJson: unknown, safetensors: Uint8Array | ArrayBuffer, options?: LoadOptions & { source?: string }): PreTrainedModel;
 }
 
 function autoClass(task: ModelTask): AutoClass {

@@ -1,14 +1,18 @@
 import { valuePreview } from '../error-text.js';
 import { ConfigError } from '../errors.js';
 import { activationFromHiddenAct } from '../nn/activation.js';
-import { assertBertConfigSupported } from './config-support.js';
+import { assertBertConfigSupported, BERT_MODEL_TYPE } from './config-support.js';
+import {
+  configFromJson, configToJson, validatePretrainedFields, type ConfigSpec, type PretrainedConfig,
+} from './pretrained-config.js';
+
+export { defaultLabels, numLabels, PROBLEM_TYPES, type ProblemType } from './pretrained-config.js';
 
 /**
  * BERT's hyper-parameters under Hugging Face's config.json names (camelCase here; snake_case only in
  * fromJson/toJson). Defaults are bert-base-uncased's (Devlin et al. 2019, Table/§3; HF BertConfig defaults).
  */
-export interface BertConfig {
-  vocabSize: number;
+export interface BertConfig extends PretrainedConfig {
   hiddenSize: number;
   numHiddenLayers: number;
   numAttentionHeads: number;
@@ -21,14 +25,10 @@ export interface BertConfig {
   initializerRange: number;
   layerNormEps: number;
   padTokenId: number;
-  /** Task heads: label names by id; numLabels = its size (1 → regression for sequence classification). */
-  id2label: Record<string, string>;
-  label2id: Record<string, number>;
-  /** Keys of config.json that tsbert does not interpret, kept so a round trip loses nothing. */
-  extra: Record<string, unknown>;
 }
 
 export const BERT_BASE_DEFAULTS: Omit<BertConfig, 'extra'> = {
+  modelType: BERT_MODEL_TYPE,
   vocabSize: 30522,
   hiddenSize: 768,
   numHiddenLayers: 12,
@@ -74,14 +74,7 @@ export function bertConfigPreset(name: BertPresetName, overrides: Partial<BertCo
   }, `preset "${name}"`);
 }
 
-export function numLabels(config: BertConfig): number {
-  return Object.keys(config.id2label).length;
-}
-
-/** Far above any classification head (the largest GLUE/SuperGLUE task has 3 labels; extreme multi-label sets ~10^5). */
-const MAX_LABELS = 100_000;
-
-const FIELDS: [keyof BertConfig, string][] = [
+const FIELDS: readonly (readonly [keyof BertConfig & string, string])[] = [
   ['vocabSize', 'vocab_size'],
   ['hiddenSize', 'hidden_size'],
   ['numHiddenLayers', 'num_hidden_layers'],
@@ -97,67 +90,23 @@ const FIELDS: [keyof BertConfig, string][] = [
   ['padTokenId', 'pad_token_id'],
 ];
 
+/** BERT's config.json: its fields, bert-base-uncased's defaults, what tsbert computes of it. */
+export const BERT_CONFIG_SPEC: ConfigSpec<BertConfig> = {
+  modelType: BERT_MODEL_TYPE,
+  defaults: BERT_BASE_DEFAULTS,
+  fields: FIELDS,
+  assertSupported: assertBertConfigSupported,
+  validate: validateBertConfig,
+};
+
 /** Reads a parsed config.json (Hugging Face's keys). Missing fields take BERT-base's defaults, as HF does. */
 export function bertConfigFromJson(json: unknown, source = 'config.json'): BertConfig {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new ConfigError(`${source}: expected a JSON object`);
-  }
-  const raw = json as Record<string, unknown>;
-  assertBertConfigSupported(raw, source);
-  const config: BertConfig = { ...BERT_BASE_DEFAULTS, extra: {} };
-  const known = new Set<string>(['id2label', 'label2id', 'num_labels']);
-  for (const [camel, snake] of FIELDS) {
-    known.add(snake);
-    // Types are checked by validateBertConfig below.
-    if (raw[snake] !== undefined) Object.assign(config, { [camel]: raw[snake] });
-  }
-  if (raw['id2label'] !== undefined) {
-    if (typeof raw['id2label'] !== 'object' || raw['id2label'] === null) throw new ConfigError(`${source}: id2label must be an object`);
-    const entries = Object.entries(raw['id2label']);
-    if (entries.length > MAX_LABELS) throw new ConfigError(`${source}: id2label has ${entries.length} labels, more than ${MAX_LABELS}`);
-    // Row i of a classifier is label i: ids must be exactly 0..n-1 (transformers reads the keys as ints), or a gap
-    // would shift every later label onto the wrong row.
-    const ids = new Set(entries.map(([k]) => k));
-    for (let i = 0; i < entries.length; i++) {
-      if (!ids.has(String(i))) {
-        const bad = entries.map(([k]) => k).find((k) => !/^(0|[1-9]\d*)$/.test(k) || Number(k) >= entries.length);
-        throw new ConfigError(`${source}: id2label's keys must be the ids 0..${entries.length - 1}; ${bad === undefined ? `${i} is missing` : `it has ${valuePreview(bad)}`}`);
-      }
-    }
-    config.id2label = Object.fromEntries(entries.map(([k, v]) => [k, labelName(v, k, source)]));
-    config.label2id = Object.fromEntries(Object.entries(config.id2label).map(([k, v]) => [v, Number(k)]));
-  } else if (raw['num_labels'] !== undefined && raw['num_labels'] !== null) {
-    const count = raw['num_labels'];
-    // defaultLabels builds `count` entries: a count from the file must be bounded before it sizes anything.
-    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_LABELS) {
-      throw new ConfigError(`${source}: num_labels must be an integer from 1 to ${MAX_LABELS}, got ${valuePreview(count)}`);
-    }
-    config.id2label = defaultLabels(count);
-    config.label2id = Object.fromEntries(Object.entries(config.id2label).map(([k, v]) => [v, Number(k)]));
-  }
-  for (const [key, value] of Object.entries(raw)) if (!known.has(key)) config.extra[key] = value;
-  return validateBertConfig(config, source);
-}
-
-/** A label name from id2label: Hugging Face's are strings; numbers and booleans are taken as their text. */
-function labelName(value: unknown, id: string, source: string): string {
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
-  throw new ConfigError(`${source}: id2label[${valuePreview(id)}] must be a label name, got ${valuePreview(value)}`);
-}
-
-export function defaultLabels(count: number): Record<string, string> {
-  return Object.fromEntries(Array.from({ length: count }, (_, i) => [String(i), `LABEL_${i}`]));
+  return configFromJson(BERT_CONFIG_SPEC, json, source);
 }
 
 /** Hugging Face's config.json for this config (architectures and model_type included). */
 export function bertConfigToJson(config: BertConfig, architecture?: string): Record<string, unknown> {
-  const json: Record<string, unknown> = { ...config.extra };
-  if (architecture !== undefined) json['architectures'] = [architecture];
-  json['model_type'] = 'bert';
-  for (const [camel, snake] of FIELDS) json[snake] = config[camel];
-  json['id2label'] = config.id2label;
-  json['label2id'] = config.label2id;
-  return json;
+  return configToJson(BERT_CONFIG_SPEC, config, architecture);
 }
 
 /** Rejects configs that cannot describe a working BERT, naming the field. */
@@ -187,25 +136,8 @@ export function validateBertConfig(config: BertConfig, source: string): BertConf
   }
   if (typeof config.hiddenAct !== 'string') throw new ConfigError(`${source}: hidden_act must be a string`);
   activationFromHiddenAct(config.hiddenAct, source);
-  validateHeadFields(config.extra, source);
-  if (Object.keys(config.id2label).length === 0) throw new ConfigError(`${source}: id2label must name at least one label`);
+  validatePretrainedFields(config, source);
   return config;
-}
-
-/** Hugging Face's sequence-classification losses, by PretrainedConfig.problem_type. */
-export const PROBLEM_TYPES = ['regression', 'single_label_classification', 'multi_label_classification'] as const;
-export type ProblemType = (typeof PROBLEM_TYPES)[number];
-
-/** The head fields tsbert keeps in `extra` (Hugging Face's classifier_dropout and problem_type), checked at load. */
-function validateHeadFields(extra: Record<string, unknown>, source: string): void {
-  const dropout = extra['classifier_dropout'];
-  if (dropout !== undefined && dropout !== null && !(typeof dropout === 'number' && dropout >= 0 && dropout < 1)) {
-    throw new ConfigError(`${source}: classifier_dropout must be null or in [0, 1), got ${JSON.stringify(dropout)}`);
-  }
-  const problemType = extra['problem_type'];
-  if (problemType !== undefined && problemType !== null && !PROBLEM_TYPES.includes(problemType as ProblemType)) {
-    throw new ConfigError(`${source}: problem_type must be null or one of ${PROBLEM_TYPES.join(', ')}, got ${JSON.stringify(problemType)}`);
-  }
 }
 
 function snakeName(field: keyof BertConfig): string {

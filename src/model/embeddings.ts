@@ -21,11 +21,12 @@ export class BertEmbeddings extends Module {
   readonly LayerNorm: LayerNorm;
   readonly dropout: Dropout;
 
-  constructor(readonly config: BertConfig, params: ParamSource, dropoutRng: Rng) {
+  /** positionPaddingIdx: the padding_idx of the position table (RoBERTa's; none in BERT). */
+  constructor(readonly config: BertConfig, params: ParamSource, dropoutRng: Rng, positionPaddingIdx = -1) {
     super(params);
     const { hiddenSize, initializerRange } = config;
     this.word_embeddings = new Embedding(params.at('word_embeddings'), config.vocabSize, hiddenSize, initializerRange, config.padTokenId);
-    this.position_embeddings = new Embedding(params.at('position_embeddings'), config.maxPositionEmbeddings, hiddenSize, initializerRange);
+    this.position_embeddings = new Embedding(params.at('position_embeddings'), config.maxPositionEmbeddings, hiddenSize, initializerRange, positionPaddingIdx);
     this.token_type_embeddings = new Embedding(params.at('token_type_embeddings'), config.typeVocabSize, hiddenSize, initializerRange);
     this.LayerNorm = new LayerNorm(params.at('LayerNorm'), hiddenSize, config.layerNormEps);
     this.dropout = new Dropout(params.at('dropout'), config.hiddenDropoutProb, dropoutRng);
@@ -46,7 +47,7 @@ export class BertEmbeddings extends Module {
   }
 
   /** Hugging Face's default position_ids for input_ids [batch, seq]: 0 .. seq-1 in every row. */
-  private positionsOf(inputIds: Tensor): Tensor {
+  protected positionsOf(inputIds: Tensor): Tensor {
     const [batch, seq] = inputIds.shape as [number, number];
     if (seq > this.config.maxPositionEmbeddings) {
       throw new ValueError(`BertEmbeddings: sequence length ${seq} exceeds max_position_embeddings ${this.config.maxPositionEmbeddings}`);

@@ -1,12 +1,11 @@
 /**
  * The model registry, as Hugging Face's Auto classes use it: (model_type, task) → class, and an `architectures`
- * name → class. Adding a model is adding its rows here (RoBERTa: model_type "roberta", its classes per task).
+ * name → class. Adding a model family is adding its rows here: a class per task, its model_type taken from the
+ * class's family.
  */
 import { valuePreview } from '../error-text.js';
 import { ConfigError } from '../errors.js';
-import { BertModel, type InitOptions } from './bert-model.js';
-import type { BertConfig } from './config.js';
-import { BERT_MODEL_TYPE } from './config-support.js';
+import { BertModel } from './bert-model.js';
 import { BertForMaskedLM } from './heads/masked-lm.js';
 import { BertForMultipleChoice } from './heads/multiple-choice.js';
 import { BertForNextSentencePrediction } from './heads/next-sentence.js';
@@ -14,7 +13,17 @@ import { BertForPreTraining } from './heads/pretraining.js';
 import { BertForQuestionAnswering } from './heads/question-answering.js';
 import { BertForSequenceClassification } from './heads/sequence-classification.js';
 import { BertForTokenClassification } from './heads/token-classification.js';
-import type { BertPreTrainedModel } from './pretrained.js';
+import type { LoadOptions } from './checkpoint-loading.js';
+import { RobertaForMaskedLM } from './roberta/roberta-masked-lm.js';
+import { RobertaModel } from './roberta/roberta-model.js';
+import { RobertaForMultipleChoice } from './roberta/roberta-multiple-choice.js';
+import { RobertaForQuestionAnswering } from './roberta/roberta-question-answering.js';
+import { RobertaForSequenceClassification } from './roberta/roberta-sequence-classification.js';
+import { RobertaForTokenClassification } from './roberta/roberta-token-classification.js';
+import type { InitOptions } from './init-options.js';
+import type { ModelFamily } from './model-family.js';
+import type { PretrainedConfig } from './pretrained-config.js';
+import type { PreTrainedModel } from './pretrained-model.js';
 
 /** The tasks of Hugging Face's Auto classes (AutoModel, AutoModelForMaskedLM, ...). */
 export const MODEL_TASKS = [
@@ -23,9 +32,19 @@ export const MODEL_TASKS = [
 ] as const;
 export type ModelTask = (typeof MODEL_TASKS)[number];
 
-/** A model class as the registry holds it: built from a config, loaded from a folder or from bytes. */
-export type ModelClass = (new (config: BertConfig, options?: InitOptions) => BertPreTrainedModel)
-  & Pick<typeof BertPreTrainedModel, 'fromPretrained' | 'fromBytes'>;
+/**
+ * A model class of any family as the registry holds it: built from a config of its family (its constructor checks
+ * it), loaded from a folder or from bytes.
+ */
+export interface ModelClass {
+  /** The class name: Hugging Face's architecture. */
+  readonly name: string;
+  readonly family: ModelFamily<PretrainedConfig>;
+  /** A fresh model (PreTrainedModel.create): a config of another family is a ConfigError. */
+  create(config: PretrainedConfig, options?: InitOptions): PreTrainedModel;
+  fromPretrained(dir: string, options?: LoadOptions): PreTrainedModel;
+  fromBytes(configJson: unknown, safetensors: Uint8Array | ArrayBuffer, options?: LoadOptions & { source?: string }): PreTrainedModel;
+}
 
 interface Registration {
   modelType: string;
@@ -35,15 +54,25 @@ interface Registration {
   model: ModelClass;
 }
 
+function row(task: ModelTask, architecture: string, model: ModelClass): Registration {
+  return { modelType: model.family.modelType, task, architecture, model };
+}
+
 const REGISTRY: readonly Registration[] = [
-  { modelType: BERT_MODEL_TYPE, task: 'base', architecture: 'BertModel', model: BertModel },
-  { modelType: BERT_MODEL_TYPE, task: 'pretraining', architecture: 'BertForPreTraining', model: BertForPreTraining },
-  { modelType: BERT_MODEL_TYPE, task: 'masked-lm', architecture: 'BertForMaskedLM', model: BertForMaskedLM },
-  { modelType: BERT_MODEL_TYPE, task: 'next-sentence-prediction', architecture: 'BertForNextSentencePrediction', model: BertForNextSentencePrediction },
-  { modelType: BERT_MODEL_TYPE, task: 'sequence-classification', architecture: 'BertForSequenceClassification', model: BertForSequenceClassification },
-  { modelType: BERT_MODEL_TYPE, task: 'token-classification', architecture: 'BertForTokenClassification', model: BertForTokenClassification },
-  { modelType: BERT_MODEL_TYPE, task: 'question-answering', architecture: 'BertForQuestionAnswering', model: BertForQuestionAnswering },
-  { modelType: BERT_MODEL_TYPE, task: 'multiple-choice', architecture: 'BertForMultipleChoice', model: BertForMultipleChoice },
+  row('base', 'BertModel', BertModel),
+  row('pretraining', 'BertForPreTraining', BertForPreTraining),
+  row('masked-lm', 'BertForMaskedLM', BertForMaskedLM),
+  row('next-sentence-prediction', 'BertForNextSentencePrediction', BertForNextSentencePrediction),
+  row('sequence-classification', 'BertForSequenceClassification', BertForSequenceClassification),
+  row('token-classification', 'BertForTokenClassification', BertForTokenClassification),
+  row('question-answering', 'BertForQuestionAnswering', BertForQuestionAnswering),
+  row('multiple-choice', 'BertForMultipleChoice', BertForMultipleChoice),
+  row('base', 'RobertaModel', RobertaModel),
+  row('masked-lm', 'RobertaForMaskedLM', RobertaForMaskedLM),
+  row('sequence-classification', 'RobertaForSequenceClassification', RobertaForSequenceClassification),
+  row('token-classification', 'RobertaForTokenClassification', RobertaForTokenClassification),
+  row('question-answering', 'RobertaForQuestionAnswering', RobertaForQuestionAnswering),
+  row('multiple-choice', 'RobertaForMultipleChoice', RobertaForMultipleChoice),
 ];
 
 export function registeredModelTypes(): string[] {

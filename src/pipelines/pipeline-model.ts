@@ -7,7 +7,7 @@ import { valuePreview } from '../error-text.js';
 import { ConfigError } from '../errors.js';
 import { readConfigJson } from '../io/model-folder.js';
 import { modelTypeOfConfig } from '../model/auto.js';
-import type { BertPreTrainedModel } from '../model/pretrained.js';
+import type { PreTrainedModel } from '../model/pretrained-model.js';
 import { modelClassFor, registrationOfArchitecture, type ModelTask } from '../model/registry.js';
 import type { PipelineTask } from './pipeline-tasks.js';
 
@@ -16,7 +16,7 @@ import type { PipelineTask } from './pipeline-tasks.js';
  * config.json's `architectures` must name one of `heads` when it names a known class, and the checkpoint must hold
  * every weight of the loaded model.
  */
-export function loadPipelineModel(dir: string, task: PipelineTask, heads: readonly ModelTask[] | null): BertPreTrainedModel {
+export function loadPipelineModel(dir: string, task: PipelineTask, heads: readonly ModelTask[] | null): PreTrainedModel {
   const { json, path } = readConfigJson(dir);
   const modelType = modelTypeOfConfig(json, path);
   const listed = (json as Record<string, unknown>)['architectures'];
@@ -37,13 +37,13 @@ export function loadPipelineModel(dir: string, task: PipelineTask, heads: readon
 }
 
 /** `model` as one of the classes a pipeline takes, or a ConfigError naming what it is and what the task needs. */
-export function expectModel<C extends abstract new (...args: never[]) => BertPreTrainedModel>(
-  model: BertPreTrainedModel,
+export function expectModel<C extends abstract new (...args: never[]) => PreTrainedModel>(
+  model: PreTrainedModel,
   classes: readonly C[],
   task: PipelineTask,
   source: string,
 ): InstanceType<C> {
-  const isInstance = (m: BertPreTrainedModel): m is InstanceType<C> => classes.some((Class) => m instanceof Class);
+  const isInstance = (m: PreTrainedModel): m is InstanceType<C> => classes.some((Class) => m instanceof Class);
   if (isInstance(model)) return model;
   throw new ConfigError(`${task}: ${source} is a ${model.architecture}; ${task} needs a ${classes.map((Class) => Class.name).join(' or ')}`);
 }

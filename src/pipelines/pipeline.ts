@@ -4,11 +4,12 @@
  * FileAccess (io/file-access.ts), so this works wherever fromPretrained does.
  */
 import { ValueError } from '../errors.js';
+import { packableEncoder } from '../inference/run-encoder.js';
 import { BertForMaskedLM } from '../model/heads/masked-lm.js';
 import { BertForQuestionAnswering } from '../model/heads/question-answering.js';
 import { BertForSequenceClassification } from '../model/heads/sequence-classification.js';
 import { BertForTokenClassification } from '../model/heads/token-classification.js';
-import type { BertPreTrainedModel } from '../model/pretrained.js';
+import type { PreTrainedModel } from '../model/pretrained-model.js';
 import type { ModelTask } from '../model/registry.js';
 import { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
 import { FeatureExtractionPipeline } from './feature-extraction.js';
@@ -30,7 +31,7 @@ interface PipelineRegistration {
   /** Registry tasks whose folders serve this task; the first is the class loaded. null: any folder (the encoder). */
   heads: readonly ModelTask[] | null;
   /** The pipeline over a loaded model; `source` names the model (its folder) in errors. */
-  create(model: BertPreTrainedModel, tokenizer: BertTokenizer, source: string): AnyPipeline;
+  create(model: PreTrainedModel, tokenizer: BertTokenizer, source: string): AnyPipeline;
 }
 
 /** One row per task: adding a task is adding its row. */
@@ -49,7 +50,7 @@ const PIPELINES: Record<PipelineTask, PipelineRegistration> = {
   },
   'feature-extraction': {
     heads: null,
-    create: (model, tokenizer) => new FeatureExtractionPipeline(model.encoderModel(), tokenizer),
+    create: (model, tokenizer, source) => new FeatureExtractionPipeline(packableEncoder(model.encoderModel(), 'feature-extraction', source), tokenizer),
   },
   'token-classification': {
     heads: ['token-classification'],
@@ -84,13 +85,13 @@ export interface PipelineOptions {
  * The pipeline of `task` over `model`: a Hugging Face folder (loaded through the registry; its head must be the
  * task's, else a ConfigError naming the folder, its architectures and the task) or a loaded model.
  */
-export async function pipeline<T extends string>(task: T, model: string | BertPreTrainedModel, options?: PipelineOptions): Promise<PipelineFor<T>>;
-export async function pipeline(task: string, model: string | BertPreTrainedModel, options: PipelineOptions = {}): Promise<AnyPipeline> {
+export async function pipeline<T extends string>(task: T, model: string | PreTrainedModel, options?: PipelineOptions): Promise<PipelineFor<T>>;
+export async function pipeline(task: string, model: string | PreTrainedModel, options: PipelineOptions = {}): Promise<AnyPipeline> {
   return createPipeline(task, model, options);
 }
 
 /** pipeline() without the Promise: what the CLI uses. */
-export function createPipeline(task: string, model: string | BertPreTrainedModel, options: PipelineOptions = {}): AnyPipeline {
+export function createPipeline(task: string, model: string | PreTrainedModel, options: PipelineOptions = {}): AnyPipeline {
   const resolved = pipelineTaskOf(task);
   const registration = PIPELINES[resolved];
   if (typeof model === 'string') {

@@ -9,9 +9,9 @@ import { dirname, join } from 'node:path';
 import { CheckpointError } from '../errors.js';
 import { keepAtExit, removeAtExit, syncPath, temporaryPathFor } from '../io/atomic-file.js';
 import { writeJsonAtomic } from '../io/model-folder.js';
-import { loadWeights } from '../model/bert-checkpoint.js';
+import { loadWeights } from '../model/checkpoint-loading.js';
 import { readSafetensors, toFloat32, writeSafetensors, type SafetensorsTensor } from '../io/safetensors.js';
-import type { BertPreTrainedModel } from '../model/pretrained.js';
+import type { PreTrainedModel } from '../model/pretrained-model.js';
 import type { AdamW } from '../optim/adamw.js';
 
 export const TRAINER_STATE_NAME = 'trainer_state.json';
@@ -62,7 +62,7 @@ export function writeFolderAtomic(final: string, fill: (dir: string) => void): s
   return final;
 }
 
-export function saveTrainingCheckpoint(root: string, model: BertPreTrainedModel, optimizer: AdamW, state: TrainerState): string {
+export function saveTrainingCheckpoint(root: string, model: PreTrainedModel, optimizer: AdamW, state: TrainerState): string {
   return writeFolderAtomic(checkpointDir(root, state.step), (dir) => {
     model.savePretrained(dir);
     const { m, v, step } = optimizer.getState();
@@ -103,7 +103,7 @@ export function readTrainerState(dir: string): TrainerState {
 }
 
 /** Restores model weights, optimizer moments and returns the trainer state; throws CheckpointError if incomplete. */
-export function loadTrainingCheckpoint(dir: string, model: BertPreTrainedModel, optimizer: AdamW): TrainerState {
+export function loadTrainingCheckpoint(dir: string, model: PreTrainedModel, optimizer: AdamW): TrainerState {
   const state = readTrainerState(dir);
   const info = loadWeights(model, join(dir, 'model.safetensors'));
   if (info.missingKeys.length > 0) throw new CheckpointError(`${dir}: model.safetensors lacks ${info.missingKeys.join(', ')}`);

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path';
 import { TsbertError } from '../errors.js';
 import type { SavableTokenizer } from '../io/model-folder.js';
-import type { BertPreTrainedModel } from '../model/pretrained.js';
+import type { PreTrainedModel } from '../model/pretrained-model.js';
 import type { AdamW } from '../optim/adamw.js';
 import type { LrSchedule } from '../optim/schedule.js';
 import { Arena } from '../tensor/arena.js';
@@ -24,7 +24,7 @@ export type EvalMetrics = Record<string, number>;
 
 /** An objective: its model, data and metrics. The trainer calls these and nothing else of it. */
 export interface TrainingTask<Batch, Eval extends EvalMetrics = EvalMetrics> {
-  readonly model: BertPreTrainedModel;
+  readonly model: PreTrainedModel;
   /** The next micro-batch in the task's data order (the task keeps the position and saves it in state()). */
   nextBatch(): Batch;
   /** One micro-batch's forward in training mode (the trainer records the graph and runs the backward). */

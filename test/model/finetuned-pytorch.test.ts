@@ -18,6 +18,7 @@ import {
   type AutoClass,
 } from '../../src/model/auto.js';
 import { TASK_HEADS, type HeadOutputs, type HeadRunner, type TaskHeadName } from '../../src/model/heads/task-heads.js';
+import { BertPreTrainedModel } from '../../src/model/pretrained.js';
 import { maxAbsoluteError } from '../helpers/assert-close.js';
 import { backendCases, withBackend } from '../helpers/backends.js';
 import { fixturePath, floatTensor, readFixture } from '../helpers/fixtures.js';
@@ -96,6 +97,7 @@ for (const backendCase of backendCases()) {
         const parameters = Object.fromEntries(model.namedParameters().map(([name, p]) => [name, [...p.shape]]));
         assert.deepEqual(Object.keys(parameters).sort(), Object.keys(golden.parameters).sort(), `${folder.name}: Hugging Face's parameter names`);
         assert.deepEqual(parameters, golden.parameters, `${folder.name}: shapes ([out, in] for Linear weights)`);
+        assert.ok(model instanceof BertPreTrainedModel, `${folder.name}: a BERT class`);
         assert.equal(model.config.hiddenAct, golden.hidden_act);
         const byAuto = compareOutputs(TASK_HEADS[folder.head].wrap(model), folder, golden.outputs);
 

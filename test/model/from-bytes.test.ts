@@ -12,7 +12,7 @@ import { AutoModelForMaskedLM, AutoModelForSequenceClassification } from '../../
 import { BertModel } from '../../src/model/bert-model.js';
 import { BertForMaskedLM } from '../../src/model/heads/masked-lm.js';
 import { BertForSequenceClassification } from '../../src/model/heads/sequence-classification.js';
-import type { BertPreTrainedModel } from '../../src/model/pretrained.js';
+import type { PreTrainedModel } from '../../src/model/pretrained-model.js';
 import type { ModelClass } from '../../src/model/registry.js';
 import { fixturePath } from '../helpers/fixtures.js';
 import '../helpers/node-runtime.js';
@@ -27,7 +27,7 @@ function folderBytes(dir: string): { configJson: unknown; weights: Uint8Array } 
   };
 }
 
-function assertSameParameters(actual: BertPreTrainedModel, expected: BertPreTrainedModel): void {
+function assertSameParameters(actual: PreTrainedModel, expected: PreTrainedModel): void {
   const want = new Map(expected.namedParameters());
   const got = [...actual.namedParameters()];
   assert.deepEqual(got.map(([name]) => name), [...want.keys()]);

@@ -146,7 +146,7 @@ export function benchFinetuneStep(flags: ModelBenchFlags): void {
   const headName = FINETUNE_TASK_DEFINITIONS[task].head;
   const head = TASK_HEADS[headName];
   const Model = modelClassFor('bert', headName, 'bench');
-  const runner = head.wrap(new Model(config, { seed: 1 }).train());
+  const runner = head.wrap(Model.create(config, { seed: 1 }).train());
   const optimizer = new AdamW(bertParamGroups(runner.model.namedParameters(), 0.01), { lr: 3e-5 });
   const rng = new Rng(2);
   const sequences = task === 'multiple-choice' ? batch * MULTIPLE_CHOICES : batch;

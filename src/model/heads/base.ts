@@ -1,5 +1,5 @@
-import type { Tensor } from '../../tensor/tensor.js';
-import { BertModel, paramsFromOptions, type BertModelOutput, type InitOptions } from '../bert-model.js';
+import { BertModel } from '../bert-model.js';
+import { baseModelOptions, paramsFromOptions, type BaseModelOptions } from '../init-options.js';
 import type { BertConfig } from '../config.js';
 import { BertPreTrainedModel } from '../pretrained.js';
 
@@ -8,12 +8,9 @@ export abstract class BertWithHead extends BertPreTrainedModel {
   readonly bert: BertModel;
   readonly basePrefix = 'bert.';
 
-  constructor(readonly config: BertConfig, options: InitOptions & { addPoolingLayer?: boolean } = {}) {
+  constructor(readonly config: BertConfig, options: BaseModelOptions = {}) {
     super(paramsFromOptions(options));
-    const bertOptions: InitOptions & { addPoolingLayer?: boolean } = { params: this.params.at('bert') };
-    if (options.seed !== undefined) bertOptions.seed = options.seed;
-    if (options.addPoolingLayer !== undefined) bertOptions.addPoolingLayer = options.addPoolingLayer;
-    this.bert = new BertModel(config, bertOptions);
+    this.bert = new BertModel(config, baseModelOptions(this.params.at('bert'), options));
   }
 
   encoderModel(): BertModel {
@@ -21,8 +18,5 @@ export abstract class BertWithHead extends BertPreTrainedModel {
   }
 }
 
-/** Task outputs: the encoder's outputs, the head's logits and, with labels, the loss. */
-export interface HeadOutput extends Omit<BertModelOutput, 'lastHiddenState' | 'poolerOutput'> {
-  loss?: Tensor;
-}
+export type { HeadOutput } from './head-output.js';
 

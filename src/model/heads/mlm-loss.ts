@@ -2,8 +2,7 @@ import { crossEntropy, IGNORE_INDEX } from '../../ops/cross-entropy.js';
 import { ShapeError, shapeString } from '../../errors.js';
 import { gatherRows, sliceRows } from '../../ops/gather-rows.js';
 import { Tensor } from '../../tensor/tensor.js';
-import type { BertInputs, BertModel, BertModelOutput, ForwardOptions } from '../bert-model.js';
-import type { BertLMPredictionHead } from './prediction-head.js';
+import type { EncoderInputs, EncoderModel, EncoderModelOutput, ForwardOptions } from '../encoder-model.js';
 
 export interface MlmResult {
   /** [batch, seq, vocab], or [masked, vocab] when only the masked positions were scored. */
@@ -35,12 +34,12 @@ export function maskedPositions(labels: Tensor, rows: number): { positions: Int3
  * (the [CLS] rows when the model has a pooler). Otherwise every position is scored, as Hugging Face's heads do.
  */
 export function encodeForMaskedLm(
-  bert: BertModel,
-  inputs: BertInputs & { labels?: Tensor },
+  bert: EncoderModel,
+  inputs: EncoderInputs & { labels?: Tensor },
   options: ForwardOptions,
   onlyMasked: boolean,
   leadingRows: Int32Array,
-): { base: BertModelOutput; mlmHidden: Tensor; targets?: Tensor } {
+): { base: EncoderModelOutput; mlmHidden: Tensor; targets?: Tensor } {
   const { labels } = inputs;
   if (!onlyMasked || labels === undefined) {
     const base = bert.forward(inputs, options);
@@ -59,7 +58,7 @@ export function encodeForMaskedLm(
 }
 
 /** Logits over the vocabulary for hidden rows [..., hidden], and the cross-entropy against targets when given. */
-export function maskedLmForward(head: BertLMPredictionHead, hidden: Tensor, targets: Tensor | undefined): MlmResult {
+export function maskedLmForward(head: { forward(hidden: Tensor): Tensor }, hidden: Tensor, targets: Tensor | undefined): MlmResult {
   const logits = head.forward(hidden);
   return targets === undefined ? { logits } : { logits, loss: crossEntropy(logits, targets) };
 }

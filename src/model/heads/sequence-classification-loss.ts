@@ -5,14 +5,14 @@ import { mseLoss } from '../../ops/mse-loss.js';
 import { reshape } from '../../ops/reshape.js';
 import { newBuffer } from '../../tensor/arena.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { numLabels, type BertConfig, type ProblemType } from '../config.js';
+import { numLabels, type PretrainedConfig, type ProblemType } from '../pretrained-config.js';
 
 /**
  * BertForSequenceClassification's choice of loss (Hugging Face modeling_bert.py): config.problem_type when set;
  * otherwise one label means regression, integer labels single-label classification, anything else (float labels)
  * multi-label classification. Hugging Face also writes its first choice back into the config; tsbert decides per call.
  */
-export function problemType(config: BertConfig, labels: Tensor): ProblemType {
+export function problemType(config: PretrainedConfig, labels: Tensor): ProblemType {
   const configured = config.extra['problem_type'];
   if (typeof configured === 'string') return configured as ProblemType;
   if (numLabels(config) === 1) return 'regression';
@@ -24,7 +24,7 @@ export function problemType(config: BertConfig, labels: Tensor): ProblemType {
  * regression — MSELoss(logits.squeeze(), labels.squeeze()) with one label, MSELoss(logits, labels) with more;
  * single-label — CrossEntropyLoss over class ids [batch]; multi-label — BCEWithLogitsLoss against [batch, numLabels].
  */
-export function sequenceClassificationLoss(config: BertConfig, logits: Tensor, labels: Tensor): Tensor {
+export function sequenceClassificationLoss(config: PretrainedConfig, logits: Tensor, labels: Tensor): Tensor {
   const kind = problemType(config, labels);
   if (kind === 'single_label_classification') return crossEntropy(logits, labels);
   const targets = asFloatTargets(labels, logits);

@@ -4,7 +4,8 @@ import { Linear } from '../../nn/linear.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { BertInputs, ForwardOptions, InitOptions } from '../bert-model.js';
 import { numLabels, type BertConfig } from '../config.js';
-import { BertWithHead, type HeadOutput } from './base.js';
+import { BertWithHead } from './base.js';
+import { encoderOutputs, type HeadOutput } from './head-output.js';
 import { classifierDropoutProb } from './classifier-dropout.js';
 import { sequenceClassificationLoss } from './sequence-classification-loss.js';
 
@@ -29,8 +30,7 @@ export class BertForSequenceClassification extends BertWithHead {
     const [batch, seq] = inputs.inputIds.shape as [number, number];
     const base = this.bert.forward(inputs, { ...options, lastLayerRows: firstTokenRows(batch, seq) });
     const logits = this.classifier.forward(this.dropout.forward(base.poolerOutput!));
-    const { lastHiddenState: _last, poolerOutput: _pooled, ...encoderOutputs } = base;
-    const output: HeadOutput & { logits: Tensor } = { ...encoderOutputs, logits };
+    const output: HeadOutput & { logits: Tensor } = { ...encoderOutputs(base), logits };
     if (inputs.labels !== undefined) output.loss = sequenceClassificationLoss(this.config, logits, inputs.labels);
     return output;
   }

@@ -1,8 +1,9 @@
 import { ConfigError } from '../../errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import type { BertInputs, InitOptions } from '../bert-model.js';
+import type { BertInputs } from '../bert-model.js';
 import { numLabels, type BertConfig } from '../config.js';
-import { BertPreTrainedModel } from '../pretrained.js';
+import type { BertPreTrainedModel } from '../pretrained.js';
+import type { PretrainedClass, PreTrainedModel } from '../pretrained-model.js';
 import { BertForMaskedLM } from './masked-lm.js';
 import { BertForMultipleChoice } from './multiple-choice.js';
 import { BertForPreTraining } from './pretraining.js';
@@ -52,12 +53,11 @@ export interface TaskHead {
   readonly lossArguments: readonly string[];
   /** The head's model from a Hugging Face folder, in eval mode. */
   load(dir: string): HeadRunner;
-  /** A model built elsewhere (e.g. from an edited config), checked to be this head's class. */
-  wrap(model: BertPreTrainedModel): HeadRunner;
+  /** A model built elsewhere (e.g. from an edited config or through the registry), checked to be this head's class. */
+  wrap(model: PreTrainedModel): HeadRunner;
 }
 
-type HeadClass<M extends BertPreTrainedModel> = (new (config: BertConfig, options?: InitOptions) => M) &
-  Pick<typeof BertPreTrainedModel, 'fromPretrained'>;
+type HeadClass<M extends BertPreTrainedModel> = PretrainedClass<BertConfig, M> & Pick<typeof PreTrainedModel, 'fromPretrained'>;
 
 const sameAsInputIds = (inputIds: readonly number[]): number[][] => [[...inputIds]];
 /** [batch]: input_ids' first dimension. */

@@ -1,4 +1,3 @@
-import { crossEntropy } from '../../ops/cross-entropy.js';
 import { Dropout } from '../../nn/dropout.js';
 import { Linear } from '../../nn/linear.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -6,6 +5,7 @@ import type { BertInputs, ForwardOptions, InitOptions } from '../bert-model.js';
 import { numLabels, type BertConfig } from '../config.js';
 import { BertWithHead, type HeadOutput } from './base.js';
 import { classifierDropoutProb } from './classifier-dropout.js';
+import { tokenClassificationForward } from './token-classification-forward.js';
 
 /** BERT §5.3 (NER): a label per token from its final hidden state; -100 labels (sub-word continuations, padding) are ignored. */
 export class BertForTokenClassification extends BertWithHead {
@@ -21,10 +21,6 @@ export class BertForTokenClassification extends BertWithHead {
 
   /** labels: int32 [batch, seq]. Returns logits [batch, seq, numLabels]. */
   forward(inputs: BertInputs & { labels?: Tensor }, options: ForwardOptions = {}): HeadOutput & { logits: Tensor } {
-    const base = this.bert.forward(inputs, options);
-    const logits = this.classifier.forward(this.dropout.forward(base.lastHiddenState));
-    const output: HeadOutput & { logits: Tensor } = { ...base, logits };
-    if (inputs.labels !== undefined) output.loss = crossEntropy(logits, inputs.labels);
-    return output;
+    return tokenClassificationForward(this.bert, this.dropout, this.classifier, inputs, options);
   }
 }

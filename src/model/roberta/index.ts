@@ -1,0 +1,10 @@
+export * from './roberta-config.js';
+export { ROBERTA_FAMILY, ROBERTA_CHECKPOINT_KEYS } from './roberta-checkpoint.js';
+export { RobertaEmbeddings } from './roberta-embeddings.js';
+export { RobertaPreTrainedModel } from './roberta-pretrained.js';
+export { RobertaModel } from './roberta-model.js';
+export { RobertaForMaskedLM, RobertaLMHead } from './roberta-masked-lm.js';
+export { RobertaForSequenceClassification, RobertaClassificationHead } from './roberta-sequence-classification.js';
+export { RobertaForTokenClassification } from './roberta-token-classification.js';
+export { RobertaForQuestionAnswering } from './roberta-question-answering.js';
+export { RobertaForMultipleChoice } from './roberta-multiple-choice.js';
