@@ -16,7 +16,9 @@ import torch
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import golden_runs  # noqa: E402
 import safetensors_io  # noqa: E402
+from golden_runs import FixtureWriter, golden_tensors  # noqa: E402
 from tiny_bert import TINY_CONFIG  # noqa: E402
 from tiny_heads import (  # noqa: E402
     ACT2FN, HEADS, NoDropout, RecordedDropout, ReplayedDropout, encode, hf_decay_parameter_names, masked_lm, num_labels,
@@ -65,28 +67,22 @@ ARCHITECTURES = {
 # add_pooling_layer=False in Hugging Face's constructors of these heads.
 WITHOUT_POOLER = {"token-classification", "question-answering", "masked-lm"}
 
-manifest = {"files": {}, "checks": {}}
-
-
-def save(relative, tensors, description, metadata=METADATA):
-    path = os.path.join(OUT, relative)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    safetensors_io.write(path, tensors, metadata)
-    back, _ = safetensors_io.read(path)
-    assert back.keys() == tensors.keys() and all(torch.equal(back[k], tensors[k]) for k in tensors), relative
-    manifest["files"][relative] = {
-        "description": description,
-        "bytes": os.path.getsize(path),
-        # Gradients and weights share model.safetensors' names and shapes: counted, not listed.
-        "tensors": {k: {"dtype": safetensors_io._DTYPES[v.dtype][0], "shape": list(v.shape)}
-                    for k, v in sorted(tensors.items()) if not is_per_weight(k)},
-        "per_weight_tensors": sum(1 for k in tensors if is_per_weight(k)),
-    }
-
 
 def is_per_weight(name):
     return name.startswith(("bert.", "classifier.", "qa_outputs.", "cls.")) or ".grad." in name or name.startswith(
         ("grad.", "after."))
+
+
+writer = FixtureWriter(OUT, METADATA, is_per_weight)
+manifest, save = writer.manifest, writer.save
+
+
+def run(head, cfg, weights, inputs, dropout):
+    return golden_runs.run(HEADS[head], cfg, weights, inputs, dropout)
+
+
+def float32_noise(head, cfg, weights, inputs, out, grads, masks=()):
+    return golden_runs.float32_noise(HEADS[head], cfg, weights, inputs, out, grads, masks)
 
 
 def config_for(head, num_labels, **overrides):
@@ -201,45 +197,6 @@ def make_inputs(head, cfg, g):
 
 
 # --- goldens ----------------------------------------------------------------------------------------------------
-
-def norm_relative(a, b, floor=1e-8):
-    """||a - b|| / max(||b||, floor): how the TypeScript tests compare gradients."""
-    return float((a.double() - b.double()).norm() / max(float(b.double().norm()), floor))
-
-
-def run(head, cfg, weights, inputs, dropout):
-    """Outputs and the gradient of the loss for every weight, with autograd (float32 or float64 weights)."""
-    w = {k: v.detach().clone().requires_grad_(True) for k, v in weights.items()}
-    dtype = next(iter(w.values())).dtype
-    inputs = {k: v.to(dtype) if v.is_floating_point() else v for k, v in inputs.items()}  # float labels follow the weights
-    out = HEADS[head](w, cfg, inputs, dropout)
-    out["loss"].backward()
-    return {k: v.detach() for k, v in out.items()}, {k: v.grad.detach().clone() for k, v in w.items()}
-
-
-def float32_noise(head, cfg, weights, inputs, out, grads, masks=()):
-    """How far the float32 golden is from the same computation in float64: the error a float32 implementation
-    cannot be asked to beat."""
-    w64 = {k: v.double() for k, v in weights.items()}
-    dropout = ReplayedDropout(masks) if masks else NoDropout()
-    out64, grads64 = run(head, cfg, w64, inputs, dropout)
-    checks = {f"float32_vs_float64.{k}.max_abs": float((out[k].double() - out64[k]).abs().max()) for k in out}
-    # Some gradients are exactly zero in exact arithmetic, because softmax ignores a constant added to a whole row:
-    # the attention key biases, and in question answering qa_outputs.bias and the last LayerNorm bias. Their float32
-    # values are rounding noise, reported on their own.
-    zero = sorted(k for k in grads if float(grads64[k].norm()) < 1e-12)
-    checks["float32_vs_float64.grad.max_norm_relative"] = max(norm_relative(grads[k], grads64[k]) for k in grads if k not in zero)
-    checks["grad.exactly_zero_in_exact_arithmetic"] = zero
-    checks["grad.exactly_zero.float32_max_norm"] = max(float(grads[k].norm()) for k in zero)
-    return checks
-
-
-def golden_tensors(inputs, out, grads, prefix=""):
-    tensors = {prefix + k: v for k, v in inputs.items()}
-    tensors.update({prefix + k: v for k, v in out.items()})
-    tensors.update({f"{prefix}grad.{k}": v for k, v in grads.items()})
-    return tensors
-
 
 def write_folder(name, head, cfg, weights):
     folder = os.path.join(OUT, name)
