@@ -159,7 +159,9 @@ def make_inputs(head, cfg, g):
     inputs = padded_batch(g, [11, 8, 5], 11, vocab)
     real = inputs["attention_mask"].bool() & (inputs["input_ids"] != CLS) & (inputs["input_ids"] != SEP)
     if head == "base":
-        inputs["probe"] = torch.randn(3, 11, cfg["dim"], generator=g)
+        # Scaled so that the gradients are the size of a head's loss's (an unscaled sum over 495 values gives 10×
+        # larger ones, and with them 10× larger float32 noise in the gradients that are zero in exact arithmetic).
+        inputs["probe"] = torch.randn(3, 11, cfg["dim"], generator=g) * 0.1
     elif head == "sequence-classification":
         if labels == 1:
             inputs["labels"] = torch.randn(3, generator=g)
