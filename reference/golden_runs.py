@@ -1,12 +1,19 @@
 """What every golden writer of a model's heads does (make_head_fixtures.py for BERT, make_distilbert_fixtures.py):
 run a functional forward with autograd, measure how far float32 is from float64, gather the tensors of a golden, and
 write safetensors files with a manifest entry each."""
+import json
 import os
+import platform
 
+import numpy
 import torch
 
 import safetensors_io
-from tiny_heads import NoDropout, ReplayedDropout
+from tiny_heads import NoDropout, ReplayedDropout, num_labels
+
+PAD, UNK, CLS, SEP, MASK = 0, 1, 2, 3, 4
+FIRST_WORD = 5
+IGNORE_INDEX = -100
 
 
 def norm_relative(a, b, floor=1e-8):
@@ -42,6 +49,54 @@ def float32_noise(forward, cfg, weights, inputs, out, grads, masks=()):
     return checks
 
 
+def pair_batch(g, lengths, seq, vocab):
+    """[CLS] A [SEP] B [SEP] + padding: ids, token types (1 on B, 0 on padding), attention mask."""
+    batch = len(lengths)
+    ids = torch.zeros(batch, seq, dtype=torch.int64)
+    types = torch.zeros(batch, seq, dtype=torch.int64)
+    mask = torch.zeros(batch, seq, dtype=torch.int64)
+    for r, length in enumerate(lengths):
+        words = torch.randint(FIRST_WORD, vocab, (length - 3,), generator=g).tolist()
+        a = max(1, (length - 3) // 2)
+        row = [CLS] + words[:a] + [SEP] + words[a:] + [SEP]
+        ids[r, :length] = torch.tensor(row)
+        types[r, a + 2 : length] = 1
+        mask[r, :length] = 1
+    return {"input_ids": ids, "token_type_ids": types, "attention_mask": mask}
+
+
+def add_task_labels(head, cfg, inputs, g, qa_positions):
+    """The targets of a batch of 3 for `head`: class ids, regression or multi-label targets (by the config); token
+    labels with -100 on special tokens, padding and ~20% of the rest; `qa_positions` (start, end); and masked-LM
+    targets at 2 real positions per row, the first of them replaced by [MASK]."""
+    labels = num_labels(cfg)
+    real = inputs["attention_mask"].bool() & (inputs["input_ids"] != CLS) & (inputs["input_ids"] != SEP)
+    if head == "sequence-classification":
+        kind = cfg.get("problem_type")
+        if labels == 1:
+            inputs["labels"] = torch.randn(3, generator=g)
+        elif kind == "multi_label_classification":
+            inputs["labels"] = (torch.rand(3, labels, generator=g) < 0.5).float()
+        else:
+            inputs["labels"] = torch.tensor([2, 0, 1])
+    elif head == "token-classification":
+        tags = torch.randint(0, labels, inputs["input_ids"].shape, generator=g)
+        dropped = torch.rand(tags.shape, generator=g) < 0.2  # e.g. word-piece continuations
+        inputs["labels"] = torch.where(real & ~dropped, tags, torch.full_like(tags, IGNORE_INDEX))
+    elif head == "question-answering":
+        inputs["start_positions"] = torch.tensor(qa_positions[0])
+        inputs["end_positions"] = torch.tensor(qa_positions[1])
+    elif head == "masked-lm":
+        targets = torch.full_like(inputs["input_ids"], IGNORE_INDEX)
+        for r in range(3):
+            positions = real[r].nonzero().flatten()
+            chosen = positions[torch.randperm(len(positions), generator=g)[:2]]
+            targets[r, chosen] = inputs["input_ids"][r, chosen]
+            inputs["input_ids"][r, chosen[0]] = MASK
+        inputs["labels"] = targets
+    return inputs
+
+
 def golden_tensors(inputs, out, grads, prefix=""):
     tensors = {prefix + k: v for k, v in inputs.items()}
     tensors.update({prefix + k: v for k, v in out.items()})
@@ -71,3 +126,41 @@ class FixtureWriter:
                         for k, v in sorted(tensors.items()) if not self.is_per_weight(k)},
             "per_weight_tensors": sum(1 for k in tensors if self.is_per_weight(k)),
         }
+
+    def write_folder(self, name, cfg, weights, architecture):
+        """name/config.json and name/model.safetensors (Hugging Face names)."""
+        folder = os.path.join(self.root, name)
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, "config.json"), "w") as f:
+            json.dump(cfg, f, indent=2)
+            f.write("\n")
+        self.save(f"{name}/model.safetensors", weights, f"{architecture} weights (Hugging Face names) for {name}/config.json.")
+
+    def eval_golden(self, name, architecture, forward, cfg, weights, inputs, sensitivity=None):
+        """name/golden.safetensors in eval mode: the inputs under Hugging Face's argument names, the outputs under its
+        output names, grad.<name> of the loss for every weight; the float32-vs-float64 distance (and `sensitivity`'s
+        checks) in the manifest."""
+        out, grads = run(forward, cfg, weights, inputs, NoDropout())
+        checks = float32_noise(forward, cfg, weights, inputs, out, grads)
+        if sensitivity is not None:
+            checks.update(sensitivity(cfg, weights, inputs, out))
+        self.manifest["checks"][name] = checks
+        self.save(f"{name}/golden.safetensors", golden_tensors(inputs, out, grads),
+                  f"{architecture} in eval mode on {name}/model.safetensors: inputs under Hugging Face's argument names, "
+                  f"outputs ({', '.join(out)}) under its output names, grad.<name> = d loss / d weight for every weight.")
+        print(f"  {name}: loss {float(out['loss']):.5f}; float32 vs float64 {checks}")
+
+    def finish(self, command, seed):
+        """manifest.json with the versions, the command and the seed."""
+        self.manifest.update({
+            "command": command,
+            "seed": seed,
+            "torch": torch.__version__,
+            "numpy": numpy.__version__,
+            "python": platform.python_version(),
+        })
+        with open(os.path.join(self.root, "manifest.json"), "w") as f:
+            json.dump(self.manifest, f, indent=2)
+            f.write("\n")
+        total = sum(entry["bytes"] for entry in self.manifest["files"].values())
+        print(f"wrote {len(self.manifest['files'])} safetensors files, {total / 1e6:.2f} MB, to {self.root}")

@@ -7,16 +7,14 @@ written, tiny_distilbert.encode is checked against an encoder built from PyTorch
 """
 import json
 import os
-import platform
 import sys
 
-import numpy
 import torch
 import torch.nn as nn
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from golden_runs import FixtureWriter, float32_noise, golden_tensors, run  # noqa: E402
+from golden_runs import FixtureWriter, add_task_labels, float32_noise, golden_tensors, pair_batch, run  # noqa: E402
 from tiny_distilbert import HEADS, LAYER_NORM_EPS, PREFIX, encode, sinusoidal_table  # noqa: E402
 from tiny_heads import NoDropout, RecordedDropout, ReplayedDropout, num_labels  # noqa: E402
 
@@ -25,10 +23,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "test", "fixtures", "reference", "distilbert")
 COMMAND = "/usr/bin/python3 reference/make_distilbert_fixtures.py"
 METADATA = {"format": "pt", "generator": "tsbert reference/make_distilbert_fixtures.py", "torch": torch.__version__}
-
-PAD, UNK, CLS, SEP, MASK = 0, 1, 2, 3, 4
-FIRST_WORD = 5
-IGNORE_INDEX = -100
 
 # Small and odd (dim 15 = 3 heads of 5, hidden_dim 26, vocab 37, 3 layers) so a swapped dimension cannot pass. The
 # dropout fields are Hugging Face's defaults; the eval-mode goldens do not see them.
@@ -136,20 +130,14 @@ def make_weights(cfg, head, g):
 # --- inputs -----------------------------------------------------------------------------------------------------
 
 def padded_batch(g, lengths, seq, vocab):
-    """[CLS] A [SEP] B [SEP] (or [CLS] A [SEP] when short) + padding: ids and attention mask; no token types."""
-    ids = torch.zeros(len(lengths), seq, dtype=torch.int64)
-    mask = torch.zeros(len(lengths), seq, dtype=torch.int64)
-    for r, length in enumerate(lengths):
-        words = torch.randint(FIRST_WORD, vocab, (length - 3,), generator=g).tolist()
-        a = max(1, (length - 3) // 2)
-        row = [CLS] + words[:a] + [SEP] + words[a:] + [SEP]
-        ids[r, :length] = torch.tensor(row[:length])
-        mask[r, :length] = 1
-    return {"input_ids": ids, "attention_mask": mask}
+    """[CLS] A [SEP] B [SEP] + padding: ids and attention mask; DistilBERT takes no token types."""
+    inputs = pair_batch(g, lengths, seq, vocab)
+    del inputs["token_type_ids"]
+    return inputs
 
 
 def make_inputs(head, cfg, g):
-    vocab, labels = cfg["vocab_size"], num_labels(cfg)
+    vocab = cfg["vocab_size"]
     if head == "multiple-choice":
         batch, choices, seq = 2, 3, 9
         flat = padded_batch(g, [9, 7, 6, 9, 5, 8], seq, vocab)
@@ -157,64 +145,24 @@ def make_inputs(head, cfg, g):
         inputs["labels"] = torch.tensor([1, 2])
         return inputs
     inputs = padded_batch(g, [11, 8, 5], 11, vocab)
-    real = inputs["attention_mask"].bool() & (inputs["input_ids"] != CLS) & (inputs["input_ids"] != SEP)
     if head == "base":
         # Scaled so that the gradients are the size of a head's loss's (an unscaled sum over 495 values gives 10×
         # larger ones, and with them 10× larger float32 noise in the gradients that are zero in exact arithmetic).
         inputs["probe"] = torch.randn(3, 11, cfg["dim"], generator=g) * 0.1
-    elif head == "sequence-classification":
-        if labels == 1:
-            inputs["labels"] = torch.randn(3, generator=g)
-        elif cfg.get("problem_type") == "multi_label_classification":
-            inputs["labels"] = (torch.rand(3, labels, generator=g) < 0.5).float()
-        else:
-            inputs["labels"] = torch.tensor([2, 0, 1])
-    elif head == "token-classification":
-        tags = torch.randint(0, labels, inputs["input_ids"].shape, generator=g)
-        dropped = torch.rand(tags.shape, generator=g) < 0.2
-        inputs["labels"] = torch.where(real & ~dropped, tags, torch.full_like(tags, IGNORE_INDEX))
-    elif head == "question-answering":
-        # Row 1's start (15) and row 2's end (13) lie past the sequence (11): clamped to 11 and ignored; row 2's
-        # start (-2) is clamped to 0 and counts.
-        inputs["start_positions"] = torch.tensor([3, 15, -2])
-        inputs["end_positions"] = torch.tensor([5, 6, 13])
-    elif head == "masked-lm":
-        targets = torch.full_like(inputs["input_ids"], IGNORE_INDEX)
-        for r in range(3):
-            positions = real[r].nonzero().flatten()
-            chosen = positions[torch.randperm(len(positions), generator=g)[:2]]
-            targets[r, chosen] = inputs["input_ids"][r, chosen]
-            inputs["input_ids"][r, chosen[0]] = MASK
-        inputs["labels"] = targets
-    return inputs
+    # Question answering: row 1's start (15) and row 2's end (13) lie past the sequence (11): clamped to 11 and
+    # ignored; row 2's start (-2) is clamped to 0 and counts.
+    return add_task_labels(head, cfg, inputs, g, ([3, 15, -2], [5, 6, 13]))
 
 
 # --- goldens ----------------------------------------------------------------------------------------------------
 
-def write_folder(name, head, cfg, weights):
-    folder = os.path.join(OUT, name)
-    os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, "config.json"), "w") as f:
-        json.dump(cfg, f, indent=2)
-        f.write("\n")
-    save(f"{name}/model.safetensors", weights, f"{ARCHITECTURES[head]} weights (Hugging Face names) for {name}/config.json.")
-
-
 def make_golden(name, head, cfg, g, sensitivity=None):
-    """A folder (config.json, model.safetensors) and golden.safetensors: inputs under Hugging Face's argument names,
-    outputs under its output names, grad.<name> of the loss for every weight; eval mode."""
+    """A folder (config.json, model.safetensors) and its eval-mode golden.safetensors (FixtureWriter.eval_golden)."""
     weights = make_weights(cfg, head, g)
-    write_folder(name, head, cfg, weights)
+    writer.write_folder(name, cfg, weights, ARCHITECTURES[head])
     inputs = make_inputs(head, cfg, g)
-    out, grads = run(HEADS[head], cfg, weights, inputs, NoDropout())
-    checks = float32_noise(HEADS[head], cfg, weights, inputs, out, grads)
-    if sensitivity is not None:
-        checks.update(sensitivity(head, cfg, weights, inputs, out))
-    manifest["checks"][name] = checks
-    save(f"{name}/golden.safetensors", golden_tensors(inputs, out, grads),
-         f"{ARCHITECTURES[head]} in eval mode on {name}/model.safetensors: inputs under Hugging Face's argument names, "
-         f"outputs ({', '.join(out)}), grad.<name> = d loss / d weight for every weight.")
-    print(f"  {name}: loss {float(out['loss']):.5f}; float32 vs float64 {checks}")
+    writer.eval_golden(name, ARCHITECTURES[head], HEADS[head], cfg, weights, inputs,
+                       None if sensitivity is None else lambda *args: sensitivity(head, *args))
 
 
 def activation_sensitivity(other):
@@ -244,7 +192,7 @@ def make_dropout_golden(head, cfg, g):
     and how far the loss would move if the head's dropout read another config field."""
     name = f"{head}-dropout"
     weights = make_weights(cfg, head, g)
-    write_folder(name, head, cfg, weights)
+    writer.write_folder(name, cfg, weights, ARCHITECTURES[head])
     inputs = make_inputs(head, cfg, g)
     dropout = RecordedDropout(g)
     out, grads = run(HEADS[head], cfg, weights, inputs, dropout)
@@ -351,19 +299,7 @@ def main():
     make_dropout_golden("question-answering", config_for("question-answering", 2, **training), g)
     make_dropout_golden("multiple-choice", config_for("multiple-choice", 2, **training), g)
     make_sinusoidal()
-    manifest.update({
-        "command": COMMAND,
-        "seed": SEED,
-        "torch": torch.__version__,
-        "numpy": numpy.__version__,
-        "python": platform.python_version(),
-    })
-    with open(os.path.join(OUT, "manifest.json"), "w") as f:
-        json.dump(manifest, f, indent=2)
-        f.write("\n")
-    total = sum(entry["bytes"] for entry in manifest["files"].values())
-    print(f"wrote {len(manifest['files'])} safetensors files, {total / 1e6:.2f} MB, to {OUT}")
-
+    writer.finish(COMMAND, SEED)
 
 if __name__ == "__main__":
     main()

@@ -25,7 +25,8 @@ import torch.nn.functional as F
 from torch.nn import CrossEntropyLoss
 
 from tiny_heads import (
-    ACT2FN, NoDropout, _layer_norm, _linear, num_labels, question_answering_loss, sequence_classification_loss,
+    ACT2FN, NoDropout, _layer_norm, _linear, masked_lm_output, num_labels, question_answering_output,
+    sequence_classification_loss,
 )
 
 # DistilBERT's LayerNorms are built with eps=1e-12 whatever the config says (modeling_distilbert.py).
@@ -115,13 +116,7 @@ def token_classification(w, cfg, inputs, dropout=NoDropout()):
 
 def question_answering(w, cfg, inputs, dropout=NoDropout()):
     hidden = encode(w, cfg, inputs["input_ids"], inputs["attention_mask"], dropout)
-    logits = _linear(dropout(hidden, cfg["qa_dropout"], "qa"), w, "qa_outputs")
-    start_logits, end_logits = logits.split(1, dim=-1)
-    start_logits, end_logits = start_logits.squeeze(-1).contiguous(), end_logits.squeeze(-1).contiguous()
-    out = {"start_logits": start_logits, "end_logits": end_logits}
-    if inputs.get("start_positions") is not None and inputs.get("end_positions") is not None:
-        out["loss"] = question_answering_loss(start_logits, end_logits, inputs["start_positions"], inputs["end_positions"])
-    return out
+    return question_answering_output(_linear(dropout(hidden, cfg["qa_dropout"], "qa"), w, "qa_outputs"), inputs)
 
 
 def multiple_choice(w, cfg, inputs, dropout=NoDropout()):
@@ -141,10 +136,7 @@ def masked_lm(w, cfg, inputs, dropout=NoDropout()):
     t = _layer_norm(t, w, "vocab_layer_norm", LAYER_NORM_EPS)
     # vocab_projector: its weight is the word-embedding table (tied), its bias its own.
     logits = t @ w[PREFIX + "embeddings.word_embeddings.weight"].t() + w["vocab_projector.bias"]
-    out = {"logits": logits}
-    if inputs.get("labels") is not None:
-        out["loss"] = CrossEntropyLoss()(logits.view(-1, cfg["vocab_size"]), inputs["labels"].view(-1))
-    return out
+    return masked_lm_output(cfg, logits, inputs)
 
 
 HEADS = {

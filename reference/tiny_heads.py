@@ -174,14 +174,20 @@ def question_answering_loss(start_logits, end_logits, start_positions, end_posit
     return (loss_fct(start_logits, start) + loss_fct(end_logits, end)) / 2
 
 
-def question_answering(w, cfg, inputs, dropout=NoDropout()):
-    sequence, _ = _encode_inputs(w, cfg, inputs, dropout)
-    start_logits, end_logits = _linear(sequence, w, "qa_outputs").split(1, dim=-1)
+def question_answering_output(logits, inputs):
+    """Every family's ForQuestionAnswering outputs from qa_outputs' logits [batch, seq, 2]: start and end logits and,
+    with positions, question_answering_loss."""
+    start_logits, end_logits = logits.split(1, dim=-1)
     start_logits, end_logits = start_logits.squeeze(-1).contiguous(), end_logits.squeeze(-1).contiguous()
     out = {"start_logits": start_logits, "end_logits": end_logits}
     if inputs.get("start_positions") is not None and inputs.get("end_positions") is not None:
         out["loss"] = question_answering_loss(start_logits, end_logits, inputs["start_positions"], inputs["end_positions"])
     return out
+
+
+def question_answering(w, cfg, inputs, dropout=NoDropout()):
+    sequence, _ = _encode_inputs(w, cfg, inputs, dropout)
+    return question_answering_output(_linear(sequence, w, "qa_outputs"), inputs)
 
 
 def multiple_choice(w, cfg, inputs, dropout=NoDropout()):
@@ -196,16 +202,21 @@ def multiple_choice(w, cfg, inputs, dropout=NoDropout()):
     return out
 
 
+def masked_lm_output(cfg, logits, inputs):
+    """Every family's ForMaskedLM outputs: the logits and, with labels, CrossEntropyLoss over labels ≠ -100."""
+    out = {"logits": logits}
+    if inputs.get("labels") is not None:
+        out["loss"] = CrossEntropyLoss()(logits.view(-1, cfg["vocab_size"]), inputs["labels"].view(-1))
+    return out
+
+
 def masked_lm(w, cfg, inputs, dropout=NoDropout()):
     sequence, _ = _encode_inputs(w, cfg, inputs, dropout)
     # BertLMPredictionHead: transform (dense, hidden_act, LayerNorm), decoder tied to the word embeddings, own bias.
     t = ACT2FN[cfg["hidden_act"]](_linear(sequence, w, "cls.predictions.transform.dense"))
     t = _layer_norm(t, w, "cls.predictions.transform.LayerNorm", cfg["layer_norm_eps"])
     logits = t @ w["bert.embeddings.word_embeddings.weight"].t() + w["cls.predictions.bias"]
-    out = {"logits": logits}
-    if inputs.get("labels") is not None:
-        out["loss"] = CrossEntropyLoss()(logits.view(-1, cfg["vocab_size"]), inputs["labels"].view(-1))
-    return out
+    return masked_lm_output(cfg, logits, inputs)
 
 
 HEADS = {
