@@ -14,6 +14,12 @@ import { BertForQuestionAnswering } from './heads/question-answering.js';
 import { BertForSequenceClassification } from './heads/sequence-classification.js';
 import { BertForTokenClassification } from './heads/token-classification.js';
 import type { LoadOptions } from './checkpoint-loading.js';
+import { DistilBertModel } from './distilbert/distilbert-model.js';
+import { DistilBertForMaskedLM } from './distilbert/for-masked-lm.js';
+import { DistilBertForMultipleChoice } from './distilbert/for-multiple-choice.js';
+import { DistilBertForQuestionAnswering } from './distilbert/for-question-answering.js';
+import { DistilBertForSequenceClassification } from './distilbert/for-sequence-classification.js';
+import { DistilBertForTokenClassification } from './distilbert/for-token-classification.js';
 import type { InitOptions } from './init-options.js';
 import type { ModelFamily } from './model-family.js';
 import type { PretrainedConfig } from './pretrained-config.js';
@@ -61,6 +67,12 @@ const REGISTRY: readonly Registration[] = [
   row('token-classification', 'BertForTokenClassification', BertForTokenClassification),
   row('question-answering', 'BertForQuestionAnswering', BertForQuestionAnswering),
   row('multiple-choice', 'BertForMultipleChoice', BertForMultipleChoice),
+  row('base', 'DistilBertModel', DistilBertModel),
+  row('masked-lm', 'DistilBertForMaskedLM', DistilBertForMaskedLM),
+  row('sequence-classification', 'DistilBertForSequenceClassification', DistilBertForSequenceClassification),
+  row('token-classification', 'DistilBertForTokenClassification', DistilBertForTokenClassification),
+  row('question-answering', 'DistilBertForQuestionAnswering', DistilBertForQuestionAnswering),
+  row('multiple-choice', 'DistilBertForMultipleChoice', DistilBertForMultipleChoice),
 ];
 
 export function registeredModelTypes(): string[] {
