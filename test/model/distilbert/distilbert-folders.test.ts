@@ -15,6 +15,8 @@ import {
   AutoModelForSequenceClassification, AutoModelForTokenClassification,
 } from '../../../src/model/auto.js';
 import { BertModel } from '../../../src/model/bert-model.js';
+import { bertConfigPreset } from '../../../src/model/config.js';
+import { modelClassFor } from '../../../src/model/registry.js';
 import { distilBertConfig } from '../../../src/model/distilbert/distilbert-config.js';
 import { DistilBertModel } from '../../../src/model/distilbert/distilbert-model.js';
 import { DistilBertForMaskedLM } from '../../../src/model/distilbert/for-masked-lm.js';
@@ -192,4 +194,15 @@ test('bad inputs are typed one-line errors naming what is wrong', () => {
     (error: unknown) => error instanceof ShapeError && /DistilBertModel: input_ids must be \[batch, seq\], got \[3\]/.test(error.message));
   assert.throws(() => model.forward({ inputIds: ids([2, 5, 3], [1, 3]), attentionMask: ids([1, 1], [1, 2]) }),
     (error: unknown) => error instanceof ShapeError && /attention_mask \[1, 2\] differ from input_ids \[1, 3\]/.test(error.message));
+});
+
+test('the registry builds a fresh DistilBERT of each task from a config, and refuses a BERT config for it', () => {
+  const config = distilBertConfig({ vocabSize: 37, maxPositionEmbeddings: 13, dim: 15, nHeads: 3, hiddenDim: 26, nLayers: 2 });
+  for (const task of ['base', 'masked-lm', 'sequence-classification', 'token-classification', 'question-answering', 'multiple-choice'] as const) {
+    const model = modelClassFor('distilbert', task, 'test').create(config, { seed: 1 });
+    assert.equal(model.family.modelType, 'distilbert');
+    assert.ok(model.namedParameters().every(([name]) => !name.startsWith('bert.')), task);
+  }
+  assert.throws(() => modelClassFor('distilbert', 'base', 'test').create(bertConfigPreset('tiny')),
+    (error: unknown) => error instanceof ConfigError && /model_type is "bert", not "distilbert"/.test(error.message));
 });
