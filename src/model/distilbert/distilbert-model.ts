@@ -1,6 +1,6 @@
 import { ShapeError, shapeString } from '../../errors.js';
 import type { Rng } from '../../tensor/rng.js';
-import { Tensor } from '../../tensor/tensor.js';
+import type { Tensor } from '../../tensor/tensor.js';
 import { additiveMask } from '../bert-forward.js';
 import type { EncoderInputs, EncoderModel, EncoderModelOutput, ForwardOptions } from '../encoder-model.js';
 import { dropoutRngFromOptions, paramsFromOptions, type InitOptions } from '../init-options.js';
