@@ -8,15 +8,15 @@ heads/manifest.json, so make_fixtures.py's files are never rewritten by it. Pyth
 import copy
 import json
 import os
-import platform
 import sys
 
-import numpy
 import torch
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import golden_runs  # noqa: E402
 import safetensors_io  # noqa: E402
+from golden_runs import FixtureWriter, add_task_labels, pair_batch  # noqa: E402
 from tiny_bert import TINY_CONFIG  # noqa: E402
 from tiny_heads import (  # noqa: E402
     ACT2FN, HEADS, NoDropout, RecordedDropout, ReplayedDropout, encode, hf_decay_parameter_names, masked_lm, num_labels,
@@ -28,10 +28,6 @@ REFERENCE = os.path.join(ROOT, "test", "fixtures", "reference")
 OUT = os.path.join(REFERENCE, "heads")
 COMMAND = "/usr/bin/python3 reference/make_head_fixtures.py"
 METADATA = {"format": "pt", "generator": "tsbert reference/make_head_fixtures.py", "torch": torch.__version__}
-
-PAD, UNK, CLS, SEP, MASK = 0, 1, 2, 3, 4
-FIRST_WORD = 5
-IGNORE_INDEX = -100
 
 # Small and odd (hidden 18 = 3 heads of 6, intermediate 30, vocab 41) so a swapped dimension cannot pass and each
 # folder stays ~50 KB.
@@ -65,28 +61,22 @@ ARCHITECTURES = {
 # add_pooling_layer=False in Hugging Face's constructors of these heads.
 WITHOUT_POOLER = {"token-classification", "question-answering", "masked-lm"}
 
-manifest = {"files": {}, "checks": {}}
-
-
-def save(relative, tensors, description, metadata=METADATA):
-    path = os.path.join(OUT, relative)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    safetensors_io.write(path, tensors, metadata)
-    back, _ = safetensors_io.read(path)
-    assert back.keys() == tensors.keys() and all(torch.equal(back[k], tensors[k]) for k in tensors), relative
-    manifest["files"][relative] = {
-        "description": description,
-        "bytes": os.path.getsize(path),
-        # Gradients and weights share model.safetensors' names and shapes: counted, not listed.
-        "tensors": {k: {"dtype": safetensors_io._DTYPES[v.dtype][0], "shape": list(v.shape)}
-                    for k, v in sorted(tensors.items()) if not is_per_weight(k)},
-        "per_weight_tensors": sum(1 for k in tensors if is_per_weight(k)),
-    }
-
 
 def is_per_weight(name):
     return name.startswith(("bert.", "classifier.", "qa_outputs.", "cls.")) or ".grad." in name or name.startswith(
         ("grad.", "after."))
+
+
+writer = FixtureWriter(OUT, METADATA, is_per_weight)
+manifest, save = writer.manifest, writer.save
+
+
+def run(head, cfg, weights, inputs, dropout):
+    return golden_runs.run(HEADS[head], cfg, weights, inputs, dropout)
+
+
+def float32_noise(head, cfg, weights, inputs, out, grads, masks=()):
+    return golden_runs.float32_noise(HEADS[head], cfg, weights, inputs, out, grads, masks)
 
 
 def config_for(head, num_labels, **overrides):
@@ -146,22 +136,6 @@ def make_weights(cfg, head, g):
 
 # --- inputs -----------------------------------------------------------------------------------------------------
 
-def pair_batch(g, lengths, seq, vocab):
-    """[CLS] A [SEP] B [SEP] + padding: ids, token types (1 on B, 0 on padding), attention mask."""
-    batch = len(lengths)
-    ids = torch.zeros(batch, seq, dtype=torch.int64)
-    types = torch.zeros(batch, seq, dtype=torch.int64)
-    mask = torch.zeros(batch, seq, dtype=torch.int64)
-    for r, length in enumerate(lengths):
-        words = torch.randint(FIRST_WORD, vocab, (length - 3,), generator=g).tolist()
-        a = max(1, (length - 3) // 2)
-        row = [CLS] + words[:a] + [SEP] + words[a:] + [SEP]
-        ids[r, :length] = torch.tensor(row)
-        types[r, a + 2 : length] = 1
-        mask[r, :length] = 1
-    return {"input_ids": ids, "token_type_ids": types, "attention_mask": mask}
-
-
 def make_inputs(head, cfg, g):
     vocab = cfg["vocab_size"]
     if head == "multiple-choice":
@@ -171,107 +145,24 @@ def make_inputs(head, cfg, g):
         inputs["labels"] = torch.tensor([2, 0])
         return inputs
     inputs = pair_batch(g, [10, 8, 6], 10, vocab)
-    real = inputs["attention_mask"].bool() & (inputs["input_ids"] != CLS) & (inputs["input_ids"] != SEP)
-    return add_targets(head, cfg, inputs, real, g)
-
-
-def add_targets(head, cfg, inputs, real, g):
-    """The head's targets for a batch of 3 (`real`: the tokens that are neither special nor padding), drawn from `g`;
-    make_roberta_fixtures.py uses the same."""
-    labels = num_labels(cfg)
-    if head == "sequence-classification":
-        kind = cfg.get("problem_type")
-        if labels == 1:
-            inputs["labels"] = torch.randn(3, generator=g)
-        elif kind == "multi_label_classification":
-            inputs["labels"] = (torch.rand(3, labels, generator=g) < 0.5).float()
-        else:
-            inputs["labels"] = torch.tensor([2, 0, 1])
-    elif head == "token-classification":
-        tags = torch.randint(0, labels, inputs["input_ids"].shape, generator=g)
-        dropped = torch.rand(tags.shape, generator=g) < 0.2  # e.g. word-piece continuations
-        inputs["labels"] = torch.where(real & ~dropped, tags, torch.full_like(tags, IGNORE_INDEX))
-    elif head == "question-answering":
-        # Row 1's start (15) and row 2's end (12) lie past the sequence (10): clamped to 10 and ignored. Row 2's start
-        # (-2) is clamped to 0 and counts, as Hugging Face's clamp(0, ignored_index) makes it.
-        inputs["start_positions"] = torch.tensor([3, 15, -2])
-        inputs["end_positions"] = torch.tensor([5, 6, 12])
-    elif head == "masked-lm":
-        targets = torch.full_like(inputs["input_ids"], IGNORE_INDEX)
-        for r in range(3):
-            positions = real[r].nonzero().flatten()
-            chosen = positions[torch.randperm(len(positions), generator=g)[:2]]
-            targets[r, chosen] = inputs["input_ids"][r, chosen]
-            inputs["input_ids"][r, chosen[0]] = MASK
-        inputs["labels"] = targets
-    return inputs
+    # Question answering: row 1's start (15) and row 2's end (12) lie past the sequence (10): clamped to 10 and
+    # ignored. Row 2's start (-2) is clamped to 0 and counts, as Hugging Face's clamp(0, ignored_index) makes it.
+    return add_task_labels(head, cfg, inputs, g, ([3, 15, -2], [5, 6, 12]))
 
 
 # --- goldens ----------------------------------------------------------------------------------------------------
 
-def norm_relative(a, b, floor=1e-8):
-    """||a - b|| / max(||b||, floor): how the TypeScript tests compare gradients."""
-    return float((a.double() - b.double()).norm() / max(float(b.double().norm()), floor))
-
-
-def run(head, cfg, weights, inputs, dropout):
-    """Outputs and the gradient of the loss for every weight, with autograd (float32 or float64 weights)."""
-    w = {k: v.detach().clone().requires_grad_(True) for k, v in weights.items()}
-    dtype = next(iter(w.values())).dtype
-    inputs = {k: v.to(dtype) if v.is_floating_point() else v for k, v in inputs.items()}  # float labels follow the weights
-    out = HEADS[head](w, cfg, inputs, dropout)
-    out["loss"].backward()
-    return {k: v.detach() for k, v in out.items()}, {k: v.grad.detach().clone() for k, v in w.items()}
-
-
-def float32_noise(head, cfg, weights, inputs, out, grads, masks=()):
-    """How far the float32 golden is from the same computation in float64: the error a float32 implementation
-    cannot be asked to beat."""
-    w64 = {k: v.double() for k, v in weights.items()}
-    dropout = ReplayedDropout(masks) if masks else NoDropout()
-    out64, grads64 = run(head, cfg, w64, inputs, dropout)
-    checks = {f"float32_vs_float64.{k}.max_abs": float((out[k].double() - out64[k]).abs().max()) for k in out}
-    # Some gradients are exactly zero in exact arithmetic, because softmax ignores a constant added to a whole row:
-    # the attention key biases, and in question answering qa_outputs.bias and the last LayerNorm bias. Their float32
-    # values are rounding noise, reported on their own.
-    zero = sorted(k for k in grads if float(grads64[k].norm()) < 1e-12)
-    checks["float32_vs_float64.grad.max_norm_relative"] = max(norm_relative(grads[k], grads64[k]) for k in grads if k not in zero)
-    checks["grad.exactly_zero_in_exact_arithmetic"] = zero
-    checks["grad.exactly_zero.float32_max_norm"] = max(float(grads[k].norm()) for k in zero)
-    return checks
-
-
-def golden_tensors(inputs, out, grads, prefix=""):
-    tensors = {prefix + k: v for k, v in inputs.items()}
-    tensors.update({prefix + k: v for k, v in out.items()})
-    tensors.update({f"{prefix}grad.{k}": v for k, v in grads.items()})
-    return tensors
-
-
 def write_folder(name, head, cfg, weights):
-    folder = os.path.join(OUT, name)
-    os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, "config.json"), "w") as f:
-        json.dump(cfg, f, indent=2)
-        f.write("\n")
-    save(f"{name}/model.safetensors", weights, f"{ARCHITECTURES[head]} weights (Hugging Face names) for {name}/config.json.")
+    writer.write_folder(name, cfg, weights, ARCHITECTURES[head])
 
 
 def make_head_golden(name, head, cfg, g, sensitivity=None):
-    """A folder (config.json, model.safetensors) and golden.safetensors: the inputs under Hugging Face's argument
-    names, the outputs under its output names, and grad.<name> of the loss for every weight; eval mode."""
+    """A folder (config.json, model.safetensors) and its eval-mode golden.safetensors (FixtureWriter.eval_golden)."""
     weights = make_weights(cfg, head, g)
     write_folder(name, head, cfg, weights)
     inputs = make_inputs(head, cfg, g)
-    out, grads = run(head, cfg, weights, inputs, NoDropout())
-    checks = float32_noise(head, cfg, weights, inputs, out, grads)
-    if sensitivity is not None:
-        checks.update(sensitivity(head, cfg, weights, inputs, out))
-    manifest["checks"][name] = checks
-    save(f"{name}/golden.safetensors", golden_tensors(inputs, out, grads),
-         f"{ARCHITECTURES[head]} in eval mode on {name}/model.safetensors: inputs under Hugging Face's argument names, "
-         f"outputs ({', '.join(out)}) under its output names, grad.<name> = d loss / d weight for every weight.")
-    print(f"  {name}: loss {float(out['loss']):.5f}; float32 vs float64 {checks}")
+    writer.eval_golden(name, ARCHITECTURES[head], HEADS[head], cfg, weights, inputs,
+                       None if sensitivity is None else lambda *args: sensitivity(head, *args))
     return weights, inputs
 
 
@@ -399,19 +290,7 @@ def main():
     make_head_golden("masked-lm", "masked-lm", config_for("masked-lm", 2, hidden_act="gelu_new"), g,
                      act_sensitivity("gelu"))
     make_adamw_groups(weights, inputs, g)
-    manifest.update({
-        "command": COMMAND,
-        "seed": SEED,
-        "torch": torch.__version__,
-        "numpy": numpy.__version__,
-        "python": platform.python_version(),
-    })
-    with open(os.path.join(OUT, "manifest.json"), "w") as f:
-        json.dump(manifest, f, indent=2)
-        f.write("\n")
-    total = sum(entry["bytes"] for entry in manifest["files"].values())
-    print(f"wrote {len(manifest['files'])} safetensors files, {total / 1e6:.2f} MB, to {OUT}")
-
+    writer.finish(COMMAND, SEED)
 
 if __name__ == "__main__":
     main()

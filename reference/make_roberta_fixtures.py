@@ -17,7 +17,7 @@ import torch
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
-from make_head_fixtures import add_targets  # noqa: E402
+from golden_runs import add_task_labels  # noqa: E402
 from tiny_roberta import CLASSES  # noqa: E402
 
 SEED = 20261130
@@ -114,7 +114,7 @@ def make_inputs(head, cfg, g):
         inputs["target_pooler_output"] = torch.randn(3, cfg["hidden_size"], generator=g)
         return inputs
     # BERT's head targets (make_head_fixtures.py); <mask> is id 4 in both vocabularies.
-    return add_targets(head, cfg, inputs, real, g)
+    return add_task_labels(head, cfg, inputs, g, ([3, 15, -2], [5, 6, 12]), real)
 
 
 def hf_name(head, name):

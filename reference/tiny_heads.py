@@ -134,20 +134,24 @@ def problem_type(cfg, labels):
     return "multi_label_classification"
 
 
+def sequence_classification_loss(cfg, logits, labels):
+    """The loss of BertForSequenceClassification.forward (and of the other families' sequence classifiers) for the
+    problem type `problem_type` picks."""
+    kind = problem_type(cfg, labels)
+    if kind == "regression":
+        loss_fct = MSELoss()
+        return loss_fct(logits.squeeze(), labels.squeeze()) if num_labels(cfg) == 1 else loss_fct(logits, labels)
+    if kind == "single_label_classification":
+        return CrossEntropyLoss()(logits.view(-1, num_labels(cfg)), labels.view(-1))
+    return BCEWithLogitsLoss()(logits, labels)
+
+
 def sequence_classification(w, cfg, inputs, dropout=NoDropout()):
     _, pooled = _encode_inputs(w, cfg, inputs, dropout)
     logits = _linear(dropout(pooled, classifier_dropout_prob(cfg), "classifier"), w, "classifier")
     out = {"logits": logits}
-    labels = inputs.get("labels")
-    if labels is not None:
-        kind = problem_type(cfg, labels)
-        if kind == "regression":
-            loss_fct = MSELoss()
-            out["loss"] = loss_fct(logits.squeeze(), labels.squeeze()) if num_labels(cfg) == 1 else loss_fct(logits, labels)
-        elif kind == "single_label_classification":
-            out["loss"] = CrossEntropyLoss()(logits.view(-1, num_labels(cfg)), labels.view(-1))
-        else:
-            out["loss"] = BCEWithLogitsLoss()(logits, labels)
+    if inputs.get("labels") is not None:
+        out["loss"] = sequence_classification_loss(cfg, logits, inputs["labels"])
     return out
 
 
@@ -160,19 +164,30 @@ def token_classification(w, cfg, inputs, dropout=NoDropout()):
     return out
 
 
-def question_answering(w, cfg, inputs, dropout=NoDropout()):
-    sequence, _ = _encode_inputs(w, cfg, inputs, dropout)
-    start_logits, end_logits = _linear(sequence, w, "qa_outputs").split(1, dim=-1)
+def question_answering_loss(start_logits, end_logits, start_positions, end_positions):
+    """(CE(start) + CE(end)) / 2, as every family's ForQuestionAnswering: positions outside the sequence are clamped
+    to seq_len, which the loss ignores."""
+    ignored_index = start_logits.size(1)
+    loss_fct = CrossEntropyLoss(ignore_index=ignored_index)
+    start = start_positions.clamp(0, ignored_index)
+    end = end_positions.clamp(0, ignored_index)
+    return (loss_fct(start_logits, start) + loss_fct(end_logits, end)) / 2
+
+
+def question_answering_output(logits, inputs):
+    """Every family's ForQuestionAnswering outputs from qa_outputs' logits [batch, seq, 2]: start and end logits and,
+    with positions, question_answering_loss."""
+    start_logits, end_logits = logits.split(1, dim=-1)
     start_logits, end_logits = start_logits.squeeze(-1).contiguous(), end_logits.squeeze(-1).contiguous()
     out = {"start_logits": start_logits, "end_logits": end_logits}
     if inputs.get("start_positions") is not None and inputs.get("end_positions") is not None:
-        # Positions outside the sequence are clamped to seq_len, which the loss ignores.
-        ignored_index = start_logits.size(1)
-        start = inputs["start_positions"].clamp(0, ignored_index)
-        end = inputs["end_positions"].clamp(0, ignored_index)
-        loss_fct = CrossEntropyLoss(ignore_index=ignored_index)
-        out["loss"] = (loss_fct(start_logits, start) + loss_fct(end_logits, end)) / 2
+        out["loss"] = question_answering_loss(start_logits, end_logits, inputs["start_positions"], inputs["end_positions"])
     return out
+
+
+def question_answering(w, cfg, inputs, dropout=NoDropout()):
+    sequence, _ = _encode_inputs(w, cfg, inputs, dropout)
+    return question_answering_output(_linear(sequence, w, "qa_outputs"), inputs)
 
 
 def multiple_choice(w, cfg, inputs, dropout=NoDropout()):
@@ -187,16 +202,21 @@ def multiple_choice(w, cfg, inputs, dropout=NoDropout()):
     return out
 
 
+def masked_lm_output(cfg, logits, inputs):
+    """Every family's ForMaskedLM outputs: the logits and, with labels, CrossEntropyLoss over labels ≠ -100."""
+    out = {"logits": logits}
+    if inputs.get("labels") is not None:
+        out["loss"] = CrossEntropyLoss()(logits.view(-1, cfg["vocab_size"]), inputs["labels"].view(-1))
+    return out
+
+
 def masked_lm(w, cfg, inputs, dropout=NoDropout()):
     sequence, _ = _encode_inputs(w, cfg, inputs, dropout)
     # BertLMPredictionHead: transform (dense, hidden_act, LayerNorm), decoder tied to the word embeddings, own bias.
     t = ACT2FN[cfg["hidden_act"]](_linear(sequence, w, "cls.predictions.transform.dense"))
     t = _layer_norm(t, w, "cls.predictions.transform.LayerNorm", cfg["layer_norm_eps"])
     logits = t @ w["bert.embeddings.word_embeddings.weight"].t() + w["cls.predictions.bias"]
-    out = {"logits": logits}
-    if inputs.get("labels") is not None:
-        out["loss"] = CrossEntropyLoss()(logits.view(-1, cfg["vocab_size"]), inputs["labels"].view(-1))
-    return out
+    return masked_lm_output(cfg, logits, inputs)
 
 
 HEADS = {

@@ -36,15 +36,22 @@ export class BertSelfAttention extends Module {
    */
   forward(hidden: Tensor, mask: AttentionMask): { context: Tensor; probs: Tensor } {
     const q = this.query.forward(hidden), k = this.key.forward(hidden), v = this.value.forward(hidden);
-    if (mask instanceof PackedSequences) return packedAttention(q, k, v, mask, this.config.numAttentionHeads);
-    return attention(q, k, v, {
-      heads: this.config.numAttentionHeads,
-      mask,
-      dropoutProb: this.config.attentionProbsDropoutProb,
-      training: this.training,
-      rng: this.dropoutRng,
-    });
+    const { numAttentionHeads: heads, attentionProbsDropoutProb: dropoutProb } = this.config;
+    return selfAttention(q, k, v, mask, { heads, dropoutProb, training: this.training, rng: this.dropoutRng });
   }
+}
+
+/**
+ * softmax(q·kᵀ / √headDim + mask)·v over projected q, k, v (Vaswani et al. §3.2.1), dropout on the probabilities in
+ * training: [batch, seq, hidden] under an additive mask, or packed [totalTokens, hidden] per sequence (no dropout,
+ * no graph: inference only). Shared by every family's self-attention module, whatever its projections are named.
+ */
+export function selfAttention(
+  q: Tensor, k: Tensor, v: Tensor, mask: AttentionMask,
+  options: { heads: number; dropoutProb: number; training: boolean; rng: Rng },
+): { context: Tensor; probs: Tensor } {
+  if (mask instanceof PackedSequences) return packedAttention(q, k, v, mask, options.heads);
+  return attention(q, k, v, { ...options, mask });
 }
 
 /** Output projection, dropout, then the post-LN residual: LayerNorm(x + Dropout(Dense(context))). */

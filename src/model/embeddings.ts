@@ -48,12 +48,20 @@ export class BertEmbeddings extends Module {
 
   /** Hugging Face's default position_ids for input_ids [batch, seq]: 0 .. seq-1 in every row. */
   protected positionsOf(inputIds: Tensor): Tensor {
-    const [batch, seq] = inputIds.shape as [number, number];
-    if (seq > this.config.maxPositionEmbeddings) {
-      throw new ValueError(`BertEmbeddings: sequence length ${seq} exceeds max_position_embeddings ${this.config.maxPositionEmbeddings}`);
-    }
-    const positions = new Int32Array(batch * seq);
-    for (let b = 0; b < batch; b++) for (let s = 0; s < seq; s++) positions[b * seq + s] = s;
-    return new Tensor(positions, [batch, seq]);
+    return sequentialPositions(inputIds, this.config.maxPositionEmbeddings, 'BertEmbeddings');
   }
+}
+
+/**
+ * Hugging Face's default position_ids for input_ids [batch, seq]: 0 .. seq-1 in every row (BERT, DistilBERT); a
+ * sequence longer than the position table is a ValueError naming `module`.
+ */
+export function sequentialPositions(inputIds: Tensor, maxPositionEmbeddings: number, module: string): Tensor {
+  const [batch, seq] = inputIds.shape as [number, number];
+  if (seq > maxPositionEmbeddings) {
+    throw new ValueError(`${module}: sequence length ${seq} exceeds max_position_embeddings ${maxPositionEmbeddings}`);
+  }
+  const positions = new Int32Array(batch * seq);
+  for (let b = 0; b < batch; b++) for (let s = 0; s < seq; s++) positions[b * seq + s] = s;
+  return new Tensor(positions, [batch, seq]);
 }

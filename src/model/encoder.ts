@@ -1,66 +1,12 @@
-import { Module } from '../nn/module.js';
 import type { ParamSource } from '../nn/param-source.js';
-import { allocate, Arena, withArena } from '../tensor/arena.js';
 import type { Rng } from '../tensor/rng.js';
-import { isGradEnabled, Tensor } from '../tensor/tensor.js';
-import type { AttentionMask } from './attention.js';
 import type { BertConfig } from './config.js';
 import { BertLayer } from './layer.js';
-import { ModuleList } from './module-list.js';
+import { LayerStack } from './layer-stack.js';
 
-export interface EncoderOutput {
-  lastHiddenState: Tensor;
-  /** Embedding output plus every layer's output, when asked for. */
-  hiddenStates?: Tensor[];
-  /** Every layer's attention probabilities [batch, heads, seq, seq], when asked for. */
-  attentions?: Tensor[];
-}
-
-export class BertEncoder extends Module {
-  readonly layer: ModuleList<BertLayer>;
-  /** Inference memory: layer i works in pool i mod 2, so only two layers' activations are ever alive. */
-  private inferencePools: [Arena, Arena] | undefined;
-
+/** BERT's `encoder`: numHiddenLayers BertLayers at `encoder.layer.N`. */
+export class BertEncoder extends LayerStack<BertLayer> {
   constructor(config: BertConfig, params: ParamSource, dropoutRng: Rng) {
-    super(params);
-    this.layer = new ModuleList(params.at('layer'), config.numHiddenLayers, (layer) => new BertLayer(config, layer, dropoutRng));
-  }
-
-  /** lastLayerRows: the last layer's output at these flat rows alone, [rows, hidden] (ForwardOptions.lastLayerRows). */
-  forward(hidden: Tensor, mask: AttentionMask, outputHiddenStates = false, outputAttentions = false, lastLayerRows: Int32Array | null = null): EncoderOutput {
-    if (!isGradEnabled() && !outputHiddenStates && !outputAttentions) return { lastHiddenState: this.forwardInference(hidden, mask, lastLayerRows) };
-    const hiddenStates: Tensor[] = [hidden];
-    const attentions: Tensor[] = [];
-    let current = hidden;
-    const last = this.layer.items.length - 1;
-    for (const [i, layer] of this.layer.items.entries()) {
-      const result = layer.forward(current, mask, i === last ? lastLayerRows : null);
-      current = result.hidden;
-      hiddenStates.push(current);
-      attentions.push(result.probs);
-    }
-    const output: EncoderOutput = { lastHiddenState: current };
-    if (outputHiddenStates) output.hiddenStates = hiddenStates;
-    if (outputAttentions) output.attentions = attentions;
-    return output;
-  }
-
-  /**
-   * Without a graph nothing needs a layer's temporaries once the next layer has read its output: layer i
-   * allocates from pool i mod 2, and resetting that pool frees layer i-2's buffers. Peak memory is the weights
-   * plus two layers' activations instead of all of them. The result is copied out of the pools.
-   */
-  private forwardInference(hidden: Tensor, mask: AttentionMask, lastLayerRows: Int32Array | null): Tensor {
-    const pools = (this.inferencePools ??= [new Arena(), new Arena()]);
-    let current = hidden;
-    const last = this.layer.items.length - 1;
-    this.layer.items.forEach((layer, i) => {
-      const pool = pools[i % 2]!;
-      pool.reset();
-      current = withArena(pool, () => layer.forward(current, mask, i === last ? lastLayerRows : null).hidden);
-    });
-    const out = new Tensor(allocate(current.dtype, current.size, false), current.shape);
-    out.data.set(current.data);
-    return out;
+    super(params, config.numHiddenLayers, (layer) => new BertLayer(config, layer, dropoutRng));
   }
 }

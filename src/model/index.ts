@@ -16,3 +16,4 @@ export { BertForMultipleChoice } from './heads/multiple-choice.js';
 export { MODEL_TASKS, modelClassFor, registeredModelTypes, type ModelTask, type ModelClass } from './registry.js';
 export * from './auto.js';
 export * from './roberta/index.js';
+export * from './distilbert/index.js';

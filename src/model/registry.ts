@@ -20,6 +20,12 @@ import { RobertaForMultipleChoice } from './roberta/roberta-multiple-choice.js';
 import { RobertaForQuestionAnswering } from './roberta/roberta-question-answering.js';
 import { RobertaForSequenceClassification } from './roberta/roberta-sequence-classification.js';
 import { RobertaForTokenClassification } from './roberta/roberta-token-classification.js';
+import { DistilBertModel } from './distilbert/distilbert-model.js';
+import { DistilBertForMaskedLM } from './distilbert/for-masked-lm.js';
+import { DistilBertForMultipleChoice } from './distilbert/for-multiple-choice.js';
+import { DistilBertForQuestionAnswering } from './distilbert/for-question-answering.js';
+import { DistilBertForSequenceClassification } from './distilbert/for-sequence-classification.js';
+import { DistilBertForTokenClassification } from './distilbert/for-token-classification.js';
 import type { InitOptions } from './init-options.js';
 import type { ModelFamily } from './model-family.js';
 import type { PretrainedConfig } from './pretrained-config.js';
@@ -73,6 +79,12 @@ const REGISTRY: readonly Registration[] = [
   row('token-classification', 'RobertaForTokenClassification', RobertaForTokenClassification),
   row('question-answering', 'RobertaForQuestionAnswering', RobertaForQuestionAnswering),
   row('multiple-choice', 'RobertaForMultipleChoice', RobertaForMultipleChoice),
+  row('base', 'DistilBertModel', DistilBertModel),
+  row('masked-lm', 'DistilBertForMaskedLM', DistilBertForMaskedLM),
+  row('sequence-classification', 'DistilBertForSequenceClassification', DistilBertForSequenceClassification),
+  row('token-classification', 'DistilBertForTokenClassification', DistilBertForTokenClassification),
+  row('question-answering', 'DistilBertForQuestionAnswering', DistilBertForQuestionAnswering),
+  row('multiple-choice', 'DistilBertForMultipleChoice', DistilBertForMultipleChoice),
 ];
 
 export function registeredModelTypes(): string[] {

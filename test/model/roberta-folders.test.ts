@@ -138,7 +138,7 @@ test('RoBERTa settings it cannot compute, and folders of another family, are Con
 });
 
 test('the registry builds each family from its own config and refuses another family\'s', () => {
-  assert.deepEqual(registeredModelTypes(), ['bert', 'roberta']);
+  assert.deepEqual(registeredModelTypes(), ['bert', 'roberta', 'distilbert', 'albert']);
   const config = robertaConfig({ vocabSize: 30, hiddenSize: 8, numAttentionHeads: 2, intermediateSize: 16, numHiddenLayers: 1 });
   assert.ok(modelClassFor('roberta', 'masked-lm', 'test').create(config) instanceof RobertaForMaskedLM);
   assert.throws(() => modelClassFor('roberta', 'base', 'test').create(bertConfigPreset('tiny')), (error: Error) =>

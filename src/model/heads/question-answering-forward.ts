@@ -1,6 +1,7 @@
 import { add, scale } from '../../ops/add.js';
 import { crossEntropy } from '../../ops/cross-entropy.js';
 import { selectColumn } from '../../ops/select-column.js';
+import type { Dropout } from '../../nn/dropout.js';
 import type { Linear } from '../../nn/linear.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { EncoderInputs, EncoderModel, ForwardOptions } from '../encoder-model.js';
@@ -15,10 +16,11 @@ export type QuestionAnsweringOutput = HeadOutput & { startLogits: Tensor; endLog
  * sequence are clamped to seq and ignored, as in Hugging Face.
  */
 export function questionAnsweringForward(
-  encoder: EncoderModel, qaOutputs: Linear, inputs: QuestionAnsweringInputs, options: ForwardOptions,
+  encoder: EncoderModel, qaOutputs: Linear, inputs: QuestionAnsweringInputs, options: ForwardOptions, dropout?: Dropout,
 ): QuestionAnsweringOutput {
   const base = encoder.forward(inputs, options);
-  const logits = qaOutputs.forward(base.lastHiddenState);
+  // dropout: DistilBERT's qa_dropout before qa_outputs; BERT and RoBERTa have none there.
+  const logits = qaOutputs.forward(dropout === undefined ? base.lastHiddenState : dropout.forward(base.lastHiddenState));
   const startLogits = selectColumn(logits, 0);
   const endLogits = selectColumn(logits, 1);
   const output: QuestionAnsweringOutput = { ...base, startLogits, endLogits };
