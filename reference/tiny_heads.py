@@ -140,15 +140,19 @@ def sequence_classification(w, cfg, inputs, dropout=NoDropout()):
     out = {"logits": logits}
     labels = inputs.get("labels")
     if labels is not None:
-        kind = problem_type(cfg, labels)
-        if kind == "regression":
-            loss_fct = MSELoss()
-            out["loss"] = loss_fct(logits.squeeze(), labels.squeeze()) if num_labels(cfg) == 1 else loss_fct(logits, labels)
-        elif kind == "single_label_classification":
-            out["loss"] = CrossEntropyLoss()(logits.view(-1, num_labels(cfg)), labels.view(-1))
-        else:
-            out["loss"] = BCEWithLogitsLoss()(logits, labels)
+        out["loss"] = sequence_classification_loss(cfg, logits, labels)
     return out
+
+
+def sequence_classification_loss(cfg, logits, labels):
+    """BertForSequenceClassification's loss (and every family's that copies it) for the problem type it picks."""
+    kind = problem_type(cfg, labels)
+    if kind == "regression":
+        loss_fct = MSELoss()
+        return loss_fct(logits.squeeze(), labels.squeeze()) if num_labels(cfg) == 1 else loss_fct(logits, labels)
+    if kind == "single_label_classification":
+        return CrossEntropyLoss()(logits.view(-1, num_labels(cfg)), labels.view(-1))
+    return BCEWithLogitsLoss()(logits, labels)
 
 
 def token_classification(w, cfg, inputs, dropout=NoDropout()):
