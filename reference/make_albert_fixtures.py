@@ -17,7 +17,8 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fixture_files import FixtureFiles  # noqa: E402
 from make_head_fixtures import make_inputs, norm_relative, pair_batch  # noqa: E402
-from tiny_albert import HEADS, TorchAlbert, encode, group_of_layer  # noqa: E402
+from tiny_albert import HEADS, TorchAlbert, group_of_layer  # noqa: E402
+from tiny_heads import NoDropout, RecordedDropout, ReplayedDropout  # noqa: E402
 
 SEED = 20241130
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -132,19 +133,20 @@ def albert_inputs(head, cfg, g):
     return inputs
 
 
-def run(head, cfg, weights, inputs):
+def run(head, cfg, weights, inputs, dropout=NoDropout()):
     """Outputs and the gradient of the loss for every weight (float32 or float64 weights)."""
     w = {k: v.detach().clone().requires_grad_(True) for k, v in weights.items()}
     dtype = next(iter(w.values())).dtype
     inputs = {k: v.to(dtype) if v.is_floating_point() else v for k, v in inputs.items()}
-    out = HEADS[head](w, cfg, inputs)
+    out = HEADS[head](w, cfg, inputs, dropout)
     out["loss"].backward()
     return {k: v.detach() for k, v in out.items()}, {k: v.grad.detach().clone() for k, v in w.items()}
 
 
-def float32_noise(head, cfg, weights, inputs, out, grads):
+def float32_noise(head, cfg, weights, inputs, out, grads, masks=()):
     """How far the float32 golden is from float64: the error a float32 implementation cannot be asked to beat."""
-    out64, grads64 = run(head, cfg, {k: v.double() for k, v in weights.items()}, inputs)
+    dropout = ReplayedDropout(masks) if masks else NoDropout()
+    out64, grads64 = run(head, cfg, {k: v.double() for k, v in weights.items()}, inputs, dropout)
     checks = {"float32_vs_float64.outputs.max_abs": max(float((out[k].double() - out64[k]).abs().max()) for k in out)}
     zero = sorted(k for k in grads if float(grads64[k].norm()) < 1e-12)
     checks["float32_vs_float64.grad.max_norm_relative"] = max(norm_relative(grads[k], grads64[k]) for k in grads if k not in zero)
@@ -188,6 +190,33 @@ def make_golden(name, head, cfg, g, sensitivity=None):
     print(f"  {name}: loss {float(out['loss']):.5f}; {checks}")
 
 
+def make_dropout_golden(g):
+    """Training mode: hidden dropout 0.1, attention-probability dropout 0.2, classifier_dropout_prob 0.3, one layer
+    group run at three steps (each with its own masks). The keep masks are recorded in the order ALBERT draws them —
+    embeddings; per layer run the attention probabilities and the attention output (none after the feed-forward);
+    the classifier — as dropout_keep.{i} with their rates in dropout_p, so tsbert can be handed the same ones."""
+    name, head = "token-classification-dropout", "token-classification"
+    cfg = config_for(head, 3, hidden_dropout_prob=0.1, attention_probs_dropout_prob=0.2, classifier_dropout_prob=0.3)
+    weights = make_weights(cfg, head, g)
+    FILES.json(f"{name}/config.json", cfg)
+    FILES.safetensors(f"{name}/model.safetensors", weights, f"{ARCHITECTURES[head]} weights (Hugging Face names).")
+    inputs = albert_inputs(head, cfg, g)
+    dropout = RecordedDropout(g)
+    out, grads = run(head, cfg, weights, inputs, dropout)
+    checks = float32_noise(head, cfg, weights, inputs, out, grads, dropout.masks)
+    checks["dropout_sites"] = [site for site, _, _ in dropout.masks]
+    FILES.manifest["checks"][name] = checks
+    tensors = dict(inputs)
+    tensors.update(out)
+    tensors.update({f"grad.{k}": v for k, v in grads.items()})
+    tensors.update({f"dropout_keep.{i}": keep.to(torch.uint8) for i, (_, _, keep) in enumerate(dropout.masks)})
+    tensors["dropout_p"] = torch.tensor([p for _, p, _ in dropout.masks], dtype=torch.float64)
+    FILES.safetensors(f"{name}/golden.safetensors", tensors,
+                      f"{ARCHITECTURES[head]} in training mode: inputs, outputs, grad.<name>, dropout_keep.<i> (1 kept) and "
+                      "dropout_p in the order ALBERT applies dropout.")
+    print(f"  {name}: loss {float(out['loss']):.5f}; {len(dropout.masks)} masks; {checks}")
+
+
 def check_against_modules(cfg, weights, inputs, out, grads):
     """The functional encoder against TorchAlbert (PyTorch's modules, shared layers called again): outputs and the
     gradient of every weight, the shared ones summed over their uses by autograd itself."""
@@ -225,6 +254,7 @@ def main():
     make_golden("token-classification", "token-classification", config_for("token-classification", 5, inner_group_num=2), g)
     make_golden("question-answering", "question-answering", config_for("question-answering", 2), g)
     make_golden("multiple-choice", "multiple-choice", config_for("multiple-choice", 2, num_hidden_groups=3), g)
+    make_dropout_golden(g)
     FILES.finish()
 
 

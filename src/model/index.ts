@@ -15,3 +15,4 @@ export { BertForQuestionAnswering } from './heads/question-answering.js';
 export { BertForMultipleChoice } from './heads/multiple-choice.js';
 export { MODEL_TASKS, modelClassFor, registeredModelTypes, type ModelTask, type ModelClass } from './registry.js';
 export * from './auto.js';
+export * from './albert/index.js';

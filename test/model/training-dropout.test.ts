@@ -11,7 +11,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Backend, FloatArray } from '../../src/backend/backend.js';
 import { readHeadArguments } from '../../src/cli/head-arguments.js';
 import { loadWeights, readConfig } from '../../src/model/bert-checkpoint.js';
 import { toInt32 } from '../../src/io/safetensors.js';
@@ -22,33 +21,12 @@ import { maxAbsoluteError } from '../helpers/assert-close.js';
 import { backendCases, withBackend } from '../helpers/backends.js';
 import { fixturePath, floatTensor, readFixture } from '../helpers/fixtures.js';
 import { compareHeadGradients, HEAD_OUTPUT_ABS_TOLERANCE } from '../helpers/head-goldens.js';
+import { replayingDropout } from '../helpers/replayed-dropout.js';
 import '../helpers/node-runtime.js';
 
 const dir = fixturePath('reference', 'heads', 'sequence-classification-dropout');
 const golden = readFixture('reference', 'heads', 'sequence-classification-dropout', 'golden.safetensors');
 const sites = JSON.parse(golden.metadata['dropout_sites']!) as Record<string, { site: string; p: number }[]>;
-
-/**
- * `base` with a dropout kernel that hands out the recorded keep masks in order; `rates` receives each call's p.
- * `firstTokenSites`: the calls that run at position 0 only ([batch, 1, hidden] of PyTorch's [batch, seq, hidden]).
- */
-function replayingDropout(base: Backend, keeps: Int32Array[], rates: number[], firstTokenSites: Set<number>, seq: number): Backend {
-  return {
-    ...base,
-    dropoutForward(out: FloatArray, mask: FloatArray, x: FloatArray, n: number, p: number, keepValue: number): void {
-      const call = rates.length;
-      let keep = keeps[call];
-      rates.push(p);
-      assert.ok(keep !== undefined, `dropout call ${rates.length} has no recorded mask (PyTorch made ${keeps.length})`);
-      if (firstTokenSites.has(call)) keep = firstTokenRows(keep, seq);
-      assert.equal(keep.length, n, `dropout call ${rates.length}: ${n} values, PyTorch's mask has ${keep.length}`);
-      for (let i = 0; i < n; i++) {
-        mask[i] = keep[i] === 1 ? keepValue : 0;
-        out[i] = x[i]! * mask[i]!;
-      }
-    },
-  };
-}
 
 /** The rows at position 0 of a [batch, seq, hidden] mask. */
 function firstTokenRows(keep: Int32Array, seq: number): Int32Array {
@@ -74,7 +52,8 @@ for (const backendCase of backendCases()) {
       const firstTokenSites = new Set(expectedSites.flatMap((s, i) => s.site === `${lastLayer}attention.output` || s.site === `${lastLayer}output` ? [i] : []));
       assert.equal(firstTokenSites.size, 2, `the last layer's two dropouts after attention among ${expectedSites.map((s) => s.site).join(', ')}`);
       const seq = golden.get('input_ids').shape[1]!;
-      withBackend(replayingDropout(backendCase.backend!, keeps, rates, firstTokenSites, seq), () => {
+      const adapt = (call: number, keep: Int32Array): Int32Array => (firstTokenSites.has(call) ? firstTokenRows(keep, seq) : keep);
+      withBackend(replayingDropout(backendCase.backend!, keeps, rates, adapt), () => {
         const outputs = runner.forward(readHeadArguments(golden, TASK_HEADS['sequence-classification'], config));
         assert.deepEqual(rates, expectedSites.map((s) => s.p), `dropout rates in order (${expectedSites.map((s) => s.site).join(', ')})`);
         let worstOutput = 0;
