@@ -155,6 +155,17 @@ def sequence_classification(w, cfg, inputs, dropout=NoDropout()):
     return out
 
 
+def sequence_classification_loss(cfg, logits, labels):
+    """BertForSequenceClassification's loss (and every family's that copies it) for the problem type it picks."""
+    kind = problem_type(cfg, labels)
+    if kind == "regression":
+        loss_fct = MSELoss()
+        return loss_fct(logits.squeeze(), labels.squeeze()) if num_labels(cfg) == 1 else loss_fct(logits, labels)
+    if kind == "single_label_classification":
+        return CrossEntropyLoss()(logits.view(-1, num_labels(cfg)), labels.view(-1))
+    return BCEWithLogitsLoss()(logits, labels)
+
+
 def token_classification(w, cfg, inputs, dropout=NoDropout()):
     sequence, _ = _encode_inputs(w, cfg, inputs, dropout)
     logits = _linear(dropout(sequence, classifier_dropout_prob(cfg), "classifier"), w, "classifier")

@@ -76,10 +76,14 @@ export class BertAttention extends Module {
   readonly self: BertSelfAttention;
   readonly output: BertSelfOutput;
 
-  constructor(config: BertConfig, params: ParamSource, dropoutRng: Rng) {
+  /**
+   * layout 'flat': the same parameters with no `self.` / `output.` level (`attention.query`, `attention.dense`), as
+   * ALBERT's AlbertAttention holds them.
+   */
+  constructor(config: BertConfig, params: ParamSource, dropoutRng: Rng, layout: 'nested' | 'flat' = 'nested') {
     super(params);
-    this.self = new BertSelfAttention(config, params.at('self'), dropoutRng);
-    this.output = new BertSelfOutput(config, params.at('output'), dropoutRng);
+    this.self = new BertSelfAttention(config, layout === 'flat' ? params : params.at('self'), dropoutRng);
+    this.output = new BertSelfOutput(config, layout === 'flat' ? params : params.at('output'), dropoutRng);
   }
 
   /**

@@ -18,7 +18,8 @@ export const MASK_VALUE = -3.4028234663852886e38;
 export interface BertLayers {
   readonly config: BertConfig;
   readonly embeddings: { forward(inputIds: Tensor, tokenTypeIds: Tensor): Tensor };
-  readonly encoder: BertEncoder;
+  /** BertEncoder's forward (ALBERT's AlbertTransformer has the same). */
+  readonly encoder: Pick<BertEncoder, 'forward'>;
   readonly pooler: BertPooler | null;
 }
 

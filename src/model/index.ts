@@ -17,3 +17,4 @@ export { MODEL_TASKS, modelClassFor, registeredModelTypes, type ModelTask, type 
 export * from './auto.js';
 export * from './roberta/index.js';
 export * from './distilbert/index.js';
+export * from './albert/index.js';

@@ -10,9 +10,10 @@ import type { BertConfig } from './config.js';
 export class BertPooler extends Module {
   readonly dense: Linear;
 
-  constructor(config: BertConfig, params: ParamSource) {
+  /** layout 'flat': the dense layer's parameters at the pooler's own scope (`pooler.weight`), as ALBERT's AlbertModel holds them. */
+  constructor(config: BertConfig, params: ParamSource, layout: 'nested' | 'flat' = 'nested') {
     super(params);
-    this.dense = new Linear(params.at('dense'), config.hiddenSize, config.hiddenSize, config.initializerRange);
+    this.dense = new Linear(layout === 'flat' ? params : params.at('dense'), config.hiddenSize, config.hiddenSize, config.initializerRange);
   }
 
   /** hidden [batch, seq, hidden] → [batch, hidden] from position 0 of each sequence. */

@@ -5,6 +5,10 @@
  */
 import { valuePreview } from '../error-text.js';
 import { ConfigError } from '../errors.js';
+import {
+  AlbertForMaskedLM, AlbertForMultipleChoice, AlbertForPreTraining, AlbertForQuestionAnswering,
+  AlbertForSequenceClassification, AlbertForTokenClassification, AlbertModel,
+} from './albert/index.js';
 import { BertModel } from './bert-model.js';
 import { BertForMaskedLM } from './heads/masked-lm.js';
 import { BertForMultipleChoice } from './heads/multiple-choice.js';
@@ -85,6 +89,13 @@ const REGISTRY: readonly Registration[] = [
   row('token-classification', 'DistilBertForTokenClassification', DistilBertForTokenClassification),
   row('question-answering', 'DistilBertForQuestionAnswering', DistilBertForQuestionAnswering),
   row('multiple-choice', 'DistilBertForMultipleChoice', DistilBertForMultipleChoice),
+  row('base', 'AlbertModel', AlbertModel),
+  row('pretraining', 'AlbertForPreTraining', AlbertForPreTraining),
+  row('masked-lm', 'AlbertForMaskedLM', AlbertForMaskedLM),
+  row('sequence-classification', 'AlbertForSequenceClassification', AlbertForSequenceClassification),
+  row('token-classification', 'AlbertForTokenClassification', AlbertForTokenClassification),
+  row('question-answering', 'AlbertForQuestionAnswering', AlbertForQuestionAnswering),
+  row('multiple-choice', 'AlbertForMultipleChoice', AlbertForMultipleChoice),
 ];
 
 export function registeredModelTypes(): string[] {

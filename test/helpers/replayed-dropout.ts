@@ -7,7 +7,7 @@ import type { Backend, FloatArray } from '../../src/backend/backend.js';
  * that run at position 0 only (a last layer run at the first tokens: [rows, 1, hidden] of PyTorch's
  * [rows, seq, hidden]), given the rows of PyTorch's mask at position 0 of each of its `rows` sequences.
  */
-export function replayingDropout(base: Backend, keeps: Int32Array[], rates: number[], firstTokenSites: Set<number>, rows: number, seq: number): Backend {
+export function replayingDropout(base: Backend, keeps: Int32Array[], rates: number[], firstTokenSites = new Set<number>(), rows = 1, seq = 1): Backend {
   return {
     ...base,
     dropoutForward(out: FloatArray, mask: FloatArray, x: FloatArray, n: number, p: number, keepValue: number): void {

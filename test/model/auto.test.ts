@@ -54,6 +54,7 @@ test('a model type tsbert does not implement is a ConfigError naming it and what
     assert.match(error.message, /config\.json: model_type "electra" is not implemented \(tsbert knows bert(, [a-z]+)*\)/);
     assert.match(error.message, /knows .*roberta/);
     assert.match(error.message, /knows .*distilbert/);
+    assert.match(error.message, /knows .*albert/);
     return true;
   });
 }));

@@ -1,18 +1,17 @@
-import { firstTokenRows } from '../../ops/gather-rows.js';
 import { Dropout } from '../../nn/dropout.js';
 import { Linear } from '../../nn/linear.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { BertInputs, ForwardOptions, InitOptions } from '../bert-model.js';
 import { numLabels, type BertConfig } from '../config.js';
 import { BertWithHead } from './base.js';
-import { encoderOutputs, type HeadOutput } from './head-output.js';
+import type { HeadOutput } from './head-output.js';
 import { classifierDropoutProb } from './classifier-dropout.js';
-import { sequenceClassificationLoss } from './sequence-classification-loss.js';
+import { sequenceClassificationForward } from './sequence-classification-forward.js';
 
 /**
- * BERT §4.1: classification from the pooled [CLS] representation through dropout and one linear layer. The loss
- * follows Hugging Face's problem_type rules (sequence-classification-loss.ts): regression (STS-B), single-label or
- * multi-label classification.
+ * BERT §4.1: classification from the pooled [CLS] representation through dropout and one linear layer
+ * (sequence-classification-forward.ts); the loss by Hugging Face's problem_type rules: regression (STS-B),
+ * single-label or multi-label classification.
  */
 export class BertForSequenceClassification extends BertWithHead {
   readonly architecture = 'BertForSequenceClassification';
@@ -27,11 +26,6 @@ export class BertForSequenceClassification extends BertWithHead {
 
   /** labels: int32 [batch] class ids; float32 [batch] regression targets (numLabels 1); float32 [batch, numLabels] 0/1 multi-label targets. */
   forward(inputs: BertInputs & { labels?: Tensor }, options: ForwardOptions = {}): HeadOutput & { logits: Tensor } {
-    const [batch, seq] = inputs.inputIds.shape as [number, number];
-    const base = this.bert.forward(inputs, { ...options, lastLayerRows: firstTokenRows(batch, seq) });
-    const logits = this.classifier.forward(this.dropout.forward(base.poolerOutput!));
-    const output: HeadOutput & { logits: Tensor } = { ...encoderOutputs(base), logits };
-    if (inputs.labels !== undefined) output.loss = sequenceClassificationLoss(this.config, logits, inputs.labels);
-    return output;
+    return sequenceClassificationForward(this.config, this.bert, this.dropout, this.classifier, inputs, options);
   }
 }
