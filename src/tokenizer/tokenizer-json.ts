@@ -12,13 +12,21 @@ import { valuePreview } from '../error-text.js';
 import { TokenizerError } from '../errors.js';
 import type { AddedVocabulary, AddedToken } from './added-vocabulary.js';
 import type { Decoder } from './decoders/decoder.js';
+import { MetaspaceDecoder } from './decoders/metaspace-decoder.js';
 import { WordPieceDecoder } from './decoders/wordpiece-decoder.js';
 import { isObj, isStr, JsonPath, parseJsonObject, readJsonObject, type Json, type JsonObject } from './json-fields.js';
 import type { Model } from './models/model.js';
+import { Unigram } from './models/unigram.js';
 import { WordPieceTokenizer } from './models/wordpiece.js';
 import { BertNormalizer } from './normalizers/bert-normalizer.js';
+import { CharMapping } from './normalizers/char-mapping.js';
 import type { Normalizer } from './normalizers/normalizer.js';
+import { Precompiled } from './normalizers/precompiled.js';
+import { Replace } from './normalizers/replace.js';
+import { NormalizerSequence } from './normalizers/sequence.js';
+import { Strip } from './normalizers/strip.js';
 import { BertPreTokenizer } from './pre-tokenizers/bert-pre-tokenizer.js';
+import { Metaspace, PREPEND_SCHEMES, type PrependScheme } from './pre-tokenizers/metaspace.js';
 import type { PreTokenizer } from './pre-tokenizers/pre-tokenizer.js';
 import { Punctuation } from './pre-tokenizers/punctuation.js';
 import { SequencePreTokenizer } from './pre-tokenizers/sequence.js';
@@ -44,7 +52,17 @@ type TokenIds = (token: string) => number | undefined;
 
 type StageReader<T> = (json: JsonObject, at: JsonPath, ids: TokenIds) => T;
 
-const NORMALIZERS = new Map<string, StageReader<Normalizer>>([
+const NORMALIZERS: Map<string, StageReader<Normalizer>> = new Map<string, StageReader<Normalizer>>([
+  ['Precompiled', (json, at) => Precompiled.fromBase64(at.string(json, 'precompiled_charsmap') ?? '', `${at.file}: ${at.path}`)],
+  ['Replace', readReplace],
+  ['Strip', (json, at) => new Strip(at.bool(json, 'strip_left') ?? true, at.bool(json, 'strip_right') ?? true)],
+  ['NFKD', () => new CharMapping('NFKD')],
+  ['StripAccents', () => new CharMapping('StripAccents')],
+  ['Lowercase', () => new CharMapping('Lowercase')],
+  [
+    'Sequence',
+    (json, at, ids) => new NormalizerSequence((at.array(json, 'normalizers') ?? []).map((item, i) => stageAt(item, NORMALIZERS, at.at('normalizers').at(i), ids))),
+  ],
   [
     'BertNormalizer',
     (json, at) =>
@@ -61,6 +79,7 @@ const PRE_TOKENIZERS: Map<string, StageReader<PreTokenizer>> = new Map<string, S
   ['BertPreTokenizer', () => new BertPreTokenizer()],
   ['Whitespace', () => new Whitespace()],
   ['WhitespaceSplit', () => new WhitespaceSplit()],
+  ['Metaspace', (json, at) => new Metaspace(...readMetaspace(json, at))],
   [
     'Punctuation',
     (json, at) => {
@@ -76,7 +95,10 @@ const PRE_TOKENIZERS: Map<string, StageReader<PreTokenizer>> = new Map<string, S
   ],
 ]);
 
-const MODELS = new Map<string, StageReader<Model>>([['WordPiece', readWordPiece]]);
+const MODELS = new Map<string, StageReader<Model>>([
+  ['WordPiece', readWordPiece],
+  ['Unigram', readUnigram],
+]);
 
 const POST_PROCESSORS = new Map<string, StageReader<PostProcessor>>([
   ['BertProcessing', (json, at) => new BertProcessing(tokenAndId(json, 'sep', at), tokenAndId(json, 'cls', at))],
@@ -85,6 +107,7 @@ const POST_PROCESSORS = new Map<string, StageReader<PostProcessor>>([
 
 const DECODERS = new Map<string, StageReader<Decoder>>([
   ['WordPiece', (json, at) => new WordPieceDecoder(at.string(json, 'prefix') ?? '##', at.bool(json, 'cleanup') ?? true)],
+  ['Metaspace', (json, at) => new MetaspaceDecoder(...readMetaspace(json, at))],
 ]);
 
 /** The stage of `json[key]` through `readers`; null when absent or null. */
@@ -124,6 +147,42 @@ function readWordPiece(json: JsonObject, at: JsonPath): Model {
     ...(prefix !== undefined ? { continuingSubwordPrefix: prefix } : {}),
     ...(maxChars !== undefined ? { maxInputCharsPerWord: maxChars } : {}),
   });
+}
+
+/** Unigram: `vocab` as [piece, score] pairs, `unk_id` (null: none), `byte_fallback`. */
+function readUnigram(json: JsonObject, at: JsonPath): Model {
+  const vocab = (at.array(json, 'vocab') ?? []).map((entry, i): [string, number] => {
+    if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== 'string' || typeof entry[1] !== 'number') {
+      throw at.error(`${at.at('vocab').at(i).path} should be a [piece, score] pair`);
+    }
+    return [entry[0], entry[1]];
+  });
+  const unkId = json['unk_id'] === null ? null : at.integer(json, 'unk_id', 0, MAX_ID);
+  return new Unigram(vocab, { unkId, byteFallback: at.bool(json, 'byte_fallback') ?? false });
+}
+
+/** Replace's `pattern` ({"String": s} or {"Regex": r}) and `content`. */
+function readReplace(json: JsonObject, at: JsonPath): Normalizer {
+  const pattern = at.at('pattern').object(json['pattern'] ?? null);
+  const content = at.string(json, 'content');
+  const literal = pattern['String'];
+  const regex = pattern['Regex'];
+  if (content === undefined) throw at.error(`${at.at('content').path} is missing`);
+  if (typeof literal === 'string') return new Replace({ String: literal }, content);
+  if (typeof regex === 'string') return new Replace({ Regex: regex }, content);
+  throw at.error(`${at.at('pattern').path} should be {"String": text} or {"Regex": pattern}`);
+}
+
+/**
+ * Metaspace's fields (pre-tokenizer and decoder): `replacement` (one character), `prepend_scheme`, `split`; files
+ * written before prepend_scheme existed say `add_prefix_space` instead.
+ */
+function readMetaspace(json: JsonObject, at: JsonPath): [string, PrependScheme, boolean] {
+  const replacement = at.string(json, 'replacement') ?? '\u2581';
+  if ([...replacement].length !== 1 || replacement.length !== 1) throw at.error(`${at.at('replacement').path} should be one character of the BMP, found ${valuePreview(replacement)}`);
+  const scheme = at.string(json, 'prepend_scheme') ?? (at.bool(json, 'add_prefix_space') === false ? 'never' : 'always');
+  if (!(PREPEND_SCHEMES as readonly string[]).includes(scheme)) throw at.error(`${at.at('prepend_scheme').path} ${valuePreview(scheme)} is not one of ${PREPEND_SCHEMES.join(', ')}`);
+  return [replacement, scheme as PrependScheme, at.bool(json, 'split') ?? true];
 }
 
 /** BertProcessing's `[token, id]` fields. */

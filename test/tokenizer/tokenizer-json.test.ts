@@ -81,9 +81,9 @@ test('a stage type that is not implemented is a TokenizerError naming the field,
     const base = JSON.parse(BertTokenizer.fromVocabFile(BERT_BASE_UNCASED_VOCAB).toJSONString()) as Record<string, unknown>;
     const path = join(dir, 'tokenizer.json');
     const cases: Array<[Record<string, unknown>, string]> = [
-      [{ normalizer: { type: 'Precompiled', precompiled_charsmap: '' } }, 'normalizer.type "Precompiled" is not implemented'],
-      [{ normalizer: { type: 'Sequence', normalizers: [] } }, 'normalizer.type "Sequence" is not implemented'],
-      [{ pre_tokenizer: { type: 'Metaspace', replacement: '▁' } }, 'pre_tokenizer.type "Metaspace" is not implemented'],
+      [{ normalizer: { type: 'NFC' } }, 'normalizer.type "NFC" is not implemented'],
+      [{ normalizer: { type: 'Sequence', normalizers: [{ type: 'Lowercase' }, { type: 'NFC' }] } }, 'normalizer.normalizers[1].type "NFC" is not implemented'],
+      [{ pre_tokenizer: { type: 'UnicodeScripts' } }, 'pre_tokenizer.type "UnicodeScripts" is not implemented'],
       [{ pre_tokenizer: { type: 'Sequence', pretokenizers: [{ type: 'WhitespaceSplit' }, { type: 'ByteLevel' }] } }, 'pre_tokenizer.pretokenizers[1].type "ByteLevel" is not implemented'],
       [{ pre_tokenizer: { type: 'Punctuation', behavior: 'Sideways' } }, 'pre_tokenizer.behavior "Sideways" is not implemented'],
       [{ model: { type: 'BPE', vocab: {}, merges: [] } }, 'model.type "BPE" is not implemented'],
