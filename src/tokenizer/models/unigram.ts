@@ -8,12 +8,14 @@
  * - A character no piece of one character covers may be taken as the unknown piece, scored `min score - 10`
  *   (kUnkPenalty), so unknown text costs more than any known piece; consecutive unknown characters become one
  *   unknown token (sentencepiece's PopulateSentencePieceText merges them; tokenizers' fuse_unk).
- * - With byte fallback, an unknown run is spelled as its UTF-8 bytes, `<0xNN>` pieces, each spanning the character
- *   it came from (if one byte piece is missing, the run stays unknown, as in tokenizers).
- * - Arithmetic as sentencepiece's EncodeOptimized does it, since ties between segmentations are common ("1"+"11"
- *   against "11"+"1"): best scores are kept in float32, a piece's candidate is summed and compared in double, an
- *   unknown character's in float32; among equal candidates the first found (the earliest start) stays. Words of one
- *   text continue the previous word's score, as sentencepiece's single lattice over the text does.
+ * - With byte fallback, an unknown run is spelled as its UTF-8 bytes, `<0xNN>` pieces, each spanning the whole run
+ *   as in tokenizers (if one byte piece is missing, the run stays unknown, as there).
+ * - Ties between segmentations are common ("1"+"11" against "11"+"1") and are decided by rounding, so the
+ *   arithmetic is the reference's. tokenizers (encode_optimized): doubles, each word from 0. sentencepiece
+ *   (EncodeOptimized): best scores kept in float32, a piece's candidate summed and compared in double (its score
+ *   expression's user-defined branch makes it one), an unknown character's in float32, and each word continuing the
+ *   previous word's score, as its single lattice over the text does. Among equal candidates the first found (the
+ *   earliest start) stays, in both.
  * - Which pieces the lattice may use: sentencepiece uses NORMAL and USER_DEFINED pieces (control, unknown, byte and
  *   unused pieces are never matched in text); a tokenizer.json has no piece types, and every piece is matched there.
  */
@@ -34,6 +36,11 @@ export interface UnigramOptions {
   byteFallback?: boolean;
   /** Whether the lattice may use piece `id` (default: every piece, as tokenizer.json means). */
   matchable?: (id: number) => boolean;
+  /**
+   * Whose arithmetic decides ties: 'tokenizers' (default; what a tokenizer.json means — double precision, each word
+   * from 0) or 'sentencepiece' (float32 best scores, the text as one lattice; what a .model means).
+   */
+  arithmetic?: 'tokenizers' | 'sentencepiece';
 }
 
 const NONE = -1;
@@ -45,14 +52,15 @@ export class Unigram implements Model {
   /** Lowest piece score; the unknown piece scores UNK_PENALTY less. */
   readonly minScore: number;
   private readonly pieces: readonly string[];
-  private readonly scores: Float32Array;
+  private readonly scores: Float64Array;
+  private readonly float32: boolean;
   private readonly ids = new Map<string, number>();
   private readonly trie: PieceTrie;
   private readonly unkScore: number;
   /** Id of `<0xNN>` for each byte, -1 where the vocabulary lacks it. */
   private readonly byteIds = new Int32Array(256).fill(NONE);
   // Lattice of the current word, indexed by unit position (reused; grown on demand).
-  private best = new Float32Array(64);
+  private best = new Float64Array(64);
   private from = new Int32Array(64);
   private piece = new Int32Array(64);
   private path = new Int32Array(64);
@@ -63,7 +71,8 @@ export class Unigram implements Model {
   constructor(vocab: ReadonlyArray<readonly [string, number]>, options: UnigramOptions = {}) {
     if (vocab.length === 0) throw new TokenizerError('Unigram: the vocabulary is empty');
     this.pieces = vocab.map(([p]) => p);
-    this.scores = new Float32Array(vocab.map(([, s]) => s));
+    this.scores = new Float64Array(vocab.map(([, s]) => s));
+    this.float32 = options.arithmetic === 'sentencepiece';
     let min = Infinity;
     vocab.forEach(([piece, score], id) => {
       if (typeof piece !== 'string' || piece.length === 0) throw new TokenizerError(`Unigram: piece ${id} is not a non-empty string`);
@@ -73,7 +82,7 @@ export class Unigram implements Model {
       min = Math.min(min, score);
     });
     this.minScore = min;
-    this.unkScore = Math.fround(min - UNK_PENALTY);
+    this.unkScore = this.float32 ? Math.fround(min - UNK_PENALTY) : min - UNK_PENALTY;
     const unkId = options.unkId ?? undefined;
     if (unkId !== undefined && (!Number.isInteger(unkId) || unkId < 0 || unkId >= vocab.length)) {
       throw new TokenizerError(`Unigram: unk_id ${unkId} is outside the vocabulary (size ${vocab.length})`);
@@ -97,7 +106,7 @@ export class Unigram implements Model {
     return this.pieces[id];
   }
 
-  /** The score of piece `id` (its log probability), as stored (float32). */
+  /** The score of piece `id` (its log probability). */
   score(id: number): number | undefined {
     return id >= 0 && id < this.pieces.length ? this.scores[id] : undefined;
   }
@@ -109,8 +118,9 @@ export class Unigram implements Model {
     from.fill(NONE, 0, length + 1);
     // sentencepiece runs one lattice over the whole text: a word's paths start from the previous word's best score,
     // which decides float rounding (and so ties). Word 0 starts a sequence.
-    if (word === 0) this.carry = 0;
+    if (word === 0 || !this.float32) this.carry = 0;
     best[0] = this.carry;
+    const float32 = this.float32;
     from[0] = 0;
     for (let s = 0; s < length; ) {
       const unit = units[s] ?? 0;
@@ -128,7 +138,7 @@ export class Unigram implements Model {
         // score expression makes it one) compared with the float it keeps.
         const score = base + (scores[id] ?? 0);
         if (from[e + 1] === NONE || score > (best[e + 1] ?? 0)) {
-          best[e + 1] = score;
+          best[e + 1] = float32 ? Math.fround(score) : score;
           from[e + 1] = s;
           piece[e + 1] = id;
         }
@@ -138,7 +148,7 @@ export class Unigram implements Model {
         if (this.unkTokenId === undefined) {
           throw new TokenizerError(`Unigram: ${valuePreview(String.fromCharCode(...units.subarray(s, next)))} matches no piece, and the model has no unknown piece`);
         }
-        const score = Math.fround(base + this.unkScore);
+        const score = float32 ? Math.fround(base + this.unkScore) : base + this.unkScore;
         if (from[next] === NONE || score > (best[next] ?? 0)) {
           best[next] = score;
           from[next] = s;
@@ -182,21 +192,11 @@ export class Unigram implements Model {
     }
   }
 
-  /** Units [from, to) as `<0xNN>` pieces, each with its character's span; false (nothing pushed) if a byte piece is missing. */
+  /** Units [from, to) as `<0xNN>` pieces, each spanning the whole run; false (nothing pushed) if a byte piece is missing. */
   private pushBytes(units: Uint16Array, starts: Int32Array, ends: Int32Array, from: number, to: number, word: number, out: TokenBuffer): boolean {
     const bytes = new TextEncoder().encode(String.fromCharCode(...units.subarray(from, to)));
     for (const b of bytes) if (this.byteIds[b] === NONE) return false;
-    let k = from;
-    for (let i = 0; i < bytes.length; ) {
-      const unit = units[k] ?? 0;
-      const pair = isHigh(unit) && k + 1 < to && isLow(units[k + 1] ?? 0);
-      const cp = pair ? 0x10000 + ((unit - 0xd800) << 10) + ((units[k + 1] ?? 0) - 0xdc00) : unit;
-      const n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-      const last = pair ? k + 1 : k;
-      for (let j = 0; j < n; j++) out.push(this.byteIds[bytes[i + j] ?? 0] ?? 0, starts[k] ?? 0, ends[last] ?? 0, word);
-      i += n;
-      k = last + 1;
-    }
+    for (const b of bytes) out.push(this.byteIds[b] ?? 0, starts[from] ?? 0, ends[to - 1] ?? 0, word);
     return true;
   }
 
@@ -204,7 +204,7 @@ export class Unigram implements Model {
     if (this.best.length >= size) return;
     let n = this.best.length;
     while (n < size) n *= 2;
-    this.best = new Float32Array(n);
+    this.best = new Float64Array(n);
     this.from = new Int32Array(n);
     this.piece = new Int32Array(n);
     this.path = new Int32Array(n);

@@ -3,7 +3,8 @@
  * normalization rules (nmt_nfkc: NFKC plus sentencepiece's own — control characters dropped, whitespace variants to
  * a space, ...), read from the model's precompiled_charsmap. Applied as sentencepiece's normalizer applies them
  * (normalizer.cc, Normalizer::Normalize): at each position the longest rule that matches replaces the text it
- * covers; text no rule matches is kept. Each output unit spans the original characters its rule consumed.
+ * covers; text no rule matches is kept. Output characters take the spans of the consumed characters in order (the
+ * reference's alignment: "ﬁ" → "f" and "i" both span the ligature, "e" + U+0301 → "é" spans the "e").
  *
  * Whitespace (sentencepiece's remove_extra_whitespaces, add_dummy_prefix, escape_whitespaces) is not this stage's:
  * in a Hugging Face pipeline it is the Strip and Replace normalizers and the Metaspace pre-tokenizer.
@@ -41,9 +42,20 @@ export class Precompiled implements Normalizer {
       }
       const consumed = match & 63;
       const text = map.normalized(Math.floor(match / 64));
-      const start = starts[k] ?? 0;
-      const end = ends[k + consumed - 1] ?? 0;
-      for (let j = 0; j < text.length; j++) out.push(text.charCodeAt(j), start, end);
+      // Output character j takes the span of consumed character j (the last one's when the output is longer), as
+      // the reference's transformations align them: 1:1 in order, inserted characters after the last.
+      let from = k;
+      for (let j = 0; j < text.length; ) {
+        const size = input.codePointAt(from) & 3;
+        const start = starts[from] ?? 0;
+        const end = ends[from + size - 1] ?? 0;
+        const c = text.charCodeAt(j);
+        const pair = c >= 0xd800 && c <= 0xdbff && j + 1 < text.length;
+        out.push(c, start, end);
+        if (pair) out.push(text.charCodeAt(j + 1), start, end);
+        j += pair ? 2 : 1;
+        if (from + size < k + consumed) from += size;
+      }
       k += consumed;
     }
   }

@@ -1,7 +1,7 @@
 /**
  * Hugging Face's Replace normalizer (tokenizers/src/normalizers/replace.rs): every match of a pattern — a literal
  * string, or a regular expression — becomes `content`, leftmost first, matches not overlapping. The replacement's
- * units span the original text the match covered. Regular expressions run as JavaScript's (flag `u`); the patterns
+ * units span the last character of the match, as the reference aligns them (NormalizedString::replace). Regular expressions run as JavaScript's (flag `u`); the patterns
  * conversions write (` {2,}`) mean the same in both engines.
  */
 import { TokenizerError } from '../../errors.js';
@@ -41,7 +41,8 @@ export class Replace implements Normalizer {
         continue;
       }
       for (let k = copied; k < start; k++) out.push(input.units[k] ?? 0, input.starts[k] ?? 0, input.ends[k] ?? 0);
-      const from = input.starts[start] ?? 0;
+      // The reference inserts the replacement after removing the match, so it takes the last matched character's span.
+      const from = input.starts[end - 1] ?? 0;
       const to = input.ends[end - 1] ?? 0;
       for (let j = 0; j < this.content.length; j++) out.push(this.content.charCodeAt(j), from, to);
       copied = end;

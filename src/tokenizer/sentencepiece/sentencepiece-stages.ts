@@ -48,6 +48,7 @@ export function unigramOf(model: SentencePieceModel, scores: (piece: string, sco
     {
       unkId: model.unkId,
       byteFallback: model.byteFallback,
+      arithmetic: 'sentencepiece',
       matchable: (id) => {
         const type = model.pieces[id]?.type;
         return type === 'NORMAL' || type === 'USER_DEFINED';
