@@ -1,6 +1,6 @@
 """SentencePiece Unigram fixtures for tsbert's tokenizer (test/tokenizer/unigram*.test.ts).
 
-Trains three small Unigram models with Debian's spm_train on real text from the npm data packages (Brown, nlp-corpus,
+Trains four small Unigram models with Debian's spm_train on real text from the npm data packages (Brown, nlp-corpus,
 SpamAssassin), then encodes test lines with the sentencepiece Python module (an independent reference) and writes
 ids and pieces.
 

@@ -23,7 +23,7 @@ import type { Normalizer } from './normalizers/normalizer.js';
 import { Replace } from './normalizers/replace.js';
 import { NormalizerSequence } from './normalizers/sequence.js';
 import { Strip } from './normalizers/strip.js';
-import { tokenField } from './pretrained-files.js';
+import { tokenField, writeFolderFiles } from './pretrained-files.js';
 import { TemplateProcessing } from './processors/template-processing.js';
 import { parseSentencePieceModel } from './sentencepiece/model-proto.js';
 import { checkSupported, metaspaceStages, precompiledRules, unigramOf } from './sentencepiece/sentencepiece-stages.js';
@@ -224,8 +224,6 @@ export class AlbertTokenizer extends Tokenizer {
 
   /** Writes spiece.model (when built from one), tokenizer.json, tokenizer_config.json and special_tokens_map.json. */
   savePretrained(dir: string): string[] {
-    const files = fileAccess(dir, TOKENIZER_FOLDER);
-    files.ensureFolder(dir, TOKENIZER_FOLDER);
     const s = this.specialTokens;
     const specialMap = {
       bos_token: s.clsToken,
@@ -244,17 +242,12 @@ export class AlbertTokenizer extends Tokenizer {
       ...(this.modelMaxLength !== undefined ? { model_max_length: this.modelMaxLength } : {}),
       ...specialMap,
     };
-    const out: Array<[string, string | Uint8Array]> = [
-      ...(this.sentencePieceModel !== undefined ? [['spiece.model', this.sentencePieceModel] as [string, Uint8Array]] : []),
+    return writeFolderFiles(dir, [
+      ...(this.sentencePieceModel !== undefined ? [['spiece.model', this.sentencePieceModel] as const] : []),
       ['tokenizer.json', this.toJSONString()],
       ['tokenizer_config.json', JSON.stringify(config, null, 2) + '\n'],
       ['special_tokens_map.json', JSON.stringify(specialMap, null, 2) + '\n'],
-    ];
-    return out.map(([name, data]) => {
-      const path = files.join(dir, name);
-      files.writeFile(path, data, TOKENIZER_FILE);
-      return path;
-    });
+    ]);
   }
 
   private static fromJsonObject(json: JsonObject, options: AlbertTokenizerOptions, spModel: Uint8Array | undefined, source: string): AlbertTokenizer {

@@ -157,8 +157,6 @@ export interface SaveablePretrained {
 
 /** Writes vocab.txt, tokenizer.json, tokenizer_config.json and special_tokens_map.json into `dir`. */
 export function writePretrained(t: SaveablePretrained, dir: string): string[] {
-  const files = fileAccess(dir, TOKENIZER_FOLDER);
-  files.ensureFolder(dir, TOKENIZER_FOLDER);
   const s = t.specialTokens;
   const specialMap = { unk_token: s.unkToken, sep_token: s.sepToken, pad_token: s.padToken, cls_token: s.clsToken, mask_token: s.maskToken };
   const config = {
@@ -170,15 +168,21 @@ export function writePretrained(t: SaveablePretrained, dir: string): string[] {
     ...(t.modelMaxLength !== undefined ? { model_max_length: t.modelMaxLength } : {}),
     ...specialMap,
   };
-  const texts: Array<[string, string]> = [
+  return writeFolderFiles(dir, [
     ['vocab.txt', t.vocab.toText()],
     ['tokenizer.json', t.tokenizerJson],
     ['tokenizer_config.json', JSON.stringify(config, null, 2) + '\n'],
     ['special_tokens_map.json', JSON.stringify(specialMap, null, 2) + '\n'],
-  ];
-  return texts.map(([name, text]) => {
+  ]);
+}
+
+/** Writes each [name, contents] into `dir` (created if missing); returns the paths. */
+export function writeFolderFiles(dir: string, entries: ReadonlyArray<readonly [string, string | Uint8Array]>): string[] {
+  const files = fileAccess(dir, TOKENIZER_FOLDER);
+  files.ensureFolder(dir, TOKENIZER_FOLDER);
+  return entries.map(([name, data]) => {
     const path = files.join(dir, name);
-    files.writeFile(path, text, TOKENIZER_FILE);
+    files.writeFile(path, data, TOKENIZER_FILE);
     return path;
   });
 }

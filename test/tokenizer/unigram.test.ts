@@ -197,6 +197,10 @@ test('Unigram: the lattice picks the best sum of scores; unknown runs fuse; byte
   assert.deepEqual(bytes.encode('aééb').offset(4), [1, 3]); // every byte of an unknown run spans the run
   // A byte piece missing: the run stays unknown.
   assert.deepEqual(bytes.tokenize('a☃'), ['a', '<unk>']);
+  // A long unknown run (past what String.fromCharCode(...spread) takes) is one token, spelled in bytes with fallback.
+  const long = 'é'.repeat(300_000);
+  assert.deepEqual(Array.from(t.encode(long).ids), [0]);
+  assert.equal(bytes.encode(long).length, 600_000);
   const noUnk = new Tokenizer({ model: new Unigram(vocab.slice(1), {}) });
   assert.throws(() => noUnk.encode('az'), (e: unknown) => e instanceof TokenizerError && /matches no piece/.test(e.message));
   assert.throws(() => new Unigram([['a', Number.NaN]]), TokenizerError);

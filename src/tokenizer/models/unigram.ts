@@ -24,6 +24,7 @@ import { TokenizerError } from '../../errors.js';
 import type { JsonObject } from '../json-fields.js';
 import type { TokenBuffer } from '../token-buffer.js';
 import type { Model } from './model.js';
+import { unitsText } from '../units-text.js';
 import { PieceTrie } from './piece-trie.js';
 
 /** sentencepiece's kUnkPenalty (unigram_model.h), tokenizers' K_UNK_PENALTY. */
@@ -194,7 +195,7 @@ export class Unigram implements Model {
 
   /** Units [from, to) as `<0xNN>` pieces, each spanning the whole run; false (nothing pushed) if a byte piece is missing. */
   private pushBytes(units: Uint16Array, starts: Int32Array, ends: Int32Array, from: number, to: number, word: number, out: TokenBuffer): boolean {
-    const bytes = new TextEncoder().encode(String.fromCharCode(...units.subarray(from, to)));
+    const bytes = new TextEncoder().encode(unitsText(units, from, to));
     for (const b of bytes) if (this.byteIds[b] === NONE) return false;
     for (const b of bytes) out.push(this.byteIds[b] ?? 0, starts[from] ?? 0, ends[to - 1] ?? 0, word);
     return true;

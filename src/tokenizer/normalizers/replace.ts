@@ -7,6 +7,7 @@
 import { TokenizerError } from '../../errors.js';
 import type { JsonObject } from '../json-fields.js';
 import type { NormalizedText } from '../normalized-text.js';
+import { unitsText } from '../units-text.js';
 import type { Normalizer } from './normalizer.js';
 
 export type ReplacePattern = { String: string } | { Regex: string };
@@ -29,7 +30,7 @@ export class Replace implements Normalizer {
 
   normalize(input: NormalizedText, out: NormalizedText): void {
     out.clear();
-    const text = String.fromCharCode(...input.units.subarray(0, input.length));
+    const text = unitsText(input.units, 0, input.length);
     const regex = this.regex;
     regex.lastIndex = 0;
     let copied = 0;
