@@ -137,6 +137,36 @@ def token_classification(text, tokens, is_unknown, special, offsets, logits, lab
     return [e for e in entities if e.get("entity") not in ignore_labels and e.get("entity_group") not in ignore_labels]
 
 
+def aggregate_overlapping_entities(entities):
+    """Entities of overlapping windows (the pipeline's `stride`): of entities that start inside the one before, the
+    longer stays, or at equal length the higher score (token_classification.py's aggregate_overlapping_entities)."""
+    if not entities:
+        return entities
+    entities = sorted(entities, key=lambda e: e["start"])
+    kept = []
+    previous = entities[0]
+    for entity in entities:
+        if previous["start"] <= entity["start"] < previous["end"]:
+            length = entity["end"] - entity["start"]
+            previous_length = previous["end"] - previous["start"]
+            if length > previous_length or (length == previous_length and entity["score"] > previous["score"]):
+                previous = entity
+        else:
+            kept.append(previous)
+            previous = entity
+    kept.append(previous)
+    return kept
+
+
+def token_classification_windows(text, windows, labels, strategy, ignore_labels, decode):
+    """postprocess over a text's windows: each window's entities as if alone, then the overlap rule when several."""
+    entities = []
+    for w in windows:
+        entities.extend(token_classification(text, w["tokens"], w["is_unknown"], w["special"], w["offsets"], w["logits"],
+                                             labels, strategy, ignore_labels, decode))
+    return aggregate_overlapping_entities(entities) if len(windows) > 1 else entities
+
+
 # ---------------------------------------------------------------- question answering
 
 

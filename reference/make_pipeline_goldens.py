@@ -13,7 +13,7 @@ import sys
 
 import numpy as np
 
-from hf_pipeline_postprocess import question_answering, token_classification, wordpiece_decode
+from hf_pipeline_postprocess import question_answering, token_classification, token_classification_windows, wordpiece_decode
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FOLDER = os.path.join(HERE, "..", "test", "fixtures", "reference", "pipelines")
@@ -40,6 +40,11 @@ def main():
         o = case["options"]
         tagged.append(token_classification(bmp_only(t["text"]), t["tokens"], t["is_unknown"], t["special"], t["offsets"],
                                            t["logits"], labels, o["aggregation_strategy"], o["ignore_labels"], decode))
+    windowed = []
+    for case in inputs["token_classification_windows"]:
+        o = case["options"]
+        windowed.append(token_classification_windows(bmp_only(case["text"]), case["windows"], labels,
+                                                     o["aggregation_strategy"], o["ignore_labels"], decode))
     answered = []
     for case in inputs["question_answering"]:
         o = case["options"]
@@ -51,6 +56,7 @@ def main():
         "numpy": np.__version__,
         "python": sys.version.split()[0],
         "token_classification": tagged,
+        "token_classification_windows": windowed,
         "question_answering": answered,
     }
     with open(os.path.join(FOLDER, "goldens.json"), "w", encoding="utf-8") as f:

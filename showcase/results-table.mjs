@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { backendInfo } from '../dist/src/backend/select.js';
+// Through the package entry, which installs the Node runtime (the native backend when it loads), as the CLI does.
+import { backendInfo } from '../dist/src/index.js';
 
 /** The CPU as /proc/cpuinfo names it, whether it has AVX-512, the cores, and the backend tsbert picked. */
 export function machineLine() {

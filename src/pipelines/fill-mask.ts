@@ -35,7 +35,7 @@ export interface FillMaskCallOptions {
 }
 
 export interface FillMaskOptions {
-  topK: number;
+  top_k: number;
 }
 
 /** The heads whose folders fill-mask takes (it loads the first): a pre-training folder has the same MLM head. */
@@ -68,7 +68,7 @@ export class FillMaskPipeline extends TextPipeline<FillMaskCallOptions, FillMask
   }
 
   checkOptions(options: Record<string, unknown>): FillMaskOptions {
-    return { topK: new OptionReader(this.task, options, ['top_k']).integer('top_k', 5, 1) };
+    return { top_k: new OptionReader(this.task, options, ['top_k']).integer('top_k', 5, 1) };
   }
 
   lengthOf(input: string): number {
@@ -101,7 +101,7 @@ export class FillMaskPipeline extends TextPipeline<FillMaskCallOptions, FillMask
       const perMask = masks[i]!.map((position) => {
         const scores = softmax(logits.subarray(row * vocab, (row + 1) * vocab));
         row++;
-        return topIndices(scores, options.topK).map((token) => {
+        return topIndices(scores, options.top_k).map((token) => {
           const ids = encoding.ids.slice();
           ids[position] = token;
           return {

@@ -10,7 +10,10 @@ export interface BatchPipeline<Input, Options, Output> {
   readonly task: PipelineTask;
   /** One JSON line's object → this task's single input; throws a ValueError naming the missing/wrong field. */
   inputFromJson(value: unknown): Input;
-  /** Options from kebab-case CLI flags already parsed to snake_case keys; unknown keys are a ValueError. */
+  /**
+   * A call's options (snake_case; from the CLI, its kebab-case flags under those names) → every option with its default
+   * filled in, under the same snake_case names; unknown keys are a ValueError.
+   */
   checkOptions(options: Record<string, unknown>): Options;
   /** Token count of an input after tokenization (used to bucket by length); cheap upper bound is fine. */
   lengthOf(input: Input, options: Options): number;

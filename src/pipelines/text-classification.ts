@@ -32,8 +32,8 @@ export interface TextClassificationCallOptions {
 }
 
 export interface TextClassificationOptions {
-  topK: number | null;
-  functionToApply: ClassificationFunction;
+  top_k: number | null;
+  function_to_apply: ClassificationFunction;
 }
 
 /**
@@ -84,7 +84,7 @@ export class TextClassificationPipeline extends Pipeline<TextClassificationInput
     const texts = args[0];
     if (!Array.isArray(texts)) return this.runBatch([textClassificationInput(texts, this.task)], options)[0]!;
     const outputs = this.runAll(texts.map((text) => textClassificationInput(text, this.task)), options);
-    return options.topK === 1 ? outputs.map((output) => output[0]!) : outputs;
+    return options.top_k === 1 ? outputs.map((output) => output[0]!) : outputs;
   }
 
   inputFromJson(value: unknown): TextClassificationInput {
@@ -94,8 +94,8 @@ export class TextClassificationPipeline extends Pipeline<TextClassificationInput
   checkOptions(options: Record<string, unknown>): TextClassificationOptions {
     const reader = new OptionReader(this.task, options, ['top_k', 'function_to_apply']);
     return {
-      topK: reader.integerOrNull('top_k', 1, 1),
-      functionToApply: reader.choice('function_to_apply', CLASSIFICATION_FUNCTIONS, undefined) ?? defaultClassificationFunction(this.model.config),
+      top_k: reader.integerOrNull('top_k', 1, 1),
+      function_to_apply: reader.choice('function_to_apply', CLASSIFICATION_FUNCTIONS, undefined) ?? defaultClassificationFunction(this.model.config),
     };
   }
 
@@ -110,8 +110,8 @@ export class TextClassificationPipeline extends Pipeline<TextClassificationInput
     const labels = numLabels(this.model.config);
     return inputs.map((_, i) => {
       const row = logits.subarray(i * labels, (i + 1) * labels);
-      const scores = options.functionToApply === 'softmax' ? softmax(row) : options.functionToApply === 'sigmoid' ? sigmoid(row) : Float64Array.from(row);
-      return topIndices(scores, options.topK).map((label) => ({ label: this.model.config.id2label[String(label)] ?? `LABEL_${label}`, score: scores[label]! }));
+      const scores = options.function_to_apply === 'softmax' ? softmax(row) : options.function_to_apply === 'sigmoid' ? sigmoid(row) : Float64Array.from(row);
+      return topIndices(scores, options.top_k).map((label) => ({ label: this.model.config.id2label[String(label)] ?? `LABEL_${label}`, score: scores[label]! }));
     });
   }
 }

@@ -177,3 +177,28 @@ export function aggregateEntities(
   const entities = strategy === 'simple' ? tokenEntities(pre, labels) : wordEntities(pre, strategy, labels, decoder);
   return groupEntities(entities, decoder).filter((g) => !ignoreLabels.includes(g.entity_group));
 }
+
+/**
+ * HF's aggregate_overlapping_entities, for the entities of a text read in overlapping windows (`stride`): sorted by
+ * start (stable), an entity that starts inside the one kept before it replaces it when longer, or as long with a
+ * higher score; otherwise the kept one is final. So each stretch of text keeps one entity, from whichever window
+ * saw it whole.
+ */
+export function aggregateOverlappingEntities<E extends { start: number; end: number; score: number }>(entities: readonly E[]): E[] {
+  if (entities.length === 0) return [];
+  const sorted = [...entities].sort((a, b) => a.start - b.start);
+  const kept: E[] = [];
+  let previous = sorted[0]!;
+  for (const entity of sorted) {
+    if (previous.start <= entity.start && entity.start < previous.end) {
+      const length = entity.end - entity.start;
+      const previousLength = previous.end - previous.start;
+      if (length > previousLength || (length === previousLength && entity.score > previous.score)) previous = entity;
+    } else {
+      kept.push(previous);
+      previous = entity;
+    }
+  }
+  kept.push(previous);
+  return kept;
+}

@@ -4,7 +4,9 @@
  *
  * A text longer than `max_seq_len` tokens (default: the model's max_position_embeddings, capped by the tokenizer's
  * model_max_length) is truncated there with one warning per batch, as transformers truncates at model_max_length;
- * the cut-off rest has no entities.
+ * the cut-off rest has no entities — unless `stride` is given: then, as Hugging Face Python's pipeline (transformers.js
+ * has no stride), the text is read in windows of max_seq_len tokens overlapping by `stride` tokens, each window's
+ * entities are found as if it were the text, and overlapping entities are resolved by aggregateOverlappingEntities.
  */
 import { ValueError } from '../errors.js';
 import { BertForTokenClassification } from '../model/heads/token-classification.js';
@@ -16,7 +18,7 @@ import { OptionReader } from './pipeline-options.js';
 import { softmax } from './scores.js';
 import { TextPipeline } from './text-pipeline.js';
 import {
-  AGGREGATION_STRATEGIES, aggregateEntities, preEntity, type AggregationStrategy, type EntityGroup, type PreEntity, type TokenEntity,
+  AGGREGATION_STRATEGIES, aggregateEntities, aggregateOverlappingEntities, preEntity, type AggregationStrategy, type EntityGroup, type PreEntity, type TokenEntity,
 } from './token-aggregation.js';
 import { maxInputTokens, TruncatedEncoder } from './truncated-encoding.js';
 
@@ -27,8 +29,10 @@ export interface TokenClassificationOptions {
   ignore_labels: string[];
   /** Default 'none': one entity per token. */
   aggregation_strategy: AggregationStrategy;
-  /** Tokens kept, special tokens included. */
+  /** Tokens kept (per window with stride), special tokens included. */
   max_seq_len: number;
+  /** Tokens shared by consecutive windows of a longer text; null: the text is truncated at max_seq_len. */
+  stride: number | null;
 }
 
 /** The call's options as Hugging Face names them; `ignore_labels` may also be one comma-separated string. */
@@ -36,6 +40,7 @@ export interface TokenClassificationCallOptions {
   ignore_labels?: string | readonly string[];
   aggregation_strategy?: AggregationStrategy;
   max_seq_len?: number;
+  stride?: number | null;
 }
 
 /** Entities of one text: TokenEntity per token with 'none', EntityGroup otherwise. */
@@ -72,30 +77,41 @@ export class TokenClassificationPipeline extends TextPipeline<TokenClassificatio
   }
 
   checkOptions(options: Record<string, unknown>): TokenClassificationOptions {
-    const reader = new OptionReader(this.task, options, ['ignore_labels', 'aggregation_strategy', 'max_seq_len']);
+    const reader = new OptionReader(this.task, options, ['ignore_labels', 'aggregation_strategy', 'max_seq_len', 'stride']);
     const special = this.tokenizer.postProcessor?.addedTokens(false) ?? 0;
     const maxSeqLen = reader.integer('max_seq_len', this.positions, special + 1);
     if (maxSeqLen > this.positions) throw new ValueError(`${this.task}: option max_seq_len ${maxSeqLen} exceeds the model's ${this.positions} positions`);
-    return {
-      ignore_labels: reader.stringList('ignore_labels', ['O']),
-      aggregation_strategy: reader.choice('aggregation_strategy', AGGREGATION_STRATEGIES, 'none'),
-      max_seq_len: maxSeqLen,
-    };
+    const aggregation = reader.choice('aggregation_strategy', AGGREGATION_STRATEGIES, 'none');
+    const stride = reader.integerOrNull('stride', null, 0);
+    if (stride !== null) {
+      // Each window must move on by at least one token: its text tokens are max_seq_len less the special tokens.
+      if (stride >= maxSeqLen - special) throw new ValueError(`${this.task}: option stride ${stride} must be less than max_seq_len ${maxSeqLen} minus ${special} special tokens`);
+      // Hugging Face refuses it too: per-token entities from overlapping windows would repeat tokens with other indices.
+      if (aggregation === 'none') throw new ValueError(`${this.task}: option stride reads the whole text in windows, which needs an aggregation_strategy other than "none"`);
+    }
+    return { ignore_labels: reader.stringList('ignore_labels', ['O']), aggregation_strategy: aggregation, max_seq_len: maxSeqLen, stride };
   }
 
   lengthOf(text: string, options: TokenClassificationOptions): number {
-    return this.encoder(options.max_seq_len).length(text);
+    const encoder = this.encoder(options.max_seq_len);
+    return options.stride === null ? encoder.length(text) : encoder.wholeLength(text);
   }
 
   runBatch(texts: readonly string[], options: TokenClassificationOptions): TokenClassificationOutput[] {
     const encoder = this.encoder(options.max_seq_len);
-    const encodings = texts.map((text) => encoder.encode(text));
+    const windowsOf = texts.map((text) => options.stride === null ? [encoder.encode(text)] : encoder.windows(text, options.stride));
     encoder.warn(this.task);
-    const logits = headLogits(this.model.bert, this.model.classifier, encodings, 'tokens'); // [tokens, labels]
-    return encodings.map((encoding, i) => {
-      const rows = logits.values.subarray(logits.offsets[i]! * logits.width, logits.offsets[i + 1]! * logits.width);
-      const pre = this.preEntities(texts[i]!, encoding, rows, logits.width);
-      return aggregateEntities(pre, options.aggregation_strategy, this.labels, options.ignore_labels, this.tokenizer.decoder);
+    const logits = headLogits(this.model.bert, this.model.classifier, windowsOf.flat(), 'tokens'); // [tokens, labels]
+    let window = 0;
+    return windowsOf.map((windows, i) => {
+      const entities = windows.map((encoding) => {
+        const rows = logits.values.subarray(logits.offsets[window]! * logits.width, logits.offsets[window + 1]! * logits.width);
+        window++;
+        const pre = this.preEntities(texts[i]!, encoding, rows, logits.width);
+        return aggregateEntities(pre, options.aggregation_strategy, this.labels, options.ignore_labels, this.tokenizer.decoder);
+      });
+      // With stride the strategy is not 'none' (checkOptions), so every window's entities are groups.
+      return entities.length === 1 ? entities[0]! : aggregateOverlappingEntities((entities as EntityGroup[][]).flat());
     });
   }
 

@@ -49,16 +49,43 @@ export class TruncatedEncoder {
 
   /** Tokens of the input once cut (what lengthOf reports); its encoding is kept for encode(). */
   length(text: string, pair?: string): number {
+    return Math.min(this.measure(text, pair).length, this.maxLength);
+  }
+
+  /** Tokens of the whole input, uncut: what its windows hold, less the tokens they repeat. */
+  wholeLength(text: string): number {
+    return this.measure(text, undefined).length;
+  }
+
+  private measure(text: string, pair: string | undefined): Encoding {
     const whole = this.tokenizer.encode(text, pair, WHOLE);
     if (this.measured.size >= MEASURED_LIMIT) this.measured.clear();
     this.measured.set(inputKey(text, pair), whole);
-    return Math.min(whole.length, this.maxLength);
+    return whole;
   }
 
-  encode(text: string, pair?: string): Encoding {
+  /** The whole encoding, from length()'s measurement when there is one. */
+  private take(text: string, pair: string | undefined): Encoding {
     const key = inputKey(text, pair);
     const whole = this.measured.get(key) ?? this.tokenizer.encode(text, pair, WHOLE);
     this.measured.delete(key);
+    return whole;
+  }
+
+  /**
+   * The text whole when it fits, else windows of maxLength tokens (special tokens included), each beginning `stride`
+   * tokens before the previous one ended: the tokenizer's overflowing windows, as Hugging Face's token-classification
+   * pipeline asks for them with `stride` (return_overflowing_tokens). Nothing is cut, so nothing is counted.
+   */
+  windows(text: string, stride: number): Encoding[] {
+    const whole = this.take(text, undefined);
+    if (whole.length <= this.maxLength) return [whole];
+    const first = this.tokenizer.encode(text, undefined, { maxLength: this.maxLength, truncation: 'longest_first', stride, returnOverflowing: true, padding: false });
+    return [first.withOverflowing([]), ...first.overflowing];
+  }
+
+  encode(text: string, pair?: string): Encoding {
+    const whole = this.take(text, pair);
     if (whole.length <= this.maxLength) return whole;
     const cut = this.tokenizer.encode(text, pair, this.cut);
     this.truncatedInputs++;

@@ -35,8 +35,8 @@ export interface ZeroShotClassificationCallOptions {
 }
 
 export interface ZeroShotClassificationOptions {
-  hypothesisTemplate: string;
-  multiLabel: boolean;
+  hypothesis_template: string;
+  multi_label: boolean;
 }
 
 export const DEFAULT_HYPOTHESIS_TEMPLATE = 'This example is {}.';
@@ -111,7 +111,7 @@ export class ZeroShotClassificationPipeline
     if (!hypothesisTemplate.includes('{}')) {
       throw new ValueError(`${this.task}: option hypothesis_template ${valuePreview(hypothesisTemplate)} has no {} for the label`);
     }
-    return { hypothesisTemplate, multiLabel: reader.boolean('multi_label', false) };
+    return { hypothesis_template: hypothesisTemplate, multi_label: reader.boolean('multi_label', false) };
   }
 
   /** Tokens of all the input's (text, hypothesis) pairs: the model runs one sequence per label. */
@@ -132,7 +132,7 @@ export class ZeroShotClassificationPipeline
       const at = (label: number, column: number): number => logits[(pair + label) * classes + column]!;
       const count = input.labels.length;
       let scores: Float64Array;
-      if (options.multiLabel || count === 1) {
+      if (options.multi_label || count === 1) {
         // Each label on its own: softmax over its [contradiction, entailment] logits.
         scores = Float64Array.from({ length: count }, (_, j) => softmax([at(j, this.contradictionId), at(j, this.entailmentId)])[1]!);
       } else {
@@ -148,5 +148,5 @@ export class ZeroShotClassificationPipeline
 
 function hypothesis(options: ZeroShotClassificationOptions, label: string): string {
   // String.replace with a function: a "$&" in a label stays literal.
-  return options.hypothesisTemplate.replace('{}', () => label);
+  return options.hypothesis_template.replace('{}', () => label);
 }

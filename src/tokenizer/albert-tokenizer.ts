@@ -23,7 +23,7 @@ import type { Normalizer } from './normalizers/normalizer.js';
 import { Replace } from './normalizers/replace.js';
 import { NormalizerSequence } from './normalizers/sequence.js';
 import { Strip } from './normalizers/strip.js';
-import { tokenField, writeFolderFiles } from './pretrained-files.js';
+import { tokenField, writeFolderTexts } from './pretrained-files.js';
 import { TemplateProcessing } from './processors/template-processing.js';
 import { parseSentencePieceModel } from './sentencepiece/model-proto.js';
 import { checkSupported, metaspaceStages, precompiledRules, unigramOf } from './sentencepiece/sentencepiece-stages.js';
@@ -242,7 +242,7 @@ export class AlbertTokenizer extends Tokenizer {
       ...(this.modelMaxLength !== undefined ? { model_max_length: this.modelMaxLength } : {}),
       ...specialMap,
     };
-    return writeFolderFiles(dir, [
+    return writeFolderTexts(dir, [
       ...(this.sentencePieceModel !== undefined ? [['spiece.model', this.sentencePieceModel] as const] : []),
       ['tokenizer.json', this.toJSONString()],
       ['tokenizer_config.json', JSON.stringify(config, null, 2) + '\n'],

@@ -4,7 +4,6 @@
  * TemplateProcessing a tokenizer.json gives), the WordPiece decoder, and the five special tokens as added tokens —
  * with transformers' options and fields (doLowerCase, clsTokenId, ...), and model folders in and out.
  */
-import { valuePreview } from '../error-text.js';
 import { TokenizerError } from '../errors.js';
 import type { AddedToken } from './added-vocabulary.js';
 import { BasicTokenizer } from './basic-tokenizer.js';
@@ -15,6 +14,7 @@ import { WordPieceTokenizer } from './models/wordpiece.js';
 import { BertNormalizer } from './normalizers/bert-normalizer.js';
 import { BertPreTokenizer } from './pre-tokenizers/bert-pre-tokenizer.js';
 import { readBertTokenizerJson, readPretrained, writePretrained } from './pretrained-files.js';
+import { resolveSpecialTokens } from './special-tokens.js';
 import { BertProcessing } from './processors/bert-processing.js';
 import type { PostProcessor } from './processors/post-processor.js';
 import { Tokenizer, type TokenizerStages } from './tokenizer.js';
@@ -61,6 +61,15 @@ export interface BertTokenizerOptions extends Partial<SpecialTokens> {
   decoder?: Decoder | null;
 }
 
+/** The special tokens in the order they are added, with their roles in error messages. */
+const BERT_ROLES: ReadonlyArray<readonly [keyof SpecialTokens, string]> = [
+  ['unkToken', 'unknown'],
+  ['sepToken', 'separator'],
+  ['padToken', 'padding'],
+  ['clsToken', 'classifier'],
+  ['maskToken', 'mask'],
+];
+
 /** The stages and the resolved BERT settings of a preset (computed before the Tokenizer exists). */
 interface BertPreset {
   stages: TokenizerStages;
@@ -77,22 +86,7 @@ function bertPreset(vocab: Vocab, options: BertTokenizerOptions, source: string)
     maskToken: options.maskToken ?? BERT_SPECIAL_TOKENS.maskToken,
   };
   const added = options.addedTokens ?? [];
-  const addedIds = new Map(added.map((t) => [t.content, t.id]));
-  const specials: AddedToken[] = [];
-  const idOf = (role: string, key: keyof SpecialTokens): number => {
-    const token = specialTokens[key];
-    const id = vocab.id(token) ?? addedIds.get(token);
-    if (id === undefined) throw new TokenizerError(`${source}: the ${role} token ${valuePreview(token)} is missing`);
-    specials.push({ content: token, id, special: true, normalized: false });
-    return id;
-  };
-  const ids = {
-    unkToken: idOf('unknown', 'unkToken'),
-    sepToken: idOf('separator', 'sepToken'),
-    padToken: idOf('padding', 'padToken'),
-    clsToken: idOf('classifier', 'clsToken'),
-    maskToken: idOf('mask', 'maskToken'),
-  };
+  const { ids, specials } = resolveSpecialTokens(BERT_ROLES, specialTokens, (token) => vocab.id(token), added, source);
   const wordPiece = new WordPieceTokenizer(vocab, {
     unkToken: specialTokens.unkToken,
     ...(options.continuingSubwordPrefix !== undefined ? { continuingSubwordPrefix: options.continuingSubwordPrefix } : {}),

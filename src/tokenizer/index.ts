@@ -6,15 +6,20 @@ export {
   type BertTokenizerOptions,
   type SpecialTokens,
 } from './bert-tokenizer.js';
+export { byteLevelAlphabet } from './byte-level-alphabet.js';
+export { byteLevelWordCounter, ROBERTA_TRAINER_SPECIALS, trainBpeFromCounts, trainBpeFromLines, type BpeTrainerOptions } from './bpe-trainer.js';
+export { ByteLevelDecoder } from './decoders/byte-level-decoder.js';
 export type { Decoder } from './decoders/decoder.js';
 export { WordPieceDecoder } from './decoders/wordpiece-decoder.js';
 export { Encoding } from './encoding.js';
+export { BPE, parseMergesTxt, parseVocabJson, type BpeOptions, type Merge } from './models/bpe.js';
 export type { Model } from './models/model.js';
 export { WordPieceTokenizer, type WordPieceOptions } from './models/wordpiece.js';
 export { NormalizedText } from './normalized-text.js';
 export { BertNormalizer, type BertNormalizerOptions } from './normalizers/bert-normalizer.js';
 export type { Normalizer } from './normalizers/normalizer.js';
 export { BertPreTokenizer } from './pre-tokenizers/bert-pre-tokenizer.js';
+export { ByteLevel, type ByteLevelOptions } from './pre-tokenizers/byte-level.js';
 export type { PreTokenizer } from './pre-tokenizers/pre-tokenizer.js';
 export { Punctuation } from './pre-tokenizers/punctuation.js';
 export { SequencePreTokenizer } from './pre-tokenizers/sequence.js';
@@ -24,6 +29,13 @@ export { WhitespaceSplit } from './pre-tokenizers/whitespace-split.js';
 export { StagedWordScanner } from './word-scanner.js';
 export { BertProcessing } from './processors/bert-processing.js';
 export type { PostProcessor } from './processors/post-processor.js';
+export { RobertaProcessing, type RobertaProcessingOptions } from './processors/roberta-processing.js';
+export {
+  RobertaTokenizer,
+  ROBERTA_SPECIAL_TOKENS,
+  type RobertaSpecialTokens,
+  type RobertaTokenizerOptions,
+} from './roberta-tokenizer.js';
 export { TemplateProcessing, type TemplatePiece, type TemplateSpecialToken } from './processors/template-processing.js';
 export {
   Tokenizer,
@@ -39,6 +51,7 @@ export { Vocab } from './vocab.js';
 export { WordBuilder } from './word-builder.js';
 export type { WordScanner, WordSink } from './word-sink.js';
 export {
+  countWords,
   trainVocabFromCounts,
   trainVocabFromLines,
   WordCounter,

@@ -60,27 +60,70 @@ export function readPretrained(dir: string): PretrainedFiles {
     vocab = Vocab.fromFile(vocabPath);
     source = `vocab file ${vocabPath}`;
   }
+  const configs = readFolderConfigs(dir, SPECIAL_KEYS, options);
+  const { config, at } = configs;
+  if (config !== undefined) {
+    const lower = at.bool(config, 'do_lower_case');
+    if (lower !== undefined) options.doLowerCase = lower;
+    if ('strip_accents' in config) options.stripAccents = at.bool(config, 'strip_accents') ?? null;
+    const chinese = at.bool(config, 'tokenize_chinese_chars');
+    if (chinese !== undefined) options.tokenizeChineseChars = chinese;
+    Object.assign(options, configs.common);
+  }
+  return { vocab, options, source };
+}
+
+/** What tokenizer_config.json of a folder says, beyond the special tokens. */
+export interface FolderConfigs {
+  /** tokenizer_config.json, if the folder has one, and its path for errors. */
+  config: JsonObject | undefined;
+  at: JsonPath;
+  /** The settings every preset reads from tokenizer_config.json. */
+  common: { modelMaxLength?: number; cleanUpTokenizationSpaces?: boolean };
+}
+
+/**
+ * Reads special_tokens_map.json then tokenizer_config.json of `dir` (those present): the special tokens of
+ * `tokenKeys` ([option, json key]) go into `tokens` (the later file wins); the rest is returned.
+ */
+export function readFolderConfigs<K extends string>(
+  dir: string,
+  tokenKeys: ReadonlyArray<readonly [K, string]>,
+  tokens: Partial<Record<K, string>>,
+): FolderConfigs {
+  const files = fileAccess(dir, TOKENIZER_FOLDER);
+  let config: JsonObject | undefined;
+  const configPath = files.join(dir, 'tokenizer_config.json');
   for (const name of ['special_tokens_map.json', 'tokenizer_config.json']) {
     const path = files.join(dir, name);
     const json = readJsonObject(path, true);
     if (json === undefined) continue;
-    for (const [key, jsonKey] of SPECIAL_KEYS) {
+    for (const [key, jsonKey] of tokenKeys) {
       const token = tokenField(json, jsonKey, path);
-      if (token !== undefined) options[key] = token;
+      if (token !== undefined) tokens[key] = token;
     }
-    if (name !== 'tokenizer_config.json') continue;
-    const at = new JsonPath(path);
-    const lower = at.bool(json, 'do_lower_case');
-    if (lower !== undefined) options.doLowerCase = lower;
-    if ('strip_accents' in json) options.stripAccents = at.bool(json, 'strip_accents') ?? null;
-    const chinese = at.bool(json, 'tokenize_chinese_chars');
-    if (chinese !== undefined) options.tokenizeChineseChars = chinese;
-    const maxLength = at.field(json, 'model_max_length', 'a number', (v): v is number => typeof v === 'number');
-    if (maxLength !== undefined && maxLength < 1e9) options.modelMaxLength = maxLength;
-    const cleanUp = at.bool(json, 'clean_up_tokenization_spaces');
-    if (cleanUp !== undefined) options.cleanUpTokenizationSpaces = cleanUp;
+    if (name === 'tokenizer_config.json') config = json;
   }
-  return { vocab, options, source };
+  const at = new JsonPath(configPath);
+  const common: FolderConfigs['common'] = {};
+  if (config !== undefined) {
+    const maxLength = at.field(config, 'model_max_length', 'a number', (v): v is number => typeof v === 'number');
+    if (maxLength !== undefined && maxLength < 1e9) common.modelMaxLength = maxLength;
+    const cleanUp = at.bool(config, 'clean_up_tokenization_spaces');
+    if (cleanUp !== undefined) common.cleanUpTokenizationSpaces = cleanUp;
+  }
+  return { config, at, common };
+}
+
+/** Writes `texts` ([file name, text]) into `dir` (created if missing), atomically each; returns their paths. */
+export function writeFolderTexts(dir: string, texts: ReadonlyArray<readonly [string, string | Uint8Array]>): string[] {
+  const files = fileAccess(dir, TOKENIZER_FOLDER);
+  files.ensureFolder(dir, TOKENIZER_FOLDER);
+  return texts.map(([name, text]) => {
+    const path = files.join(dir, name);
+    files.writeFile(path, text, TOKENIZER_FILE);
+    return path;
+  });
 }
 
 /** BERT's vocabulary and settings from tokenizer.json text (a fetched file); `source` names it in errors. */
@@ -168,21 +211,10 @@ export function writePretrained(t: SaveablePretrained, dir: string): string[] {
     ...(t.modelMaxLength !== undefined ? { model_max_length: t.modelMaxLength } : {}),
     ...specialMap,
   };
-  return writeFolderFiles(dir, [
+  return writeFolderTexts(dir, [
     ['vocab.txt', t.vocab.toText()],
     ['tokenizer.json', t.tokenizerJson],
     ['tokenizer_config.json', JSON.stringify(config, null, 2) + '\n'],
     ['special_tokens_map.json', JSON.stringify(specialMap, null, 2) + '\n'],
   ]);
-}
-
-/** Writes each [name, contents] into `dir` (created if missing); returns the paths. */
-export function writeFolderFiles(dir: string, entries: ReadonlyArray<readonly [string, string | Uint8Array]>): string[] {
-  const files = fileAccess(dir, TOKENIZER_FOLDER);
-  files.ensureFolder(dir, TOKENIZER_FOLDER);
-  return entries.map(([name, data]) => {
-    const path = files.join(dir, name);
-    files.writeFile(path, data, TOKENIZER_FILE);
-    return path;
-  });
 }

@@ -13,8 +13,10 @@ import { TokenizerError } from '../errors.js';
 import type { AddedVocabulary, AddedToken } from './added-vocabulary.js';
 import type { Decoder } from './decoders/decoder.js';
 import { MetaspaceDecoder } from './decoders/metaspace-decoder.js';
+import { ByteLevelDecoder } from './decoders/byte-level-decoder.js';
 import { WordPieceDecoder } from './decoders/wordpiece-decoder.js';
 import { isObj, isStr, JsonPath, parseJsonObject, readJsonObject, type Json, type JsonObject } from './json-fields.js';
+import { BPE, type Merge } from './models/bpe.js';
 import type { Model } from './models/model.js';
 import { Unigram } from './models/unigram.js';
 import { WordPieceTokenizer } from './models/wordpiece.js';
@@ -27,6 +29,7 @@ import { NormalizerSequence } from './normalizers/sequence.js';
 import { Strip } from './normalizers/strip.js';
 import { BertPreTokenizer } from './pre-tokenizers/bert-pre-tokenizer.js';
 import { Metaspace, PREPEND_SCHEMES, type PrependScheme } from './pre-tokenizers/metaspace.js';
+import { ByteLevel } from './pre-tokenizers/byte-level.js';
 import type { PreTokenizer } from './pre-tokenizers/pre-tokenizer.js';
 import { Punctuation } from './pre-tokenizers/punctuation.js';
 import { SequencePreTokenizer } from './pre-tokenizers/sequence.js';
@@ -34,6 +37,7 @@ import { SPLIT_BEHAVIORS, type SplitBehavior } from './pre-tokenizers/split-beha
 import { Whitespace } from './pre-tokenizers/whitespace.js';
 import { WhitespaceSplit } from './pre-tokenizers/whitespace-split.js';
 import { BertProcessing } from './processors/bert-processing.js';
+import { RobertaProcessing } from './processors/roberta-processing.js';
 import type { PostProcessor } from './processors/post-processor.js';
 import { TemplateProcessing, type TemplatePiece, type TemplateSpecialToken } from './processors/template-processing.js';
 import type { PaddingParams, TokenizerStages, TruncationParams } from './tokenizer.js';
@@ -80,6 +84,7 @@ const PRE_TOKENIZERS: Map<string, StageReader<PreTokenizer>> = new Map<string, S
   ['Whitespace', () => new Whitespace()],
   ['WhitespaceSplit', () => new WhitespaceSplit()],
   ['Metaspace', (json, at) => new Metaspace(...readMetaspace(json, at))],
+  ['ByteLevel', (json, at) => new ByteLevel(byteLevelOptions(json, at))],
   [
     'Punctuation',
     (json, at) => {
@@ -98,16 +103,32 @@ const PRE_TOKENIZERS: Map<string, StageReader<PreTokenizer>> = new Map<string, S
 const MODELS = new Map<string, StageReader<Model>>([
   ['WordPiece', readWordPiece],
   ['Unigram', readUnigram],
+  ['BPE', readBpe],
 ]);
 
 const POST_PROCESSORS = new Map<string, StageReader<PostProcessor>>([
   ['BertProcessing', (json, at) => new BertProcessing(tokenAndId(json, 'sep', at), tokenAndId(json, 'cls', at))],
   ['TemplateProcessing', readTemplateProcessing],
+  [
+    'RobertaProcessing',
+    (json, at) =>
+      new RobertaProcessing(tokenAndId(json, 'sep', at), tokenAndId(json, 'cls', at), {
+        trimOffsets: at.bool(json, 'trim_offsets') ?? true,
+        addPrefixSpace: at.bool(json, 'add_prefix_space') ?? true,
+      }),
+  ],
 ]);
 
 const DECODERS = new Map<string, StageReader<Decoder>>([
   ['WordPiece', (json, at) => new WordPieceDecoder(at.string(json, 'prefix') ?? '##', at.bool(json, 'cleanup') ?? true)],
   ['Metaspace', (json, at) => new MetaspaceDecoder(...readMetaspace(json, at))],
+  [
+    'ByteLevel',
+    (json, at) => {
+      const o = byteLevelOptions(json, at);
+      return new ByteLevelDecoder(o.addPrefixSpace, o.trimOffsets, o.useRegex);
+    },
+  ],
 ]);
 
 /** The stage of `json[key]` through `readers`; null when absent or null. */
@@ -132,13 +153,7 @@ function stageAt<T>(value: Json, readers: ReadonlyMap<string, StageReader<T>>, a
 }
 
 function readWordPiece(json: JsonObject, at: JsonPath): Model {
-  const vocabJson = at.object(json['vocab'] ?? null);
-  const vocabMap: Record<string, number> = Object.create(null) as Record<string, number>;
-  for (const [token, id] of Object.entries(vocabJson)) {
-    if (typeof id !== 'number') throw at.error(`${at.at('vocab').path}[${valuePreview(token)}] is not a number`);
-    vocabMap[token] = id;
-  }
-  const vocab = Vocab.fromIdMap(vocabMap, `${at.file} ${at.at('vocab').path}`);
+  const vocab = Vocab.fromIdMap(idMap(at.object(json['vocab'] ?? null), at.at('vocab')), `${at.file} ${at.at('vocab').path}`);
   const unkToken = at.string(json, 'unk_token');
   const prefix = at.string(json, 'continuing_subword_prefix');
   const maxChars = at.integer(json, 'max_input_chars_per_word', 0, MAX_INPUT_CHARS_PER_WORD);
@@ -183,6 +198,52 @@ function readMetaspace(json: JsonObject, at: JsonPath): [string, PrependScheme, 
   const scheme = at.string(json, 'prepend_scheme') ?? (at.bool(json, 'add_prefix_space') === false ? 'never' : 'always');
   if (!(PREPEND_SCHEMES as readonly string[]).includes(scheme)) throw at.error(`${at.at('prepend_scheme').path} ${valuePreview(scheme)} is not one of ${PREPEND_SCHEMES.join(', ')}`);
   return [replacement, scheme as PrependScheme, at.bool(json, 'split') ?? true];
+}
+
+/** The ByteLevel fields (pre-tokenizer and decoder), with the reference's defaults. */
+function byteLevelOptions(json: JsonObject, at: JsonPath): { addPrefixSpace: boolean; trimOffsets: boolean; useRegex: boolean } {
+  return {
+    addPrefixSpace: at.bool(json, 'add_prefix_space') ?? true,
+    trimOffsets: at.bool(json, 'trim_offsets') ?? true,
+    useRegex: at.bool(json, 'use_regex') ?? true,
+  };
+}
+
+/** The BPE model: vocab, merges ([a, b] pairs or "a b" strings) and options; dropout and byte fallback are refused. */
+function readBpe(json: JsonObject, at: JsonPath): Model {
+  const dropout = at.field(json, 'dropout', 'a number', (v): v is number => typeof v === 'number');
+  if (dropout !== undefined && dropout !== 0) throw at.error(`${at.at('dropout').path} ${dropout} is not implemented (only null)`);
+  if (at.bool(json, 'byte_fallback') === true) throw at.error(`${at.at('byte_fallback').path} true is not implemented`);
+  const vocab = Vocab.fromIdMap(idMap(at.object(json['vocab'] ?? null), at.at('vocab')), `${at.file} ${at.at('vocab').path}`);
+  const merges = (at.array(json, 'merges') ?? []).map((item, i): Merge => {
+    const pair = typeof item === 'string' ? item.split(' ') : item;
+    if (!Array.isArray(pair) || pair.length !== 2 || !isStr(pair[0] ?? null) || !isStr(pair[1] ?? null)) {
+      throw at.error(`${at.at('merges').at(i).path} should be a pair of tokens, found ${valuePreview(item)}`);
+    }
+    return [pair[0] as string, pair[1] as string];
+  });
+  return new BPE(
+    vocab,
+    merges,
+    {
+      unkToken: at.string(json, 'unk_token') ?? null,
+      continuingSubwordPrefix: at.string(json, 'continuing_subword_prefix') ?? null,
+      endOfWordSuffix: at.string(json, 'end_of_word_suffix') ?? null,
+      fuseUnk: at.bool(json, 'fuse_unk') ?? false,
+      ignoreMerges: at.bool(json, 'ignore_merges') ?? false,
+    },
+    `${at.file} ${at.path}`,
+  );
+}
+
+/** A token → id object (a model's vocab). */
+function idMap(vocabJson: JsonObject, at: JsonPath): Record<string, number> {
+  const vocabMap: Record<string, number> = Object.create(null) as Record<string, number>;
+  for (const [token, id] of Object.entries(vocabJson)) {
+    if (typeof id !== 'number') throw at.error(`${at.path}[${valuePreview(token)}] is not a number`);
+    vocabMap[token] = id;
+  }
+  return vocabMap;
 }
 
 /** BertProcessing's `[token, id]` fields. */

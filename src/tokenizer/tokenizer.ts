@@ -145,8 +145,9 @@ export class Tokenizer {
     this.decoder = stages.decoder ?? null;
     this.truncation = stages.truncation ?? null;
     this.padding = stages.padding ?? null;
-    this.processor = this.postProcessor ?? DEFAULT_POST_PROCESSOR;
     this.addedVocabulary = new AddedVocabulary(stages.addedTokens ?? [], source);
+    const processor: PostProcessor = this.postProcessor ?? DEFAULT_POST_PROCESSOR;
+    this.processor = processor.forTokens?.((id) => this.addedVocabulary.content(id) ?? this.model.idToToken(id)) ?? processor;
     const padToken = this.padding?.padToken ?? stages.padToken;
     this.padTokenId = this.padding?.padId ?? (padToken === undefined ? undefined : this.tokenToId(padToken));
     this.checkIds(source);

@@ -17,3 +17,10 @@ export function growUnitSpans(buffers: UnitSpans, capacity: number): void {
   buffers.starts = starts;
   buffers.ends = ends;
 }
+
+/** units[from, to) as a string, in slices (spreading a long word into fromCharCode would overflow the stack). */
+export function unitsText(units: Uint16Array, from: number, to: number): string {
+  let text = '';
+  for (let k = from; k < to; k += 4096) text += String.fromCharCode(...units.subarray(k, Math.min(to, k + 4096)));
+  return text;
+}

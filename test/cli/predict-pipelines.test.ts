@@ -89,6 +89,13 @@ const CASES: Case[] = [
     options: { aggregation_strategy: 'simple', ignore_labels: ['O'] }, call: single,
   },
   {
+    // Long texts in overlapping windows: --stride reaches the pipeline as stride.
+    task: 'ner',
+    dir: () => folder('ner', (c) => new BertForTokenClassification(c, { seed: 2 }), ['O', 'B-PER', 'I-PER', 'B-LOC', 'I-LOC', 'B-ORG', 'I-ORG']),
+    lines: textLines, flags: ['--aggregation-strategy', 'first', '--max-seq-len', '12', '--stride', '4'],
+    options: { aggregation_strategy: 'first', max_seq_len: 12, stride: 4 }, call: single,
+  },
+  {
     task: 'question-answering', dir: () => folder('qa', (c) => new BertForQuestionAnswering(c, { seed: 3 })),
     lines: [
       { question: 'Where did Smith go?', context: SENTENCES[3] },

@@ -29,6 +29,12 @@ export interface PipelineInputs {
     texts: Array<{ text: string; tokens: string[]; is_unknown: number[]; special: number[]; offsets: number[]; logits: number[][] }>;
     cases: Array<{ text: number; options: Record<string, unknown> & { aggregation_strategy: AggregationStrategy; ignore_labels: string[] } }>;
   };
+  /** A long text read in overlapping windows (`stride`): each window's tokens and logits. */
+  token_classification_windows: Array<{
+    text: string;
+    options: Record<string, unknown>;
+    windows: Array<{ tokens: string[]; is_unknown: number[]; special: number[]; offsets: number[]; logits: number[][] }>;
+  }>;
   question_answering: Array<{
     question: string;
     context: string;
@@ -41,6 +47,7 @@ export type Golden = Record<string, string | number>;
 
 export interface PipelineGoldens {
   token_classification: Golden[][];
+  token_classification_windows: Golden[][];
   question_answering: Golden[][];
 }
 

@@ -14,6 +14,7 @@ import { softmax } from '../../src/pipelines/scores.js';
 import { QuestionAnsweringPipeline, type QuestionAnsweringOptions } from '../../src/pipelines/question-answering.js';
 import { TokenClassificationPipeline } from '../../src/pipelines/token-classification.js';
 import type { BertTokenizer } from '../../src/tokenizer/bert-tokenizer.js';
+import type { Encoding } from '../../src/tokenizer/encoding.js';
 import { FIXTURES } from '../helpers/fixtures.js';
 import { pipelineTokenizer, qaModel, taggerModel, TAGGER_LABELS } from './golden-models.js';
 import '../helpers/node-runtime.js';
@@ -34,6 +35,17 @@ export const TAGGER_OPTIONS = [
   { aggregation_strategy: 'average' },
   { aggregation_strategy: 'max' },
   { aggregation_strategy: 'max', ignore_labels: [] },
+];
+
+/**
+ * Texts read in overlapping windows (`stride`): longer than max_seq_len, so entities from several windows meet, and
+ * the overlap rule (aggregate_overlapping_entities) decides between the versions of the same words.
+ */
+export const TAGGER_WINDOW_CASES: Array<{ text: string; options: Record<string, unknown> }> = [
+  { text: `${TAGGER_TEXTS[0]} ${TAGGER_TEXTS[2]}`, options: { aggregation_strategy: 'first', max_seq_len: 12, stride: 4 } },
+  { text: `${TAGGER_TEXTS[0]} ${TAGGER_TEXTS[2]}`, options: { aggregation_strategy: 'simple', max_seq_len: 10, stride: 5, ignore_labels: [] } },
+  { text: `${TAGGER_TEXTS[2]} ${TAGGER_TEXTS[1]} ${TAGGER_TEXTS[0]}`, options: { aggregation_strategy: 'max', max_seq_len: 16, stride: 6 } },
+  { text: `${TAGGER_TEXTS[2]} ${TAGGER_TEXTS[1]} ${TAGGER_TEXTS[0]}`, options: { aggregation_strategy: 'average', max_seq_len: 9, stride: 0, ignore_labels: [] } },
 ];
 
 const LONG_CONTEXT =
@@ -172,17 +184,22 @@ if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === '-
   while ((nullContext = await qaFits(tokenizer, qaSeed)) === undefined) qaSeed++;
   const tagger = new TokenClassificationPipeline(taggerModel(tokenizer, taggerSeed), tokenizer);
   const qa = new QuestionAnsweringPipeline(qaModel(tokenizer, qaSeed), tokenizer);
-  const texts = TAGGER_TEXTS.map((text) => {
-    const encoding = tokenizer.encode(text);
+  const encodingDump = (encoding: Encoding) => {
     const logits = headLogits(tagger.model.bert, tagger.model.classifier, [encoding], 'tokens');
     return {
-      text,
       tokens: Array.from(encoding.ids, (id) => tokenizer.idToToken(id)),
       is_unknown: Array.from(encoding.ids, (id) => (id === tokenizer.unkTokenId ? 1 : 0)),
       special: Array.from(encoding.specialTokensMask),
       offsets: Array.from(encoding.offsets),
       logits: Array.from({ length: encoding.length }, (_, t) => Array.from(logits.values.subarray(t * logits.width, (t + 1) * logits.width))),
     };
+  };
+  const texts = TAGGER_TEXTS.map((text) => ({ text, ...encodingDump(tokenizer.encode(text)) }));
+  // The windows as the tokenizer's overflowing encodings (compared with Hugging Face tokenizers in test/tokenizer).
+  const windowCases = TAGGER_WINDOW_CASES.map(({ text, options }) => {
+    const checked = tagger.checkOptions(options);
+    const first = tokenizer.encode(text, undefined, { maxLength: checked.max_seq_len, truncation: 'longest_first', stride: checked.stride!, returnOverflowing: true, padding: false });
+    return { text, options: checked, windows: [first, ...first.overflowing].map(encodingDump) };
   });
   const qaCases = [
     ...QA_CASES,
@@ -197,6 +214,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === '-
     labels: TAGGER_LABELS,
     decoder: { prefix: '##', cleanup: true },
     token_classification: { texts, cases: TAGGER_TEXTS.flatMap((_, text) => TAGGER_OPTIONS.map((options) => ({ text, options: tagger.checkOptions(options) }))) },
+    token_classification_windows: windowCases,
     question_answering: qaCases.map((c) => qaDump(qa, c.question, c.context, c.options)),
   };
   writeFileSync(join(PIPELINE_FIXTURES, 'inputs.json'), `${JSON.stringify(inputs)}\n`);

@@ -147,8 +147,8 @@ test('the batch seam: JSON lines to inputs, CLI option strings, lengths, runBatc
   assert.deepEqual(classifier.inputFromJson({ text: 'a', text_pair: 'b', label: 1 }), { text: 'a', text_pair: 'b' });
   assert.throws(() => classifier.inputFromJson({ question: 'a' }), { name: 'ValueError', message: 'text-classification: input field "text" must be a string, got undefined' });
   const options = classifier.checkOptions({ top_k: '2', function_to_apply: 'sigmoid' });
-  assert.deepEqual(options, { topK: 2, functionToApply: 'sigmoid' });
-  assert.deepEqual(classifier.checkOptions({ top_k: 'null' }), { topK: null, functionToApply: 'softmax' });
+  assert.deepEqual(options, { top_k: 2, function_to_apply: 'sigmoid' });
+  assert.deepEqual(classifier.checkOptions({ top_k: 'null' }), { top_k: null, function_to_apply: 'softmax' });
   assert.equal(classifier.lengthOf('hello world'), referenceInputs('hello world').ids.length);
   assert.equal(classifier.lengthOf({ text: 'hello', text_pair: 'world' }), 5);
   const batch = classifier.runBatch(TEXTS, options);

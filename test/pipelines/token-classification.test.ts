@@ -7,7 +7,7 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { aggregateEntities, preEntity } from '../../src/pipelines/token-aggregation.js';
+import { aggregateEntities, aggregateOverlappingEntities, preEntity } from '../../src/pipelines/token-aggregation.js';
 import { TokenClassificationPipeline, type TokenClassificationOptions } from '../../src/pipelines/token-classification.js';
 import { setWarningSink } from '../../src/warnings.js';
 import { softmax } from '../../src/pipelines/scores.js';
@@ -85,4 +85,32 @@ test('bad options and inputs are one-line ValueErrors naming the field', async (
   const options: TokenClassificationOptions = tagger.checkOptions({ ignore_labels: 'O, MISC', aggregation_strategy: 'simple' });
   assert.deepEqual(options.ignore_labels, ['O', 'MISC']);
   assert.equal(tagger.lengthOf(texts[0]!, options), 17);
+});
+
+test('stride: a long text read in overlapping windows gives the goldens of Hugging Face\'s rules (aggregate_overlapping_entities)', async () => {
+  for (const [i, { text, options, windows }] of inputs.token_classification_windows.entries()) {
+    assert.ok(windows.length > 1, `case ${i} spans several windows`);
+    const output = await tagger(text, options);
+    assertMatchesGoldens(output, goldens.token_classification_windows[i]!, `window case ${i} ${JSON.stringify(options)}`, END_TO_END_TOLERANCE);
+    // The whole text is read: the last word's entity is there (the cases keep every label or end on an entity).
+    const lastEnd = Math.max(...output.map((e) => e.end));
+    assert.ok(lastEnd >= text.length - 1, `case ${i}: entities end at ${lastEnd} of ${text.length}`);
+  }
+});
+
+test('stride: a text that fits one window gives what it gives without stride; overlaps keep the longer, then the surer entity', async () => {
+  for (const text of texts) {
+    const options = { aggregation_strategy: 'first' as const, ignore_labels: [] };
+    assert.deepEqual(await tagger(text, { ...options, stride: 8 }), await tagger(text, options));
+  }
+  const entity = (start: number, end: number, score: number) => ({ entity_group: 'X', word: '', start, end, score });
+  assert.deepEqual(aggregateOverlappingEntities([entity(10, 14, 0.5), entity(0, 4, 0.9), entity(2, 8, 0.1), entity(3, 9, 0.2), entity(12, 14, 0.99)]),
+    [entity(3, 9, 0.2), entity(10, 14, 0.5)]);
+  assert.deepEqual(aggregateOverlappingEntities([]), []);
+});
+
+test('stride is refused with aggregation "none" and when a window could not move on', () => {
+  assert.throws(() => tagger.checkOptions({ stride: 4 }), { name: 'ValueError', message: /stride reads the whole text in windows, which needs an aggregation_strategy other than "none"/ });
+  assert.throws(() => tagger.checkOptions({ stride: 10, max_seq_len: 12, aggregation_strategy: 'first' }), /option stride 10 must be less than max_seq_len 12 minus 2 special tokens/);
+  assert.throws(() => tagger.checkOptions({ stride: -1, aggregation_strategy: 'first' }), /option stride must be null or an integer ≥ 0, got -1/);
 });

@@ -74,7 +74,7 @@ test('an array of texts equals single calls; the batch seam reads {"text", "labe
   assert.throws(() => classifier.inputFromJson({ text: 'a' }), { name: 'ValueError', message: /candidate labels must be a list of strings or a comma-separated string, got undefined/ });
   assert.throws(() => classifier.inputFromJson({ text: 'a', labels: [] }), { name: 'ValueError', message: 'zero-shot-classification: no candidate labels: at least one is needed' });
   const options = classifier.checkOptions({ multi_label: 'true' });
-  assert.deepEqual(options, { hypothesisTemplate: 'This example is {}.', multiLabel: true });
+  assert.deepEqual(options, { hypothesis_template: 'This example is {}.', multi_label: true });
   assert.equal(classifier.lengthOf(input, options), referenceInputs('a', 'This example is x.').ids.length + referenceInputs('a', 'This example is y.').ids.length);
 });
 

@@ -13,6 +13,11 @@ export interface PostProcessor {
   process(a: SequenceTokens, b: SequenceTokens | undefined, addSpecialTokens: boolean): Encoding;
   /** The special tokens it may add, as [token, id] pairs (the tokenizer checks them against its vocabulary). */
   specialTokenIds(): Array<[string, number]>;
+  /**
+   * The processor a tokenizer runs, given its tokens' text (`tokenOf`); processors that read token text
+   * (RobertaProcessing trims offsets at the spaces a token holds) bind to it here, the others need not have it.
+   */
+  forTokens?(tokenOf: (id: number) => string | undefined): PostProcessor;
   /** The stage as tokenizer.json writes it. */
   toJSON(): JsonObject;
 }

@@ -1,7 +1,7 @@
 /**
  * tokenizer.json through the generic pipeline (Tokenizer.fromFile, src/tokenizer/tokenizer-json.ts): every stage
  * type it implements — Whitespace, WhitespaceSplit, Punctuation, Sequence, TemplateProcessing, truncation and
- * padding — in seeds the BERT preset's target never reaches. A file that loads must give a tokenizer that encodes,
+ * padding, and byte-level BPE (ByteLevel, BPE, RobertaProcessing) — in seeds the BERT preset's target never reaches. A file that loads must give a tokenizer that encodes,
  * decodes and writes itself back.
  */
 import { readFileSync } from 'node:fs';
@@ -24,6 +24,8 @@ const WORDS = [
   'BertProcessing', 'single', 'pair', 'special_tokens', 'SpecialToken', 'A', 'B', 'type_id', 'ids', 'tokens', 'WordPiece',
   'unk_token', 'max_input_chars_per_word', 'direction', 'Right', 'Left', 'max_length', 'strategy', 'LongestFirst',
   'OnlySecond', 'stride', 'BatchLongest', 'Fixed', 'pad_id', 'pad_token', 'pad_to_multiple_of', '<s>', '</s>', '[UNK]', '',
+  'ByteLevel', 'BPE', 'RobertaProcessing', 'add_prefix_space', 'trim_offsets', 'use_regex', 'merges', 'dropout', 'fuse_unk',
+  'byte_fallback', 'ignore_merges', 'continuing_subword_prefix', 'end_of_word_suffix', 'sep', 'cls', 'Ġ', 'Ġt',
 ];
 
 const TEXT = "Hello, World! don't <s> naïve 東京 the--end 123";
@@ -67,7 +69,12 @@ function seeds(): Seed[] {
     model,
   };
   const bare = { version: '1.0', truncation: null, padding: null, added_tokens: added, normalizer: null, pre_tokenizer: { type: 'Whitespace' }, post_processor: null, decoder: null, model };
-  return [textSeed('RoBERTa-style template, Sequence pre-tokenizer, truncation and padding', JSON.stringify(roberta)), textSeed('Whitespace only', JSON.stringify(bare))];
+  const bpe = readFileSync(fixturePath('tokenizer', 'bpe', 'tokenizer.json'), 'utf8');
+  return [
+    textSeed('RoBERTa-style template, Sequence pre-tokenizer, truncation and padding', JSON.stringify(roberta)),
+    textSeed('Whitespace only', JSON.stringify(bare)),
+    textSeed('byte-level BPE trained by tokenizers (ByteLevel, BPE, RobertaProcessing, ByteLevel decoder)', bpe),
+  ];
 }
 
 export const tokenizerPipelineTarget: TargetFactory = {
