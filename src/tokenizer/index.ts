@@ -58,3 +58,14 @@ export {
   type TrainProgress,
   type VocabTrainerOptions,
 } from './vocab-trainer.js';
+export { AlbertTokenizer, ALBERT_SPECIAL_TOKENS, type AlbertSpecialTokens, type AlbertTokenizerOptions } from './albert-tokenizer.js';
+export { MetaspaceDecoder } from './decoders/metaspace-decoder.js';
+export { Unigram, type UnigramOptions } from './models/unigram.js';
+export { CharMapping, type CharMappingType } from './normalizers/char-mapping.js';
+export { Precompiled } from './normalizers/precompiled.js';
+export { Replace, type ReplacePattern } from './normalizers/replace.js';
+export { NormalizerSequence } from './normalizers/sequence.js';
+export { Strip } from './normalizers/strip.js';
+export { Metaspace, type PrependScheme } from './pre-tokenizers/metaspace.js';
+export { parseSentencePieceModel, type SentencePiece, type SentencePieceModel } from './sentencepiece/model-proto.js';
+export { SentencePieceTokenizer } from './sentencepiece-tokenizer.js';

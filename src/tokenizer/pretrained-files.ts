@@ -21,7 +21,7 @@ const TOKENIZER_FILE = { error: TokenizerError } as const;
 const TOKENIZER_FOLDER = { label: 'tokenizer folder', error: TokenizerError } as const;
 
 /** A special token in tokenizer_config.json / special_tokens_map.json: a string or an AddedToken object. */
-function tokenField(obj: JsonObject, key: string, file: string): string | undefined {
+export function tokenField(obj: JsonObject, key: string, file: string): string | undefined {
   const value = obj[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return value;
@@ -116,7 +116,7 @@ export function readFolderConfigs<K extends string>(
 }
 
 /** Writes `texts` ([file name, text]) into `dir` (created if missing), atomically each; returns their paths. */
-export function writeFolderTexts(dir: string, texts: ReadonlyArray<readonly [string, string]>): string[] {
+export function writeFolderTexts(dir: string, texts: ReadonlyArray<readonly [string, string | Uint8Array]>): string[] {
   const files = fileAccess(dir, TOKENIZER_FOLDER);
   files.ensureFolder(dir, TOKENIZER_FOLDER);
   return texts.map(([name, text]) => {

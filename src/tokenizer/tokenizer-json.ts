@@ -12,15 +12,23 @@ import { valuePreview } from '../error-text.js';
 import { TokenizerError } from '../errors.js';
 import type { AddedVocabulary, AddedToken } from './added-vocabulary.js';
 import type { Decoder } from './decoders/decoder.js';
+import { MetaspaceDecoder } from './decoders/metaspace-decoder.js';
 import { ByteLevelDecoder } from './decoders/byte-level-decoder.js';
 import { WordPieceDecoder } from './decoders/wordpiece-decoder.js';
 import { isObj, isStr, JsonPath, parseJsonObject, readJsonObject, type Json, type JsonObject } from './json-fields.js';
 import { BPE, type Merge } from './models/bpe.js';
 import type { Model } from './models/model.js';
+import { Unigram } from './models/unigram.js';
 import { WordPieceTokenizer } from './models/wordpiece.js';
 import { BertNormalizer } from './normalizers/bert-normalizer.js';
+import { CharMapping } from './normalizers/char-mapping.js';
 import type { Normalizer } from './normalizers/normalizer.js';
+import { Precompiled } from './normalizers/precompiled.js';
+import { Replace } from './normalizers/replace.js';
+import { NormalizerSequence } from './normalizers/sequence.js';
+import { Strip } from './normalizers/strip.js';
 import { BertPreTokenizer } from './pre-tokenizers/bert-pre-tokenizer.js';
+import { Metaspace, PREPEND_SCHEMES, type PrependScheme } from './pre-tokenizers/metaspace.js';
 import { ByteLevel } from './pre-tokenizers/byte-level.js';
 import type { PreTokenizer } from './pre-tokenizers/pre-tokenizer.js';
 import { Punctuation } from './pre-tokenizers/punctuation.js';
@@ -48,7 +56,17 @@ type TokenIds = (token: string) => number | undefined;
 
 type StageReader<T> = (json: JsonObject, at: JsonPath, ids: TokenIds) => T;
 
-const NORMALIZERS = new Map<string, StageReader<Normalizer>>([
+const NORMALIZERS: Map<string, StageReader<Normalizer>> = new Map<string, StageReader<Normalizer>>([
+  ['Precompiled', (json, at) => Precompiled.fromBase64(at.string(json, 'precompiled_charsmap') ?? '', `${at.file}: ${at.path}`)],
+  ['Replace', readReplace],
+  ['Strip', (json, at) => new Strip(at.bool(json, 'strip_left') ?? true, at.bool(json, 'strip_right') ?? true)],
+  ['NFKD', () => new CharMapping('NFKD')],
+  ['StripAccents', () => new CharMapping('StripAccents')],
+  ['Lowercase', () => new CharMapping('Lowercase')],
+  [
+    'Sequence',
+    (json, at, ids) => new NormalizerSequence((at.array(json, 'normalizers') ?? []).map((item, i) => stageAt(item, NORMALIZERS, at.at('normalizers').at(i), ids))),
+  ],
   [
     'BertNormalizer',
     (json, at) =>
@@ -65,6 +83,7 @@ const PRE_TOKENIZERS: Map<string, StageReader<PreTokenizer>> = new Map<string, S
   ['BertPreTokenizer', () => new BertPreTokenizer()],
   ['Whitespace', () => new Whitespace()],
   ['WhitespaceSplit', () => new WhitespaceSplit()],
+  ['Metaspace', (json, at) => new Metaspace(...readMetaspace(json, at))],
   ['ByteLevel', (json, at) => new ByteLevel(byteLevelOptions(json, at))],
   [
     'Punctuation',
@@ -83,6 +102,7 @@ const PRE_TOKENIZERS: Map<string, StageReader<PreTokenizer>> = new Map<string, S
 
 const MODELS = new Map<string, StageReader<Model>>([
   ['WordPiece', readWordPiece],
+  ['Unigram', readUnigram],
   ['BPE', readBpe],
 ]);
 
@@ -101,6 +121,7 @@ const POST_PROCESSORS = new Map<string, StageReader<PostProcessor>>([
 
 const DECODERS = new Map<string, StageReader<Decoder>>([
   ['WordPiece', (json, at) => new WordPieceDecoder(at.string(json, 'prefix') ?? '##', at.bool(json, 'cleanup') ?? true)],
+  ['Metaspace', (json, at) => new MetaspaceDecoder(...readMetaspace(json, at))],
   [
     'ByteLevel',
     (json, at) => {
@@ -141,6 +162,42 @@ function readWordPiece(json: JsonObject, at: JsonPath): Model {
     ...(prefix !== undefined ? { continuingSubwordPrefix: prefix } : {}),
     ...(maxChars !== undefined ? { maxInputCharsPerWord: maxChars } : {}),
   });
+}
+
+/** Unigram: `vocab` as [piece, score] pairs, `unk_id` (null: none), `byte_fallback`. */
+function readUnigram(json: JsonObject, at: JsonPath): Model {
+  const vocab = (at.array(json, 'vocab') ?? []).map((entry, i): [string, number] => {
+    if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== 'string' || typeof entry[1] !== 'number') {
+      throw at.error(`${at.at('vocab').at(i).path} should be a [piece, score] pair`);
+    }
+    return [entry[0], entry[1]];
+  });
+  const unkId = json['unk_id'] === null ? null : at.integer(json, 'unk_id', 0, MAX_ID);
+  return new Unigram(vocab, { unkId, byteFallback: at.bool(json, 'byte_fallback') ?? false });
+}
+
+/** Replace's `pattern` ({"String": s} or {"Regex": r}) and `content`. */
+function readReplace(json: JsonObject, at: JsonPath): Normalizer {
+  const pattern = at.at('pattern').object(json['pattern'] ?? null);
+  const content = at.string(json, 'content');
+  const literal = pattern['String'];
+  const regex = pattern['Regex'];
+  if (content === undefined) throw at.error(`${at.at('content').path} is missing`);
+  if (typeof literal === 'string') return new Replace({ String: literal }, content);
+  if (typeof regex === 'string') return new Replace({ Regex: regex }, content);
+  throw at.error(`${at.at('pattern').path} should be {"String": text} or {"Regex": pattern}`);
+}
+
+/**
+ * Metaspace's fields (pre-tokenizer and decoder): `replacement` (one character), `prepend_scheme`, `split`; files
+ * written before prepend_scheme existed say `add_prefix_space` instead.
+ */
+function readMetaspace(json: JsonObject, at: JsonPath): [string, PrependScheme, boolean] {
+  const replacement = at.string(json, 'replacement') ?? '\u2581';
+  if ([...replacement].length !== 1 || replacement.length !== 1) throw at.error(`${at.at('replacement').path} should be one character of the BMP, found ${valuePreview(replacement)}`);
+  const scheme = at.string(json, 'prepend_scheme') ?? (at.bool(json, 'add_prefix_space') === false ? 'never' : 'always');
+  if (!(PREPEND_SCHEMES as readonly string[]).includes(scheme)) throw at.error(`${at.at('prepend_scheme').path} ${valuePreview(scheme)} is not one of ${PREPEND_SCHEMES.join(', ')}`);
+  return [replacement, scheme as PrependScheme, at.bool(json, 'split') ?? true];
 }
 
 /** The ByteLevel fields (pre-tokenizer and decoder), with the reference's defaults. */

@@ -81,14 +81,14 @@ test('a stage type that is not implemented is a TokenizerError naming the field,
     const base = JSON.parse(BertTokenizer.fromVocabFile(BERT_BASE_UNCASED_VOCAB).toJSONString()) as Record<string, unknown>;
     const path = join(dir, 'tokenizer.json');
     const cases: Array<[Record<string, unknown>, string]> = [
-      [{ normalizer: { type: 'Precompiled', precompiled_charsmap: '' } }, 'normalizer.type "Precompiled" is not implemented'],
-      [{ normalizer: { type: 'Sequence', normalizers: [] } }, 'normalizer.type "Sequence" is not implemented'],
-      [{ pre_tokenizer: { type: 'Metaspace', replacement: '▁' } }, 'pre_tokenizer.type "Metaspace" is not implemented'],
+      [{ normalizer: { type: 'NFC' } }, 'normalizer.type "NFC" is not implemented'],
+      [{ normalizer: { type: 'Sequence', normalizers: [{ type: 'Lowercase' }, { type: 'NFC' }] } }, 'normalizer.normalizers[1].type "NFC" is not implemented'],
+      [{ pre_tokenizer: { type: 'UnicodeScripts' } }, 'pre_tokenizer.type "UnicodeScripts" is not implemented'],
       [{ pre_tokenizer: { type: 'Sequence', pretokenizers: [{ type: 'WhitespaceSplit' }, { type: 'Digits' }] } }, 'pre_tokenizer.pretokenizers[1].type "Digits" is not implemented'],
       [{ pre_tokenizer: { type: 'Punctuation', behavior: 'Sideways' } }, 'pre_tokenizer.behavior "Sideways" is not implemented'],
-      [{ model: { type: 'Unigram', vocab: [] } }, 'model.type "Unigram" is not implemented'],
+      [{ model: { type: 'WordLevel', vocab: {}, unk_token: '[UNK]' } }, 'model.type "WordLevel" is not implemented'],
       [{ post_processor: { type: 'ByteLevel', trim_offsets: true } }, 'post_processor.type "ByteLevel" is not implemented'],
-      [{ decoder: { type: 'Metaspace' } }, 'decoder.type "Metaspace" is not implemented'],
+      [{ decoder: { type: 'CTC' } }, 'decoder.type "CTC" is not implemented'],
       [{ decoder: { kind: 'WordPiece' } }, 'decoder.type should be a string, found undefined'],
       [{ truncation: { direction: 'Left', max_length: 8, strategy: 'LongestFirst', stride: 0 } }, 'truncation.direction "Left" is not implemented'],
     ];

@@ -5,6 +5,7 @@ import { finetuneDataTargets } from './finetune-data.js';
 import { instanceFileTarget } from './instance-file.js';
 import { pytorchLegacyTarget, pytorchZipTarget } from './pytorch-bin.js';
 import { safetensorsTarget } from './safetensors.js';
+import { sentencePieceModelTarget } from './sentencepiece-model.js';
 import { squadTarget } from './squad.js';
 import { specialTokensMapTarget, tokenizerConfigTarget, tokenizerJsonTarget, vocabTarget } from './tokenizer-files.js';
 import { tokenizerPipelineTarget } from './tokenizer-pipeline.js';
@@ -19,6 +20,7 @@ export const TARGETS: readonly TargetFactory[] = [
   tokenizerConfigTarget,
   specialTokensMapTarget,
   tokenizerPipelineTarget,
+  sentencePieceModelTarget,
   instanceFileTarget,
   squadTarget,
   ...finetuneDataTargets,
