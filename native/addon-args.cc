@@ -72,6 +72,18 @@ bool Args::i32(size_t i, const char* name, I32* out) {
   return true;
 }
 
+bool Args::i8(size_t i, const char* name, I8* out) {
+  if (!ok_) return false;
+  void* data = nullptr;
+  if (!typed_array(env_, argv_[i], napi_int8_array, &data, &out->length)) {
+    char msg[128];
+    std::snprintf(msg, sizeof msg, "%s must be an Int8Array", name);
+    return fail(msg);
+  }
+  out->data = static_cast<int8_t*>(data);
+  return true;
+}
+
 bool Args::number(size_t i, const char* name, double* out) {
   if (!ok_) return false;
   if (napi_get_value_double(env_, argv_[i], out) != napi_ok) {

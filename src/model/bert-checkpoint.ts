@@ -7,7 +7,7 @@
 import { CheckpointError } from '../errors.js';
 import { fileAccess } from '../io/file-access.js';
 import {
-  readConfigJson, WEIGHTS_NAME, WeightsFile, writeModelFolder, type LoadingInfo, type SavableTokenizer,
+  QUANT_SCALE_SUFFIX, readConfigJson, WEIGHTS_NAME, WeightsFile, writeModelFolder, type LoadingInfo, type SavableTokenizer,
 } from '../io/model-folder.js';
 import type { SafetensorsTensor } from '../io/safetensors-format.js';
 import { ParamSource } from '../nn/param-source.js';
@@ -15,6 +15,7 @@ import { Rng } from '../tensor/rng.js';
 import { CheckpointParams, type CheckpointKeys } from './checkpoint-params.js';
 import { bertConfigFromJson, bertConfigToJson, type BertConfig } from './config.js';
 import type { BertPreTrainedModel } from './pretrained.js';
+import { isQuantized, QUANTIZATION_CONFIG } from './quantization.js';
 import { emitWarning } from '../warnings.js';
 
 /** Keys a BERT checkpoint may hold that carry nothing to load: tied copies and buffers. */
@@ -130,12 +131,22 @@ export function loadCheckpoint<M extends BertPreTrainedModel>(
 export function stateDict(model: BertPreTrainedModel): Record<string, SafetensorsTensor> {
   const tensors: Record<string, SafetensorsTensor> = {};
   for (const [name, param] of model.namedParameters()) {
-    tensors[name] = { dtype: 'F32', shape: [...param.shape], data: param.data as Float32Array };
+    if (param.data instanceof Int8Array && param.scales !== null) {
+      // An int8 weight and its per-output-channel scales (docs/quantization.md).
+      tensors[name] = { dtype: 'I8', shape: [...param.shape], data: param.data };
+      tensors[`${name}${QUANT_SCALE_SUFFIX}`] = { dtype: 'F32', shape: [param.scales.values.length], data: param.scales.values };
+    } else {
+      tensors[name] = { dtype: 'F32', shape: [...param.shape], data: param.data as Float32Array };
+    }
   }
   return tensors;
 }
 
 /** Writes config.json (architectures and model_type included), model.safetensors and the tokenizer's files. */
 export function savePretrained(model: BertPreTrainedModel, dir: string, tokenizer?: SavableTokenizer): void {
-  writeModelFolder(dir, bertConfigToJson(model.config, model.architecture), stateDict(model), tokenizer);
+  const json = bertConfigToJson(model.config, model.architecture);
+  // The folder's config says what its weights are: int8 ones need the int8 path to load back.
+  if (isQuantized(model)) json['quantization_config'] = { ...QUANTIZATION_CONFIG };
+  else delete json['quantization_config'];
+  writeModelFolder(dir, json, stateDict(model), tokenizer);
 }

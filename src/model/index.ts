@@ -10,3 +10,7 @@ export { BertForQuestionAnswering } from './heads/question-answering.js';
 export { BertForMultipleChoice } from './heads/multiple-choice.js';
 export { MODEL_TASKS, modelClassFor, registeredModelTypes, type ModelTask, type ModelClass } from './registry.js';
 export * from './auto.js';
+export {
+  applyModelDType, isQuantized, isQuantizedConfigJson, modelDTypeOf, MODEL_DTYPES, QUANTIZATION_CONFIG, quantizeModel,
+  type ModelDType,
+} from './quantization.js';
