@@ -51,6 +51,8 @@ class Args {
   bool fail(const char* message);
 
  private:
+  bool typed(size_t i, const char* name, napi_typedarray_type want, const char* what, void** data, size_t* length);
+
   napi_env env_;
   const char* kernel_;
   napi_value argv_[24];
