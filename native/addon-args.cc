@@ -38,14 +38,20 @@ static bool typed_array(napi_env env, napi_value v, napi_typedarray_type want, v
   return type == want;
 }
 
-bool Args::f32(size_t i, const char* name, F32* out) {
+// The typed array at argument i, of type `want` (`what` names it in the error).
+bool Args::typed(size_t i, const char* name, napi_typedarray_type want, const char* what, void** data, size_t* length) {
   if (!ok_) return false;
-  void* data = nullptr;
-  if (!typed_array(env_, argv_[i], napi_float32_array, &data, &out->length)) {
+  if (!typed_array(env_, argv_[i], want, data, length)) {
     char msg[128];
-    std::snprintf(msg, sizeof msg, "%s must be a Float32Array", name);
+    std::snprintf(msg, sizeof msg, "%s must be %s", name, what);
     return fail(msg);
   }
+  return true;
+}
+
+bool Args::f32(size_t i, const char* name, F32* out) {
+  void* data = nullptr;
+  if (!typed(i, name, napi_float32_array, "a Float32Array", &data, &out->length)) return false;
   out->data = static_cast<float*>(data);
   return true;
 }
@@ -61,14 +67,16 @@ bool Args::f32_or_null(size_t i, const char* name, F32* out) {
 }
 
 bool Args::i32(size_t i, const char* name, I32* out) {
-  if (!ok_) return false;
   void* data = nullptr;
-  if (!typed_array(env_, argv_[i], napi_int32_array, &data, &out->length)) {
-    char msg[128];
-    std::snprintf(msg, sizeof msg, "%s must be an Int32Array", name);
-    return fail(msg);
-  }
+  if (!typed(i, name, napi_int32_array, "an Int32Array", &data, &out->length)) return false;
   out->data = static_cast<int32_t*>(data);
+  return true;
+}
+
+bool Args::i8(size_t i, const char* name, I8* out) {
+  void* data = nullptr;
+  if (!typed(i, name, napi_int8_array, "an Int8Array", &data, &out->length)) return false;
+  out->data = static_cast<int8_t*>(data);
   return true;
 }
 

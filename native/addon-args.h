@@ -16,6 +16,10 @@ struct I32 {
   int32_t* data = nullptr;
   size_t length = 0;
 };
+struct I8 {
+  int8_t* data = nullptr;
+  size_t length = 0;
+};
 
 // The JS `undefined` (what a kernel entry point returns).
 inline napi_value undefined(napi_env env) {
@@ -34,6 +38,7 @@ class Args {
   // A Float32Array or null (null gives data == nullptr).
   bool f32_or_null(size_t i, const char* name, F32* out);
   bool i32(size_t i, const char* name, I32* out);
+  bool i8(size_t i, const char* name, I8* out);
   // A non-negative integer below 2^53 (a size, leading dimension or stride).
   bool size(size_t i, const char* name, long* out);
   bool integer(size_t i, const char* name, long* out);  // any safe integer (ignore_index, padding_idx)
@@ -46,6 +51,8 @@ class Args {
   bool fail(const char* message);
 
  private:
+  bool typed(size_t i, const char* name, napi_typedarray_type want, const char* what, void** data, size_t* length);
+
   napi_env env_;
   const char* kernel_;
   napi_value argv_[24];

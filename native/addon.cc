@@ -8,6 +8,7 @@
 
 #include "addon-args.h"
 #include "addon-fused.h"
+#include "addon-int8.h"
 #include "cpu-features.h"
 #include "kernels.h"
 #include "thread-pool.h"
@@ -133,6 +134,8 @@ constexpr Export kExports[] = {
     {"embeddingBackward",    EmbeddingBackward},
     {"crossEntropyForward",  CrossEntropyForward},
     {"crossEntropyBackward", CrossEntropyBackward},
+    {"quantizeRows",         QuantizeRows},
+    {"int8Gemm",             Int8Gemm},
     {"adamwStep",            AdamwStep},
     // Controls.
     {"getThreads",    GetThreads},

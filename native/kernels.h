@@ -75,6 +75,13 @@ void cross_entropy_backward(float* d_logits, const float* probs, const int32_t* 
 // Inverted dropout drawing from xoshiro128** (state: four 32-bit words, advanced in place) exactly as tsbert's
 // JS Rng does: mask[i] = (u < p * 2^32 ? 0 : keep), out[i] = x[i] * mask[i]. Sequential: the draws are a stream.
 void dropout_forward(float* out, float* mask, const float* x, long n, double p, float keep, uint32_t* state);
+// Symmetric int8 rows: scales [rows] = max|x| / 127, q [rows, cols] = x * 127 / max|x| rounded half to even
+// (see IsaKernels::quantize_rows).
+void quantize_rows(int8_t* q, float* scales, const float* x, long rows, long cols);
+// out [m, n] = (sum_p a[i, p] b[j, p]) * a_scales[i] * b_scales[j] + bias [n] (nullable), then the activation, then
+// + residual [m, n] (nullable): a Linear on int8 rows a [m, k] and an int8 weight b [n, k], int32 sums exact.
+void int8_gemm(float* out, const int8_t* a, const float* a_scales, const int8_t* b, const float* b_scales,
+               const float* bias, const float* residual, long m, long n, long k, int activation);
 void adamw_step(float* param, float* m, float* v, const float* grad, long n, double lr, double beta1, double beta2,
                 double eps, double weight_decay, double step);
 

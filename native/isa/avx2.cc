@@ -18,4 +18,8 @@
 #define TSB_GEMM_PACKS_A 1
 #define TSB_GEMM_UNROLL_K 4
 #define TSB_GEMM_ASM_6X16 1
+// int8 GEMM: 6 x 16 int32 tile of vpmaddwd (12 ymm accumulators + 2 of B + 1 broadcast + 1 product).
+#define TSB_I8_W 8
+#define TSB_I8_MR 6
+#define TSB_I8_NV 2
 #include "isa-impl.h"

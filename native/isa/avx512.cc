@@ -10,4 +10,9 @@
 // third of an 8 x 48 tile's second panel as padding.
 #define TSB_MR2 6
 #define TSB_NV2 4
+// int8 GEMM: the AVX2 6 x 16 vpmaddwd tile (256-bit), until a VNNI (vpdpbusd) kernel is added and tested on a
+// CPU that has it.
+#define TSB_I8_W 8
+#define TSB_I8_MR 6
+#define TSB_I8_NV 2
 #include "isa-impl.h"

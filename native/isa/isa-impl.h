@@ -5,11 +5,14 @@
 // code lives in a namespace of its own per ISA so the linker can never swap one ISA's copy of an inline function
 // for another's.
 // (Standard headers are included here, at global scope, before the namespace opens.)
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #if defined(__AVX2__) || defined(__AVX512F__)
 #include <immintrin.h>
+#elif defined(__SSE2__)
+#include <emmintrin.h>
 #endif
 
 #include "isa-kernels.h"
@@ -29,12 +32,27 @@
 #ifndef TSB_GEMM_UNROLL_K
 #define TSB_GEMM_UNROLL_K 1
 #endif
+// The int8 GEMM's micro-kernel: TSB_I8_MR rows x TSB_I8_NV vectors of TSB_I8_W int32 lanes, k blocks of
+// TSB_I8_KC (default: the float kernel's width, 4 x 2 vectors, 384).
+#ifndef TSB_I8_W
+#define TSB_I8_W TSB_W
+#endif
+#ifndef TSB_I8_MR
+#define TSB_I8_MR 4
+#endif
+#ifndef TSB_I8_NV
+#define TSB_I8_NV 2
+#endif
+#ifndef TSB_I8_KC
+#define TSB_I8_KC 384
+#endif
 
 namespace tsbert {
 namespace TSB_NS {
 #include "vec-math.h"
 #include "gemm-tile.h"
 #include "elementwise.h"
+#include "int8-gemm.h"
 template <int MR, int NV>
 constexpr GemmTileShape tile_shape() {
   using T = Tile<MR, NV>;
@@ -61,6 +79,9 @@ extern const IsaKernels TSB_TABLE = {
     TSB_NS::axpby,
     TSB_NS::multiply_accumulate,
     TSB_NS::sum_of_squares,
+    TSB_NS::quantize_rows,
+    TSB_NS::int8_gemm_kernel<TSB_I8_MR, TSB_I8_NV>(TSB_I8_KC),
+    TSB_NS::int8_epilogue,
     TSB_NS::adamw,
 };
 

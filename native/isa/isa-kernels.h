@@ -37,6 +37,28 @@ struct GemmTileShape {
   bool packs_a;
 };
 
+// The int8 GEMM's micro-kernel and the packing that feeds it (native/int8-gemm.cc drives it): C tile [mr, nr] of
+// int32 sums of A [m, k] int8 rows times B [n, k] int8 rows (a Linear's weight), both packed by the kernel's own
+// functions into whatever its instructions read — int16 pairs for vpmaddwd; a VNNI kernel (vpdpbusd) would pack
+// groups of 4 bytes, A offset by +128, and fold the -128 x column-sum correction into its tile.
+struct Int8GemmKernel {
+  const char* name;
+  int mr;
+  int nr;
+  int k_step;  // k values one packed step holds (a k block is a multiple of it)
+  long kc;     // k block (a multiple of k_step): one panel's block stays in L1 across a row block's slivers
+  // Packs `rows` rows of A (row stride k) into dst, row i at i * a_row_bytes(k) bytes.
+  void (*pack_a)(void* dst, const int8_t* a, long rows, long k);
+  long (*a_row_bytes)(long k);
+  // Packs rows j < cols of b (row stride ldb, each k long) as one nr-column panel (missing columns zero) into dst.
+  void (*pack_b_panel)(void* dst, const int8_t* b, long ldb, long cols, long k);
+  long (*b_panel_bytes)(long k);
+  // c [mr, nr] (row stride nr) = (or += when accumulate) the sums over k steps [step_begin, step_begin + steps) of
+  // mr packed A rows (a, row stride lda_bytes) and a packed panel of B (b, as pack_b_panel wrote it).
+  void (*tile)(long step_begin, long steps, const void* a, long lda_bytes, const void* b, int32_t* c,
+               bool accumulate);
+};
+
 struct IsaKernels {
   const char* name;  // "avx512" | "avx2" | "generic"
   // GEMM micro-tile shapes (see GemmTileShape); the driver picks, per product, the one that pads C least.
@@ -84,6 +106,16 @@ struct IsaKernels {
   void (*multiply_accumulate)(float* out, const float* a, const float* b, long n, float beta);
   // Sum of x [n] squared (block partials added in double).
   double (*sum_of_squares)(const float* x, long n);
+
+  // Symmetric int8 rows: scales [rows] = max|x| / 127, q [rows, cols] = x * (127 / max|x|) rounded half to even,
+  // every step in float32 as src/backend/js/quantize-rows.ts (a zero row: scale 0; NaN or +-Inf: scale NaN, q 0).
+  void (*quantize_rows)(int8_t* q, float* scales, const float* x, long rows, long cols);
+  Int8GemmKernel int8_gemm;
+  // out [rows, cols] (row stride ldo) = float(acc) * (row_scales[i] * col_scales[j]) + bias [cols] (nullable), then
+  // the activation (kernels.h), then + residual (nullable, row stride ld_res); acc has row stride ld_acc.
+  void (*int8_epilogue)(float* out, long ldo, const int32_t* acc, long ld_acc, long rows, long cols,
+                        const float* row_scales, const float* col_scales, const float* bias, int activation,
+                        const float* residual, long ld_res);
 
   // AdamW on n parameters; bc1 = 1 - beta1^step, bc2 = 1 - beta2^step (computed once by the caller, in double).
   void (*adamw)(float* param, float* m, float* v, const float* grad, long n, double lr, double beta1, double beta2,

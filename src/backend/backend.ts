@@ -162,6 +162,25 @@ export interface Backend {
   ): void;
 
   /**
+   * Symmetric int8 rows (a quantized Linear's activations at run time, and its weight once, a row per output
+   * channel): scales [rows] = max|x| / 127 and q [rows, cols] = x · 127 / max|x| rounded half to even, in
+   * [-127, 127]. A zero row: scale 0, zeros; a row with NaN or ±Infinity: scale NaN, zeros. Bit-identical on every
+   * backend (each step a float32 operation).
+   */
+  quantizeRows(q: Int8Array, scales: Float32Array, x: Float32Array, rows: number, cols: number): void;
+  /**
+   * A Linear on int8 operands: out [m, n] = (Σ_p a[i, p]·b[j, p]) · aScales[i] · bScales[j] + bias [n], then GELU
+   * in the given form (null: none), then + residual [m, n] (null: none). a [m, k] are quantizeRows' rows, b [n, k]
+   * the weight's. The int32 sums are exact and equal on every backend; the epilogue rounds to float32 in the order
+   * s = aScale·bScale, float32(sum)·s, + bias, GELU, + residual (GELU within its vector approximation).
+   */
+  int8Gemm(
+    out: Float32Array, a: Int8Array, aScales: Float32Array, b: Int8Array, bScales: Float32Array,
+    bias: Float32Array | null, residual: Float32Array | null, m: number, n: number, k: number,
+    gelu: GeluApproximation | null,
+  ): void;
+
+  /**
    * One AdamW step (decoupled weight decay, bias correction as torch.optim.AdamW) on n parameters in place:
    * param -= lr·wd·param; m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²;
    * param -= lr · (m / (1-β1^step)) / (√(v / (1-β2^step)) + eps).

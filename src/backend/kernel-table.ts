@@ -13,17 +13,20 @@ export type KernelName = Exclude<keyof Backend, 'name' | 'isa' | 'getThreads' | 
 
 /**
  * An argument: `floats` a FloatArray of the call's dtype (`floats?` the same or null), `ints` an Int32Array (ids,
- * labels, generator state), `gemm` GemmParams (its epilogue arrays are floats), `number`, `flag`, `gelu` the form.
+ * labels, generator state), `int8s` an Int8Array (quantized values), `gemm` GemmParams (its epilogue arrays are
+ * floats), `number`, `flag`, `gelu` the form (`gelu?` the form or null: no activation).
  */
-export type ArgKind = 'floats' | 'floats?' | 'ints' | 'number' | 'flag' | 'gelu' | 'gemm';
+export type ArgKind = 'floats' | 'floats?' | 'ints' | 'int8s' | 'number' | 'flag' | 'gelu' | 'gelu?' | 'gemm';
 
 type KindOf<T> =
   [T] extends [FloatArray] ? 'floats' :
   [T] extends [FloatArray | null] ? 'floats?' :
   [T] extends [Int32Array] ? 'ints' :
+  [T] extends [Int8Array] ? 'int8s' :
   [T] extends [number] ? 'number' :
   [T] extends [boolean] ? 'flag' :
   [T] extends [GeluApproximation] ? 'gelu' :
+  [T] extends [GeluApproximation | null] ? 'gelu?' :
   [T] extends [GemmParams] ? 'gemm' : never;
 
 /** Where a dtype runs on the native backend: the addon, or the JS reference kernel (declared, never silent). */
@@ -41,6 +44,8 @@ export interface KernelSpec<P extends readonly unknown[] = readonly unknown[]> {
 const GRAPH = { js: ['float32', 'float64'], native: { float32: 'addon', float64: 'js' } } as const;
 /** Optimizer and metric kernels: float32 only on native (float64 there is a mistake worth hearing about). */
 const FLOAT32_NATIVE = { js: ['float32', 'float64'], native: { float32: 'addon' } } as const;
+/** int8 inference kernels: int8 values with float32 scales, on both backends (no float64: nothing differentiates them). */
+const INT8 = { js: ['float32'], native: { float32: 'addon' } } as const;
 
 export const KERNELS = {
   gemm: { args: ['c:floats', 'a:floats', 'b:floats', 'p:gemm'], ...GRAPH },
@@ -97,6 +102,12 @@ export const KERNELS = {
     args: ['dLogits:floats', 'probs:floats', 'labels:ints', 'rows:number', 'classes:number', 'ignoreIndex:number',
       'scale:number'],
     ...GRAPH,
+  },
+  quantizeRows: { args: ['q:int8s', 'scales:floats', 'x:floats', 'rows:number', 'cols:number'], ...INT8 },
+  int8Gemm: {
+    args: ['out:floats', 'a:int8s', 'aScales:floats', 'b:int8s', 'bScales:floats', 'bias:floats?', 'residual:floats?',
+      'm:number', 'n:number', 'k:number', 'gelu:gelu?'],
+    ...INT8,
   },
   adamwStep: {
     args: ['param:floats', 'm:floats', 'v:floats', 'grad:floats', 'n:number', 'lr:number', 'beta1:number',

@@ -15,6 +15,7 @@ import { registerForward } from './commands/forward.js';
 import { registerInspectData } from './commands/inspect-data.js';
 import { registerPredict } from './commands/predict.js';
 import { registerPretrain } from './commands/pretrain.js';
+import { registerQuantize } from './commands/quantize.js';
 import { registerTokenize } from './commands/tokenize.js';
 import { registerTrainTokenizer } from './commands/train-tokenizer.js';
 import { stopExitCode } from './signals.js';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerPretrain(program);
   registerFinetune(program);
   registerPredict(program);
+  registerQuantize(program);
   registerForward(program);
   registerBench(program);
   registerBenchModel(program);

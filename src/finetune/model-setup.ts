@@ -8,6 +8,7 @@ import { readConfigJson } from '../io/model-folder.js';
 import type { PretrainedConfig } from '../model/pretrained-config.js';
 import { modelTypeOf } from '../model/auto.js';
 import { TASK_HEADS, type HeadRunner } from '../model/heads/task-heads.js';
+import { assertNotQuantized } from '../model/quantization.js';
 import { modelClassFor, type ModelTask } from '../model/registry.js';
 import { PREPROCESSING_KEY, preprocessingToJson, type Preprocessing } from './preprocessing.js';
 import type { FinetuneTaskDefinition, LabelScheme } from './task-definition.js';
@@ -36,7 +37,9 @@ export function finetuningModel(
   }
   const { modelType, source: configPath } = modelTypeOf(source.dir);
   const Model = modelClassFor(modelType, task, configPath);
-  return head.wrap(Model.fromPretrained(source.dir, { configure: (config) => configForTask(config, scheme, preprocessing), seed }));
+  const model = Model.fromPretrained(source.dir, { configure: (config) => configForTask(config, scheme, preprocessing), seed });
+  assertNotQuantized(model, source.dir, 'finetune');
+  return head.wrap(model);
 }
 
 /**

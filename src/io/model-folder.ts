@@ -65,6 +65,9 @@ function openTensorSource(path: string): { source: TensorSource; path: string } 
   return { source: files.openTensors(path), path };
 }
 
+/** Suffix of the key holding an int8 tensor's float32 scales, one per channel of its first axis ("…weight_scale"). */
+export const QUANT_SCALE_SUFFIX = '_scale';
+
 /** The float types a checkpoint tensor may hold; each is converted to float32 on reading. */
 const FLOAT_DTYPES: readonly SafetensorsDType[] = ['F32', 'F16', 'BF16', 'F64'];
 
@@ -112,14 +115,35 @@ export class WeightsFile {
     return data !== tensor.data || this.source.keepable === true ? data : data.slice();
   }
 
-  private readChecked(key: string, shape: readonly number[]): SafetensorsTensor {
+  /** Whether the tensor under `key` is int8 (a quantized weight, its scales under key + QUANT_SCALE_SUFFIX). */
+  isInt8(key: string): boolean {
+    return this.infos.get(key)?.dtype === 'I8';
+  }
+
+  /**
+   * The int8 tensor under `key` (the model's shape) and its float32 scales [shape[0]] under `scaleKey`, as memory the
+   * caller may keep.
+   */
+  takeInt8(key: string, shape: readonly number[]): { data: Int8Array; scales: Float32Array; scaleKey: string } {
+    const tensor = this.readChecked(key, shape, ['I8']);
+    const scaleKey = `${key}${QUANT_SCALE_SUFFIX}`;
+    if (!this.has(scaleKey)) throw new CheckpointError(`${this.path}: int8 tensor "${key}" has no scales "${scaleKey}"`);
+    const scales = this.readChecked(scaleKey, [shape[0] ?? 0], ['F32']);
+    if (!(tensor.data instanceof Int8Array) || !(scales.data instanceof Float32Array)) {
+      throw new CheckpointError(`${this.path}: tensor "${key}" or "${scaleKey}" is not stored as its dtype says`);
+    }
+    const keep = this.source.keepable === true;
+    return { data: keep ? tensor.data : tensor.data.slice(), scales: keep ? scales.data : scales.data.slice(), scaleKey };
+  }
+
+  private readChecked(key: string, shape: readonly number[], dtypes: readonly SafetensorsDType[] = FLOAT_DTYPES): SafetensorsTensor {
     const info = this.infos.get(key);
     if (info === undefined) throw new CheckpointError(`${this.path}: no tensor "${key}"`);
     if (info.shape.length !== shape.length || info.shape.some((d, i) => d !== shape[i])) {
       throw new CheckpointError(`${this.path}: tensor "${key}" has shape ${shapeString(info.shape)}, the model expects ${shapeString(shape)}`);
     }
-    if (!FLOAT_DTYPES.includes(info.dtype)) {
-      throw new CheckpointError(`${this.path}: tensor "${key}" has dtype ${info.dtype}, expected a float type`);
+    if (!dtypes.includes(info.dtype)) {
+      throw new CheckpointError(`${this.path}: tensor "${key}" has dtype ${info.dtype}, expected ${dtypes === FLOAT_DTYPES ? 'a float type' : dtypes.join(' or ')}`);
     }
     return this.source.read(key);
   }

@@ -6,7 +6,7 @@
 import { CheckpointError } from '../errors.js';
 import { fileAccess } from '../io/file-access.js';
 import {
-  readConfigJson, WEIGHTS_NAME, WeightsFile, writeModelFolder, type LoadingInfo, type SavableTokenizer,
+  QUANT_SCALE_SUFFIX, readConfigJson, WEIGHTS_NAME, WeightsFile, writeModelFolder, type LoadingInfo, type SavableTokenizer,
 } from '../io/model-folder.js';
 import type { SafetensorsTensor } from '../io/safetensors-format.js';
 import { ParamSource } from '../nn/param-source.js';
@@ -16,6 +16,7 @@ import { CheckpointParams } from './checkpoint-params.js';
 import type { ModelFamily } from './model-family.js';
 import type { PretrainedConfig } from './pretrained-config.js';
 import type { PreTrainedModel } from './pretrained-model.js';
+import { isQuantized, QUANTIZATION_CONFIG } from './quantization.js';
 
 /** How a checkpoint is loaded, from a folder or from bytes. */
 export interface LoadOptions {
@@ -108,12 +109,22 @@ export function loadWeights(model: PreTrainedModel, weightsPath: string): Loadin
 export function stateDict(model: PreTrainedModel): Record<string, SafetensorsTensor> {
   const tensors: Record<string, SafetensorsTensor> = {};
   for (const [name, param] of model.namedParameters()) {
-    tensors[name] = { dtype: 'F32', shape: [...param.shape], data: param.data as Float32Array };
+    if (param.data instanceof Int8Array && param.scales !== null) {
+      // An int8 weight and its per-output-channel scales (docs/quantization.md).
+      tensors[name] = { dtype: 'I8', shape: [...param.shape], data: param.data };
+      tensors[`${name}${QUANT_SCALE_SUFFIX}`] = { dtype: 'F32', shape: [param.scales.values.length], data: param.scales.values };
+    } else {
+      tensors[name] = { dtype: 'F32', shape: [...param.shape], data: param.data as Float32Array };
+    }
   }
   return tensors;
 }
 
 /** Writes config.json (architectures and model_type included), model.safetensors and the tokenizer's files. */
 export function savePretrained(model: PreTrainedModel, dir: string, tokenizer?: SavableTokenizer): void {
-  writeModelFolder(dir, model.family.configToJson(model.config, model.architecture), stateDict(model), tokenizer);
+  const json = model.family.configToJson(model.config, model.architecture);
+  // The folder's config says what its weights are: int8 ones need the int8 path to load back.
+  if (isQuantized(model)) json['quantization_config'] = { ...QUANTIZATION_CONFIG };
+  else delete json['quantization_config'];
+  writeModelFolder(dir, json, stateDict(model), tokenizer);
 }

@@ -35,6 +35,13 @@ export class CheckpointParams implements ParamProvider {
       this.missing.push({ tensor, init });
       return tensor;
     }
+    if (this.file.isInt8(key)) {
+      // A quantized folder's weight (docs/quantization.md): int8 values, scales per output channel.
+      const { data, scales, scaleKey } = this.file.takeInt8(key, shape);
+      const copy = this.takenKeys.has(key);
+      this.takenKeys.add(key).add(scaleKey);
+      return new Tensor(copy ? data.slice() : data, shape, { dtype: 'int8', scales: { values: copy ? scales.slice() : scales, axis: 0 } });
+    }
     const data = this.takenKeys.has(key) ? this.file.read(key, shape).slice() : this.file.take(key, shape);
     this.takenKeys.add(key);
     return new Tensor(data, shape);

@@ -18,3 +18,7 @@ export * from './auto.js';
 export * from './roberta/index.js';
 export * from './distilbert/index.js';
 export * from './albert/index.js';
+export {
+  applyModelDType, isQuantized, isQuantizedConfigJson, modelDTypeOf, MODEL_DTYPES, QUANTIZATION_CONFIG, quantizeModel,
+  type ModelDType,
+} from './quantization.js';

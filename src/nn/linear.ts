@@ -1,4 +1,5 @@
 import { linear, linearGelu } from '../ops/linear.js';
+import { quantizedLinear, quantizeWeight } from '../ops/quantized-linear.js';
 import { relu } from '../ops/relu.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Activation } from './activation.js';
@@ -6,9 +7,13 @@ import { constantInit, normalInit } from './param-init.js';
 import type { ParamSource } from './param-source.js';
 import { Module } from './module.js';
 
-/** nn.Linear: weight [out, in] ~ N(0, initStd), bias [out] = 0. */
+/**
+ * nn.Linear: weight [out, in] ~ N(0, initStd), bias [out] = 0. The weight may be int8 with per-output-channel scales
+ * (quantize(), or read from a quantized folder): the layer then runs the int8 kernels, for inference only.
+ */
 export class Linear extends Module {
-  readonly weight: Tensor;
+  /** float32, or int8 once quantized. */
+  weight: Tensor;
   readonly bias: Tensor | null;
 
   constructor(params: ParamSource, readonly inFeatures: number, readonly outFeatures: number, initStd: number, bias = true) {
@@ -18,12 +23,20 @@ export class Linear extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    if (this.weight.dtype === 'int8') return quantizedLinear(x, this.weight, this.bias);
     return linear(x, this.weight, this.bias);
   }
 
   /** activation(forward(x)); GELU is fused: the GEMM applies bias and GELU as it finishes each tile. */
   forwardActivation(x: Tensor, activation: Activation): Tensor {
     if (activation.kind === 'relu') return relu(this.forward(x));
+    if (this.weight.dtype === 'int8') return quantizedLinear(x, this.weight, this.bias, activation.approximate);
     return linearGelu(x, this.weight, this.bias, activation.approximate);
+  }
+
+  /** Replaces the float32 weight by its int8 form (quantizeWeight), in the module tree too: inference only from here. */
+  quantize(): void {
+    this.weight = quantizeWeight(this.weight);
+    this.params.replace('weight', this.weight);
   }
 }

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { DTYPES } from '../tensor/dtype.js';
 import type { Rng } from '../tensor/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { InitializingParams } from './initializing-params.js';
@@ -45,9 +46,18 @@ export class ParamSource {
     const path = this.pathOf(name);
     if (this.tree.parameters.some(([existing]) => existing === path)) throw new ConfigError(`parameter "${path}" is created twice`);
     const tensor = this.tree.provider.create(path, shape, init);
-    tensor.requiresGrad = true;
+    // A checkpoint's int8 weight is a parameter that trains no more (a quantized model runs inference only).
+    tensor.requiresGrad = DTYPES[tensor.dtype].computable;
     this.tree.parameters.push([path, tensor]);
     return tensor;
+  }
+
+  /** Puts `tensor` in place of the parameter `name` already created under this scope (Linear.quantize). */
+  replace(name: string, tensor: Tensor): void {
+    const path = this.pathOf(name);
+    const entry = this.tree.parameters.find(([existing]) => existing === path);
+    if (entry === undefined) throw new ConfigError(`parameter "${path}" does not exist, so it cannot be replaced`);
+    entry[1] = tensor;
   }
 
   /** Called by Module's constructor: the module lives at this scope. */

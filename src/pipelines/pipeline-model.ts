@@ -8,15 +8,19 @@ import { ConfigError } from '../errors.js';
 import { readConfigJson } from '../io/model-folder.js';
 import { modelTypeOfConfig } from '../model/auto.js';
 import type { PreTrainedModel } from '../model/pretrained-model.js';
+import { applyModelDType, type ModelDType } from '../model/quantization.js';
 import { modelClassFor, registrationOfArchitecture, type ModelTask } from '../model/registry.js';
 import type { PipelineTask } from './pipeline-tasks.js';
 
 /**
  * Loads `dir` for `task`: the class of `heads[0]` (null: the encoder alone, BertModel, which any folder holds).
  * config.json's `architectures` must name one of `heads` when it names a known class, and the checkpoint must hold
- * every weight of the loaded model.
+ * every weight of the loaded model. `dtype` (transformers.js's option): 'int8' / 'q8' quantizes a float32 folder
+ * as it loads (docs/quantization.md), 'fp32' refuses a quantized one; absent, the folder runs as it is stored.
  */
-export function loadPipelineModel(dir: string, task: PipelineTask, heads: readonly ModelTask[] | null): PreTrainedModel {
+export function loadPipelineModel(
+  dir: string, task: PipelineTask, heads: readonly ModelTask[] | null, dtype?: ModelDType,
+): PreTrainedModel {
   const { json, path } = readConfigJson(dir);
   const modelType = modelTypeOfConfig(json, path);
   const listed = (json as Record<string, unknown>)['architectures'];
@@ -33,7 +37,7 @@ export function loadPipelineModel(dir: string, task: PipelineTask, heads: readon
     throw new ConfigError(`${task}: ${dir} (architectures: ${architectures.length === 0 ? 'none listed' : architectures.join(', ')}) lacks the `
       + `${model.architecture} weights ${missing.slice(0, 3).map((key) => valuePreview(key)).join(', ')}${missing.length > 3 ? ` and ${missing.length - 3} more` : ''}`);
   }
-  return model;
+  return dtype === undefined ? model : applyModelDType(model, dtype, `${task}: ${dir}`);
 }
 
 /** `model` as one of the classes a pipeline takes, or a ConfigError naming what it is and what the task needs. */

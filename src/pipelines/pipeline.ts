@@ -10,6 +10,7 @@ import { BertForQuestionAnswering } from '../model/heads/question-answering.js';
 import { BertForSequenceClassification } from '../model/heads/sequence-classification.js';
 import { BertForTokenClassification } from '../model/heads/token-classification.js';
 import type { PreTrainedModel } from '../model/pretrained-model.js';
+import { applyModelDType, modelDTypeOf, type ModelDType } from '../model/quantization.js';
 import type { ModelTask } from '../model/registry.js';
 import { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
 import { FeatureExtractionPipeline } from './feature-extraction.js';
@@ -79,6 +80,11 @@ export type PipelineFor<T extends string> = [PipelineTaskOf<T>] extends [never] 
 export interface PipelineOptions {
   /** The tokenizer; default: the model folder's. Required with a loaded model. */
   tokenizer?: BertTokenizer;
+  /**
+   * transformers.js's option: 'q8' (or 'int8') runs every Linear on int8 weights (a float32 model is quantized as it
+   * loads; a loaded model in place), 'fp32' float32; absent: as the folder stores it (docs/quantization.md).
+   */
+  dtype?: ModelDType;
 }
 
 /**
@@ -94,10 +100,12 @@ export async function pipeline(task: string, model: string | PreTrainedModel, op
 export function createPipeline(task: string, model: string | PreTrainedModel, options: PipelineOptions = {}): AnyPipeline {
   const resolved = pipelineTaskOf(task);
   const registration = PIPELINES[resolved];
+  const dtype = options.dtype === undefined ? undefined : modelDTypeOf(options.dtype, 'pipeline: option dtype');
   if (typeof model === 'string') {
-    const loaded = loadPipelineModel(model, resolved, registration.heads);
+    const loaded = loadPipelineModel(model, resolved, registration.heads, dtype);
     return registration.create(loaded, options.tokenizer ?? BertTokenizer.fromPretrained(model), model);
   }
   if (options.tokenizer === undefined) throw new ValueError(`pipeline: ${resolved} over a loaded ${model.architecture} needs options.tokenizer`);
-  return registration.create(model, options.tokenizer, `the given ${model.architecture}`);
+  const source = `the given ${model.architecture}`;
+  return registration.create(dtype === undefined ? model : applyModelDType(model, dtype, source), options.tokenizer, source);
 }

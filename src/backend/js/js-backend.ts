@@ -12,7 +12,9 @@ import { dropoutForward } from './dropout.js';
 import { argmaxRows, axpby, multiplyAccumulate, sumOfSquares } from './elementwise.js';
 import { embeddingBackward, embeddingForward } from './embedding.js';
 import { gemmReference } from './gemm.js';
+import { int8Gemm } from './int8-gemm.js';
 import { layerNormBackward, layerNormForward } from './layer-norm.js';
+import { quantizeRows } from './quantize-rows.js';
 import { softmaxBackward, softmaxForward } from './softmax.js';
 
 /** The kernels unchecked: the native backend runs the float64 calls the kernel table routes to JS through these. */
@@ -39,6 +41,8 @@ export const jsKernels: Kernels = {
   embeddingBackward,
   crossEntropyForward,
   crossEntropyBackward,
+  quantizeRows,
+  int8Gemm,
   adamwStep,
 };
 

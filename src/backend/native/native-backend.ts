@@ -29,6 +29,11 @@ function float32OrNull(x: FloatArray | undefined): Float32Array | null {
   return (x ?? null) as Float32Array | null;
 }
 
+/** The addon's epilogue activation code (native/kernels.h's Activation): 0 none, 1 GELU (erf), 2 GELU (tanh). */
+function activationCode(gelu: GeluApproximation | undefined): number {
+  return gelu === undefined ? 0 : gelu === 'tanh' ? 2 : 1;
+}
+
 /**
  * The addon's kernels under their Backend names. Only float32 calls reach them (checked-kernels.ts routes by the
  * dtype the table gives the addon), so the binding's Float32Array parameters hold.
@@ -37,10 +42,14 @@ function addonKernels(binding: NativeBinding): Partial<Kernels> {
   const kernels: Partial<Record<KernelName, unknown>> = {};
   for (const name of ADDON_KERNEL_NAMES) kernels[name] = binding[name];
   kernels.gemm = (c: Float32Array, a: Float32Array, b: Float32Array, p: GemmParams): void => {
-    const activation = p.epilogue?.gelu === undefined ? 0 : p.epilogue.gelu === 'tanh' ? 2 : 1;
+    const activation = activationCode(p.epilogue?.gelu);
     binding.gemm(c, a, b, p.transA, p.transB, p.m, p.n, p.k, p.lda, p.ldb, p.ldc, p.alpha, p.beta, p.batch, p.strideA,
       p.strideB, p.strideC, float32OrNull(p.epilogue?.bias), activation, float32OrNull(p.epilogue?.preActivation));
   };
+  kernels.int8Gemm = (
+    out: Float32Array, a: Int8Array, aScales: Float32Array, b: Int8Array, bScales: Float32Array,
+    bias: Float32Array | null, residual: Float32Array | null, m: number, n: number, k: number, gelu: GeluApproximation | null,
+  ): void => binding.int8Gemm(out, a, aScales, b, bScales, bias, residual, m, n, k, activationCode(gelu ?? undefined));
   kernels.geluForward = (out: Float32Array, x: Float32Array, n: number, approximate: GeluApproximation): void =>
     binding.geluForward(out, x, n, approximate === 'tanh');
   kernels.geluBackward = (dx: Float32Array, x: Float32Array, dy: Float32Array, n: number, approximate: GeluApproximation): void =>

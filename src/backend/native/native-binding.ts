@@ -12,7 +12,7 @@ type Float32Only<T> = T extends FloatArray ? Float32Array : T;
 type AddonSignature<F> = F extends (...args: infer P) => infer R ? (...args: { [I in keyof P]: Float32Only<P[I]> }) => R : never;
 
 /** Kernels whose addon arguments differ from their Backend method's. */
-type AdaptedKernel = 'gemm' | 'geluForward' | 'geluBackward';
+type AdaptedKernel = 'gemm' | 'geluForward' | 'geluBackward' | 'int8Gemm';
 
 export type NativeBinding = { [K in Exclude<AddonKernelName, AdaptedKernel>]: AddonSignature<Backend[K]> } & {
   gemm(
@@ -20,6 +20,11 @@ export type NativeBinding = { [K in Exclude<AddonKernelName, AdaptedKernel>]: Ad
     m: number, n: number, k: number, lda: number, ldb: number, ldc: number, alpha: number, beta: number,
     batch: number, strideA: number, strideB: number, strideC: number,
     bias: Float32Array | null, activation: number, preActivation: Float32Array | null,
+  ): void;
+  /** activation: 0 none, 1 GELU (erf), 2 GELU (tanh). */
+  int8Gemm(
+    out: Float32Array, a: Int8Array, aScales: Float32Array, b: Int8Array, bScales: Float32Array,
+    bias: Float32Array | null, residual: Float32Array | null, m: number, n: number, k: number, activation: number,
   ): void;
   geluForward(out: Float32Array, x: Float32Array, n: number, tanhApproximation: boolean): void;
   geluBackward(dx: Float32Array, x: Float32Array, dy: Float32Array, n: number, tanhApproximation: boolean): void;

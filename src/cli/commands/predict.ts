@@ -19,6 +19,7 @@ import { numberFlag as number } from '../number-flag.js';
 import { formatDuration, ProgressBar } from '../progress-bar.js';
 import { addDataOptions, log, prepareFinetuned, type FinetunedFlags } from './finetune.js';
 import { predictJsonLines, type PredictionProgress } from './predict-json-lines.js';
+import { applyModelDType, modelDTypeOf } from '../../model/quantization.js';
 import { createPipeline } from '../../pipelines/pipeline.js';
 
 /** transformers.js's task names, and the aliases `tsbert predict` accepts beside them. */
@@ -33,6 +34,7 @@ interface PredictFlags extends FinetunedFlags {
   padding?: string;
   maxBatchTokens?: string;
   window?: string;
+  dtype?: string;
   [pipelineFlag: string]: unknown;
 }
 
@@ -148,7 +150,7 @@ async function runPredictCommand(flags: PredictFlags): Promise<void> {
   }
   const padding = flags.padding ?? 'none';
   if (!(ENCODER_PADDINGS as readonly string[]).includes(padding)) throw new ConfigError(`--padding must be one of ${ENCODER_PADDINGS.join(', ')}, got "${padding}"`);
-  const pipeline = createPipeline(flags.task, flags.model);
+  const pipeline = createPipeline(flags.task, flags.model, flags.dtype === undefined ? {} : { dtype: modelDTypeOf(flags.dtype, '--dtype') });
   const options = pipeline.checkOptions(pipelineOptions(flags));
   const plan = {
     window: number('--window', flags.window ?? String(DEFAULT_BATCH_PLAN.window), true, 1),
@@ -190,6 +192,7 @@ async function predictWithDefinition(flags: PredictFlags, route: Extract<Predict
   }
   if (flags.output === undefined) throw new ConfigError(`predict --task ${flags.task}: ${route.format} input needs --output FILE`);
   const p = await prepareFinetuned({ ...flags, task: route.task }, flags.input, false);
+  if (flags.dtype !== undefined) applyModelDType(p.runner.model, modelDTypeOf(flags.dtype, '--dtype'), flags.model);
   const bar = new ProgressBar();
   const run = runOnFeatures(p.runner, p.definition, p.features, p.context.scheme, batchSize(flags), p.tokenizer.padTokenId,
     (done, total) => bar.update(done, total, 'features'));
@@ -212,7 +215,8 @@ export function registerPredict(program: Command): void {
     .option('--window <n>', `JSON lines: inputs read and sorted by length together (default ${DEFAULT_BATCH_PLAN.window}; --window equal to --batch-size: batches in arrival order, as transformers.js runs them)`)
     .option('--max-batch-tokens <n>', `JSON lines: tokens per batch counted padded, batch × longest (default ${DEFAULT_BATCH_PLAN.tokenBudget})`)
     .option('--padding <none|max>', 'JSON lines: none packs the real tokens (default); max pads each batch to its longest (the baseline)')
-    .option('--null-odds <file>', 'question-answering (SQuAD v2): also write {id: null odds}');
+    .option('--null-odds <file>', 'question-answering (SQuAD v2): also write {id: null odds}')
+    .option('--dtype <fp32|int8|q8>', 'int8 (q8, transformers.js\'s name): quantize a float32 folder as it loads (docs/quantization.md); default: as the folder stores it');
   for (const { flag, value, help } of PIPELINE_FLAGS) command.option(value === '' ? flag : `${flag} ${value}`, help);
   command.addHelpText('after', `
 JSON lines are read in windows of ${DEFAULT_BATCH_PLAN.window} inputs, sorted by length within a window and batched by --batch-size and

@@ -5,6 +5,7 @@ import { numberFlag as number } from '../number-flag.js';
 import { ConfigError } from '../../errors.js';
 import { checkOutputDirectory, ensureDirectory, readInputText } from '../../io/checked-file.js';
 import { bertConfigFromJson, bertConfigPreset, isPresetName, type BertConfig } from '../../model/config.js';
+import { isQuantizedConfigJson } from '../../model/quantization.js';
 import { InstanceDataset, vocabFingerprint } from '../../pretrain/instance-file.js';
 import { continuationFlags, dynamicMasker, maskingOptionsFromHeader } from '../../pretrain/masking.js';
 import { assertNoRun, clearRun } from '../../train/run-folder.js';
@@ -71,6 +72,7 @@ export function resolveConfig(spec: string, vocabSize: number): BertConfig {
   } catch (cause) {
     throw new ConfigError(`${spec}: not valid JSON`, { cause });
   }
+  if (isQuantizedConfigJson(json)) throw new ConfigError(`pretrain: --config ${spec} is an int8-quantized model's config (quantization_config); pre-training builds float32 models`);
   const config = bertConfigFromJson(json, spec);
   if (config.vocabSize !== vocabSize) throw new ConfigError(`${spec}: vocab_size ${config.vocabSize} differs from the vocabulary's ${vocabSize} tokens`);
   return config;

@@ -1,0 +1,46 @@
+// N-API glue for the int8 inference kernels: argument types and lengths against the stated sizes, then raw
+// pointers to kernels.h. Argument order follows the Backend contract (src/backend/backend.ts).
+#include "addon-int8.h"
+
+#include "addon-args.h"
+#include "kernels.h"
+
+namespace tsbert {
+
+napi_value QuantizeRows(napi_env env, napi_callback_info info) {
+  Args args(env, info, "quantizeRows", 5);
+  I8 q;
+  F32 scales, x;
+  long rows = 0, cols = 0;
+  if (!(args.i8(0, "q", &q) && args.f32(1, "scales", &scales) && args.f32(2, "x", &x) && args.size(3, "rows", &rows) &&
+        args.size(4, "cols", &cols) && args.covers("q", q.length, double(rows) * cols) &&
+        args.covers("scales", scales.length, rows) && args.covers("x", x.length, double(rows) * cols)))
+    return nullptr;
+  quantize_rows(q.data, scales.data, x.data, rows, cols);
+  return undefined(env);
+}
+
+napi_value Int8Gemm(napi_env env, napi_callback_info info) {
+  Args args(env, info, "int8Gemm", 11);
+  F32 out, a_scales, b_scales, bias, residual;
+  I8 a, b;
+  long m = 0, n = 0, k = 0, activation = 0;
+  if (!(args.f32(0, "out", &out) && args.i8(1, "a", &a) && args.f32(2, "aScales", &a_scales) && args.i8(3, "b", &b) &&
+        args.f32(4, "bScales", &b_scales) && args.f32_or_null(5, "bias", &bias) &&
+        args.f32_or_null(6, "residual", &residual) && args.size(7, "m", &m) && args.size(8, "n", &n) &&
+        args.size(9, "k", &k) && args.size(10, "activation", &activation)))
+    return nullptr;
+  if (activation > kActivationGeluTanh) return args.fail("activation must be 0 (none), 1 (gelu) or 2 (gelu tanh)"), nullptr;
+  const double mn = double(m) * n;
+  if (!(args.covers("out", out.length, mn) && args.covers("a", a.length, double(m) * k) &&
+        args.covers("aScales", a_scales.length, m) && args.covers("b", b.length, double(n) * k) &&
+        args.covers("bScales", b_scales.length, n) &&
+        (bias.data == nullptr || args.covers("bias", bias.length, n)) &&
+        (residual.data == nullptr || args.covers("residual", residual.length, mn))))
+    return nullptr;
+  int8_gemm(out.data, a.data, a_scales.data, b.data, b_scales.data, bias.data, residual.data, m, n, k,
+            static_cast<int>(activation));
+  return undefined(env);
+}
+
+}  // namespace tsbert

@@ -1,0 +1,10 @@
+// The N-API entry points of the int8 inference kernels (addon-int8.cc); addon.cc registers them.
+#pragma once
+#include <node_api.h>
+
+namespace tsbert {
+
+napi_value QuantizeRows(napi_env env, napi_callback_info info);
+napi_value Int8Gemm(napi_env env, napi_callback_info info);
+
+}  // namespace tsbert

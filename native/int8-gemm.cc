@@ -1,0 +1,143 @@
+// The int8 GEMM driver and row quantization (threads, blocking, packing) over the per-ISA micro-kernel
+// (IsaKernels::int8_gemm, isa/int8-gemm.h):
+//
+//   pack phase, in parallel: A's rows as the kernel reads them, and every nr-column panel of B (a Linear's weight,
+//                            [n, k]) — per call, as the float GEMM packs B: n x k, 1/m of the product's work
+//   for (row block, column group) tasks          claimed by threads from an atomic counter (thread-pool.h)
+//     for k block                                the block's rows of packed A stay in L2
+//       for panel q of the group                 its k block (kc x nr) stays in L1 across the slivers
+//         for mr-row sliver                      micro-kernel: int32 tile (=, then +=) in the task's buffer
+//     epilogue per tile                          float32: scales, bias, GELU, residual, written to out
+//
+// The int32 sums are exact, so the result does not depend on the blocking, the thread count or the ISA.
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+
+#include "cpu-features.h"
+#include "kernels.h"
+#include "thread-pool.h"
+
+namespace tsbert {
+namespace {
+
+// Rows per task: 48 rows of packed A per k block (48 x 384 int16: 36 KB) sit in L2 beside the task's sums.
+constexpr long kRowBlock = 48;
+// Columns per task at most: the task's int32 sums, 48 x 1024 x 4 bytes (192 KB), stay in L2.
+constexpr long kMaxGroupColumns = 1024;
+// Below this many multiply-adds a call runs on the calling thread.
+constexpr double kParallelMacs = 2.0e6;
+// Rows of A quantized per task.
+constexpr long kQuantizeRows = 16;
+
+// A grow-only, 64-byte-aligned byte buffer; one per thread and purpose, reused across calls.
+class Bytes {
+ public:
+  void* get(size_t bytes) {
+    if (bytes > size_) {
+      const size_t rounded = (bytes + 63) & ~size_t{63};
+      data_.reset(static_cast<char*>(std::aligned_alloc(64, rounded)));
+      if (!data_) std::abort();  // out of memory: nothing sensible to return to
+      size_ = rounded;
+    }
+    return data_.get();
+  }
+
+ private:
+  struct Free {
+    void operator()(char* p) const { std::free(p); }
+  };
+  std::unique_ptr<char, Free> data_;
+  size_t size_ = 0;
+};
+
+thread_local Bytes t_packed_a, t_packed_b, t_sums;
+
+}  // namespace
+
+void quantize_rows(int8_t* q, float* scales, const float* x, long rows, long cols) {
+  const IsaKernels& isa = active_kernels();
+  const long tasks = (rows + kQuantizeRows - 1) / kQuantizeRows;
+  const int threads = static_cast<double>(rows) * cols < kParallelMacs ? 1 : 0;
+  pool_for(
+      tasks,
+      [&](long task, int) {
+        const long r0 = task * kQuantizeRows, r1 = std::min(rows, r0 + kQuantizeRows);
+        isa.quantize_rows(q + r0 * cols, scales + r0, x + r0 * cols, r1 - r0, cols);
+      },
+      threads);
+}
+
+void int8_gemm(float* out, const int8_t* a, const float* a_scales, const int8_t* b, const float* b_scales,
+               const float* bias, const float* residual, long m, long n, long k, int activation) {
+  if (m <= 0 || n <= 0) return;
+  const IsaKernels& isa = active_kernels();
+  const Int8GemmKernel& kern = isa.int8_gemm;
+  const long mr = kern.mr, nr = kern.nr;
+  const long steps = (k + kern.k_step - 1) / kern.k_step;
+  const long kc_steps = std::max(1L, kern.kc / kern.k_step);
+  const long a_row_bytes = kern.a_row_bytes(k);
+  const long panel_bytes = kern.b_panel_bytes(k);
+  const long panels = (n + nr - 1) / nr;
+  const long row_blocks = (m + kRowBlock - 1) / kRowBlock;
+  const int threads = static_cast<double>(m) * n * k < kParallelMacs ? 1 : pool_threads();
+
+  // Column groups: the task's sums within L2, and at least 4 tasks per thread for balance.
+  const long panels_per_group_max = std::max(1L, kMaxGroupColumns / nr);
+  long groups = (panels + panels_per_group_max - 1) / panels_per_group_max;
+  while (row_blocks * groups < 4L * threads && groups < panels) ++groups;
+  const long panels_per_group = (panels + groups - 1) / groups;
+  groups = (panels + panels_per_group - 1) / panels_per_group;
+
+  // Rows of A padded to whole slivers (zero rows), so the micro-kernel always runs full height.
+  const long m_padded = (m + mr - 1) / mr * mr;
+  char* packed_a = static_cast<char*>(t_packed_a.get(static_cast<size_t>(m_padded * a_row_bytes) + 64));
+  char* packed_b = static_cast<char*>(t_packed_b.get(static_cast<size_t>(panels * panel_bytes) + 64));
+  const long a_chunks = (m_padded + kRowBlock - 1) / kRowBlock;
+  pool_for(
+      a_chunks + panels,
+      [&](long task, int) {
+        if (task < a_chunks) {
+          const long r0 = task * kRowBlock, r1 = std::min(m, r0 + kRowBlock);
+          if (r1 > r0) kern.pack_a(packed_a + r0 * a_row_bytes, a + r0 * k, r1 - r0, k);
+          const long pad_end = std::min(m_padded, r0 + kRowBlock);
+          for (long r = std::max(r0, m); r < pad_end; ++r) std::fill_n(packed_a + r * a_row_bytes, a_row_bytes, 0);
+          return;
+        }
+        const long q = task - a_chunks;
+        kern.pack_b_panel(packed_b + q * panel_bytes, b + q * nr * k, k, std::min(nr, n - q * nr), k);
+      },
+      threads);
+
+  pool_for(
+      row_blocks * groups,
+      [&](long task, int) {
+        const long rb = task % row_blocks, group = task / row_blocks;
+        const long i_begin = rb * kRowBlock, i_end = std::min(m, i_begin + kRowBlock);
+        const long slivers = (i_end - i_begin + mr - 1) / mr;
+        const long q_begin = group * panels_per_group, q_end = std::min(panels, q_begin + panels_per_group);
+        // Sums: tile (panel q, sliver s) at ((q - q_begin) * slivers + s) * mr * nr.
+        int32_t* sums = static_cast<int32_t*>(
+            t_sums.get(static_cast<size_t>((q_end - q_begin) * slivers * mr * nr) * sizeof(int32_t)));
+        for (long s0 = 0; s0 < steps || s0 == 0; s0 += kc_steps) {
+          const long block = std::min(kc_steps, steps - s0);
+          for (long q = q_begin; q < q_end; ++q)
+            for (long s = 0; s < slivers; ++s)
+              kern.tile(s0, block, packed_a + (i_begin + s * mr) * a_row_bytes, a_row_bytes,
+                        packed_b + q * panel_bytes, sums + ((q - q_begin) * slivers + s) * mr * nr, s0 > 0);
+          if (steps == 0) break;
+        }
+        for (long q = q_begin; q < q_end; ++q)
+          for (long s = 0; s < slivers; ++s) {
+            const long i0 = i_begin + s * mr, j0 = q * nr;
+            isa.int8_epilogue(out + i0 * n + j0, n, sums + ((q - q_begin) * slivers + s) * mr * nr, nr,
+                              std::min(mr, m - i0), std::min(nr, n - j0), a_scales + i0, b_scales + j0,
+                              bias ? bias + j0 : nullptr, activation, residual ? residual + i0 * n + j0 : nullptr,
+                              n);
+          }
+      },
+      threads);
+}
+
+}  // namespace tsbert

@@ -1,0 +1,88 @@
+"""int8 goldens (docs/quantization.md): bert-tiny's encoder with every Linear run as tsbert's int8 scheme, written
+independently in PyTorch — weights symmetric int8 per output channel, activations symmetric int8 per row, both
+rounded half to even (torch.round) after float32 steps, products in exact integer arithmetic (int64), the epilogue
+float32(sum) * (row scale * column scale) + bias — over tiny_heads.encode (Hugging Face's BertModel written out).
+
+    /usr/bin/python3 reference/make_int8_goldens.py
+
+Writes test/fixtures/reference/int8/golden.safetensors:
+  query_weight_int8 (I8 [48, 48]), query_weight_scale (F32 [48]): bert.encoder.layer.0.attention.self.query.weight
+      quantized (the bytes tsbert's quantizeWeight must give);
+  rows (F32 [6, 37]), rows_int8 (I8), rows_scale (F32 [6]): quantizeRows on values built to hit exact halves;
+  last_hidden_state (F32 [3, 11, 48]): the int8 encoder on bert-tiny/golden.safetensors' inputs (padding included:
+      rows are quantized independently, so padded positions change no real one);
+  last_hidden_state_fp32 (F32): the same encoder in float32, to show the test tells the two apart.
+"""
+import os
+import sys
+
+import torch
+import torch.nn.functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import safetensors_io  # noqa: E402
+import tiny_heads  # noqa: E402
+
+FIXTURES = os.path.join(HERE, "..", "test", "fixtures", "reference")
+
+
+def quantize_rows(x):
+    """x float32 [rows, cols] -> (int8 [rows, cols], float32 scales [rows]): tsbert's quantizeRows."""
+    amax = x.abs().amax(dim=-1, keepdim=True)
+    scale = amax / 127.0
+    inverse = torch.where(amax == 0, torch.zeros_like(amax), 127.0 / amax)
+    q = torch.round(x * inverse).clamp(-127, 127)
+    return q.to(torch.int8), scale.squeeze(-1)
+
+
+def int8_linear(x, w, name):
+    qw, sw = quantize_rows(w[name + ".weight"])
+    flat = x.reshape(-1, x.shape[-1])
+    qa, sa = quantize_rows(flat)
+    sums = qa.to(torch.int64) @ qw.to(torch.int64).T  # exact
+    out = sums.to(torch.float32) * (sa[:, None] * sw[None, :]) + w[name + ".bias"]
+    return out.reshape(*x.shape[:-1], -1)
+
+
+def main():
+    torch.manual_seed(0)
+    weights, _ = safetensors_io.read(os.path.join(FIXTURES, "bert-tiny", "model.safetensors"))
+    golden_in, _ = safetensors_io.read(os.path.join(FIXTURES, "bert-tiny", "golden.safetensors"))
+    import json
+    with open(os.path.join(FIXTURES, "bert-tiny", "config.json")) as f:
+        cfg = json.load(f)
+    ids, types, mask = golden_in["input_ids"], golden_in["token_type_ids"], golden_in["attention_mask"]
+    with torch.no_grad():
+        fp32, _ = tiny_heads.encode(weights, cfg, ids, types, mask)
+        assert (fp32 - golden_in["last_hidden_state"]).abs().max() < 1e-5, "encode reproduces the float32 golden"
+        float_linear = tiny_heads._linear
+        tiny_heads._linear = int8_linear
+        try:
+            int8, _ = tiny_heads.encode(weights, cfg, ids, types, mask)
+        finally:
+            tiny_heads._linear = float_linear
+    qw, sw = quantize_rows(weights["bert.encoder.layer.0.attention.self.query.weight"])
+    # Rows whose max is 127 make x * (127 / max) = x: exact halves round to even (0.5 -> 0, 1.5 -> 2, 2.5 -> 2).
+    rows = torch.randn(6, 37) * 3
+    rows[0, :8] = torch.tensor([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 126.5, 127.0])
+    rows[0, 8:] = 0.25
+    rows[1] = 0.0
+    q_rows, s_rows = quantize_rows(rows)
+    assert q_rows[0, :8].tolist() == [0, 2, 2, 0, -2, -2, 126, 127]
+    relative = ((int8 - fp32).norm() / fp32.norm()).item()
+    out = {
+        "query_weight_int8": qw, "query_weight_scale": sw,
+        "rows": rows, "rows_int8": q_rows, "rows_scale": s_rows,
+        "last_hidden_state": int8, "last_hidden_state_fp32": fp32,
+    }
+    os.makedirs(os.path.join(FIXTURES, "int8"), exist_ok=True)
+    safetensors_io.write(os.path.join(FIXTURES, "int8", "golden.safetensors"), out, {
+        "generator": "reference/make_int8_goldens.py", "torch": torch.__version__,
+        "int8_vs_fp32_relative_error": f"{relative:.6f}",
+    })
+    print(f"int8 vs float32 last_hidden_state: norm-relative error {relative:.5f}")
+
+
+if __name__ == "__main__":
+    main()

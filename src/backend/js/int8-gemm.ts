@@ -1,0 +1,30 @@
+import type { GeluApproximation } from '../backend.js';
+import { geluForward } from './activations.js';
+
+/**
+ * out [m, n] = (Σ_p a[i, p] · b[j, p]) · aScales[i] · bScales[j] + bias[j], then GELU (gelu non-null), then
+ * + residual [m, n] — a Linear on int8 rows a [m, k] and an int8 weight b [n, k]. The sum is exact integer
+ * arithmetic (|a·b| ≤ 127², so any k below 2³⁹ stays exact in a double); the epilogue rounds to float32 step by
+ * step in the native kernel's order: s = aScale · bScale, v = float32(sum) · s, v + bias, GELU, v + residual.
+ */
+export function int8Gemm(
+  out: Float32Array, a: Int8Array, aScales: Float32Array, b: Int8Array, bScales: Float32Array,
+  bias: Float32Array | null, residual: Float32Array | null, m: number, n: number, k: number, gelu: GeluApproximation | null,
+): void {
+  for (let i = 0; i < m; i++) {
+    const aRow = i * k;
+    const rowScale = aScales[i]!;
+    const outRow = i * n;
+    for (let j = 0; j < n; j++) {
+      const bRow = j * k;
+      let sum = 0;
+      for (let p = 0; p < k; p++) sum += a[aRow + p]! * b[bRow + p]!;
+      const scale = Math.fround(rowScale * bScales[j]!);
+      const v = Math.fround(Math.fround(sum) * scale);
+      out[outRow + j] = bias === null ? v : v + bias[j]!;
+    }
+    const row = out.subarray(outRow, outRow + n);
+    if (gelu !== null) geluForward(row, row, n, gelu);
+    if (residual !== null) for (let j = 0; j < n; j++) row[j] = row[j]! + residual[outRow + j]!;
+  }
+}

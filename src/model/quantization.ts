@@ -1,0 +1,69 @@
+/**
+ * int8 models (docs/quantization.md): turning a loaded float32 model into its int8 form, recognising a quantized
+ * model or folder, and the `dtype` a command or pipeline asks for ('fp32', or 'int8' and transformers.js's name
+ * 'q8'). Every Linear's weight becomes int8 with one scale per output channel; attention scores, softmax,
+ * LayerNorm and the embeddings (and with them the tied MLM decoder) stay float32.
+ */
+import { valuePreview } from '../error-text.js';
+import { ConfigError } from '../errors.js';
+import type { Module } from '../nn/module.js';
+import { Linear } from '../nn/linear.js';
+
+/** config.json's `quantization_config` of a quantized folder (the key Hugging Face's quantizers use). */
+export const QUANTIZATION_CONFIG = {
+  quant_method: 'tsbert_int8',
+  bits: 8,
+  weights: 'symmetric, one float32 scale per output channel (<name>_scale)',
+  activations: 'dynamic, symmetric, one scale per row',
+} as const;
+
+/** The element types a model may run in; 'q8' is transformers.js's name for int8. */
+export const MODEL_DTYPES = ['fp32', 'int8', 'q8'] as const;
+export type ModelDType = (typeof MODEL_DTYPES)[number];
+
+export function isModelDType(value: string): value is ModelDType {
+  return (MODEL_DTYPES as readonly string[]).includes(value);
+}
+
+/** `value` as a ModelDType, or a ConfigError naming `where` (a flag, an option) and the valid names. */
+export function modelDTypeOf(value: unknown, where: string): ModelDType {
+  if (typeof value === 'string' && isModelDType(value)) return value;
+  throw new ConfigError(`${where} must be one of ${MODEL_DTYPES.join(', ')}, got ${valuePreview(value)}`);
+}
+
+/** Whether a config.json object marks its folder as int8-quantized. */
+export function isQuantizedConfigJson(json: unknown): boolean {
+  if (typeof json !== 'object' || json === null) return false;
+  const quantization: unknown = Reflect.get(json, 'quantization_config');
+  return typeof quantization === 'object' && quantization !== null
+    && Reflect.get(quantization, 'quant_method') === QUANTIZATION_CONFIG.quant_method;
+}
+
+/** Whether any parameter of `model` is int8. */
+export function isQuantized(model: Module): boolean {
+  return model.parameters().some((parameter) => parameter.dtype === 'int8');
+}
+
+/**
+ * Quantizes every Linear of `model` in place (Linear.quantize) and returns it; `source` names the model in the
+ * error for one that is quantized already (quantizing twice would compound the rounding).
+ */
+export function quantizeModel<M extends Module>(model: M, source: string): M {
+  if (isQuantized(model)) throw new ConfigError(`${source} is already int8-quantized; dtype int8 applies to a float32 model`);
+  for (const [, module] of model.namedModules()) if (module instanceof Linear) module.quantize();
+  return model;
+}
+
+/** The model in `dtype`: int8 quantizes a float32 model; fp32 refuses a quantized one (its float weights are gone). */
+export function applyModelDType<M extends Module>(model: M, dtype: ModelDType, source: string): M {
+  if (dtype === 'int8' || dtype === 'q8') return quantizeModel(model, source);
+  if (isQuantized(model)) throw new ConfigError(`${source} holds int8 weights; dtype fp32 needs the float32 model it was made from`);
+  return model;
+}
+
+/** A ConfigError for training (`purpose`) on an int8 model: training needs float32 weights. */
+export function assertNotQuantized(model: Module, source: string, purpose: string): void {
+  if (isQuantized(model)) {
+    throw new ConfigError(`${purpose}: ${source} is an int8-quantized model (config.json quantization_config); ${purpose} needs the float32 model it was made from`);
+  }
+}

@@ -1,0 +1,59 @@
+import type { GeluApproximation } from '../backend/backend.js';
+import { getBackend } from '../backend/select.js';
+import { DTypeError, ShapeError, shapeString } from '../errors.js';
+import { allocate } from '../tensor/arena.js';
+import { emptyLike, record, Tensor } from '../tensor/tensor.js';
+
+/**
+ * A float32 Linear weight [out, in] as int8 with one scale per output channel (axis 0): symmetric, scale = max|w| / 127
+ * over the channel's row, values rounded half to even — the same quantizeRows the activations go through, so a
+ * weight quantized here and one read back from a quantized folder are the same bytes.
+ */
+export function quantizeWeight(weight: Tensor): Tensor {
+  const op = 'quantizeWeight';
+  if (weight.shape.length !== 2) throw new ShapeError(`${op}: a Linear weight is [out, in], got ${shapeString(weight.shape)}`);
+  const [outFeatures = 0, inFeatures = 0] = weight.shape;
+  const data = new Int8Array(weight.size);
+  const scales = new Float32Array(outFeatures);
+  getBackend().quantizeRows(data, scales, float32Of(op, weight), outFeatures, inFeatures);
+  return new Tensor(data, weight.shape, { dtype: 'int8', scales: { values: scales, axis: 0 } });
+}
+
+/**
+ * y [..., out] = x [..., in] · weightᵀ + bias, then GELU when `gelu` is given, on an int8 weight [out, in] with
+ * per-output-channel scales. Each row of x (a token) is quantized at run time to symmetric int8 with its own scale
+ * (docs/quantization.md says why per row); the product runs in exact int32 and the epilogue applies both scales,
+ * the bias and GELU. Inference only: a graph through it has no backward (the error says so when one is tried).
+ */
+export function quantizedLinear(x: Tensor, weight: Tensor, bias: Tensor | null, gelu: GeluApproximation | null = null): Tensor {
+  const op = gelu === null ? 'quantizedLinear' : 'quantizedLinearGelu';
+  const inFeatures = x.shape[x.shape.length - 1] ?? 0;
+  const values = weight.data;
+  if (!(values instanceof Int8Array) || weight.scales === null || weight.scales.axis !== 0) {
+    throw new DTypeError(`${op}: the weight must be int8 with one scale per output channel, got ${weight.dtype} ${shapeString(weight.shape)}`);
+  }
+  if (weight.shape.length !== 2 || weight.shape[1] !== inFeatures) {
+    throw new ShapeError(`${op}: x is ${shapeString(x.shape)} but weight is ${shapeString(weight.shape)} (expected [out, ${inFeatures}])`);
+  }
+  const outFeatures = weight.shape[0]!;
+  if (bias !== null && (bias.shape.length !== 1 || bias.shape[0] !== outFeatures)) {
+    throw new ShapeError(`${op}: bias is ${shapeString(bias.shape)}, expected [${outFeatures}]`);
+  }
+  const rows = x.size / Math.max(inFeatures, 1);
+  const backend = getBackend();
+  const quantized = allocate('int8', x.size, false);
+  const rowScales = allocate('float32', rows, false);
+  backend.quantizeRows(quantized, rowScales, float32Of(op, x), rows, inFeatures);
+  const y = emptyLike('float32', [...x.shape.slice(0, -1), outFeatures]);
+  backend.int8Gemm(float32Of(op, y), quantized, rowScales, values, weight.scales.values,
+    bias === null ? null : float32Of(op, bias), null, rows, outFeatures, inFeatures, gelu);
+  return record(y, op, bias === null ? [x] : [x, bias], () => {
+    throw new DTypeError(`${op}: an int8 weight has no backward; a quantized model runs inference only (train the float32 model)`);
+  });
+}
+
+function float32Of(op: string, t: Tensor): Float32Array {
+  const data = t.floats(op);
+  if (!(data instanceof Float32Array)) throw new DTypeError(`${op}: int8 kernels take float32, got ${t.dtype} ${shapeString(t.shape)}`);
+  return data;
+}

@@ -1,0 +1,150 @@
+/**
+ * The int8 inference kernels, native against the JS reference on every ISA this CPU runs: quantizeRows must give the
+ * same bytes and scales, int8Gemm the same int32 sums (checked exactly against an independent integer dot product
+ * with unit scales) and the same float32 epilogue (bit for bit without GELU; within GELU's vector approximation
+ * with it). Sizes are awkward on purpose: 1 × 1, m, n, k off the tiles (6 × 16 on AVX2, 4 × 8 generic), odd k,
+ * several k blocks (k = 3072), products big enough to be split across threads.
+ */
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { jsBackend } from '../../src/backend/js/js-backend.js';
+import type { Backend } from '../../src/backend/backend.js';
+import { DTypeError } from '../../src/errors.js';
+import { Rng } from '../../src/tensor/rng.js';
+import { ELEMENTWISE_ATOL, ELEMENTWISE_RTOL, forEachIsa, nativeOrSkip, randomArray, toleranceRatio } from './native-harness.js';
+
+/** [m, n, k]: 1 × 1, tails of every tile dimension, odd and even k across k blocks of 384, one thread-split size. */
+const SHAPES: readonly [number, number, number][] = [
+  [1, 1, 1], [1, 1, 2], [7, 17, 3], [6, 16, 384], [5, 15, 385], [13, 33, 767], [1, 768, 768], [31, 40, 3072],
+  [2, 3, 3071], [97, 130, 257], [128, 96, 1000],
+];
+
+function randomInt8(rng: Rng, n: number, limit = 127): Int8Array {
+  const out = new Int8Array(n);
+  for (let i = 0; i < n; i++) out[i] = rng.int(2 * limit + 1) - limit;
+  return out;
+}
+
+/** Σ_p a[i, p]·b[j, p] by the definition: the oracle the int32 sums must equal exactly. */
+function integerProduct(a: Int8Array, b: Int8Array, m: number, n: number, k: number): Float64Array {
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+    let sum = 0;
+    for (let p = 0; p < k; p++) sum += a[i * k + p]! * b[j * k + p]!;
+    out[i * n + j] = sum;
+  }
+  return out;
+}
+
+function firstMismatch(actual: ArrayLike<number>, expected: ArrayLike<number>): string | undefined {
+  for (let i = 0; i < expected.length; i++) {
+    if (!Object.is(actual[i], expected[i])) return `element ${i}: ${actual[i]} vs ${expected[i]}`;
+  }
+  return undefined;
+}
+
+function runGemm(
+  backend: Backend, a: Int8Array, aScales: Float32Array, b: Int8Array, bScales: Float32Array, bias: Float32Array | null,
+  residual: Float32Array | null, m: number, n: number, k: number, gelu: 'none' | 'tanh' | null,
+): Float32Array {
+  const out = new Float32Array(m * n).fill(NaN);
+  backend.int8Gemm(out, a, aScales, b, bScales, bias, residual, m, n, k, gelu);
+  return out;
+}
+
+test('int8Gemm: the int32 sums equal the integer dot products exactly, on both backends', async (t) => {
+  const ones = (n: number): Float32Array => new Float32Array(n).fill(1);
+  const check = (backend: Backend, label: string): void => {
+    const rng = new Rng(31);
+    for (const [m, n, k] of SHAPES) {
+      // |sum| ≤ 127² · k stays below 2^24 for random values at these k, so float32(sum) is the sum itself.
+      const a = randomInt8(rng, m * k), b = randomInt8(rng, n * k);
+      const out = runGemm(backend, a, ones(m), b, ones(n), null, null, m, n, k, null);
+      const mismatch = firstMismatch(out, integerProduct(a, b, m, n, k));
+      assert.equal(mismatch, undefined, `${label} [${m}, ${n}, ${k}]: ${mismatch}`);
+    }
+  };
+  check(jsBackend, 'js');
+  await forEachIsa(t, (native, isa) => check(native, isa));
+});
+
+test('int8Gemm: the extreme sums (all ±127, k = 3072: beyond 2^24) agree between native and JS bit for bit', async (t) => {
+  await forEachIsa(t, (native, isa) => {
+    const m = 7, n = 19, k = 3072;
+    const a = new Int8Array(m * k).fill(127), b = new Int8Array(n * k).fill(-127);
+    for (let i = 0; i < k; i += 5) a[i] = -127;
+    const scales = (len: number): Float32Array => new Float32Array(len).fill(1);
+    const want = runGemm(jsBackend, a, scales(m), b, scales(n), null, null, m, n, k, null);
+    assert.equal(want[n], -127 * 127 * k, 'row 1 of the oracle is the all-(127 · -127) sum');
+    assert.equal(firstMismatch(runGemm(native, a, scales(m), b, scales(n), null, null, m, n, k, null), want), undefined, isa);
+  });
+});
+
+test('int8Gemm epilogue: scales, bias and residual match JS bit for bit; GELU within its approximation', async (t) => {
+  await forEachIsa(t, (native, isa) => {
+    const rng = new Rng(32);
+    for (const [m, n, k] of SHAPES) {
+      const a = randomInt8(rng, m * k), b = randomInt8(rng, n * k);
+      const aScales = randomArray(rng, m, 0.01), bScales = randomArray(rng, n, 0.001);
+      const bias = randomArray(rng, n), residual = randomArray(rng, m * n);
+      for (const [withBias, withResidual] of [[true, false], [false, true], [true, true]] as const) {
+        const args = [a, aScales, b, bScales, withBias ? bias : null, withResidual ? residual : null, m, n, k] as const;
+        const want = runGemm(jsBackend, ...args, null);
+        const mismatch = firstMismatch(runGemm(native, ...args, null), want);
+        assert.equal(mismatch, undefined, `${isa} [${m}, ${n}, ${k}] bias ${withBias} residual ${withResidual}: ${mismatch}`);
+      }
+      for (const form of ['none', 'tanh'] as const) {
+        const args = [a, aScales, b, bScales, bias, residual, m, n, k, form] as const;
+        const ratio = toleranceRatio(runGemm(native, ...args), runGemm(jsBackend, ...args));
+        assert.ok(ratio <= 1, `${isa} [${m}, ${n}, ${k}] gelu ${form}: ${ratio}x the tolerance (${ELEMENTWISE_RTOL} + ${ELEMENTWISE_ATOL})`);
+      }
+    }
+  });
+});
+
+test('quantizeRows: native gives the same bytes and scales as JS; values round half to even within [-127, 127]', async (t) => {
+  const rng = new Rng(33);
+  const cases: { rows: number; cols: number; x: Float32Array }[] = [];
+  for (const [rows, cols] of [[1, 1], [3, 7], [5, 17], [9, 768], [64, 3072], [2, 33]] as const) {
+    cases.push({ rows, cols, x: randomArray(rng, rows * cols, 3) });
+  }
+  // Exact halves after scaling by 127 / max = 1: 0.5 → 0, 1.5 → 2, 2.5 → 2, -0.5 → -0, -1.5 → -2; and 127.
+  cases.push({ rows: 1, cols: 6, x: Float32Array.from([0.5, 1.5, 2.5, -0.5, -1.5, 127]) });
+  // A zero row, a row with NaN, a row with -Infinity, a row of one huge value.
+  cases.push({ rows: 4, cols: 9, x: Float32Array.from([...new Array<number>(9).fill(0), 1, NaN, ...new Array<number>(7).fill(2),
+    ...new Array<number>(8).fill(1), -Infinity, 3e38, ...new Array<number>(8).fill(-1e-30)]) });
+  const quantize = (backend: Backend, x: Float32Array, rows: number, cols: number): { q: Int8Array; scales: Float32Array } => {
+    const q = new Int8Array(rows * cols).fill(99), scales = new Float32Array(rows);
+    backend.quantizeRows(q, scales, x, rows, cols);
+    return { q, scales };
+  };
+  const want = cases.map(({ x, rows, cols }) => quantize(jsBackend, x, rows, cols));
+  const halves = want[cases.length - 2]!;
+  assert.deepEqual([...halves.q], [0, 2, 2, 0, -2, 127]);
+  assert.equal(halves.scales[0], 1);
+  const special = want[cases.length - 1]!;
+  assert.deepEqual([special.scales[0], Number.isNaN(special.scales[1]), Number.isNaN(special.scales[2])], [0, true, true]);
+  assert.ok([...special.q.subarray(0, 27)].every((v) => v === 0), 'zero and non-finite rows quantize to zeros');
+  assert.ok([...want[4]!.q].every((v) => v >= -127 && v <= 127) && want[4]!.q.includes(127) || want[4]!.q.includes(-127));
+  await forEachIsa(t, (native, isa) => {
+    cases.forEach(({ x, rows, cols }, c) => {
+      const got = quantize(native, x, rows, cols);
+      assert.equal(firstMismatch(got.q, want[c]!.q), undefined, `${isa} case ${c}: bytes`);
+      assert.equal(firstMismatch(got.scales, want[c]!.scales), undefined, `${isa} case ${c}: scales`);
+    });
+  });
+});
+
+test('int8 kernels refuse wrong arrays and sizes with errors, not crashes', (t) => {
+  assert.throws(() => jsBackend.int8Gemm(new Float32Array(1), new Float32Array(1) as never, new Float32Array(1), new Int8Array(1),
+    new Float32Array(1), null, null, 1, 1, 1, null), DTypeError);
+  assert.throws(() => jsBackend.quantizeRows(new Int8Array(4), new Float64Array(1) as never, new Float64Array(4) as never, 1, 4), DTypeError);
+  const native = nativeOrSkip(t);
+  if (native === undefined) return;
+  assert.throws(() => native.int8Gemm(new Float32Array(4), new Int8Array(3), new Float32Array(2), new Int8Array(4),
+    new Float32Array(2), null, null, 2, 2, 2, null), /a has 3 elements/);
+  assert.throws(() => native.int8Gemm(new Float32Array(4), new Int8Array(4), new Float32Array(2), new Int8Array(4),
+    new Float32Array(2), new Float32Array(1), null, 2, 2, 2, null), /bias has 1 elements/);
+  assert.throws(() => native.quantizeRows(new Int8Array(3), new Float32Array(1), new Float32Array(4), 1, 4), /q has 3 elements/);
+  assert.throws(() => native.quantizeRows(new Uint8Array(4) as never, new Float32Array(1), new Float32Array(4), 1, 4), DTypeError);
+});
