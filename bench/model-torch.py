@@ -293,8 +293,9 @@ def build_model(args):
 
 
 def finetune_task(args):
-    """The head of a finetune-… task (classification, ...), or None."""
-    return args.task[len("finetune-"):] if args.task.startswith("finetune-") else None
+    """The head of a finetune-… task (classification, ...), or None (also for scripts without --task: the exporter)."""
+    task = getattr(args, "task", "")
+    return task[len("finetune-"):] if task.startswith("finetune-") else None
 
 
 def random_batch(cfg, batch, seq, generator):
