@@ -22,11 +22,6 @@ export class AlbertModel extends AlbertPreTrainedModel implements EncoderModel {
   readonly encoder: AlbertTransformer;
   readonly pooler: BertPooler | null;
   readonly dropoutRng: Rng;
-  /** The encoder contract's sizes (encoder-model.ts). */
-  readonly hiddenSize: number;
-  readonly typeVocabSize: number;
-  readonly maxInputTokens: number;
-  readonly hasPooler: boolean;
 
   constructor(readonly config: AlbertConfig, options: InitOptions & { addPoolingLayer?: boolean } = {}) {
     super(paramsFromOptions(options));
@@ -35,10 +30,23 @@ export class AlbertModel extends AlbertPreTrainedModel implements EncoderModel {
     this.embeddings = new BertEmbeddings({ ...config, hiddenSize: config.embeddingSize }, this.params.at('embeddings'), this.dropoutRng);
     this.encoder = new AlbertTransformer(config, this.params.at('encoder'), this.dropoutRng);
     this.pooler = options.addPoolingLayer === false ? null : new BertPooler(config, this.params.at('pooler'), 'flat');
-    this.hiddenSize = config.hiddenSize;
-    this.typeVocabSize = config.typeVocabSize;
-    this.maxInputTokens = config.maxPositionEmbeddings;
-    this.hasPooler = this.pooler !== null;
+  }
+
+  /** The encoder contract's sizes (encoder-model.ts), read from the config as BertModel's. */
+  get hiddenSize(): number {
+    return this.config.hiddenSize;
+  }
+
+  get typeVocabSize(): number {
+    return this.config.typeVocabSize;
+  }
+
+  get maxInputTokens(): number {
+    return this.config.maxPositionEmbeddings;
+  }
+
+  get hasPooler(): boolean {
+    return this.pooler !== null;
   }
 
   encoderModel(): AlbertModel {

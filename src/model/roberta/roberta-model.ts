@@ -20,11 +20,6 @@ export class RobertaModel extends RobertaPreTrainedModel implements EncoderModel
   readonly encoder: BertEncoder;
   readonly pooler: BertPooler | null;
   readonly dropoutRng: Rng;
-  readonly hiddenSize: number;
-  readonly typeVocabSize: number;
-  /** Positions run from pad_token_id + 1, so max_position_embeddings - pad_token_id - 1 tokens fit (512 in roberta-base). */
-  readonly maxInputTokens: number;
-  readonly hasPooler: boolean;
 
   constructor(readonly config: RobertaConfig, options: InitOptions & { addPoolingLayer?: boolean } = {}) {
     super(paramsFromOptions(options));
@@ -33,10 +28,24 @@ export class RobertaModel extends RobertaPreTrainedModel implements EncoderModel
     this.embeddings = new RobertaEmbeddings(config, this.params.at('embeddings'), this.dropoutRng);
     this.encoder = new BertEncoder(config, this.params.at('encoder'), this.dropoutRng);
     this.pooler = options.addPoolingLayer === false ? null : new BertPooler(config, this.params.at('pooler'));
-    this.hiddenSize = config.hiddenSize;
-    this.typeVocabSize = config.typeVocabSize;
-    this.maxInputTokens = config.maxPositionEmbeddings - config.padTokenId - 1;
-    this.hasPooler = this.pooler !== null;
+  }
+
+  /** The encoder contract's sizes (encoder-model.ts), read from the config as BertModel's. */
+  get hiddenSize(): number {
+    return this.config.hiddenSize;
+  }
+
+  get typeVocabSize(): number {
+    return this.config.typeVocabSize;
+  }
+
+  /** Positions run from pad_token_id + 1, so max_position_embeddings - pad_token_id - 1 tokens fit (512 in roberta-base). */
+  get maxInputTokens(): number {
+    return this.config.maxPositionEmbeddings - this.config.padTokenId - 1;
+  }
+
+  get hasPooler(): boolean {
+    return this.pooler !== null;
   }
 
   encoderModel(): RobertaModel {
