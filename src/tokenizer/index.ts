@@ -69,3 +69,4 @@ export { Strip } from './normalizers/strip.js';
 export { Metaspace, type PrependScheme } from './pre-tokenizers/metaspace.js';
 export { parseSentencePieceModel, type SentencePiece, type SentencePieceModel } from './sentencepiece/model-proto.js';
 export { SentencePieceTokenizer } from './sentencepiece-tokenizer.js';
+export { AutoTokenizer, type PresetTokenizer } from './auto-tokenizer.js';
