@@ -3,8 +3,8 @@
  * pooled into one vector per text (mean over the real tokens, or the [CLS] row), optionally L2-normalized.
  */
 import { runEncoder } from '../inference/run-encoder.js';
-import type { BertModel } from '../model/bert-model.js';
-import type { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
+import type { EncoderModel } from '../model/encoder-model.js';
+import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { FeatureTensor } from './feature-tensor.js';
 import { Pipeline } from './pipeline-base.js';
 import { textInput } from './text-input.js';
@@ -40,10 +40,11 @@ export class FeatureExtractionPipeline extends Pipeline<string, FeatureExtractio
   readonly task = 'feature-extraction' as const;
   private readonly encoder: TruncatedEncoder;
 
-  constructor(readonly model: BertModel, readonly tokenizer: BertTokenizer) {
+  /** `model`: the encoder of any family (a task model's encoderModel()). */
+  constructor(readonly model: EncoderModel, readonly tokenizer: Tokenizer) {
     super();
     model.eval();
-    this.encoder = new TruncatedEncoder(tokenizer, maxInputTokens(model.config, tokenizer));
+    this.encoder = new TruncatedEncoder(tokenizer, maxInputTokens(model, tokenizer));
   }
 
   /** What calling the pipeline resolves to, synchronously. */
@@ -55,7 +56,7 @@ export class FeatureExtractionPipeline extends Pipeline<string, FeatureExtractio
     const options = this.checkOptions(optionsArgument(args[1], this.task));
     const texts = args[0];
     if (!Array.isArray(texts)) return this.runBatch([textInput(texts, this.task)], options)[0]!;
-    return stack(this.runAll(texts.map((text) => textInput(text, this.task)), options), this.model.config.hiddenSize, options.pooling);
+    return stack(this.runAll(texts.map((text) => textInput(text, this.task)), options), this.model.hiddenSize, options.pooling);
   }
 
   inputFromJson(value: unknown): string {

@@ -1,19 +1,22 @@
 /**
  * Fill-mask as transformers.js's FillMaskPipeline ({score, token, token_str, sequence}, top_k 5), with Hugging
- * Face Python's several masks per text (a list per [MASK]), which transformers.js lacks.
+ * Face Python's several masks per text (a list per mask), which transformers.js lacks. The mask is the tokenizer's
+ * (`[MASK]` for BERT and ALBERT, `<mask>` for RoBERTa); the model any family's masked LM (head-readers.ts).
  */
 import { valuePreview } from '../error-text.js';
 import { ValueError } from '../errors.js';
 import { runEncoder } from '../inference/run-encoder.js';
-import { BertForMaskedLM } from '../model/heads/masked-lm.js';
-import { BertForPreTraining } from '../model/heads/pretraining.js';
+import type { PreTrainedModel } from '../model/pretrained-model.js';
 import type { ModelTask } from '../model/registry.js';
 import { noGrad, Tensor } from '../tensor/tensor.js';
-import { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
-import { expectModel, loadPipelineModel } from './pipeline-model.js';
+import { AutoTokenizer } from '../tokenizer/auto-tokenizer.js';
+import type { Tokenizer } from '../tokenizer/tokenizer.js';
+import { maskedLmOf, type RowsHead } from './head-readers.js';
+import { expectHead, loadPipelineModel } from './pipeline-model.js';
 import { OptionReader } from './pipeline-options.js';
 import { softmax, topIndices } from './scores.js';
 import { TextPipeline } from './text-pipeline.js';
+import { tokenizerRoles, type TokenizerRoles } from './tokenizer-roles.js';
 import { maxInputTokens, TruncatedEncoder } from './truncated-encoding.js';
 
 export interface FillMaskResult {
@@ -40,22 +43,26 @@ export interface FillMaskOptions {
 
 /** The heads whose folders fill-mask takes (it loads the first): a pre-training folder has the same MLM head. */
 export const FILL_MASK_HEADS: readonly ModelTask[] = ['masked-lm', 'pretraining'];
-export const FILL_MASK_MODELS = [BertForMaskedLM, BertForPreTraining] as const;
 
 export interface FillMaskPipeline {
   (texts: string, options?: FillMaskCallOptions): Promise<FillMaskOutput>;
   (texts: readonly string[], options?: FillMaskCallOptions): Promise<FillMaskOutput[]>;
 }
 
-/** The masked LM's top-k tokens for each [MASK]; works with the MLM head of BertForMaskedLM or BertForPreTraining. */
+/** The masked LM's top-k tokens for each mask; works with the MLM head of a masked-LM or pre-training model of any family. */
 export class FillMaskPipeline extends TextPipeline<FillMaskCallOptions, FillMaskOptions, FillMaskOutput> {
   readonly task = 'fill-mask' as const;
   private readonly encoder: TruncatedEncoder;
+  private readonly head: RowsHead;
+  private readonly roles: TokenizerRoles;
 
-  constructor(readonly model: BertForMaskedLM | BertForPreTraining, readonly tokenizer: BertTokenizer) {
+  constructor(readonly model: PreTrainedModel, readonly tokenizer: Tokenizer) {
     super();
+    this.head = maskedLmOf(model);
+    this.roles = tokenizerRoles(tokenizer);
+    if (this.roles.maskTokenId === undefined) throw new ValueError('fill-mask: the tokenizer has no mask token');
     model.eval();
-    this.encoder = new TruncatedEncoder(tokenizer, maxInputTokens(model.config, tokenizer));
+    this.encoder = new TruncatedEncoder(tokenizer, maxInputTokens(this.head.encoder, tokenizer));
   }
 
   /**
@@ -63,8 +70,8 @@ export class FillMaskPipeline extends TextPipeline<FillMaskCallOptions, FillMask
    * folder's NSP head and pooler are not needed), as transformers' pipeline loads AutoModelForMaskedLM.
    */
   static fromPretrained(dir: string): FillMaskPipeline {
-    const model = expectModel(loadPipelineModel(dir, 'fill-mask', FILL_MASK_HEADS), FILL_MASK_MODELS, 'fill-mask', dir);
-    return new FillMaskPipeline(model, BertTokenizer.fromPretrained(dir));
+    const model = expectHead(loadPipelineModel(dir, 'fill-mask', FILL_MASK_HEADS), FILL_MASK_HEADS, 'fill-mask', dir);
+    return new FillMaskPipeline(model, AutoTokenizer.fromPretrained(dir));
   }
 
   checkOptions(options: Record<string, unknown>): FillMaskOptions {
@@ -77,7 +84,7 @@ export class FillMaskPipeline extends TextPipeline<FillMaskCallOptions, FillMask
 
   runBatch(inputs: readonly string[], options: FillMaskOptions): FillMaskOutput[] {
     if (inputs.length === 0) return [];
-    const maskId = this.tokenizer.maskTokenId;
+    const maskId = this.roles.maskTokenId!;
     const encodings = inputs.map((input) => this.encoder.encode(input));
     this.encoder.warn(this.task);
     // Every [MASK] of the batch, as rows of the packed hidden states.
@@ -89,11 +96,11 @@ export class FillMaskPipeline extends TextPipeline<FillMaskCallOptions, FillMask
       if (positions.length === 0) throw new ValueError(`fill-mask: no ${this.tokenizer.idToToken(maskId)} token in ${valuePreview(inputs[i])}`);
       return positions;
     });
-    const { hidden, offsets, hiddenSize } = runEncoder(this.model.encoderModel(), encodings); // [totalTokens, hidden]
+    const { hidden, offsets, hiddenSize } = runEncoder(this.head.encoder, encodings); // [totalTokens, hidden]
     const rows = masks.flatMap((positions, i) => positions.map((position) => offsets[i]! + position));
     const maskHidden = new Float32Array(rows.length * hiddenSize); // [masks, hidden]
     rows.forEach((row, r) => maskHidden.set(hidden.subarray(row * hiddenSize, (row + 1) * hiddenSize), r * hiddenSize));
-    const logits = noGrad(() => this.model.cls.predictions.forward(new Tensor(maskHidden, [rows.length, hiddenSize]))).floats('fill-mask'); // [masks, vocab]
+    const logits = noGrad(() => this.head.forward(new Tensor(maskHidden, [rows.length, hiddenSize]))).floats('fill-mask'); // [masks, vocab]
     const vocab = logits.length / Math.max(rows.length, 1);
     let row = 0;
     return encodings.map((encoding, i) => {
@@ -110,7 +117,7 @@ export class FillMaskPipeline extends TextPipeline<FillMaskCallOptions, FillMask
             token_str: this.tokenizer.decode([token]),
             // Hugging Face's: special tokens are skipped for one mask; with several they are kept, so the other
             // [MASK]s stay visible in each sequence.
-            sequence: this.tokenizer.decodeText(ids, { skipSpecialTokens: single }),
+            sequence: this.roles.decodeText(ids, { skipSpecialTokens: single }),
           };
         });
       });

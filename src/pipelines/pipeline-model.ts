@@ -40,14 +40,12 @@ export function loadPipelineModel(
   return dtype === undefined ? model : applyModelDType(model, dtype, `${task}: ${dir}`);
 }
 
-/** `model` as one of the classes a pipeline takes, or a ConfigError naming what it is and what the task needs. */
-export function expectModel<C extends abstract new (...args: never[]) => PreTrainedModel>(
-  model: PreTrainedModel,
-  classes: readonly C[],
-  task: PipelineTask,
-  source: string,
-): InstanceType<C> {
-  const isInstance = (m: PreTrainedModel): m is InstanceType<C> => classes.some((Class) => m instanceof Class);
-  if (isInstance(model)) return model;
-  throw new ConfigError(`${task}: ${source} is a ${model.architecture}; ${task} needs a ${classes.map((Class) => Class.name).join(' or ')}`);
+/**
+ * `model` when the registry lists its class under one of `heads` (any family: BertForMaskedLM, RobertaForMaskedLM,
+ * ...), else a ConfigError naming what it is and the heads the task needs.
+ */
+export function expectHead(model: PreTrainedModel, heads: readonly ModelTask[], task: PipelineTask, source: string): PreTrainedModel {
+  const registration = registrationOfArchitecture(model.architecture);
+  if (registration !== undefined && heads.includes(registration.task)) return model;
+  throw new ConfigError(`${task}: ${source} is a ${model.architecture}; ${task} needs a model with a ${heads.join(' or ')} head`);
 }

@@ -4,19 +4,15 @@
  * FileAccess (io/file-access.ts), so this works wherever fromPretrained does.
  */
 import { ValueError } from '../errors.js';
-import { packableEncoder } from '../inference/run-encoder.js';
-import { BertForMaskedLM } from '../model/heads/masked-lm.js';
-import { BertForQuestionAnswering } from '../model/heads/question-answering.js';
-import { BertForSequenceClassification } from '../model/heads/sequence-classification.js';
-import { BertForTokenClassification } from '../model/heads/token-classification.js';
 import type { PreTrainedModel } from '../model/pretrained-model.js';
 import { applyModelDType, modelDTypeOf, type ModelDType } from '../model/quantization.js';
 import type { ModelTask } from '../model/registry.js';
-import { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
+import { AutoTokenizer } from '../tokenizer/auto-tokenizer.js';
+import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { FeatureExtractionPipeline } from './feature-extraction.js';
-import { FILL_MASK_HEADS, FILL_MASK_MODELS, FillMaskPipeline } from './fill-mask.js';
+import { FILL_MASK_HEADS, FillMaskPipeline } from './fill-mask.js';
 import type { Pipeline } from './pipeline-base.js';
-import { expectModel, loadPipelineModel } from './pipeline-model.js';
+import { expectHead, loadPipelineModel } from './pipeline-model.js';
 import { pipelineTaskOf, type PipelineTask, type PipelineTaskOf } from './pipeline-tasks.js';
 import { QuestionAnsweringPipeline } from './question-answering.js';
 import { TextClassificationPipeline } from './text-classification.js';
@@ -29,37 +25,40 @@ export { PIPELINE_TASKS, PIPELINE_TASK_ALIASES, type PipelineTask } from './pipe
 export type AnyPipeline = Pipeline<unknown, unknown, unknown>;
 
 interface PipelineRegistration {
-  /** Registry tasks whose folders serve this task; the first is the class loaded. null: any folder (the encoder). */
+  /**
+   * Registry tasks whose folders and models serve this task (model/registry.ts: any family's class registered under
+   * one of them); the first is the class loaded. null: any folder (the encoder).
+   */
   heads: readonly ModelTask[] | null;
-  /** The pipeline over a loaded model; `source` names the model (its folder) in errors. */
-  create(model: PreTrainedModel, tokenizer: BertTokenizer, source: string): AnyPipeline;
+  /** The pipeline over a model with one of `heads`; `source` names the model (its folder) in errors. */
+  create(model: PreTrainedModel, tokenizer: Tokenizer, source: string): AnyPipeline;
 }
 
 /** One row per task: adding a task is adding its row. */
 const PIPELINES: Record<PipelineTask, PipelineRegistration> = {
   'fill-mask': {
     heads: FILL_MASK_HEADS,
-    create: (model, tokenizer, source) => new FillMaskPipeline(expectModel(model, FILL_MASK_MODELS, 'fill-mask', source), tokenizer),
+    create: (model, tokenizer) => new FillMaskPipeline(model, tokenizer),
   },
   'text-classification': {
     heads: ['sequence-classification'],
-    create: (model, tokenizer, source) => new TextClassificationPipeline(expectModel(model, [BertForSequenceClassification], 'text-classification', source), tokenizer),
+    create: (model, tokenizer) => new TextClassificationPipeline(model, tokenizer),
   },
   'zero-shot-classification': {
     heads: ['sequence-classification'],
-    create: (model, tokenizer, source) => new ZeroShotClassificationPipeline(expectModel(model, [BertForSequenceClassification], 'zero-shot-classification', source), tokenizer, source),
+    create: (model, tokenizer, source) => new ZeroShotClassificationPipeline(model, tokenizer, source),
   },
   'feature-extraction': {
     heads: null,
-    create: (model, tokenizer, source) => new FeatureExtractionPipeline(packableEncoder(model.encoderModel(), 'feature-extraction', source), tokenizer),
+    create: (model, tokenizer) => new FeatureExtractionPipeline(model.encoderModel(), tokenizer),
   },
   'token-classification': {
     heads: ['token-classification'],
-    create: (model, tokenizer, source) => new TokenClassificationPipeline(expectModel(model, [BertForTokenClassification], 'token-classification', source), tokenizer),
+    create: (model, tokenizer) => new TokenClassificationPipeline(model, tokenizer),
   },
   'question-answering': {
     heads: ['question-answering'],
-    create: (model, tokenizer, source) => new QuestionAnsweringPipeline(expectModel(model, [BertForQuestionAnswering], 'question-answering', source), tokenizer),
+    create: (model, tokenizer) => new QuestionAnsweringPipeline(model, tokenizer),
   },
 };
 
@@ -78,8 +77,8 @@ export type PipelineFor<T extends string> = [PipelineTaskOf<T>] extends [never] 
   : PipelineTaskOf<T> extends keyof PipelineTypes ? PipelineTypes[PipelineTaskOf<T>] : AnyPipeline;
 
 export interface PipelineOptions {
-  /** The tokenizer; default: the model folder's. Required with a loaded model. */
-  tokenizer?: BertTokenizer;
+  /** The tokenizer; default: the model folder's (AutoTokenizer). Required with a loaded model. */
+  tokenizer?: Tokenizer;
   /**
    * transformers.js's option: 'q8' (or 'int8') runs every Linear on int8 weights (a float32 model is quantized as it
    * loads; a loaded model in place), 'fp32' float32; absent: as the folder stores it (docs/quantization.md).
@@ -103,9 +102,14 @@ export function createPipeline(task: string, model: string | PreTrainedModel, op
   const dtype = options.dtype === undefined ? undefined : modelDTypeOf(options.dtype, 'pipeline: option dtype');
   if (typeof model === 'string') {
     const loaded = loadPipelineModel(model, resolved, registration.heads, dtype);
-    return registration.create(loaded, options.tokenizer ?? BertTokenizer.fromPretrained(model), model);
+    return create(registration, resolved, loaded, options.tokenizer ?? AutoTokenizer.fromPretrained(model), model);
   }
   if (options.tokenizer === undefined) throw new ValueError(`pipeline: ${resolved} over a loaded ${model.architecture} needs options.tokenizer`);
   const source = `the given ${model.architecture}`;
-  return registration.create(dtype === undefined ? model : applyModelDType(model, dtype, source), options.tokenizer, source);
+  return create(registration, resolved, dtype === undefined ? model : applyModelDType(model, dtype, source), options.tokenizer, source);
+}
+
+/** The registration's pipeline, once the model is known to hold one of its heads. */
+function create(registration: PipelineRegistration, task: PipelineTask, model: PreTrainedModel, tokenizer: Tokenizer, source: string): AnyPipeline {
+  return registration.create(registration.heads === null ? model : expectHead(model, registration.heads, task, source), tokenizer, source);
 }

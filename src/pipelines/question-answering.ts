@@ -7,14 +7,17 @@
 import { valuePreview } from '../error-text.js';
 import { ValueError } from '../errors.js';
 import { qaWindowEncodings, type QaFeatureOptions } from '../finetune/squad/squad-features.js';
-import { BertForQuestionAnswering } from '../model/heads/question-answering.js';
-import { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
+import type { PreTrainedModel } from '../model/pretrained-model.js';
+import { AutoTokenizer } from '../tokenizer/auto-tokenizer.js';
 import type { Encoding } from '../tokenizer/encoding.js';
+import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { headLogits } from './head-logits.js';
+import { spanScorerOf, type RowsHead } from './head-readers.js';
 import { Pipeline } from './pipeline-base.js';
-import { expectModel, loadPipelineModel } from './pipeline-model.js';
+import { expectHead, loadPipelineModel } from './pipeline-model.js';
 import { OptionReader, optionsArgument } from './pipeline-options.js';
 import { qaAnswers, type QaAnswer, type QaWindow } from './qa-spans.js';
+import { tokenizerRoles } from './tokenizer-roles.js';
 import { maxInputTokens } from './truncated-encoding.js';
 import { inputObject, textField } from './text-input.js';
 
@@ -62,16 +65,22 @@ export interface QuestionAnsweringPipeline {
 
 export class QuestionAnsweringPipeline extends Pipeline<QaInput, QuestionAnsweringOptions, QuestionAnsweringOutput> {
   readonly task = 'question-answering' as const;
+  private readonly head: RowsHead;
+  /** The classifier token ([CLS], `<s>`), whose span scores are the no-answer score. */
+  private readonly clsTokenId: number | undefined;
 
-  constructor(readonly model: BertForQuestionAnswering, readonly tokenizer: BertTokenizer) {
+  /** `model`: a span scorer of any family (head-readers.ts). */
+  constructor(readonly model: PreTrainedModel, readonly tokenizer: Tokenizer) {
     super();
+    this.head = spanScorerOf(model);
+    this.clsTokenId = tokenizerRoles(tokenizer).clsTokenId;
     model.eval();
   }
 
   /** Model and tokenizer from one Hugging Face folder, as pipeline('question-answering', dir) loads them. */
   static fromPretrained(dir: string): QuestionAnsweringPipeline {
     const model = loadPipelineModel(dir, 'question-answering', ['question-answering']);
-    return new QuestionAnsweringPipeline(expectModel(model, [BertForQuestionAnswering], 'question-answering', dir), BertTokenizer.fromPretrained(dir));
+    return new QuestionAnsweringPipeline(expectHead(model, ['question-answering'], 'question-answering', dir), AutoTokenizer.fromPretrained(dir));
   }
 
   /** What calling the pipeline resolves to, synchronously. */
@@ -107,7 +116,7 @@ export class QuestionAnsweringPipeline extends Pipeline<QaInput, QuestionAnsweri
 
   checkOptions(options: Record<string, unknown>): QuestionAnsweringOptions {
     const reader = new OptionReader(this.task, options, OPTION_NAMES);
-    const positions = maxInputTokens(this.model.config, this.tokenizer);
+    const positions = maxInputTokens(this.head.encoder, this.tokenizer);
     const maxSeqLen = reader.integer('max_seq_len', Math.min(positions, 384), 1);
     if (maxSeqLen > positions) throw new ValueError(`${this.task}: option max_seq_len ${maxSeqLen} exceeds the model's ${positions} positions`);
     const docStride = reader.integer('doc_stride', Math.min(Math.floor(maxSeqLen / 2), 128), 0);
@@ -133,7 +142,7 @@ export class QuestionAnsweringPipeline extends Pipeline<QaInput, QuestionAnsweri
   runBatch(inputs: readonly QaInput[], options: QuestionAnsweringOptions): QuestionAnsweringOutput[] {
     const windowOptions: QaFeatureOptions = { maxSeqLength: options.max_seq_len, docStride: options.doc_stride, maxQueryLength: options.max_question_len };
     const windowsOf = inputs.map((input) => qaWindowEncodings(this.tokenizer, { ...input, source: `${this.task}: question ${valuePreview(input.question)}` }, windowOptions));
-    const logits = headLogits(this.model.bert, this.model.qa_outputs, windowsOf.flat(), 'tokens'); // [tokens, 2]: start, end
+    const logits = headLogits(this.head, windowsOf.flat()); // [tokens, 2]: start, end
     let row = 0;
     return inputs.map((input, i) => {
       const windows = windowsOf[i]!.map((encoding) => this.qaWindow(encoding, logits.values, logits.offsets[row++]!));
@@ -151,7 +160,7 @@ export class QuestionAnsweringPipeline extends Pipeline<QaInput, QuestionAnsweri
     for (let t = 0; t < n; t++) {
       startLogits[t] = logits[2 * (row + t)]!;
       endLogits[t] = logits[2 * (row + t) + 1]!;
-      isCls[t] = encoding.ids[t] === this.tokenizer.clsTokenId ? 1 : 0;
+      isCls[t] = encoding.ids[t] === this.clsTokenId ? 1 : 0;
     }
     return { startLogits, endLogits, sequenceIds: encoding.sequenceIds, isCls, offsets: encoding.offsets, wordIds: encoding.wordIds };
   }

@@ -2,9 +2,10 @@
  * Text classification (sentiment analysis, topics, sentence pairs) as transformers.js's TextClassificationPipeline,
  * with the options of Hugging Face's Python one (function_to_apply, text pairs) that it lacks.
  */
-import type { BertForSequenceClassification } from '../model/heads/sequence-classification.js';
-import { numLabels, type BertConfig } from '../model/config.js';
-import type { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
+import { numLabels, type PretrainedConfig } from '../model/pretrained-config.js';
+import type { PreTrainedModel } from '../model/pretrained-model.js';
+import type { Tokenizer } from '../tokenizer/tokenizer.js';
+import { sequenceClassifierOf, type HeadReader } from './head-readers.js';
 import { Pipeline } from './pipeline-base.js';
 import { OptionReader, optionsArgument } from './pipeline-options.js';
 import { sigmoid, softmax, topIndices } from './scores.js';
@@ -12,7 +13,7 @@ import { headLogits } from './head-logits.js';
 import { inputObject, textField } from './text-input.js';
 import { maxInputTokens, TruncatedEncoder } from './truncated-encoding.js';
 
-/** A text, or a pair classified together (`[CLS] text [SEP] text_pair [SEP]`, the pair with token type 1). */
+/** A text, or a pair classified together, laid out by the tokenizer (`[CLS] A [SEP] B [SEP]`, RoBERTa's `<s> A </s></s> B </s>`). */
 export type TextClassificationInput = string | { text: string; text_pair?: string };
 
 export interface TextClassificationResult {
@@ -40,7 +41,7 @@ export interface TextClassificationOptions {
  * Hugging Face's TextClassificationPipeline.postprocess default: none for regression; sigmoid for multi-label
  * classification or a single label; softmax otherwise.
  */
-export function defaultClassificationFunction(config: BertConfig): ClassificationFunction {
+export function defaultClassificationFunction(config: PretrainedConfig): ClassificationFunction {
   const problemType = config.extra['problem_type'];
   if (problemType === 'regression') return 'none';
   if (problemType === 'multi_label_classification' || numLabels(config) === 1) return 'sigmoid';
@@ -65,11 +66,14 @@ export interface TextClassificationPipeline {
 export class TextClassificationPipeline extends Pipeline<TextClassificationInput, TextClassificationOptions, TextClassificationResult[]> {
   readonly task = 'text-classification' as const;
   private readonly encoder: TruncatedEncoder;
+  private readonly head: HeadReader;
 
-  constructor(readonly model: BertForSequenceClassification, readonly tokenizer: BertTokenizer) {
+  /** `model`: a sequence classifier of any family (head-readers.ts). */
+  constructor(readonly model: PreTrainedModel, readonly tokenizer: Tokenizer) {
     super();
+    this.head = sequenceClassifierOf(model);
     model.eval();
-    this.encoder = new TruncatedEncoder(tokenizer, maxInputTokens(model.config, tokenizer));
+    this.encoder = new TruncatedEncoder(tokenizer, maxInputTokens(this.head.encoder, tokenizer));
   }
 
   /** What calling the pipeline resolves to, synchronously. */
@@ -106,7 +110,7 @@ export class TextClassificationPipeline extends Pipeline<TextClassificationInput
   runBatch(inputs: readonly TextClassificationInput[], options: TextClassificationOptions): TextClassificationResult[][] {
     const encodings = inputs.map((input) => (typeof input === 'string' ? this.encoder.encode(input) : this.encoder.encode(input.text, input.text_pair)));
     this.encoder.warn(this.task);
-    const logits = headLogits(this.model.bert, this.model.classifier, encodings, 'pooled').values; // [n, labels]
+    const logits = headLogits(this.head, encodings).values; // [n, labels]
     const labels = numLabels(this.model.config);
     return inputs.map((_, i) => {
       const row = logits.subarray(i * labels, (i + 1) * labels);

@@ -63,13 +63,22 @@ function codePointLength(text: string): number {
 }
 
 /**
- * HF's rule for a WordPiece (continuing_subword_prefix) tokenizer: a token continues a word when its string and the
- * text it covers differ in length (`##ing` vs `ing`); the unknown token takes the text it covers and starts a word.
+ * How gather_pre_entities tells a token that continues a word: 'prefix' for a tokenizer whose model has a
+ * continuing_subword_prefix (WordPiece's `##`): the token's string and the text it covers differ in length (`##ing`
+ * vs `ing`); 'spaces' for the others (byte-level BPE, Unigram — HF's fallback heuristic): the token does not start
+ * the text and neither it nor the character before it is a space.
  */
-export function preEntity(token: string, text: string, start: number, end: number, isUnknown: boolean, index: number, scores: Float64Array): PreEntity {
+export type SubwordRule = 'prefix' | 'spaces';
+
+/** HF's pre_entity of one token; the unknown token takes the text it covers and starts a word. */
+export function preEntity(
+  token: string, text: string, start: number, end: number, isUnknown: boolean, index: number, scores: Float64Array, rule: SubwordRule = 'prefix',
+): PreEntity {
   const covered = text.slice(start, end);
   if (isUnknown) return { word: covered, scores, start, end, index, isSubword: false };
-  return { word: token, scores, start, end, index, isSubword: codePointLength(token) !== codePointLength(covered) };
+  // Python's sentence[start - 1 : start + 1]: the character before the token and its first.
+  const isSubword = rule === 'prefix' ? codePointLength(token) !== codePointLength(covered) : start > 0 && !text.slice(start - 1, start + 1).includes(' ');
+  return { word: token, scores, start, end, index, isSubword };
 }
 
 /** aggregation_strategy 'none' (and the tokens of 'simple'): each token's best label. */

@@ -9,17 +9,23 @@
  * entities are found as if it were the text, and overlapping entities are resolved by aggregateOverlappingEntities.
  */
 import { ValueError } from '../errors.js';
-import { BertForTokenClassification } from '../model/heads/token-classification.js';
-import { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
+import type { PreTrainedModel } from '../model/pretrained-model.js';
+import { AutoTokenizer } from '../tokenizer/auto-tokenizer.js';
 import type { Encoding } from '../tokenizer/encoding.js';
+import { BPE } from '../tokenizer/models/bpe.js';
+import { WordPieceTokenizer } from '../tokenizer/models/wordpiece.js';
+import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { headLogits } from './head-logits.js';
-import { expectModel, loadPipelineModel } from './pipeline-model.js';
+import { tokenClassifierOf, type RowsHead } from './head-readers.js';
+import { expectHead, loadPipelineModel } from './pipeline-model.js';
 import { OptionReader } from './pipeline-options.js';
 import { softmax } from './scores.js';
 import { TextPipeline } from './text-pipeline.js';
 import {
-  AGGREGATION_STRATEGIES, aggregateEntities, aggregateOverlappingEntities, preEntity, type AggregationStrategy, type EntityGroup, type PreEntity, type TokenEntity,
+  AGGREGATION_STRATEGIES, aggregateEntities, aggregateOverlappingEntities, preEntity, type AggregationStrategy, type EntityGroup, type PreEntity,
+  type SubwordRule, type TokenEntity,
 } from './token-aggregation.js';
+import { tokenizerRoles } from './tokenizer-roles.js';
 import { maxInputTokens, TruncatedEncoder } from './truncated-encoding.js';
 
 export type { AggregationStrategy, EntityGroup, TokenEntity } from './token-aggregation.js';
@@ -61,19 +67,26 @@ export class TokenClassificationPipeline extends TextPipeline<TokenClassificatio
   private readonly positions: number;
   /** One encoder per max_seq_len asked for (each keeps its measured encodings and its truncation count). */
   private readonly encoders = new Map<number, TruncatedEncoder>();
+  private readonly head: RowsHead;
+  private readonly unkTokenId: number | undefined;
+  private readonly subwordRule: SubwordRule;
 
-  constructor(readonly model: BertForTokenClassification, readonly tokenizer: BertTokenizer) {
+  /** `model`: a token classifier of any family (head-readers.ts). */
+  constructor(readonly model: PreTrainedModel, readonly tokenizer: Tokenizer) {
     super();
+    this.head = tokenClassifierOf(model);
     model.eval();
     const id2label = model.config.id2label;
     this.labels = Object.keys(id2label).map((_, i) => id2label[String(i)] ?? `LABEL_${i}`);
-    this.positions = maxInputTokens(model.config, tokenizer);
+    this.positions = maxInputTokens(this.head.encoder, tokenizer);
+    this.unkTokenId = tokenizerRoles(tokenizer).unkTokenId;
+    this.subwordRule = subwordRuleOf(tokenizer);
   }
 
   /** Model and tokenizer from one Hugging Face folder, as pipeline('token-classification', dir) loads them. */
   static fromPretrained(dir: string): TokenClassificationPipeline {
     const model = loadPipelineModel(dir, 'token-classification', ['token-classification']);
-    return new TokenClassificationPipeline(expectModel(model, [BertForTokenClassification], 'token-classification', dir), BertTokenizer.fromPretrained(dir));
+    return new TokenClassificationPipeline(expectHead(model, ['token-classification'], 'token-classification', dir), AutoTokenizer.fromPretrained(dir));
   }
 
   checkOptions(options: Record<string, unknown>): TokenClassificationOptions {
@@ -101,7 +114,7 @@ export class TokenClassificationPipeline extends TextPipeline<TokenClassificatio
     const encoder = this.encoder(options.max_seq_len);
     const windowsOf = texts.map((text) => options.stride === null ? [encoder.encode(text)] : encoder.windows(text, options.stride));
     encoder.warn(this.task);
-    const logits = headLogits(this.model.bert, this.model.classifier, windowsOf.flat(), 'tokens'); // [tokens, labels]
+    const logits = headLogits(this.head, windowsOf.flat()); // [tokens, labels]
     let window = 0;
     return windowsOf.map((windows, i) => {
       const entities = windows.map((encoding) => {
@@ -128,14 +141,21 @@ export class TokenClassificationPipeline extends TextPipeline<TokenClassificatio
   /** HF's gather_pre_entities: every non-special token with its label probabilities; `logits` [tokens, labels]. */
   private preEntities(text: string, encoding: Encoding, logits: Float32Array, width: number): PreEntity[] {
     const pre: PreEntity[] = [];
-    const unk = this.tokenizer.unkTokenId;
+    const unk = this.unkTokenId;
     for (let t = 0; t < encoding.length; t++) {
       if (encoding.specialTokensMask[t] === 1) continue;
       const id = encoding.ids[t]!;
       const [start, end] = encoding.offset(t);
       const scores = softmax(logits.subarray(t * width, (t + 1) * width));
-      pre.push(preEntity(this.tokenizer.idToToken(id), text, start, end, id === unk, t, scores));
+      pre.push(preEntity(this.tokenizer.idToToken(id), text, start, end, id === unk, t, scores, this.subwordRule));
     }
     return pre;
   }
+}
+
+/** HF's test: `tokenizer._tokenizer.model.continuing_subword_prefix` set and non-empty (WordPiece's `##`). */
+function subwordRuleOf(tokenizer: Tokenizer): SubwordRule {
+  const { model } = tokenizer;
+  const prefix = model instanceof WordPieceTokenizer || model instanceof BPE ? model.continuingSubwordPrefix : null;
+  return prefix !== null && prefix !== '' ? 'prefix' : 'spaces';
 }

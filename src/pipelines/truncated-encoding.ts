@@ -2,16 +2,19 @@
  * Tokenizing pipeline inputs as transformers.js and Hugging Face's pipelines do (`truncation: true`): an input
  * longer than the model takes is cut to fit, and what was cut is counted so that one warning can say so.
  */
-import type { BertConfig } from '../model/config.js';
-import type { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
+import type { EncoderModel } from '../model/encoder-model.js';
 import type { Encoding } from '../tokenizer/encoding.js';
-import type { EncodeOptions } from '../tokenizer/tokenizer.js';
+import type { EncodeOptions, Tokenizer } from '../tokenizer/tokenizer.js';
 import type { TruncationStrategy } from '../tokenizer/truncation.js';
 import { emitWarning } from '../warnings.js';
+import { tokenizerRoles } from './tokenizer-roles.js';
 
-/** The most tokens one input may have: the position embeddings, or the tokenizer's model_max_length when smaller. */
-export function maxInputTokens(config: BertConfig, tokenizer: BertTokenizer): number {
-  return Math.min(config.maxPositionEmbeddings, tokenizer.modelMaxLength ?? Infinity);
+/**
+ * The most tokens one input may have: what the position embeddings allow (EncoderModel.maxInputTokens: RoBERTa's
+ * 514 positions take 512 tokens), or the tokenizer's model_max_length when smaller.
+ */
+export function maxInputTokens(encoder: EncoderModel, tokenizer: Tokenizer): number {
+  return Math.min(encoder.maxInputTokens, tokenizerRoles(tokenizer).modelMaxLength ?? Infinity);
 }
 
 // Explicit, so a tokenizer.json's own truncation or padding settings do not apply behind the pipeline's back.
@@ -36,7 +39,7 @@ export class TruncatedEncoder {
    * the bound in the warning: the model's, or an option's (token classification's max_seq_len).
    */
   constructor(
-    readonly tokenizer: BertTokenizer,
+    readonly tokenizer: Tokenizer,
     readonly maxLength: number,
     strategy: TruncationStrategy = 'longest_first',
     private readonly limit = `the model's ${maxLength} tokens`,

@@ -5,9 +5,10 @@
  */
 import { valuePreview } from '../error-text.js';
 import { ConfigError, ValueError } from '../errors.js';
-import type { BertConfig } from '../model/config.js';
-import type { BertForSequenceClassification } from '../model/heads/sequence-classification.js';
-import type { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
+import type { PretrainedConfig } from '../model/pretrained-config.js';
+import type { PreTrainedModel } from '../model/pretrained-model.js';
+import type { Tokenizer } from '../tokenizer/tokenizer.js';
+import { sequenceClassifierOf, type HeadReader } from './head-readers.js';
 import { Pipeline } from './pipeline-base.js';
 import { OptionReader, optionsArgument, stringList } from './pipeline-options.js';
 import { softmax, topIndices } from './scores.js';
@@ -42,7 +43,7 @@ export interface ZeroShotClassificationOptions {
 export const DEFAULT_HYPOTHESIS_TEMPLATE = 'This example is {}.';
 
 /** Hugging Face's entailment_id: the first label whose name starts with "entail", case-insensitive. */
-export function entailmentId(config: BertConfig, source: string): number {
+export function entailmentId(config: PretrainedConfig, source: string): number {
   const labels = Object.keys(config.id2label).map(Number).sort((a, b) => a - b);
   const found = labels.find((id) => config.id2label[String(id)]!.toLowerCase().startsWith('entail'));
   if (found === undefined) {
@@ -72,15 +73,20 @@ export class ZeroShotClassificationPipeline
   /** Hugging Face's: the last label when entailment is label 0, else label 0. */
   readonly contradictionId: number;
   private readonly encoder: TruncatedEncoder;
+  private readonly head: HeadReader;
 
-  /** `source` (the model folder) names the model in the error of a config without an entailment label. */
-  constructor(readonly model: BertForSequenceClassification, readonly tokenizer: BertTokenizer, source = model.architecture) {
+  /**
+   * `model`: a sequence-pair classifier of any family (head-readers.ts); `source` (the model folder) names it in the
+   * error of a config without an entailment label.
+   */
+  constructor(readonly model: PreTrainedModel, readonly tokenizer: Tokenizer, source = model.architecture) {
     super();
+    this.head = sequenceClassifierOf(model);
     model.eval();
     this.entailmentId = entailmentId(model.config, source);
     this.contradictionId = this.entailmentId === 0 ? Object.keys(model.config.id2label).length - 1 : 0;
     // Hugging Face truncates only the premise (TruncationStrategy.ONLY_FIRST): the hypothesis stays whole.
-    this.encoder = new TruncatedEncoder(tokenizer, maxInputTokens(model.config, tokenizer), 'only_first');
+    this.encoder = new TruncatedEncoder(tokenizer, maxInputTokens(this.head.encoder, tokenizer), 'only_first');
   }
 
   /** What calling the pipeline resolves to, synchronously. */
@@ -126,7 +132,7 @@ export class ZeroShotClassificationPipeline
   runBatch(inputs: readonly ZeroShotClassificationInput[], options: ZeroShotClassificationOptions): ZeroShotClassificationResult[] {
     const pairs = inputs.flatMap((input) => input.labels.map((label) => this.encoder.encode(input.text, hypothesis(options, label))));
     this.encoder.warn(this.task);
-    const { values: logits, width: classes } = headLogits(this.model.bert, this.model.classifier, pairs, 'pooled'); // [pairs, classes]
+    const { values: logits, width: classes } = headLogits(this.head, pairs); // [pairs, classes]
     let pair = 0;
     return inputs.map((input) => {
       const at = (label: number, column: number): number => logits[(pair + label) * classes + column]!;

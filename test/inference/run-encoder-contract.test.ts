@@ -34,10 +34,10 @@ test('runEncoder: rows per input without padding, equal to each input\'s own for
   }
 });
 
-test('runEncoder pooledOnly: the last layer at [CLS] alone gives each input\'s own pooler output and [CLS] row', () => {
+test('runEncoder firstTokensOnly: the last layer at [CLS] alone gives each input\'s own pooler output and [CLS] row', () => {
   const model = new BertModel(tinyConfig(), { seed: 53 }).eval();
   const inputs = [referenceInputs('one'), referenceInputs('a longer input with several more word pieces', 'and a pair'), referenceInputs('two words')];
-  const run = runEncoder(model, inputs, { pooledOnly: true });
+  const run = runEncoder(model, inputs, { firstTokensOnly: true });
   const hidden = model.config.hiddenSize;
   assert.deepEqual(Array.from(run.offsets), [0, 1, 2, 3], 'one row per input');
   for (const [i, { ids, typeIds }] of inputs.entries()) {

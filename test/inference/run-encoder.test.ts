@@ -108,7 +108,7 @@ test('bad inputs are typed one-line errors naming the input', () => {
   const ok = makeInputs([3], new Rng(2))[0]!;
   const tooLong = makeInputs([65], new Rng(2))[0]!;
   assert.throws(() => runEncoder(model, [ok, ok, tooLong]),
-    (e: unknown) => e instanceof ShapeError && e.message === 'runEncoder: input 2 has 65 tokens, more than max_position_embeddings 64');
+    (e: unknown) => e instanceof ShapeError && e.message === "runEncoder: input 2 has 65 tokens, more than the model's 64 positions");
   assert.throws(() => runEncoder(model, [ok, { ids: [], typeIds: [] }]),
     (e: unknown) => e instanceof ValueError && /input 1 has no tokens/.test(e.message));
   assert.throws(() => runEncoder(model, [{ ids: [1, 2], typeIds: [0] }]),

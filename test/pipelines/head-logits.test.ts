@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { BertForSequenceClassification } from '../../src/model/heads/sequence-classification.js';
 import { BertForTokenClassification } from '../../src/model/heads/token-classification.js';
 import { headLogits } from '../../src/pipelines/head-logits.js';
+import { sequenceClassifierOf, tokenClassifierOf } from '../../src/pipelines/head-readers.js';
 import { Rng } from '../../src/tensor/rng.js';
 import { forwardOne, tinyConfig } from './pipeline-models.js';
 
@@ -34,7 +35,7 @@ function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, whe
 }
 
 test('token rows: input i\'s rows are offsets[i] .. offsets[i+1]-1, each equal to the tagger\'s own forward on that input alone', () => {
-  const logits = headLogits(tagger.bert, tagger.classifier, inputs, 'tokens');
+  const logits = headLogits(tokenClassifierOf(tagger), inputs);
   assert.equal(logits.width, 3);
   assert.equal(logits.offsets[inputs.length], inputs.reduce((n, input) => n + input.ids.length, 0));
   for (const i of [0, 1, 150, 300, 419]) {
@@ -46,13 +47,13 @@ test('token rows: input i\'s rows are offsets[i] .. offsets[i+1]-1, each equal t
 });
 
 test('pooled rows: one row per input, equal to the classifier\'s own forward; an encoder without a pooler is a ConfigError', () => {
-  const logits = headLogits(classifier.bert, classifier.classifier, inputs, 'pooled');
+  const logits = headLogits(sequenceClassifierOf(classifier), inputs);
   assert.deepEqual(Array.from(logits.offsets), Array.from({ length: inputs.length + 1 }, (_, i) => i));
   for (const i of [0, 200, 419]) {
     const { ids, typeIds } = inputs[i]!;
     const expected = forwardOne((x) => classifier.forward(x), (out) => out.logits, ids, typeIds); // [1, labels]
     assertClose(logits.values.subarray(i * 3, (i + 1) * 3), expected, `input ${i}`);
   }
-  assert.throws(() => headLogits(tagger.bert, classifier.classifier, inputs.slice(0, 2), 'pooled'), { name: 'ConfigError', message: /the encoder has no pooler/ });
-  assert.deepEqual(headLogits(classifier.bert, classifier.classifier, [], 'pooled'), { values: new Float32Array(0), offsets: new Int32Array(1), width: 3 });
+  assert.throws(() => headLogits({ kind: 'rows', encoder: tagger.bert, source: 'pooled', forward: (rows) => classifier.classifier.forward(rows) }, inputs.slice(0, 2)), { name: 'ConfigError', message: /the encoder has no pooler/ });
+  assert.deepEqual(headLogits(sequenceClassifierOf(classifier), []), { values: new Float32Array(0), offsets: new Int32Array(1), width: 0 });
 });

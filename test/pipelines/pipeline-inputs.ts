@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { qaWindowEncodings } from '../../src/finetune/squad/squad-features.js';
 import { headLogits } from '../../src/pipelines/head-logits.js';
+import { spanScorerOf, tokenClassifierOf } from '../../src/pipelines/head-readers.js';
+import { tokenizerRoles } from '../../src/pipelines/tokenizer-roles.js';
 import { softmax } from '../../src/pipelines/scores.js';
 import { QuestionAnsweringPipeline, type QuestionAnsweringOptions } from '../../src/pipelines/question-answering.js';
 import { TokenClassificationPipeline } from '../../src/pipelines/token-classification.js';
@@ -79,7 +81,7 @@ function argmaxGap(p: Float64Array): [number, number] {
 function taggerProbabilities(tokenizer: BertTokenizer, seed: number): Array<{ words: Int32Array; probs: Float64Array[]; tokens: number }> {
   const model = taggerModel(tokenizer, seed);
   const encodings = TAGGER_TEXTS.map((text) => tokenizer.encode(text));
-  const logits = headLogits(model.bert, model.classifier, encodings, 'tokens');
+  const logits = headLogits(tokenClassifierOf(model), encodings);
   return encodings.map((e, i) => ({
     words: e.wordIds,
     tokens: e.length,
@@ -132,14 +134,14 @@ function qaDump(pipeline: QuestionAnsweringPipeline, question: string, context: 
   const encodings = qaWindowEncodings(pipeline.tokenizer, { question, context, source: 'dump' }, {
     maxSeqLength: options.max_seq_len, docStride: options.doc_stride, maxQueryLength: options.max_question_len,
   });
-  const logits = headLogits(pipeline.model.bert, pipeline.model.qa_outputs, encodings, 'tokens');
+  const logits = headLogits(spanScorerOf(pipeline.model), encodings);
   const windows = encodings.map((e, w) => {
     const rows = Array.from({ length: e.length }, (_, t) => logits.offsets[w]! + t);
     return {
       start_logits: rows.map((r) => logits.values[2 * r]!),
       end_logits: rows.map((r) => logits.values[2 * r + 1]!),
       sequence_ids: Array.from(e.sequenceIds),
-      is_cls: Array.from(e.ids, (id) => (id === pipeline.tokenizer.clsTokenId ? 1 : 0)),
+      is_cls: Array.from(e.ids, (id) => (id === tokenizerRoles(pipeline.tokenizer).clsTokenId ? 1 : 0)),
       offsets: Array.from(e.offsets),
       word_ids: Array.from(e.wordIds),
     };
@@ -185,7 +187,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === '-
   const tagger = new TokenClassificationPipeline(taggerModel(tokenizer, taggerSeed), tokenizer);
   const qa = new QuestionAnsweringPipeline(qaModel(tokenizer, qaSeed), tokenizer);
   const encodingDump = (encoding: Encoding) => {
-    const logits = headLogits(tagger.model.bert, tagger.model.classifier, [encoding], 'tokens');
+    const logits = headLogits(tokenClassifierOf(tagger.model), [encoding]);
     return {
       tokens: Array.from(encoding.ids, (id) => tokenizer.idToToken(id)),
       is_unknown: Array.from(encoding.ids, (id) => (id === tokenizer.unkTokenId ? 1 : 0)),

@@ -66,7 +66,7 @@ test('a loaded model with its tokenizer; without one, or of the wrong class, a t
     name: 'ValueError', message: 'pipeline: text-classification over a loaded BertForSequenceClassification needs options.tokenizer',
   });
   await assert.rejects(pipeline('fill-mask', classifierModel, { tokenizer }), {
-    name: 'ConfigError', message: 'fill-mask: the given BertForSequenceClassification is a BertForSequenceClassification; fill-mask needs a BertForMaskedLM or BertForPreTraining',
+    name: 'ConfigError', message: 'fill-mask: the given BertForSequenceClassification is a BertForSequenceClassification; fill-mask needs a model with a masked-lm or pretraining head',
   });
   const masked = new BertForMaskedLM(tinyConfig(), { seed: 43 });
   assert.ok(await pipeline('feature-extraction', masked, { tokenizer }) instanceof FeatureExtractionPipeline, 'any head has its encoder');
@@ -92,6 +92,6 @@ test('token classification (ner) and question answering: folders through the reg
 
   await assert.rejects(pipeline('question-answering', taggerDir), { name: 'ConfigError', message: /holds a BertForTokenClassification .* which has no question-answering head/ });
   await assert.rejects(pipeline('ner', classifierModel, { tokenizer }), {
-    name: 'ConfigError', message: 'token-classification: the given BertForSequenceClassification is a BertForSequenceClassification; token-classification needs a BertForTokenClassification',
+    name: 'ConfigError', message: 'token-classification: the given BertForSequenceClassification is a BertForSequenceClassification; token-classification needs a model with a token-classification head',
   });
 });

@@ -1,0 +1,56 @@
+/**
+ * What pipelines ask of a tokenizer beyond encoding, for any Tokenizer: the special tokens a task reads (fill-mask's
+ * mask, question answering's classifier token, the unknown token), the longest input it declares, and transformers'
+ * `tokenizer.decode`. The presets (BertTokenizer, RobertaTokenizer, AlbertTokenizer) know theirs — `[MASK]` for BERT
+ * and ALBERT, `<mask>` for RoBERTa; a tokenizer read from a bare tokenizer.json is asked for the usual names.
+ */
+import { AlbertTokenizer } from '../tokenizer/albert-tokenizer.js';
+import { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
+import { RobertaTokenizer } from '../tokenizer/roberta-tokenizer.js';
+import type { Tokenizer } from '../tokenizer/tokenizer.js';
+
+export interface TokenizerRoles {
+  /** The mask token's id (fill-mask), if the tokenizer has one. */
+  maskTokenId: number | undefined;
+  /** The sequence-classifier token ([CLS], `<s>`): question answering's no-answer position. */
+  clsTokenId: number | undefined;
+  unkTokenId: number | undefined;
+  /** tokenizer_config.json's model_max_length, if given. */
+  modelMaxLength: number | undefined;
+  /**
+   * Text of ids as transformers' `tokenizer.decode` gives it: the presets' decodeText where they have one (the
+   * decoder, then transformers' clean-up), else the decoder's text.
+   */
+  decodeText(ids: ArrayLike<number>, options: { skipSpecialTokens: boolean }): string;
+}
+
+const firstKnown = (tokenizer: Tokenizer, tokens: readonly string[]): number | undefined =>
+  tokens.map((token) => tokenizer.tokenToId(token)).find((id) => id !== undefined);
+
+export function tokenizerRoles(tokenizer: Tokenizer): TokenizerRoles {
+  if (tokenizer instanceof BertTokenizer || tokenizer instanceof RobertaTokenizer) {
+    return {
+      maskTokenId: tokenizer.maskTokenId,
+      clsTokenId: tokenizer.clsTokenId,
+      unkTokenId: tokenizer.unkTokenId,
+      modelMaxLength: tokenizer.modelMaxLength,
+      decodeText: (ids, options) => tokenizer.decodeText(ids, options),
+    };
+  }
+  if (tokenizer instanceof AlbertTokenizer) {
+    return {
+      maskTokenId: tokenizer.maskTokenId,
+      clsTokenId: tokenizer.clsTokenId,
+      unkTokenId: tokenizer.unkTokenId,
+      modelMaxLength: tokenizer.modelMaxLength,
+      decodeText: (ids, options) => tokenizer.decode(ids, options),
+    };
+  }
+  return {
+    maskTokenId: firstKnown(tokenizer, ['[MASK]', '<mask>']),
+    clsTokenId: firstKnown(tokenizer, ['[CLS]', '<s>']),
+    unkTokenId: tokenizer.model.unkTokenId,
+    modelMaxLength: undefined,
+    decodeText: (ids, options) => tokenizer.decode(ids, options),
+  };
+}
