@@ -8,6 +8,10 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { withEncoderPadding } from '../../src/inference/encoder-padding.js';
+import { runEncoder } from '../../src/inference/run-encoder.js';
 import { qaWindowEncodings } from '../../src/finetune/squad/squad-features.js';
 import { pipeline } from '../../src/pipelines/pipeline.js';
 import type { FillMaskResult } from '../../src/pipelines/fill-mask.js';
@@ -16,6 +20,7 @@ import type { EntityGroup, TokenEntity } from '../../src/pipelines/token-aggrega
 import { tokenizerRoles } from '../../src/pipelines/tokenizer-roles.js';
 import { noGrad } from '../../src/tensor/tensor.js';
 import { encoderInputs, FAMILIES, forwardEncoding, scaleParameters, type Family, type Labels } from './family-models.js';
+import { runCli } from '../helpers/cli.js';
 import { softmax64, tempFolder } from './pipeline-models.js';
 
 /** Packed (or padded) batches against one unpadded input through the same float32 kernels: rounding only. */
@@ -227,4 +232,61 @@ for (const family of FAMILIES) {
     });
     await assert.rejects(pipeline('fill-mask', dir), { name: 'ConfigError', message: /which has no fill-mask head/ });
   });
+}
+
+test('runEncoder: each family packed (RoBERTa, ALBERT) or padded (DistilBERT) gives each input\'s own rows; --padding max the same', () => {
+  for (const family of FAMILIES) {
+    const model = family.create('token-classification', NER, 19);
+    model.eval();
+    const encoder = model.encoderModel();
+    // Mixed lengths and a pair; RoBERTa's positions restart after padding_idx for each packed input.
+    const encodings = [family.tokenizer.encode('one'), family.tokenizer.encode('a longer input with more words, and punctuation', 'and a pair'), family.tokenizer.encode('')];
+    const packed = runEncoder(encoder, encodings);
+    const padded = withEncoderPadding('max', () => runEncoder(encoder, encodings));
+    const first = runEncoder(encoder, encodings, { firstTokensOnly: true });
+    const hidden = encoder.hiddenSize;
+    encodings.forEach((encoding, i) => {
+      const own = noGrad(() => encoder.forward(encoderInputs(encoder, encoding)).lastHiddenState).data; // [1, seq, hidden]
+      assert.equal(packed.offsets[i + 1]! - packed.offsets[i]!, encoding.length, `${family.name} input ${i}: its rows`);
+      const rows = packed.hidden.subarray(packed.offsets[i]! * hidden, packed.offsets[i + 1]! * hidden);
+      rows.forEach((x, k) => close(x, own[k]!, `${family.name} input ${i} value ${k}`));
+      padded.hidden.subarray(padded.offsets[i]! * hidden, padded.offsets[i + 1]! * hidden).forEach((x, k) => close(x, own[k]!, `${family.name} padded ${i} value ${k}`));
+      first.hidden.subarray(i * hidden, (i + 1) * hidden).forEach((x, k) => close(x, own[k]!, `${family.name} first token ${i} value ${k}`));
+    });
+  }
+});
+
+test('tsbert predict --task fill-mask over a RoBERTa folder: each line what the pipeline gives it', async () => {
+  const roberta = FAMILIES.find((family) => family.name === 'roberta')!;
+  const { dir } = folder(roberta, 'masked-lm', TWO, 20);
+  const work = tempFolder('predict-roberta');
+  const lines = [{ text: 'The capital of France is <mask>.' }, { text: 'A <mask> day, and <mask> night.' }, { text: 'Hello <mask>' }];
+  const input = join(work, 'in.jsonl');
+  const output = join(work, 'out.jsonl');
+  writeFileSync(input, lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
+  const run = await runCli(['predict', '--task', 'fill-mask', '--model', dir, '--input', input, '--output', output, '--top-k', '3']);
+  assert.equal(run.status, 0, run.stderr);
+  const fill = await pipeline('fill-mask', dir);
+  const got = readFileSync(output, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as unknown);
+  assert.equal(got.length, lines.length);
+  for (const [i, line] of lines.entries()) {
+    const expected = JSON.parse(JSON.stringify(fill.run(line.text, { top_k: 3 }))) as unknown;
+    assertCloseJson(got[i], expected, `line ${i}`);
+  }
+});
+
+/** Equal JSON, numbers within SCORE_TOLERANCE (a batch of three against one input alone). */
+function assertCloseJson(actual: unknown, expected: unknown, where: string): void {
+  if (typeof expected === 'number') return close(actual as number, expected, where);
+  if (Array.isArray(expected)) {
+    assert.ok(Array.isArray(actual) && actual.length === expected.length, `${where}: length`);
+    expected.forEach((item, i) => assertCloseJson((actual as unknown[])[i], item, `${where}[${i}]`));
+    return;
+  }
+  if (expected !== null && typeof expected === 'object') {
+    assert.deepEqual(Object.keys(actual as object).sort(), Object.keys(expected).sort(), `${where}: keys`);
+    for (const [key, value] of Object.entries(expected)) assertCloseJson((actual as Record<string, unknown>)[key], value, `${where}.${key}`);
+    return;
+  }
+  assert.equal(actual, expected, where);
 }
