@@ -28,22 +28,17 @@ const firstKnown = (tokenizer: Tokenizer, tokens: readonly string[]): number | u
   tokens.map((token) => tokenizer.tokenToId(token)).find((id) => id !== undefined);
 
 export function tokenizerRoles(tokenizer: Tokenizer): TokenizerRoles {
-  if (tokenizer instanceof BertTokenizer || tokenizer instanceof RobertaTokenizer) {
+  if (tokenizer instanceof BertTokenizer || tokenizer instanceof RobertaTokenizer || tokenizer instanceof AlbertTokenizer) {
+    // AlbertTokenizer keeps no clean_up_tokenization_spaces setting: its decoder's text is its decode.
+    const decodeText: TokenizerRoles['decodeText'] = tokenizer instanceof AlbertTokenizer
+      ? (ids, options) => tokenizer.decode(ids, options)
+      : (ids, options) => tokenizer.decodeText(ids, options);
     return {
       maskTokenId: tokenizer.maskTokenId,
       clsTokenId: tokenizer.clsTokenId,
       unkTokenId: tokenizer.unkTokenId,
       modelMaxLength: tokenizer.modelMaxLength,
-      decodeText: (ids, options) => tokenizer.decodeText(ids, options),
-    };
-  }
-  if (tokenizer instanceof AlbertTokenizer) {
-    return {
-      maskTokenId: tokenizer.maskTokenId,
-      clsTokenId: tokenizer.clsTokenId,
-      unkTokenId: tokenizer.unkTokenId,
-      modelMaxLength: tokenizer.modelMaxLength,
-      decodeText: (ids, options) => tokenizer.decode(ids, options),
+      decodeText,
     };
   }
   return {
