@@ -18,6 +18,8 @@ import type { FillMaskResult } from '../../src/pipelines/fill-mask.js';
 import { qaAnswers, type QaAnswer, type QaWindow } from '../../src/pipelines/qa-spans.js';
 import type { EntityGroup, TokenEntity } from '../../src/pipelines/token-aggregation.js';
 import { tokenizerRoles } from '../../src/pipelines/tokenizer-roles.js';
+import { RobertaTokenizer } from '../../src/tokenizer/roberta-tokenizer.js';
+import { Tokenizer } from '../../src/tokenizer/tokenizer.js';
 import { noGrad } from '../../src/tensor/tensor.js';
 import { encoderInputs, FAMILIES, forwardEncoding, scaleParameters, type Family, type Labels } from './family-models.js';
 import { runCli } from '../helpers/cli.js';
@@ -290,3 +292,17 @@ function assertCloseJson(actual: unknown, expected: unknown, where: string): voi
   }
   assert.equal(actual, expected, where);
 }
+
+test('a bare Tokenizer (tokenizer.json alone, no preset) serves a loaded model: its <mask> and <s> found by name', async () => {
+  const roberta = FAMILIES.find((family) => family.name === 'roberta')!;
+  const bare = Tokenizer.fromJSONString(roberta.tokenizer.toJSONString());
+  assert.ok(!(bare instanceof RobertaTokenizer));
+  const masked = roberta.create('masked-lm', TWO, 21);
+  const text = 'The capital of France is <mask>.';
+  const viaBare = (await pipeline('fill-mask', masked, { tokenizer: bare }))(text, { top_k: 3 });
+  const viaPreset = (await pipeline('fill-mask', masked, { tokenizer: roberta.tokenizer }))(text, { top_k: 3 });
+  assert.deepEqual((await viaBare as FillMaskResult[]).map((r) => [r.token, r.score, r.token_str]), (await viaPreset as FillMaskResult[]).map((r) => [r.token, r.score, r.token_str]));
+  const qa = await pipeline('question-answering', roberta.create('question-answering', TWO, 22), { tokenizer: bare });
+  const answer = qa.run('Where?', 'The lighthouse stands on the northern cape.') as QaAnswer;
+  assert.equal('The lighthouse stands on the northern cape.'.slice(answer.start, answer.end), answer.answer);
+});
