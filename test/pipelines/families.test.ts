@@ -306,3 +306,24 @@ test('a bare Tokenizer (tokenizer.json alone, no preset) serves a loaded model: 
   const answer = qa.run('Where?', 'The lighthouse stands on the northern cape.') as QaAnswer;
   assert.equal('The lighthouse stands on the northern cape.'.slice(answer.start, answer.end), answer.answer);
 });
+
+test('a text past the positions is cut to the tokens each family\'s positions take (RoBERTa\'s start after padding_idx)', async () => {
+  const long = Array.from({ length: 120 }, (_, i) => `word${i % 7}`).join(' ');
+  for (const family of FAMILIES) {
+    const { model, dir } = folder(family, 'sequence-classification', SENTIMENT, 23, 'classifier');
+    const classify = await pipeline('text-classification', dir);
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning.message);
+    process.on('warning', onWarning);
+    const [result] = classify.run(long, { top_k: 1 });
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('warning', onWarning);
+    const limit = model.encoderModel().maxInputTokens;
+    assert.equal(limit, 64, `${family.name}: 64 tokens`);
+    const cut = family.tokenizer.encode(long, undefined, { maxLength: limit, truncation: true });
+    assert.equal(cut.length, limit);
+    const probs = softmax64(forwardEncoding(model, cut, (out) => out.logits));
+    close(result!.score, Math.max(...probs), `${family.name} truncated`);
+    assert.ok(warnings.some((w) => /longer than the model's 64 tokens/.test(w)), `${family.name}: ${warnings.join('; ')}`);
+  }
+});
