@@ -49,6 +49,12 @@ const MODEL_TYPE_TOKENIZERS: Readonly<Record<string, PresetName>> = {
 /** The files some preset reads; a folder with none of them holds no tokenizer. */
 const TOKENIZER_FILES = ['tokenizer.json', 'vocab.txt', 'vocab.json', 'spiece.model'] as const;
 
+/**
+ * transformers' generic fast tokenizer: the folder's tokenizer.json as it is. Which preset reads it (with its special
+ * tokens and options) is then the model type's, as for a folder that names no class.
+ */
+const GENERIC_FAST = 'PreTrainedTokenizerFast';
+
 const TOKENIZER_FILE = { error: TokenizerError } as const;
 const TOKENIZER_FOLDER = { label: 'tokenizer folder', error: TokenizerError } as const;
 
@@ -75,7 +81,7 @@ export class AutoTokenizer {
     const configPath = files.join(dir, 'tokenizer_config.json');
     const config = readJsonObject(configPath, true);
     const tokenizerClass = config === undefined ? undefined : new JsonPath(configPath).string(config, 'tokenizer_class');
-    if (tokenizerClass !== undefined) {
+    if (tokenizerClass !== undefined && tokenizerClass !== GENERIC_FAST) {
       if (has(TOKENIZER_CLASSES, tokenizerClass)) return TOKENIZER_CLASSES[tokenizerClass]!;
       throw new ConfigError(`${configPath}: tokenizer_class ${valuePreview(tokenizerClass)} is not one tsbert has (${Object.keys(TOKENIZER_CLASSES).join(', ')})`);
     }

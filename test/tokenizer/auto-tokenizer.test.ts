@@ -95,6 +95,17 @@ test('without tokenizer_class, config.json model_type picks it (distilbert → B
   }
 });
 
+test('PreTrainedTokenizerFast (a bare tokenizer.json) defers to config.json model_type', () => {
+  withDir((dir) => {
+    PRESET_FOLDERS[2]!.save(dir);
+    editJson(join(dir, 'tokenizer_config.json'), (json) => { json['tokenizer_class'] = 'PreTrainedTokenizerFast'; });
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ model_type: 'albert' }));
+    assert.ok(AutoTokenizer.fromPretrained(dir) instanceof AlbertTokenizer);
+    unlinkSync(join(dir, 'config.json'));
+    assert.throws(() => AutoTokenizer.fromPretrained(dir), ConfigError);
+  });
+});
+
 test('a DistilBertTokenizerFast class and a folder of vocab.txt alone load as BERT', () => {
   withDir((dir) => {
     copyFileSync(fixturePath('reference', 'bert-tiny', 'vocab.txt'), join(dir, 'vocab.txt'));
