@@ -1,5 +1,5 @@
 /**
- * The model a fine-tuning run starts from: a pre-trained folder (any BERT head; the task's head is newly
+ * The model a fine-tuning run starts from: a pre-trained folder (any family the registry knows, any head; the task's head is newly
  * initialised, as Hugging Face's `from_pretrained(dir, num_labels=…)`), or a config for random initialisation.
  * The labels, problem type and preprocessing go into its config, so the saved folder carries them.
  */
@@ -52,8 +52,9 @@ export function loadFinetuned(definition: FinetuneTaskDefinition<unknown, never>
   const { json } = readConfigJson(dir);
   const architectures = (json as Record<string, unknown>)['architectures'];
   const architecture = Array.isArray(architectures) && typeof architectures[0] === 'string' ? architectures[0] : undefined;
-  if (architecture !== head.architecture) {
-    throw new ConfigError(`${configPath}: the folder holds ${architecture ?? 'no architectures entry'}, not the ${head.architecture} that --task ${definition.name} needs`);
+  const expected = head.architectureFor(modelType, configPath);
+  if (architecture !== expected) {
+    throw new ConfigError(`${configPath}: the folder holds ${architecture ?? 'no architectures entry'}, not the ${expected} that --task ${definition.name} needs`);
   }
   const model = modelClassFor(modelType, definition.head as ModelTask, configPath).fromPretrained(dir);
   const config = model.config;
