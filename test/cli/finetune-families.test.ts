@@ -37,6 +37,8 @@ interface Family {
   tokenizerFlags: string[];
   /** Tokenizer files a saved folder holds. */
   tokenizerFiles: string[];
+  /** --max-seq-length that puts v2-town-built's answer in the second window (test/finetune/family-tokenizers.test.ts). */
+  qaMaxSeqLength: string;
 }
 
 const FAMILIES: Family[] = [
@@ -45,18 +47,21 @@ const FAMILIES: Family[] = [
     config: { hidden_size: 32, num_hidden_layers: 2, num_attention_heads: 2, intermediate_size: 64, max_position_embeddings: 130, type_vocab_size: 1 },
     tokenizerFlags: ['--vocab', join(ROOT, 'test', 'fixtures', 'tokenizer', 'bpe', 'vocab.json'), '--merges', join(ROOT, 'test', 'fixtures', 'tokenizer', 'bpe', 'merges.txt')],
     tokenizerFiles: ['vocab.json', 'merges.txt', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json'],
+    qaMaxSeqLength: '28',
   },
   {
     modelType: 'distilbert', prefix: 'DistilBert',
     config: { dim: 32, n_layers: 2, n_heads: 2, hidden_dim: 64, max_position_embeddings: 128 },
     tokenizerFlags: ['--vocab', join(ROOT, 'assets', 'bert-base-uncased-vocab.txt')],
     tokenizerFiles: ['vocab.txt', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json'],
+    qaMaxSeqLength: '20',
   },
   {
     modelType: 'albert', prefix: 'Albert',
     config: { embedding_size: 16, hidden_size: 32, num_hidden_layers: 2, num_attention_heads: 2, intermediate_size: 64, max_position_embeddings: 128 },
     tokenizerFlags: ['--vocab', join(REFERENCE, 'unigram', 'albert-3000.model')],
     tokenizerFiles: ['spiece.model', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json'],
+    qaMaxSeqLength: '24',
   },
 ];
 
@@ -120,7 +125,7 @@ const CASES: Case[] = [
   {
     // Unanswerable questions and an answer in the second window of its context.
     name: 'SQuAD v2.0', task: 'question-answering', head: 'QuestionAnswering', train: join(SQUAD, 'v2.json'), dev: join(SQUAD, 'v2.json'),
-    flags: ['--max-seq-length', '24', '--doc-stride', '4', '--max-query-length', '8'], metrics: ['exact', 'f1', 'HasAns_exact', 'NoAns_exact', 'best_f1'],
+    flags: ['--doc-stride', '4', '--max-query-length', '8'], metrics: ['exact', 'f1', 'HasAns_exact', 'NoAns_exact', 'best_f1'],
     predictions: (text) => {
       const answers = JSON.parse(text) as Record<string, string>;
       assert.deepEqual(Object.keys(answers).sort(), ['v2-bridge-cost', 'v2-ferry', 'v2-keeper-name', 'v2-keeper-wife', 'v2-town-built']);
@@ -156,7 +161,8 @@ for (const family of FAMILIES) {
   for (const c of CASES) {
     test(`${family.modelType}: ${c.task}, ${c.name}: finetune → the family's Hugging Face folder; evaluate reloads it; predict`, async () => {
       const out = join(work, `${family.modelType}-${c.name.replace(/\W+/g, '-')}`);
-      const run = await finetune(c.task, c.train, c.dev, out, ['--epochs', '2', '--batch-size', '4', '--lr', '1e-3', '--eval-every', '2', ...(c.flags ?? [])]);
+      const run = await finetune(c.task, c.train, c.dev, out, ['--epochs', '2', '--batch-size', '4', '--lr', '1e-3', '--eval-every', '2', ...(c.flags ?? []),
+        ...(c.task === 'question-answering' ? ['--max-seq-length', family.qaMaxSeqLength] : [])]);
       assert.equal(run.status, 0, run.stderr);
       const saved = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as Record<string, unknown>;
       const architecture = `${family.prefix}For${c.head}`;
@@ -164,6 +170,10 @@ for (const family of FAMILIES) {
       assert.equal(saved['model_type'], family.modelType);
       if (c.labels !== undefined) assert.deepEqual(saved['id2label'], c.labels);
       for (const name of ['model.safetensors', ...family.tokenizerFiles]) assert.ok(existsSync(join(out, name)), name);
+      if (family.modelType === 'roberta' && c.task === 'token-classification') {
+        // run_ner.py: RoBERTa's tokenizer takes pre-split words with add_prefix_space, and the folder keeps it.
+        assert.equal((JSON.parse(readFileSync(join(out, 'tokenizer_config.json'), 'utf8')) as Record<string, unknown>)['add_prefix_space'], true);
+      }
       const referenceFolder = join(REFERENCE, family.modelType, c.head.replace(/[A-Z]/g, (ch, i: number) => `${i > 0 ? '-' : ''}${ch.toLowerCase()}`));
       assert.deepEqual(layoutOf(join(out, 'model.safetensors')), layoutOf(join(referenceFolder, 'model.safetensors')), `${architecture}: PyTorch's names`);
 
@@ -204,3 +214,27 @@ for (const family of FAMILIES) {
     assert.match(refused.stderr, new RegExp(`ConfigError: .*holds ${family.prefix}ForSequenceClassification, not the ${family.prefix}ForTokenClassification that --task token-classification needs`));
   });
 }
+
+test('a new model\'s flags: a wrong combination is one line naming the flags, before anything is written', async () => {
+  const sst = join(FIXTURES, 'sst-tiny.jsonl');
+  const bpe = join(ROOT, 'test', 'fixtures', 'tokenizer', 'bpe');
+  const out = join(work, 'refused-flags');
+  const finetune = (flags: string[]): ReturnType<typeof runCli> => runCli(['finetune', '--task', 'classification', '--train', sst, '--output', out, ...flags]);
+  const cases: Array<[string[], RegExp]> = [
+    [['--config', 'tiny', '--model-type', 'gpt2', '--vocab', 'x'], /--model-type must be one of bert, roberta, distilbert, albert, got "gpt2"/],
+    [['--config', 'tiny', '--model-type', 'roberta', '--vocab', join(bpe, 'vocab.json')], /--model-type roberta: --vocab vocab\.json needs --merges merges\.txt/],
+    [['--config', 'tiny', '--model-type', 'albert', '--vocab', 'x.model', '--merges', join(bpe, 'merges.txt')], /--merges is for byte-level BPE \(--model-type roberta\)/],
+    [['--config', 'tiny', '--model-type', 'roberta', '--vocab', join(bpe, 'vocab.json'), '--merges', join(bpe, 'merges.txt'), '--cased'], /--cased is for a WordPiece vocab\.txt/],
+    [['--config', 'tiny', '--model-type', 'roberta', '--tokenizer', join(bpe, 'tokenizer.json'), '--vocab', join(bpe, 'vocab.json')], /give --tokenizer tokenizer\.json or --vocab/],
+    [['--config', 'tiny', '--model-type', 'roberta'], /--config needs the new model's tokenizer: --vocab FILE or --tokenizer tokenizer\.json/],
+    [['--model', join(REFERENCE, 'roberta', 'sequence-classification'), '--model-type', 'roberta'], /--model-type go with --config \(a new model\)/],
+  ];
+  for (const [flags, pattern] of cases) {
+    const run = await finetune(flags);
+    assert.equal(run.status, 1, run.stderr);
+    const lines = run.stderr.trim().split('\n').filter((l) => l.startsWith('tsbert:'));
+    assert.equal(lines.length, 1, run.stderr);
+    assert.match(lines[0]!, new RegExp(`^tsbert: ConfigError: .*${pattern.source}`));
+  }
+  assert.ok(!existsSync(join(out, 'config.json')), 'nothing written');
+});
