@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { valuePreview } from '../error-text.js';
 import { ConfigError } from '../errors.js';
 import { readInputText } from '../io/checked-file.js';
+import { parseConfigJson } from '../io/model-folder.js';
 import { bertConfigPreset, BERT_PRESETS, isPresetName, type BertPresetName } from '../model/config.js';
 import type { PretrainedConfig } from '../model/pretrained-config.js';
 import { isQuantizedConfigJson } from '../model/quantization.js';
@@ -58,13 +59,7 @@ function presetJson(modelType: NewModelType, name: BertPresetName, vocabSize: nu
 function configJson(modelType: NewModelType, spec: string, vocabSize: number): Record<string, unknown> {
   if (isPresetName(spec)) return presetJson(modelType, spec, vocabSize);
   if (!existsSync(spec)) throw new ConfigError(`--config "${spec}" is neither a preset (${Object.keys(BERT_PRESETS).join(', ')}) nor a file`);
-  const text = readInputText(spec, { label: '--config', error: ConfigError });
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new ConfigError(`${spec}: not valid JSON`, { cause });
-  }
+  const json = parseConfigJson(readInputText(spec, { label: '--config', error: ConfigError }), spec);
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ConfigError(`${spec}: expected a JSON object`);
   if (isQuantizedConfigJson(json)) throw new ConfigError(`--config ${spec} is an int8-quantized model's config (quantization_config); fine-tuning trains float32 models`);
   const raw = json as Record<string, unknown>;
