@@ -66,3 +66,15 @@ export function loadFinetuned(definition: FinetuneTaskDefinition<unknown, never>
   }
   return { runner: head.wrap(model), scheme };
 }
+
+/**
+ * --max-seq-length must fit the model's positions (BERT's max_position_embeddings; RoBERTa's after padding_idx):
+ * refused before any data is run, naming the flag, where run_glue.py / run_qa.py would lower it with a warning.
+ */
+export function checkSequenceLength(runner: HeadRunner, preprocessing: Preprocessing): void {
+  const limit = runner.model.encoderModel().maxInputTokens;
+  if (preprocessing.maxSeqLength > limit) {
+    throw new ConfigError(`--max-seq-length ${preprocessing.maxSeqLength} is more than the ${runner.model.architecture} takes `
+      + `(${limit} tokens, from its max_position_embeddings); give --max-seq-length ${limit} or less`);
+  }
+}

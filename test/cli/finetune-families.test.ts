@@ -228,6 +228,9 @@ test('a new model\'s flags: a wrong combination is one line naming the flags, be
     [['--config', 'tiny', '--model-type', 'roberta', '--tokenizer', join(bpe, 'tokenizer.json'), '--vocab', join(bpe, 'vocab.json')], /give --tokenizer tokenizer\.json or --vocab/],
     [['--config', 'tiny', '--model-type', 'roberta'], /--config needs the new model's tokenizer: --vocab FILE or --tokenizer tokenizer\.json/],
     [['--model', join(REFERENCE, 'roberta', 'sequence-classification'), '--model-type', 'roberta'], /--model-type go with --config \(a new model\)/],
+    // 130 positions: 128 tokens after RoBERTa's padding_idx.
+    [['--config', join(work, 'roberta.json'), '--model-type', 'roberta', '--vocab', join(bpe, 'vocab.json'), '--merges', join(bpe, 'merges.txt'), '--max-seq-length', '129'],
+      /--max-seq-length 129 is more than the RobertaForSequenceClassification takes \(128 tokens/],
   ];
   for (const [flags, pattern] of cases) {
     const run = await finetune(flags);

@@ -10,9 +10,8 @@ import { ConfigError } from '../../errors.js';
 import { checkOutputDirectory } from '../../io/checked-file.js';
 import { FINETUNE_TASK_DEFINITIONS, type AnyTaskDefinition } from '../../finetune/tasks/index.js';
 import { FINETUNE_TASKS, isFinetuneTaskName } from '../../finetune/task-names.js';
-import { finetuningModel, type ModelSource } from '../../finetune/model-setup.js';
+import { checkSequenceLength, finetuningModel, loadFinetuned, type ModelSource } from '../../finetune/model-setup.js';
 import { evaluateFeatures, runFinetuning } from '../../finetune/finetuning-task.js';
-import { loadFinetuned } from '../../finetune/model-setup.js';
 import { recordedPreprocessing, type Preprocessing } from '../../finetune/preprocessing.js';
 import type { SkipCounts } from '../../finetune/examples.js';
 import type { FeatureContext, ReadOptions } from '../../finetune/task-definition.js';
@@ -179,6 +178,7 @@ async function runFinetuneCommand(flags: FinetuneFlags): Promise<void> {
   const preprocessing = definition.adjustPreprocessing?.(train.examples, flagged) ?? flagged;
   const seed = number('--seed', flags.seed, true, 0);
   const runner = finetuningModel(definition, source, scheme, preprocessing, seed);
+  checkSequenceLength(runner, preprocessing);
   const context: FeatureContext = { tokenizer, scheme, preprocessing, training: true };
   const trainFeatures = definition.features(train.examples, context);
   reportSkipped(`${flags.train} (features)`, trainFeatures.skipped, log);
@@ -259,6 +259,7 @@ export async function prepareFinetuned(flags: FinetunedFlags, file: string, labe
     throw new ConfigError(`${flags.model}: fine-tuned for ${recorded.task}, not --task ${definition.name}`);
   }
   const preprocessing = preprocessingFrom(flags, recorded ?? defaultPreprocessing(definition));
+  checkSequenceLength(runner, preprocessing);
   const data = await definition.read(file, readOptions(flags), labelled);
   reportSkipped(file, data.skipped, log);
   if (labelled && scheme !== undefined) definition.checkLabels?.(data.examples, scheme);
