@@ -1,10 +1,12 @@
 /**
  * A batch of features as the head's forward() arguments under Hugging Face's names, padded to the batch's longest
  * sequence (dynamic padding, as DataCollatorWithPadding): input_ids, token_type_ids, attention_mask
- * [batch, seq] — or [batch, choices, seq] for multiple choice.
+ * [batch, seq] — or [batch, choices, seq] for multiple choice. token_type_ids only for a model that takes them
+ * (HeadRunner.arguments: not DistilBERT's).
  */
 import { DataError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
+import type { HeadRunner } from '../model/heads/task-heads.js';
 import type { Feature } from './features.js';
 
 export interface CollatedInputs {
@@ -15,7 +17,8 @@ export interface CollatedInputs {
   tokens: number;
 }
 
-export function collateInputs(features: readonly Feature[], padId: number, multipleChoice: boolean): CollatedInputs {
+export function collateInputs(features: readonly Feature[], padId: number, runner: HeadRunner): CollatedInputs {
+  const multipleChoice = runner.head.inputRank === 3;
   if (features.length === 0) throw new DataError('collate: an empty batch');
   const choices = features[0]!.sequences.length;
   if (features.some((f) => f.sequences.length !== choices)) throw new DataError('collate: the examples of a batch have different numbers of choices');
@@ -36,10 +39,7 @@ export function collateInputs(features: readonly Feature[], padId: number, multi
     }
   }
   const shape = multipleChoice ? [features.length, choices, seqLength] : [features.length, seqLength];
-  const args = new Map<string, Tensor>([
-    ['input_ids', new Tensor(ids, shape)],
-    ['token_type_ids', new Tensor(typeIds, shape)],
-    ['attention_mask', new Tensor(mask, shape)],
-  ]);
+  const args = new Map<string, Tensor>([['input_ids', new Tensor(ids, shape)], ['attention_mask', new Tensor(mask, shape)]]);
+  if (runner.arguments.some((argument) => argument.name === 'token_type_ids')) args.set('token_type_ids', new Tensor(typeIds, shape));
   return { args, seqLength, tokens };
 }

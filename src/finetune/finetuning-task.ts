@@ -79,7 +79,7 @@ class FinetuningTask<Example, F extends Feature> implements TrainingTask<readonl
 
   forward(batch: readonly F[]): MicroBatchOutput {
     const { definition, context } = this.options;
-    const { args, seqLength, tokens } = collateInputs(batch, this.options.padId, definition.head === 'multiple-choice');
+    const { args, seqLength, tokens } = collateInputs(batch, this.options.padId, this.options.runner);
     const targets = definition.targets(batch, seqLength, context.scheme);
     if (targets === undefined) throw new ConfigError(`finetune: ${definition.name} training features carry no targets`);
     for (const [name, tensor] of targets) args.set(name, tensor);

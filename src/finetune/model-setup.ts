@@ -1,5 +1,5 @@
 /**
- * The model a fine-tuning run starts from: a pre-trained folder (any BERT head; the task's head is newly
+ * The model a fine-tuning run starts from: a pre-trained folder (any family the registry knows, any head; the task's head is newly
  * initialised, as Hugging Face's `from_pretrained(dir, num_labels=…)`), or a config for random initialisation.
  * The labels, problem type and preprocessing go into its config, so the saved folder carries them.
  */
@@ -52,8 +52,9 @@ export function loadFinetuned(definition: FinetuneTaskDefinition<unknown, never>
   const { json } = readConfigJson(dir);
   const architectures = (json as Record<string, unknown>)['architectures'];
   const architecture = Array.isArray(architectures) && typeof architectures[0] === 'string' ? architectures[0] : undefined;
-  if (architecture !== head.architecture) {
-    throw new ConfigError(`${configPath}: the folder holds ${architecture ?? 'no architectures entry'}, not the ${head.architecture} that --task ${definition.name} needs`);
+  const expected = head.architectureFor(modelType, configPath);
+  if (architecture !== expected) {
+    throw new ConfigError(`${configPath}: the folder holds ${architecture ?? 'no architectures entry'}, not the ${expected} that --task ${definition.name} needs`);
   }
   const model = modelClassFor(modelType, definition.head as ModelTask, configPath).fromPretrained(dir);
   const config = model.config;
@@ -64,4 +65,16 @@ export function loadFinetuned(definition: FinetuneTaskDefinition<unknown, never>
     scheme = typeof problemType === 'string' ? { labels, problemType: problemType as NonNullable<LabelScheme['problemType']>, source: configPath } : { labels, source: configPath };
   }
   return { runner: head.wrap(model), scheme };
+}
+
+/**
+ * --max-seq-length must fit the model's positions (BERT's max_position_embeddings; RoBERTa's after padding_idx):
+ * refused before any data is run, naming the flag, where run_glue.py / run_qa.py would lower it with a warning.
+ */
+export function checkSequenceLength(runner: HeadRunner, preprocessing: Preprocessing): void {
+  const limit = runner.model.encoderModel().maxInputTokens;
+  if (preprocessing.maxSeqLength > limit) {
+    throw new ConfigError(`--max-seq-length ${preprocessing.maxSeqLength} is more than the ${runner.model.architecture} takes `
+      + `(${limit} tokens, from its max_position_embeddings); give --max-seq-length ${limit} or less`);
+  }
 }

@@ -4,7 +4,7 @@
  * inputs the same way unless told otherwise.
  */
 import { ConfigError } from '../errors.js';
-import type { BertConfig } from '../model/config.js';
+import type { PretrainedConfig } from '../model/pretrained-config.js';
 import { isFinetuneTaskName, type FinetuneTaskName } from './task-names.js';
 
 export const PREPROCESSING_KEY = 'tsbert_finetuning';
@@ -36,7 +36,7 @@ export function preprocessingToJson(p: Preprocessing): Record<string, unknown> {
 }
 
 /** The recorded preprocessing of a fine-tuned folder, or undefined when it has none (a folder from elsewhere). */
-export function recordedPreprocessing(config: BertConfig, source: string): Preprocessing | undefined {
+export function recordedPreprocessing(config: PretrainedConfig, source: string): Preprocessing | undefined {
   const raw = config.extra[PREPROCESSING_KEY];
   if (raw === undefined) return undefined;
   const fail = (what: string): never => {

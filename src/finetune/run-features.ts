@@ -35,7 +35,7 @@ export function runOnFeatures<F extends Feature>(
     for (let start = 0; start < order.length; start += batchSize) {
       const indices = order.slice(start, start + batchSize);
       const batch = indices.map((i) => features[i]!);
-      const { args, seqLength } = collateInputs(batch, padId, definition.head === 'multiple-choice');
+      const { args, seqLength } = collateInputs(batch, padId, runner);
       const targets = definition.targets(batch, seqLength, scheme);
       for (const [name, tensor] of targets ?? []) args.set(name, tensor);
       arena.reset();

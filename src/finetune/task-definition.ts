@@ -50,6 +50,8 @@ export interface FinetuneTaskDefinition<Example, F extends Feature = Feature> {
   readonly head: TaskHeadName;
   /** Whether the head's outputs have a sequence axis (token classification, QA) to cut padding from. */
   readonly tokenLevel: boolean;
+  /** Whether it encodes words already split (transformers' is_split_into_words): byte-level BPE then adds a prefix space. */
+  readonly encodesWords?: boolean;
   readonly defaultMaxSeqLength: number;
   /** Reads a data file; `labelled` false (predict) accepts examples without labels. */
   read(path: string, options: ReadOptions, labelled: boolean): Promise<ReadExamples<Example>>;

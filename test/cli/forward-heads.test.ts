@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runForward } from '../../src/cli/commands/forward.js';
-import { DataError } from '../../src/errors.js';
+import { ConfigError, DataError } from '../../src/errors.js';
 import { readSafetensors, toFloat32, writeSafetensors, type SafetensorsTensor } from '../../src/io/safetensors.js';
 import { TASK_HEADS, type TaskHeadName } from '../../src/model/heads/task-heads.js';
 import { nativeBackendOrReason } from '../../src/backend/process-backend.js';
@@ -33,6 +33,11 @@ const RUNS: { head: TaskHeadName; golden: string[]; outputs: string[] }[] = [
   { head: 'token-classification', golden: ['heads', 'token-classification'], outputs: ['logits', 'loss'] },
   { head: 'question-answering', golden: ['heads', 'question-answering'], outputs: ['start_logits', 'end_logits', 'loss'] },
   { head: 'multiple-choice', golden: ['heads', 'multiple-choice'], outputs: ['logits', 'loss'] },
+  // The other families: the folder's class for the head's task, RoBERTa's one token type, DistilBERT's none, ALBERT's SOP.
+  { head: 'question-answering', golden: ['roberta', 'question-answering'], outputs: ['start_logits', 'end_logits', 'loss'] },
+  { head: 'token-classification', golden: ['distilbert', 'token-classification'], outputs: ['logits', 'loss'] },
+  { head: 'multiple-choice', golden: ['distilbert', 'multiple-choice'], outputs: ['logits', 'loss'] },
+  { head: 'pretraining', golden: ['albert', 'pretraining'], outputs: ['prediction_logits', 'sop_logits', 'loss'] },
 ];
 
 /** The CLI in a child process; both backends take turns when the native one loads. */
@@ -47,7 +52,7 @@ const backends: ('js' | 'native')[] = nativeBackendOrReason().backend !== undefi
 
 RUNS.forEach(({ head, golden, outputs }, index) => {
   const backend = backends[index % backends.length]!;
-  test(`tsbert forward --head ${head} --grads on a saved ${golden.at(-1)} folder reproduces PyTorch (${backend})`, () => {
+  test(`tsbert forward --head ${head} --grads on a saved ${golden.join('/')} folder reproduces PyTorch (${backend})`, () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsbert-forward-head-'));
     try {
       const source = fixturePath('reference', ...golden);
@@ -129,7 +134,7 @@ test('forward --head: bad inputs are DataErrors naming the file and the tensor',
     withTensors({ labels: undefined });
     expectError('sequence-classification', /--grads needs "labels"/, true);
     withTensors({ input_ids: int64(Array(60).fill(5), [2, 30]), token_type_ids: undefined, attention_mask: undefined });
-    expectError('sequence-classification', /"input_ids": sequences of 30 tokens, the model has max_position_embeddings 20/);
+    expectError('sequence-classification', /"input_ids": sequences of 30 tokens, the model takes at most 20 \(its max_position_embeddings\)/);
     withTensors({ start_positions: { dtype: 'F32', shape: [3], data: new Float32Array(3) } });
     expectError('question-answering', /"start_positions" must have an integer dtype/, false, fixturePath('reference', 'heads', 'question-answering'));
   } finally {
@@ -143,4 +148,26 @@ test('forward --head: an unknown head is a one-line error from the CLI', () => {
   const result = cli(['forward', '--head', 'summarization', '--model', model, '--input', golden, '--output', join(tmpdir(), 'never.safetensors')], 'js');
   assert.equal(result.status, 1);
   assert.match(result.stderr.trim(), /^[^\n]*--head must be one of pretraining, masked-lm, sequence-classification, token-classification, question-answering, multiple-choice, got "summarization"[^\n]*$/);
+});
+
+test('forward --head on the families: a task the family has no class for is a ConfigError; RoBERTa\'s one token type takes only 0s', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tsbert-forward-family-'));
+  try {
+    const output = join(dir, 'out.safetensors');
+    const distilbert = fixturePath('reference', 'distilbert', 'token-classification');
+    assert.throws(() => runForward({ model: distilbert, input: join(distilbert, 'golden.safetensors'), output, head: 'pretraining' }),
+      (e) => e instanceof ConfigError && /model_type "distilbert" has no pretraining class/.test(e.message));
+    const roberta = fixturePath('reference', 'roberta', 'token-classification');
+    const golden = readFixture('reference', 'roberta', 'token-classification', 'golden.safetensors');
+    const tensors: Record<string, SafetensorsTensor> = {};
+    for (const [name, tensor] of golden.tensors) if (!name.startsWith('grad.')) tensors[name] = tensor;
+    const typeIds = golden.get('token_type_ids');
+    tensors['token_type_ids'] = { dtype: 'I64', shape: typeIds.shape, data: BigInt64Array.from({ length: typeIds.shape[0]! * typeIds.shape[1]! }, (_, i) => (i === 4 ? 1n : 0n)) };
+    const input = join(dir, 'in.safetensors');
+    writeSafetensors(input, tensors);
+    assert.throws(() => runForward({ model: roberta, input, output, head: 'token-classification' }),
+      (e) => e instanceof DataError && /"token_type_ids" holds 1 at index 4, outside \[0, 1\)/.test(e.message));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

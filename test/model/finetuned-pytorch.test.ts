@@ -69,7 +69,7 @@ function readGolden(folder: Folder): Golden {
 /** Runs the golden's inputs through the head; every output within TOLERANCE of PyTorch's. Returns the worst error. */
 function compareOutputs(runner: HeadRunner, folder: Folder, expectedNames: string[]): { outputs: HeadOutputs; worst: number } {
   const golden = readFixture('reference', 'finetuned', folder.name, 'golden.safetensors');
-  const outputs = runner.forward(readHeadArguments(golden, TASK_HEADS[folder.head], runner.model.config));
+  const outputs = runner.forward(readHeadArguments(golden, runner));
   // Hugging Face's output names (a missing loss fails here); start/end logits swapped fail the values below.
   assert.deepEqual(Object.keys(outputs).sort(), expectedNames, `${folder.name}: output names as Hugging Face`);
   let worst = 0;

@@ -40,7 +40,7 @@ function goldenOutputNames(folder: string, head: TaskHeadName): string[] {
 /** Runs the golden's inputs through the head; checks outputs, loss and gradients; returns the worst errors seen. */
 function checkAgainstGolden(runner: HeadRunner, folder: string, head: TaskHeadName): { output: number; grad: string } {
   const golden = readFixture('reference', 'heads', folder, 'golden.safetensors');
-  const outputs = runner.forward(readHeadArguments(golden, TASK_HEADS[head], runner.model.config));
+  const outputs = runner.forward(readHeadArguments(golden, runner));
   assert.deepEqual(Object.keys(outputs).sort(), goldenOutputNames(folder, head), 'output names as Hugging Face');
   let worstOutput = 0;
   for (const [name, actual] of Object.entries(outputs)) {
@@ -84,7 +84,7 @@ for (const backendCase of backendCases()) {
 test('question answering: a start past the sequence is ignored, a negative one counts as position 0 (Hugging Face clamps)', () => {
   const golden = readFixture('reference', 'heads', 'question-answering', 'golden.safetensors');
   const runner = TASK_HEADS['question-answering'].load(fixturePath('reference', 'heads', 'question-answering'));
-  const args = new Map(readHeadArguments(golden, TASK_HEADS['question-answering'], runner.model.config));
+  const args = new Map(readHeadArguments(golden, runner));
   const loss = (start: number[], end: number[]): number => {
     args.set('start_positions', intTensor(start));
     args.set('end_positions', intTensor(end));

@@ -45,7 +45,7 @@ for (const backendCase of backendCases()) {
       assert.equal(firstTokenSites.size, 2, `the last layer's two dropouts after attention among ${expectedSites.map((s) => s.site).join(', ')}`);
       const seq = golden.get('input_ids').shape[1]!;
       withBackend(replayingDropout(backendCase.backend!, keeps, rates, firstTokenSites, golden.get('input_ids').shape[0]!, seq), () => {
-        const outputs = runner.forward(readHeadArguments(golden, TASK_HEADS['sequence-classification'], config));
+        const outputs = runner.forward(readHeadArguments(golden, runner));
         assert.deepEqual(rates, expectedSites.map((s) => s.p), `dropout rates in order (${expectedSites.map((s) => s.site).join(', ')})`);
         let worstOutput = 0;
         for (const name of ['logits', 'loss']) {

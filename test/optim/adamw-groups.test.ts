@@ -44,7 +44,7 @@ for (const backendCase of backendCases()) {
       const runner = TASK_HEADS['sequence-classification'].load(fixturePath('reference', 'heads', 'sequence-classification'));
       const model = runner.model;
       const optimizer = new AdamW(bertParamGroups(model.namedParameters(), 0.1), { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-6 });
-      const args = readHeadArguments(golden, TASK_HEADS['sequence-classification'], model.config);
+      const args = readHeadArguments(golden, runner);
       const expectedLosses = floatTensor(reference, 'loss').data;
       let worstLoss = 0;
       for (let step = 0; step < 3; step++) {

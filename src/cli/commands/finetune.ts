@@ -8,19 +8,18 @@ import type { Command } from 'commander';
 import { numberFlag as number } from '../number-flag.js';
 import { ConfigError } from '../../errors.js';
 import { checkOutputDirectory } from '../../io/checked-file.js';
-import { bertConfigPreset, isPresetName } from '../../model/config.js';
 import { FINETUNE_TASK_DEFINITIONS, type AnyTaskDefinition } from '../../finetune/tasks/index.js';
 import { FINETUNE_TASKS, isFinetuneTaskName } from '../../finetune/task-names.js';
-import { finetuningModel, type ModelSource } from '../../finetune/model-setup.js';
+import { checkSequenceLength, finetuningModel, loadFinetuned, type ModelSource } from '../../finetune/model-setup.js';
 import { evaluateFeatures, runFinetuning } from '../../finetune/finetuning-task.js';
-import { loadFinetuned } from '../../finetune/model-setup.js';
 import { recordedPreprocessing, type Preprocessing } from '../../finetune/preprocessing.js';
 import type { SkipCounts } from '../../finetune/examples.js';
 import type { FeatureContext, ReadOptions } from '../../finetune/task-definition.js';
-import { BertTokenizer } from '../../tokenizer/bert-tokenizer.js';
+import { isNewModelType, newModelConfig, NEW_MODEL_TYPES } from '../../finetune/new-model-config.js';
+import { taskTokenizer, type TokenizerFiles } from '../../finetune/task-tokenizer.js';
+import type { PresetTokenizer } from '../../tokenizer/auto-tokenizer.js';
 import { formatDuration, ProgressBar } from '../progress-bar.js';
 import { openStopScope } from '../signals.js';
-import { resolveConfig } from './pretrain.js';
 
 export interface DataFlags {
   task: string;
@@ -41,7 +40,10 @@ export interface DataFlags {
 export interface FinetuneFlags extends DataFlags {
   model?: string;
   config?: string;
+  modelType?: string;
   vocab?: string;
+  merges?: string;
+  tokenizer?: string;
   cased?: boolean;
   train: string;
   dev?: string;
@@ -62,6 +64,36 @@ export interface FinetuneFlags extends DataFlags {
   keepLast: string;
   resume?: boolean;
   overwrite?: boolean;
+}
+
+/** `modelType` → `--model-type`. */
+function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/**
+ * The tokenizer files of a new model, as its family reads them: BERT and DistilBERT a WordPiece vocab.txt (--vocab,
+ * --cased), RoBERTa vocab.json + merges.txt (--vocab, --merges), ALBERT a SentencePiece model (--vocab x.model);
+ * any family a tokenizer.json (--tokenizer) instead.
+ */
+function newTokenizerFiles(flags: FinetuneFlags, modelType: string): TokenizerFiles {
+  const wrong = (message: string): never => {
+    throw new ConfigError(`finetune --model-type ${modelType}: ${message}`);
+  };
+  if (flags.tokenizer !== undefined) {
+    if (flags.vocab !== undefined || flags.merges !== undefined) wrong('give --tokenizer tokenizer.json or --vocab (and --merges), not both');
+    if (flags.cased !== undefined) wrong('--cased goes with --vocab vocab.txt (a tokenizer.json says how it normalizes)');
+    return { family: modelType, tokenizerJson: flags.tokenizer };
+  }
+  const vocab = flags.vocab ?? wrong('--config needs the new model\'s tokenizer: --vocab FILE or --tokenizer tokenizer.json');
+  if (flags.merges !== undefined && modelType !== 'roberta') wrong('--merges is for byte-level BPE (--model-type roberta)');
+  if (flags.cased !== undefined && modelType !== 'bert' && modelType !== 'distilbert') wrong('--cased is for a WordPiece vocab.txt (bert, distilbert)');
+  switch (modelType) {
+    case 'roberta': return { family: 'roberta', vocabJson: vocab, merges: flags.merges ?? wrong('--vocab vocab.json needs --merges merges.txt') };
+    case 'albert': return { family: 'albert', sentencePiece: vocab };
+    case 'distilbert': return { family: 'distilbert', vocabTxt: vocab, lowercase: flags.cased !== true };
+    default: return { family: 'bert', vocabTxt: vocab, lowercase: flags.cased !== true };
+  }
 }
 
 export function taskDefinition(name: string): AnyTaskDefinition {
@@ -119,16 +151,19 @@ async function runFinetuneCommand(flags: FinetuneFlags): Promise<void> {
     throw new ConfigError('finetune: give --model DIR (a pre-trained folder) or --config NAME --vocab FILE (random initialisation), not both');
   }
   checkOutputDirectory(flags.output, { label: '--output', error: ConfigError });
+  const words = definition.encodesWords === true;
   let source: ModelSource;
-  let tokenizer: BertTokenizer;
+  let tokenizer: PresetTokenizer;
   if (flags.model !== undefined) {
-    tokenizer = BertTokenizer.fromPretrained(flags.model);
+    const misplaced = (['modelType', 'vocab', 'merges', 'tokenizer', 'cased'] as const).filter((key) => flags[key] !== undefined);
+    if (misplaced.length > 0) throw new ConfigError(`finetune: ${misplaced.map(flagName).join(', ')} go with --config (a new model); --model's folder has its own`);
+    tokenizer = taskTokenizer({ folder: flags.model }, words);
     source = { dir: flags.model };
   } else {
-    if (flags.vocab === undefined) throw new ConfigError('finetune: --config needs --vocab (the vocabulary of the new model)');
-    tokenizer = BertTokenizer.fromVocabFile(flags.vocab, { doLowerCase: flags.cased !== true });
-    const spec = flags.config!;
-    source = { config: isPresetName(spec) ? bertConfigPreset(spec, { vocabSize: tokenizer.vocab.size }) : resolveConfig(spec, tokenizer.vocab.size) };
+    const modelType = flags.modelType ?? 'bert';
+    if (!isNewModelType(modelType)) throw new ConfigError(`--model-type must be one of ${NEW_MODEL_TYPES.join(', ')}, got "${modelType}"`);
+    tokenizer = taskTokenizer(newTokenizerFiles(flags, modelType), words);
+    source = { config: newModelConfig(modelType, flags.config!, tokenizer) };
   }
   const options = readOptions(flags);
   const train = await definition.read(flags.train, options, true);
@@ -143,6 +178,7 @@ async function runFinetuneCommand(flags: FinetuneFlags): Promise<void> {
   const preprocessing = definition.adjustPreprocessing?.(train.examples, flagged) ?? flagged;
   const seed = number('--seed', flags.seed, true, 0);
   const runner = finetuningModel(definition, source, scheme, preprocessing, seed);
+  checkSequenceLength(runner, preprocessing);
   const context: FeatureContext = { tokenizer, scheme, preprocessing, training: true };
   const trainFeatures = definition.features(train.examples, context);
   reportSkipped(`${flags.train} (features)`, trainFeatures.skipped, log);
@@ -217,12 +253,13 @@ interface EvaluateFlags extends FinetunedFlags {
 export async function prepareFinetuned(flags: FinetunedFlags, file: string, labelled: boolean) {
   const definition = taskDefinition(flags.task);
   const { runner, scheme } = loadFinetuned(definition, flags.model);
-  const tokenizer = BertTokenizer.fromPretrained(flags.model);
+  const tokenizer = taskTokenizer({ folder: flags.model }, definition.encodesWords === true);
   const recorded = recordedPreprocessing(runner.model.config, join(flags.model, 'config.json'));
   if (recorded !== undefined && recorded.task !== definition.name) {
     throw new ConfigError(`${flags.model}: fine-tuned for ${recorded.task}, not --task ${definition.name}`);
   }
   const preprocessing = preprocessingFrom(flags, recorded ?? defaultPreprocessing(definition));
+  checkSequenceLength(runner, preprocessing);
   const data = await definition.read(file, readOptions(flags), labelled);
   reportSkipped(file, data.skipped, log);
   if (labelled && scheme !== undefined) definition.checkLabels?.(data.examples, scheme);
@@ -261,12 +298,15 @@ export function addDataOptions(command: Command, taskHelp = `the task type: ${FI
 export function registerFinetune(program: Command): void {
   addDataOptions(program
     .command('finetune')
-    .description('fine-tune a BERT folder (or a new model) on a task: classification (JSONL, CSV, TSV), token-classification '
+    .description('fine-tune a model folder (BERT, RoBERTa, DistilBERT, ALBERT; or a new model) on a task: classification (JSONL, CSV, TSV), token-classification '
       + '(CoNLL, JSONL), question-answering (SQuAD v1.1/v2.0 JSON), multiple-choice (JSONL); writes the best model to --output'))
     .option('--model <dir>', 'the pre-trained model folder to start from (a pretrain run\'s final/, a Hugging Face folder)')
-    .option('--config <preset|file>', 'instead of --model: a new randomly initialised model of this size (tiny, mini, ...) — for comparisons')
-    .option('--vocab <file>', 'with --config: the vocabulary')
-    .option('--cased', 'with --vocab: do not lowercase')
+    .option('--config <preset|file>', 'instead of --model: a new randomly initialised model of this size (tiny, mini, ...) or config.json — for comparisons')
+    .option('--model-type <type>', `with --config: the new model's family: ${NEW_MODEL_TYPES.join(', ')} (default bert)`)
+    .option('--vocab <file>', 'with --config: the vocabulary (bert, distilbert: vocab.txt; roberta: vocab.json with --merges; albert: a SentencePiece .model)')
+    .option('--merges <file>', 'with --model-type roberta --vocab vocab.json: merges.txt')
+    .option('--tokenizer <file>', 'with --config, instead of --vocab: a tokenizer.json of the family')
+    .option('--cased', 'with --vocab vocab.txt: do not lowercase')
     .requiredOption('--train <file>', 'the training data')
     .option('--dev <file>', 'held-out data: evaluated every --eval-every, picks the best model')
     .requiredOption('--output <dir>', 'the run folder: the best model as a Hugging Face folder, checkpoints, metrics.jsonl, loss-curve.svg')

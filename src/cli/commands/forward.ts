@@ -20,9 +20,10 @@ function f32(tensor: Tensor): SafetensorsTensor {
 }
 
 /**
- * The numbers of a Hugging Face BERT folder on given inputs, for checking tsbert against another framework: the
- * head's outputs in eval mode under Hugging Face's output names, its loss when the file carries the labels, and
- * every parameter's gradient with --grads. Inputs are read under Hugging Face's forward() argument names.
+ * The numbers of a Hugging Face folder on given inputs, for checking tsbert against another framework: the head's
+ * class of the folder's family (BertForTokenClassification, RobertaForTokenClassification, ...), its outputs in eval
+ * mode under Hugging Face's output names, its loss when the file carries the labels, and every parameter's gradient
+ * with --grads. Inputs are read under Hugging Face's forward() argument names.
  */
 export function runForward(flags: ForwardFlags): void {
   const headName = flags.head ?? 'pretraining';
@@ -33,8 +34,8 @@ export function runForward(flags: ForwardFlags): void {
   checkOutputFile(flags.output, { label: '--output' });
   const file = readSafetensors(flags.input);
   const runner = head.load(flags.model);
-  const args = readHeadArguments(file, head, runner.model.config);
-  const missing = head.lossArguments.filter((name) => !args.has(name));
+  const args = readHeadArguments(file, runner);
+  const missing = runner.lossArguments.filter((name) => !args.has(name));
   if (flags.grads && missing.length > 0) {
     throw new DataError(`${flags.input}: --grads needs ${missing.map((n) => `"${n}"`).join(' and ')} to define the ${head.name} loss`);
   }
@@ -54,10 +55,10 @@ export function runForward(flags: ForwardFlags): void {
 export function registerForward(program: Command): void {
   program
     .command('forward')
-    .description('run a BERT head from a Hugging Face folder on inputs from a safetensors file; write its outputs (and gradients)')
+    .description('run a head (BERT, RoBERTa, DistilBERT, ALBERT) from a Hugging Face folder on inputs from a safetensors file; write its outputs (and gradients)')
     .requiredOption('--model <dir>', 'Hugging Face model folder (config.json + model.safetensors)')
-    .requiredOption('--input <file>', 'safetensors with Hugging Face\'s argument names: input_ids [batch, seq] ([batch, choices, seq] for multiple-choice), token_type_ids, attention_mask; labels, next_sentence_label, start_positions, end_positions as the head takes them')
-    .requiredOption('--output <file>', 'safetensors to write under Hugging Face\'s output names: logits (start_logits, end_logits; prediction_logits, seq_relationship_logits), loss')
+    .requiredOption('--input <file>', 'safetensors with Hugging Face\'s argument names: input_ids [batch, seq] ([batch, choices, seq] for multiple-choice), token_type_ids, attention_mask; labels, next_sentence_label (sentence_order_label for ALBERT), start_positions, end_positions as the head takes them')
+    .requiredOption('--output <file>', 'safetensors to write under Hugging Face\'s output names: logits (start_logits, end_logits; prediction_logits, seq_relationship_logits or sop_logits), loss')
     .option('--head <name>', `the model class: ${TASK_HEAD_NAMES.join(', ')}`, 'pretraining')
     .option('--grads', 'also write grad.<name> for every parameter (needs the head\'s labels)')
     .action((flags: ForwardFlags) => runForward(flags));

@@ -64,8 +64,10 @@ export function fitQuestion(tokenizer: Tokenizer, question: string, maxQueryLeng
   const stripped = question.replace(PYTHON_LEADING_SPACE, '');
   const tokens = tokenizer.encode(stripped, undefined, AS_IS);
   if (maxQueryLength === undefined || tokens.length <= maxQueryLength) return [stripped, tokens.length];
-  // Cut the text after the last token kept: a WordPiece prefix of a word tokenizes as it did inside the word.
-  return [stripped.slice(0, tokens.offsets[2 * maxQueryLength - 1]), maxQueryLength];
+  // Cut the text after the last token kept. A WordPiece prefix of a word tokenizes as it did inside the word; byte-level
+  // BPE and Unigram may tokenize a cut word otherwise, so the count is the cut text's own.
+  const cut = stripped.slice(0, tokens.offsets[2 * maxQueryLength - 1]);
+  return [cut, tokenizer.encode(cut, undefined, AS_IS).length];
 }
 
 /** Throws when the question leaves the context too little of the window to make windows overlapping by docStride. */

@@ -40,6 +40,7 @@ export const tokenClassificationTask: FinetuneTaskDefinition<TokenClassification
   name: 'token-classification',
   head: 'token-classification',
   tokenLevel: true,
+  encodesWords: true,
   defaultMaxSeqLength: 128,
 
   read: (path, options, labelled) => readTokenClassificationFile(path, {
