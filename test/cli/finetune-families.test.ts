@@ -108,7 +108,13 @@ const CASES: Case[] = [
   },
   {
     name: 'multi-label', task: 'classification', head: 'SequenceClassification', train: join(FIXTURES, 'multilabel-tiny.jsonl'),
-    dev: join(FIXTURES, 'multilabel-tiny-dev.jsonl'), predictInput: null, metrics: ['subset_accuracy', 'micro_f1'], predictions: () => undefined,
+    dev: join(FIXTURES, 'multilabel-tiny-dev.jsonl'), metrics: ['subset_accuracy', 'micro_f1'],
+    // A multi_label_classification folder scores every label by sigmoid (the pipeline's default function).
+    predictions: (text) => {
+      const lines = jsonLines(text) as Array<Array<{ label: string; score: number }>>;
+      assert.equal(lines.length, 6);
+      assert.ok(lines.every((line) => line.length >= 1 && line.every((p) => p.score > 0 && p.score < 1)));
+    },
   },
   {
     name: 'CoNLL', task: 'token-classification', head: 'TokenClassification', train: join(FIXTURES, 'ner-tiny.conll'), dev: join(FIXTURES, 'ner-tiny-dev.conll'),
