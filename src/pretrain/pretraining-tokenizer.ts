@@ -6,7 +6,9 @@
  */
 import { TokenizerError } from '../errors.js';
 import { join } from 'node:path';
+import { AlbertTokenizer } from '../tokenizer/albert-tokenizer.js';
 import { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
+import { RobertaTokenizer } from '../tokenizer/roberta-tokenizer.js';
 import { BPE } from '../tokenizer/models/bpe.js';
 import { WordPieceTokenizer } from '../tokenizer/models/wordpiece.js';
 import { Tokenizer } from '../tokenizer/tokenizer.js';
@@ -107,8 +109,10 @@ class TokenizerAdapter implements PretrainingTokenizer {
   }
 
   savePretrained(dir: string): void {
-    if (this.tokenizer instanceof BertTokenizer) this.tokenizer.savePretrained(dir);
-    else this.tokenizer.save(join(dir, 'tokenizer.json'));
+    const t = this.tokenizer;
+    // The presets write their own files (vocab.txt, spiece.model, vocab.json + merges.txt) beside tokenizer.json.
+    if (t instanceof BertTokenizer || t instanceof AlbertTokenizer || t instanceof RobertaTokenizer) t.savePretrained(dir);
+    else t.save(join(dir, 'tokenizer.json'));
   }
 }
 
@@ -122,11 +126,15 @@ export function asPretrainingTokenizer(tokenizer: PretrainingTokenizer | Tokeniz
   return tokenizer instanceof Tokenizer ? pretrainingTokenizer(tokenizer, 'tokenizer') : tokenizer;
 }
 
-/** `--vocab vocab.txt` (WordPiece, lower-cased unless `cased`) or `--tokenizer tokenizer.json`; exactly one. */
+/**
+ * `--vocab vocab.txt` (WordPiece, lower-cased unless `cased`) or `--tokenizer` with a tokenizer.json or a
+ * SentencePiece `.model` (read as ALBERT's tokenizer: AlbertTokenizer); exactly one.
+ */
 export function loadPretrainingTokenizer(files: { vocab?: string | undefined; tokenizer?: string | undefined; cased?: boolean | undefined }, command: string): PretrainingTokenizer {
   if ((files.vocab === undefined) === (files.tokenizer === undefined)) {
     throw new TokenizerError(`${command}: give exactly one of --vocab vocab.txt and --tokenizer tokenizer.json`);
   }
   if (files.vocab !== undefined) return pretrainingTokenizer(BertTokenizer.fromVocabFile(files.vocab, { doLowerCase: files.cased !== true }), files.vocab);
-  return pretrainingTokenizer(Tokenizer.fromFile(files.tokenizer!), files.tokenizer!);
+  const path = files.tokenizer!;
+  return pretrainingTokenizer(path.endsWith('.model') ? AlbertTokenizer.fromSentencePiece(path) : Tokenizer.fromFile(path), path);
 }

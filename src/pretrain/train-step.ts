@@ -4,6 +4,7 @@ import type { Arena } from '../tensor/arena.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { trainStep, type MicroBatchOutput, type StepResult } from '../train/train-step.js';
 import { countCorrect } from './accuracy.js';
+import { PAIR_TASK, type PretrainObjective } from './objective.js';
 import { pretrainingModelOf, type PretrainingModel } from './pretraining-model.js';
 
 /** One micro-batch of pre-training instances as int32 tensors ([batch, seq]; nextSentenceLabel [batch]). */
@@ -21,7 +22,8 @@ export interface PretrainBatch {
  * The objective's loss of one micro-batch, MLM logits only at masked positions, with the losses and accuracies as
  * metrics: `mlm_loss`, `mlm_accuracy` and, for pair objectives, `<pair>_loss` / `<pair>_accuracy` (`nsp` or `sop`).
  */
-export function pretrainingForward(model: PretrainingModel, batch: PretrainBatch, pair: 'nsp' | 'sop' | undefined = 'nsp'): MicroBatchOutput {
+export function pretrainingForward(model: PretrainingModel, batch: PretrainBatch, objective: PretrainObjective = 'bert'): MicroBatchOutput {
+  const pair = PAIR_TASK[objective];
   const out = model.forward(batch);
   const mlm = countCorrect(out.mlmLogits, batch.labels.ints('labels'), true);
   const mlmLoss = out.mlmLoss.item();

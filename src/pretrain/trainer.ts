@@ -96,10 +96,11 @@ function resumeSettings(options: PretrainOptions): Record<string, unknown> {
 
 /**
  * Held-out loss and accuracies of `model` (a PretrainingModel, or a BertForPreTraining for BERT's objective) on
- * `data`, in eval mode; `pair` names the pair task's metrics (`nsp`, `sop`, or none for mlm).
+ * `data`, in eval mode; the objective names the pair task's metrics (`nsp` for bert, `sop` for albert, none for mlm).
  */
 export function evaluatePretraining(model: PretrainingModel | BertForPreTraining, data: InstanceSource, batchSize: number, padId: number,
-  pair: 'nsp' | 'sop' | undefined = 'nsp'): EvalResult {
+  objectiveName: PretrainObjective = 'bert'): EvalResult {
+  const pair = PAIR_TASK[objectiveName];
   const objective = 'forward' in model && 'dropoutRng' in model && 'model' in model ? model : pretrainingModelOf(model);
   const module = objective.model;
   const wasTraining = module.training;
@@ -153,6 +154,7 @@ class PretrainingTask implements TrainingTask<PretrainBatch, EvalResult> {
   readonly objective: PretrainingModel;
   readonly model: PretrainingModel['model'];
   readonly pair: 'nsp' | 'sop' | undefined;
+  private readonly objectiveName: PretrainObjective;
   private readonly order: DataOrder;
   private readonly maskingRng: Rng;
   /** Instances consumed from the data order. */
@@ -165,11 +167,22 @@ class PretrainingTask implements TrainingTask<PretrainBatch, EvalResult> {
     const objective = options.objective ?? 'bert';
     this.objective = createPretrainingModel(objective, options.modelType ?? MODEL_TYPES_OF[objective][0]!, options.config, options.seed);
     this.model = this.objective.model.train();
+    this.objectiveName = objective;
     this.pair = PAIR_TASK[objective];
     this.order = new DataOrder(options.seed, options.train.length);
     this.maskingRng = new Rng((options.seed ^ 0x2545f491) >>> 0);
     const evalData = options.eval;
-    this.evaluate = evalData === undefined ? undefined : () => evaluatePretraining(this.objective, evalData, options.batchSize, options.padId, this.pair);
+    const masker = options.dynamicMasking;
+    // Held-out instances stored unmasked get one fixed mask each (seeded by their index), so evaluations compare.
+    const heldOut = evalData === undefined || masker === undefined ? evalData : {
+      length: evalData.length,
+      get: (i: number): TrainingInstance => {
+        const instance = evalData.get(i);
+        if (instance.maskedPositions.length > 0) return instance;
+        return { ...instance, ...masker(instance.inputIds, new Rng((options.seed * 1_000_003 + i * 7_919 + 0x5bd1e995) >>> 0)) };
+      },
+    };
+    this.evaluate = heldOut === undefined ? undefined : () => evaluatePretraining(this.objective, heldOut, options.batchSize, options.padId, this.objectiveName);
   }
 
   nextBatch(): PretrainBatch {
@@ -183,7 +196,7 @@ class PretrainingTask implements TrainingTask<PretrainBatch, EvalResult> {
   }
 
   forward(batch: PretrainBatch): MicroBatchOutput {
-    return pretrainingForward(this.objective, batch, this.pair);
+    return pretrainingForward(this.objective, batch, this.objectiveName);
   }
 
   describeEval(e: EvalResult): string {
