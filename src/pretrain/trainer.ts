@@ -203,7 +203,7 @@ class PretrainingTask implements TrainingTask<PretrainBatch, EvalResult> {
     const percent = (value: number | undefined): string => (100 * (value ?? 0)).toFixed(1);
     const pair = this.pair === undefined ? '' : `${this.pair.toUpperCase()} ${percent(e[`eval_${this.pair}_accuracy`])}%, `;
     return `eval MLM accuracy ${percent(e.eval_mlm_accuracy)}% (majority baseline ${percent(e.eval_mlm_majority_baseline)}%), `
-      + `${pair}loss ${e.eval_loss.toFixed(3)}`;
+      + `${pair}MLM loss ${e.eval_mlm_loss.toFixed(3)}, loss ${e.eval_loss.toFixed(3)}`;
   }
 
   describeRecentBatches(count: number): string {

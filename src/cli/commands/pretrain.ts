@@ -85,6 +85,21 @@ export function resolveConfig(spec: string, vocabSize: number): BertConfig {
   return config;
 }
 
+/**
+ * `--steps auto --minutes x`: the steps that fit x minutes, timed on the model (stepsForMinutes) and remembered in
+ * the output folder, so --resume keeps the schedule.
+ */
+function autoSteps(flags: PretrainFlags, output: string, compute: () => number): number {
+  if (flags.minutes === undefined) throw new ConfigError('pretrain: --steps auto fits the schedule to --minutes; give --minutes');
+  if (flags.overwrite === true) rmSync(join(output, DEFAULT_JOB_FILE), { force: true });
+  ensureDirectory(output, { label: '--output', error: ConfigError });
+  return rememberedSteps(output, () => {
+    const steps = compute();
+    process.stderr.write(`pretrain: ${steps} steps fit ${flags.minutes} minutes (timed on this model)\n`);
+    return steps;
+  });
+}
+
 /** `resumeHint` is printed when a signal stopped the run: how to continue it. */
 export async function runPretrainCommand(flags: PretrainFlags, stepsOverride?: number,
   resumeHint = 'the same command with --resume continues the run'): Promise<PretrainResult> {
@@ -109,7 +124,10 @@ export async function runPretrainCommand(flags: PretrainFlags, stepsOverride?: n
   const config = pretrainingConfig(modelType, flags.config, {
     vocabSize: tokenizer.vocabSize, padId: tokenizer.padId, clsId: tokenizer.clsId, sepId: tokenizer.sepId, maxSeqLength: train.header.maxSeqLength,
   });
-  const steps = stepsOverride ?? number('--steps', flags.steps, true, 1);
+  const steps = stepsOverride ?? (flags.steps === 'auto'
+    ? autoSteps(flags, flags.output, () => stepsForMinutes(config, number('--batch-size', flags.batchSize ?? PRETRAIN_DEFAULTS.batchSize, true, 1)
+      * number('--grad-accum', flags.gradAccum, true, 1), train.header.maxSeqLength, number('--minutes', flags.minutes ?? '', false, 0), objective, modelType))
+    : number('--steps', flags.steps, true, 1));
   let dynamicMasking: DynamicMasker | undefined;
   // Files written without stored masks (all mlm files) can only be trained with masks drawn on the fly.
   if (flags.dynamicMasking || !train.header.staticMasks) {
@@ -167,7 +185,7 @@ export function addPretrainOptions(command: Command): Command {
     .option('--model-type <type>', "the family to train: bert (objective bert), roberta or bert or albert (mlm), albert (albert); default the objective's own")
     .option('--batch-size <n>', `sequences per micro-batch ${modeHelp('batchSize')}`)
     .option('--grad-accum <n>', 'micro-batches per optimizer step', '1')
-    .option('--steps <n>', 'optimizer steps (the schedule decays to 0 at the last)', '1000')
+    .option('--steps <n>', 'optimizer steps (the schedule decays to 0 at the last); auto: as many as fit --minutes', '1000')
     .option('--lr <x>', `peak learning rate ${modeHelp('lr')}`)
     .option('--warmup-steps <n>', 'linear warmup steps (default: 10% of --steps)')
     .option('--weight-decay <x>', 'AdamW decay, not applied to biases and LayerNorm', '0.01')
