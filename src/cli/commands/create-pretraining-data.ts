@@ -185,9 +185,11 @@ export function formatStats(s: PretrainingDataStats): string {
   const lines = [
     `wrote ${s.instances} instances (${s.tokens} tokens) to ${s.outputs.join(', ')} (${(s.outputBytes / 1e6).toFixed(1)} MB) in ${s.seconds.toFixed(1)} s`,
     `read ${s.documents} documents, ${s.sentences} sentences, ${(s.bytesRead / 1e6).toFixed(1)} MB in ${s.shards} shard(s)`,
-    `masked: ${s.maskedPositions} positions = ${percent(s.maskedFraction)} of tokens`,
-    `  replaced by [MASK] ${percent(s.replacementShares.mask)}, random token ${percent(s.replacementShares.random)}, kept ${percent(s.replacementShares.kept)}`,
   ];
+  if (s.objective !== 'mlm') {
+    lines.push(`masked: ${s.maskedPositions} positions = ${percent(s.maskedFraction)} of tokens`,
+      `  replaced by [MASK] ${percent(s.replacementShares.mask)}, random token ${percent(s.replacementShares.random)}, kept ${percent(s.replacementShares.kept)}`);
+  }
   if (s.ngramShares !== undefined) lines.push(`  masked spans of 1, 2, ... words: ${s.ngramShares.map(percent).join(', ')}`);
   if (s.objective === 'bert') {
     lines.push(`next sentence: random ${s.randomNext} = ${percent(s.randomNextShare)} of instances` +
