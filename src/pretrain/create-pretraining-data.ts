@@ -24,7 +24,7 @@ import { buildPair, createInstancesFromDocument, validateInstanceOptions, type T
 import { InstanceFileWriter, vocabFingerprint, type StoredInstance } from './instance-file.js';
 import { maskTokens, newMaskingCounts, validateMaskingOptions, type MaskingCounts, type MaskingOptions } from './masking.js';
 import type { PretrainObjective } from './objective.js';
-import { asPretrainingTokenizer, type PretrainingTokenizer } from './pretraining-tokenizer.js';
+import { asPretrainingTokenizer, PretrainingTokenizer } from './pretraining-tokenizer.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { createSentenceOrderInstances } from './sentence-order.js';
 
@@ -210,7 +210,7 @@ export function tokenizeDocument(sentences: readonly string[], tokenizer: Pretra
   const out: Int32Array[] = [];
   for (const sentence of sentences) {
     // A copy: an Encoding's arrays may be views into a shared slab, which a long-lived document would keep alive.
-    const ids = 'encodeSentence' in tokenizer ? tokenizer.encodeSentence(sentence) : tokenizer.encode(sentence, undefined, { addSpecialTokens: false }).ids.slice();
+    const ids = tokenizer instanceof PretrainingTokenizer ? tokenizer.encodeSentence(sentence) : tokenizer.encode(sentence, undefined, { addSpecialTokens: false }).ids.slice();
     if (ids.length > 0) out.push(ids);
   }
   return { sentences: out };

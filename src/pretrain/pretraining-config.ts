@@ -17,14 +17,14 @@ import { isQuantizedConfigJson } from '../model/quantization.js';
 import { ROBERTA_BASE, ROBERTA_CONFIG_SPEC, validateRobertaConfig } from '../model/roberta/roberta-config.js';
 import type { PretrainConfig, PretrainModelType } from './pretraining-model.js';
 
-/** What a config takes from the tokenizer and the data. */
+/** What a config takes from the tokenizer and the data; an id left out keeps the family's default. */
 export interface PretrainConfigContext {
   vocabSize: number;
-  padId: number;
-  clsId: number;
-  sepId: number;
-  /** The instance file's longest sequence. */
-  maxSeqLength: number;
+  padId?: number;
+  clsId?: number;
+  sepId?: number;
+  /** The instance file's longest sequence (left out: the family's 512 positions, and no check). */
+  maxSeqLength?: number;
 }
 
 /** A preset of the family, sized for the tokenizer and the data. */
@@ -32,13 +32,17 @@ export function familyPreset(modelType: PretrainModelType, preset: keyof typeof 
   const sizes = { ...BERT_PRESETS[preset], intermediateSize: 4 * BERT_PRESETS[preset].hiddenSize, vocabSize: context.vocabSize, extra: {} };
   const source = `${modelType} preset "${preset}"`;
   if (modelType === 'roberta') {
+    const padTokenId = context.padId ?? ROBERTA_BASE.padTokenId;
     return validateRobertaConfig({
-      ...ROBERTA_BASE, ...sizes, padTokenId: context.padId, bosTokenId: context.clsId, eosTokenId: context.sepId,
-      maxPositionEmbeddings: context.maxSeqLength + context.padId + 1,
+      ...ROBERTA_BASE, ...sizes, padTokenId, bosTokenId: context.clsId ?? ROBERTA_BASE.bosTokenId, eosTokenId: context.sepId ?? ROBERTA_BASE.eosTokenId,
+      maxPositionEmbeddings: (context.maxSeqLength ?? 512) + padTokenId + 1,
     }, source);
   }
   if (modelType === 'albert') {
-    return validateAlbertConfig({ ...ALBERT_DEFAULTS, ...sizes, padTokenId: context.padId, bosTokenId: context.clsId, eosTokenId: context.sepId }, source);
+    return validateAlbertConfig({
+      ...ALBERT_DEFAULTS, ...sizes, padTokenId: context.padId ?? ALBERT_DEFAULTS.padTokenId,
+      bosTokenId: context.clsId ?? ALBERT_DEFAULTS.bosTokenId, eosTokenId: context.sepId ?? ALBERT_DEFAULTS.eosTokenId,
+    }, source);
   }
   return validateBertConfig({ ...BERT_BASE_DEFAULTS, ...sizes }, source);
 }
@@ -58,8 +62,8 @@ export function pretrainingConfig(modelType: PretrainModelType, spec: string, co
   const config: PretrainConfig = modelType === 'roberta' ? configFromJson(ROBERTA_CONFIG_SPEC, json, spec)
     : modelType === 'albert' ? configFromJson(ALBERT_CONFIG_SPEC, json, spec) : configFromJson(BERT_CONFIG_SPEC, json, spec);
   if (config.vocabSize !== context.vocabSize) throw new ConfigError(`${spec}: vocab_size ${config.vocabSize} differs from the vocabulary's ${context.vocabSize} tokens`);
-  const positions = context.maxSeqLength + (modelType === 'roberta' ? config.padTokenId + 1 : 0);
-  if (config.maxPositionEmbeddings < positions) {
+  const positions = (context.maxSeqLength ?? 0) + (modelType === 'roberta' ? config.padTokenId + 1 : 0);
+  if (context.maxSeqLength !== undefined && config.maxPositionEmbeddings < positions) {
     throw new ConfigError(`${spec}: max_position_embeddings ${config.maxPositionEmbeddings} is under the ${positions} the data's ${context.maxSeqLength}-token sequences need`);
   }
   return config;

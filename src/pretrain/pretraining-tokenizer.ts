@@ -13,27 +13,6 @@ import { BPE } from '../tokenizer/models/bpe.js';
 import { WordPieceTokenizer } from '../tokenizer/models/wordpiece.js';
 import { Tokenizer } from '../tokenizer/tokenizer.js';
 
-export interface PretrainingTokenizer {
-  /** Where it came from, for errors (`vocab.txt`, `tokenizer.json`). */
-  readonly source: string;
-  readonly vocabSize: number;
-  /** Token of each id, 0 .. vocabSize - 1. */
-  readonly vocabTokens: readonly string[];
-  /** `[CLS]` or `<s>`: opens every instance. */
-  readonly clsId: number;
-  /** `[SEP]` or `</s>`: closes a segment (and separates documents in RoBERTa's packing). */
-  readonly sepId: number;
-  readonly maskId: number;
-  readonly padId: number;
-  readonly doLowerCase: boolean;
-  /** A sentence as ids, no special tokens. */
-  encodeSentence(text: string): Int32Array;
-  /** `flags[id] = 1` where the token continues the word before it (see `continuationFlagsOf`). */
-  continuationFlags(): Uint8Array;
-  /** Written into a trained model's folder (vocab.txt or tokenizer.json). */
-  savePretrained(dir: string): void;
-}
-
 /** Special-token spellings tried in order: BERT's and ALBERT's bracket tokens, then RoBERTa's angle tokens. */
 const SPECIAL_SPELLINGS = {
   cls: ['[CLS]', '<s>'],
@@ -69,10 +48,14 @@ export function continuationFlagsOf(tokenizer: Tokenizer, tokens: readonly strin
   return flags;
 }
 
-class TokenizerAdapter implements PretrainingTokenizer {
+/** A tokenizer as pre-training sees it; `source` names it in errors (`vocab.txt`, `tokenizer.json`). */
+export class PretrainingTokenizer {
   readonly vocabSize: number;
+  /** Token of each id, 0 .. vocabSize - 1 (the instance file's fingerprint, random replacements). */
   readonly vocabTokens: readonly string[];
+  /** `[CLS]` or `<s>`: opens every instance. */
   readonly clsId: number;
+  /** `[SEP]` or `</s>`: closes a segment (and separates documents in RoBERTa's packing). */
   readonly sepId: number;
   readonly maskId: number;
   readonly padId: number;
@@ -98,16 +81,19 @@ class TokenizerAdapter implements PretrainingTokenizer {
     this.doLowerCase = tokenizer instanceof BertTokenizer ? tokenizer.doLowerCase : false;
   }
 
+  /** A sentence as ids, no special tokens. */
   encodeSentence(text: string): Int32Array {
     // A copy: an Encoding's arrays may be views into a shared slab, which a long-lived document would keep alive.
     return this.tokenizer.encode(text, undefined, { addSpecialTokens: false }).ids.slice();
   }
 
+  /** `flags[id] = 1` where the token continues the word before it (continuationFlagsOf). */
   continuationFlags(): Uint8Array {
     this.flags ??= continuationFlagsOf(this.tokenizer, this.vocabTokens);
     return this.flags;
   }
 
+  /** Writes the tokenizer's files into a trained model's folder. */
   savePretrained(dir: string): void {
     const t = this.tokenizer;
     // The presets write their own files (vocab.txt, spiece.model, vocab.json + merges.txt) beside tokenizer.json.
@@ -116,14 +102,9 @@ class TokenizerAdapter implements PretrainingTokenizer {
   }
 }
 
-/** A BertTokenizer (vocab.txt) or any tokenizer.json's Tokenizer, for pre-training. */
-export function pretrainingTokenizer(tokenizer: Tokenizer, source: string): PretrainingTokenizer {
-  return new TokenizerAdapter(tokenizer, source);
-}
-
 /** A PretrainingTokenizer as it is, or a Tokenizer (a BertTokenizer, say) wrapped. */
 export function asPretrainingTokenizer(tokenizer: PretrainingTokenizer | Tokenizer): PretrainingTokenizer {
-  return tokenizer instanceof Tokenizer ? pretrainingTokenizer(tokenizer, 'tokenizer') : tokenizer;
+  return tokenizer instanceof Tokenizer ? new PretrainingTokenizer(tokenizer, 'tokenizer') : tokenizer;
 }
 
 /**
@@ -134,7 +115,7 @@ export function loadPretrainingTokenizer(files: { vocab?: string | undefined; to
   if ((files.vocab === undefined) === (files.tokenizer === undefined)) {
     throw new TokenizerError(`${command}: give exactly one of --vocab vocab.txt and --tokenizer tokenizer.json`);
   }
-  if (files.vocab !== undefined) return pretrainingTokenizer(BertTokenizer.fromVocabFile(files.vocab, { doLowerCase: files.cased !== true }), files.vocab);
+  if (files.vocab !== undefined) return new PretrainingTokenizer(BertTokenizer.fromVocabFile(files.vocab, { doLowerCase: files.cased !== true }), files.vocab);
   const path = files.tokenizer!;
-  return pretrainingTokenizer(path.endsWith('.model') ? AlbertTokenizer.fromSentencePiece(path) : Tokenizer.fromFile(path), path);
+  return new PretrainingTokenizer(path.endsWith('.model') ? AlbertTokenizer.fromSentencePiece(path) : Tokenizer.fromFile(path), path);
 }

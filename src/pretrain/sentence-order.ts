@@ -14,7 +14,7 @@
  * sentence is cut at a random token boundary instead, so every pair is two consecutive pieces of one document; a
  * one-token sentence alone cannot be cut and makes no pair (`skipped`).
  */
-import { validateInstanceOptions, truncateSeqPair, type InstanceOptions, type TokenizedDocument } from './instances.js';
+import { drawTargetLength, randint, truncateSeqPair, validateInstanceOptions, type InstanceOptions, type TokenizedDocument } from './instances.js';
 import type { Rng } from '../tensor/rng.js';
 
 export interface SentenceOrderInstance {
@@ -24,17 +24,12 @@ export interface SentenceOrderInstance {
   isSwapped: boolean;
 }
 
-function randint(rng: Rng, a: number, b: number): number {
-  return a + rng.int(b - a + 1);
-}
-
 /** The SOP pairs of one document; `onSkip` is called for a lone one-token sentence, which makes no pair. */
 export function createSentenceOrderInstances(document: TokenizedDocument, options: InstanceOptions, rng: Rng, onSkip?: () => void): SentenceOrderInstance[] {
   validateInstanceOptions(options);
   const segments = document.sentences;
   const maxNumTokens = options.maxSeqLength - 3;
-  let targetSeqLength = maxNumTokens;
-  if (rng.random() < options.shortSeqProb) targetSeqLength = randint(rng, 2, maxNumTokens);
+  const targetSeqLength = drawTargetLength(options, rng);
 
   const instances: SentenceOrderInstance[] = [];
   let chunk: Int32Array[] = [];

@@ -7,11 +7,12 @@
  */
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runKilledAt } from '../helpers/killed-run.js';
 import { AutoModelForMaskedLM, AutoModelForPreTraining } from '../../src/model/auto.js';
 import { InstanceFile } from '../../src/pretrain/instance-file.js';
 import { brownTextDocuments, writeCorpus } from '../pretrain/data-helpers.js';
@@ -116,15 +117,7 @@ for (const family of FAMILIES) {
     else assert.ok(!metrics.includes('sop_') && metrics.includes('eval_mlm_loss'));
 
     const broken = join(dir, `${family.objective}-broken`);
-    const child = spawn(process.execPath, [CLI, ...args(broken)], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    const killed = await new Promise<boolean>((resolve) => {
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (stderr.includes('checkpoint-20')) child.kill('SIGKILL');
-      });
-      child.on('exit', (_code, signal) => resolve(signal === 'SIGKILL'));
-    });
+    const { killed, stderr } = await runKilledAt([CLI, ...args(broken)], 'checkpoint-20');
     assert.ok(killed, `the run was killed (stderr: ${stderr.slice(-500)})`);
     assert.ok(!existsSync(join(broken, 'final')), 'the killed run did not finish');
     const resumed = run([...args(broken), '--resume']);

@@ -1,11 +1,10 @@
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { numberFlag as number } from '../number-flag.js';
 import { ConfigError } from '../../errors.js';
-import { checkOutputDirectory, ensureDirectory, readInputText } from '../../io/checked-file.js';
-import { bertConfigFromJson, bertConfigPreset, isPresetName, type BertConfig } from '../../model/config.js';
-import { isQuantizedConfigJson } from '../../model/quantization.js';
+import { checkOutputDirectory, ensureDirectory } from '../../io/checked-file.js';
+import type { BertConfig } from '../../model/config.js';
 import { InstanceDataset, vocabFingerprint } from '../../pretrain/instance-file.js';
 import { dynamicMasker, maskingOptionsFromHeader } from '../../pretrain/masking.js';
 import { PAIR_TASK, parseObjective, PRETRAIN_OBJECTIVES } from '../../pretrain/objective.js';
@@ -68,21 +67,9 @@ export interface PretrainFlags {
   minutes?: string;
 }
 
-/** A preset name or a config.json path, with vocab_size taken from the vocabulary. */
+/** A BERT preset name or a config.json path, with vocab_size taken from the vocabulary (pretraining-config.ts). */
 export function resolveConfig(spec: string, vocabSize: number): BertConfig {
-  if (isPresetName(spec)) return bertConfigPreset(spec, { vocabSize });
-  if (!existsSync(spec)) throw new ConfigError(`--config "${spec}" is neither a preset (tiny, mini, small, medium, base, large) nor a file`);
-  const text = readInputText(spec, { label: '--config', error: ConfigError });
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new ConfigError(`${spec}: not valid JSON`, { cause });
-  }
-  if (isQuantizedConfigJson(json)) throw new ConfigError(`pretrain: --config ${spec} is an int8-quantized model's config (quantization_config); pre-training builds float32 models`);
-  const config = bertConfigFromJson(json, spec);
-  if (config.vocabSize !== vocabSize) throw new ConfigError(`${spec}: vocab_size ${config.vocabSize} differs from the vocabulary's ${vocabSize} tokens`);
-  return config;
+  return pretrainingConfig('bert', spec, { vocabSize });
 }
 
 /**
