@@ -255,7 +255,8 @@ export async function createPretrainingData(options: CreatePretrainingDataOption
     objective,
     maxSeqLength: options.maxSeqLength ?? d.maxSeqLength,
     shortSeqProb: options.shortSeqProb ?? d.shortSeqProb,
-    dupeFactor: options.dupeFactor ?? d.dupeFactor,
+    // RoBERTa's instances are masked when read: one pass of packing suffices.
+    dupeFactor: options.dupeFactor ?? (objective === 'mlm' ? 1 : d.dupeFactor),
     clsId: tokenizer.clsId,
     sepId: tokenizer.sepId,
     ...(staticMasks ? { masking } : {}),

@@ -28,7 +28,7 @@ interface Flags {
   maxPredictionsPerSeq: number;
   maskedLmProb: number;
   shortSeqProb: number;
-  dupeFactor: number;
+  dupeFactor?: number;
   doWholeWordMask?: boolean;
   staticMasks: boolean;
   shardTokens: number;
@@ -76,7 +76,7 @@ export function registerCreatePretrainingData(program: Command): void {
     .option('--max-predictions-per-seq <n>', 'most masked positions per instance', integer(1), d.maxPredictionsPerSeq)
     .option('--masked-lm-prob <p>', 'share of tokens to mask', probability, d.maskedLmProb)
     .option('--short-seq-prob <p>', 'chance of a shorter random target length', probability, d.shortSeqProb)
-    .option('--dupe-factor <n>', 'passes over the corpus, each with different pairs and masks', integer(1), d.dupeFactor)
+    .option('--dupe-factor <n>', `passes over the corpus, each with different pairs and masks (default ${d.dupeFactor}; mlm: 1, its masks are drawn when read)`, integer(1))
     .option('--do-whole-word-mask', 'mask all WordPiece pieces of a word together')
     .option('--no-static-masks', 'store instances unmasked (the trainer masks dynamically)')
     .option('--shard-tokens <n>', 'corpus tokens per shard (bounds memory; random next sentences come from the same shard)', integer(1), d.shardTokens)
@@ -89,7 +89,7 @@ Examples:
   $ tsbert create-pretraining-data --default-corpus --output train.tsbpt --vocab vocab.txt --dupe-factor 5
   $ tsbert create-pretraining-data --default-corpus eval --output eval.tsbpt --vocab vocab.txt --dupe-factor 1
   $ tsbert create-pretraining-data --input book.txt --split-sentences --output book.tsbpt --vocab vocab.txt --no-static-masks
-  $ tsbert create-pretraining-data --default-corpus --objective mlm --tokenizer roberta/tokenizer.json --output mlm.tsbpt --dupe-factor 1
+  $ tsbert create-pretraining-data --default-corpus --objective mlm --tokenizer roberta/tokenizer.json --output mlm.tsbpt
   $ tsbert create-pretraining-data --default-corpus --objective albert --tokenizer albert/tokenizer.json --output sop.tsbpt
 
 Input files must be UTF-8 text. Invalid bytes become U+FFFD, with a warning that counts them; a file that is
@@ -141,7 +141,7 @@ async function create(flags: Flags): Promise<void> {
     maxPredictionsPerSeq: flags.maxPredictionsPerSeq,
     maskedLmProb: flags.maskedLmProb,
     shortSeqProb: flags.shortSeqProb,
-    dupeFactor: flags.dupeFactor,
+    ...(flags.dupeFactor !== undefined ? { dupeFactor: flags.dupeFactor } : {}),
     wholeWordMask: flags.doWholeWordMask ?? false,
     staticMasks: flags.staticMasks,
     shardTokens: flags.shardTokens,
