@@ -89,7 +89,8 @@ function resumeSettings(options: PretrainOptions): Record<string, unknown> {
     batchSize: options.batchSize, gradAccum: options.gradAccum, lr: options.lr, warmupSteps: options.warmupSteps,
     weightDecay: options.weightDecay, maxGradNorm: options.maxGradNorm, seed: options.seed, steps: options.steps,
     dataSize: options.train.length, dynamicMasking: options.dynamicMasking !== undefined,
-    objective: options.objective ?? 'bert', modelType: options.modelType ?? MODEL_TYPES_OF[options.objective ?? 'bert'][0],
+    // Only other objectives record theirs, so runs checkpointed before objectives existed still resume.
+    ...((options.objective ?? 'bert') !== 'bert' ? { objective: options.objective, modelType: options.modelType ?? MODEL_TYPES_OF[options.objective!][0] } : {}),
     hiddenSize: options.config.hiddenSize, layers: options.config.numHiddenLayers, vocabSize: options.config.vocabSize,
   };
 }
