@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { runKilledAt } from '../helpers/killed-run.js';
 import { AutoModelForMaskedLM, AutoModelForPreTraining } from '../../src/model/auto.js';
 import { InstanceFile } from '../../src/pretrain/instance-file.js';
+import { loadPretrainingTokenizer } from '../../src/pretrain/pretraining-tokenizer.js';
 import { brownTextDocuments, writeCorpus } from '../pretrain/data-helpers.js';
 import { fixturePath } from '../helpers/fixtures.js';
 import '../helpers/node-runtime.js';
@@ -84,11 +85,18 @@ test('create-pretraining-data --objective albert: sentence-order pairs, ~half sw
     assert.equal(file.header.objective, 'albert');
     assert.equal(file.header.maxNgram, 3);
     assert.ok(file.header.wholeWordMask && file.header.staticMasks);
+    const continues = loadPretrainingTokenizer({ tokenizer: FAMILIES[1].tokenizer }, 'test').continuationFlags();
     let swapped = 0;
     for (let i = 0; i < file.length; i++) {
       const instance = file.get(i);
       swapped += instance.nextSentenceLabel;
       assert.ok(instance.maskedPositions.length > 0);
+      // Whole words: a piece that continues a word is masked exactly when the piece before it is.
+      const masked = new Set(instance.maskedPositions);
+      const ids = instance.originalIds;
+      for (let k = 2; k < ids.length - 1; k++) {
+        if (continues[ids[k]!] === 1 && ids[k - 1] !== file.header.sepId) assert.equal(masked.has(k), masked.has(k - 1), `instance ${i}: word split at ${k}`);
+      }
     }
     assert.ok(swapped > 0 && swapped < file.length, `${swapped} of ${file.length} swapped`);
   } finally {
