@@ -8,12 +8,15 @@ import { fileURLToPath } from 'node:url';
 import { defaultCorpusDir, ensureDefaultCorpus } from '../data/default-corpus.js';
 import { writeFileAtomic } from '../io/atomic-file.js';
 import { bertConfigPreset, type BertConfig } from '../model/config.js';
-import { BertForPreTraining } from '../model/heads/pretraining.js';
 import { AdamW } from '../optim/adamw.js';
 import { bertParamGroups } from '../optim/param-groups.js';
 import { FillMaskPipeline } from '../pipelines/fill-mask.js';
 import { createPretrainingData } from '../pretrain/create-pretraining-data.js';
-import { pretrainStep } from '../pretrain/train-step.js';
+import type { PretrainObjective } from '../pretrain/objective.js';
+import { createPretrainingModel, MODEL_TYPES_OF, type PretrainConfig, type PretrainModelType } from '../pretrain/pretraining-model.js';
+import { pretrainingForward } from '../pretrain/train-step.js';
+import { Tensor } from '../tensor/tensor.js';
+import { trainStep } from '../train/train-step.js';
 import { Arena } from '../tensor/arena.js';
 import { Rng } from '../tensor/rng.js';
 import { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
@@ -52,17 +55,22 @@ export async function ensureDefaultData(log: (message: string) => void, seed: nu
 }
 
 /**
- * Steps that fit in the time budget: times three pre-training steps of a throwaway model of the same size (after
- * two warm-ups: the first steps pay page faults), so the schedule's decay ends when the time does.
+ * Steps that fit in the time budget: times three pre-training steps of a throwaway model of the same size and
+ * objective (after two warm-ups: the first steps pay page faults), so the schedule's decay ends when the time does.
  */
-export function stepsForMinutes(config: BertConfig, batchSize: number, seq: number, minutes: number): number {
-  const model = new BertForPreTraining(config, { seed: 1 }).train();
+export function stepsForMinutes(config: PretrainConfig, batchSize: number, seq: number, minutes: number,
+  objective: PretrainObjective = 'bert', modelType: PretrainModelType = MODEL_TYPES_OF[objective][0]!): number {
+  const objectiveModel = createPretrainingModel(objective, modelType, config, 1);
+  const model = objectiveModel.model.train();
   const optimizer = new AdamW(bertParamGroups(model.namedParameters(), 0.01), { lr: 1e-4 });
-  const batch = randomPretrainBatch(config, batchSize, seq, new Rng(1));
+  const random = randomPretrainBatch(config, batchSize, seq, new Rng(1));
+  // One token type (RoBERTa): all zeros.
+  const batch = config.typeVocabSize > 1 ? random : { ...random, tokenTypeIds: new Tensor(new Int32Array(random.inputIds.size), random.inputIds.shape) };
   const arena = new Arena();
-  for (let i = 0; i < 2; i++) pretrainStep(model, optimizer, [batch], arena, 1);
+  const step = (): void => void trainStep(model, optimizer, [batch], (b) => pretrainingForward(objectiveModel, b, objective), arena, 1);
+  for (let i = 0; i < 2; i++) step();
   const start = performance.now();
-  for (let i = 0; i < 3; i++) pretrainStep(model, optimizer, [batch], arena, 1);
+  for (let i = 0; i < 3; i++) step();
   const secondsPerStep = (performance.now() - start) / 3000;
   // Leave ~10% for evaluation and checkpoints. (With one warm-up and two timed steps a 10-minute job ended after 7.4.)
   return Math.max(10, Math.floor((minutes * 60 * 0.9) / secondsPerStep));

@@ -1,6 +1,8 @@
 /**
- * The original `create_pretraining_data.py` as a streaming pipeline: corpus documents → WordPiece ids → sentence-pair
- * instances (instances.ts) → static masks (masking.ts) → instance files (instance-file.ts), with statistics.
+ * The original `create_pretraining_data.py` as a streaming pipeline: corpus documents → token ids → instances of the
+ * objective (objective.ts: BERT's sentence pairs with NSP, instances.ts; RoBERTa's FULL-SENTENCES packing,
+ * full-sentences.ts; ALBERT's sentence-order pairs, sentence-order.ts) → static masks (masking.ts; n-gram spans for
+ * ALBERT; none for RoBERTa, whose trainer masks dynamically) → instance files (instance-file.ts), with statistics.
  *
  * Streaming and sharding. The original reads the whole corpus, shuffles all documents, makes `dupe_factor` passes
  * over them, and shuffles all instances. To keep memory bounded we do the same per *shard*: documents are read until
@@ -17,10 +19,14 @@ import { readDocuments } from '../data/corpus-reader.js';
 import { DataError } from '../errors.js';
 import { checkOutputFile, type ReadProgress } from '../io/checked-file.js';
 import { Rng } from '../tensor/rng.js';
-import type { BertTokenizer } from '../tokenizer/index.js';
+import { packFullSentences } from './full-sentences.js';
 import { buildPair, createInstancesFromDocument, validateInstanceOptions, type TokenizedDocument } from './instances.js';
 import { InstanceFileWriter, vocabFingerprint, type StoredInstance } from './instance-file.js';
-import { continuationFlags, maskTokens, newMaskingCounts, validateMaskingOptions, type MaskingCounts, type MaskingOptions } from './masking.js';
+import { maskTokens, newMaskingCounts, validateMaskingOptions, type MaskingCounts, type MaskingOptions } from './masking.js';
+import type { PretrainObjective } from './objective.js';
+import { asPretrainingTokenizer, PretrainingTokenizer } from './pretraining-tokenizer.js';
+import type { Tokenizer } from '../tokenizer/tokenizer.js';
+import { createSentenceOrderInstances } from './sentence-order.js';
 
 /** Defaults of the original script's flags (BERT's phase-1 settings). */
 export const PRETRAINING_DATA_DEFAULTS = {
@@ -32,9 +38,14 @@ export const PRETRAINING_DATA_DEFAULTS = {
   wholeWordMask: false,
   seed: 12345,
   shardTokens: 2_000_000,
+  /** ALBERT's `ngram` flag: spans of up to 3 words (google-research/albert create_pretraining_data.py). */
+  albertMaxNgram: 3,
 } as const;
 
 export interface PretrainingDataOptions {
+  /** Default `bert`. `mlm` writes no static masks; `albert` masks whole-word n-grams (`maxNgram`, default 3). */
+  objective?: PretrainObjective;
+  maxNgram?: number;
   maxSeqLength?: number;
   maxPredictionsPerSeq?: number;
   maskedLmProb?: number;
@@ -52,7 +63,8 @@ export interface CreatePretrainingDataOptions extends PretrainingDataOptions {
   inputs: readonly string[];
   /** One file, or with `splitOutput` a prefix: `out.tsbpt` → `out-00000.tsbpt`, `out-00001.tsbpt`, ... */
   output: string;
-  tokenizer: BertTokenizer;
+  /** A BertTokenizer (vocab.txt) or any tokenizer through pretraining-tokenizer.ts. */
+  tokenizer: PretrainingTokenizer | Tokenizer;
   splitSentences?: boolean;
   splitOutput?: boolean;
   onProgress?: (progress: PretrainingDataProgress) => void;
@@ -78,9 +90,14 @@ export interface InstanceCounts extends MaskingCounts {
   randomNext: number;
   /** Random nexts that had to come from the same document (a shard with one document). */
   sameDocumentRandomNext: number;
+  /** SOP pairs swapped (label 1). */
+  swapped: number;
+  /** One-token sentences alone in an SOP chunk, which make no pair (sentence-order.ts). */
+  unpairedSentences: number;
 }
 
 export interface PretrainingDataStats {
+  objective: PretrainObjective;
   outputs: string[];
   documents: number;
   sentences: number;
@@ -95,13 +112,18 @@ export interface PretrainingDataStats {
   randomNext: number;
   randomNextShare: number;
   sameDocumentRandomNext: number;
+  swapped: number;
+  swappedShare: number;
+  unpairedSentences: number;
+  /** With n-gram masking: the share of masked spans of 1, 2, ... words. */
+  ngramShares?: number[];
   bytesRead: number;
   outputBytes: number;
   seconds: number;
 }
 
 export function newInstanceCounts(): InstanceCounts {
-  return { ...newMaskingCounts(), instances: 0, tokens: 0, predictions: 0, randomNext: 0, sameDocumentRandomNext: 0 };
+  return { ...newMaskingCounts(), instances: 0, tokens: 0, predictions: 0, randomNext: 0, sameDocumentRandomNext: 0, swapped: 0, unpairedSentences: 0 };
 }
 
 /** A stored instance with the documents it came from (indexes into the shard's document list), for checks. */
@@ -111,6 +133,8 @@ export interface ShardInstance extends StoredInstance {
 }
 
 export interface ShardOptions {
+  /** Default `bert`. */
+  objective?: PretrainObjective;
   maxSeqLength: number;
   shortSeqProb: number;
   dupeFactor: number;
@@ -121,12 +145,14 @@ export interface ShardOptions {
 }
 
 /**
- * The instances of one shard, in the original's steps: shuffle documents, `dupeFactor` passes over them, mask each
- * instance, shuffle all instances. (The original masks each pair inside the chunk loop; we mask a document's pairs
- * after its chunk loop — the same distribution, and bit parity with Python's Mersenne Twister is not a goal.)
+ * The instances of one shard, in the original's steps: shuffle documents, `dupeFactor` passes over them (each making
+ * the objective's instances: BERT's pairs, RoBERTa's packed full sentences or ALBERT's sentence-order pairs), mask
+ * each instance, shuffle all instances. (The original masks each pair inside the chunk loop; we mask a document's
+ * pairs after its chunk loop — the same distribution, and bit parity with Python's Mersenne Twister is not a goal.)
  * Document indexes in the result refer to `documents`.
  */
 export function createShardInstances(documents: readonly TokenizedDocument[], options: ShardOptions, rng: Rng, counts: InstanceCounts): ShardInstance[] {
+  const objective = options.objective ?? 'bert';
   validateInstanceOptions(options);
   if (options.masking !== undefined) validateMaskingOptions(options.masking);
   if (!Number.isInteger(options.dupeFactor) || options.dupeFactor < 1) throw new DataError(`dupeFactor must be a positive integer, got ${options.dupeFactor}`);
@@ -134,36 +160,44 @@ export function createShardInstances(documents: readonly TokenizedDocument[], op
   rng.shuffle(order);
   const shuffled = order.map((i) => documents[i]!);
   const instances: ShardInstance[] = [];
+  const add = (ids: Int32Array, lengthA: number, label: 0 | 1, document: number, randomDocument: number): void => {
+    let maskedPositions: Int32Array = new Int32Array(0);
+    let maskedInputIds: Int32Array = new Int32Array(0);
+    if (options.masking !== undefined) {
+      const masked = maskTokens(ids, options.masking, rng, counts);
+      maskedPositions = masked.positions;
+      maskedInputIds = new Int32Array(masked.positions.length);
+      for (let k = 0; k < masked.positions.length; k++) maskedInputIds[k] = masked.inputIds[masked.positions[k]!]!;
+    }
+    counts.instances++;
+    counts.tokens += ids.length;
+    counts.predictions += maskedPositions.length;
+    instances.push({ originalIds: ids, lengthA, maskedPositions, maskedInputIds, nextSentenceLabel: label, document, randomDocument });
+  };
   for (let pass = 0; pass < options.dupeFactor; pass++) {
+    if (objective === 'mlm') {
+      for (const packed of packFullSentences(shuffled, options.maxSeqLength, options.clsId, options.sepId)) {
+        const first = order[packed.documents[0]!]!;
+        add(packed.ids, packed.ids.length - 2, 0, first, first);
+      }
+      continue;
+    }
     for (let d = 0; d < shuffled.length; d++) {
-      for (const pair of createInstancesFromDocument(shuffled, d, options, rng)) {
-        const { ids } = buildPair(pair, options.clsId, options.sepId);
-        let maskedPositions: Int32Array = new Int32Array(0);
-        let maskedInputIds: Int32Array = new Int32Array(0);
-        if (options.masking !== undefined) {
-          const masked = maskTokens(ids, options.masking, rng, counts);
-          maskedPositions = masked.positions;
-          maskedInputIds = new Int32Array(masked.positions.length);
-          for (let k = 0; k < masked.positions.length; k++) maskedInputIds[k] = masked.inputIds[masked.positions[k]!]!;
+      if (objective === 'albert') {
+        for (const pair of createSentenceOrderInstances(shuffled[d]!, options, rng, () => counts.unpairedSentences++)) {
+          if (pair.isSwapped) counts.swapped++;
+          add(buildPair(pair, options.clsId, options.sepId).ids, pair.tokensA.length, pair.isSwapped ? 1 : 0, order[d]!, order[d]!);
         }
+        continue;
+      }
+      for (const pair of createInstancesFromDocument(shuffled, d, options, rng)) {
         const document = order[pair.document]!;
         const randomDocument = order[pair.randomDocument]!;
-        counts.instances++;
-        counts.tokens += ids.length;
-        counts.predictions += maskedPositions.length;
         if (pair.isRandomNext) {
           counts.randomNext++;
           if (document === randomDocument) counts.sameDocumentRandomNext++;
         }
-        instances.push({
-          originalIds: ids,
-          lengthA: pair.tokensA.length,
-          maskedPositions,
-          maskedInputIds,
-          nextSentenceLabel: pair.isRandomNext ? 1 : 0,
-          document,
-          randomDocument,
-        });
+        add(buildPair(pair, options.clsId, options.sepId).ids, pair.tokensA.length, pair.isRandomNext ? 1 : 0, document, randomDocument);
       }
     }
   }
@@ -171,13 +205,13 @@ export function createShardInstances(documents: readonly TokenizedDocument[], op
   return instances;
 }
 
-/** Sentences of a document as WordPiece ids; sentences that tokenize to nothing are dropped, as the original. */
-export function tokenizeDocument(sentences: readonly string[], tokenizer: BertTokenizer): TokenizedDocument {
+/** Sentences of a document as token ids; sentences that tokenize to nothing are dropped, as the original. */
+export function tokenizeDocument(sentences: readonly string[], tokenizer: PretrainingTokenizer | Tokenizer): TokenizedDocument {
   const out: Int32Array[] = [];
   for (const sentence of sentences) {
-    const ids = tokenizer.encode(sentence, undefined, { addSpecialTokens: false }).ids;
     // A copy: an Encoding's arrays may be views into a shared slab, which a long-lived document would keep alive.
-    if (ids.length > 0) out.push(ids.slice());
+    const ids = tokenizer instanceof PretrainingTokenizer ? tokenizer.encodeSentence(sentence) : tokenizer.encode(sentence, undefined, { addSpecialTokens: false }).ids.slice();
+    if (ids.length > 0) out.push(ids);
   }
   return { sentences: out };
 }
@@ -196,27 +230,35 @@ export function shardPath(output: string, shard: number): string {
 export async function createPretrainingData(options: CreatePretrainingDataOptions): Promise<PretrainingDataStats> {
   const started = Date.now();
   const d = PRETRAINING_DATA_DEFAULTS;
-  const tokenizer = options.tokenizer;
-  const vocabTokens = tokenizer.vocab.tokens;
+  const tokenizer = asPretrainingTokenizer(options.tokenizer);
+  const vocabTokens = tokenizer.vocabTokens;
   const vocabSize = tokenizer.vocabSize;
-  const staticMasks = options.staticMasks ?? true;
-  const wholeWordMask = options.wholeWordMask ?? d.wholeWordMask;
+  const objective = options.objective ?? 'bert';
+  // RoBERTa §4.1: masks are drawn when an instance is read, never stored.
+  const staticMasks = objective !== 'mlm' && (options.staticMasks ?? true);
+  // ALBERT's n-grams are spans of whole words.
+  const wholeWordMask = objective === 'albert' || (options.wholeWordMask ?? d.wholeWordMask);
+  const maxNgram = options.maxNgram ?? (objective === 'albert' ? d.albertMaxNgram : 1);
+  if (maxNgram > 1 && objective !== 'albert') throw new DataError(`n-gram masking (maxNgram ${maxNgram}) is ALBERT's: use the albert objective`);
   const seed = options.seed ?? d.seed;
   const masking: MaskingOptions = {
     maskedLmProb: options.maskedLmProb ?? d.maskedLmProb,
     maxPredictionsPerSeq: options.maxPredictionsPerSeq ?? d.maxPredictionsPerSeq,
-    clsId: tokenizer.clsTokenId,
-    sepId: tokenizer.sepTokenId,
-    maskId: tokenizer.maskTokenId,
+    clsId: tokenizer.clsId,
+    sepId: tokenizer.sepId,
+    maskId: tokenizer.maskId,
     vocabSize,
-    ...(wholeWordMask ? { isContinuation: continuationFlags(vocabTokens, tokenizer.wordPiece.continuingSubwordPrefix) } : {}),
+    ...(wholeWordMask ? { isContinuation: tokenizer.continuationFlags() } : {}),
+    ...(maxNgram > 1 ? { maxNgram } : {}),
   };
   const shardOptions: ShardOptions = {
+    objective,
     maxSeqLength: options.maxSeqLength ?? d.maxSeqLength,
     shortSeqProb: options.shortSeqProb ?? d.shortSeqProb,
-    dupeFactor: options.dupeFactor ?? d.dupeFactor,
-    clsId: tokenizer.clsTokenId,
-    sepId: tokenizer.sepTokenId,
+    // RoBERTa's instances are masked when read: one pass of packing suffices.
+    dupeFactor: options.dupeFactor ?? (objective === 'mlm' ? 1 : d.dupeFactor),
+    clsId: tokenizer.clsId,
+    sepId: tokenizer.sepId,
     ...(staticMasks ? { masking } : {}),
   };
   // Check every option before reading a byte, so a typo fails fast.
@@ -232,13 +274,15 @@ export async function createPretrainingData(options: CreatePretrainingDataOption
   const warn = options.onWarning ?? ((message: string) => process.emitWarning(message, { code: 'TSBERT_INPUT_TEXT' }));
 
   const settings = {
+    objective,
+    maxNgram,
     maxSeqLength: shardOptions.maxSeqLength,
     vocabSize,
     vocabHash: vocabFingerprint(vocabTokens),
-    clsId: tokenizer.clsTokenId,
-    sepId: tokenizer.sepTokenId,
-    maskId: tokenizer.maskTokenId,
-    padId: tokenizer.padTokenId,
+    clsId: tokenizer.clsId,
+    sepId: tokenizer.sepId,
+    maskId: tokenizer.maskId,
+    padId: tokenizer.padId,
     staticMasks,
     wholeWordMask,
     doLowerCase: tokenizer.doLowerCase,
@@ -327,7 +371,10 @@ export async function createPretrainingData(options: CreatePretrainingDataOption
   }
 
   const predictions = counts.predictions;
+  const spans = counts.maskedNgrams;
+  const spanTotal = spans?.reduce((a, b) => a + b, 0) ?? 0;
   return {
+    objective,
     outputs,
     documents,
     sentences,
@@ -345,6 +392,10 @@ export async function createPretrainingData(options: CreatePretrainingDataOption
     randomNext: counts.randomNext,
     randomNextShare: counts.instances > 0 ? counts.randomNext / counts.instances : 0,
     sameDocumentRandomNext: counts.sameDocumentRandomNext,
+    swapped: counts.swapped,
+    swappedShare: counts.instances > 0 ? counts.swapped / counts.instances : 0,
+    unpairedSentences: counts.unpairedSentences,
+    ...(spans !== undefined ? { ngramShares: spans.map((n) => (spanTotal > 0 ? n / spanTotal : 0)) } : {}),
     bytesRead: progress.bytesRead,
     outputBytes,
     seconds: (Date.now() - started) / 1000,

@@ -5,9 +5,10 @@
  * The full layout is in docs/pretraining-data.md; in short, all little-endian:
  *
  *   header   128 bytes: magic "TSBERTPT", version, sizes, vocab fingerprint, special ids, masking options,
- *            instance count, index offset
+ *            instance count, index offset, objective (u32 at byte 104: 0 bert, 1 mlm, 2 albert), longest masked n-gram
+ *            (u32 at 108); files from before these fields hold 0 there, which reads as BERT's single words
  *   records  one per instance, packed back to back from byte 128:
- *              ids[seqLength]                 [CLS] A [SEP] B [SEP], unmasked (uint16 or uint32, `idBytes`)
+ *              ids[seqLength]                 [CLS] A [SEP] B [SEP] (mlm: <s> text </s>), unmasked (uint16 or uint32)
  *              positions[numPredictions]      uint16, ascending
  *              maskedIds[numPredictions]      the id the model sees there: [MASK], a random id or the original
  *   index    16 bytes per instance at `indexOffset`: u64 record offset, u16 seqLength, u16 lengthA,
@@ -17,6 +18,7 @@
  * writer (instance-file-writer.ts) and the reader (instance-file.ts).
  */
 import { DataError } from '../errors.js';
+import { objectiveCode, objectiveFromCode, type PretrainObjective } from './objective.js';
 
 export const INSTANCE_FILE_MAGIC = 'TSBERTPT';
 export const INSTANCE_FILE_VERSION = 1;
@@ -30,6 +32,8 @@ const FLAG_LOWER_CASE = 4;
 /** What a file says about how it was made; the trainer reads the masking options from here for dynamic masking. */
 export interface InstanceFileHeader {
   version: number;
+  /** What the instances are for: sentence pairs + NSP, one packed segment (mlm), or pairs + SOP. */
+  objective: PretrainObjective;
   /** 2 (uint16) when the vocabulary fits, else 4. */
   idBytes: number;
   maxSeqLength: number;
@@ -47,6 +51,8 @@ export interface InstanceFileHeader {
   maskedLmProb: number;
   maxPredictionsPerSeq: number;
   shortSeqProb: number;
+  /** Longest masked span in words (ALBERT's n-gram masking: 3; BERT, RoBERTa: 1). */
+  maxNgram: number;
   dupeFactor: number;
   seed: number;
   instanceCount: number;
@@ -54,18 +60,23 @@ export interface InstanceFileHeader {
   totalTokens: number;
 }
 
-export type InstanceFileSettings = Omit<InstanceFileHeader, 'version' | 'idBytes' | 'instanceCount' | 'totalTokens'>;
+/** What a writer is told; `objective` defaults to `bert` and `maxNgram` to 1, as files from before they existed. */
+export type InstanceFileSettings = Omit<InstanceFileHeader, 'version' | 'idBytes' | 'instanceCount' | 'totalTokens' | 'objective' | 'maxNgram'>
+  & Partial<Pick<InstanceFileHeader, 'objective' | 'maxNgram'>>;
 
 /** One instance as written: unmasked ids plus the static mask (empty arrays when the file has none). */
 export interface StoredInstance {
   /** [CLS] A [SEP] B [SEP], unmasked. [seq] */
   originalIds: Int32Array;
-  /** Number of A tokens (without [CLS]/[SEP]); segment 0 covers positions 0 .. lengthA + 1. */
+  /**
+   * Number of A tokens (without [CLS]/[SEP]); segment 0 covers positions 0 .. lengthA + 1. For the mlm objective's
+   * single segment, seqLength - 2 (everything between <s> and the final </s>).
+   */
   lengthA: number;
   maskedPositions: Int32Array;
   /** The id placed at each masked position ([MASK], random, or the original). */
   maskedInputIds: Int32Array;
-  /** 1 = B is a random next (BERT's "NotNext"), 0 = actual next. */
+  /** NSP: 1 = B is a random next (BERT's "NotNext"), 0 = actual next. SOP: 1 = A and B swapped. mlm: 0. */
   nextSentenceLabel: 0 | 1;
 }
 
@@ -112,6 +123,8 @@ export function encodeHeader(header: InstanceFileHeader, indexOffset: number): B
   b.writeBigUInt64LE(BigInt(header.instanceCount), 80);
   b.writeBigUInt64LE(BigInt(indexOffset), 88);
   b.writeBigUInt64LE(BigInt(header.totalTokens), 96);
+  b.writeUInt32LE(objectiveCode(header.objective), 104);
+  b.writeUInt32LE(header.maxNgram, 108);
   return b;
 }
 
@@ -127,8 +140,11 @@ export function decodeHeader(h: Buffer, path: string): { header: InstanceFileHea
   if (version !== INSTANCE_FILE_VERSION) throw bad(`format version ${version}; this tsbert reads version ${INSTANCE_FILE_VERSION}`);
   if (h.readUInt32LE(12) !== HEADER_BYTES) throw bad(`header size ${h.readUInt32LE(12)}, expected ${HEADER_BYTES}`);
   const flags = h.readUInt32LE(16);
+  const objective = objectiveFromCode(h.readUInt32LE(104));
+  if (objective === undefined) throw bad(`objective code ${h.readUInt32LE(104)} is unknown (0 bert, 1 mlm, 2 albert)`);
   const header: InstanceFileHeader = {
     version,
+    objective,
     idBytes: h.readUInt32LE(20),
     maxSeqLength: h.readUInt32LE(24),
     maxPredictionsPerSeq: h.readUInt32LE(28),
@@ -140,6 +156,8 @@ export function decodeHeader(h: Buffer, path: string): { header: InstanceFileHea
     padId: h.readUInt32LE(52),
     maskedLmProb: h.readDoubleLE(56),
     shortSeqProb: h.readDoubleLE(64),
+    // 0 in files from before n-gram masking: single words.
+    maxNgram: Math.max(1, h.readUInt32LE(108)),
     dupeFactor: h.readUInt32LE(72),
     seed: h.readUInt32LE(76),
     instanceCount: safeNumber(h.readBigUInt64LE(80), path),
@@ -149,13 +167,29 @@ export function decodeHeader(h: Buffer, path: string): { header: InstanceFileHea
     doLowerCase: (flags & FLAG_LOWER_CASE) !== 0,
   };
   const indexOffset = safeNumber(h.readBigUInt64LE(88), path);
+  if (header.maxNgram > 16) throw bad(`longest masked n-gram ${header.maxNgram} out of range (1..16)`);
   if (header.idBytes !== 2 && header.idBytes !== 4) throw bad(`id width ${header.idBytes} bytes (must be 2 or 4)`);
   if (header.idBytes === 2 && header.vocabSize > 65536) throw bad(`vocab size ${header.vocabSize} does not fit 2-byte ids`);
-  if (header.maxSeqLength < 5 || header.maxSeqLength > 65535) throw bad(`maxSeqLength ${header.maxSeqLength} out of range`);
+  if (header.maxSeqLength < (objective === 'mlm' ? 3 : 5) || header.maxSeqLength > 65535) throw bad(`maxSeqLength ${header.maxSeqLength} out of range`);
   for (const [name, id] of [['cls', header.clsId], ['sep', header.sepId], ['mask', header.maskId], ['pad', header.padId]] as const) {
     if (id >= header.vocabSize) throw bad(`${name} id ${id} is outside the vocabulary (size ${header.vocabSize})`);
   }
   return { header, indexOffset };
+}
+
+/**
+ * Why an instance's segment layout does not fit its file's objective, or undefined: pairs need A and B of ≥ 1 token
+ * besides [CLS] and two [SEP]s; the mlm objective's one segment is everything between <s> and </s>, with label 0.
+ */
+export function segmentLayoutProblem(objective: PretrainObjective, seq: number, lengthA: number, label: number): string | undefined {
+  if (objective === 'mlm') {
+    if (seq < 3 || lengthA !== seq - 2) return `${seq} tokens with ${lengthA} in its segment (one segment: ${seq - 2})`;
+    if (label !== 0) return `pair label ${label} (the mlm objective has none)`;
+    return undefined;
+  }
+  if (lengthA < 1 || lengthA + 3 > seq) return `${seq} tokens with ${lengthA} in A (A and B need ≥ 1 each)`;
+  if (label > 1) return `pair label ${label}`;
+  return undefined;
 }
 
 export function safeNumber(value: bigint, path: string): number {

@@ -6,6 +6,7 @@ import { DataError } from '../errors.js';
 import { AtomicFileWriter } from '../io/atomic-file.js';
 import {
   encodeHeader,
+  segmentLayoutProblem,
   HEADER_BYTES,
   INDEX_ENTRY_BYTES,
   INSTANCE_FILE_VERSION,
@@ -36,7 +37,7 @@ export class InstanceFileWriter {
   constructor(path: string, settings: InstanceFileSettings) {
     if (settings.maxSeqLength > 65535) throw new DataError(`${path}: maxSeqLength ${settings.maxSeqLength} does not fit the format's uint16 lengths`);
     this.path = path;
-    this.header = { ...settings, version: INSTANCE_FILE_VERSION, idBytes: settings.vocabSize <= 65536 ? 2 : 4, instanceCount: 0, totalTokens: 0 };
+    this.header = { objective: 'bert', maxNgram: 1, ...settings, version: INSTANCE_FILE_VERSION, idBytes: settings.vocabSize <= 65536 ? 2 : 4, instanceCount: 0, totalTokens: 0 };
     this.file = new AtomicFileWriter(path, { label: 'instance file' });
     this.file.write(Buffer.alloc(HEADER_BYTES)); // patched by seal()
   }
@@ -56,8 +57,9 @@ export class InstanceFileWriter {
     const predictions = instance.maskedPositions.length;
     if (seq > h.maxSeqLength) throw new DataError(`${this.path}: instance ${h.instanceCount} has ${seq} tokens, over maxSeqLength ${h.maxSeqLength}`);
     if (instance.maskedInputIds.length !== predictions) throw new DataError(`${this.path}: instance ${h.instanceCount}: positions and masked ids differ in length`);
-    if (predictions > 65535 || instance.lengthA < 1 || instance.lengthA + 3 > seq) {
-      throw new DataError(`${this.path}: instance ${h.instanceCount}: lengthA ${instance.lengthA} or ${predictions} predictions do not fit ${seq} tokens`);
+    const layout = segmentLayoutProblem(h.objective, seq, instance.lengthA, instance.nextSentenceLabel);
+    if (predictions > 65535 || layout !== undefined) {
+      throw new DataError(`${this.path}: instance ${h.instanceCount} (${h.objective}): ${layout ?? `${predictions} predictions do not fit ${seq} tokens`}`);
     }
     const bytes = seq * h.idBytes + predictions * (2 + h.idBytes);
     if (this.used + bytes > this.buffer.length) this.flush();

@@ -12,6 +12,7 @@ import {
   HEADER_BYTES,
   INDEX_ENTRY_BYTES,
   safeNumber,
+  segmentLayoutProblem,
   type InstanceFileHeader,
   type PretrainingInstance,
 } from './instance-file-format.js';
@@ -69,9 +70,10 @@ export class InstanceFile {
         const predictions = index.readUInt16LE(o + 12);
         const label = index.readUInt8(o + 14);
         if (offset !== expected) throw bad(`instance ${i} starts at byte ${offset}, expected ${expected}`);
-        if (seq > header.maxSeqLength || lengthA < 1 || lengthA + 3 > seq) throw bad(`instance ${i} has ${seq} tokens with ${lengthA} in A (max ${header.maxSeqLength})`);
+        if (seq > header.maxSeqLength) throw bad(`instance ${i} has ${seq} tokens (max ${header.maxSeqLength})`);
+        const layout = segmentLayoutProblem(header.objective, seq, lengthA, label);
+        if (layout !== undefined) throw bad(`instance ${i} (${header.objective}): ${layout}`);
         if (predictions > seq || (!header.staticMasks && predictions > 0)) throw bad(`instance ${i} has ${predictions} masked positions for ${seq} tokens`);
-        if (label > 1) throw bad(`instance ${i} has next-sentence label ${label}`);
         expected = offset + seq * header.idBytes + predictions * (2 + header.idBytes);
         tokens += seq;
       }
@@ -126,6 +128,7 @@ export class InstanceFile {
       inputIds[p] = maskedInputIds[k]!;
     }
     const tokenTypeIds = new Int32Array(seq);
+    // One segment (mlm): lengthA + 2 = seq, so nothing is filled.
     tokenTypeIds.fill(1, lengthA + 2);
     return { originalIds, lengthA, maskedPositions, maskedInputIds, nextSentenceLabel: label, inputIds, tokenTypeIds, maskedLmIds };
   }
@@ -161,6 +164,7 @@ export class InstanceDataset {
         files.push(file);
         const first = files[0]!.header;
         const h = file.header;
+        if (h.objective !== first.objective) throw new DataError(`instance file ${path}: made for the ${h.objective} objective, ${files[0]!.path} for ${first.objective}`);
         if (h.maxSeqLength !== first.maxSeqLength || h.vocabSize !== first.vocabSize || h.vocabHash !== first.vocabHash || h.clsId !== first.clsId || h.sepId !== first.sepId || h.maskId !== first.maskId) {
           throw new DataError(`instance file ${path}: made with another vocabulary or max length than ${files[0]!.path}`);
         }

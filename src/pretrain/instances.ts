@@ -58,8 +58,17 @@ export function validateInstanceOptions(options: InstanceOptions): void {
 }
 
 /** Python's `rng.randint(a, b)`: uniform integer in [a, b], both ends included. */
-function randint(rng: Rng, a: number, b: number): number {
+export function randint(rng: Rng, a: number, b: number): number {
   return a + rng.int(b - a + 1);
+}
+
+/**
+ * A document's target pair length: `maxSeqLength - 3`, or with probability `shortSeqProb` a random length in
+ * [2, that] (the original's "short sequences ... to minimize the mismatch between pre-training and fine-tuning").
+ */
+export function drawTargetLength(options: InstanceOptions, rng: Rng): number {
+  const maxNumTokens = options.maxSeqLength - 3;
+  return rng.random() < options.shortSeqProb ? randint(rng, 2, maxNumTokens) : maxNumTokens;
 }
 
 /** Instances of `documents[documentIndex]`, drawing from `rng` in the original's order. */
@@ -73,8 +82,7 @@ export function createInstancesFromDocument(
   if (document === undefined) throw new ValueError(`instances: document ${documentIndex} is outside 0..${documents.length - 1}`);
   const segments = document.sentences;
   const maxNumTokens = options.maxSeqLength - 3;
-  let targetSeqLength = maxNumTokens;
-  if (rng.random() < options.shortSeqProb) targetSeqLength = randint(rng, 2, maxNumTokens);
+  const targetSeqLength = drawTargetLength(options, rng);
 
   const instances: PairInstance[] = [];
   let chunk: Int32Array[] = [];

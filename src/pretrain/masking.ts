@@ -15,6 +15,14 @@
  * 5. BERT §3.1 / appendix A.1: each picked position becomes `[MASK]` 80% of the time, stays unchanged 10%, and
  *    becomes a random id 10% — drawn from the whole vocabulary, special tokens included, as the original does.
  * 6. Positions are returned sorted; labels are the original ids there.
+ *
+ * ALBERT's n-gram masking (Lan et al. 2020 §4.1; google-research/albert create_pretraining_data.py) is the same loop
+ * over words with `maxNgram` > 1: at each shuffled word a span length n ∈ 1..maxNgram is drawn with P(n) ∝ 1/n
+ * (6/11, 3/11, 2/11 for 3), the span is that word and the n - 1 words after it (fewer at the sequence's end), and
+ * while the span would overshoot `numToPredict` it is shortened one word at a time; a span still too long, or one
+ * touching a position already picked, is skipped. The 80/10/10 decision is drawn per position, as ALBERT's code does.
+ * Spans run over candidates, so, as in ALBERT, one may reach from A's last word to B's first. With `maxNgram` 1 no
+ * length is drawn, and the loop is BERT's draw for draw.
  */
 import { ValueError } from '../errors.js';
 import type { Rng } from '../tensor/rng.js';
@@ -35,6 +43,8 @@ export interface MaskingOptions {
   vocabSize: number;
   /** For whole-word masking: `isContinuation[id]` is 1 for `##` pieces (see `continuationFlags`). Absent: off. */
   isContinuation?: Uint8Array;
+  /** ALBERT's n-gram masking: spans of up to this many words (ALBERT: 3). Absent or 1: BERT's single words. */
+  maxNgram?: number;
 }
 
 export interface MaskedTokens {
@@ -51,10 +61,28 @@ export interface MaskingCounts {
   masked: number;
   kept: number;
   random: number;
+  /** With n-gram masking: `drawnNgrams[n - 1]` counts span lengths n drawn (before shortening to fit). */
+  drawnNgrams?: number[];
+  /** With n-gram masking: `maskedNgrams[n - 1]` counts spans of n words masked. */
+  maskedNgrams?: number[];
 }
 
 export function newMaskingCounts(): MaskingCounts {
   return { masked: 0, kept: 0, random: 0 };
+}
+
+/** ALBERT's span-length distribution: P(n) ∝ 1/n for n = 1..maxNgram, as cumulative sums (last = 1). */
+export function ngramCumulative(maxNgram: number): Float64Array {
+  const cumulative = new Float64Array(maxNgram);
+  let total = 0;
+  for (let n = 1; n <= maxNgram; n++) total += 1 / n;
+  let sum = 0;
+  for (let n = 1; n <= maxNgram; n++) {
+    sum += 1 / n / total;
+    cumulative[n - 1] = sum;
+  }
+  cumulative[maxNgram - 1] = 1;
+  return cumulative;
 }
 
 /** Python 3's `round`: halves go to the even neighbour (round(2.5) = 2, round(3.5) = 4). */
@@ -85,6 +113,8 @@ export function validateMaskingOptions(options: MaskingOptions): void {
     throw new ValueError(`masking: maxPredictionsPerSeq must be a positive integer, got ${maxPredictionsPerSeq}`);
   }
   if (!Number.isInteger(vocabSize) || vocabSize < 1) throw new ValueError(`masking: vocabSize must be a positive integer, got ${vocabSize}`);
+  const maxNgram = options.maxNgram ?? 1;
+  if (!Number.isInteger(maxNgram) || maxNgram < 1 || maxNgram > 16) throw new ValueError(`masking: maxNgram must be an integer in [1, 16], got ${maxNgram}`);
   for (const [name, id] of [['clsId', options.clsId], ['sepId', options.sepId], ['maskId', options.maskId]] as const) {
     if (!Number.isInteger(id) || id < 0 || id >= vocabSize) throw new ValueError(`masking: ${name} ${id} is outside the vocabulary (size ${vocabSize})`);
   }
@@ -119,14 +149,37 @@ export function maskTokens(ids: Int32Array, options: MaskingOptions, rng: Rng, c
   const target = numToPredict(length, options.maskedLmProb, options.maxPredictionsPerSeq);
   const inputIds = Int32Array.from(ids);
   const picked = new Uint8Array(length);
+  const maxNgram = options.maxNgram ?? 1;
+  const cumulative = maxNgram > 1 ? ngramCumulative(maxNgram) : undefined;
+  if (cumulative !== undefined && counts !== undefined) {
+    counts.drawnNgrams ??= new Array<number>(maxNgram).fill(0);
+    counts.maskedNgrams ??= new Array<number>(maxNgram).fill(0);
+  }
   let count = 0;
   for (const c of order) {
     if (count >= target) break;
-    const size = sizes[c]!;
+    // The span: words c .. c + words - 1 (ALBERT's slice cand_indexes[c : c + n], shorter at the end).
+    let words = 1;
+    if (cumulative !== undefined) {
+      const u = rng.random();
+      let n = 1;
+      while (n < maxNgram && u >= cumulative[n - 1]!) n++;
+      if (counts?.drawnNgrams !== undefined) counts.drawnNgrams[n - 1]!++;
+      words = Math.min(n, starts.length - c);
+    }
+    const spanSize = (w: number): number => starts[c + w - 1]! + sizes[c + w - 1]! - starts[c]!;
+    // ALBERT: try shorter n-grams while the span would exceed the budget.
+    while (words > 1 && count + spanSize(words) > target) words--;
+    const size = spanSize(words);
     // The original: "if adding a whole-word mask would exceed the maximum number of predictions, skip it".
     if (count + size > target) continue;
     const start = starts[c]!;
+    // Spans are runs of whole candidates, so a picked position inside means an overlap (only with n-grams).
+    if (cumulative !== undefined && picked.subarray(start, start + size).includes(1)) continue;
+    if (counts?.maskedNgrams !== undefined) counts.maskedNgrams[words - 1]!++;
     for (let i = start; i < start + size; i++) {
+      // A span's positions are contiguous apart from [CLS]/[SEP] between A and B, which are never masked.
+      if (ids[i] === options.clsId || ids[i] === options.sepId) continue;
       picked[i] = 1;
       count++;
       if (rng.random() < 0.8) {
@@ -171,10 +224,11 @@ export function mlmLabelArray(positions: Int32Array, labels: Int32Array, seq: nu
 
 /** The masking options an instance file's header records, for dynamic masking with the same settings. */
 export function maskingOptionsFromHeader(
-  header: { maskedLmProb: number; maxPredictionsPerSeq: number; clsId: number; sepId: number; maskId: number; vocabSize: number },
+  header: { maskedLmProb: number; maxPredictionsPerSeq: number; clsId: number; sepId: number; maskId: number; vocabSize: number; maxNgram?: number },
   isContinuation?: Uint8Array,
 ): MaskingOptions {
   return {
+    ...(header.maxNgram !== undefined && header.maxNgram > 1 ? { maxNgram: header.maxNgram } : {}),
     maskedLmProb: header.maskedLmProb,
     maxPredictionsPerSeq: header.maxPredictionsPerSeq,
     clsId: header.clsId,

@@ -4,11 +4,12 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runKilledAt } from '../helpers/killed-run.js';
 import { createPretrainingData } from '../../src/pretrain/create-pretraining-data.js';
 import { bertTokenizer, brownTextDocuments, VOCAB_PATH, writeCorpus } from '../pretrain/data-helpers.js';
 
@@ -33,15 +34,7 @@ test('pretrain killed with SIGKILL after checkpoint-20 and resumed ends bit-iden
     assert.equal(uninterrupted.status, 0, uninterrupted.stderr);
 
     const broken = join(dir, 'broken');
-    const child = spawn(process.execPath, args(broken), { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    const killed = await new Promise<boolean>((resolve) => {
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (stderr.includes('checkpoint-20')) child.kill('SIGKILL');
-      });
-      child.on('exit', (_code, signal) => resolve(signal === 'SIGKILL'));
-    });
+    const { killed, stderr } = await runKilledAt(args(broken), 'checkpoint-20');
     assert.ok(killed, `the run was killed (stderr: ${stderr.slice(-500)})`);
     assert.ok(existsSync(join(broken, 'checkpoint-20', 'trainer_state.json')), 'checkpoint-20 is complete');
     assert.ok(!existsSync(join(broken, 'final')), 'the killed run did not finish');

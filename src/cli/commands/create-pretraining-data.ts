@@ -6,9 +6,10 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { ensureDefaultCorpus } from '../../data/default-corpus.js';
 import { DataError, TokenizerError } from '../../errors.js';
+import { parseObjective, PRETRAIN_OBJECTIVES } from '../../pretrain/objective.js';
+import { loadPretrainingTokenizer } from '../../pretrain/pretraining-tokenizer.js';
 import { checkInput, checkOutputFile } from '../../io/checked-file.js';
 import { createPretrainingData, PRETRAINING_DATA_DEFAULTS, shardPath, type PretrainingDataProgress, type PretrainingDataStats } from '../../pretrain/create-pretraining-data.js';
-import { BertTokenizer } from '../../tokenizer/index.js';
 import { openStopScope } from '../signals.js';
 
 interface Flags {
@@ -17,14 +18,17 @@ interface Flags {
   corpusDir?: string;
   output: string;
   splitOutput?: boolean;
-  vocab: string;
+  vocab?: string;
+  tokenizer?: string;
+  objective: string;
+  maxNgram?: number;
   cased?: boolean;
   splitSentences?: boolean;
   maxSeqLength: number;
   maxPredictionsPerSeq: number;
   maskedLmProb: number;
   shortSeqProb: number;
-  dupeFactor: number;
+  dupeFactor?: number;
   doWholeWordMask?: boolean;
   staticMasks: boolean;
   shardTokens: number;
@@ -52,22 +56,27 @@ export function registerCreatePretrainingData(program: Command): void {
   program
     .command('create-pretraining-data')
     .description(
-      'Make BERT pre-training instances from a corpus, as google-research/bert create_pretraining_data.py: ' +
-        'sentence pairs with next-sentence labels and masked-LM predictions, written to a binary instance file.',
+      'Make pre-training instances from a corpus, as google-research/bert create_pretraining_data.py: ' +
+        'sentence pairs with next-sentence labels and masked-LM predictions (or RoBERTa\'s and ALBERT\'s, --objective), written to a binary instance file.',
     )
     .option('--input <files...>', 'corpus files: one sentence per line, blank line between documents (or plain text with --split-sentences)')
     .option('--default-corpus [split]', 'use the built-in corpus (Brown + nlp-corpus; devDependencies), "train" or "eval"; built in the cache on first use')
     .option('--corpus-dir <dir>', 'where the default corpus is cached (default ~/.cache/tsbert)')
     .requiredOption('--output <file>', 'instance file to write (with --split-output: a name each shard file is derived from)')
     .option('--split-output', 'one file per corpus shard: out.tsbpt → out-00000.tsbpt, out-00001.tsbpt, ...')
-    .requiredOption('--vocab <file>', 'WordPiece vocab.txt')
+    .option('--vocab <file>', 'WordPiece vocab.txt (or --tokenizer)')
+    .option('--tokenizer <file>', "any tokenizer.json (RoBERTa's byte-level BPE, ALBERT's Unigram, ...) instead of --vocab")
+    .option('--objective <name>', `what the instances are for: ${PRETRAIN_OBJECTIVES.join(', ')} `
+      + '(bert: sentence pairs + NSP; mlm: RoBERTa full sentences packed across documents, masked when read; '
+      + 'albert: sentence-order pairs with n-gram masks)', 'bert')
+    .option('--max-ngram <n>', `albert: longest masked span in words (default ${d.albertMaxNgram})`, integer(1))
     .option('--cased', 'keep case (cased vocabularies); default lower-cases as bert-base-uncased')
     .option('--split-sentences', 'input is plain text: blank-line-separated blocks are documents, split into sentences by rule')
     .option('--max-seq-length <n>', 'longest instance, [CLS] and [SEP]s included', integer(5), d.maxSeqLength)
     .option('--max-predictions-per-seq <n>', 'most masked positions per instance', integer(1), d.maxPredictionsPerSeq)
     .option('--masked-lm-prob <p>', 'share of tokens to mask', probability, d.maskedLmProb)
     .option('--short-seq-prob <p>', 'chance of a shorter random target length', probability, d.shortSeqProb)
-    .option('--dupe-factor <n>', 'passes over the corpus, each with different pairs and masks', integer(1), d.dupeFactor)
+    .option('--dupe-factor <n>', `passes over the corpus, each with different pairs and masks (default ${d.dupeFactor}; mlm: 1, its masks are drawn when read)`, integer(1))
     .option('--do-whole-word-mask', 'mask all WordPiece pieces of a word together')
     .option('--no-static-masks', 'store instances unmasked (the trainer masks dynamically)')
     .option('--shard-tokens <n>', 'corpus tokens per shard (bounds memory; random next sentences come from the same shard)', integer(1), d.shardTokens)
@@ -80,6 +89,8 @@ Examples:
   $ tsbert create-pretraining-data --default-corpus --output train.tsbpt --vocab vocab.txt --dupe-factor 5
   $ tsbert create-pretraining-data --default-corpus eval --output eval.tsbpt --vocab vocab.txt --dupe-factor 1
   $ tsbert create-pretraining-data --input book.txt --split-sentences --output book.tsbpt --vocab vocab.txt --no-static-masks
+  $ tsbert create-pretraining-data --default-corpus --objective mlm --tokenizer roberta/tokenizer.json --output mlm.tsbpt
+  $ tsbert create-pretraining-data --default-corpus --objective albert --tokenizer albert/tokenizer.json --output sop.tsbpt
 
 Input files must be UTF-8 text. Invalid bytes become U+FFFD, with a warning that counts them; a file that is
 empty, has no letter or digit, or whose characters are over 25% invalid UTF-8 (binary data) is refused.
@@ -102,7 +113,9 @@ async function run(flags: Flags): Promise<void> {
 async function create(flags: Flags): Promise<void> {
   const inputs = [...(flags.input ?? [])];
   for (const input of inputs) checkInput(input, { label: '--input' });
-  checkInput(flags.vocab, { label: '--vocab', error: TokenizerError });
+  const objective = parseObjective(flags.objective);
+  if (flags.vocab !== undefined) checkInput(flags.vocab, { label: '--vocab', error: TokenizerError });
+  if (flags.tokenizer !== undefined) checkInput(flags.tokenizer, { label: '--tokenizer', error: TokenizerError });
   checkOutputFile(flags.splitOutput === true ? shardPath(flags.output, 0) : flags.output, { label: '--output' });
   if (flags.defaultCorpus !== undefined && flags.defaultCorpus !== false) {
     const split = flags.defaultCorpus === true ? 'train' : flags.defaultCorpus;
@@ -114,19 +127,21 @@ async function create(flags: Flags): Promise<void> {
     inputs.push(split === 'train' ? corpus.train : corpus.eval);
   }
   if (inputs.length === 0) throw new DataError('create-pretraining-data: give --input FILE... or --default-corpus');
-  const tokenizer = BertTokenizer.fromVocabFile(flags.vocab, { doLowerCase: !(flags.cased ?? false) });
+  const tokenizer = loadPretrainingTokenizer(flags, 'create-pretraining-data');
   const progress = flags.progress ? progressPrinter() : undefined;
   const stats = await createPretrainingData({
     inputs,
     output: flags.output,
     tokenizer,
+    objective,
+    ...(flags.maxNgram !== undefined ? { maxNgram: flags.maxNgram } : {}),
     splitSentences: flags.splitSentences ?? false,
     splitOutput: flags.splitOutput ?? false,
     maxSeqLength: flags.maxSeqLength,
     maxPredictionsPerSeq: flags.maxPredictionsPerSeq,
     maskedLmProb: flags.maskedLmProb,
     shortSeqProb: flags.shortSeqProb,
-    dupeFactor: flags.dupeFactor,
+    ...(flags.dupeFactor !== undefined ? { dupeFactor: flags.dupeFactor } : {}),
     wholeWordMask: flags.doWholeWordMask ?? false,
     staticMasks: flags.staticMasks,
     shardTokens: flags.shardTokens,
@@ -170,10 +185,18 @@ export function formatStats(s: PretrainingDataStats): string {
   const lines = [
     `wrote ${s.instances} instances (${s.tokens} tokens) to ${s.outputs.join(', ')} (${(s.outputBytes / 1e6).toFixed(1)} MB) in ${s.seconds.toFixed(1)} s`,
     `read ${s.documents} documents, ${s.sentences} sentences, ${(s.bytesRead / 1e6).toFixed(1)} MB in ${s.shards} shard(s)`,
-    `masked: ${s.maskedPositions} positions = ${percent(s.maskedFraction)} of tokens`,
-    `  replaced by [MASK] ${percent(s.replacementShares.mask)}, random token ${percent(s.replacementShares.random)}, kept ${percent(s.replacementShares.kept)}`,
-    `next sentence: random ${s.randomNext} = ${percent(s.randomNextShare)} of instances` +
-      (s.sameDocumentRandomNext > 0 ? ` (${s.sameDocumentRandomNext} from the same document: a shard had one document)` : ''),
   ];
+  if (s.objective !== 'mlm') {
+    lines.push(`masked: ${s.maskedPositions} positions = ${percent(s.maskedFraction)} of tokens`,
+      `  replaced by [MASK] ${percent(s.replacementShares.mask)}, random token ${percent(s.replacementShares.random)}, kept ${percent(s.replacementShares.kept)}`);
+  }
+  if (s.ngramShares !== undefined) lines.push(`  masked spans of 1, 2, ... words: ${s.ngramShares.map(percent).join(', ')}`);
+  if (s.objective === 'bert') {
+    lines.push(`next sentence: random ${s.randomNext} = ${percent(s.randomNextShare)} of instances` +
+      (s.sameDocumentRandomNext > 0 ? ` (${s.sameDocumentRandomNext} from the same document: a shard had one document)` : ''));
+  } else if (s.objective === 'albert') {
+    lines.push(`sentence order: swapped ${s.swapped} = ${percent(s.swappedShare)} of instances` +
+      (s.unpairedSentences > 0 ? ` (${s.unpairedSentences} one-token sentences alone made no pair)` : ''));
+  } else lines.push('one segment per instance, no masks stored: the trainer masks each time it reads one (RoBERTa §4.1)');
   return lines.join('\n') + '\n';
 }

@@ -1,13 +1,16 @@
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { numberFlag as number } from '../number-flag.js';
 import { ConfigError } from '../../errors.js';
-import { checkOutputDirectory, ensureDirectory, readInputText } from '../../io/checked-file.js';
-import { bertConfigFromJson, bertConfigPreset, isPresetName, type BertConfig } from '../../model/config.js';
-import { isQuantizedConfigJson } from '../../model/quantization.js';
+import { checkOutputDirectory, ensureDirectory } from '../../io/checked-file.js';
+import type { BertConfig } from '../../model/config.js';
 import { InstanceDataset, vocabFingerprint } from '../../pretrain/instance-file.js';
-import { continuationFlags, dynamicMasker, maskingOptionsFromHeader } from '../../pretrain/masking.js';
+import { dynamicMasker, maskingOptionsFromHeader } from '../../pretrain/masking.js';
+import { PAIR_TASK, parseObjective, PRETRAIN_OBJECTIVES } from '../../pretrain/objective.js';
+import { pretrainingConfig } from '../../pretrain/pretraining-config.js';
+import { MODEL_TYPES_OF, parseModelType } from '../../pretrain/pretraining-model.js';
+import { loadPretrainingTokenizer } from '../../pretrain/pretraining-tokenizer.js';
 import { assertNoRun, clearRun } from '../../train/run-folder.js';
 import { runPretraining, type DynamicMasker, type PretrainResult } from '../../pretrain/trainer.js';
 import { BertTokenizer } from '../../tokenizer/bert-tokenizer.js';
@@ -39,6 +42,9 @@ function modeHelp(key: ModeDefault): string {
 export interface PretrainFlags {
   config: string;
   vocab?: string;
+  tokenizer?: string;
+  objective?: string;
+  modelType?: string;
   data?: string[];
   output?: string;
   batchSize?: string;
@@ -61,54 +67,67 @@ export interface PretrainFlags {
   minutes?: string;
 }
 
-/** A preset name or a config.json path, with vocab_size taken from the vocabulary. */
+/** A BERT preset name or a config.json path, with vocab_size taken from the vocabulary (pretraining-config.ts). */
 export function resolveConfig(spec: string, vocabSize: number): BertConfig {
-  if (isPresetName(spec)) return bertConfigPreset(spec, { vocabSize });
-  if (!existsSync(spec)) throw new ConfigError(`--config "${spec}" is neither a preset (tiny, mini, small, medium, base, large) nor a file`);
-  const text = readInputText(spec, { label: '--config', error: ConfigError });
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new ConfigError(`${spec}: not valid JSON`, { cause });
-  }
-  if (isQuantizedConfigJson(json)) throw new ConfigError(`pretrain: --config ${spec} is an int8-quantized model's config (quantization_config); pre-training builds float32 models`);
-  const config = bertConfigFromJson(json, spec);
-  if (config.vocabSize !== vocabSize) throw new ConfigError(`${spec}: vocab_size ${config.vocabSize} differs from the vocabulary's ${vocabSize} tokens`);
-  return config;
+  return pretrainingConfig('bert', spec, { vocabSize });
+}
+
+/**
+ * `--steps auto --minutes x`: the steps that fit x minutes, timed on the model (stepsForMinutes) and remembered in
+ * the output folder, so --resume keeps the schedule.
+ */
+function autoSteps(flags: PretrainFlags, output: string, compute: () => number): number {
+  if (flags.minutes === undefined) throw new ConfigError('pretrain: --steps auto fits the schedule to --minutes; give --minutes');
+  if (flags.overwrite === true) rmSync(join(output, DEFAULT_JOB_FILE), { force: true });
+  ensureDirectory(output, { label: '--output', error: ConfigError });
+  return rememberedSteps(output, () => {
+    const steps = compute();
+    process.stderr.write(`pretrain: ${steps} steps fit ${flags.minutes} minutes (timed on this model)\n`);
+    return steps;
+  });
 }
 
 /** `resumeHint` is printed when a signal stopped the run: how to continue it. */
 export async function runPretrainCommand(flags: PretrainFlags, stepsOverride?: number,
   resumeHint = 'the same command with --resume continues the run'): Promise<PretrainResult> {
   if (flags.resume === true && flags.overwrite === true) throw new ConfigError('pretrain: --resume and --overwrite exclude each other');
-  if (flags.vocab === undefined || flags.data === undefined || flags.output === undefined) {
-    throw new ConfigError('pretrain: --vocab, --data and --output go together (leave all three out for the default job)');
+  if ((flags.vocab === undefined && flags.tokenizer === undefined) || flags.data === undefined || flags.output === undefined) {
+    throw new ConfigError('pretrain: --vocab (or --tokenizer), --data and --output go together (leave all three out for the default job)');
   }
   checkOutputDirectory(flags.output, { label: '--output', error: ConfigError });
-  const tokenizer = BertTokenizer.fromVocabFile(flags.vocab, { doLowerCase: !flags.cased });
-  const vocabSize = tokenizer.vocab.size;
-  const config = resolveConfig(flags.config, vocabSize);
+  const objective = parseObjective(flags.objective ?? 'bert');
+  const modelType = parseModelType(flags.modelType ?? MODEL_TYPES_OF[objective][0]!, objective);
+  const tokenizer = loadPretrainingTokenizer(flags, 'pretrain');
   const train = InstanceDataset.open(flags.data);
   const evalData = flags.evalData !== undefined && flags.evalData.length > 0 ? InstanceDataset.open(flags.evalData) : undefined;
+  const vocabHash = vocabFingerprint(tokenizer.vocabTokens);
   for (const dataset of evalData === undefined ? [train] : [train, evalData]) {
-    if (dataset.header.vocabHash !== vocabFingerprint(tokenizer.vocab.tokens)) {
-      throw new ConfigError(`${dataset.files[0]!.path}: made with another vocabulary than --vocab ${flags.vocab}`);
+    const path = dataset.files[0]!.path;
+    if (dataset.header.vocabHash !== vocabHash) throw new ConfigError(`${path}: made with another vocabulary than ${tokenizer.source}`);
+    if (dataset.header.objective !== objective) {
+      throw new ConfigError(`${path}: instances for the ${dataset.header.objective} objective, not --objective ${objective} (make them with create-pretraining-data --objective ${objective})`);
     }
   }
-  const steps = stepsOverride ?? number('--steps', flags.steps, true, 1);
+  const config = pretrainingConfig(modelType, flags.config, {
+    vocabSize: tokenizer.vocabSize, padId: tokenizer.padId, clsId: tokenizer.clsId, sepId: tokenizer.sepId, maxSeqLength: train.header.maxSeqLength,
+  });
+  const steps = stepsOverride ?? (flags.steps === 'auto'
+    ? autoSteps(flags, flags.output, () => stepsForMinutes(config, number('--batch-size', flags.batchSize ?? PRETRAIN_DEFAULTS.batchSize, true, 1)
+      * number('--grad-accum', flags.gradAccum, true, 1), train.header.maxSeqLength, number('--minutes', flags.minutes ?? '', false, 0), objective, modelType))
+    : number('--steps', flags.steps, true, 1));
   let dynamicMasking: DynamicMasker | undefined;
-  // Files written without stored masks can only be trained with masks drawn on the fly.
+  // Files written without stored masks (all mlm files) can only be trained with masks drawn on the fly.
   if (flags.dynamicMasking || !train.header.staticMasks) {
     const header = train.header;
-    dynamicMasking = dynamicMasker(maskingOptionsFromHeader(header, header.wholeWordMask ? continuationFlags(tokenizer.vocab.tokens) : undefined));
+    dynamicMasking = dynamicMasker(maskingOptionsFromHeader(header, header.wholeWordMask ? tokenizer.continuationFlags() : undefined));
   }
   const deadline = flags.minutes === undefined ? Infinity : Date.now() + number('--minutes', flags.minutes, false, 0) * 60_000;
+  const pairName = PAIR_TASK[objective];
   const stop = openStopScope('pretrain: stopping at the end of this step and saving a checkpoint');
   const bar = new ProgressBar();
   try {
     const result = await runPretraining({
-      config, train, output: flags.output,
+      objective, modelType, config, train, output: flags.output,
       ...(evalData !== undefined ? { eval: evalData } : {}),
       batchSize: number('--batch-size', flags.batchSize ?? PRETRAIN_DEFAULTS.batchSize, true, 1),
       gradAccum: number('--grad-accum', flags.gradAccum, true, 1),
@@ -118,7 +137,7 @@ export async function runPretrainCommand(flags: PretrainFlags, stepsOverride?: n
       weightDecay: number('--weight-decay', flags.weightDecay, false, 0),
       maxGradNorm: number('--max-grad-norm', flags.maxGradNorm, false, 0),
       seed: number('--seed', flags.seed, true, 0),
-      padId: tokenizer.padTokenId,
+      padId: tokenizer.padId,
       logEvery: number('--log-every', flags.logEvery, true, 1),
       evalEvery: number('--eval-every', flags.evalEvery ?? PRETRAIN_DEFAULTS.evalEvery, true, 0),
       saveEvery: number('--save-every', flags.saveEvery ?? PRETRAIN_DEFAULTS.saveEvery, true, 0),
@@ -129,7 +148,7 @@ export async function runPretrainCommand(flags: PretrainFlags, stepsOverride?: n
       ...(dynamicMasking !== undefined ? { dynamicMasking } : {}),
       shouldStop: () => stop.requested || Date.now() > deadline,
       onProgress: (p) => bar.update(p.step, p.steps,
-        `loss ${p.loss.toFixed(3)} mlm ${(100 * p.mlmAccuracy).toFixed(1)}% nsp ${(100 * p.nspAccuracy).toFixed(0)}% lr ${p.lr.toExponential(2)} ${Math.round(p.tokensPerSecond)} tok/s eta ${formatDuration(p.etaSeconds)}`),
+        `loss ${p.loss.toFixed(3)} mlm ${(100 * p.mlmAccuracy).toFixed(1)}%${pairName === undefined ? '' : ` ${pairName} ${(100 * p.pairAccuracy).toFixed(0)}%`} lr ${p.lr.toExponential(2)} ${Math.round(p.tokensPerSecond)} tok/s eta ${formatDuration(p.etaSeconds)}`),
       onLog: (message) => {
         bar.done();
         process.stderr.write(`${message}\n`);
@@ -148,10 +167,12 @@ export async function runPretrainCommand(flags: PretrainFlags, stepsOverride?: n
 
 export function addPretrainOptions(command: Command): Command {
   return command
-    .option('--config <preset|file>', 'model size: tiny, mini, small, medium, base, large, or a config.json', 'mini')
+    .option('--config <preset|file>', "model size: tiny, mini, small, medium, base, large (in --model-type's family), or a config.json", 'mini')
+    .option('--objective <name>', `${PRETRAIN_OBJECTIVES.join(', ')}: MLM + NSP (BERT), MLM alone on packed full sentences with dynamic masks (RoBERTa), MLM with n-gram masks + sentence order (ALBERT); the data must be made for it`, 'bert')
+    .option('--model-type <type>', "the family to train: bert (objective bert), roberta or bert or albert (mlm), albert (albert); default the objective's own")
     .option('--batch-size <n>', `sequences per micro-batch ${modeHelp('batchSize')}`)
     .option('--grad-accum <n>', 'micro-batches per optimizer step', '1')
-    .option('--steps <n>', 'optimizer steps (the schedule decays to 0 at the last)', '1000')
+    .option('--steps <n>', 'optimizer steps (the schedule decays to 0 at the last); auto: as many as fit --minutes', '1000')
     .option('--lr <x>', `peak learning rate ${modeHelp('lr')}`)
     .option('--warmup-steps <n>', 'linear warmup steps (default: 10% of --steps)')
     .option('--weight-decay <x>', 'AdamW decay, not applied to biases and LayerNorm', '0.01')
@@ -208,7 +229,7 @@ async function runDefaultJob(flags: PretrainFlags, command: Command): Promise<vo
   if (stopExitCode() !== undefined) return;
   if (result.lastEval !== undefined) {
     const e = result.lastEval;
-    process.stdout.write(`held-out MLM accuracy ${(100 * e.eval_mlm_accuracy).toFixed(1)}% (most-frequent-token baseline ${(100 * e.eval_mlm_majority_baseline).toFixed(1)}%), NSP accuracy ${(100 * e.eval_nsp_accuracy).toFixed(1)}%\n`);
+    process.stdout.write(`held-out MLM accuracy ${(100 * e.eval_mlm_accuracy).toFixed(1)}% (most-frequent-token baseline ${(100 * e.eval_mlm_majority_baseline).toFixed(1)}%), NSP accuracy ${(100 * (e.eval_nsp_accuracy ?? 0)).toFixed(1)}%\n`);
   }
   process.stdout.write(`loss curve: ${join(output, 'loss-curve.svg')}; model: ${result.finalDir}\n\nfill-mask:\n`);
   showFillMask(result.finalDir, (line) => void process.stdout.write(`${line}\n`));
@@ -217,9 +238,10 @@ async function runDefaultJob(flags: PretrainFlags, command: Command): Promise<vo
 export function registerPretrain(program: Command): void {
   addPretrainOptions(program
     .command('pretrain')
-    .description('pre-train BERT (masked LM + next sentence prediction) on instance files from create-pretraining-data; '
+    .description('pre-train BERT (masked LM + next sentence prediction), RoBERTa (--objective mlm) or ALBERT (--objective albert) on instance files from create-pretraining-data; '
       + 'without --data: the default job (BERT-mini on the Brown corpus + nlp-corpus for --minutes, then fill-mask)')
     .option('--vocab <file>', 'vocab.txt the data was made with')
+    .option('--tokenizer <file>', 'tokenizer.json the data was made with (instead of --vocab)')
     .option('--data <files...>', 'instance files (shards) from create-pretraining-data')
     .option('--output <dir>', 'folder for checkpoint-<step>/, metrics.jsonl, loss-curve.svg and final/ (default job: tsbert-run)')
     .option('--eval-data <files...>', 'held-out instance files for MLM / NSP accuracy'))
