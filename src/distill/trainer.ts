@@ -13,8 +13,7 @@ import { LrSchedule } from '../optim/schedule.js';
 import { crossEntropy, IGNORE_INDEX } from '../ops/cross-entropy.js';
 import { countCorrect } from '../pretrain/accuracy.js';
 import { collatePretrainBatch } from '../pretrain/collate.js';
-import { DataOrder } from '../pretrain/data-order.js';
-import { unmaskedIds, type InstanceSource, type TrainingInstance } from '../pretrain/instance-source.js';
+import type { InstanceSource, TrainingInstance } from '../pretrain/instance-source.js';
 import type { PretrainBatch } from '../pretrain/train-step.js';
 import type { DynamicMasker } from '../pretrain/trainer.js';
 import { Arena, withArena } from '../tensor/arena.js';
@@ -23,26 +22,38 @@ import { noGrad, Tensor } from '../tensor/tensor.js';
 import type { TaskState } from '../train/checkpoint.js';
 import type { MicroBatchOutput } from '../train/train-step.js';
 import { train, type TrainerOptions, type TrainingTask, type TrainResult } from '../train/trainer.js';
+import { InstanceStream, remask } from './instance-stream.js';
 import { distillationLoss, realTokenRows, validateDistillationWeights, type DistillationWeights } from './distillation-loss.js';
 import { teacherRows, type MlmTeacher } from './teacher.js';
 
 /** The generic trainer's options a distillation passes through as they are: steps, cadences, output, resume, signals. */
 export type DistillRunOptions = Omit<TrainerOptions, 'schedule' | 'optimizer' | 'settings' | 'curveTitle' | 'commandName' | 'best' | 'finalDir'>;
 
-export interface DistillOptions {
-  run: DistillRunOptions;
-  teacher: MlmTeacher;
-  student: DistilBertForMaskedLM;
-  weights: DistillationWeights;
+/** What the student reads: unmasked (or re-masked) instances in micro-batches padded with `padId`. */
+export interface DistillData {
   train: InstanceSource;
   eval?: InstanceSource;
   masker: DynamicMasker;
   batchSize: number;
+  padId: number;
+}
+
+/** AdamW's schedule: peak lr after linear warmup, then linear decay to 0; decay off for biases and LayerNorms. */
+export interface DistillOptimization {
   lr: number;
   warmupSteps: number;
   weightDecay: number;
+}
+
+export interface DistillOptions {
+  teacher: MlmTeacher;
+  student: DistilBertForMaskedLM;
+  weights: DistillationWeights;
+  data: DistillData;
+  optimization: DistillOptimization;
+  /** Data order, masking and dropout. */
   seed: number;
-  padId: number;
+  run: DistillRunOptions;
   /** Settings besides these that must match to resume (the teacher, the student's layers). */
   settings: Record<string, unknown>;
 }
@@ -72,28 +83,19 @@ function studentRows(student: DistilBertForMaskedLM, batch: PretrainBatch, rows:
 class DistillationTask implements TrainingTask<PretrainBatch, DistillEval> {
   readonly model: DistilBertForMaskedLM;
   readonly evaluate: (() => DistillEval) | undefined;
-  private readonly order: DataOrder;
-  private readonly maskingRng: Rng;
-  private consumed = 0;
+  private readonly stream: InstanceStream;
   /** The teacher's held-out scores: the same masks every evaluation, so computed once. */
   private teacherEval: { loss: number; accuracy: number } | undefined;
 
   constructor(private readonly options: DistillOptions) {
     this.model = options.student.train();
-    this.order = new DataOrder(options.seed, options.train.length);
-    this.maskingRng = new Rng((options.seed ^ 0x2545f491) >>> 0);
-    const evalData = options.eval;
+    this.stream = new InstanceStream(options.data.train, options.data.masker, options.seed);
+    const evalData = options.data.eval;
     this.evaluate = evalData === undefined ? undefined : () => this.evaluateOn(evalData);
   }
 
-  private masked(instance: TrainingInstance, rng: Rng): TrainingInstance {
-    return { ...instance, ...this.options.masker(unmaskedIds(instance), rng) };
-  }
-
   nextBatch(): PretrainBatch {
-    const instances = Array.from({ length: this.options.batchSize }, () =>
-      this.masked(this.options.train.get(this.order.indexAt(this.consumed++)), this.maskingRng));
-    return collatePretrainBatch(instances, this.options.padId);
+    return collatePretrainBatch(Array.from({ length: this.options.data.batchSize }, () => this.stream.next()), this.options.data.padId);
   }
 
   forward(batch: PretrainBatch): MicroBatchOutput {
@@ -115,7 +117,8 @@ class DistillationTask implements TrainingTask<PretrainBatch, DistillEval> {
 
   /** Student (and, once, teacher) MLM loss and accuracy on held-out data, masked with a fixed Rng each time. */
   private evaluateOn(data: InstanceSource): DistillEval {
-    const { batchSize, padId, seed, teacher } = this.options;
+    const { seed, teacher } = this.options;
+    const { batchSize, padId, masker } = this.options.data;
     const wasTraining = this.model.training;
     this.model.eval();
     const arena = new Arena();
@@ -124,7 +127,7 @@ class DistillationTask implements TrainingTask<PretrainBatch, DistillEval> {
     const withTeacher = this.teacherEval === undefined;
     for (let start = 0; start < data.length; start += batchSize) {
       const instances: TrainingInstance[] = [];
-      for (let i = start; i < Math.min(data.length, start + batchSize); i++) instances.push(this.masked(data.get(i), rng));
+      for (let i = start; i < Math.min(data.length, start + batchSize); i++) instances.push(remask(data.get(i), masker, rng));
       const batch = collatePretrainBatch(instances, padId);
       arena.reset();
       withArena(arena, () => noGrad(() => {
@@ -160,21 +163,18 @@ class DistillationTask implements TrainingTask<PretrainBatch, DistillEval> {
   }
 
   describeRecentBatches(count: number): string {
-    return `instances ${this.consumed - count * this.options.batchSize}..${this.consumed - 1} of the data order`;
+    return this.stream.describeLast(count * this.options.data.batchSize);
   }
 
   state(): TaskState {
-    return { consumed: this.consumed, dropoutRng: this.model.distilbert.dropoutRng.getState(), maskingRng: this.maskingRng.getState() };
+    return { ...this.stream.state(), dropoutRng: this.model.distilbert.dropoutRng.getState() };
   }
 
   restore(state: TaskState): void {
-    const { consumed, dropoutRng, maskingRng } = state;
-    if (typeof consumed !== 'number' || !Array.isArray(dropoutRng) || !Array.isArray(maskingRng)) {
-      throw new CheckpointError('its trainer state holds no distillation position (consumed, dropoutRng, maskingRng)');
-    }
-    this.consumed = consumed;
+    this.stream.restore(state, 'distillation');
+    const { dropoutRng } = state;
+    if (!Array.isArray(dropoutRng)) throw new CheckpointError('its trainer state holds no dropout Rng state (dropoutRng)');
     this.model.distilbert.dropoutRng.setState(dropoutRng as RngState);
-    this.maskingRng.setState(maskingRng as RngState);
   }
 }
 
@@ -183,17 +183,17 @@ class DistillationTask implements TrainingTask<PretrainBatch, DistillEval> {
  * distiller.py. The final model (output/final) is the student as a Hugging Face DistilBertForMaskedLM folder.
  */
 export async function runDistillation(options: DistillOptions): Promise<TrainResult<DistillEval>> {
-  if (options.train.length === 0) throw new TsbertError('distill: the training data holds no instances');
+  if (options.data.train.length === 0) throw new TsbertError('distill: the training data holds no instances');
   validateDistillationWeights(options.weights);
-  const { run, lr, warmupSteps, weightDecay } = options;
+  const { run, data, optimization: { lr, warmupSteps, weightDecay } } = options;
   const task = new DistillationTask(options);
   return train(task, {
     ...run,
     schedule: new LrSchedule(lr, warmupSteps, run.steps, 'linear'),
     optimizer: new AdamW(bertParamGroups(task.model.namedParameters(), weightDecay), { lr, eps: 1e-6 }),
     settings: {
-      ...options.settings, ...options.weights, batchSize: options.batchSize, gradAccum: run.gradAccum, lr, warmupSteps, weightDecay,
-      maxGradNorm: run.maxGradNorm, seed: options.seed, steps: run.steps, dataSize: options.train.length,
+      ...options.settings, ...options.weights, batchSize: data.batchSize, gradAccum: run.gradAccum, lr, warmupSteps, weightDecay,
+      maxGradNorm: run.maxGradNorm, seed: options.seed, steps: run.steps, dataSize: data.train.length,
     },
     curveTitle: `tsbert distillation: ${run.output}`,
     commandName: 'distill',

@@ -75,13 +75,17 @@ export async function runDistillCommand(flags: DistillFlags): Promise<TrainResul
     const bar = new ProgressBar();
     try {
       const result = await runDistillation({
-        teacher, student, weights, train, ...(evalData !== undefined ? { eval: evalData } : {}), masker,
-        batchSize: number('--batch-size', flags.batchSize, true, 1),
-        lr: number('--lr', flags.lr, false, 0),
-        // distiller.py's warmup_prop 0.05.
-        warmupSteps: flags.warmupSteps === undefined ? Math.round(steps * 0.05) : number('--warmup-steps', flags.warmupSteps, true, 0),
-        weightDecay: number('--weight-decay', flags.weightDecay, false, 0),
-        seed, padId: tokenizer.padTokenId,
+        teacher, student, weights, seed,
+        data: {
+          train, ...(evalData !== undefined ? { eval: evalData } : {}), masker,
+          batchSize: number('--batch-size', flags.batchSize, true, 1), padId: tokenizer.padTokenId,
+        },
+        optimization: {
+          lr: number('--lr', flags.lr, false, 0),
+          // distiller.py's warmup_prop 0.05.
+          warmupSteps: flags.warmupSteps === undefined ? Math.round(steps * 0.05) : number('--warmup-steps', flags.warmupSteps, true, 0),
+          weightDecay: number('--weight-decay', flags.weightDecay, false, 0),
+        },
         settings: { studentLayers: layers, teacherLayers: teacher.config.numHiddenLayers, hiddenSize: teacher.config.hiddenSize, vocabSize: teacher.config.vocabSize },
         run: {
           output: flags.output, steps,
