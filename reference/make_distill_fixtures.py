@@ -9,7 +9,8 @@ defaults for BERT → DistilBERT (restrict_ce_to_mask off, mlm on, alpha_clm 0),
 - loss_mlm = CrossEntropyLoss(ignore_index=-100) of the student's logits against the labels;
 - loss_cos = CosineEmbeddingLoss(mean, target 1) between the last hidden states of the attention_mask positions;
 - loss     = alpha_ce · loss_ce + alpha_mlm · loss_mlm + alpha_cos · loss_cos,
-and the gradient of `loss` with respect to the student's logits and last hidden states (all positions: padding rows
+the soft-target part with restrict_ce_to_mask (at the labelled positions only) and its gradient, and the gradient of
+`loss` with respect to the student's logits and last hidden states (all positions: padding rows
 must get exactly zero). T = 2.5 ≠ 1 so a missing T² or 1/T shows; padding rows hold random values, so averaging over
 them or taking their cosine moves the loss; the teacher's logits are sharp so KL(t‖s) and KL(s‖t) differ widely.
 """
@@ -35,11 +36,12 @@ BATCH, SEQ, VOCAB, DIM = 3, 7, 13, 9
 LENGTHS = [7, 4, 5]
 
 
-def distiller_loss(s_logits, t_logits, s_hidden, t_hidden, attention_mask, labels, temperature):
+def distiller_loss(s_logits, t_logits, s_hidden, t_hidden, attention_mask, labels, temperature, restrict_ce_to_mask=False):
     """distiller.py's step() for MLM, written from its rules: the three parts, each a scalar."""
     mask = attention_mask.bool().unsqueeze(-1)
-    s_sel = torch.masked_select(s_logits, mask.expand_as(s_logits)).view(-1, s_logits.size(-1))
-    t_sel = torch.masked_select(t_logits, mask.expand_as(t_logits)).view(-1, t_logits.size(-1))
+    ce_mask = (labels > -1).unsqueeze(-1) if restrict_ce_to_mask else mask
+    s_sel = torch.masked_select(s_logits, ce_mask.expand_as(s_logits)).view(-1, s_logits.size(-1))
+    t_sel = torch.masked_select(t_logits, ce_mask.expand_as(t_logits)).view(-1, t_logits.size(-1))
     loss_ce = nn.KLDivLoss(reduction="batchmean")(
         F.log_softmax(s_sel / temperature, dim=-1), F.softmax(t_sel / temperature, dim=-1)) * temperature ** 2
     loss_mlm = nn.CrossEntropyLoss(ignore_index=-100)(s_logits.view(-1, s_logits.size(-1)), labels.view(-1))
@@ -74,6 +76,11 @@ def main():
     pad = attention_mask == 0
     assert s_logits.grad[pad].abs().max() == 0 and s_hidden.grad[pad].abs().max() == 0
 
+    s_restricted = s_logits.detach().clone().requires_grad_(True)
+    restricted, _, _ = distiller_loss(s_restricted, t_logits, s_hidden.detach(), t_hidden, attention_mask, labels, TEMPERATURE, True)
+    restricted.backward()
+    restricted_grad = s_restricted.grad
+
     # How far each bug would move the loss (the test's tolerance is 1e-5 relative).
     with torch.no_grad():
         rows = attention_mask.bool()
@@ -83,7 +90,7 @@ def main():
                             reduction="batchmean") * TEMPERATURE ** 2
         cos_all = (1 - F.cosine_similarity(s_hidden.view(-1, DIM), t_hidden.view(-1, DIM), dim=-1)).mean()
     checks = {
-        "loss_ce": loss_ce.item(), "loss_mlm": loss_mlm.item(), "loss_cos": loss_cos.item(), "loss": loss.item(),
+        "loss_ce": loss_ce.item(), "loss_ce_restricted_to_mask": restricted.item(), "loss_mlm": loss_mlm.item(), "loss_cos": loss_cos.item(), "loss": loss.item(),
         "loss_ce_without_t_squared": loss_ce.item() / TEMPERATURE ** 2,
         "loss_ce_reversed_kl": reversed_kl.item(),
         "loss_ce_over_padding_too": all_rows.item(),
@@ -93,7 +100,8 @@ def main():
         "attention_mask": attention_mask, "labels": labels,
         "teacher_logits": t_logits, "student_logits": s_logits.detach(),
         "teacher_hidden": t_hidden, "student_hidden": s_hidden.detach(),
-        "loss_ce": loss_ce.detach().reshape(()), "loss_mlm": loss_mlm.detach().reshape(()),
+        "loss_ce": loss_ce.detach().reshape(()),
+        "loss_ce_restricted": restricted.detach().reshape(()), "grad_student_logits_restricted": restricted_grad, "loss_mlm": loss_mlm.detach().reshape(()),
         "loss_cos": loss_cos.detach().reshape(()), "loss": loss.detach().reshape(()),
         "grad_student_logits": s_logits.grad, "grad_student_hidden": s_hidden.grad,
         "temperature": torch.tensor(TEMPERATURE), "alphas": torch.tensor([ALPHA_CE, ALPHA_MLM, ALPHA_COS]),

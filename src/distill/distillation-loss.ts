@@ -10,9 +10,9 @@
  * student's and teacher's heads never score padding, and no part can average over it.
  */
 import { add, scale } from '../ops/add.js';
-import { crossEntropy } from '../ops/cross-entropy.js';
+import { crossEntropy, IGNORE_INDEX } from '../ops/cross-entropy.js';
 import { ValueError } from '../errors.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { cosineEmbeddingLoss } from './cosine-embedding-loss.js';
 import { softTargetLoss } from './soft-target-loss.js';
 
@@ -27,17 +27,20 @@ export interface DistillationWeights {
 /** distiller.py's BERT → DistilBERT run (the research project's README: T 2, alpha_ce 5, alpha_mlm 2, alpha_cos 1). */
 export const DISTILBERT_WEIGHTS: DistillationWeights = { temperature: 2, alphaCe: 5, alphaMlm: 2, alphaCos: 1 };
 
-/** The real positions' rows of one batch: both models' logits and last hidden states, and the MLM labels there. */
+/**
+ * One batch's scored rows: both models' last hidden states at the real positions, and their logits at the real
+ * positions (or, with restrict_ce_to_mask, the masked ones alone) with the MLM labels there.
+ */
 export interface DistillationRows {
-  /** [rows, vocab] */
+  /** [logitRows, vocab] */
   studentLogits: Tensor;
-  /** [rows, vocab], computed without a graph. */
+  /** [logitRows, vocab], computed without a graph. */
   teacherLogits: Tensor;
   /** [rows, dim] */
   studentHidden: Tensor;
   /** [rows, dim] */
   teacherHidden: Tensor;
-  /** int32 [rows]: the original id at masked positions, -100 elsewhere. */
+  /** int32 [logitRows]: the original id at masked positions, -100 elsewhere. */
   labels: Tensor;
 }
 
@@ -75,4 +78,22 @@ export function realTokenRows(attentionMask: Tensor): Int32Array {
   const rows = new Int32Array(count);
   for (let i = 0, j = 0; i < mask.length; i++) if (mask[i] !== 0) rows[j++] = i;
   return rows;
+}
+
+/**
+ * The rows a batch is scored at: `rows`, its real tokens (flat [batch·seq] rows of attention_mask [batch, seq]; the
+ * cosine part), and where the logits are taken — every real row, or with restrict_ce_to_mask (distiller.py's flag)
+ * the masked ones alone (`logitRows`, indices into `rows`) — with the MLM labels [batch, seq] at the logits' rows.
+ */
+export function scoredRows(attentionMask: Tensor, labels: Tensor, restrictToMask: boolean): { rows: Int32Array; logitRows: Int32Array | null; labels: Tensor } {
+  const rows = realTokenRows(attentionMask);
+  const all = labels.ints('scoredRows labels');
+  let logitRows: Int32Array | null = null;
+  if (restrictToMask) {
+    const picked: number[] = [];
+    for (let i = 0; i < rows.length; i++) if (all[rows[i]!] !== IGNORE_INDEX) picked.push(i);
+    logitRows = Int32Array.from(picked);
+  }
+  const at = logitRows === null ? rows : Int32Array.from(logitRows, (i) => rows[i]!);
+  return { rows, logitRows, labels: new Tensor(Int32Array.from(at, (row) => all[row]!), [at.length]) };
 }

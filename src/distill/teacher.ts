@@ -10,7 +10,7 @@ import { BERT_MODEL_TYPE } from '../model/config-support.js';
 import { BertForMaskedLM } from '../model/heads/masked-lm.js';
 import { BertForPreTraining } from '../model/heads/pretraining.js';
 import { isQuantizedConfigJson } from '../model/quantization.js';
-import { firstTokenRows, sliceRows } from '../ops/gather-rows.js';
+import { firstTokenRows, gatherRows, sliceRows } from '../ops/gather-rows.js';
 import { noGrad, type Tensor } from '../tensor/tensor.js';
 
 export type MlmTeacher = BertForMaskedLM | BertForPreTraining;
@@ -42,11 +42,13 @@ export function loadTeacher(dir: string): MlmTeacher {
 }
 
 /**
- * The teacher's last hidden states [rows, hidden] and MLM logits [rows, vocab] at the flat `rows` of a batch, with
- * no graph. Token types are all 0 (the student has none). The encoder's last layer runs at those rows alone; with a
+ * The teacher's last hidden states [rows, hidden] at the flat `rows` of a batch and its MLM logits there (or at
+ * `logitRows`, indices into `rows`: [logitRows, vocab]), with no graph. Token types are all 0 (the student has none). The encoder's last layer runs at those rows alone; with a
  * pooler (BertForPreTraining) the [CLS] rows must come first, and are dropped after.
  */
-export function teacherRows(teacher: MlmTeacher, inputIds: Tensor, attentionMask: Tensor, rows: Int32Array): { hidden: Tensor; logits: Tensor } {
+export function teacherRows(
+  teacher: MlmTeacher, inputIds: Tensor, attentionMask: Tensor, rows: Int32Array, logitRows: Int32Array | null = null,
+): { hidden: Tensor; logits: Tensor } {
   return noGrad(() => {
     const leading = teacher.bert.hasPooler ? firstTokenRows(inputIds.shape[0]!, inputIds.shape[1]!) : new Int32Array(0);
     const asked = new Int32Array(leading.length + rows.length);
@@ -54,6 +56,6 @@ export function teacherRows(teacher: MlmTeacher, inputIds: Tensor, attentionMask
     asked.set(rows, leading.length);
     const last = teacher.bert.forward({ inputIds, attentionMask }, { lastLayerRows: asked }).lastHiddenState;
     const hidden = leading.length === 0 ? last : sliceRows(last, leading.length, asked.length);
-    return { hidden, logits: teacher.cls.predictions.forward(hidden) };
+    return { hidden, logits: teacher.cls.predictions.forward(logitRows === null ? hidden : gatherRows(hidden, logitRows)) };
   });
 }

@@ -10,7 +10,9 @@ import type { DistilBertForMaskedLM } from '../model/distilbert/for-masked-lm.js
 import { AdamW } from '../optim/adamw.js';
 import { bertParamGroups } from '../optim/param-groups.js';
 import { LrSchedule } from '../optim/schedule.js';
-import { crossEntropy, IGNORE_INDEX } from '../ops/cross-entropy.js';
+import { maskedPositions } from '../model/heads/mlm-loss.js';
+import { crossEntropy } from '../ops/cross-entropy.js';
+import { gatherRows } from '../ops/gather-rows.js';
 import { countCorrect } from '../pretrain/accuracy.js';
 import { collatePretrainBatch } from '../pretrain/collate.js';
 import type { InstanceSource, TrainingInstance } from '../pretrain/instance-source.js';
@@ -23,7 +25,7 @@ import type { TaskState } from '../train/checkpoint.js';
 import type { MicroBatchOutput } from '../train/train-step.js';
 import { train, type TrainerOptions, type TrainingTask, type TrainResult } from '../train/trainer.js';
 import { InstanceStream, remask } from './instance-stream.js';
-import { distillationLoss, realTokenRows, validateDistillationWeights, type DistillationWeights } from './distillation-loss.js';
+import { distillationLoss, scoredRows, validateDistillationWeights, type DistillationWeights } from './distillation-loss.js';
 import { teacherRows, type MlmTeacher } from './teacher.js';
 
 /** The generic trainer's options a distillation passes through as they are: steps, cadences, output, resume, signals. */
@@ -49,6 +51,8 @@ export interface DistillOptions {
   teacher: MlmTeacher;
   student: DistilBertForMaskedLM;
   weights: DistillationWeights;
+  /** distiller.py's restrict_ce_to_mask: the soft-target part only at masked positions (default: every real one). */
+  restrictCeToMask: boolean;
   data: DistillData;
   optimization: DistillOptimization;
   /** Data order, masking and dropout. */
@@ -65,19 +69,10 @@ export type DistillEval = {
   eval_teacher_mlm_accuracy: number;
 };
 
-/** The real rows of a batch and the MLM labels at them. */
-function scoredRows(batch: PretrainBatch): { rows: Int32Array; labels: Tensor } {
-  const rows = realTokenRows(batch.attentionMask);
-  const all = batch.labels.ints('labels');
-  const labels = new Int32Array(rows.length);
-  for (let i = 0; i < rows.length; i++) labels[i] = all[rows[i]!]!;
-  return { rows, labels: new Tensor(labels, [rows.length]) };
-}
-
-/** The student's last hidden states [rows, dim] and MLM logits [rows, vocab] at the flat `rows` of a batch. */
-function studentRows(student: DistilBertForMaskedLM, batch: PretrainBatch, rows: Int32Array): { hidden: Tensor; logits: Tensor } {
+/** The student's last hidden states [rows, dim] at the flat `rows` of a batch, and its logits [rows or logitRows, vocab]. */
+function studentRows(student: DistilBertForMaskedLM, batch: PretrainBatch, rows: Int32Array, logitRows: Int32Array | null = null): { hidden: Tensor; logits: Tensor } {
   const hidden = student.distilbert.forward({ inputIds: batch.inputIds, attentionMask: batch.attentionMask }, { lastLayerRows: rows }).lastHiddenState;
-  return { hidden, logits: student.predict(hidden) };
+  return { hidden, logits: student.predict(logitRows === null ? hidden : gatherRows(hidden, logitRows)) };
 }
 
 class DistillationTask implements TrainingTask<PretrainBatch, DistillEval> {
@@ -99,9 +94,9 @@ class DistillationTask implements TrainingTask<PretrainBatch, DistillEval> {
   }
 
   forward(batch: PretrainBatch): MicroBatchOutput {
-    const { rows, labels } = scoredRows(batch);
-    const student = studentRows(this.model, batch, rows);
-    const teacher = teacherRows(this.options.teacher, batch.inputIds, batch.attentionMask, rows);
+    const { rows, logitRows, labels } = scoredRows(batch.attentionMask, batch.labels, this.options.restrictCeToMask);
+    const student = studentRows(this.model, batch, rows, logitRows);
+    const teacher = teacherRows(this.options.teacher, batch.inputIds, batch.attentionMask, rows, logitRows);
     const parts = distillationLoss({
       studentLogits: student.logits, teacherLogits: teacher.logits, studentHidden: student.hidden, teacherHidden: teacher.hidden, labels,
     }, this.options.weights);
@@ -131,17 +126,18 @@ class DistillationTask implements TrainingTask<PretrainBatch, DistillEval> {
       const batch = collatePretrainBatch(instances, padId);
       arena.reset();
       withArena(arena, () => noGrad(() => {
-        const { rows, labels } = scoredRows(batch);
+        // Only the masked rows are scored (all are real tokens): their logits are all an MLM score needs.
+        const { positions: rows, targets: labels } = maskedPositions(batch.labels, batch.inputIds.size);
         const labelData = labels.ints('labels');
         const student = studentRows(this.model, batch, rows);
         sums.loss += crossEntropy(student.logits, labels).item();
-        sums.correct += countCorrect(student.logits, labelData, false).correct;
-        sums.total += labelData.filter((label) => label !== IGNORE_INDEX).length;
+        sums.correct += countCorrect(student.logits, labelData, true).correct;
+        sums.total += labelData.length;
         sums.batches++;
         if (withTeacher) {
           const logits = teacherRows(teacher, batch.inputIds, batch.attentionMask, rows).logits;
           sums.teacherLoss += crossEntropy(logits, labels).item();
-          sums.teacherCorrect += countCorrect(logits, labelData, false).correct;
+          sums.teacherCorrect += countCorrect(logits, labelData, true).correct;
         }
       }));
     }
@@ -192,7 +188,7 @@ export async function runDistillation(options: DistillOptions): Promise<TrainRes
     schedule: new LrSchedule(lr, warmupSteps, run.steps, 'linear'),
     optimizer: new AdamW(bertParamGroups(task.model.namedParameters(), weightDecay), { lr, eps: 1e-6 }),
     settings: {
-      ...options.settings, ...options.weights, batchSize: data.batchSize, gradAccum: run.gradAccum, lr, warmupSteps, weightDecay,
+      ...options.settings, ...options.weights, restrictCeToMask: options.restrictCeToMask, batchSize: data.batchSize, gradAccum: run.gradAccum, lr, warmupSteps, weightDecay,
       maxGradNorm: run.maxGradNorm, seed: options.seed, steps: run.steps, dataSize: data.train.length,
     },
     curveTitle: `tsbert distillation: ${run.output}`,

@@ -6,7 +6,7 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { DISTILBERT_WEIGHTS, distillationLoss, realTokenRows, validateDistillationWeights } from '../../src/distill/distillation-loss.js';
+import { DISTILBERT_WEIGHTS, distillationLoss, scoredRows, validateDistillationWeights } from '../../src/distill/distillation-loss.js';
 import { softTargetLoss } from '../../src/distill/soft-target-loss.js';
 import { cosineEmbeddingLoss } from '../../src/distill/cosine-embedding-loss.js';
 import { ValueError } from '../../src/errors.js';
@@ -30,19 +30,19 @@ function leaf(name: string): Tensor {
 
 test('the distillation loss and its gradients match distiller.py (PyTorch) at T 2.5 with padding', () => {
   const mask = intTensor(golden, 'attention_mask');
-  const rows = realTokenRows(mask);
+  const { rows, logitRows, labels } = scoredRows(mask, intTensor(golden, 'labels'), false);
+  assert.equal(logitRows, null);
   const [alphaCe, alphaMlm, alphaCos] = Array.from(floatTensor(golden, 'alphas').data);
   const weights = { temperature: scalar('temperature'), alphaCe: alphaCe!, alphaMlm: alphaMlm!, alphaCos: alphaCos! };
   assert.notEqual(weights.temperature, 1, 'the golden tests T ≠ 1');
   const studentLogits = leaf('student_logits');
   const studentHidden = leaf('student_hidden');
-  const allLabels = intTensor(golden, 'labels').ints('labels');
   const parts = distillationLoss({
     studentLogits: gatherRows(studentLogits, rows),
     teacherLogits: gatherRows(floatTensor(golden, 'teacher_logits'), rows),
     studentHidden: gatherRows(studentHidden, rows),
     teacherHidden: gatherRows(floatTensor(golden, 'teacher_hidden'), rows),
-    labels: new Tensor(Int32Array.from(rows, (r) => allLabels[r]!), [rows.length]),
+    labels,
   }, weights);
   for (const [name, value] of [['loss_ce', parts.ce], ['loss_mlm', parts.mlm], ['loss_cos', parts.cos], ['loss', parts.loss]] as const) {
     assertAllClose([value.item()], [scalar(name)], LOSS_TOLERANCE, name);
@@ -56,6 +56,17 @@ test('the distillation loss and its gradients match distiller.py (PyTorch) at T 
     if (maskData[r] === 1) continue;
     assert.ok(studentLogits.grad!.subarray(r * vocab, (r + 1) * vocab).every((g) => g === 0), `padding row ${r} takes no gradient`);
   }
+});
+
+test('with restrict_ce_to_mask the soft-target part is taken at the masked positions alone, as distiller.py does', () => {
+  const { rows, logitRows, labels } = scoredRows(intTensor(golden, 'attention_mask'), intTensor(golden, 'labels'), true);
+  assert.ok(logitRows !== null && labels.ints('labels').every((label) => label >= 0), 'only labelled rows carry logits');
+  const at = Int32Array.from(logitRows, (i) => rows[i]!);
+  const studentLogits = leaf('student_logits');
+  const loss = softTargetLoss(gatherRows(studentLogits, at), gatherRows(floatTensor(golden, 'teacher_logits'), at), scalar('temperature'));
+  assertAllClose([loss.item()], [scalar('loss_ce_restricted')], LOSS_TOLERANCE, 'loss_ce (restricted)');
+  backward(loss);
+  assertAllClose(studentLogits.grad!, floatTensor(golden, 'grad_student_logits_restricted').data, GRAD_TOLERANCE, 'd loss_ce / d student logits', 1e-5);
 });
 
 test('the soft-target loss is 0 when the student equals the teacher, and T² · KL of two known distributions', () => {

@@ -23,6 +23,7 @@ export interface DistillFlags {
   alphaCe: string;
   alphaMlm: string;
   alphaCos: string;
+  restrictCeToMask?: boolean;
   batchSize: string;
   gradAccum: string;
   steps: string;
@@ -75,7 +76,7 @@ export async function runDistillCommand(flags: DistillFlags): Promise<TrainResul
     const bar = new ProgressBar();
     try {
       const result = await runDistillation({
-        teacher, student, weights, seed,
+        teacher, student, weights, seed, restrictCeToMask: flags.restrictCeToMask === true,
         data: {
           train, ...(evalData !== undefined ? { eval: evalData } : {}), masker,
           batchSize: number('--batch-size', flags.batchSize, true, 1), padId: tokenizer.padTokenId,
@@ -134,6 +135,7 @@ export function registerDistill(program: Command): void {
     .option('--alpha-ce <x>', 'weight of T² · KL(teacher ‖ student)', String(d.alphaCe))
     .option('--alpha-mlm <x>', 'weight of the MLM cross-entropy', String(d.alphaMlm))
     .option('--alpha-cos <x>', 'weight of the cosine loss between last hidden states', String(d.alphaCos))
+    .option('--restrict-ce-to-mask', 'the soft-target loss at masked positions only (distiller.py\'s flag; default: every real token)')
     .option('--batch-size <n>', 'sequences per micro-batch', '32')
     .option('--grad-accum <n>', 'micro-batches per optimizer step', '1')
     .option('--steps <n>', 'optimizer steps (the schedule decays to 0 at the last)', '1000')
