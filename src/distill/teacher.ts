@@ -3,6 +3,7 @@
  * BertForPreTraining, whose `cls.predictions` is the same head), frozen in eval mode. Its outputs are computed without
  * a graph (distiller.py's torch.no_grad), at the rows the student is scored at.
  */
+import { valuePreview } from '../error-text.js';
 import { ConfigError } from '../errors.js';
 import { readConfigJson } from '../io/model-folder.js';
 import { modelTypeOfConfig } from '../model/auto.js';
@@ -33,7 +34,7 @@ export function loadTeacher(dir: string): MlmTeacher {
   const architectures: unknown = Reflect.get(json as object, 'architectures');
   const architecture = Array.isArray(architectures) ? architectures[0] : undefined;
   if (!isTeacherArchitecture(architecture)) {
-    throw new ConfigError(`${path}: architectures ${JSON.stringify(architectures ?? null)}: the teacher needs an MLM head `
+    throw new ConfigError(`${path}: architectures ${valuePreview(architectures ?? null)}: the teacher needs an MLM head `
       + `(${Object.keys(TEACHER_CLASSES).join(' or ')})`);
   }
   const teacher: MlmTeacher = architecture === 'BertForMaskedLM' ? BertForMaskedLM.fromPretrained(dir) : BertForPreTraining.fromPretrained(dir);
