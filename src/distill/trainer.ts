@@ -7,10 +7,10 @@
  */
 import { CheckpointError, TsbertError } from '../errors.js';
 import type { DistilBertForMaskedLM } from '../model/distilbert/for-masked-lm.js';
+import { maskedPositions } from '../model/heads/mlm-loss.js';
 import { AdamW } from '../optim/adamw.js';
 import { bertParamGroups } from '../optim/param-groups.js';
 import { LrSchedule } from '../optim/schedule.js';
-import { maskedPositions } from '../model/heads/mlm-loss.js';
 import { crossEntropy } from '../ops/cross-entropy.js';
 import { gatherRows } from '../ops/gather-rows.js';
 import { countCorrect } from '../pretrain/accuracy.js';
