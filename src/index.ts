@@ -24,6 +24,10 @@ export { tokenClassificationTask } from './finetune/tasks/token-classification.j
 export { questionAnsweringTask } from './finetune/tasks/question-answering.js';
 export { multipleChoiceTask } from './finetune/tasks/multiple-choice.js';
 export type { FinetuneTaskDefinition, LabelScheme, FeatureContext, FeatureOutputs } from './finetune/task-definition.js';
+export { runDistillation, type DistillOptions, type DistillEval } from './distill/trainer.js';
+export { studentFromTeacher, studentLayerMap, studentWeightSources } from './distill/student-init.js';
+export { distillationLoss, DISTILBERT_WEIGHTS, type DistillationWeights } from './distill/distillation-loss.js';
+export { loadTeacher, type MlmTeacher } from './distill/teacher.js';
 export type * from './finetune/examples.js';
 export { FINETUNE_TASKS, type FinetuneTaskName } from './finetune/task-names.js';
 

@@ -10,6 +10,7 @@ import { installNodeRuntime } from '../node-runtime.js';
 import { registerBench } from './commands/bench.js';
 import { registerBenchModel } from './commands/bench-model.js';
 import { registerCreatePretrainingData } from './commands/create-pretraining-data.js';
+import { registerDistill } from './commands/distill.js';
 import { registerFinetune } from './commands/finetune.js';
 import { registerForward } from './commands/forward.js';
 import { registerInspectData } from './commands/inspect-data.js';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerCreatePretrainingData(program);
   registerInspectData(program);
   registerPretrain(program);
+  registerDistill(program);
   registerFinetune(program);
   registerPredict(program);
   registerQuantize(program);
