@@ -80,6 +80,16 @@ bool Args::i8(size_t i, const char* name, I8* out) {
   return true;
 }
 
+bool Args::i8_or_null(size_t i, const char* name, I8* out) {
+  if (!ok_) return false;
+  napi_valuetype t;
+  if (napi_typeof(env_, argv_[i], &t) == napi_ok && t == napi_null) {
+    *out = I8{};
+    return true;
+  }
+  return i8(i, name, out);
+}
+
 bool Args::number(size_t i, const char* name, double* out) {
   if (!ok_) return false;
   if (napi_get_value_double(env_, argv_[i], out) != napi_ok) {

@@ -1,8 +1,9 @@
 // The int8 GEMM driver and row quantization (threads, blocking, packing) over the per-ISA micro-kernel
 // (IsaKernels::int8_gemm, isa/int8-gemm.h):
 //
-//   pack phase, in parallel: A's rows as the kernel reads them, and every nr-column panel of B (a Linear's weight,
-//                            [n, k]) — per call, as the float GEMM packs B: n x k, 1/m of the product's work
+//   pack phase, in parallel: A's rows as the kernel reads them, and — unless the caller passes B packed once
+//                            (int8_pack_b, when a Linear's weight is quantized or loaded) — every nr-column
+//                            panel of B (the weight, [n, k])
 //   for (row block, column group) tasks          claimed by threads from an atomic counter (thread-pool.h)
 //     for k block                                the block's rows of packed A stay in L2
 //       for panel q of the group                 its k block (kc x nr) stays in L1 across the slivers
@@ -13,6 +14,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 
 #include "cpu-features.h"
@@ -54,7 +56,57 @@ class Bytes {
 
 thread_local Bytes t_packed_a, t_packed_b, t_sums;
 
+// A weight packed once (int8_pack_b): this header, then the kernel's panels. The header names the layout (the
+// kernel's name, nr and k step: ISAs that share a kernel share its layout) and the sizes, so a buffer packed for
+// another kernel (the ISA switched since) or another weight is refused instead of read as garbage.
+struct PackedHeader {
+  char magic[8];
+  char kernel[24];
+  int32_t nr, k_step;
+  int64_t n, k;
+  char reserved[8];
+};
+static_assert(sizeof(PackedHeader) == kInt8PackedHeaderBytes, "the panels start 64 bytes in");
+constexpr char kPackedMagic[8] = {'t', 's', 'b', 'i', '8', 'p', 'k', '1'};
+
+PackedHeader header_for(const Int8GemmKernel& kern, long n, long k) {
+  PackedHeader h{};
+  std::memcpy(h.magic, kPackedMagic, sizeof h.magic);
+  std::strncpy(h.kernel, kern.name, sizeof h.kernel - 1);
+  h.nr = kern.nr;
+  h.k_step = kern.k_step;
+  h.n = n;
+  h.k = k;
+  return h;
+}
+
+// Packs panel q (columns q * nr ..) of b [n, k] to its place in panels.
+void pack_one_panel(const Int8GemmKernel& kern, char* panels, const int8_t* b, long n, long k, long q) {
+  const long nr = kern.nr;
+  kern.pack_b_panel(panels + q * kern.b_panel_bytes(k), b + q * nr * k, k, std::min(nr, n - q * nr), k);
+}
+
 }  // namespace
+
+long int8_packed_b_bytes(long n, long k) {
+  const Int8GemmKernel& kern = active_kernels().int8_gemm;
+  return kInt8PackedHeaderBytes + (n + kern.nr - 1) / kern.nr * kern.b_panel_bytes(k);
+}
+
+void int8_pack_b(void* packed, const int8_t* b, long n, long k) {
+  const Int8GemmKernel& kern = active_kernels().int8_gemm;
+  const PackedHeader header = header_for(kern, n, k);
+  std::memcpy(packed, &header, sizeof header);
+  char* panels = static_cast<char*>(packed) + kInt8PackedHeaderBytes;
+  const long panels_count = (n + kern.nr - 1) / kern.nr;
+  const int threads = static_cast<double>(n) * k < kParallelMacs ? 1 : 0;
+  pool_for(panels_count, [&](long q, int) { pack_one_panel(kern, panels, b, n, k, q); }, threads);
+}
+
+bool int8_packed_b_matches(const void* packed, long n, long k) {
+  const PackedHeader want = header_for(active_kernels().int8_gemm, n, k);
+  return std::memcmp(packed, &want, sizeof want) == 0;
+}
 
 void quantize_rows(int8_t* q, float* scales, const float* x, long rows, long cols) {
   const IsaKernels& isa = active_kernels();
@@ -69,9 +121,11 @@ void quantize_rows(int8_t* q, float* scales, const float* x, long rows, long col
       threads);
 }
 
-void int8_gemm(float* out, const int8_t* a, const float* a_scales, const int8_t* b, const float* b_scales,
-               const float* bias, const float* residual, long m, long n, long k, int activation) {
-  if (m <= 0 || n <= 0) return;
+bool int8_gemm(float* out, const int8_t* a, const float* a_scales, const int8_t* b, const void* packed_b,
+               const float* b_scales, const float* bias, const float* residual, long m, long n, long k,
+               int activation) {
+  if (packed_b != nullptr && !int8_packed_b_matches(packed_b, n, k)) return false;
+  if (m <= 0 || n <= 0) return true;
   const IsaKernels& isa = active_kernels();
   const Int8GemmKernel& kern = isa.int8_gemm;
   const long mr = kern.mr, nr = kern.nr;
@@ -93,10 +147,15 @@ void int8_gemm(float* out, const int8_t* a, const float* a_scales, const int8_t*
   // Rows of A padded to whole slivers (zero rows), so the micro-kernel always runs full height.
   const long m_padded = (m + mr - 1) / mr * mr;
   char* packed_a = static_cast<char*>(t_packed_a.get(static_cast<size_t>(m_padded * a_row_bytes) + 64));
-  char* packed_b = static_cast<char*>(t_packed_b.get(static_cast<size_t>(panels * panel_bytes) + 64));
+  const char* panels_b = packed_b != nullptr ? static_cast<const char*>(packed_b) + kInt8PackedHeaderBytes : nullptr;
+  char* packing_b = nullptr;
+  if (panels_b == nullptr) {
+    packing_b = static_cast<char*>(t_packed_b.get(static_cast<size_t>(panels * panel_bytes) + 64));
+    panels_b = packing_b;
+  }
   const long a_chunks = (m_padded + kRowBlock - 1) / kRowBlock;
   pool_for(
-      a_chunks + panels,
+      a_chunks + (packing_b != nullptr ? panels : 0),
       [&](long task, int) {
         if (task < a_chunks) {
           const long r0 = task * kRowBlock, r1 = std::min(m, r0 + kRowBlock);
@@ -105,8 +164,7 @@ void int8_gemm(float* out, const int8_t* a, const float* a_scales, const int8_t*
           for (long r = std::max(r0, m); r < pad_end; ++r) std::fill_n(packed_a + r * a_row_bytes, a_row_bytes, 0);
           return;
         }
-        const long q = task - a_chunks;
-        kern.pack_b_panel(packed_b + q * panel_bytes, b + q * nr * k, k, std::min(nr, n - q * nr), k);
+        pack_one_panel(kern, packing_b, b, n, k, task - a_chunks);
       },
       threads);
 
@@ -125,7 +183,7 @@ void int8_gemm(float* out, const int8_t* a, const float* a_scales, const int8_t*
           for (long q = q_begin; q < q_end; ++q)
             for (long s = 0; s < slivers; ++s)
               kern.tile(s0, block, packed_a + (i_begin + s * mr) * a_row_bytes, a_row_bytes,
-                        packed_b + q * panel_bytes, sums + ((q - q_begin) * slivers + s) * mr * nr, s0 > 0);
+                        panels_b + q * panel_bytes, sums + ((q - q_begin) * slivers + s) * mr * nr, s0 > 0);
           if (steps == 0) break;
         }
         for (long q = q_begin; q < q_end; ++q)
@@ -138,6 +196,7 @@ void int8_gemm(float* out, const int8_t* a, const float* a_scales, const int8_t*
           }
       },
       threads);
+  return true;
 }
 
 }  // namespace tsbert

@@ -1,5 +1,5 @@
 import { linear, linearGelu } from '../ops/linear.js';
-import { quantizedLinear, quantizeWeight } from '../ops/quantized-linear.js';
+import { QuantizedInput, quantizedLinear, quantizeWeight } from '../ops/quantized-linear.js';
 import { relu } from '../ops/relu.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Activation } from './activation.js';
@@ -39,4 +39,18 @@ export class Linear extends Module {
     this.weight = quantizeWeight(this.weight);
     this.params.replace('weight', this.weight);
   }
+}
+
+/**
+ * The same input x through several Linears (attention's query, key and value): their forward() outputs, in order.
+ * When every one is int8, x is quantized once for all of them (QuantizedInput) instead of once per layer.
+ */
+export function forwardLinears<const L extends readonly Linear[]>(x: Tensor, layers: L): { [I in keyof L]: Tensor } {
+  if (!layers.every((layer) => layer.weight.dtype === 'int8')) return mapLinears(layers, (layer) => layer.forward(x));
+  const input = QuantizedInput.of(x);
+  return mapLinears(layers, (layer) => quantizedLinear(input, layer.weight, layer.bias));
+}
+
+function mapLinears<const L extends readonly Linear[]>(layers: L, f: (layer: Linear) => Tensor): { [I in keyof L]: Tensor } {
+  return layers.map(f) as { [I in keyof L]: Tensor };
 }
