@@ -53,6 +53,8 @@ class Args {
 
  private:
   bool typed(size_t i, const char* name, napi_typedarray_type want, const char* what, void** data, size_t* length);
+  // Whether argument i is null (the optional arrays).
+  bool is_null(size_t i) const;
 
   napi_env env_;
   const char* kernel_;
