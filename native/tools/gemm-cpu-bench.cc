@@ -74,6 +74,6 @@ int main(int argc, char** argv) {
                 s.ta ? " transA" : "", s.tb ? " transB" : "", med, 100 * med / full, best, 100 * best / full,
                 max_err / norm);
   }
-  std::printf("%s, %d thread(s), GFLOP/s at full CPU time, %d args.reps; mean of medians %.1f%% of %.1f per thread\n",
+  std::printf("%s, %d thread(s), GFLOP/s at full CPU time, %d reps; mean of medians %.1f%% of %.1f per thread\n",
               tsbert::active_kernels().name, args.threads, args.reps, sum_pct / shapes.size(), args.peak);
 }
