@@ -1,5 +1,5 @@
 import { linear, linearGelu } from '../ops/linear.js';
-import { QuantizedInput, quantizedLinear, quantizeWeight } from '../ops/quantized-linear.js';
+import { packInt8Weight, QuantizedInput, quantizedLinear, quantizeWeight } from '../ops/quantized-linear.js';
 import { relu } from '../ops/relu.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Activation } from './activation.js';
@@ -20,6 +20,8 @@ export class Linear extends Module {
     super(params);
     this.weight = params.get('weight', [outFeatures, inFeatures], normalInit(initStd));
     this.bias = bias ? params.get('bias', [outFeatures], constantInit(0)) : null;
+    // A quantized folder's weight: packed for the int8 GEMM once, here, rather than at every call.
+    if (this.weight.dtype === 'int8') packInt8Weight(this.weight);
   }
 
   forward(x: Tensor): Tensor {
@@ -34,10 +36,14 @@ export class Linear extends Module {
     return linearGelu(x, this.weight, this.bias, activation.approximate);
   }
 
-  /** Replaces the float32 weight by its int8 form (quantizeWeight), in the module tree too: inference only from here. */
+  /**
+   * Replaces the float32 weight by its int8 form (quantizeWeight), in the module tree too, and packs it for the int8
+   * GEMM: inference only from here.
+   */
   quantize(): void {
     this.weight = quantizeWeight(this.weight);
     this.params.replace('weight', this.weight);
+    packInt8Weight(this.weight);
   }
 }
 

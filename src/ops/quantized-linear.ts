@@ -38,12 +38,22 @@ export class QuantizedInput {
 }
 
 /**
- * A weight's packed form (Backend.int8PackWeight: the native micro-kernel's panels), made on its first use and kept
- * beside the int8 tensor for as long as the tensor lives — not in any file. `layout` is the backend and ISA that
- * packed it: under another (a test switching ISA or backend) the weight is packed again. int8 weights are never
- * written in place (inference only), so the packed form cannot go stale.
+ * A weight's packed form (Backend.int8PackWeight: the native micro-kernel's panels), made when a Linear is quantized
+ * or loaded int8 (packInt8Weight) and kept beside the int8 tensor for as long as the tensor lives — not in any file.
+ * `layout` is the backend and ISA that packed it: under another (a test switching ISA or backend) the weight is
+ * packed again at its next use. int8 weights are never written in place (inference only), so it cannot go stale.
  */
 const packedWeights = new WeakMap<Tensor, { readonly layout: string; readonly packed: Int8Array | null }>();
+
+/** Packs an int8 Linear weight [out, in] for the backend in use now, unless it is packed for it already. */
+export function packInt8Weight(weight: Tensor): void {
+  const op = 'packInt8Weight';
+  const values = weight.data;
+  if (!(values instanceof Int8Array) || weight.shape.length !== 2) {
+    throw new DTypeError(`${op}: the weight must be int8 [out, in], got ${weight.dtype} ${shapeString(weight.shape)}`);
+  }
+  packedWeightOf(getBackend(), weight, values, weight.shape[0]!, weight.shape[1]!);
+}
 
 function packedWeightOf(backend: Backend, weight: Tensor, values: Int8Array, outFeatures: number, inFeatures: number): Int8Array | null {
   const layout = `${backend.name}/${backend.isa}`;
