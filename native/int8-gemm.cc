@@ -25,7 +25,7 @@ namespace tsbert {
 namespace {
 
 // Rows per task: 48 rows of packed A per k block (48 x 384 int16: 36 KB) sit in L2 beside the task's sums.
-constexpr long kRowBlock = 96;
+constexpr long kRowBlock = 48;
 // Columns per task at most: the task's int32 sums, 48 x 1024 x 4 bytes (192 KB), stay in L2.
 constexpr long kMaxGroupColumns = 1024;
 // Below this many multiply-adds a call runs on the calling thread.
