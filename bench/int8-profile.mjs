@@ -7,7 +7,9 @@
 //   node bench/int8-profile.mjs [--dtype int8|fp32] [--config base] [--batch 8] [--seq 128] [--rounds 3] [--threads 2] [--json]
 //
 // Each timed kernel call is synchronous, so the figures add up to the forward's wall time (median forward of
-// `rounds` after one warm-up; the kernel totals are from that median round).
+// `rounds` after one warm-up; the kernel totals are from that median round). cpu_ms is the process's CPU time for
+// that forward: with --threads 1 it is the forward's work alone, which a busy machine's time slicing does not
+// inflate (with more threads it counts the helpers' spinning too).
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -63,19 +65,19 @@ const runs = [];
 for (let round = 0; round <= rounds; round++) {
   totals = new Map();
   arena.reset();
-  const start = performance.now();
+  const start = performance.now(), cpuStart = process.cpuUsage();
   withArena(arena, () => noGrad(() => model.bert.forward(inputs)));
-  const ms = performance.now() - start;
-  if (round > 0) runs.push({ ms, totals });
+  const ms = performance.now() - start, cpu = process.cpuUsage(cpuStart);
+  if (round > 0) runs.push({ ms, cpuMs: (cpu.user + cpu.system) / 1000, totals });
 }
 runs.sort((a, b) => a.ms - b.ms);
-const { ms: forwardMs, totals: median } = runs[Math.floor(runs.length / 2)];
+const { ms: forwardMs, cpuMs, totals: median } = runs[Math.floor(runs.length / 2)];
 const kernelMs = [...median].filter(([key]) => !key.includes(' ')).reduce((s, [, e]) => s + e.ms, 0);
 const rows = [...median].sort((a, b) => b[1].ms - a[1].ms)
   .map(([key, e]) => ({ kernel: key, calls: e.calls, ms: Math.round(e.ms * 10) / 10, share: Math.round((e.ms / forwardMs) * 1000) / 10 }));
 rows.push({ kernel: 'outside kernels', calls: 0, ms: Math.round((forwardMs - kernelMs) * 10) / 10, share: Math.round(((forwardMs - kernelMs) / forwardMs) * 1000) / 10 });
 const info = backendInfo();
-const head = { dtype: opts.dtype, config: opts.config, batch, seq, backend: info.name, isa: info.isa, threads: info.threads, forward_ms: Math.round(forwardMs * 10) / 10 };
+const head = { dtype: opts.dtype, config: opts.config, batch, seq, backend: info.name, isa: info.isa, threads: info.threads, forward_ms: Math.round(forwardMs * 10) / 10, cpu_ms: Math.round(cpuMs * 10) / 10 };
 if (opts.json) {
   process.stdout.write(`${JSON.stringify({ ...head, kernels: rows })}\n`);
 } else {
