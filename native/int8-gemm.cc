@@ -82,6 +82,12 @@ PackedHeader header_for(const Int8GemmKernel& kern, long n, long k) {
   return h;
 }
 
+// Whether `packed` was packed by int8_pack_b for the active kernel's layout and these sizes.
+bool packed_b_matches(const void* packed, long n, long k) {
+  const PackedHeader want = header_for(active_kernels().int8_gemm, n, k);
+  return std::memcmp(packed, &want, sizeof want) == 0;
+}
+
 // Packs panel q (columns q * nr ..) of b [n, k] to its place in panels.
 void pack_one_panel(const Int8GemmKernel& kern, char* panels, const int8_t* b, long n, long k, long q) {
   const long nr = kern.nr;
@@ -105,11 +111,6 @@ void int8_pack_b(void* packed, const int8_t* b, long n, long k) {
   pool_for(panels_count, [&](long q, int) { pack_one_panel(kern, panels, b, n, k, q); }, threads);
 }
 
-bool int8_packed_b_matches(const void* packed, long n, long k) {
-  const PackedHeader want = header_for(active_kernels().int8_gemm, n, k);
-  return std::memcmp(packed, &want, sizeof want) == 0;
-}
-
 void quantize_rows(int8_t* q, float* scales, const float* x, long rows, long cols) {
   const IsaKernels& isa = active_kernels();
   const long tasks = (rows + kQuantizeRows - 1) / kQuantizeRows;
@@ -126,7 +127,7 @@ void quantize_rows(int8_t* q, float* scales, const float* x, long rows, long col
 bool int8_gemm(float* out, const int8_t* a, const float* a_scales, const int8_t* b, const void* packed_b,
                const float* b_scales, const float* bias, const float* residual, long m, long n, long k,
                int activation) {
-  if (packed_b != nullptr && !int8_packed_b_matches(packed_b, n, k)) return false;
+  if (packed_b != nullptr && !packed_b_matches(packed_b, n, k)) return false;
   if (m <= 0 || n <= 0) return true;
   const IsaKernels& isa = active_kernels();
   const Int8GemmKernel& kern = isa.int8_gemm;
