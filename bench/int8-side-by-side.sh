@@ -10,7 +10,8 @@
 # not depend on them); the ONNX model is bench/results/bert-<config>.onnx (exported by model-export-onnx.py when
 # missing) and its q8 form bench/results/bert-<config>-q8.onnx (../shared/tools/ort-quantize-dynamic.py).
 # Needs: `npm run build`, /usr/bin/python3 with torch, `cd bench && ONNXRUNTIME_NODE_INSTALL=skip npm install`.
-# Raw JSON lines go to bench/results/int8-side-by-side-<time>.jsonl.
+# Raw JSON lines go to bench/results/int8-side-by-side-<time>.jsonl. Where tsbert's int8 forward spends its time:
+# node bench/int8-profile.mjs (per kernel); the GEMM alone in CPU time: native/tools/int8-gemm-cpu-bench.cc.
 set -u -o pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

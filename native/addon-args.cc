@@ -56,10 +56,14 @@ bool Args::f32(size_t i, const char* name, F32* out) {
   return true;
 }
 
+bool Args::is_null(size_t i) const {
+  napi_valuetype t;
+  return napi_typeof(env_, argv_[i], &t) == napi_ok && t == napi_null;
+}
+
 bool Args::f32_or_null(size_t i, const char* name, F32* out) {
   if (!ok_) return false;
-  napi_valuetype t;
-  if (napi_typeof(env_, argv_[i], &t) == napi_ok && t == napi_null) {
+  if (is_null(i)) {
     *out = F32{};
     return true;
   }
@@ -78,6 +82,15 @@ bool Args::i8(size_t i, const char* name, I8* out) {
   if (!typed(i, name, napi_int8_array, "an Int8Array", &data, &out->length)) return false;
   out->data = static_cast<int8_t*>(data);
   return true;
+}
+
+bool Args::i8_or_null(size_t i, const char* name, I8* out) {
+  if (!ok_) return false;
+  if (is_null(i)) {
+    *out = I8{};
+    return true;
+  }
+  return i8(i, name, out);
 }
 
 bool Args::number(size_t i, const char* name, double* out) {

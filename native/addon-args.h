@@ -39,6 +39,7 @@ class Args {
   bool f32_or_null(size_t i, const char* name, F32* out);
   bool i32(size_t i, const char* name, I32* out);
   bool i8(size_t i, const char* name, I8* out);
+  bool i8_or_null(size_t i, const char* name, I8* out);
   // A non-negative integer below 2^53 (a size, leading dimension or stride).
   bool size(size_t i, const char* name, long* out);
   bool integer(size_t i, const char* name, long* out);  // any safe integer (ignore_index, padding_idx)
@@ -52,6 +53,8 @@ class Args {
 
  private:
   bool typed(size_t i, const char* name, napi_typedarray_type want, const char* what, void** data, size_t* length);
+  // Whether argument i is null (the optional arrays).
+  bool is_null(size_t i) const;
 
   napi_env env_;
   const char* kernel_;

@@ -20,26 +20,51 @@ napi_value QuantizeRows(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+napi_value Int8PackedWeightBytes(napi_env env, napi_callback_info info) {
+  Args args(env, info, "int8PackedWeightBytes", 2);
+  long n = 0, k = 0;
+  if (!(args.size(0, "n", &n) && args.size(1, "k", &k))) return nullptr;
+  napi_value result;
+  napi_create_double(env, static_cast<double>(int8_packed_b_bytes(n, k)), &result);
+  return result;
+}
+
+napi_value Int8PackWeight(napi_env env, napi_callback_info info) {
+  Args args(env, info, "int8PackWeight", 4);
+  I8 packed, b;
+  long n = 0, k = 0;
+  if (!(args.i8(0, "packed", &packed) && args.i8(1, "b", &b) && args.size(2, "n", &n) && args.size(3, "k", &k) &&
+        args.covers("packed", packed.length, static_cast<double>(int8_packed_b_bytes(n, k))) &&
+        args.covers("b", b.length, double(n) * k)))
+    return nullptr;
+  int8_pack_b(packed.data, b.data, n, k);
+  return undefined(env);
+}
+
 napi_value Int8Gemm(napi_env env, napi_callback_info info) {
-  Args args(env, info, "int8Gemm", 11);
+  Args args(env, info, "int8Gemm", 12);
   F32 out, a_scales, b_scales, bias, residual;
-  I8 a, b;
+  I8 a, b, packed_b;
   long m = 0, n = 0, k = 0, activation = 0;
   if (!(args.f32(0, "out", &out) && args.i8(1, "a", &a) && args.f32(2, "aScales", &a_scales) && args.i8(3, "b", &b) &&
-        args.f32(4, "bScales", &b_scales) && args.f32_or_null(5, "bias", &bias) &&
-        args.f32_or_null(6, "residual", &residual) && args.size(7, "m", &m) && args.size(8, "n", &n) &&
-        args.size(9, "k", &k) && args.size(10, "activation", &activation)))
+        args.i8_or_null(4, "packedB", &packed_b) && args.f32(5, "bScales", &b_scales) &&
+        args.f32_or_null(6, "bias", &bias) && args.f32_or_null(7, "residual", &residual) && args.size(8, "m", &m) &&
+        args.size(9, "n", &n) && args.size(10, "k", &k) && args.size(11, "activation", &activation)))
     return nullptr;
   if (activation > kActivationGeluTanh) return args.fail("activation must be 0 (none), 1 (gelu) or 2 (gelu tanh)"), nullptr;
   const double mn = double(m) * n;
   if (!(args.covers("out", out.length, mn) && args.covers("a", a.length, double(m) * k) &&
         args.covers("aScales", a_scales.length, m) && args.covers("b", b.length, double(n) * k) &&
+        (packed_b.data == nullptr ||
+         args.covers("packedB", packed_b.length, static_cast<double>(int8_packed_b_bytes(n, k)))) &&
         args.covers("bScales", b_scales.length, n) &&
         (bias.data == nullptr || args.covers("bias", bias.length, n)) &&
         (residual.data == nullptr || args.covers("residual", residual.length, mn))))
     return nullptr;
-  int8_gemm(out.data, a.data, a_scales.data, b.data, b_scales.data, bias.data, residual.data, m, n, k,
-            static_cast<int>(activation));
+  if (!int8_gemm(out.data, a.data, a_scales.data, b.data, packed_b.data, b_scales.data, bias.data, residual.data, m, n,
+                 k, static_cast<int>(activation)))
+    return args.fail("packedB was packed for another int8 kernel (the ISA changed since) or another [n, k]: pack it again"),
+           nullptr;
   return undefined(env);
 }
 

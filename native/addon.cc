@@ -135,6 +135,8 @@ constexpr Export kExports[] = {
     {"crossEntropyForward",  CrossEntropyForward},
     {"crossEntropyBackward", CrossEntropyBackward},
     {"quantizeRows",         QuantizeRows},
+    {"int8PackedWeightBytes", Int8PackedWeightBytes},
+    {"int8PackWeight",       Int8PackWeight},
     {"int8Gemm",             Int8Gemm},
     {"adamwStep",            AdamwStep},
     // Controls.

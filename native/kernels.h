@@ -80,8 +80,16 @@ void dropout_forward(float* out, float* mask, const float* x, long n, double p, 
 void quantize_rows(int8_t* q, float* scales, const float* x, long rows, long cols);
 // out [m, n] = (sum_p a[i, p] b[j, p]) * a_scales[i] * b_scales[j] + bias [n] (nullable), then the activation, then
 // + residual [m, n] (nullable): a Linear on int8 rows a [m, k] and an int8 weight b [n, k], int32 sums exact.
-void int8_gemm(float* out, const int8_t* a, const float* a_scales, const int8_t* b, const float* b_scales,
-               const float* bias, const float* residual, long m, long n, long k, int activation);
+// packed_b: b as int8_pack_b wrote it (read instead of packing b in the call), or null. Returns false (and
+// computes nothing) when packed_b was packed for another kernel layout or other sizes.
+bool int8_gemm(float* out, const int8_t* a, const float* a_scales, const int8_t* b, const void* packed_b,
+               const float* b_scales, const float* bias, const float* residual, long m, long n, long k,
+               int activation);
+// A weight b [n, k] packed once for the active int8 kernel: a 64-byte header (the layout and sizes, checked by
+// int8_gemm) and the kernel's panels; int8_packed_b_bytes gives the buffer's size.
+constexpr long kInt8PackedHeaderBytes = 64;
+long int8_packed_b_bytes(long n, long k);
+void int8_pack_b(void* packed, const int8_t* b, long n, long k);
 void adamw_step(float* param, float* m, float* v, const float* grad, long n, double lr, double beta1, double beta2,
                 double eps, double weight_decay, double step);
 

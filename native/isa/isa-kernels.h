@@ -112,7 +112,8 @@ struct IsaKernels {
   void (*quantize_rows)(int8_t* q, float* scales, const float* x, long rows, long cols);
   Int8GemmKernel int8_gemm;
   // out [rows, cols] (row stride ldo) = float(acc) * (row_scales[i] * col_scales[j]) + bias [cols] (nullable), then
-  // the activation (kernels.h), then + residual (nullable, row stride ld_res); acc has row stride ld_acc.
+  // the activation (kernels.h), then + residual (nullable, row stride ld_res); acc has row stride ld_acc, and its
+  // rows are read in whole vectors (cols rounded up to the vector width: the kernel's nr is a multiple of it).
   void (*int8_epilogue)(float* out, long ldo, const int32_t* acc, long ld_acc, long rows, long cols,
                         const float* row_scales, const float* col_scales, const float* bias, int activation,
                         const float* residual, long ld_res);

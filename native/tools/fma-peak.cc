@@ -1,13 +1,20 @@
-// The float32 ceiling of this CPU: AVX-512 fused multiply-adds on registers only (no memory), on 1..T threads.
-// What a GEMM's GFLOP/s is a fraction of; the speed goals in docs/native-backend.md are checked against it.
-//   g++ -O2 -mavx512f -pthread native/tools/fma-peak.cc -o /tmp/fma-peak && /tmp/fma-peak [threads] [rounds]
-// Twelve independent accumulator chains hide the FMA latency (4 cycles x 2 pipes needs >= 8 in flight).
-#include <immintrin.h>
+// The ceilings of this CPU's multiply-add instructions, on registers only (no memory), on 1..T threads: what a
+// kernel's rate is a share of. Each line is one instruction mix, as a GEMM micro-kernel issues it:
+//   fma        float32 FMAs (vfmadd231ps): the float GEMM's peak, in GFLOP/s (2 per multiply-add)
+//   vpmaddwd   int16 pairs -> int32 (vpmaddwd + vpaddd): the int8 GEMM's kernel on pre-widened panels, in GMAC/s
+//   vpmaddubsw u8 x s8 pairs -> s16 (saturating), then vpmaddwd by ones -> int32, vpaddd: onnxruntime's AVX2
+//              kernel (MLAS U8S8), in GMAC/s — exact only for 7-bit operands (docs/quantization.md)
+// Time is each thread's CPU time (CLOCK_THREAD_CPUTIME_ID), so on a shared machine a descheduled thread does not read
+// as a slow one; the rate is the sum over threads. 512-bit vectors where the compiler targets AVX-512, 256-bit otherwise:
+//   g++ -O2 -march=native -pthread native/tools/fma-peak.cc -o /tmp/fma-peak && /tmp/fma-peak [threads] [rounds]
+// Twelve independent accumulator chains hide the latencies (4 cycles x 2 pipes needs >= 8 in flight).
+#include <time.h>
 
 #include <algorithm>
-#include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <thread>
 #include <vector>
 
@@ -15,36 +22,95 @@ namespace {
 
 constexpr int kChains = 12;
 
-float fma_loop(long iterations) {
-  __m512 acc[kChains];
-  for (int i = 0; i < kChains; ++i) acc[i] = _mm512_set1_ps(0.01f * static_cast<float>(i));
-  const __m512 mul = _mm512_set1_ps(0.999f), add = _mm512_set1_ps(1e-4f);
-  for (long it = 0; it < iterations; ++it)
-#pragma GCC unroll 12
-    for (int i = 0; i < kChains; ++i) acc[i] = _mm512_fmadd_ps(acc[i], mul, add);
-  __m512 sum = acc[0];
-  for (int i = 1; i < kChains; ++i) sum = _mm512_add_ps(sum, acc[i]);
-  return _mm512_reduce_add_ps(sum);  // keeps the loop from being optimised away
+// The loops are assembly: written with intrinsics, GCC spilled accumulators inside the loop, which measures the
+// stores instead. Registers 0-11 are the chains, 12 the multiplier, 13 ones (for vpmaddubsw's widening), 14-15 the
+// products; the products do not depend on the chains (a GEMM's come from loads), only the adds do.
+#if defined(__AVX512F__) && defined(__AVX512BW__)
+#define VR(n) "%%zmm" #n
+constexpr int kBytes = 64;
+#define ISA_NAME "avx512"
+#elif defined(__AVX2__) && defined(__FMA__)
+#define VR(n) "%%ymm" #n
+constexpr int kBytes = 32;
+#define ISA_NAME "avx2"
+#else
+#error "fma-peak needs AVX2 + FMA or AVX-512 (compile with -march=native on such a CPU)"
+#endif
+
+#define CHAINS_12(step) step(0) step(1) step(2) step(3) step(4) step(5) step(6) step(7) step(8) step(9) step(10) step(11)
+#define CLOBBERS                                                                                                    \
+  "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", \
+      "xmm14", "xmm15", "cc"
+
+// Each loop starts from the same small constants and runs `iterations` steps of 12 chains.
+#define FMA_STEP(i) "vfmadd231ps " VR(12) ", " VR(13) ", " VR(i) "\n\t"
+#define MADDWD_STEP(i) "vpmaddwd " VR(12) ", " VR(13) ", " VR(14) "\n\tvpaddd " VR(14) ", " VR(i) ", " VR(i) "\n\t"
+#define MADDUBSW_STEP(i)                                                                        \
+  "vpmaddubsw " VR(12) ", " VR(12) ", " VR(14) "\n\tvpmaddwd " VR(13) ", " VR(14) ", " VR(15) \
+  "\n\tvpaddd " VR(15) ", " VR(i) ", " VR(i) "\n\t"
+#define ZERO_CHAIN(i) "vpxor %%xmm" #i ", %%xmm" #i ", %%xmm" #i "\n\t"
+
+// Operands: int16 or int8 lanes of 3 and ones for the integer loops; 1.0f and 0.001f for the FMA loop (normal
+// floats: a denormal operand would take the slow path).
+#define PEAK_LOOP(name, step, first, second)                                           \
+  void name(long iterations) {                                                         \
+    const int32_t three = first, one = second;                                         \
+    asm volatile(CHAINS_12(ZERO_CHAIN) "vpbroadcastd %1, " VR(12) "\n\t"                  \
+                 "vpbroadcastd %2, " VR(13) "\n\t"                                     \
+                 "1:\n\t" CHAINS_12(step) "dec %0\n\t"                                 \
+                 "jnz 1b\n\t"                                                          \
+                 : "+r"(iterations)                                                    \
+                 : "m"(three), "m"(one)                                                \
+                 : CLOBBERS);                                                          \
+  }
+
+PEAK_LOOP(fma_loop, FMA_STEP, 0x3f800000, 0x3a83126f)
+PEAK_LOOP(maddwd_loop, MADDWD_STEP, 0x00030003, 0x00010001)
+PEAK_LOOP(maddubsw_loop, MADDUBSW_STEP, 0x03030303, 0x00010001)
+
+double thread_cpu_seconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
+
+struct Mix {
+  const char* name;
+  const char* unit;
+  void (*loop)(long);
+  double per_instruction;  // FLOPs (fma) or multiply-adds (int) per chain step
+};
 
 }  // namespace
 
 int main(int argc, char** argv) {
   const int max_threads = argc > 1 ? std::atoi(argv[1]) : static_cast<int>(std::thread::hardware_concurrency());
   const int rounds = argc > 2 ? std::atoi(argv[2]) : 5;
-  constexpr long kIterations = 100'000'000;
-  for (int threads = 1; threads <= max_threads; ++threads) {
-    double best = 0;
-    for (int r = 0; r < rounds; ++r) {
-      std::vector<std::thread> pool;
-      std::vector<float> sink(static_cast<size_t>(threads));
-      const auto start = std::chrono::steady_clock::now();
-      for (int t = 0; t < threads; ++t) pool.emplace_back([&, t] { sink[t] = fma_loop(kIterations); });
-      for (auto& th : pool) th.join();
-      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      best = std::max(best, 2.0 * 16 * kChains * kIterations * threads / seconds / 1e9);
+  constexpr long kIterations = 50'000'000;
+  const Mix mixes[] = {
+      {"fma", "GFLOP/s", fma_loop, 2.0 * kBytes / 4},
+      {"vpmaddwd", "GMAC/s", maddwd_loop, kBytes / 2.0},
+      {"vpmaddubsw", "GMAC/s", maddubsw_loop, double(kBytes)},
+  };
+  std::printf("%s vectors (%d bits)\n", ISA_NAME, kBytes * 8);
+  for (const Mix& mix : mixes)
+    for (int threads = 1; threads <= max_threads; ++threads) {
+      double best = 0;
+      for (int r = 0; r < rounds; ++r) {
+        std::vector<std::thread> pool;
+        std::vector<double> seconds(static_cast<size_t>(threads));
+        for (int t = 0; t < threads; ++t)
+          pool.emplace_back([&, t] {
+            const double t0 = thread_cpu_seconds();
+            mix.loop(kIterations);
+            seconds[t] = thread_cpu_seconds() - t0;
+          });
+        for (auto& th : pool) th.join();
+        double rate = 0;
+        for (double s : seconds) rate += mix.per_instruction * kChains * kIterations / s / 1e9;
+        best = std::max(best, rate);
+      }
+      std::printf("%-10s threads %d: best %.1f %s over %d rounds\n", mix.name, threads, best, mix.unit, rounds);
     }
-    std::printf("threads %d: best %.1f GFLOP/s over %d rounds\n", threads, best, rounds);
-  }
   return 0;
 }

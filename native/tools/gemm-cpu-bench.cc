@@ -5,8 +5,6 @@
 //   g++ -O3 -std=gnu++17 -DTSBERT_HAVE_X86_ISAS=1 -pthread native/tools/gemm-cpu-bench.cc native/gemm.cc
 //     native/thread-pool.cc native/cpu-features.cc <isa objects> -o gemm-cpu-bench
 //   ./gemm-cpu-bench [threads=1] [reps=10] [rows=1024] [peak GFLOP/s per thread=93.7] [shape index=all]
-#include <time.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -16,14 +14,9 @@
 #include "../cpu-features.h"
 #include "../kernels.h"
 #include "../thread-pool.h"
+#include "cpu-time.h"
 
 namespace {
-
-double cpu_seconds(int threads) {
-  timespec ts;
-  clock_gettime(threads == 1 ? CLOCK_THREAD_CPUTIME_ID : CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-}
 
 struct Shape {
   long m, k, n;
@@ -33,17 +26,14 @@ struct Shape {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int threads = argc > 1 ? std::atoi(argv[1]) : 1;
-  const int reps = argc > 2 ? std::atoi(argv[2]) : 10;
-  const long rows = argc > 3 ? std::atol(argv[3]) : 1024;
-  const double peak = argc > 4 ? std::atof(argv[4]) : 93.7;
-  tsbert::pool_set_threads(threads);
+  const BenchArgs args = bench_args(argc, argv, 93.7);
+  tsbert::pool_set_threads(args.threads);
   // bench/gemm-side-by-side.sh's shapes: a Linear's forward (plain and with the weight [out, in] as stored), its
   // input gradient (plain), and the weight gradient dW = dYᵀ X (A stored [tokens, out], used transposed).
-  const std::vector<Shape> shapes = {{rows, 768, 768, false, false},  {rows, 768, 3072, false, false},
-                                     {rows, 3072, 768, false, false}, {rows, 768, 768, false, true},
-                                     {rows, 768, 3072, false, true},  {rows, 3072, 768, false, true},
-                                     {768, rows, 3072, true, false},  {3072, rows, 768, true, false}};
+  const std::vector<Shape> shapes = {{args.rows, 768, 768, false, false},  {args.rows, 768, 3072, false, false},
+                                     {args.rows, 3072, 768, false, false}, {args.rows, 768, 768, false, true},
+                                     {args.rows, 768, 3072, false, true},  {args.rows, 3072, 768, false, true},
+                                     {768, args.rows, 3072, true, false},  {3072, args.rows, 768, true, false}};
   const int only = argc > 5 ? std::atoi(argv[5]) : -1;  // one shape (index into the list), -1: all
   double sum_pct = 0;
   for (const Shape& s : shapes) {
@@ -70,20 +60,20 @@ int main(int argc, char** argv) {
       }
     std::vector<double> rates;
     const double flops = 2.0 * s.m * s.n * s.k;
-    for (int r = 0; r < reps; ++r) {
-      const double t0 = cpu_seconds(threads);
+    for (int r = 0; r < args.reps; ++r) {
+      const double t0 = cpu_seconds(args.threads);
       tsbert::gemm(c.data(), a.data(), b.data(), p);
-      const double cpu = cpu_seconds(threads) - t0;
-      rates.push_back(flops / (cpu / threads) / 1e9);
+      const double cpu = cpu_seconds(args.threads) - t0;
+      rates.push_back(flops / (cpu / args.threads) / 1e9);
     }
     std::sort(rates.begin(), rates.end());
     const double med = rates[rates.size() / 2], best = rates.back();
-    const double full = peak * threads;  // the FMA peak of `threads` cores
+    const double full = args.peak * args.threads;  // the FMA args.peak of `args.threads` cores
     sum_pct += 100 * med / full;
     std::printf("[%ld,%ld]x[%ld,%ld]%s%s  median %.1f (%.0f%%)  best %.1f (%.0f%%)  err %.1e\n", s.m, s.k, s.k, s.n,
                 s.ta ? " transA" : "", s.tb ? " transB" : "", med, 100 * med / full, best, 100 * best / full,
                 max_err / norm);
   }
   std::printf("%s, %d thread(s), GFLOP/s at full CPU time, %d reps; mean of medians %.1f%% of %.1f per thread\n",
-              tsbert::active_kernels().name, threads, reps, sum_pct / shapes.size(), peak);
+              tsbert::active_kernels().name, args.threads, args.reps, sum_pct / shapes.size(), args.peak);
 }

@@ -169,14 +169,26 @@ export interface Backend {
    */
   quantizeRows(q: Int8Array, scales: Float32Array, x: Float32Array, rows: number, cols: number): void;
   /**
+   * The size in bytes of a weight b [n, k] packed by int8PackWeight for this backend's int8 GEMM (its micro-kernel's
+   * panel layout, with a header naming the layout and the sizes); 0 where the backend reads b as it is (JS).
+   */
+  int8PackedWeightBytes(n: number, k: number): number;
+  /**
+   * Packs an int8 weight b [n, k] once (when a Linear is quantized or loaded) into packed
+   * [int8PackedWeightBytes(n, k)], for int8Gemm's packedB: the per-call packing then goes. Nothing on JS.
+   */
+  int8PackWeight(packed: Int8Array, b: Int8Array, n: number, k: number): void;
+  /**
    * A Linear on int8 operands: out [m, n] = (Σ_p a[i, p]·b[j, p]) · aScales[i] · bScales[j] + bias [n], then GELU
    * in the given form (null: none), then + residual [m, n] (null: none). a [m, k] are quantizeRows' rows, b [n, k]
-   * the weight's. The int32 sums are exact and equal on every backend; the epilogue rounds to float32 in the order
-   * s = aScale·bScale, float32(sum)·s, + bias, GELU, + residual (GELU within its vector approximation).
+   * the weight's; packedB is b as int8PackWeight packed it (under the same ISA and sizes: the addon refuses another
+   * layout), or null to pack per call — the result is the same. The int32 sums are exact and equal on every
+   * backend; the epilogue rounds to float32 in the order s = aScale·bScale, float32(sum)·s, + bias, GELU,
+   * + residual (GELU within its vector approximation).
    */
   int8Gemm(
-    out: Float32Array, a: Int8Array, aScales: Float32Array, b: Int8Array, bScales: Float32Array,
-    bias: Float32Array | null, residual: Float32Array | null, m: number, n: number, k: number,
+    out: Float32Array, a: Int8Array, aScales: Float32Array, b: Int8Array, packedB: Int8Array | null,
+    bScales: Float32Array, bias: Float32Array | null, residual: Float32Array | null, m: number, n: number, k: number,
     gelu: GeluApproximation | null,
   ): void;
 

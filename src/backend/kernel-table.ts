@@ -13,16 +13,17 @@ export type KernelName = Exclude<keyof Backend, 'name' | 'isa' | 'getThreads' | 
 
 /**
  * An argument: `floats` a FloatArray of the call's dtype (`floats?` the same or null), `ints` an Int32Array (ids,
- * labels, generator state), `int8s` an Int8Array (quantized values), `gemm` GemmParams (its epilogue arrays are
- * floats), `number`, `flag`, `gelu` the form (`gelu?` the form or null: no activation).
+ * labels, generator state), `int8s` an Int8Array (quantized values; `int8s?` the same or null), `gemm` GemmParams
+ * (its epilogue arrays are floats), `number`, `flag`, `gelu` the form (`gelu?` the form or null: no activation).
  */
-export type ArgKind = 'floats' | 'floats?' | 'ints' | 'int8s' | 'number' | 'flag' | 'gelu' | 'gelu?' | 'gemm';
+export type ArgKind = 'floats' | 'floats?' | 'ints' | 'int8s' | 'int8s?' | 'number' | 'flag' | 'gelu' | 'gelu?' | 'gemm';
 
 type KindOf<T> =
   [T] extends [FloatArray] ? 'floats' :
   [T] extends [FloatArray | null] ? 'floats?' :
   [T] extends [Int32Array] ? 'ints' :
   [T] extends [Int8Array] ? 'int8s' :
+  [T] extends [Int8Array | null] ? 'int8s?' :
   [T] extends [number] ? 'number' :
   [T] extends [boolean] ? 'flag' :
   [T] extends [GeluApproximation] ? 'gelu' :
@@ -104,9 +105,11 @@ export const KERNELS = {
     ...GRAPH,
   },
   quantizeRows: { args: ['q:int8s', 'scales:floats', 'x:floats', 'rows:number', 'cols:number'], ...INT8 },
+  int8PackedWeightBytes: { args: ['n:number', 'k:number'], ...INT8 },
+  int8PackWeight: { args: ['packed:int8s', 'b:int8s', 'n:number', 'k:number'], ...INT8 },
   int8Gemm: {
-    args: ['out:floats', 'a:int8s', 'aScales:floats', 'b:int8s', 'bScales:floats', 'bias:floats?', 'residual:floats?',
-      'm:number', 'n:number', 'k:number', 'gelu:gelu?'],
+    args: ['out:floats', 'a:int8s', 'aScales:floats', 'b:int8s', 'packedB:int8s?', 'bScales:floats', 'bias:floats?',
+      'residual:floats?', 'm:number', 'n:number', 'k:number', 'gelu:gelu?'],
     ...INT8,
   },
   adamwStep: {

@@ -3,7 +3,7 @@ import { gatherRows } from '../ops/gather-rows.js';
 import { packedAttention, PackedSequences } from '../ops/packed-attention.js';
 import { Dropout } from '../nn/dropout.js';
 import { LayerNorm } from '../nn/layer-norm.js';
-import { Linear } from '../nn/linear.js';
+import { forwardLinears, Linear } from '../nn/linear.js';
 import { Module } from '../nn/module.js';
 import type { ParamSource } from '../nn/param-source.js';
 import type { Rng } from '../tensor/rng.js';
@@ -35,7 +35,7 @@ export class BertSelfAttention extends Module {
    * packed: hidden [totalTokens, hidden] → context [totalTokens, hidden], probs [Σ heads·len_i²] (packedAttention).
    */
   forward(hidden: Tensor, mask: AttentionMask): { context: Tensor; probs: Tensor } {
-    const q = this.query.forward(hidden), k = this.key.forward(hidden), v = this.value.forward(hidden);
+    const [q, k, v] = forwardLinears(hidden, [this.query, this.key, this.value]);
     const { numAttentionHeads: heads, attentionProbsDropoutProb: dropoutProb } = this.config;
     return selfAttention(q, k, v, mask, { heads, dropoutProb, training: this.training, rng: this.dropoutRng });
   }

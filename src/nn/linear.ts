@@ -1,5 +1,5 @@
 import { linear, linearGelu } from '../ops/linear.js';
-import { quantizedLinear, quantizeWeight } from '../ops/quantized-linear.js';
+import { packInt8Weight, QuantizedInput, quantizedLinear, quantizeWeight } from '../ops/quantized-linear.js';
 import { relu } from '../ops/relu.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Activation } from './activation.js';
@@ -20,6 +20,8 @@ export class Linear extends Module {
     super(params);
     this.weight = params.get('weight', [outFeatures, inFeatures], normalInit(initStd));
     this.bias = bias ? params.get('bias', [outFeatures], constantInit(0)) : null;
+    // A quantized folder's weight: packed for the int8 GEMM once, here, rather than at every call.
+    if (this.weight.dtype === 'int8') packInt8Weight(this.weight);
   }
 
   forward(x: Tensor): Tensor {
@@ -34,9 +36,27 @@ export class Linear extends Module {
     return linearGelu(x, this.weight, this.bias, activation.approximate);
   }
 
-  /** Replaces the float32 weight by its int8 form (quantizeWeight), in the module tree too: inference only from here. */
+  /**
+   * Replaces the float32 weight by its int8 form (quantizeWeight), in the module tree too, and packs it for the int8
+   * GEMM: inference only from here.
+   */
   quantize(): void {
     this.weight = quantizeWeight(this.weight);
     this.params.replace('weight', this.weight);
+    packInt8Weight(this.weight);
   }
+}
+
+/**
+ * The same input x through several Linears (attention's query, key and value): their forward() outputs, in order.
+ * When every one is int8, x is quantized once for all of them (QuantizedInput) instead of once per layer.
+ */
+export function forwardLinears<const L extends readonly Linear[]>(x: Tensor, layers: L): { [I in keyof L]: Tensor } {
+  if (!layers.every((layer) => layer.weight.dtype === 'int8')) return mapLinears(layers, (layer) => layer.forward(x));
+  const input = QuantizedInput.of(x);
+  return mapLinears(layers, (layer) => quantizedLinear(input, layer.weight, layer.bias));
+}
+
+function mapLinears<const L extends readonly Linear[]>(layers: L, f: (layer: Linear) => Tensor): { [I in keyof L]: Tensor } {
+  return layers.map(f) as { [I in keyof L]: Tensor };
 }

@@ -1,4 +1,4 @@
-import type { GeluApproximation } from '../backend/backend.js';
+import type { Backend, GeluApproximation } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import { DTypeError, ShapeError, shapeString } from '../errors.js';
 import { allocate } from '../tensor/arena.js';
@@ -20,13 +20,64 @@ export function quantizeWeight(weight: Tensor): Tensor {
 }
 
 /**
+ * The rows of x [..., in] quantized once (quantizeRows: int8 values, one scale per row), for every int8 Linear that
+ * reads x: attention's query, key and value share one (nn/linear.ts forwardLinears) instead of quantizing x thrice.
+ */
+export class QuantizedInput {
+  private constructor(readonly x: Tensor, readonly values: Int8Array, readonly scales: Float32Array) {}
+
+  static of(x: Tensor): QuantizedInput {
+    const op = 'quantizeInput';
+    const inFeatures = x.shape[x.shape.length - 1] ?? 0;
+    const rows = x.size / Math.max(inFeatures, 1);
+    const values = allocate('int8', x.size, false);
+    const scales = allocate('float32', rows, false);
+    getBackend().quantizeRows(values, scales, float32Of(op, x), rows, inFeatures);
+    return new QuantizedInput(x, values, scales);
+  }
+}
+
+/**
+ * A weight's packed form (Backend.int8PackWeight: the native micro-kernel's panels), made when a Linear is quantized
+ * or loaded int8 (packInt8Weight) and kept beside the int8 tensor for as long as the tensor lives — not in any file.
+ * `layout` is the backend and ISA that packed it: under another (a test switching ISA or backend) the weight is
+ * packed again at its next use. int8 weights are never written in place (inference only), so it cannot go stale.
+ */
+const packedWeights = new WeakMap<Tensor, { readonly layout: string; readonly packed: Int8Array | null }>();
+
+/** Packs an int8 Linear weight [out, in] for the backend in use now, unless it is packed for it already. */
+export function packInt8Weight(weight: Tensor): void {
+  const op = 'packInt8Weight';
+  const values = weight.data;
+  if (!(values instanceof Int8Array) || weight.shape.length !== 2) {
+    throw new DTypeError(`${op}: the weight must be int8 [out, in], got ${weight.dtype} ${shapeString(weight.shape)}`);
+  }
+  packedWeightOf(getBackend(), weight, values, weight.shape[0]!, weight.shape[1]!);
+}
+
+function packedWeightOf(backend: Backend, weight: Tensor, values: Int8Array, outFeatures: number, inFeatures: number): Int8Array | null {
+  const layout = `${backend.name}/${backend.isa}`;
+  const cached = packedWeights.get(weight);
+  if (cached !== undefined && cached.layout === layout) return cached.packed;
+  const bytes = backend.int8PackedWeightBytes(outFeatures, inFeatures);
+  const packed = bytes === 0 ? null : new Int8Array(bytes);
+  if (packed !== null) backend.int8PackWeight(packed, values, outFeatures, inFeatures);
+  packedWeights.set(weight, { layout, packed });
+  return packed;
+}
+
+/**
  * y [..., out] = x [..., in] · weightᵀ + bias, then GELU when `gelu` is given, on an int8 weight [out, in] with
  * per-output-channel scales. Each row of x (a token) is quantized at run time to symmetric int8 with its own scale
- * (docs/quantization.md says why per row); the product runs in exact int32 and the epilogue applies both scales,
- * the bias and GELU. Inference only: a graph through it has no backward (the error says so when one is tried).
+ * (docs/quantization.md says why per row) — or was, when x is a QuantizedInput shared by several Linears; the product
+ * runs in exact int32 on the weight packed once, and the epilogue applies both scales, the bias and GELU. Inference
+ * only: a graph through it has no backward (the error says so when one is tried).
  */
-export function quantizedLinear(x: Tensor, weight: Tensor, bias: Tensor | null, gelu: GeluApproximation | null = null): Tensor {
+export function quantizedLinear(
+  input: Tensor | QuantizedInput, weight: Tensor, bias: Tensor | null, gelu: GeluApproximation | null = null,
+): Tensor {
   const op = gelu === null ? 'quantizedLinear' : 'quantizedLinearGelu';
+  const x = input instanceof QuantizedInput ? input.x : input;
   const inFeatures = x.shape[x.shape.length - 1] ?? 0;
   const values = weight.data;
   if (!(values instanceof Int8Array) || weight.scales === null || weight.scales.axis !== 0) {
@@ -41,12 +92,10 @@ export function quantizedLinear(x: Tensor, weight: Tensor, bias: Tensor | null, 
   }
   const rows = x.size / Math.max(inFeatures, 1);
   const backend = getBackend();
-  const quantized = allocate('int8', x.size, false);
-  const rowScales = allocate('float32', rows, false);
-  backend.quantizeRows(quantized, rowScales, float32Of(op, x), rows, inFeatures);
+  const quantized = input instanceof QuantizedInput ? input : QuantizedInput.of(x);
   const y = emptyLike('float32', [...x.shape.slice(0, -1), outFeatures]);
-  backend.int8Gemm(float32Of(op, y), quantized, rowScales, values, weight.scales.values,
-    bias === null ? null : float32Of(op, bias), null, rows, outFeatures, inFeatures, gelu);
+  backend.int8Gemm(float32Of(op, y), quantized.values, quantized.scales, values, packedWeightOf(backend, weight, values, outFeatures, inFeatures),
+    weight.scales.values, bias === null ? null : float32Of(op, bias), null, rows, outFeatures, inFeatures, gelu);
   return record(y, op, bias === null ? [x] : [x, bias], () => {
     throw new DTypeError(`${op}: an int8 weight has no backward; a quantized model runs inference only (train the float32 model)`);
   });

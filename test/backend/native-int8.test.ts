@@ -3,7 +3,8 @@
  * same bytes and scales, int8Gemm the same int32 sums (checked exactly against an independent integer dot product
  * with unit scales) and the same float32 epilogue (bit for bit without GELU; within GELU's vector approximation
  * with it). Sizes are awkward on purpose: 1 × 1, m, n, k off the tiles (6 × 16 on AVX2, 4 × 8 generic), odd k,
- * several k blocks (k = 3072), products big enough to be split across threads.
+ * several k blocks (k = 3072), products big enough to be split across threads. Every native product runs twice,
+ * on the weight packed once (int8PackWeight) and packed per call (packedB null), and the two must be bit-identical.
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,13 +44,32 @@ function firstMismatch(actual: ArrayLike<number>, expected: ArrayLike<number>): 
   return undefined;
 }
 
+/** b packed by the backend's int8PackWeight (null where it packs nothing: JS). */
+function packWeight(backend: Backend, b: Int8Array, n: number, k: number): Int8Array | null {
+  const bytes = backend.int8PackedWeightBytes(n, k);
+  if (bytes === 0) return null;
+  const packed = new Int8Array(bytes);
+  backend.int8PackWeight(packed, b, n, k);
+  return packed;
+}
+
+/** The product on the weight packed once; where the backend packs, also packed per call, which must be identical. */
 function runGemm(
   backend: Backend, a: Int8Array, aScales: Float32Array, b: Int8Array, bScales: Float32Array, bias: Float32Array | null,
   residual: Float32Array | null, m: number, n: number, k: number, gelu: 'none' | 'tanh' | null,
 ): Float32Array {
-  const out = new Float32Array(m * n).fill(NaN);
-  backend.int8Gemm(out, a, aScales, b, bScales, bias, residual, m, n, k, gelu);
-  return out;
+  const run = (packed: Int8Array | null): Float32Array => {
+    const out = new Float32Array(m * n).fill(NaN);
+    backend.int8Gemm(out, a, aScales, b, packed, bScales, bias, residual, m, n, k, gelu);
+    return out;
+  };
+  const packed = packWeight(backend, b, n, k);
+  const once = run(packed);
+  if (packed !== null) {
+    const mismatch = firstMismatch(run(null), once);
+    assert.equal(mismatch, undefined, `${backend.name} [${m}, ${n}, ${k}]: packed per call vs once: ${mismatch}`);
+  }
+  return once;
 }
 
 test('int8Gemm: the int32 sums equal the integer dot products exactly, on both backends', async (t) => {
@@ -137,14 +157,55 @@ test('quantizeRows: native gives the same bytes and scales as JS; values round h
 
 test('int8 kernels refuse wrong arrays and sizes with errors, not crashes', (t) => {
   assert.throws(() => jsBackend.int8Gemm(new Float32Array(1), new Float32Array(1) as never, new Float32Array(1), new Int8Array(1),
-    new Float32Array(1), null, null, 1, 1, 1, null), DTypeError);
+    null, new Float32Array(1), null, null, 1, 1, 1, null), DTypeError);
+  assert.throws(() => jsBackend.int8Gemm(new Float32Array(1), new Int8Array(1), new Float32Array(1), new Int8Array(1),
+    new Uint8Array(1) as never, new Float32Array(1), null, null, 1, 1, 1, null), /packedB must be an Int8Array or null/);
   assert.throws(() => jsBackend.quantizeRows(new Int8Array(4), new Float64Array(1) as never, new Float64Array(4) as never, 1, 4), DTypeError);
   const native = nativeOrSkip(t);
   if (native === undefined) return;
   assert.throws(() => native.int8Gemm(new Float32Array(4), new Int8Array(3), new Float32Array(2), new Int8Array(4),
-    new Float32Array(2), null, null, 2, 2, 2, null), /a has 3 elements/);
+    null, new Float32Array(2), null, null, 2, 2, 2, null), /a has 3 elements/);
   assert.throws(() => native.int8Gemm(new Float32Array(4), new Int8Array(4), new Float32Array(2), new Int8Array(4),
-    new Float32Array(2), new Float32Array(1), null, 2, 2, 2, null), /bias has 1 elements/);
+    null, new Float32Array(2), new Float32Array(1), null, 2, 2, 2, null), /bias has 1 elements/);
+  assert.throws(() => native.int8Gemm(new Float32Array(4), new Int8Array(4), new Float32Array(2), new Int8Array(4),
+    new Int8Array(8), new Float32Array(2), null, null, 2, 2, 2, null), /packedB has 8 elements/);
+  assert.throws(() => native.int8PackWeight(new Int8Array(8), new Int8Array(4), 2, 2), /packed has 8 elements/);
   assert.throws(() => native.quantizeRows(new Int8Array(3), new Float32Array(1), new Float32Array(4), 1, 4), /q has 3 elements/);
   assert.throws(() => native.quantizeRows(new Uint8Array(4) as never, new Float32Array(1), new Float32Array(4), 1, 4), DTypeError);
+});
+
+test('int8Gemm refuses a weight packed for other sizes, or for another kernel layout (the ISA switched since)', async (t) => {
+  await forEachIsa(t, (native, isa) => {
+    const [m, n, k] = [3, 16, 40];
+    const rng = new Rng(34);
+    const a = randomInt8(rng, m * k), b = randomInt8(rng, n * k), ones = new Float32Array(n).fill(1);
+    const out = new Float32Array(m * n);
+    const packed = packWeight(native, b, n, k)!;
+    assert.ok(packed.length > n * k, `${isa}: a packed weight holds the header and whole panels`);
+    // The same bytes read as a [2n, k / 2] weight (whole panels of 16 or 8 columns: the same buffer size), whose
+    // header's sizes do not match.
+    assert.throws(() => native.int8Gemm(new Float32Array(m * 2 * n), new Int8Array(m * k / 2), ones, b, packed,
+      new Float32Array(2 * n), null, null, m, 2 * n, k / 2, null), /packed for another int8 kernel .* or another \[n, k\]/);
+    const corrupted = packed.slice();
+    corrupted[0] = 0;
+    assert.throws(() => native.int8Gemm(out, a, ones, b, corrupted, ones, null, null, m, n, k, null), /packed for another/);
+    // avx512 and avx2 run the same 6 × 16 kernel (one layout, so either reads the other's packing); generic's 4 × 8
+    // tile has 8-column panels, which the header tells apart.
+    const other = native.supportedIsas().find((name) => name !== isa);
+    if (other === undefined) return;
+    native.setIsa(other);
+    try {
+      const header = packWeight(native, b, n, k)!.subarray(0, 64);
+      if (header.every((v, i) => v === packed[i])) {
+        const got = new Float32Array(m * n);
+        native.int8Gemm(got, a, ones, b, packed, ones, null, null, m, n, k, null);
+        native.int8Gemm(out, a, ones, b, null, ones, null, null, m, n, k, null);
+        assert.equal(firstMismatch(got, out), undefined, `${isa} packing read under ${other}`);
+      } else {
+        assert.throws(() => native.int8Gemm(out, a, ones, b, packed, ones, null, null, m, n, k, null), /packed for another int8 kernel/);
+      }
+    } finally {
+      native.setIsa(isa);
+    }
+  });
 });

@@ -3,12 +3,13 @@ import { geluForward } from './activations.js';
 
 /**
  * out [m, n] = (Σ_p a[i, p] · b[j, p]) · aScales[i] · bScales[j] + bias[j], then GELU (gelu non-null), then
- * + residual [m, n] — a Linear on int8 rows a [m, k] and an int8 weight b [n, k]. The sum is exact integer
+ * + residual [m, n] — a Linear on int8 rows a [m, k] and an int8 weight b [n, k]. The reference reads b as it is
+ * (its packed form, a native kernel's layout, is empty here: int8PackedWeightBytes is 0). The sum is exact integer
  * arithmetic (|a·b| ≤ 127², so any k below 2³⁹ stays exact in a double); the epilogue rounds to float32 step by
  * step in the native kernel's order: s = aScale · bScale, v = float32(sum) · s, v + bias, GELU, v + residual.
  */
 export function int8Gemm(
-  out: Float32Array, a: Int8Array, aScales: Float32Array, b: Int8Array, bScales: Float32Array,
+  out: Float32Array, a: Int8Array, aScales: Float32Array, b: Int8Array, _packedB: Int8Array | null, bScales: Float32Array,
   bias: Float32Array | null, residual: Float32Array | null, m: number, n: number, k: number, gelu: GeluApproximation | null,
 ): void {
   for (let i = 0; i < m; i++) {
@@ -28,3 +29,11 @@ export function int8Gemm(
     if (residual !== null) for (let j = 0; j < n; j++) row[j] = row[j]! + residual[outRow + j]!;
   }
 }
+
+/** The JS reference packs nothing: int8Gemm reads b directly. */
+export function int8PackedWeightBytes(_n: number, _k: number): number {
+  return 0;
+}
+
+/** Nothing to pack on the JS backend (int8PackedWeightBytes is 0). */
+export function int8PackWeight(_packed: Int8Array, _b: Int8Array, _n: number, _k: number): void {}

@@ -12,7 +12,7 @@ import { dropoutForward } from './dropout.js';
 import { argmaxRows, axpby, multiplyAccumulate, sumOfSquares } from './elementwise.js';
 import { embeddingBackward, embeddingForward } from './embedding.js';
 import { gemmReference } from './gemm.js';
-import { int8Gemm } from './int8-gemm.js';
+import { int8Gemm, int8PackedWeightBytes, int8PackWeight } from './int8-gemm.js';
 import { layerNormBackward, layerNormForward } from './layer-norm.js';
 import { quantizeRows } from './quantize-rows.js';
 import { softmaxBackward, softmaxForward } from './softmax.js';
@@ -42,6 +42,8 @@ export const jsKernels: Kernels = {
   crossEntropyForward,
   crossEntropyBackward,
   quantizeRows,
+  int8PackedWeightBytes,
+  int8PackWeight,
   int8Gemm,
   adamwStep,
 };

@@ -47,9 +47,9 @@ function addonKernels(binding: NativeBinding): Partial<Kernels> {
       p.strideB, p.strideC, float32OrNull(p.epilogue?.bias), activation, float32OrNull(p.epilogue?.preActivation));
   };
   kernels.int8Gemm = (
-    out: Float32Array, a: Int8Array, aScales: Float32Array, b: Int8Array, bScales: Float32Array,
+    out: Float32Array, a: Int8Array, aScales: Float32Array, b: Int8Array, packedB: Int8Array | null, bScales: Float32Array,
     bias: Float32Array | null, residual: Float32Array | null, m: number, n: number, k: number, gelu: GeluApproximation | null,
-  ): void => binding.int8Gemm(out, a, aScales, b, bScales, bias, residual, m, n, k, activationCode(gelu ?? undefined));
+  ): void => binding.int8Gemm(out, a, aScales, b, packedB, bScales, bias, residual, m, n, k, activationCode(gelu ?? undefined));
   kernels.geluForward = (out: Float32Array, x: Float32Array, n: number, approximate: GeluApproximation): void =>
     binding.geluForward(out, x, n, approximate === 'tanh');
   kernels.geluBackward = (dx: Float32Array, x: Float32Array, dy: Float32Array, n: number, approximate: GeluApproximation): void =>

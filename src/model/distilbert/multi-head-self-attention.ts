@@ -1,4 +1,4 @@
-import { Linear } from '../../nn/linear.js';
+import { forwardLinears, Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
 import type { ParamSource } from '../../nn/param-source.js';
 import type { Rng } from '../../tensor/rng.js';
@@ -29,7 +29,7 @@ export class MultiHeadSelfAttention extends Module {
 
   /** hidden [batch, seq, dim] → context [batch, seq, dim] before out_lin, probs [batch, heads, seq, seq]. */
   attend(hidden: Tensor, mask: AttentionMask): { context: Tensor; probs: Tensor } {
-    const q = this.q_lin.forward(hidden), k = this.k_lin.forward(hidden), v = this.v_lin.forward(hidden);
+    const [q, k, v] = forwardLinears(hidden, [this.q_lin, this.k_lin, this.v_lin]);
     const { nHeads: heads, attentionDropout: dropoutProb } = this.config;
     return selfAttention(q, k, v, mask, { heads, dropoutProb, training: this.training, rng: this.dropoutRng });
   }
