@@ -1,13 +1,14 @@
 """Added-token flags (lstrip, rstrip, single_word) against Hugging Face `tokenizers` 0.23.2 (the Rust library's
-added_vocabulary.rs), on the byte-level BPE of test/fixtures/tokenizer/bpe (issue 14: RoBERTa's `<mask>` lstrip).
+added_vocabulary.rs), on the byte-level BPE of test/fixtures/tokenizer/bpe, whose tokenizer.json declares `<mask>`
+lstrip as RobertaTokenizerFast does (AddedToken(mask_token, lstrip=True, rstrip=False); issue 14).
 
-Writes test/fixtures/tokenizer/added-tokens/:
-  roberta.json   that tokenizer.json with `<mask>` lstrip, as RobertaTokenizerFast declares it
-                 (AddedToken(mask_token, lstrip=True, rstrip=False))
-  flags.json     roberta.json plus added tokens with rstrip, lstrip + rstrip and single_word
-  goldens.json   ids, offsets (code points) and word ids of sentences with `<mask>` at the start, after spaces,
-                 after punctuation, twice in a row, ... (add_prefix_space false and true), of the flag cases, and
-                 decodes of a filled-in mask (skip_special_tokens, as transformers' fill-mask decodes a single mask)
+Writes test/fixtures/tokenizer/added-tokens/goldens.json:
+  mask, mask_prefix_space   ids, offsets (code points) and word ids of sentences with `<mask>` at the start, after
+                            spaces, after punctuation, twice in a row, ... (add_prefix_space false and true)
+  flag_tokens, flags        added tokens with rstrip, lstrip + rstrip and single_word (tokenizer.json entries, added
+                            to that tokenizer), and the encodings of the flag cases
+  decodes                   a filled-in mask decoded (skip_special_tokens, as transformers' fill-mask decodes a
+                            single mask)
 
 Run from the repository root:
   python3 -m venv /tmp/tokvenv && /tmp/tokvenv/bin/pip install tokenizers==0.23.2
@@ -65,14 +66,6 @@ FILLS = [('Paris is the <mask> of France.', '\u0120state'), ('<mask> is the capi
          ('The <mask> <mask> sat.', '\u0120world')]
 
 
-def with_mask_lstrip(path):
-    data = json.load(open(path, encoding='utf-8'))
-    for t in data['added_tokens']:
-        if t['content'] == '<mask>':
-            t['lstrip'] = True
-    return Tokenizer.from_str(json.dumps(data))
-
-
 def encode_all(tok, inputs):
     out = []
     for text in inputs:
@@ -90,9 +83,11 @@ def prefixed(tok):
 
 
 def main():
-    roberta = with_mask_lstrip(BPE_JSON)
+    roberta = Tokenizer.from_file(BPE_JSON)
+    assert [t for t in json.loads(roberta.to_str())['added_tokens'] if t['content'] == '<mask>'][0]['lstrip']
     flags = Tokenizer.from_str(roberta.to_str())
     flags.add_tokens(FLAG_TOKENS)
+    base_tokens = len(json.loads(roberta.to_str())['added_tokens'])
     mask_id = roberta.token_to_id('<mask>')
     decodes = []
     for text, fill in FILLS:
@@ -104,11 +99,10 @@ def main():
         'command': '/tmp/tokvenv/bin/python reference/make_added_token_fixtures.py',
         'mask': encode_all(roberta, MASK_CASES + MASK_PAIRS),
         'mask_prefix_space': encode_all(prefixed(roberta), MASK_CASES + MASK_PAIRS),
+        'flag_tokens': json.loads(flags.to_str())['added_tokens'][base_tokens:],
         'flags': encode_all(flags, FLAG_CASES),
         'decodes': decodes,
     }
-    roberta.save(f'{OUT}/roberta.json')
-    flags.save(f'{OUT}/flags.json')
     with open(f'{OUT}/goldens.json', 'w', encoding='utf-8') as f:
         json.dump(goldens, f, ensure_ascii=True, indent=1)
         f.write('\n')

@@ -1,8 +1,9 @@
 /**
  * Added-token flags (lstrip, rstrip, single_word) against Hugging Face `tokenizers`' added_vocabulary.rs: RoBERTa's
  * `<mask>` (lstrip) at the start, after spaces, tabs and Unicode spaces, after punctuation, twice in a row, in pairs,
- * with add_prefix_space off and on; tokens with rstrip, lstrip + rstrip and single_word. Ids, offsets and word ids
- * from reference/make_added_token_fixtures.py (test/fixtures/tokenizer/added-tokens).
+ * with add_prefix_space off and on; tokens with rstrip, lstrip + rstrip and single_word added to the same tokenizer.
+ * Ids, offsets and word ids from reference/make_added_token_fixtures.py (test/fixtures/tokenizer/added-tokens), on
+ * the byte-level BPE fixture (test/fixtures/tokenizer/bpe, whose tokenizer.json declares `<mask>` lstrip).
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,17 +21,26 @@ const BPE_DIR = 'test/fixtures/tokenizer/bpe';
 interface Goldens {
   mask: Golden[];
   mask_prefix_space: Golden[];
+  /** tokenizer.json added_tokens entries, after the BPE fixture's five. */
+  flag_tokens: Array<Record<string, unknown>>;
   flags: Golden[];
   decodes: Array<{ input: string; fill: string; ids: number[]; text: string }>;
 }
 const goldens = JSON.parse(readFileSync(join(DIR, 'goldens.json'), 'utf8')) as Goldens;
 const preset = (): RobertaTokenizer => RobertaTokenizer.fromFiles(join(BPE_DIR, 'vocab.json'), join(BPE_DIR, 'merges.txt'));
 
+/** The BPE fixture's tokenizer.json with the flag tokens added, as the reference script added them. */
+function flagsJson(): { added_tokens: unknown[] } {
+  const json = JSON.parse(readFileSync(join(BPE_DIR, 'tokenizer.json'), 'utf8')) as { added_tokens: unknown[] };
+  json.added_tokens.push(...goldens.flag_tokens);
+  return json;
+}
+
 test('RobertaTokenizer\'s <mask> takes the whitespace before it (lstrip): ids, offsets and words as tokenizers', () => {
   assert.ok(goldens.mask.length >= 20);
   checkAll(preset(), goldens.mask, 'preset <mask>');
   checkAll(RobertaTokenizer.fromFiles(join(BPE_DIR, 'vocab.json'), join(BPE_DIR, 'merges.txt'), { addPrefixSpace: true }), goldens.mask_prefix_space, 'preset <mask>, add_prefix_space');
-  checkAll(Tokenizer.fromFile(join(DIR, 'roberta.json')), goldens.mask, 'tokenizer.json <mask>');
+  checkAll(Tokenizer.fromFile(join(BPE_DIR, 'tokenizer.json')), goldens.mask, 'tokenizer.json <mask>');
 });
 
 test('"the <mask>" leaves no space token; the mask\'s span is trimmed back to the mask (RobertaProcessing trim_offsets)', () => {
@@ -44,12 +54,13 @@ test('"the <mask>" leaves no space token; the mask\'s span is trimmed back to th
 });
 
 test('rstrip, lstrip + rstrip and single_word (Unicode word characters beside the match) as tokenizers', () => {
-  checkAll(Tokenizer.fromFile(join(DIR, 'flags.json')), goldens.flags, 'added-token flags');
+  assert.equal(goldens.flag_tokens.length, 4);
+  checkAll(Tokenizer.fromJSONString(JSON.stringify(flagsJson())), goldens.flags, 'added-token flags');
 });
 
 test('tokenizer.json keeps the flags: written back field for field, and the preset writes <mask> lstrip', async () => {
-  const text = readFileSync(join(DIR, 'flags.json'), 'utf8');
-  assert.deepEqual(JSON.parse(Tokenizer.fromFile(join(DIR, 'flags.json')).toJSONString())['added_tokens'], JSON.parse(text)['added_tokens']);
+  const json = flagsJson();
+  assert.deepEqual(JSON.parse(Tokenizer.fromJSONString(JSON.stringify(json)).toJSONString())['added_tokens'], json.added_tokens);
   const dir = mkdtempSync(join(tmpdir(), 'tsbert-lstrip-'));
   try {
     preset().savePretrained(dir);
