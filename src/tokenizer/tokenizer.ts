@@ -147,7 +147,8 @@ export class Tokenizer {
     this.padding = stages.padding ?? null;
     this.addedVocabulary = new AddedVocabulary(stages.addedTokens ?? [], source);
     const processor: PostProcessor = this.postProcessor ?? DEFAULT_POST_PROCESSOR;
-    this.processor = processor.forTokens?.((id) => this.addedVocabulary.content(id) ?? this.model.idToToken(id)) ?? processor;
+    const added = this.addedVocabulary;
+    this.processor = processor.forTokens?.((id) => added.content(id) ?? this.model.idToToken(id), (id) => added.content(id) !== undefined) ?? processor;
     const padToken = this.padding?.padToken ?? stages.padToken;
     this.padTokenId = this.padding?.padId ?? (padToken === undefined ? undefined : this.tokenToId(padToken));
     this.checkIds(source);
@@ -360,7 +361,7 @@ export class Tokenizer {
   private encodeSequence(text: string, buffer: TokenBuffer): SequenceTokens {
     this.writer.reset(buffer);
     this.addedVocabulary.scan(text, this.wordScanner, this.writer);
-    return bufferTokens(buffer);
+    return { ...bufferTokens(buffer), text };
   }
 
   /** The tokens of pre-split words, each word scanned on its own and its tokens given its index (see encodeWords). */

@@ -3,7 +3,8 @@
  * tokenizer code, onnxruntime running reference/tiny_roberta.py's forward exported by torch.onnx) on 80 Brown
  * sentences each: fill-mask with `<mask>`, text-classification (every label), token-classification (every token).
  * Goldens: test/fixtures/reference/transformersjs/roberta/goldens.json, written by bench/roberta-goldens.mjs from
- * the folders reference/make_roberta_transformersjs.py made.
+ * the folders reference/make_roberta_transformersjs.py made; fill-mask's sequences also as Hugging Face Python
+ * decodes them (python-sequences.json, reference/make_roberta_fill_mask_sequences.py).
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -49,10 +50,27 @@ test('RoBERTa fill-mask: the same top-5 tokens, scores and token strings as tran
     const ours = fill.run(golden.text, { top_k: 5 }) as FillMaskResult[];
     assert.deepEqual(ours.map((r) => [r.token, r.token_str]), golden.output.map((r) => [r.token, r.token_str]), golden.text);
     ours.forEach((r, k) => close(r.score, golden.output[k]!.score, `${golden.text} #${k}`));
-    // The same text too (tsbert's RobertaTokenizer keeps the space before <mask> a token of its own, so the filled
-    // token's Ġ adds a second one — in both, since transformers.js reads the same tokenizer.json).
+    // The same text too: <mask> takes the space before it (lstrip), so a filled-in Ġ-token leaves single spaces.
     ours.forEach((r, k) => assert.equal(r.sequence, golden.output[k]!.sequence));
+    assert.ok(ours.every((r) => !r.sequence.includes('  ')), `${golden.text}: a double space in a sequence`);
   }
+});
+
+test('RoBERTa fill-mask: the ids and every candidate\'s sequence as Hugging Face Python\'s RobertaTokenizer gives them', async () => {
+  // reference/make_roberta_fill_mask_sequences.py: transformers' tokenizer (mask lstrip, as 4.x builds it) decoding
+  // the goldens' candidates with skip_special_tokens, as FillMaskPipeline.postprocess does.
+  const python = JSON.parse(readFileSync(fixturePath('reference', 'transformersjs', 'roberta', 'python-sequences.json'), 'utf8')) as {
+    cases: Array<{ text: string; ids: number[]; sequences: string[] }>;
+  };
+  assert.equal(python.cases.length, goldens['fill-mask'].length);
+  const fill = await pipeline('fill-mask', folder('fill-mask'));
+  const tokenizer = AutoTokenizer.fromPretrained(folder('fill-mask'));
+  python.cases.forEach((golden, i) => {
+    assert.deepEqual(Array.from(tokenizer.encode(golden.text).ids), golden.ids, golden.text);
+    const ours = fill.run(golden.text, { top_k: 5 }) as FillMaskResult[];
+    assert.deepEqual(ours.map((r) => r.token), goldens['fill-mask'][i]!.output.map((r) => r.token));
+    assert.deepEqual(ours.map((r) => r.sequence), golden.sequences, golden.text);
+  });
 });
 
 test('RoBERTa text-classification: every label in transformers.js\'s order, scores within 1e-5', async () => {

@@ -10,8 +10,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TokenizerError } from '../../src/errors.js';
-import { BPE, RobertaTokenizer, Tokenizer, Vocab, type Encoding } from '../../src/tokenizer/index.js';
-import { hf, toCodePointOffsets } from './reference.js';
+import { BPE, RobertaTokenizer, Tokenizer, Vocab } from '../../src/tokenizer/index.js';
+import { checkAll, type Golden } from './encoding-goldens.js';
+import { hf } from './reference.js';
 import '../helpers/node-runtime.js';
 
 const DIR = 'test/fixtures/tokenizer/bpe';
@@ -19,12 +20,6 @@ const TOKENIZER_JSON = join(DIR, 'tokenizer.json');
 const VOCAB_JSON = join(DIR, 'vocab.json');
 const MERGES_TXT = join(DIR, 'merges.txt');
 
-interface Golden {
-  input: string | [string, string];
-  ids: number[];
-  offsets: number[];
-  words: number[];
-}
 interface Goldens {
   counts: Record<string, number>;
   encodings: Golden[];
@@ -32,33 +27,6 @@ interface Goldens {
   decodes: Array<{ ids: number[]; skip_special: boolean; text: string }>;
 }
 const goldens = JSON.parse(readFileSync(join(DIR, 'goldens.json'), 'utf8')) as Goldens;
-
-/** Our encoding in the goldens' terms: offsets in code points of the text each token came from. */
-function asGolden(e: Encoding, input: Golden['input']): Omit<Golden, 'input'> {
-  const [a, b] = typeof input === 'string' ? [input, ''] : input;
-  const inA = toCodePointOffsets(a, e.offsets);
-  const inB = toCodePointOffsets(b, e.offsets);
-  return { ids: Array.from(e.ids), offsets: inA.map((o, i) => (e.sequenceIds[i >> 1] === 1 ? inB[i] : o) ?? -1), words: Array.from(e.wordIds) };
-}
-
-function checkAll(t: Tokenizer, expected: readonly Golden[], label: string): void {
-  let mismatches = 0;
-  const examples: string[] = [];
-  for (const g of expected) {
-    const e = typeof g.input === 'string' ? t.encode(g.input) : t.encode(g.input[0], g.input[1]);
-    assert.ok(e.typeIds.every((id) => id === 0), 'RoBERTa has one token type');
-    const ours = asGolden(e, g.input);
-    const { input, ...theirs } = g;
-    try {
-      assert.deepEqual(ours, theirs);
-    } catch {
-      mismatches++;
-      if (examples.length < 3) examples.push(`${JSON.stringify(input).slice(0, 200)}\n  ours   ${JSON.stringify(ours).slice(0, 400)}\n  theirs ${JSON.stringify(theirs).slice(0, 400)}`);
-    }
-  }
-  console.log(`bpe parity ${label}: ${expected.length} inputs, ${mismatches} mismatches`);
-  assert.equal(mismatches, 0, `${label}: ${mismatches} of ${expected.length} differ, e.g.\n${examples.join('\n')}`);
-}
 
 test('tokenizer.json of tokenizers BpeTrainer: every line as tokenizers encodes it (Brown, nlp-corpus, SpamAssassin, edge cases, pairs)', () => {
   assert.ok(goldens.encodings.length > 500 && (goldens.counts['spam'] ?? 0) > 0 && (goldens.counts['pairs'] ?? 0) > 0);

@@ -15,7 +15,9 @@ export const DISTILBERT_LAYER_NORM_EPS = 1e-12;
 
 /**
  * DistilBERT's Embeddings (Sanh et al. 2019 §3: BERT's, without token types): word + position embeddings, LayerNorm,
- * dropout. ids: int32 [batch, seq] → [batch, seq, dim]; positions 0 .. seq-1 in every row.
+ * dropout. ids: int32 [batch, seq] → [batch, seq, dim]; positions 0 .. seq-1 in every row. With positionIds (Hugging
+ * Face's Embeddings.forward takes them too) the ids may be of any shape, e.g. packed sequences [totalTokens] whose
+ * positions restart at 0 for each input.
  */
 export class DistilBertEmbeddings extends Module {
   readonly word_embeddings: Embedding;
@@ -34,10 +36,16 @@ export class DistilBertEmbeddings extends Module {
     this.dropout = new Dropout(params.at('dropout'), config.dropout, dropoutRng);
   }
 
-  forward(inputIds: Tensor): Tensor {
-    if (inputIds.shape.length !== 2) throw new ShapeError(`DistilBertEmbeddings: input_ids must be [batch, seq], got ${shapeString(inputIds.shape)}`);
+  forward(inputIds: Tensor, positionIds?: Tensor): Tensor {
+    if (positionIds === undefined && inputIds.shape.length !== 2) {
+      throw new ShapeError(`DistilBertEmbeddings: input_ids must be [batch, seq], got ${shapeString(inputIds.shape)}`);
+    }
+    const positions = positionIds ?? sequentialPositions(inputIds, this.config.maxPositionEmbeddings, 'DistilBertEmbeddings');
+    if (positions.shape.length !== inputIds.shape.length || positions.shape.some((d, i) => d !== inputIds.shape[i])) {
+      throw new ShapeError(`DistilBertEmbeddings: position_ids ${shapeString(positions.shape)} differ from input_ids ${shapeString(inputIds.shape)}`);
+    }
     const words = this.word_embeddings.forward(inputIds);
-    const places = this.position_embeddings.forward(sequentialPositions(inputIds, this.config.maxPositionEmbeddings, 'DistilBertEmbeddings'));
+    const places = this.position_embeddings.forward(positions);
     // LayerNorm(words + positions): the add is fused into the LayerNorm as its residual.
     return this.dropout.forward(this.LayerNorm.forward(words, places));
   }

@@ -15,9 +15,10 @@ export interface PostProcessor {
   specialTokenIds(): Array<[string, number]>;
   /**
    * The processor a tokenizer runs, given its tokens' text (`tokenOf`); processors that read token text
-   * (RobertaProcessing trims offsets at the spaces a token holds) bind to it here, the others need not have it.
+   * (RobertaProcessing trims offsets at the spaces a token holds) bind to it here, the others need not have it;
+   * `isAdded` tells the added tokens, whose text is their span of the input (they may have taken whitespace).
    */
-  forTokens?(tokenOf: (id: number) => string | undefined): PostProcessor;
+  forTokens?(tokenOf: (id: number) => string | undefined, isAdded?: (id: number) => boolean): PostProcessor;
   /** The stage as tokenizer.json writes it. */
   toJSON(): JsonObject;
 }

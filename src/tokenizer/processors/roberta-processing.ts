@@ -5,7 +5,9 @@
  * run on each sequence (and window) before the special tokens are added, also when they are not:
  * "Ġworld" at [5, 11) becomes [6, 11), a lone "Ġ" an empty span at its end. The exception is the reference's too: with
  * `add_prefix_space`, a sequence's first token (or one starting at 0) keeps a single leading space, which the
- * pre-tokenizer put there.
+ * pre-tokenizer put there. A token's text is its vocabulary string, but an added token's is the input it spans (the
+ * reference's Token value is the matched slice), so `<mask>` that took the space before it (lstrip) is trimmed back
+ * to the mask.
  */
 import { SPACE_UNIT } from '../byte-level-alphabet.js';
 import { charFlags, F_SPACE } from '../char-classes.js';
@@ -32,6 +34,7 @@ export class RobertaProcessing extends TemplateProcessing {
     readonly cls: readonly [string, number],
     options: RobertaProcessingOptions = {},
     private readonly tokenOf?: (id: number) => string | undefined,
+    private readonly isAdded: (id: number) => boolean = () => false,
   ) {
     super({
       single: [{ special: cls[0], typeId: 0 }, { sequence: 'A', typeId: 0 }, { special: sep[0], typeId: 0 }],
@@ -49,13 +52,13 @@ export class RobertaProcessing extends TemplateProcessing {
     this.addPrefixSpace = options.addPrefixSpace ?? true;
   }
 
-  forTokens(tokenOf: (id: number) => string | undefined): PostProcessor {
-    return new RobertaProcessing(this.sep, this.cls, { trimOffsets: this.trimOffsets, addPrefixSpace: this.addPrefixSpace }, tokenOf);
+  forTokens(tokenOf: (id: number) => string | undefined, isAdded?: (id: number) => boolean): PostProcessor {
+    return new RobertaProcessing(this.sep, this.cls, { trimOffsets: this.trimOffsets, addPrefixSpace: this.addPrefixSpace }, tokenOf, isAdded);
   }
 
   override process(a: SequenceTokens, b: SequenceTokens | undefined, addSpecialTokens: boolean): Encoding {
     const encoding = super.process(a, b, addSpecialTokens);
-    if (this.trimOffsets && this.tokenOf !== undefined) this.trim(encoding, this.tokenOf);
+    if (this.trimOffsets && this.tokenOf !== undefined) this.trim(encoding, this.tokenOf, [a.text, b?.text]);
     return encoding;
   }
 
@@ -64,7 +67,7 @@ export class RobertaProcessing extends TemplateProcessing {
   }
 
   /** Trims the spans of the sequences' tokens in place (the encoding's arrays are its own). */
-  private trim(encoding: Encoding, tokenOf: (id: number) => string | undefined): void {
+  private trim(encoding: Encoding, tokenOf: (id: number) => string | undefined, texts: readonly (string | undefined)[]): void {
     const { ids, offsets, sequenceIds } = encoding;
     let sequence = -1;
     let indexInSequence = 0;
@@ -73,7 +76,9 @@ export class RobertaProcessing extends TemplateProcessing {
       if (seq < 0) continue;
       indexInSequence = seq === sequence ? indexInSequence + 1 : 0;
       sequence = seq;
-      const token = tokenOf(ids[i] ?? 0) ?? '';
+      const id = ids[i] ?? 0;
+      const text = texts[seq];
+      const token = text !== undefined && this.isAdded(id) ? text.slice(offsets[2 * i], offsets[2 * i + 1]) : (tokenOf(id) ?? '');
       let leading = 0;
       while (leading < token.length && this.isSpace(token.charCodeAt(leading))) leading++;
       if (leading === 0 && !(token.length > 0 && this.isSpace(token.charCodeAt(token.length - 1)))) continue;
