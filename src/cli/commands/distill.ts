@@ -12,6 +12,7 @@ import { BertTokenizer } from '../../tokenizer/bert-tokenizer.js';
 import type { TrainResult } from '../../train/trainer.js';
 import { formatDuration, ProgressBar } from '../progress-bar.js';
 import { openStopScope } from '../signals.js';
+import { addRunFlags } from '../run-flags.js';
 
 export interface DistillFlags {
   teacher: string;
@@ -122,10 +123,10 @@ export async function runDistillCommand(flags: DistillFlags): Promise<TrainResul
 
 export function registerDistill(program: Command): void {
   const d = DISTILBERT_WEIGHTS;
-  program
+  addRunFlags(program
     .command('distill')
     .description('distil a BERT teacher (BertForMaskedLM / BertForPreTraining folder) into a DistilBERT student (Sanh et al. 2019) '
-      + 'on instance files from create-pretraining-data; writes a DistilBertForMaskedLM folder to --output/final')
+      + 'on instance files from create-pretraining-data; writes a DistilBertForMaskedLM folder to --output/final'), { keepLast: 3 })
     .requiredOption('--teacher <dir>', 'the teacher: a BERT folder with an MLM head and its tokenizer files')
     .requiredOption('--data <files...>', 'instance files (shards) made with the teacher\'s vocabulary (masks are drawn afresh)')
     .requiredOption('--output <dir>', 'folder for checkpoint-<step>/, metrics.jsonl, loss-curve.svg and final/')
@@ -137,7 +138,6 @@ export function registerDistill(program: Command): void {
     .option('--alpha-cos <x>', 'weight of the cosine loss between last hidden states', String(d.alphaCos))
     .option('--restrict-ce-to-mask', 'the soft-target loss at masked positions only (distiller.py\'s flag; default: every real token)')
     .option('--batch-size <n>', 'sequences per micro-batch', '32')
-    .option('--grad-accum <n>', 'micro-batches per optimizer step', '1')
     .option('--steps <n>', 'optimizer steps (the schedule decays to 0 at the last)', '1000')
     .option('--lr <x>', 'peak learning rate (distiller.py: 5e-4)', '5e-4')
     .option('--warmup-steps <n>', 'linear warmup steps (default: 5% of --steps, distiller.py\'s warmup_prop)')
@@ -146,10 +146,6 @@ export function registerDistill(program: Command): void {
     .option('--seed <n>', 'seed of data order, dropout and masking', '12345')
     .option('--eval-every <n>', 'evaluate on --eval-data every n steps and at the end (0: only at the end)', '200')
     .option('--save-every <n>', 'write checkpoint-<step>/ every n steps (0: never)', '500')
-    .option('--keep-last <n>', 'keep only the newest n checkpoints (0: all)', '3')
-    .option('--log-every <n>', 'append to metrics.jsonl every n steps', '10')
-    .option('--resume', 'continue the run in --output from its newest complete checkpoint')
-    .option('--overwrite', 'delete the run in --output (checkpoints, final/, metrics) and start over')
     .option('--minutes <x>', 'stop (saving a checkpoint and the student) after this many minutes')
     .action(async (flags: DistillFlags) => {
       await runDistillCommand(flags);

@@ -20,6 +20,7 @@ import { taskTokenizer, type TokenizerFiles } from '../../finetune/task-tokenize
 import type { PresetTokenizer } from '../../tokenizer/auto-tokenizer.js';
 import { formatDuration, ProgressBar } from '../progress-bar.js';
 import { openStopScope } from '../signals.js';
+import { addRunFlags } from '../run-flags.js';
 
 export interface DataFlags {
   task: string;
@@ -296,10 +297,10 @@ export function addDataOptions(command: Command, taskHelp = `the task type: ${FI
 }
 
 export function registerFinetune(program: Command): void {
-  addDataOptions(program
+  addRunFlags(addDataOptions(program
     .command('finetune')
     .description('fine-tune a model folder (BERT, RoBERTa, DistilBERT, ALBERT; or a new model) on a task: classification (JSONL, CSV, TSV), token-classification '
-      + '(CoNLL, JSONL), question-answering (SQuAD v1.1/v2.0 JSON), multiple-choice (JSONL); writes the best model to --output'))
+      + '(CoNLL, JSONL), question-answering (SQuAD v1.1/v2.0 JSON), multiple-choice (JSONL); writes the best model to --output')), { keepLast: 2 })
     .option('--model <dir>', 'the pre-trained model folder to start from (a pretrain run\'s final/, a Hugging Face folder)')
     .option('--config <preset|file>', 'instead of --model: a new randomly initialised model of this size (tiny, mini, ...) or config.json — for comparisons')
     .option('--model-type <type>', `with --config: the new model's family: ${NEW_MODEL_TYPES.join(', ')} (default bert)`)
@@ -313,7 +314,6 @@ export function registerFinetune(program: Command): void {
     .option('--epochs <x>', 'passes over the training data', '3')
     .option('--lr <x>', 'peak learning rate', '3e-5')
     .option('--batch-size <n>', 'examples per micro-batch (default 32)')
-    .option('--grad-accum <n>', 'micro-batches per optimizer step', '1')
     .option('--warmup-ratio <x>', 'share of the steps in linear warmup', '0.1')
     .option('--weight-decay <x>', 'AdamW decay, not applied to biases and LayerNorm', '0.01')
     .option('--max-grad-norm <x>', 'clip the global gradient norm (0: off)', '1.0')
@@ -323,10 +323,6 @@ export function registerFinetune(program: Command): void {
     .option('--early-stopping <patience>', 'stop after this many evaluations without improvement')
     .option('--minutes <x>', 'stop (saving a checkpoint and the best model) after this many minutes')
     .option('--no-group-by-length', 'plain random batches instead of batches of similar lengths')
-    .option('--log-every <n>', 'append to metrics.jsonl every n steps', '10')
-    .option('--keep-last <n>', 'keep only the newest n checkpoints (0: all)', '2')
-    .option('--resume', 'continue the run in --output from its newest complete checkpoint')
-    .option('--overwrite', 'delete the run in --output and start over')
     .action(async (flags: FinetuneFlags) => runFinetuneCommand(flags));
 
   addDataOptions(program

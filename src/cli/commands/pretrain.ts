@@ -17,6 +17,7 @@ import { BertTokenizer } from '../../tokenizer/bert-tokenizer.js';
 import { DEFAULT_JOB_FILE, ensureDefaultData, rememberedSteps, showFillMask, stepsForMinutes } from '../default-job.js';
 import { formatDuration, ProgressBar } from '../progress-bar.js';
 import { openStopScope, stopExitCode } from '../signals.js';
+import { addRunFlags } from '../run-flags.js';
 
 /**
  * Defaults of `tsbert pretrain --data ...`, and those of the default job (no --data: `npm start`) where they
@@ -166,12 +167,11 @@ export async function runPretrainCommand(flags: PretrainFlags, stepsOverride?: n
 }
 
 export function addPretrainOptions(command: Command): Command {
-  return command
+  return addRunFlags(command, { keepLast: 3 })
     .option('--config <preset|file>', "model size: tiny, mini, small, medium, base, large (in --model-type's family), or a config.json", 'mini')
     .option('--objective <name>', `${PRETRAIN_OBJECTIVES.join(', ')}: MLM + NSP (BERT), MLM alone on packed full sentences with dynamic masks (RoBERTa), MLM with n-gram masks + sentence order (ALBERT); the data must be made for it`, 'bert')
     .option('--model-type <type>', "the family to train: bert (objective bert), roberta or bert or albert (mlm), albert (albert); default the objective's own")
     .option('--batch-size <n>', `sequences per micro-batch ${modeHelp('batchSize')}`)
-    .option('--grad-accum <n>', 'micro-batches per optimizer step', '1')
     .option('--steps <n>', 'optimizer steps (the schedule decays to 0 at the last); auto: as many as fit --minutes', '1000')
     .option('--lr <x>', `peak learning rate ${modeHelp('lr')}`)
     .option('--warmup-steps <n>', 'linear warmup steps (default: 10% of --steps)')
@@ -180,10 +180,6 @@ export function addPretrainOptions(command: Command): Command {
     .option('--seed <n>', 'seed of initialisation, data order, dropout and masking', '12345')
     .option('--eval-every <n>', `evaluate on --eval-data every n steps and at the end (0: only at the end) ${modeHelp('evalEvery')}`)
     .option('--save-every <n>', `write checkpoint-<step>/ every n steps (0: never) ${modeHelp('saveEvery')}`)
-    .option('--keep-last <n>', 'keep only the newest n checkpoints (0: all)', '3')
-    .option('--log-every <n>', 'append to metrics.jsonl every n steps', '10')
-    .option('--resume', 'continue the run in --output from its newest complete checkpoint')
-    .option('--overwrite', 'delete the run in --output (checkpoints, final/, metrics) and start over')
     .option('--dynamic-masking', "re-mask every instance each time it is read (RoBERTa), with the data file's masking settings")
     .option('--minutes <x>', `stop (saving a checkpoint and the model) after this many minutes (the default job: ${DEFAULT_JOB_DEFAULTS.minutes})`)
     .option('--cased', 'the vocabulary is cased (no lowercasing)');

@@ -1,0 +1,15 @@
+/**
+ * The flags of the generic trainer's run (train/trainer.ts: accumulation, metrics.jsonl, checkpoints kept, resume /
+ * overwrite), declared once for every training command (pretrain, finetune, distill); each command keeps its own
+ * defaults where its reference differs (fine-tuning keeps fewer checkpoints, as it also keeps the best model).
+ */
+import type { Command } from 'commander';
+
+export function addRunFlags(command: Command, defaults: { keepLast: number }): Command {
+  return command
+    .option('--grad-accum <n>', 'micro-batches per optimizer step', '1')
+    .option('--log-every <n>', 'append to metrics.jsonl every n steps', '10')
+    .option('--keep-last <n>', 'keep only the newest n checkpoints (0: all)', String(defaults.keepLast))
+    .option('--resume', 'continue the run in --output from its newest complete checkpoint')
+    .option('--overwrite', 'delete the run in --output (checkpoints, final/, metrics) and start over');
+}
