@@ -1,10 +1,11 @@
 // SentencePiece Unigram throughput, one thread each, on the same lines: tsbert (SentencePieceTokenizer from the
 // .model file) vs Hugging Face `tokenizers` (Rust, npm binding, encodeBatch, RAYON_NUM_THREADS=1) on the tokenizer.json
-// tsbert converts it to, vs Debian's python3-sentencepiece (ids only, EncodeAsIds per line, one child process). The
+// tsbert converts it to, vs `@huggingface/tokenizers` (pure JS, transformers.js's; bench/node_modules) on the same
+// tokenizer.json, vs Debian's python3-sentencepiece (ids only, EncodeAsIds per line, one child process). The
 // model is the nmt_nfkc 3,000-piece one of test/fixtures/reference/unigram. Rounds alternate the engines; medians.
 // Run: npm run build && RAYON_NUM_THREADS=1 node bench/tokenizer-unigram.mjs [--rounds 3]
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,8 @@ const linesFile = join(work, 'lines.txt');
 writeFileSync(linesFile, `${lines.join('\n')}\n`);
 const { Tokenizer } = createRequire(join(ROOT, 'package.json'))('tokenizers');
 const rust = Tokenizer.fromFile(tokenizerJson);
+const JS_TOKENIZERS = join(ROOT, 'bench/node_modules/@huggingface/tokenizers/dist/tokenizers.mjs');
+if (!existsSync(JS_TOKENIZERS)) console.log(JSON.stringify({ engine: '@huggingface/tokenizers (JS)', skipped: `${JS_TOKENIZERS} not installed (cd bench && npm install)` }));
 
 const PYTHON = `
 import sys, time, sentencepiece as spm
@@ -51,6 +54,16 @@ const engines = {
     const u = process.cpuUsage(t);
     return { cpuSeconds: (u.user + u.system) / 1e6, tokens: encodings.reduce((n, e) => n + e.getIds().length, 0) };
   },
+  ...(existsSync(JS_TOKENIZERS) ? { '@huggingface/tokenizers (JS)': async () => {
+    const { Tokenizer: JsTokenizer } = await import(JS_TOKENIZERS);
+    const tok = new JsTokenizer(JSON.parse(readFileSync(tokenizerJson, 'utf8')), {});
+    for (const l of lines.slice(0, 2000)) tok.encode(l);
+    const t = process.cpuUsage();
+    let tokens = 0;
+    for (const l of lines) tokens += tok.encode(l).ids.length;
+    const u = process.cpuUsage(t);
+    return { cpuSeconds: (u.user + u.system) / 1e6, tokens };
+  } } : {}),
   'sentencepiece (Python)': () => {
     const out = spawnSync('/usr/bin/python3', ['-c', PYTHON, MODEL, linesFile], { encoding: 'utf8' });
     if (out.status !== 0) throw new Error(out.stderr);
