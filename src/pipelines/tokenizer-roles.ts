@@ -7,6 +7,7 @@
 import { AlbertTokenizer } from '../tokenizer/albert-tokenizer.js';
 import { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
 import { RobertaTokenizer } from '../tokenizer/roberta-tokenizer.js';
+import { specialTokenIdBySpelling } from '../tokenizer/special-tokens.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 
 export interface TokenizerRoles {
@@ -24,9 +25,6 @@ export interface TokenizerRoles {
   decodeText(ids: ArrayLike<number>, options: { skipSpecialTokens: boolean }): string;
 }
 
-const firstKnown = (tokenizer: Tokenizer, tokens: readonly string[]): number | undefined =>
-  tokens.map((token) => tokenizer.tokenToId(token)).find((id) => id !== undefined);
-
 export function tokenizerRoles(tokenizer: Tokenizer): TokenizerRoles {
   if (tokenizer instanceof BertTokenizer || tokenizer instanceof RobertaTokenizer || tokenizer instanceof AlbertTokenizer) {
     // AlbertTokenizer keeps no clean_up_tokenization_spaces setting: its decoder's text is its decode.
@@ -42,8 +40,8 @@ export function tokenizerRoles(tokenizer: Tokenizer): TokenizerRoles {
     };
   }
   return {
-    maskTokenId: firstKnown(tokenizer, ['[MASK]', '<mask>']),
-    clsTokenId: firstKnown(tokenizer, ['[CLS]', '<s>']),
+    maskTokenId: specialTokenIdBySpelling(tokenizer, 'mask'),
+    clsTokenId: specialTokenIdBySpelling(tokenizer, 'cls'),
     unkTokenId: tokenizer.model.unkTokenId,
     modelMaxLength: undefined,
     decodeText: (ids, options) => tokenizer.decode(ids, options),

@@ -9,17 +9,10 @@ import { join } from 'node:path';
 import { AlbertTokenizer } from '../tokenizer/albert-tokenizer.js';
 import { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
 import { RobertaTokenizer } from '../tokenizer/roberta-tokenizer.js';
+import { SPECIAL_TOKEN_SPELLINGS, specialTokenIdBySpelling, type SpecialTokenRole } from '../tokenizer/special-tokens.js';
 import { BPE } from '../tokenizer/models/bpe.js';
 import { WordPieceTokenizer } from '../tokenizer/models/wordpiece.js';
 import { Tokenizer } from '../tokenizer/tokenizer.js';
-
-/** Special-token spellings tried in order: BERT's and ALBERT's bracket tokens, then RoBERTa's angle tokens. */
-const SPECIAL_SPELLINGS = {
-  cls: ['[CLS]', '<s>'],
-  sep: ['[SEP]', '</s>'],
-  mask: ['[MASK]', '<mask>'],
-  pad: ['[PAD]', '<pad>'],
-} as const;
 
 /**
  * The characters `_is_start_piece_sp` (google-research/albert create_pretraining_data.py) lets a SentencePiece piece
@@ -67,12 +60,10 @@ export class PretrainingTokenizer {
     const tokens: string[] = new Array<string>(this.vocabSize);
     for (let id = 0; id < this.vocabSize; id++) tokens[id] = tokenizer.idToToken(id);
     this.vocabTokens = tokens;
-    const find = (role: keyof typeof SPECIAL_SPELLINGS): number => {
-      for (const spelling of SPECIAL_SPELLINGS[role]) {
-        const id = tokenizer.tokenToId(spelling);
-        if (id !== undefined) return id;
-      }
-      throw new TokenizerError(`${source}: no ${role} token (${SPECIAL_SPELLINGS[role].join(' or ')}) in the vocabulary; pre-training needs it`);
+    const find = (role: SpecialTokenRole): number => {
+      const id = specialTokenIdBySpelling(tokenizer, role);
+      if (id !== undefined) return id;
+      throw new TokenizerError(`${source}: no ${role} token (${SPECIAL_TOKEN_SPELLINGS[role].join(' or ')}) in the vocabulary; pre-training needs it`);
     };
     this.clsId = find('cls');
     this.sepId = find('sep');

@@ -26,3 +26,24 @@ export function resolveSpecialTokens<K extends string>(
   }
   return { ids: ids as Record<K, number>, specials };
 }
+
+/**
+ * The usual spellings of each special role, tried in order: BERT's and ALBERT's bracket tokens, then RoBERTa's angle
+ * tokens. For a tokenizer that names no roles (one read from a bare tokenizer.json), or code that takes any tokenizer.
+ */
+export const SPECIAL_TOKEN_SPELLINGS = {
+  cls: ['[CLS]', '<s>'],
+  sep: ['[SEP]', '</s>'],
+  mask: ['[MASK]', '<mask>'],
+  pad: ['[PAD]', '<pad>'],
+} as const;
+export type SpecialTokenRole = keyof typeof SPECIAL_TOKEN_SPELLINGS;
+
+/** The id of the first of `role`'s usual spellings the tokenizer knows, if any. */
+export function specialTokenIdBySpelling(tokenizer: { tokenToId(token: string): number | undefined }, role: SpecialTokenRole): number | undefined {
+  for (const spelling of SPECIAL_TOKEN_SPELLINGS[role]) {
+    const id = tokenizer.tokenToId(spelling);
+    if (id !== undefined) return id;
+  }
+  return undefined;
+}
