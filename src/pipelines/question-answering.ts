@@ -68,12 +68,15 @@ export class QuestionAnsweringPipeline extends Pipeline<QaInput, QuestionAnsweri
   private readonly head: RowsHead;
   /** The classifier token ([CLS], `<s>`), whose span scores are the no-answer score. */
   private readonly clsTokenId: number | undefined;
+  /** The longest input the model and tokenizer take: max_seq_len's bound. */
+  private readonly positions: number;
 
   /** `model`: a span scorer of any family (head-readers.ts). */
   constructor(readonly model: PreTrainedModel, readonly tokenizer: Tokenizer) {
     super();
     this.head = spanScorerOf(model);
     this.clsTokenId = tokenizerRoles(tokenizer).clsTokenId;
+    this.positions = maxInputTokens(this.head.encoder, tokenizer);
     model.eval();
   }
 
@@ -116,9 +119,8 @@ export class QuestionAnsweringPipeline extends Pipeline<QaInput, QuestionAnsweri
 
   checkOptions(options: Record<string, unknown>): QuestionAnsweringOptions {
     const reader = new OptionReader(this.task, options, OPTION_NAMES);
-    const positions = maxInputTokens(this.head.encoder, this.tokenizer);
-    const maxSeqLen = reader.integer('max_seq_len', Math.min(positions, 384), 1);
-    if (maxSeqLen > positions) throw new ValueError(`${this.task}: option max_seq_len ${maxSeqLen} exceeds the model's ${positions} positions`);
+    const maxSeqLen = reader.integer('max_seq_len', Math.min(this.positions, 384), 1);
+    if (maxSeqLen > this.positions) throw new ValueError(`${this.task}: option max_seq_len ${maxSeqLen} exceeds the model's ${this.positions} positions`);
     const docStride = reader.integer('doc_stride', Math.min(Math.floor(maxSeqLen / 2), 128), 0);
     if (docStride >= maxSeqLen) throw new ValueError(`${this.task}: option doc_stride ${docStride} must be less than max_seq_len ${maxSeqLen}`);
     return {
