@@ -376,17 +376,19 @@ napi_value CrossEntropyBackward(napi_env env, napi_callback_info info) {
 }
 
 napi_value AdamwStep(napi_env env, napi_callback_info info) {
-  Args args(env, info, "adamwStep", 11);
+  Args args(env, info, "adamwStep", 12);
   F32 param, m, v, grad;
   long n = 0;
-  double lr = 0, beta1 = 0, beta2 = 0, eps = 0, wd = 0, step = 0;
+  double lr = 0, beta1 = 0, beta2 = 0, eps = 0, wd = 0, step = 0, grad_scale = 1;
   if (!(args.f32(0, "param", &param) && args.f32(1, "m", &m) && args.f32(2, "v", &v) && args.f32(3, "grad", &grad) &&
         args.size(4, "n", &n) && args.number(5, "lr", &lr) && args.number(6, "beta1", &beta1) &&
         args.number(7, "beta2", &beta2) && args.number(8, "eps", &eps) && args.number(9, "weightDecay", &wd) &&
-        args.number(10, "step", &step) && args.covers("param", param.length, n) && args.covers("m", m.length, n) &&
-        args.covers("v", v.length, n) && args.covers("grad", grad.length, n)))
+        args.number(10, "step", &step) && args.number(11, "gradScale", &grad_scale) &&
+        args.covers("param", param.length, n) && args.covers("m", m.length, n) && args.covers("v", v.length, n) &&
+        args.covers("grad", grad.length, n)))
     return nullptr;
-  adamw_step(param.data, m.data, v.data, grad.data, n, lr, beta1, beta2, eps, wd, step);
+  // As axpby's glue: the scale is a float, so the scaled gradient rounds as clipping's separate pass stored it.
+  adamw_step(param.data, m.data, v.data, grad.data, n, lr, beta1, beta2, eps, wd, step, static_cast<float>(grad_scale));
   return undefined(env);
 }
 

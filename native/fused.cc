@@ -249,14 +249,14 @@ void cross_entropy_backward(float* d_logits, const float* probs, const int32_t* 
   });
 }
 
-void adamw_step(float* param, float* m, float* v, const float* grad, long n, double lr, double beta1, double beta2,
-                double eps, double weight_decay, double step) {
+void adamw_step(float* param, float* m, float* v, float* grad, long n, double lr, double beta1, double beta2,
+                double eps, double weight_decay, double step, float grad_scale) {
   const double bc1 = 1.0 - std::pow(beta1, step);
   const double bc2 = 1.0 - std::pow(beta2, step);
   const int threads = threads_for(double(n), kParallelElements);
   for_ranges(n, 4L * threads, 64, threads, [&](long i0, long i1) {
     active_kernels().adamw(param + i0, m + i0, v + i0, grad + i0, i1 - i0, lr, beta1, beta2, eps, weight_decay, bc1,
-                           bc2);
+                           bc2, grad_scale);
   });
 }
 

@@ -90,7 +90,8 @@ bool int8_gemm(float* out, const int8_t* a, const float* a_scales, const int8_t*
 constexpr long kInt8PackedHeaderBytes = 64;
 long int8_packed_b_bytes(long n, long k);
 void int8_pack_b(void* packed, const int8_t* b, long n, long k);
-void adamw_step(float* param, float* m, float* v, const float* grad, long n, double lr, double beta1, double beta2,
-                double eps, double weight_decay, double step);
+// grad_scale != 1: grad[i] = grad_scale * grad[i] in place first (global-norm clipping folded into the step).
+void adamw_step(float* param, float* m, float* v, float* grad, long n, double lr, double beta1, double beta2,
+                double eps, double weight_decay, double step, float grad_scale);
 
 }  // namespace tsbert

@@ -118,9 +118,10 @@ struct IsaKernels {
                         const float* row_scales, const float* col_scales, const float* bias, int activation,
                         const float* residual, long ld_res);
 
-  // AdamW on n parameters; bc1 = 1 - beta1^step, bc2 = 1 - beta2^step (computed once by the caller, in double).
-  void (*adamw)(float* param, float* m, float* v, const float* grad, long n, double lr, double beta1, double beta2,
-                double eps, double weight_decay, double bc1, double bc2);
+  // AdamW on n parameters; bc1 = 1 - beta1^step, bc2 = 1 - beta2^step (computed once by the caller, in double);
+  // grad_scale != 1 scales grad in place first, rounded as axpby stores it.
+  void (*adamw)(float* param, float* m, float* v, float* grad, long n, double lr, double beta1, double beta2,
+                double eps, double weight_decay, double bc1, double bc2, float grad_scale);
 };
 
 extern const IsaKernels kGenericKernels;

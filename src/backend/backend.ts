@@ -196,9 +196,11 @@ export interface Backend {
    * One AdamW step (decoupled weight decay, bias correction as torch.optim.AdamW) on n parameters in place:
    * param -= lr·wd·param; m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²;
    * param -= lr · (m / (1-β1^step)) / (√(v / (1-β2^step)) + eps).
+   * With gradScale ≠ 1 the gradient is first scaled in place (grad = gradScale·grad, rounded as axpby stores it),
+   * so global-norm clipping costs no pass of its own; 1 leaves grad untouched.
    */
   adamwStep(
     param: FloatArray, m: FloatArray, v: FloatArray, grad: FloatArray, n: number,
-    lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number,
+    lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number, gradScale: number,
   ): void;
 }

@@ -114,7 +114,7 @@ export const KERNELS = {
   },
   adamwStep: {
     args: ['param:floats', 'm:floats', 'v:floats', 'grad:floats', 'n:number', 'lr:number', 'beta1:number',
-      'beta2:number', 'eps:number', 'weightDecay:number', 'step:number'],
+      'beta2:number', 'eps:number', 'weightDecay:number', 'step:number', 'gradScale:number'],
     ...FLOAT32_NATIVE,
   },
 } as const satisfies { readonly [K in KernelName]: KernelSpec<Parameters<Backend[K]>> };

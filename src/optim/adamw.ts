@@ -56,13 +56,17 @@ export class AdamW {
     return this.stepCount;
   }
 
-  stepOnce(): void {
+  /**
+   * One step. `gradScale` (global-norm clipping's coefficient, clipCoefficient) scales every gradient in place first,
+   * exactly as clipGradNorm would, inside the pass that reads them anyway.
+   */
+  stepOnce(gradScale = 1): void {
     this.stepCount++;
     const backend = getBackend();
     this.flat.forEach(({ param, weightDecay }, i) => {
       if (param.grad === null) return;
       backend.adamwStep(param.data as FloatArray, this.m[i]!, this.v[i]!, param.grad, param.size,
-        this.lr, this.beta1, this.beta2, this.eps, weightDecay, this.stepCount);
+        this.lr, this.beta1, this.beta2, this.eps, weightDecay, this.stepCount, gradScale);
     });
   }
 

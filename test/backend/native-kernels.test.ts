@@ -5,6 +5,7 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import type { Backend } from '../../src/backend/backend.js';
 import { jsBackend } from '../../src/backend/js/js-backend.js';
 import { Rng } from '../../src/tensor/rng.js';
 import { normRelativeError } from '../helpers/assert-close.js';
@@ -314,13 +315,41 @@ test('adamwStep matches the JS reference over several steps', async (t) => {
       const got = { p: p0.slice(), m: new Float32Array(n), v: new Float32Array(n) };
       const want = { p: p0.slice(), m: new Float32Array(n), v: new Float32Array(n) };
       for (let step = 1; step <= 3; step++) {
+        // Step 2 folds a clipping coefficient in; the scaled gradient is left in grad, as clipping leaves it.
+        const gradScale = step === 2 ? 0.37 : 1;
         const grad = randomArray(rng, n);
-        native.adamwStep(got.p, got.m, got.v, grad, n, 1e-3, 0.9, 0.999, 1e-8, 0.01, step);
-        jsBackend.adamwStep(want.p, want.m, want.v, grad, n, 1e-3, 0.9, 0.999, 1e-8, 0.01, step);
+        const gradWant = grad.slice();
+        native.adamwStep(got.p, got.m, got.v, grad, n, 1e-3, 0.9, 0.999, 1e-8, 0.01, step, gradScale);
+        jsBackend.adamwStep(want.p, want.m, want.v, gradWant, n, 1e-3, 0.9, 0.999, 1e-8, 0.01, step, gradScale);
+        close(grad, gradWant, `adamw scaled grad n=${n} step ${step}`);
       }
       close(got.p, want.p, `adamw param n=${n}`);
       close(got.m, want.m, `adamw m n=${n}`);
       close(got.v, want.v, `adamw v n=${n}`);
     }
   });
+});
+
+/** The fused clipping scale against axpby's separate pass: every array equal, bit for bit. */
+function checkFusedScaling(name: string, backend: Backend): void {
+  const rng = new Rng(23);
+  for (const n of SIZES) {
+    const p0 = randomArray(rng, n), m0 = randomArray(rng, n), v0 = randomArray(rng, n).map(Math.abs), g0 = randomArray(rng, n);
+    const fused = { p: p0.slice(), m: m0.slice(), v: v0.slice(), g: g0.slice() };
+    const apart = { p: p0.slice(), m: m0.slice(), v: v0.slice(), g: g0.slice() };
+    backend.adamwStep(fused.p, fused.m, fused.v, fused.g, n, 1e-3, 0.9, 0.999, 1e-8, 0.01, 7, 0.123456789);
+    backend.axpby(apart.g, apart.g, n, 0.123456789, 0);
+    backend.adamwStep(apart.p, apart.m, apart.v, apart.g, n, 1e-3, 0.9, 0.999, 1e-8, 0.01, 7, 1);
+    for (const key of ['p', 'm', 'v', 'g'] as const) {
+      assert.deepEqual(fused[key], apart[key], `${name} n=${n}: ${key} differs between the fused and the separate scaling`);
+    }
+  }
+}
+
+test('JS adamwStep with a gradScale is bit-identical to axpby scaling the gradient, then adamwStep', () => {
+  checkFusedScaling('js', jsBackend);
+});
+
+test('native adamwStep with a gradScale is bit-identical to axpby scaling the gradient, then adamwStep', async (t) => {
+  await forEachIsa(t, (native, isa) => checkFusedScaling(isa, native));
 });
