@@ -57,6 +57,34 @@ napi_value SumOfSquares(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// rows [count] ascending, distinct, each a whole row of cols inside x [n].
+static bool check_rows(Args& args, const I32& rows, long count, long cols, long n) {
+  for (long r = 0; r < count; ++r) {
+    const int32_t row = rows.data[r];
+    if ((r > 0 && row <= rows.data[r - 1]) || row < 0 || (static_cast<double>(row) + 1) * cols > static_cast<double>(n)) {
+      char msg[128];
+      std::snprintf(msg, sizeof msg, "rows[%ld] = %d is not ascending or not a row of x (%ld rows)", r, row,
+                    cols > 0 ? n / cols : 0L);
+      return args.fail(msg);
+    }
+  }
+  return true;
+}
+
+napi_value SumOfSquaresRows(napi_env env, napi_callback_info info) {
+  Args args(env, info, "sumOfSquaresRows", 5);
+  F32 x;
+  I32 rows;
+  long count = 0, cols = 0, n = 0;
+  if (!(args.f32(0, "x", &x) && args.i32(1, "rows", &rows) && args.size(2, "count", &count) &&
+        args.size(3, "cols", &cols) && args.size(4, "n", &n) && args.covers("x", x.length, n) &&
+        args.covers("rows", rows.length, count) && check_rows(args, rows, count, cols, n)))
+    return nullptr;
+  napi_value result;
+  napi_create_double(env, sum_of_squares_rows(x.data, n, rows.data, count, cols), &result);
+  return result;
+}
+
 napi_value ArgmaxRows(napi_env env, napi_callback_info info) {
   Args args(env, info, "argmaxRows", 4);
   I32 out;

@@ -50,6 +50,9 @@ void axpby(float* y, const float* x, long n, float alpha, float beta);
 void multiply_accumulate(float* out, const float* a, const float* b, long n, float beta);
 // Sum of x [n] squared; the same total whatever the thread count (fixed ranges, combined in order).
 double sum_of_squares(const float* x, long n);
+// sum_of_squares(x, n) of an x [n / cols, cols] that is zero outside rows [count] (ascending, distinct): the same
+// number, from the blocks those rows touch only.
+double sum_of_squares_rows(const float* x, long n, const int32_t* rows, long count, long cols);
 // out [rows] = the first index of each row's maximum of x [rows, cols] (a NaN is never greater; cols >= 1).
 void argmax_rows(int32_t* out, const float* x, long rows, long cols);
 void sum_rows_accumulate(float* d_bias, const float* dy, long rows, long cols);

@@ -311,7 +311,6 @@ static void multiply_accumulate(float* out, const float* a, const float* b, long
 // Sum of x^2: float vector partials over blocks of kSquaresBlock elements, each block's total added in double, so
 // the error stays at float rounding of a block whatever n is (a 110M-parameter gradient norm).
 static double sum_of_squares(const float* x, long n) {
-  constexpr long kSquaresBlock = 1024;
   double total = 0.0;
   for (long b0 = 0; b0 < n; b0 += kSquaresBlock) {
     const long b1 = b0 + kSquaresBlock < n ? b0 + kSquaresBlock : n;

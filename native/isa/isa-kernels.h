@@ -7,6 +7,10 @@
 
 namespace tsbert {
 
+// sum_of_squares adds float partials of this many elements in double; sum_of_squares_rows (fused.cc) visits the
+// same blocks.
+constexpr long kSquaresBlock = 1024;
+
 // One GEMM micro-tile shape and the packing that feeds it: the kernel computes an mr x nr block of C.
 struct GemmTileShape {
   int mr;
@@ -104,7 +108,7 @@ struct IsaKernels {
   void (*axpby)(float* y, const float* x, long n, float alpha, float beta);
   // out [n] = a * b + beta * out (beta == 0 never reads out).
   void (*multiply_accumulate)(float* out, const float* a, const float* b, long n, float beta);
-  // Sum of x [n] squared (block partials added in double).
+  // Sum of x [n] squared (block partials of kSquaresBlock elements, from x, added in double).
   double (*sum_of_squares)(const float* x, long n);
 
   // Symmetric int8 rows: scales [rows] = max|x| / 127, q [rows, cols] = x * (127 / max|x|) rounded half to even,

@@ -73,6 +73,11 @@ export interface Backend {
   multiplyAccumulate(out: FloatArray, a: FloatArray, b: FloatArray, n: number, beta: number): void;
   /** Σ x[i]² over n values, accumulated with at least float64 precision across blocks. */
   sumOfSquares(x: FloatArray, n: number): number;
+  /**
+   * sumOfSquares(x, n) of an x [n / cols, cols] that is zero outside rows [count] (ascending, distinct): the same
+   * number, bit for bit, from those rows alone (a gradient an embedding's scatter-add wrote).
+   */
+  sumOfSquaresRows(x: FloatArray, rows: Int32Array, count: number, cols: number, n: number): number;
   /** out [rows] = the first index of each row's maximum in x [rows, cols] (NaN is never greater); cols ≥ 1. */
   argmaxRows(out: Int32Array, x: FloatArray, rows: number, cols: number): void;
 

@@ -55,6 +55,7 @@ export const KERNELS = {
   axpby: { args: ['y:floats', 'x:floats', 'n:number', 'alpha:number', 'beta:number'], ...GRAPH },
   multiplyAccumulate: { args: ['out:floats', 'a:floats', 'b:floats', 'n:number', 'beta:number'], ...GRAPH },
   sumOfSquares: { args: ['x:floats', 'n:number'], ...FLOAT32_NATIVE },
+  sumOfSquaresRows: { args: ['x:floats', 'rows:ints', 'count:number', 'cols:number', 'n:number'], ...FLOAT32_NATIVE },
   argmaxRows: { args: ['out:ints', 'x:floats', 'rows:number', 'cols:number'], ...FLOAT32_NATIVE },
   geluForward: { args: ['out:floats', 'x:floats', 'n:number', 'approximate:gelu'], ...GRAPH },
   geluBackward: { args: ['dx:floats', 'x:floats', 'dy:floats', 'n:number', 'approximate:gelu'], ...GRAPH },

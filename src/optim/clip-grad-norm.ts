@@ -3,12 +3,19 @@ import type { Tensor } from '../tensor/tensor.js';
 
 /**
  * The global L2 norm of all gradients (NaN/Infinity if a gradient is bad). Accumulates in float64 so a
- * 110M-parameter sum keeps its precision.
+ * 110M-parameter sum keeps its precision. A gradient written by rows only (the word embeddings': a batch touches a
+ * few hundred of 30,522) is summed over those rows, the same number as over all of it.
  */
 export function globalGradNorm(params: readonly Tensor[]): number {
   const backend = getBackend();
   let squares = 0;
-  for (const param of params) if (param.grad !== null) squares += backend.sumOfSquares(param.grad, param.grad.length);
+  for (const param of params) {
+    const grad = param.grad;
+    if (grad === null) continue;
+    const rows = param.gradRowsWritten();
+    if (rows === null) squares += backend.sumOfSquares(grad, grad.length);
+    else if (rows.length > 0) squares += backend.sumOfSquaresRows(grad, rows, rows.length, grad.length / param.shape[0]!, grad.length);
+  }
   return Math.sqrt(squares);
 }
 

@@ -330,6 +330,26 @@ test('adamwStep matches the JS reference over several steps', async (t) => {
   });
 });
 
+test('sumOfSquaresRows equals sumOfSquares bit for bit on an x that is zero outside the rows', async (t) => {
+  const check = (name: string, backend: Backend): void => {
+    const rng = new Rng(29);
+    // 37 columns: rows straddle the 1024-element blocks and the ranges of the native sum; 1 and 3 rows: tiny x.
+    for (const [rowsOfX, cols, count] of [[3001, 37, 700], [3001, 37, 1], [3, 5, 2], [1, 1, 1], [20000, 256, 900]] as const) {
+      const n = rowsOfX * cols;
+      const marked = new Set(Array.from({ length: count }, () => rng.int(rowsOfX)));
+      const rows = Int32Array.from(marked).sort();
+      const x = new Float32Array(n);
+      for (const row of rows) for (let c = 0; c < cols; c++) x[row * cols + c] = rng.normal();
+      assert.equal(backend.sumOfSquaresRows(x, rows, rows.length, cols, n), backend.sumOfSquares(x, n),
+        `${name} ${rowsOfX}x${cols}, ${rows.length} rows`);
+    }
+    assert.throws(() => backend.sumOfSquaresRows(new Float32Array(6), Int32Array.from([1, 0]), 2, 3, 6), /rows\[1\] = 0 is not ascending/);
+    assert.throws(() => backend.sumOfSquaresRows(new Float32Array(6), Int32Array.from([2]), 1, 3, 6), /rows\[0\] = 2 is not ascending or not a row of x/);
+  };
+  check('js', jsBackend);
+  await forEachIsa(t, (native, isa) => check(isa, native));
+});
+
 /** The fused clipping scale against axpby's separate pass: every array equal, bit for bit. */
 function checkFusedScaling(name: string, backend: Backend): void {
   const rng = new Rng(23);

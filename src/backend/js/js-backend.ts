@@ -9,7 +9,7 @@ import { attentionForward, attentionForwardPacked } from './attention.js';
 import { addBiasInPlace, geluBackward, geluForward, sumRowsAccumulate, tanhBackward, tanhForward } from './activations.js';
 import { crossEntropyBackward, crossEntropyForward } from './cross-entropy.js';
 import { dropoutForward } from './dropout.js';
-import { argmaxRows, axpby, multiplyAccumulate, sumOfSquares } from './elementwise.js';
+import { argmaxRows, axpby, multiplyAccumulate, sumOfSquares, sumOfSquaresRows } from './elementwise.js';
 import { embeddingBackward, embeddingForward } from './embedding.js';
 import { gemmReference } from './gemm.js';
 import { int8Gemm, int8PackedWeightBytes, int8PackWeight } from './int8-gemm.js';
@@ -25,6 +25,7 @@ export const jsKernels: Kernels = {
   axpby,
   multiplyAccumulate,
   sumOfSquares,
+  sumOfSquaresRows,
   argmaxRows,
   geluForward,
   geluBackward,
