@@ -5,7 +5,7 @@
 // Phases are cut by hooks on the step's seams, not by a copy of the step: zero-grad (model.zeroGrad), forward (the
 // task's forward), backward (forward's end to clipping's first kernel), clipping (clipGradNorm's kernels), optimizer
 // (AdamW.stepOnce), other (the arena reset, loss.item, averaging). Every backend kernel is wrapped with a timer and
-// booked to the phase it ran in; "outside kernels" is a phase's rest (tensor bookkeeping, JS glue, allocation).
+// booked to the phase it ran in (gemm also per shape); a phase's CPU time beyond its kernels' is JS glue.
 //
 // --trainer runs the whole fine-tuning loop instead (runFinetuning: part-of-speech tagging of --examples Brown
 // sentences, length-grouped batches padded per batch, one epoch, metrics every 10 steps as the CLI's default), so
@@ -13,7 +13,7 @@
 //
 //   npm run build
 //   node bench/train-step-profile.mjs [--task finetune|pretrain] [--config mini] [--batch 32] [--seq 24]
-//       [--steps 5] [--threads 1] [--kernels 12] [--trainer [--examples 1024]] [--json]
+//       [--steps 5] [--threads 1] [--labels 9] [--kernels 12] [--trainer [--examples 1024]] [--json]
 //
 // Times are CPU time of the process (process.cpuUsage; with --threads 1 that is the step's work alone, which a busy
 // machine's time slicing does not inflate) and, per kernel, wall time (performance.now around the call). The step
@@ -114,7 +114,7 @@ function book(key, ms) {
 }
 const gemmShape = (g) => `${g.m}×${g.n}×${g.k}${g.batch > 1 ? ` ×${g.batch}` : ''}${g.transA ? ' tA' : ''}${g.transB ? ' tB' : ''}`;
 /** clipGradNorm's first kernel: where backward ends. */
-const CLIP_KERNELS = new Set(['sumOfSquares']);
+const CLIP_KERNELS = new Set(['sumOfSquares', 'sumOfSquaresRows']);
 for (const name of Object.keys(backend)) {
   const fn = backend[name];
   if (typeof fn !== 'function' || ['getThreads', 'setThreads', 'supportedIsas', 'setIsa'].includes(name)) continue;
