@@ -64,9 +64,22 @@ export class AdamW {
     this.stepCount++;
     const backend = getBackend();
     this.flat.forEach(({ param, weightDecay }, i) => {
-      if (param.grad === null) return;
-      backend.adamwStep(param.data as FloatArray, this.m[i]!, this.v[i]!, param.grad, param.size,
-        this.lr, this.beta1, this.beta2, this.eps, weightDecay, this.stepCount, gradScale);
+      const grad = param.grad;
+      if (grad === null) return;
+      let scale = gradScale;
+      const rows = scale === 1 ? null : param.gradRowsWritten();
+      if (rows !== null) {
+        // A gradient written by rows is zero elsewhere, which scaling leaves as it is: scale those rows alone rather
+        // than store the whole word-embedding gradient back from AdamW's pass.
+        const cols = grad.length / param.shape[0]!;
+        for (const row of rows) {
+          const slice = grad.subarray(row * cols, (row + 1) * cols);
+          backend.axpby(slice, slice, cols, scale, 0);
+        }
+        scale = 1;
+      }
+      backend.adamwStep(param.data as FloatArray, this.m[i]!, this.v[i]!, grad, param.size,
+        this.lr, this.beta1, this.beta2, this.eps, weightDecay, this.stepCount, scale);
     });
   }
 

@@ -1,11 +1,12 @@
 /**
- * A gradient written by rows only (an embedding's scatter-add) is zeroed and measured over those rows, and gives
- * exactly the numbers of the dense passes: the oracle is the same step with the rows forgotten (the gradient set
- * from outside, which makes zeroGrad and the norm dense again).
+ * A gradient written by rows only (an embedding's scatter-add) is zeroed, measured and clipped over those rows, and
+ * gives exactly the numbers of the dense passes: the oracle is the same step with the rows forgotten (the gradient
+ * set from outside, which makes zeroGrad, the norm and clipping dense again).
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import * as ops from '../../src/ops/index.js';
+import { AdamW } from '../../src/optim/adamw.js';
 import { clipCoefficient, clipGradNorm, globalGradNorm } from '../../src/optim/clip-grad-norm.js';
 import { Rng } from '../../src/tensor/rng.js';
 import { backward, Tensor } from '../../src/tensor/tensor.js';
@@ -50,20 +51,26 @@ for (const backendCase of backendCases()) {
     withBackend(backendCase.backend!, () => {
       const rng = new Rng(5);
       const sparse = table(rng);
+      // The oracle: the same weights whose gradient is set from outside, so it is not known as rows.
+      const dense = new Tensor(sparse.data.slice(), sparse.shape, true);
       const ids = Array.from({ length: 700 }, () => rng.int(VOCAB));
+      const optimizers = [sparse, dense].map((p) => new AdamW([{ params: [p], weightDecay: 0.01, names: ['t'] }], { lr: 1e-3 }));
       for (let step = 0; step < 3; step++) {
         sparse.zeroGrad();
         embedAndBackward(sparse, ids.map((id) => (id + 101 * step) % VOCAB), new Rng(step));
         const rows = sparse.gradRowsWritten();
         assert.ok(rows !== null && rows.length > 0 && rows.length < VOCAB, 'the gradient is kept as rows');
-        // The oracle: the same gradient with the rows forgotten.
-        const dense = new Tensor(sparse.data, sparse.shape, true);
         dense.grad = sparse.grad!.slice();
         const norm = globalGradNorm([dense]);
         assert.equal(globalGradNorm([sparse]), norm, `step ${step}: the norm`);
-        assert.ok(clipCoefficient(norm, 0.01) < 1, 'the limit clips');
-        assert.equal(clipGradNorm([sparse], 0.01), clipGradNorm([dense], 0.01));
+        const coefficient = clipCoefficient(norm, 0.01);
+        assert.ok(coefficient < 1, 'the limit clips');
+        // Clipping as the trainer does it (in AdamW's step) and on its own.
+        optimizers.forEach((optimizer) => optimizer.stepOnce(coefficient));
         assert.deepEqual(sparse.grad, dense.grad, `step ${step}: the clipped gradients`);
+        assert.deepEqual(sparse.data, dense.data, `step ${step}: the weights after AdamW`);
+        assert.equal(clipGradNorm([sparse], 0.001), clipGradNorm([dense], 0.001));
+        assert.deepEqual(sparse.grad, dense.grad, `step ${step}: clipGradNorm's gradients`);
       }
     });
   });
