@@ -21,7 +21,7 @@ function perCallProduct(x: Float32Array, weight: Tensor, bias: Float32Array, row
   const [outFeatures = 0, inFeatures = 0] = weight.shape;
   const backend = getBackend();
   const q = new Int8Array(rows * inFeatures), scales = new Float32Array(rows);
-  backend.quantizeRows(q, scales, x, rows, inFeatures);
+  backend.quantizeRows(q, scales, x, rows, inFeatures, 127);
   const out = new Float32Array(rows * outFeatures);
   backend.int8Gemm(out, q, scales, weight.data as Int8Array, null, weight.scales!.values, bias, null, rows, outFeatures, inFeatures, gelu);
   return out;
