@@ -90,8 +90,8 @@ export function quantizeModel<M extends Module>(model: M, source: string, option
 }
 
 /** The model in `dtype`: int8 quantizes a float32 model; fp32 refuses a quantized one (its float weights are gone). */
-export function applyModelDType<M extends Module>(model: M, dtype: ModelDType, source: string): M {
-  if (dtype === 'int8' || dtype === 'q8') return quantizeModel(model, source);
+export function applyModelDType<M extends Module>(model: M, dtype: ModelDType, source: string, options: QuantizeOptions = {}): M {
+  if (dtype === 'int8' || dtype === 'q8') return quantizeModel(model, source, options);
   if (isQuantized(model)) throw new ConfigError(`${source} holds int8 weights; dtype fp32 needs the float32 model it was made from`);
   return model;
 }
