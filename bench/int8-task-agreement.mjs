@@ -7,6 +7,8 @@
 //   npm run build
 //   node bench/int8-task-agreement.mjs [--showcase /work/showcase-60] [--weight-bits 8|7] [--mlm-sentences 400] [--json]
 //
+// --weight-bits: default, quantize's (7 on native AVX2, else 8).
+//
 // The folders are the showcase's: pos-{pretrained,random} (token-classification on data/pos-test.conll),
 // spam-{pretrained,random} (classification on data/spam-test.jsonl), pretrain/final (MLM on the first
 // --mlm-sentences sentences of data/pos-test.conll: Brown texts held out of the POS training split). The model is
@@ -20,7 +22,7 @@ import { parseArgs } from 'node:util';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = (path) => import(join(here, '..', 'dist', 'src', path));
-const { BertForMaskedLM, BertTokenizer, Rng, Tensor, noGrad, quantizeModel } = await dist('index.js');
+const { BertForMaskedLM, BertTokenizer, Rng, Tensor, defaultWeightBits, noGrad, quantizeModel } = await dist('index.js');
 const { prepareFinetuned } = await dist('cli/commands/finetune.js');
 const { runOnFeatures } = await dist('finetune/run-features.js');
 
@@ -35,7 +37,7 @@ const { values: opts } = parseArgs({
 });
 const root = opts.showcase;
 const batchSize = Number(opts['batch-size']);
-const quantizeOptions = opts['weight-bits'] === '' ? undefined : { weightBits: Number(opts['weight-bits']) };
+const weightBits = opts['weight-bits'] === '' ? defaultWeightBits() : Number(opts['weight-bits']);
 const IGNORE = -100;
 
 const TASKS = [
@@ -46,7 +48,7 @@ const TASKS = [
 ];
 
 function quantize(model, source) {
-  return quantizeOptions === undefined ? quantizeModel(model, source) : quantizeModel(model, source, quantizeOptions);
+  return quantizeModel(model, source, { weightBits });
 }
 
 /** Argmax of logits[offset, offset + classes). */
@@ -149,11 +151,11 @@ const rows = [];
 for (const task of TASKS) rows.push(await taskAgreement(task));
 rows.push(mlmAgreement());
 if (opts.json) {
-  for (const row of rows) process.stdout.write(`${JSON.stringify(row)}\n`);
+  for (const row of rows) process.stdout.write(`${JSON.stringify({ weightBits, ...row })}\n`);
 } else {
   const pct = (x) => `${(100 * x).toFixed(2)} %`;
   const metrics = (m) => Object.entries(m).map(([k, v]) => `${k} ${k.includes('loss') ? v.toFixed(4) : pct(v)}`).join(', ');
-  process.stdout.write(`weights: ${quantizeOptions === undefined ? 'default' : `${quantizeOptions.weightBits}-bit`}\n`);
+  process.stdout.write(`weights: ${weightBits}-bit\n`);
   for (const r of rows) {
     const agreement = r.agreement ?? r.top1Agreement;
     process.stdout.write(`${r.model} (${r.task}, ${r.units} compared): fp32 {${metrics(r.fp32)}} int8 {${metrics(r.int8)}} `

@@ -8,7 +8,8 @@ import { valuePreview } from '../error-text.js';
 import { ConfigError } from '../errors.js';
 import type { Module } from '../nn/module.js';
 import { Linear } from '../nn/linear.js';
-import { WEIGHT_BITS, weightBitsOf, type WeightBits } from '../ops/quantized-linear.js';
+import { getBackend } from '../backend/select.js';
+import { preferredWeightBits, WEIGHT_BITS, weightBitsOf, type WeightBits } from '../ops/quantized-linear.js';
 
 /**
  * config.json's `quantization_config` of a quantized folder (the key Hugging Face's quantizers use); `weight_bits`
@@ -23,10 +24,13 @@ export const QUANTIZATION_CONFIG = {
 } as const;
 
 /**
- * The weight bits `tsbert quantize` and `--dtype int8` use unless told: 8. On AVX2 without VNNI, 7-bit weights run
- * the u8 × s8 kernel, measured in docs/quantization.md ("7-bit weights") against the accuracy they cost.
+ * The weight bits `tsbert quantize` and `--dtype int8` use unless told: those the backend in use runs fastest
+ * (preferredWeightBits: 7 on native AVX2, whose u8 × s8 kernel they need; 8 elsewhere). A folder records its bits
+ * (quantization_config.weight_bits) and runs exactly on every backend whichever they are.
  */
-export const DEFAULT_WEIGHT_BITS: WeightBits = 8;
+export function defaultWeightBits(): WeightBits {
+  return preferredWeightBits(getBackend());
+}
 
 export { WEIGHT_BITS, type WeightBits };
 
@@ -73,7 +77,7 @@ export function isQuantized(model: Module): boolean {
   return model.parameters().some((parameter) => parameter.dtype === 'int8');
 }
 
-/** How to quantize: the weights' bits (default DEFAULT_WEIGHT_BITS). */
+/** How to quantize: the weights' bits (default defaultWeightBits()). */
 export interface QuantizeOptions {
   weightBits?: WeightBits;
 }
@@ -84,7 +88,7 @@ export interface QuantizeOptions {
  */
 export function quantizeModel<M extends Module>(model: M, source: string, options: QuantizeOptions = {}): M {
   if (isQuantized(model)) throw new ConfigError(`${source} is already int8-quantized; dtype int8 applies to a float32 model`);
-  const bits = weightBitsFrom(options.weightBits ?? DEFAULT_WEIGHT_BITS, 'weightBits');
+  const bits = weightBitsFrom(options.weightBits ?? defaultWeightBits(), 'weightBits');
   for (const [, module] of model.namedModules()) if (module instanceof Linear) module.quantize(bits);
   return model;
 }

@@ -16,6 +16,16 @@ const MAX_LEVEL: Record<WeightBits, number> = { 7: 63, 8: 127 };
 const ACTIVATION_MAX_LEVEL = 127;
 
 /**
+ * The weight bits the backend runs fastest, the default of `tsbert quantize` and `--dtype int8`: 7 where 7-bit weights
+ * have a kernel of their own — native AVX2 (no VNNI), the u8 × s8 kernel: 1.4× the int16 pairs on a BERT-base
+ * forward, with the task metrics unchanged (docs/quantization.md, "7 or 8 bits") — else 8 (generic and AVX-512 run
+ * 7-bit weights on the int16 pairs: no faster, only coarser).
+ */
+export function preferredWeightBits(backend: Backend): WeightBits {
+  return backend.name === 'native' && backend.isa === 'avx2' ? 7 : 8;
+}
+
+/**
  * The bits an int8 weight's values fit: 7 when every one lies in [-63, 63], else 8. A weight quantized to 8 bits has
  * ±127 in every non-zero row (its maximum), so this tells the two schemes apart from the values alone — and a
  * weight it calls 7-bit is exact on the u8 × s8 kernel whichever scheme made it.

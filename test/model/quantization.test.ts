@@ -12,7 +12,9 @@ import { getBackend } from '../../src/backend/select.js';
 import { ConfigError, DTypeError } from '../../src/errors.js';
 import { BertModel } from '../../src/model/bert-model.js';
 import { BertForPreTraining } from '../../src/model/heads/pretraining.js';
-import { applyModelDType, isQuantized, quantizeModel } from '../../src/model/quantization.js';
+import { applyModelDType, defaultWeightBits, isQuantized, quantizeModel } from '../../src/model/quantization.js';
+import { jsBackend } from '../../src/backend/js/js-backend.js';
+import { forEachIsa } from '../backend/native-harness.js';
 import { quantizeWeight } from '../../src/ops/quantized-linear.js';
 import { FillMaskPipeline } from '../../src/pipelines/fill-mask.js';
 import { createPipeline } from '../../src/pipelines/pipeline.js';
@@ -58,7 +60,7 @@ for (const backendCase of backendCases()) {
       assert.deepEqual([...scales], [...floatTensor(golden, 'rows_scale').data]);
 
       const inputs = pretrainingInputs(tinyGolden);
-      const int8 = noGrad(() => quantizeModel(model, 'bert-tiny').forward(inputs).lastHiddenState);
+      const int8 = noGrad(() => quantizeModel(model, 'bert-tiny', { weightBits: 8 }).forward(inputs).lastHiddenState);
       const error = normRelativeError(int8.data, floatTensor(golden, 'last_hidden_state').data);
       const gap = normRelativeError(int8.data, floatTensor(golden, 'last_hidden_state_fp32').data);
       assert.ok(error <= INT8_GOLDEN_TOLERANCE, `int8 last_hidden_state vs PyTorch int8: ${error.toExponential(2)}`);
@@ -134,7 +136,7 @@ test('a 7-bit quantized folder records weight_bits 7, keeps its bytes in [-63, 6
     assert.deepEqual([...noGrad(() => loaded.forward(inputs).predictionLogits.data)],
       [...noGrad(() => inMemory.forward(inputs).predictionLogits.data)]);
     const eight = join(dir, 'q8');
-    runQuantize({ model: TINY, output: eight });
+    runQuantize({ model: TINY, output: eight, weightBits: '8' });
     const config8 = JSON.parse(readFileSync(join(eight, 'config.json'), 'utf8')) as Record<string, unknown>;
     assert.equal((config8['quantization_config'] as Record<string, unknown>)['weight_bits'], 8);
     assert.throws(() => runQuantize({ model: TINY, output: join(dir, 'q6'), weightBits: '6' }),
@@ -142,6 +144,13 @@ test('a 7-bit quantized folder records weight_bits 7, keeps its bytes in [-63, 6
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the default weight bits are the backend\'s fastest: 7 on native AVX2 (the u8 × s8 kernel), 8 on JS and the other ISAs', async (t) => {
+  assert.equal(withBackend(jsBackend, () => defaultWeightBits()), 8);
+  await forEachIsa(t, (native, isa) => {
+    assert.equal(withBackend(native, () => defaultWeightBits()), isa === 'avx2' ? 7 : 8, isa);
+  });
 });
 
 test('a quantized model runs inference only: backward through it is a DTypeError', () => {
