@@ -186,9 +186,9 @@ export interface Backend {
    * A Linear on int8 operands: out [m, n] = (Σ_p a[i, p]·b[j, p]) · aScales[i] · bScales[j] + bias [n], then GELU
    * in the given form (null: none), then + residual [m, n] (null: none). a [m, k] are quantizeRows' rows, b [n, k]
    * the weight's; packedB is b as int8PackWeight packed it (under the same ISA and sizes: the addon refuses another
-   * layout), or null to pack per call (native: the int16-pair kernel, exact for any int8) — the result is the same. The int32 sums are exact and equal on every
-   * backend; the epilogue rounds to float32 in the order s = aScale·bScale, float32(sum)·s, + bias, GELU,
-   * + residual (GELU within its vector approximation).
+   * layout), or null to pack per call (native: the int16-pair kernel, exact for any int8) — the result is the same.
+   * The int32 sums are exact and equal on every backend; the epilogue rounds to float32 in the order
+   * s = aScale·bScale, float32(sum)·s, + bias, GELU, + residual (GELU within its vector approximation).
    */
   int8Gemm(
     out: Float32Array, a: Int8Array, aScales: Float32Array, b: Int8Array, packedB: Int8Array | null,

@@ -6,9 +6,9 @@ import { geluForward } from './activations.js';
  * + residual [m, n] — a Linear on int8 rows a [m, k] and an int8 weight b [n, k]. The reference reads b as it is
  * (its packed form, a native kernel's layout, is empty here: int8PackedWeightBytes is 0). The sum is exact integer
  * arithmetic (|a·b| ≤ 127², so any k below 2³⁹ stays exact in a double) — the native kernels' sums, whichever
- * runs: int16 pairs give Σ a·b, and the u8 × s8 kernel of 7-bit weights Σ (a + 128)·b − 128·Σ b, the same integer;
- * the epilogue rounds to float32 step by
- * step in the native kernel's order: s = aScale · bScale, v = float32(sum) · s, v + bias, GELU, v + residual.
+ * runs: int16 pairs give Σ a·b, and the u8 × s8 kernel of 7-bit weights Σ (a + 128)·b − 128·Σ b, the same integer.
+ * The epilogue rounds to float32 step by step in the native kernel's order: s = aScale · bScale,
+ * v = float32(sum) · s, v + bias, GELU, v + residual.
  */
 export function int8Gemm(
   out: Float32Array, a: Int8Array, aScales: Float32Array, b: Int8Array, _packedB: Int8Array | null, bScales: Float32Array,
