@@ -6,7 +6,7 @@
 //   npm run build
 //   /usr/bin/python3 /work/shared/tools/ort-quantize-dynamic.py MODEL.onnx MODEL-q8.onnx      # optional peer
 //   node bench/int8-accuracy.mjs --model DIR [--onnx MODEL.onnx --onnx-q8 MODEL-q8.onnx] [--texts FILE.jsonl]
-//     [--count 64] [--max-length 128] [--json]
+//     [--count 64] [--max-length 128] [--weight-bits 8|7] [--json]
 //
 // --texts: JSON lines {"text": ...} (default bench/results/brown-first-400.jsonl, from bench/pipeline-texts.mjs).
 // Each sentence runs alone (batch 1, no padding). Per token, the relative error ‖int8 − fp32‖ / ‖fp32‖; printed:
@@ -30,6 +30,7 @@ const { values: opts } = parseArgs({
     texts: { type: 'string', default: join(here, 'results', 'brown-first-400.jsonl') },
     count: { type: 'string', default: '64' },
     'max-length': { type: 'string', default: '128' },
+    'weight-bits': { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -97,7 +98,8 @@ function compare(approx, exact, hidden) {
 const fp32 = BertModel.fromPretrained(opts.model, { quiet: true });
 const hidden = fp32.config.hiddenSize;
 const reference = runTsbert(fp32);
-const int8 = runTsbert(quantizeModel(BertModel.fromPretrained(opts.model, { quiet: true }), opts.model));
+const quantizeOptions = opts['weight-bits'] === undefined ? {} : { weightBits: Number(opts['weight-bits']) };
+const int8 = runTsbert(quantizeModel(BertModel.fromPretrained(opts.model, { quiet: true }), opts.model, quantizeOptions));
 const rows = [{ engine: 'tsbert int8 vs tsbert fp32', ...compare(int8, reference, hidden) }];
 if (opts.onnx !== undefined && existsSync(opts.onnx)) {
   const ortFp32 = await runOrt(opts.onnx);
@@ -108,7 +110,7 @@ if (opts.onnx !== undefined && existsSync(opts.onnx)) {
   }
 }
 for (const row of rows) {
-  const result = { model: opts.model, sentences: encodings.length, ...row };
+  const result = { model: opts.model, sentences: encodings.length, weightBits: quantizeOptions.weightBits ?? 'default', ...row };
   if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else process.stdout.write(`${row.engine}: ${row.tokens} tokens, relative error mean ${(100 * row.mean).toFixed(3)}%, median ${(100 * row.median).toFixed(3)}%, `
     + `p99 ${(100 * row.p99).toFixed(3)}%, max ${(100 * row.max).toFixed(3)}%, overall ${(100 * row.overall).toFixed(3)}%\n`);
