@@ -11,7 +11,9 @@ import { ShapeError, ValueError } from '../errors.js';
 import type { EncoderModel } from '../model/encoder-model.js';
 import { gatherRows } from '../ops/gather-rows.js';
 import { PackedSequences } from '../ops/packed-attention.js';
+import { Arena, withArena } from '../tensor/arena.js';
 import { noGrad, Tensor } from '../tensor/tensor.js';
+import { INFERENCE_ARENA } from '../model/layer-stack.js';
 import { encoderPadding } from './encoder-padding.js';
 import { embedPacked, encodePacked, packableModel, packedPooler, writePositions, type PackableModel } from './packed-layers.js';
 import { runEncoderPadded } from './run-encoder-padded.js';
@@ -77,7 +79,9 @@ export function runEncoder(model: EncoderModel, inputs: readonly EncodedInput[],
   const { sequences } = batch;
   return noGrad(() => {
     const columns = [batch.ids, batch.typeIds, batch.positions].map((column) => new Tensor(column, [sequences.totalTokens]));
-    const embedded = embedPacked(packable, columns[0]!, columns[1]!, columns[2]!); // [totalTokens, embedding width]
+    const arena = embeddingArena(packable);
+    arena.reset(); // the previous call's embeddings: read by its first layer only
+    const embedded = withArena(arena, () => embedPacked(packable, columns[0]!, columns[1]!, columns[2]!)); // [totalTokens, embedding width]
     const pooler = packedPooler(packable);
     // BERT §3: the pooler and sequence heads read each input's first token ([CLS], RoBERTa's <s>).
     const firstRows = sequences.offsets.subarray(0, sequences.count);
@@ -90,6 +94,18 @@ export function runEncoder(model: EncoderModel, inputs: readonly EncodedInput[],
     const pooled = pooler?.forwardCls(gatherRows(hidden, firstRows)) ?? null; // [n, hidden]
     return { hidden: float32Of(hidden), offsets: sequences.offsets, pooled: pooled === null ? null : float32Of(pooled), hiddenSize };
   });
+}
+
+/**
+ * Each model's memory for the embedding step, reused from call to call as the layers' pools are (model/layer-stack.ts):
+ * fresh buffers there were ~40 % of the typed-array memory a feature-extraction run allocated.
+ */
+const embeddingArenas = new WeakMap<PackableModel, Arena>();
+
+function embeddingArena(model: PackableModel): Arena {
+  let arena = embeddingArenas.get(model);
+  if (arena === undefined) embeddingArenas.set(model, (arena = new Arena(INFERENCE_ARENA)));
+  return arena;
 }
 
 /** A whole run cut to each input's first-token row (what a packed firstTokensOnly run gives). */

@@ -65,3 +65,17 @@ test('a buffer much larger than asked is not handed out (a small tensor does not
   assert.notEqual(arena.allocate('float32', 1 << 16, false).buffer, big.buffer);
   assert.equal(arena.allocate('float32', (1 << 20) - 100, false).buffer, big.buffer);
 });
+
+test('maxOversize: an inference arena serves a window of shrinking batches from its first batch\'s buffers', () => {
+  const sizes = [1 << 16, 1 << 15, 1 << 14, 1 << 13]; // a window sorted longest first: 8× from first to last
+  for (const [maxOversize, reused] of [[2, 1], [8, 3]] as const) {
+    const arena = new Arena({ maxOversize });
+    const first = arena.allocate('float32', sizes[0]!, false).buffer;
+    let served = 0;
+    for (const size of sizes.slice(1)) {
+      arena.reset();
+      if (arena.allocate('float32', size, false).buffer === first) served++;
+    }
+    assert.equal(served, reused, `maxOversize ${maxOversize}`);
+  }
+});

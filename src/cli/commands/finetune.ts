@@ -22,6 +22,8 @@ import type { PresetTokenizer } from '../../tokenizer/auto-tokenizer.js';
 import { formatDuration, ProgressBar } from '../progress-bar.js';
 import { openStopScope } from '../signals.js';
 import { addRunFlags } from '../run-flags.js';
+import { addDataOptions } from '../data-options.js';
+import { log } from '../log.js';
 
 export interface DataFlags {
   task: string;
@@ -140,10 +142,6 @@ export function reportSkipped(file: string, skipped: SkipCounts, log: (line: str
   if (entries.length === 0) return;
   const total = entries.reduce((sum, [, n]) => sum + n, 0);
   log(`${file}: skipped ${total} example${total === 1 ? '' : 's'}: ${entries.map(([why, n]) => `${n} ${why}`).join(', ')}`);
-}
-
-export function log(line: string): void {
-  process.stderr.write(`${line}\n`);
 }
 
 async function runFinetuneCommand(flags: FinetuneFlags): Promise<void> {
@@ -281,22 +279,6 @@ async function runEvaluateCommand(flags: EvaluateFlags): Promise<void> {
   bar.done();
   // The official scripts' names: without the `eval_` prefix the trainer's log gives them.
   process.stdout.write(`${JSON.stringify(Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k.replace(/^eval_/, ''), v])))}\n`);
-}
-
-export function addDataOptions(command: Command, taskHelp = `the task type: ${FINETUNE_TASKS.join(', ')}`): Command {
-  return command
-    .requiredOption('--task <task>', taskHelp)
-    .option('--max-seq-length <n>', 'tokens per sequence, special tokens included (default: 128; 384 for question-answering; evaluate/predict: what the model was trained with)')
-    .option('--doc-stride <n>', 'question-answering: tokens shared by consecutive windows of a long context (default 128)')
-    .option('--max-query-length <n>', 'question-answering: question tokens kept (default 64)')
-    .option('--n-best <n>', 'question-answering: answer candidates per example (default 20)')
-    .option('--max-answer-length <n>', 'question-answering: longest answer in tokens (default 30)')
-    .option('--null-score-diff-threshold <x>', 'question-answering (SQuAD v2.0): answer "no answer" when the null score beats the best span by more than this (default 0)')
-    .option('--label-all-tokens', 'token-classification: label every sub-token (the I- form of the word\'s tag), not only the first')
-    .option('--text-column <name>', 'CSV/TSV: the text column (default: text, sentence or sentence1)')
-    .option('--pair-column <name>', 'CSV/TSV: the second text of a pair (default: text_pair or sentence2 when present)')
-    .option('--label-column <name>', 'CSV/TSV: the label column (default: label)')
-    .option('--tag-column <n>', 'CoNLL: the column of the tag, from 0 (default: the last)');
 }
 
 export function registerFinetune(program: Command): void {

@@ -10,14 +10,15 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../errors.js';
 import { readFileLines } from '../../data/line-reader.js';
 import { delimiterFor } from '../../finetune/delimited.js';
-import { runOnFeatures } from '../../finetune/run-features.js';
 import type { FinetuneTaskName } from '../../finetune/task-names.js';
 import { checkInput } from '../../io/checked-file.js';
 import { ENCODER_PADDINGS, type EncoderPadding } from '../../inference/encoder-padding.js';
 import { DEFAULT_BATCH_PLAN } from '../../inference/length-batches.js';
 import { numberFlag as number } from '../number-flag.js';
 import { formatDuration, ProgressBar } from '../progress-bar.js';
-import { addDataOptions, log, prepareFinetuned, type FinetunedFlags } from './finetune.js';
+import { addDataOptions } from '../data-options.js';
+import { log } from '../log.js';
+import type { FinetunedFlags } from './finetune.js';
 import { predictJsonLines, type PredictionProgress } from './predict-json-lines.js';
 import { applyModelDType, modelDTypeOf } from '../../model/quantization.js';
 import { createPipeline } from '../../pipelines/pipeline.js';
@@ -191,6 +192,8 @@ async function predictWithDefinition(flags: PredictFlags, route: Extract<Predict
       + `not to ${route.format} (${flags.input})`);
   }
   if (flags.output === undefined) throw new ConfigError(`predict --task ${flags.task}: ${route.format} input needs --output FILE`);
+  // Loaded here, not at start-up: the JSON-lines path never needs the fine-tuning modules (a sixth of the CLI's).
+  const [{ prepareFinetuned }, { runOnFeatures }] = await Promise.all([import('./finetune.js'), import('../../finetune/run-features.js')]);
   const p = await prepareFinetuned({ ...flags, task: route.task }, flags.input, false);
   if (flags.dtype !== undefined) applyModelDType(p.runner.model, modelDTypeOf(flags.dtype, '--dtype'), flags.model);
   const bar = new ProgressBar();

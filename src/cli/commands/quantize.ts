@@ -7,7 +7,7 @@ import { readConfigJson } from '../../io/model-folder.js';
 import { modelTypeOfConfig } from '../../model/auto.js';
 import { defaultWeightBits, isQuantizedConfigJson, quantizeModel, weightBitsFrom } from '../../model/quantization.js';
 import { modelClassFor, registrationOfArchitecture } from '../../model/registry.js';
-import { log } from './finetune.js';
+import { log } from '../log.js';
 
 interface QuantizeFlags {
   model: string;
