@@ -19,6 +19,6 @@ export * from './roberta/index.js';
 export * from './distilbert/index.js';
 export * from './albert/index.js';
 export {
-  applyModelDType, isQuantized, isQuantizedConfigJson, modelDTypeOf, MODEL_DTYPES, QUANTIZATION_CONFIG, quantizeModel,
+  applyModelDType, castModelToBFloat16, isQuantized, isQuantizedConfigJson, modelDTypeOf, MODEL_DTYPES, QUANTIZATION_CONFIG, quantizeModel,
   type ModelDType,
 } from './quantization.js';
