@@ -17,18 +17,16 @@ Writes test/fixtures/reference/bf16/golden.safetensors:
       linear_db = sum of dy over rows (float32): the gradients PyTorch's CPU autocast computes from its bfloat16
       saved inputs, without its final rounding of each product to bfloat16.
 """
-import json
 import os
 import sys
 
 import numpy
 import torch
-import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import bert_tiny_linears  # noqa: E402
 import safetensors_io  # noqa: E402
-import tiny_heads  # noqa: E402
 
 FIXTURES = os.path.join(HERE, "..", "test", "fixtures", "reference")
 
@@ -62,20 +60,7 @@ def main():
     assert not torch.isnan(values).any()
     values_bf16 = values.to(torch.bfloat16).view(torch.int16)
 
-    weights, _ = safetensors_io.read(os.path.join(FIXTURES, "bert-tiny", "model.safetensors"))
-    golden_in, _ = safetensors_io.read(os.path.join(FIXTURES, "bert-tiny", "golden.safetensors"))
-    with open(os.path.join(FIXTURES, "bert-tiny", "config.json")) as f:
-        cfg = json.load(f)
-    ids, types, mask = golden_in["input_ids"], golden_in["token_type_ids"], golden_in["attention_mask"]
-    with torch.no_grad():
-        fp32, _ = tiny_heads.encode(weights, cfg, ids, types, mask)
-        assert (fp32 - golden_in["last_hidden_state"]).abs().max() < 1e-5, "encode reproduces the float32 golden"
-        float_linear = tiny_heads._linear
-        tiny_heads._linear = bf16_linear
-        try:
-            bf, _ = tiny_heads.encode(weights, cfg, ids, types, mask)
-        finally:
-            tiny_heads._linear = float_linear
+    _, fp32, bf = bert_tiny_linears.encode_with_linear(bf16_linear)
 
     x, w, b, dy = torch.randn(5, 37), torch.randn(29, 37) * 0.2, torch.randn(29), torch.randn(5, 29)
     y = (bf16(x) @ bf16(w).T).to(torch.float32) + b

@@ -21,8 +21,8 @@ import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import bert_tiny_linears  # noqa: E402
 import safetensors_io  # noqa: E402
-import tiny_heads  # noqa: E402
 
 FIXTURES = os.path.join(HERE, "..", "test", "fixtures", "reference")
 
@@ -47,21 +47,7 @@ def int8_linear(x, w, name):
 
 def main():
     torch.manual_seed(0)
-    weights, _ = safetensors_io.read(os.path.join(FIXTURES, "bert-tiny", "model.safetensors"))
-    golden_in, _ = safetensors_io.read(os.path.join(FIXTURES, "bert-tiny", "golden.safetensors"))
-    import json
-    with open(os.path.join(FIXTURES, "bert-tiny", "config.json")) as f:
-        cfg = json.load(f)
-    ids, types, mask = golden_in["input_ids"], golden_in["token_type_ids"], golden_in["attention_mask"]
-    with torch.no_grad():
-        fp32, _ = tiny_heads.encode(weights, cfg, ids, types, mask)
-        assert (fp32 - golden_in["last_hidden_state"]).abs().max() < 1e-5, "encode reproduces the float32 golden"
-        float_linear = tiny_heads._linear
-        tiny_heads._linear = int8_linear
-        try:
-            int8, _ = tiny_heads.encode(weights, cfg, ids, types, mask)
-        finally:
-            tiny_heads._linear = float_linear
+    weights, fp32, int8 = bert_tiny_linears.encode_with_linear(int8_linear)
     qw, sw = quantize_rows(weights["bert.encoder.layer.0.attention.self.query.weight"])
     # Rows whose max is 127 make x * (127 / max) = x: exact halves round to even (0.5 -> 0, 1.5 -> 2, 2.5 -> 2).
     rows = torch.randn(6, 37) * 3

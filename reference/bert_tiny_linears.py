@@ -1,0 +1,30 @@
+"""bert-tiny's encoder (tiny_heads.encode, Hugging Face's BertModel written out) on bert-tiny/golden.safetensors'
+inputs with every Linear replaced by another scheme's: the int8 and bf16 goldens' shared part."""
+import json
+import os
+
+import torch
+
+import safetensors_io
+import tiny_heads
+
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures", "reference")
+
+
+def encode_with_linear(linear):
+    """(weights, float32 last_hidden_state, last_hidden_state with linear(x, weights, name) for every Linear)."""
+    weights, _ = safetensors_io.read(os.path.join(FIXTURES, "bert-tiny", "model.safetensors"))
+    golden_in, _ = safetensors_io.read(os.path.join(FIXTURES, "bert-tiny", "golden.safetensors"))
+    with open(os.path.join(FIXTURES, "bert-tiny", "config.json")) as f:
+        cfg = json.load(f)
+    ids, types, mask = golden_in["input_ids"], golden_in["token_type_ids"], golden_in["attention_mask"]
+    with torch.no_grad():
+        fp32, _ = tiny_heads.encode(weights, cfg, ids, types, mask)
+        assert (fp32 - golden_in["last_hidden_state"]).abs().max() < 1e-5, "encode reproduces the float32 golden"
+        float_linear = tiny_heads._linear
+        tiny_heads._linear = linear
+        try:
+            swapped, _ = tiny_heads.encode(weights, cfg, ids, types, mask)
+        finally:
+            tiny_heads._linear = float_linear
+    return weights, fp32, swapped
