@@ -148,6 +148,7 @@ export function log(line: string): void {
 }
 
 async function runFinetuneCommand(flags: FinetuneFlags): Promise<void> {
+  const precision = precisionOf(flags.precision, '--precision');
   if (flags.resume === true && flags.overwrite === true) throw new ConfigError('finetune: --resume and --overwrite exclude each other');
   const definition = taskDefinition(flags.task);
   if ((flags.model === undefined) === (flags.config === undefined)) {
@@ -212,7 +213,7 @@ async function runFinetuneCommand(flags: FinetuneFlags): Promise<void> {
       warmupRatio: number('--warmup-ratio', flags.warmupRatio, false, 0),
       weightDecay: number('--weight-decay', flags.weightDecay, false, 0),
       maxGradNorm: number('--max-grad-norm', flags.maxGradNorm, false, 0),
-      precision: precisionOf(flags.precision, '--precision'),
+      precision,
       seed,
       evalEvery,
       best: { metric, greaterIsBetter: flags.metric === undefined ? best.greaterIsBetter : !/loss|mse/.test(metric), ...(patience > 0 ? { patience } : {}) },

@@ -98,6 +98,7 @@ export async function runPretrainCommand(flags: PretrainFlags, stepsOverride?: n
     throw new ConfigError('pretrain: --vocab (or --tokenizer), --data and --output go together (leave all three out for the default job)');
   }
   checkOutputDirectory(flags.output, { label: '--output', error: ConfigError });
+  const precision = precisionOf(flags.precision, '--precision');
   const objective = parseObjective(flags.objective ?? 'bert');
   const modelType = parseModelType(flags.modelType ?? MODEL_TYPES_OF[objective][0]!, objective);
   const tokenizer = loadPretrainingTokenizer(flags, 'pretrain');
@@ -139,7 +140,7 @@ export async function runPretrainCommand(flags: PretrainFlags, stepsOverride?: n
       warmupSteps: flags.warmupSteps === undefined ? Math.round(steps * 0.1) : number('--warmup-steps', flags.warmupSteps, true, 0),
       weightDecay: number('--weight-decay', flags.weightDecay, false, 0),
       maxGradNorm: number('--max-grad-norm', flags.maxGradNorm, false, 0),
-      precision: precisionOf(flags.precision, '--precision'),
+      precision,
       seed: number('--seed', flags.seed, true, 0),
       padId: tokenizer.padId,
       logEvery: number('--log-every', flags.logEvery, true, 1),
