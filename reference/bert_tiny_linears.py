@@ -28,3 +28,15 @@ def encode_with_linear(linear):
         finally:
             tiny_heads._linear = float_linear
     return weights, fp32, swapped
+
+
+def write_golden(scheme, tensors, fp32, swapped):
+    """Writes test/fixtures/reference/<scheme>/golden.safetensors with the scheme's error against float32 in its
+    metadata, and prints that error."""
+    relative = ((swapped - fp32).norm() / fp32.norm()).item()
+    os.makedirs(os.path.join(FIXTURES, scheme), exist_ok=True)
+    safetensors_io.write(os.path.join(FIXTURES, scheme, "golden.safetensors"), tensors, {
+        "generator": f"reference/make_{scheme}_goldens.py", "torch": torch.__version__,
+        f"{scheme}_vs_fp32_relative_error": f"{relative:.6f}",
+    })
+    print(f"{scheme} vs float32 last_hidden_state: norm-relative error {relative:.5f}")
