@@ -7,7 +7,7 @@
 //   npm run build
 //   /usr/bin/python3 /work/shared/tools/ort-quantize-dynamic.py MODEL.onnx MODEL-q8.onnx      # optional peer
 //   node bench/int8-accuracy.mjs --model DIR [--onnx MODEL.onnx --onnx-q8 MODEL-q8.onnx] [--texts FILE.jsonl]
-//     [--count 64] [--max-length 128] [--dtype int8|bf16] [--json]
+//     [--count 64] [--max-length 128] [--dtype int8|bf16] [--weight-bits 8|7] [--json]
 //
 // --texts: JSON lines {"text": ...} (default bench/results/brown-first-400.jsonl, from bench/pipeline-texts.mjs).
 // Each sentence runs alone (batch 1, no padding). Per token, the relative error ‖int8 − fp32‖ / ‖fp32‖; printed:
@@ -32,6 +32,7 @@ const { values: opts } = parseArgs({
     count: { type: 'string', default: '64' },
     'max-length': { type: 'string', default: '128' },
     dtype: { type: 'string', default: 'int8' },
+    'weight-bits': { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -99,7 +100,8 @@ function compare(approx, exact, hidden) {
 const fp32 = BertModel.fromPretrained(opts.model, { quiet: true });
 const hidden = fp32.config.hiddenSize;
 const reference = runTsbert(fp32);
-const reduced = runTsbert(applyModelDType(BertModel.fromPretrained(opts.model, { quiet: true }), opts.dtype, opts.model));
+const quantizeOptions = opts['weight-bits'] === undefined ? {} : { weightBits: Number(opts['weight-bits']) };
+const reduced = runTsbert(applyModelDType(BertModel.fromPretrained(opts.model, { quiet: true }), opts.dtype, opts.model, quantizeOptions));
 const rows = [{ engine: `tsbert ${opts.dtype} vs tsbert fp32`, ...compare(reduced, reference, hidden) }];
 if (opts.onnx !== undefined && existsSync(opts.onnx)) {
   const ortFp32 = await runOrt(opts.onnx);
@@ -110,7 +112,7 @@ if (opts.onnx !== undefined && existsSync(opts.onnx)) {
   }
 }
 for (const row of rows) {
-  const result = { model: opts.model, sentences: encodings.length, ...row };
+  const result = { model: opts.model, sentences: encodings.length, weightBits: quantizeOptions.weightBits ?? 'default', ...row };
   if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else process.stdout.write(`${row.engine}: ${row.tokens} tokens, relative error mean ${(100 * row.mean).toFixed(3)}%, median ${(100 * row.median).toFixed(3)}%, `
     + `p99 ${(100 * row.p99).toFixed(3)}%, max ${(100 * row.max).toFixed(3)}%, overall ${(100 * row.overall).toFixed(3)}%\n`);

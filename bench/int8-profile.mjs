@@ -4,7 +4,8 @@
 // rest (tensor bookkeeping, JS glue). The model is bench forward's (BertForPreTraining's encoder, random weights).
 //
 //   npm run build
-//   node bench/int8-profile.mjs [--dtype int8|fp32] [--config base] [--batch 8] [--seq 128] [--rounds 3] [--threads 2] [--json]
+//   node bench/int8-profile.mjs [--dtype int8|fp32] [--weight-bits 8|7] [--config base] [--batch 8] [--seq 128] [--rounds 3]
+//     [--threads 2] [--json]
 //
 // Each timed kernel call is synchronous, so the figures add up to the forward's wall time (median forward of
 // `rounds` after one warm-up; the kernel totals are from that median round). cpu_ms is the process's CPU time for
@@ -23,6 +24,7 @@ const { Arena, BertForPreTraining, Rng, applyModelDType, backendInfo, bertConfig
 const { values: opts } = parseArgs({
   options: {
     dtype: { type: 'string', default: 'int8' },
+    'weight-bits': { type: 'string' },
     config: { type: 'string', default: 'base' },
     batch: { type: 'string', default: '8' },
     seq: { type: 'string', default: '128' },
@@ -35,7 +37,8 @@ const backend = getBackend();
 if (opts.threads !== undefined) backend.setThreads(Number(opts.threads));
 const config = bertConfigPreset(opts.config);
 const batch = Number(opts.batch), seq = Number(opts.seq), rounds = Number(opts.rounds);
-const model = applyModelDType(new BertForPreTraining(config, { seed: 1 }).eval(), opts.dtype, 'int8-profile');
+const quantizeOptions = opts['weight-bits'] === undefined ? {} : { weightBits: Number(opts['weight-bits']) };
+const model = applyModelDType(new BertForPreTraining(config, { seed: 1 }).eval(), opts.dtype, 'int8-profile', quantizeOptions);
 const inputs = randomPretrainBatch(config, batch, seq, new Rng(2));
 
 /** name or name [m×n×k] → { calls, ms } for the current round. */

@@ -6,38 +6,53 @@
 #include "kernels.h"
 
 namespace tsbert {
+namespace {
+
+// A weight's bits (argument `index`): 8, or 7 (every value in [-63, 63]).
+bool weight_bits(Args& args, int index, long* bits) {
+  if (!args.size(index, "weightBits", bits)) return false;
+  if (*bits == 7 || *bits == 8) return true;
+  args.fail("weightBits must be 7 or 8");
+  return false;
+}
+
+}  // namespace
 
 napi_value QuantizeRows(napi_env env, napi_callback_info info) {
-  Args args(env, info, "quantizeRows", 5);
+  Args args(env, info, "quantizeRows", 6);
   I8 q;
   F32 scales, x;
-  long rows = 0, cols = 0;
+  long rows = 0, cols = 0, max_level = 0;
   if (!(args.i8(0, "q", &q) && args.f32(1, "scales", &scales) && args.f32(2, "x", &x) && args.size(3, "rows", &rows) &&
-        args.size(4, "cols", &cols) && args.covers("q", q.length, double(rows) * cols) &&
-        args.covers("scales", scales.length, rows) && args.covers("x", x.length, double(rows) * cols)))
+        args.size(4, "cols", &cols) && args.size(5, "maxLevel", &max_level) &&
+        args.covers("q", q.length, double(rows) * cols) && args.covers("scales", scales.length, rows) &&
+        args.covers("x", x.length, double(rows) * cols)))
     return nullptr;
-  quantize_rows(q.data, scales.data, x.data, rows, cols);
+  if (max_level < 1 || max_level > 127) return args.fail("maxLevel must be in [1, 127]"), nullptr;
+  quantize_rows(q.data, scales.data, x.data, rows, cols, static_cast<int>(max_level));
   return undefined(env);
 }
 
 napi_value Int8PackedWeightBytes(napi_env env, napi_callback_info info) {
-  Args args(env, info, "int8PackedWeightBytes", 2);
-  long n = 0, k = 0;
-  if (!(args.size(0, "n", &n) && args.size(1, "k", &k))) return nullptr;
+  Args args(env, info, "int8PackedWeightBytes", 3);
+  long n = 0, k = 0, bits = 0;
+  if (!(args.size(0, "n", &n) && args.size(1, "k", &k) && weight_bits(args, 2, &bits))) return nullptr;
   napi_value result;
-  napi_create_double(env, static_cast<double>(int8_packed_b_bytes(n, k)), &result);
+  napi_create_double(env, static_cast<double>(int8_packed_b_bytes(n, k, static_cast<int>(bits))), &result);
   return result;
 }
 
 napi_value Int8PackWeight(napi_env env, napi_callback_info info) {
-  Args args(env, info, "int8PackWeight", 4);
+  Args args(env, info, "int8PackWeight", 5);
   I8 packed, b;
-  long n = 0, k = 0;
+  long n = 0, k = 0, bits = 0;
   if (!(args.i8(0, "packed", &packed) && args.i8(1, "b", &b) && args.size(2, "n", &n) && args.size(3, "k", &k) &&
-        args.covers("packed", packed.length, static_cast<double>(int8_packed_b_bytes(n, k))) &&
+        weight_bits(args, 4, &bits) &&
+        args.covers("packed", packed.length, static_cast<double>(int8_packed_b_bytes(n, k, static_cast<int>(bits)))) &&
         args.covers("b", b.length, double(n) * k)))
     return nullptr;
-  int8_pack_b(packed.data, b.data, n, k);
+  if (!int8_pack_b(packed.data, b.data, n, k, static_cast<int>(bits)))
+    return args.fail("b holds a value outside [-63, 63], which weightBits 7 requires: pack it with weightBits 8"), nullptr;
   return undefined(env);
 }
 
@@ -56,7 +71,8 @@ napi_value Int8Gemm(napi_env env, napi_callback_info info) {
   if (!(args.covers("out", out.length, mn) && args.covers("a", a.length, double(m) * k) &&
         args.covers("aScales", a_scales.length, m) && args.covers("b", b.length, double(n) * k) &&
         (packed_b.data == nullptr ||
-         args.covers("packedB", packed_b.length, static_cast<double>(int8_packed_b_bytes(n, k)))) &&
+         (args.covers("packedB", packed_b.length, static_cast<double>(kInt8PackedHeaderBytes)) &&
+          args.covers("packedB", packed_b.length, static_cast<double>(int8_packed_b_bytes_of(packed_b.data, n, k))))) &&
         args.covers("bScales", b_scales.length, n) &&
         (bias.data == nullptr || args.covers("bias", bias.length, n)) &&
         (residual.data == nullptr || args.covers("residual", residual.length, mn))))

@@ -1,6 +1,8 @@
 // The int8 GEMM driver and row quantization (threads, blocking, packing) over the per-ISA micro-kernel
 // (IsaKernels::int8_gemm, isa/int8-gemm.h):
 //
+//   kernel: the one the packed weight's header names (int8_pack_b: the u8 x s8 kernel for 7-bit weights where
+//           the ISA has one), else the int16-pair kernel (exact for any int8)
 //   pack phase, in parallel: A's rows as the kernel reads them, and — unless the caller passes B packed once
 //                            (int8_pack_b, when a Linear's weight is quantized or loaded) — every nr-column
 //                            panel of B (the weight, [n, k])
@@ -82,10 +84,25 @@ PackedHeader header_for(const Int8GemmKernel& kern, long n, long k) {
   return h;
 }
 
-// Whether `packed` was packed by int8_pack_b for the active kernel's layout and these sizes.
-bool packed_b_matches(const void* packed, long n, long k) {
-  const PackedHeader want = header_for(active_kernels().int8_gemm, n, k);
-  return std::memcmp(packed, &want, sizeof want) == 0;
+// The active ISA's kernel for weights of these bits (7: the u8 x s8 kernel where the ISA has one).
+const Int8GemmKernel& kernel_for_bits(int weight_bits) {
+  const IsaKernels& isa = active_kernels();
+  return weight_bits == 7 ? isa.int8_gemm_7bit : isa.int8_gemm;
+}
+
+// The active ISA's kernel whose layout and these sizes `packed` (as int8_pack_b wrote it) names, or null.
+const Int8GemmKernel* packed_kernel(const void* packed, long n, long k) {
+  for (const int bits : {8, 7}) {
+    const Int8GemmKernel& kern = kernel_for_bits(bits);
+    const PackedHeader want = header_for(kern, n, k);
+    if (std::memcmp(packed, &want, sizeof want) == 0) return &kern;
+  }
+  return nullptr;
+}
+
+// The header and every panel of a weight [n, k] packed for kern.
+long packed_bytes(const Int8GemmKernel& kern, long n, long k) {
+  return kInt8PackedHeaderBytes + (n + kern.nr - 1) / kern.nr * kern.b_panel_bytes(k);
 }
 
 // Packs panel q (columns q * nr ..) of b [n, k] to its place in panels.
@@ -96,22 +113,31 @@ void pack_one_panel(const Int8GemmKernel& kern, char* panels, const int8_t* b, l
 
 }  // namespace
 
-long int8_packed_b_bytes(long n, long k) {
-  const Int8GemmKernel& kern = active_kernels().int8_gemm;
-  return kInt8PackedHeaderBytes + (n + kern.nr - 1) / kern.nr * kern.b_panel_bytes(k);
+long int8_packed_b_bytes(long n, long k, int weight_bits) {
+  return packed_bytes(kernel_for_bits(weight_bits), n, k);
 }
 
-void int8_pack_b(void* packed, const int8_t* b, long n, long k) {
-  const Int8GemmKernel& kern = active_kernels().int8_gemm;
+long int8_packed_b_bytes_of(const void* packed, long n, long k) {
+  const Int8GemmKernel* kern = packed_kernel(packed, n, k);
+  return kern == nullptr ? kInt8PackedHeaderBytes : packed_bytes(*kern, n, k);
+}
+
+bool int8_pack_b(void* packed, const int8_t* b, long n, long k, int weight_bits) {
+  if (weight_bits == 7) {
+    for (long i = 0; i < n * k; ++i)
+      if (b[i] < -63 || b[i] > 63) return false;
+  }
+  const Int8GemmKernel& kern = kernel_for_bits(weight_bits);
   const PackedHeader header = header_for(kern, n, k);
   std::memcpy(packed, &header, sizeof header);
   char* panels = static_cast<char*>(packed) + kInt8PackedHeaderBytes;
   const long panels_count = (n + kern.nr - 1) / kern.nr;
   const int threads = static_cast<double>(n) * k < kParallelMacs ? 1 : 0;
   pool_for(panels_count, [&](long q, int) { pack_one_panel(kern, panels, b, n, k, q); }, threads);
+  return true;
 }
 
-void quantize_rows(int8_t* q, float* scales, const float* x, long rows, long cols) {
+void quantize_rows(int8_t* q, float* scales, const float* x, long rows, long cols, int max_level) {
   const IsaKernels& isa = active_kernels();
   const long tasks = (rows + kQuantizeRows - 1) / kQuantizeRows;
   const int threads = static_cast<double>(rows) * cols < kParallelMacs ? 1 : 0;
@@ -119,7 +145,7 @@ void quantize_rows(int8_t* q, float* scales, const float* x, long rows, long col
       tasks,
       [&](long task, int) {
         const long r0 = task * kQuantizeRows, r1 = std::min(rows, r0 + kQuantizeRows);
-        isa.quantize_rows(q + r0 * cols, scales + r0, x + r0 * cols, r1 - r0, cols);
+        isa.quantize_rows(q + r0 * cols, scales + r0, x + r0 * cols, r1 - r0, cols, max_level);
       },
       threads);
 }
@@ -127,10 +153,11 @@ void quantize_rows(int8_t* q, float* scales, const float* x, long rows, long col
 bool int8_gemm(float* out, const int8_t* a, const float* a_scales, const int8_t* b, const void* packed_b,
                const float* b_scales, const float* bias, const float* residual, long m, long n, long k,
                int activation) {
-  if (packed_b != nullptr && !packed_b_matches(packed_b, n, k)) return false;
+  const Int8GemmKernel* packed_with = packed_b != nullptr ? packed_kernel(packed_b, n, k) : nullptr;
+  if (packed_b != nullptr && packed_with == nullptr) return false;
   if (m <= 0 || n <= 0) return true;
   const IsaKernels& isa = active_kernels();
-  const Int8GemmKernel& kern = isa.int8_gemm;
+  const Int8GemmKernel& kern = packed_with != nullptr ? *packed_with : isa.int8_gemm;
   const long mr = kern.mr, nr = kern.nr;
   const long steps = (k + kern.k_step - 1) / kern.k_step;
   const long kc_steps = std::max(1L, kern.kc / kern.k_step);

@@ -80,21 +80,27 @@ void cross_entropy_backward(float* d_logits, const float* probs, const int32_t* 
 // Inverted dropout drawing from xoshiro128** (state: four 32-bit words, advanced in place) exactly as tsbert's
 // JS Rng does: mask[i] = (u < p * 2^32 ? 0 : keep), out[i] = x[i] * mask[i]. Sequential: the draws are a stream.
 void dropout_forward(float* out, float* mask, const float* x, long n, double p, float keep, uint32_t* state);
-// Symmetric int8 rows: scales [rows] = max|x| / 127, q [rows, cols] = x * 127 / max|x| rounded half to even
-// (see IsaKernels::quantize_rows).
-void quantize_rows(int8_t* q, float* scales, const float* x, long rows, long cols);
+// Symmetric int8 rows: scales [rows] = max|x| / max_level, q [rows, cols] = x * max_level / max|x| rounded half to
+// even, in [-max_level, max_level] (127: 8 bits; 63: 7-bit weights) (see IsaKernels::quantize_rows).
+void quantize_rows(int8_t* q, float* scales, const float* x, long rows, long cols, int max_level);
 // out [m, n] = (sum_p a[i, p] b[j, p]) * a_scales[i] * b_scales[j] + bias [n] (nullable), then the activation, then
 // + residual [m, n] (nullable): a Linear on int8 rows a [m, k] and an int8 weight b [n, k], int32 sums exact.
-// packed_b: b as int8_pack_b wrote it (read instead of packing b in the call), or null. Returns false (and
-// computes nothing) when packed_b was packed for another kernel layout or other sizes.
+// packed_b: b as int8_pack_b wrote it (read instead of packing b in the call; its header names the kernel that
+// runs: the 7-bit one for a weight packed with weight_bits 7), or null (the int16-pair kernel, exact for any int8).
+// Returns false (and computes nothing) when packed_b was packed for another ISA's layout or other sizes.
 bool int8_gemm(float* out, const int8_t* a, const float* a_scales, const int8_t* b, const void* packed_b,
                const float* b_scales, const float* bias, const float* residual, long m, long n, long k,
                int activation);
-// A weight b [n, k] packed once for the active int8 kernel: a 64-byte header (the layout and sizes, checked by
-// int8_gemm) and the kernel's panels; int8_packed_b_bytes gives the buffer's size.
+// A weight b [n, k] packed once for the active ISA's int8 kernel for its weight bits (8, or 7: every value in
+// [-63, 63], which the u8 x s8 kernel needs): a 64-byte header (the layout and sizes, checked by int8_gemm) and the
+// kernel's panels; int8_packed_b_bytes gives the buffer's size. int8_pack_b returns false (and writes nothing) for
+// weight bits 7 when b holds a value outside [-63, 63].
 constexpr long kInt8PackedHeaderBytes = 64;
-long int8_packed_b_bytes(long n, long k);
-void int8_pack_b(void* packed, const int8_t* b, long n, long k);
+long int8_packed_b_bytes(long n, long k, int weight_bits);
+bool int8_pack_b(void* packed, const int8_t* b, long n, long k, int weight_bits);
+// The bytes a packed weight (its header read, at least kInt8PackedHeaderBytes long) needs for [n, k] under the kernel
+// it names; kInt8PackedHeaderBytes when it names none of the active ISA's (int8_gemm then refuses it).
+long int8_packed_b_bytes_of(const void* packed, long n, long k);
 void adamw_step(float* param, float* m, float* v, const float* grad, long n, double lr, double beta1, double beta2,
                 double eps, double weight_decay, double step);
 

@@ -30,13 +30,13 @@ def encode_with_linear(linear):
     return weights, fp32, swapped
 
 
-def write_golden(scheme, tensors, fp32, swapped):
-    """Writes test/fixtures/reference/<scheme>/golden.safetensors with the scheme's error against float32 in its
-    metadata, and prints that error."""
-    relative = ((swapped - fp32).norm() / fp32.norm()).item()
+def write_golden(scheme, tensors, fp32, variants):
+    """Writes test/fixtures/reference/<scheme>/golden.safetensors with each variant's (name: last_hidden_state)
+    norm-relative error against float32 in its metadata, and prints them."""
+    errors = {name: ((hidden - fp32).norm() / fp32.norm()).item() for name, hidden in variants.items()}
     os.makedirs(os.path.join(FIXTURES, scheme), exist_ok=True)
     safetensors_io.write(os.path.join(FIXTURES, scheme, "golden.safetensors"), tensors, {
         "generator": f"reference/make_{scheme}_goldens.py", "torch": torch.__version__,
-        f"{scheme}_vs_fp32_relative_error": f"{relative:.6f}",
+        **{f"{name}_vs_fp32_relative_error": f"{error:.6f}" for name, error in errors.items()},
     })
-    print(f"{scheme} vs float32 last_hidden_state: norm-relative error {relative:.5f}")
+    print("; ".join(f"{name} vs float32 last_hidden_state: norm-relative error {error:.5f}" for name, error in errors.items()))

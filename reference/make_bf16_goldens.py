@@ -70,7 +70,7 @@ def main():
         "linear_x": x, "linear_w": w, "linear_b": b, "linear_dy": dy,
         "linear_y": y, "linear_dx": dx, "linear_dw": dw, "linear_db": db,
     }
-    bert_tiny_linears.write_golden("bf16", out, fp32, bf)
+    bert_tiny_linears.write_golden("bf16", out, fp32, {"bf16": bf})
 
 
 if __name__ == "__main__":

@@ -11,7 +11,9 @@ Writes test/fixtures/reference/int8/golden.safetensors:
   rows (F32 [6, 37]), rows_int8 (I8), rows_scale (F32 [6]): quantizeRows on values built to hit exact halves;
   last_hidden_state (F32 [3, 11, 48]): the int8 encoder on bert-tiny/golden.safetensors' inputs (padding included:
       rows are quantized independently, so padded positions change no real one);
-  last_hidden_state_fp32 (F32): the same encoder in float32, to show the test tells the two apart.
+  last_hidden_state_fp32 (F32): the same encoder in float32, to show the test tells the two apart;
+  query_weight_int7 (I8), query_weight_scale7 (F32), last_hidden_state_w7 (F32): the same with 7-bit weights
+      (levels [-63, 63], scale max|w| / 63: tsbert quantize --weight-bits 7); activations stay 8-bit.
 """
 import os
 import sys
@@ -24,17 +26,20 @@ sys.path.insert(0, HERE)
 import bert_tiny_linears  # noqa: E402
 
 
-def quantize_rows(x):
-    """x float32 [rows, cols] -> (int8 [rows, cols], float32 scales [rows]): tsbert's quantizeRows."""
+def quantize_rows(x, level=127):
+    """x float32 [rows, cols] -> (int8 [rows, cols], float32 scales [rows]): tsbert's quantizeRows (maxLevel)."""
     amax = x.abs().amax(dim=-1, keepdim=True)
-    scale = amax / 127.0
-    inverse = torch.where(amax == 0, torch.zeros_like(amax), 127.0 / amax)
-    q = torch.round(x * inverse).clamp(-127, 127)
+    scale = amax / float(level)
+    inverse = torch.where(amax == 0, torch.zeros_like(amax), float(level) / amax)
+    q = torch.round(x * inverse).clamp(-level, level)
     return q.to(torch.int8), scale.squeeze(-1)
 
 
+WEIGHT_LEVEL = 127  # 63 while the 7-bit-weight encoder runs
+
+
 def int8_linear(x, w, name):
-    qw, sw = quantize_rows(w[name + ".weight"])
+    qw, sw = quantize_rows(w[name + ".weight"], WEIGHT_LEVEL)
     flat = x.reshape(-1, x.shape[-1])
     qa, sa = quantize_rows(flat)
     sums = qa.to(torch.int64) @ qw.to(torch.int64).T  # exact
@@ -44,8 +49,15 @@ def int8_linear(x, w, name):
 
 def main():
     torch.manual_seed(0)
+    global WEIGHT_LEVEL
     weights, fp32, int8 = bert_tiny_linears.encode_with_linear(int8_linear)
+    WEIGHT_LEVEL = 63
+    try:
+        _, _, int8_w7 = bert_tiny_linears.encode_with_linear(int8_linear)
+    finally:
+        WEIGHT_LEVEL = 127
     qw, sw = quantize_rows(weights["bert.encoder.layer.0.attention.self.query.weight"])
+    qw7, sw7 = quantize_rows(weights["bert.encoder.layer.0.attention.self.query.weight"], 63)
     # Rows whose max is 127 make x * (127 / max) = x: exact halves round to even (0.5 -> 0, 1.5 -> 2, 2.5 -> 2).
     rows = torch.randn(6, 37) * 3
     rows[0, :8] = torch.tensor([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 126.5, 127.0])
@@ -57,8 +69,9 @@ def main():
         "query_weight_int8": qw, "query_weight_scale": sw,
         "rows": rows, "rows_int8": q_rows, "rows_scale": s_rows,
         "last_hidden_state": int8, "last_hidden_state_fp32": fp32,
+        "query_weight_int7": qw7, "query_weight_scale7": sw7, "last_hidden_state_w7": int8_w7,
     }
-    bert_tiny_linears.write_golden("int8", out, fp32, int8)
+    bert_tiny_linears.write_golden("int8", out, fp32, {"int8": int8, "int8_w7": int8_w7})
 
 
 if __name__ == "__main__":

@@ -14,7 +14,8 @@
  * fine-tuning run stopped part way starts over (its time budget is the comparison's).
  *
  * Options (defaults in parentheses): --pretrain-minutes (10), --finetune-minutes (4, per run), --seed (42), --lr (1e-4),
- * --pos-train-sentences (Brown training sentences kept, 10000), --output (showcase-run).
+ * --pos-train-sentences (Brown training sentences kept, 10000), --output (showcase-run), --pretrained RUN (a finished
+ * `npm start -- --steps N --output RUN` run to start from instead of pre-training here; pretrained-run.mjs).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +25,7 @@ import { writeFileAtomic } from '../dist/src/io/atomic-file.js';
 import { classifierScores, mostFrequentTagTagger, naiveBayesClassifier, taggingAccuracy } from './baselines.mjs';
 import { finalStep, lastJsonLine, runTsbert, stopped } from './child-command.mjs';
 import { prepareData, sha256 } from './prepare-data.mjs';
+import { readPretrainingRun } from './pretrained-run.mjs';
 import { duration, machineLine, resultsMarkdown } from './results-table.mjs';
 
 // A failure is one line (a data file that cannot be read, a bad option), as tsbert's own errors are.
@@ -40,6 +42,7 @@ const { values: options } = parseArgs({
     'lr': { type: 'string', default: '1e-4' },
     'pos-train-sentences': { type: 'string', default: '10000' },
     'output': { type: 'string', default: 'showcase-run' },
+    'pretrained': { type: 'string' },
   },
 });
 /** @param {string} name  @param {{ integer?: boolean, min?: number }} [rule] */
@@ -138,22 +141,31 @@ const spamBaseline = { metrics: classifierScores(naiveBayesClassifier(data.spam.
 process.stderr.write(`baselines: most frequent tag ${(100 * posBaseline.metrics.accuracy).toFixed(2)}% (unknown words ${(100 * posBaseline.metrics.unknown_accuracy).toFixed(1)}%), `
   + `naive Bayes accuracy ${(100 * spamBaseline.metrics.accuracy).toFixed(2)}%, spam F1 ${(100 * spamBaseline.metrics.f1).toFixed(2)}%\n`);
 
-announce(`pre-training BERT-mini, npm start's recipe, ${pretrainMinutes} min`);
-const pretrainDir = join(output, 'pretrain');
-const pretrainArgs = ['pretrain', '--minutes', String(pretrainMinutes), '--output', pretrainDir];
-const pretrainKey = sha256(JSON.stringify(pretrainArgs));
-// Read before step() marks the run as started: a stopped run with these settings continues.
-const previousPretrain = readStep('pretrain');
-const pretrain = await step('pretrain', pretrainKey, async () => {
-  const hasCheckpoint = existsSync(pretrainDir) && readdirSync(pretrainDir).some((name) => /^checkpoint-\d+$/.test(name));
-  // A run with these settings that was stopped continues (same remembered schedule); anything else starts over.
-  const mode = previousPretrain?.key === pretrainKey && hasCheckpoint ? '--resume' : '--overwrite';
-  const result = await runTsbert([...pretrainArgs, mode], { echoStdout: true });
-  check(result, 'pre-training');
-  const mlm = /held-out MLM accuracy ([\d.]+)%/.exec(result.stdout)?.[1];
-  return { seconds: result.seconds, steps: finalStep(result.stderr), mlmAccuracy: mlm === undefined ? undefined : Number(mlm) / 100, finishedAt: new Date().toISOString() };
-});
-const pretrainedModel = join(pretrainDir, 'final');
+const pretrainedRun = options.pretrained === undefined ? undefined : readPretrainingRun(options.pretrained);
+const pretrain = pretrainedRun === undefined ? await pretrainHere() : pretrainedRun;
+const pretrainedModel = pretrainedRun === undefined ? join(output, 'pretrain', 'final') : pretrainedRun.finalDir;
+if (pretrainedRun !== undefined) {
+  announce(`pre-trained BERT-mini from ${options.pretrained} (${pretrainedRun.steps} steps; not timed here)`);
+}
+
+/** Step 2: `npm start`'s recipe for --pretrain-minutes, resumed if a run with these settings was stopped. */
+async function pretrainHere() {
+  announce(`pre-training BERT-mini, npm start's recipe, ${pretrainMinutes} min`);
+  const pretrainDir = join(output, 'pretrain');
+  const pretrainArgs = ['pretrain', '--minutes', String(pretrainMinutes), '--output', pretrainDir];
+  const pretrainKey = sha256(JSON.stringify(pretrainArgs));
+  // Read before step() marks the run as started: a stopped run with these settings continues.
+  const previousPretrain = readStep('pretrain');
+  return step('pretrain', pretrainKey, async () => {
+    const hasCheckpoint = existsSync(pretrainDir) && readdirSync(pretrainDir).some((name) => /^checkpoint-\d+$/.test(name));
+    // A run with these settings that was stopped continues (same remembered schedule); anything else starts over.
+    const mode = previousPretrain?.key === pretrainKey && hasCheckpoint ? '--resume' : '--overwrite';
+    const result = await runTsbert([...pretrainArgs, mode], { echoStdout: true });
+    check(result, 'pre-training');
+    const mlm = /held-out MLM accuracy ([\d.]+)%/.exec(result.stdout)?.[1];
+    return { seconds: result.seconds, steps: finalStep(result.stderr), mlmAccuracy: mlm === undefined ? undefined : Number(mlm) / 100, finishedAt: new Date().toISOString() };
+  });
+}
 
 /**
  * The epochs that fit the budget for a task: a random-init run of PROBE_STEPS steps logs every step's elapsed time;
@@ -218,7 +230,7 @@ for (const task of TASKS) {
 for (const row of rows) row.metrics = { ...row.metrics, accuracy: row.metrics.accuracy ?? row.metrics.overall_accuracy };
 
 const header = [
-  `**tsbert showcase**, ${started.toISOString().slice(0, 10)} — seed ${seed}; pre-training ${pretrainMinutes} min `
+  `**tsbert showcase**, ${started.toISOString().slice(0, 10)} — seed ${seed}; pre-training ${pretrainedRun === undefined ? `${pretrainMinutes} min` : `from ${options.pretrained}`} `
     + `(${pretrain.steps ?? '?'} steps in ${duration(pretrain.seconds)}${pretrain.mlmAccuracy === undefined ? '' : `, held-out MLM accuracy ${(100 * pretrain.mlmAccuracy).toFixed(1)}%`}), `
     + `fine-tuning ${finetuneMinutes} min per run (lr ${lr}, batch 32, 128 tokens, the epochs that fit the time: column Epochs)`,
   `CPU: ${machineLine()}`,

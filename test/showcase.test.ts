@@ -1,7 +1,7 @@
 // The showcase's data rules and baselines (showcase/*.mjs, plain ESM over dist/): Brown tag simplification and the
 // held-out texts, the spam message cleaning and split, and the baselines on hand-made cases.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -22,6 +22,9 @@ interface Spam {
   messageText(raw: string): string;
   splitMessages<T extends { text: string }>(messages: T[], seed: number): { train: T[]; dev: T[]; test: T[]; dropped: number };
 }
+interface PretrainedRun {
+  readPretrainingRun(dir: string): { finalDir: string; key: string; steps: number; seconds: number; mlmAccuracy: number | undefined };
+}
 interface Baselines {
   mostFrequentTagTagger(sentences: Sentence[]): (word: string) => string;
   naiveBayesClassifier(examples: Array<{ text: string; label: string }>): (text: string) => string;
@@ -32,6 +35,7 @@ const showcase = async <T>(file: string): Promise<T> => (await import(new URL(`.
 const pos = await showcase<BrownPos>('brown-pos.mjs');
 const spam = await showcase<Spam>('spam.mjs');
 const baselines = await showcase<Baselines>('baselines.mjs');
+const pretrainedRun = await showcase<PretrainedRun>('pretrained-run.mjs');
 
 test('Brown tags lose -tl, -hl, -nc and fw-, compounds keep their first part, negation stays', () => {
   const cases: Array<[string, string]> = [
@@ -123,4 +127,32 @@ test('naive Bayes matches scikit-learn MultinomialNB(alpha=1) on close decisions
   ]);
   const texts = ['money now', 'meeting money', 'win lunch', 'the offer', 'cheap notes', 'offer now offer', 'unknownword', 'lunch offer win'];
   assert.deepEqual(texts.map(classify), ['spam', 'ham', 'spam', 'ham', 'ham', 'spam', 'ham', 'spam']);
+});
+
+test('--pretrained RUN: steps, time and the last held-out MLM accuracy from metrics.jsonl; the weights digest is the key', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tsbert-showcase-run-'));
+  try {
+    assert.throws(() => pretrainedRun.readPretrainingRun(dir), /no final\/model\.safetensors/);
+    mkdirSync(join(dir, 'final'));
+    writeFileSync(join(dir, 'final', 'model.safetensors'), 'weights A');
+    assert.throws(() => pretrainedRun.readPretrainingRun(dir), /no metrics\.jsonl/);
+    const lines = [
+      { step: 10, loss: 9, elapsed_s: 5 },
+      { step: 10, eval_mlm_accuracy: 0.05 },
+      { step: 20, loss: 8, elapsed_s: 11.5 },
+      { step: 20, eval_mlm_accuracy: 0.125 },
+    ];
+    writeFileSync(join(dir, 'metrics.jsonl'), `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`);
+    const run = pretrainedRun.readPretrainingRun(dir);
+    assert.deepEqual({ steps: run.steps, seconds: run.seconds, mlmAccuracy: run.mlmAccuracy, finalDir: run.finalDir },
+      { steps: 20, seconds: 11.5, mlmAccuracy: 0.125, finalDir: join(dir, 'final') });
+    mkdirSync(join(dir, 'checkpoint-23'));
+    assert.equal(pretrainedRun.readPretrainingRun(dir).steps, 23);
+    writeFileSync(join(dir, 'final', 'model.safetensors'), 'weights B');
+    assert.notEqual(pretrainedRun.readPretrainingRun(dir).key, run.key);
+    writeFileSync(join(dir, 'metrics.jsonl'), '{"step": 1, "elapsed_s": 1}\n{not json\n');
+    assert.throws(() => pretrainedRun.readPretrainingRun(dir), /metrics\.jsonl:2: not JSON/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -22,4 +22,7 @@
 #define TSB_I8_W 8
 #define TSB_I8_MR 6
 #define TSB_I8_NV 2
+// 7-bit weights: the u8 x s8 tile of the same shape (12 accumulators + 2 of B + 1 broadcast + 1 product; the ones
+// of vpmaddwd come from memory).
+#define TSB_I8_U8S8 1
 #include "isa-impl.h"

@@ -1,11 +1,13 @@
 // Symmetric int8 inference kernels, compiled once per ISA (included by isa/<isa>.cc inside its own namespace):
 // quantize_rows (float32 -> int8 + row scales, the same float32 steps as src/backend/js/quantize-rows.ts), the
-// int8 GEMM's micro-kernel on int16 pairs (vpmaddwd: exact int32 sums, no saturation), its packing, and the
+// int8 GEMM's micro-kernels — on int16 pairs (vpmaddwd: exact int32 sums for any int8, no saturation) and, on AVX2,
+// u8 x s8 for 7-bit weights (vpmaddubsw: exact because the weights stay in [-63, 63]) — their packing, and the
 // epilogue that turns the int32 sums into float32 (row scale x column scale, bias, GELU, residual).
 //
-// The micro-kernel seam (Int8GemmKernel in isa-kernels.h) is what a VNNI kernel replaces: it would pack A as
-// unsigned bytes (x + 128) and B as signed bytes in groups of 4 k, run vpdpbusd, and subtract 128 x each column's
-// sum of B in its tile; the driver (native/int8-gemm.cc) and the epilogue stay as they are.
+// The micro-kernel seam (Int8GemmKernel in isa-kernels.h) is what a VNNI kernel would fill in the u8 x s8 kernel's
+// way: A as unsigned bytes (a + 128) and B as signed bytes in groups of 4 k, vpdpbusd (no saturation, so 8-bit
+// weights), the tile starting from -128 x each column's sum of B; the driver (native/int8-gemm.cc) and the epilogue
+// stay as they are.
 #pragma once
 
 // 1.5 * 2^23: (t + magic) - magic rounds t (|t| <= 2^22) to an integer, half to even, in float32 arithmetic.
@@ -15,7 +17,8 @@ constexpr float kFloat32Max = 3.40282346638528859812e+38f;
 typedef int8_t vbytes __attribute__((vector_size(TSB_W)));
 
 // See IsaKernels::quantize_rows.
-static void quantize_rows(int8_t* q, float* scales, const float* x, long rows, long cols) {
+static void quantize_rows(int8_t* q, float* scales, const float* x, long rows, long cols, int max_level) {
+  const float level = static_cast<float>(max_level);
   const long body = cols - cols % TSB_W;
   for (long r = 0; r < rows; ++r) {
     const float* xr = x + r * cols;
@@ -35,11 +38,11 @@ static void quantize_rows(int8_t* q, float* scales, const float* x, long rows, l
       continue;
     }
     const float amax = hmax(vmaxabs);
-    scales[r] = amax / 127.0f;
-    const vf inverse = splat(amax == 0.0f ? 0.0f : 127.0f / amax);
+    scales[r] = amax / level;
+    const vf inverse = splat(amax == 0.0f ? 0.0f : level / amax);
     for (long c = 0; c < cols; c += TSB_W) {
       const vf t = (c < body ? loadu(xr + c) : load_part(xr + c, cols - c, 0.0f)) * inverse;
-      const vf rounded = vmin(vmax((t + kRoundMagic) - kRoundMagic, splat(-127.0f)), splat(127.0f));
+      const vf rounded = vmin(vmax((t + kRoundMagic) - kRoundMagic, splat(-level)), splat(level));
       const vbytes bytes = __builtin_convertvector(__builtin_convertvector(rounded, vi), vbytes);
       std::memcpy(qr + c, &bytes, static_cast<size_t>(c < body ? TSB_W : cols - c));
     }
@@ -131,6 +134,151 @@ struct Int8PairTile {
       }
   }
 };
+
+#if defined(TSB_I8_U8S8)
+// ---- The u8 x s8 micro-kernel for 7-bit weights (vpmaddubsw) --------------------------------------------------
+// A as unsigned bytes u = a + 128 (in [1, 255]) and B, a weight quantized to [-63, 63], as signed bytes, 4 k values
+// per int32 lane. vpmaddubsw multiplies byte pairs and adds each two adjacent products into int16, saturating; with
+// 7-bit weights |u0 b0 + u1 b1| <= 2 * 255 * 63 = 32130 < 32767, so it never saturates; vpmaddwd by ones then adds
+// the two int16 of each lane into int32. The sums are Σ (a + 128) b = Σ a b + 128 Σ b, so each panel starts with
+// -128 Σ_p b[j, p] per column, which a tile's first k block starts from: the result is Σ a b, exactly.
+typedef uint8_t v32u8 __attribute__((vector_size(32)));
+
+template <int MR, int NV>
+struct Int8U8S8Tile {
+  static constexpr int NR = NV * 8;
+
+  // Rows of A as a + 128, each padded to a multiple of 4 bytes with 128 (a = 0): row i at dst + i * a_row_bytes(k).
+  static void pack_a(void* dst, const int8_t* a, long rows, long k) {
+    uint8_t* d = static_cast<uint8_t*>(dst);
+    const long row_bytes = a_row_bytes(k);
+    for (long i = 0; i < rows; ++i) {
+      const int8_t* src = a + i * k;
+      uint8_t* out = d + i * row_bytes;
+      long p = 0;
+      for (; p + 32 <= k; p += 32) {
+        v32u8 v;
+        std::memcpy(&v, src + p, 32);
+        v ^= 0x80;  // two's complement a + 128 = a with its sign bit flipped
+        std::memcpy(out + p, &v, 32);
+      }
+      for (; p < k; ++p) out[p] = static_cast<uint8_t>(src[p] ^ 0x80);
+      for (; p < row_bytes; ++p) out[p] = 128;
+    }
+  }
+  static long a_row_bytes(long k) { return (k + 3) / 4 * 4; }
+
+  // One NR-column panel: NR int32 corrections (-128 x the column's sum of b), then B's bytes step-major: byte h of
+  // step s of column j at NR * 4 + s * 4 NR + 4 j + h; missing columns and the pad of k to 4 are 0.
+  static void pack_b_panel(void* dst, const int8_t* b, long ldb, long cols, long k) {
+    int8_t* d = static_cast<int8_t*>(dst) + NR * 4;
+    const long steps = (k + 3) / 4;
+    int32_t corrections[NR];
+    for (long j = 0; j < NR; ++j) {
+      int32_t sum = 0;
+      for (long s = 0; s < steps; ++s)
+        for (long h = 0; h < 4; ++h) {
+          const long p = 4 * s + h;
+          const int8_t v = j < cols && p < k ? b[j * ldb + p] : 0;
+          d[s * 4 * NR + 4 * j + h] = v;
+          sum += v;
+        }
+      corrections[j] = -128 * sum;
+    }
+    std::memcpy(dst, corrections, sizeof corrections);
+  }
+  static long b_panel_bytes(long k) { return NR * 4 + (k + 3) / 4 * 4 * NR; }
+
+  // As Int8PairTile::tile, over steps of 4 k; the block starting at step 0 starts from the panel's corrections.
+  static void tile(long step_begin, long steps, const void* a, long lda_bytes, const void* b, int32_t* c,
+                   bool accumulate) {
+    static_assert(MR == 6 && NV == 2, "the u8 x s8 tile is written for 6 x 16");
+    alignas(32) int32_t sums[MR * NR];
+    u8s8_6x16(steps, static_cast<const char*>(a) + step_begin * 4, lda_bytes,
+              static_cast<const char*>(b) + NR * 4 + step_begin * 4 * NR, sums);
+    const __m256i* corrections = static_cast<const __m256i*>(b);
+    for (int i = 0; i < MR; ++i)
+      for (int v = 0; v < NV; ++v) {
+        __m256i* out = reinterpret_cast<__m256i*>(c + i * NR) + v;
+        __m256i sum = _mm256_load_si256(reinterpret_cast<const __m256i*>(sums + i * NR) + v);
+        if (step_begin == 0) sum = _mm256_add_epi32(sum, _mm256_loadu_si256(corrections + v));
+        if (accumulate) sum = _mm256_add_epi32(sum, _mm256_loadu_si256(out));
+        _mm256_storeu_si256(out, sum);
+      }
+  }
+
+  // sums [6, 16] = Σ over `steps` of 4 bytes: 6 rows of u8 (a, row stride lda) times a panel's signed bytes (b).
+  // Assembly for the reason gemm-6x16-avx2.h gives (GCC's intrinsics spilled 10 of the 12 accumulators every step):
+  // ymm0-11 accumulate (row i in ymm(2i), ymm(2i + 1)), ymm12-13 hold B's step, ymm14 the broadcast row quad,
+  // ymm15 the product; vpmaddwd reads its ones from memory, as no register is left.
+  static void u8s8_6x16(long steps, const char* a, long lda, const char* b, int32_t* sums) {
+    alignas(32) static const int16_t ones[16] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+    const char* a3 = a + 3 * lda;
+#define TSB_U8S8_ROW(addr, acc0, acc1)                  \
+  "vpbroadcastd " addr ", %%ymm14\n\t"                   \
+  "vpmaddubsw %%ymm12, %%ymm14, %%ymm15\n\t"             \
+  "vpmaddwd %[ones], %%ymm15, %%ymm15\n\t"               \
+  "vpaddd %%ymm15, %%ymm" acc0 ", %%ymm" acc0 "\n\t"     \
+  "vpmaddubsw %%ymm13, %%ymm14, %%ymm15\n\t"             \
+  "vpmaddwd %[ones], %%ymm15, %%ymm15\n\t"               \
+  "vpaddd %%ymm15, %%ymm" acc1 ", %%ymm" acc1 "\n\t"
+    __asm__ volatile(
+        "vpxor %%xmm0, %%xmm0, %%xmm0\n\t"
+        "vpxor %%xmm1, %%xmm1, %%xmm1\n\t"
+        "vpxor %%xmm2, %%xmm2, %%xmm2\n\t"
+        "vpxor %%xmm3, %%xmm3, %%xmm3\n\t"
+        "vpxor %%xmm4, %%xmm4, %%xmm4\n\t"
+        "vpxor %%xmm5, %%xmm5, %%xmm5\n\t"
+        "vpxor %%xmm6, %%xmm6, %%xmm6\n\t"
+        "vpxor %%xmm7, %%xmm7, %%xmm7\n\t"
+        "vpxor %%xmm8, %%xmm8, %%xmm8\n\t"
+        "vpxor %%xmm9, %%xmm9, %%xmm9\n\t"
+        "vpxor %%xmm10, %%xmm10, %%xmm10\n\t"
+        "vpxor %%xmm11, %%xmm11, %%xmm11\n\t"
+        "test %[steps], %[steps]\n\t"
+        "jz 2f\n\t"
+        ".p2align 5\n"
+        "1:\n\t"
+        "vmovdqu (%[b]), %%ymm12\n\t"
+        "vmovdqu 32(%[b]), %%ymm13\n\t"
+        TSB_U8S8_ROW("(%[a])", "0", "1")
+        TSB_U8S8_ROW("(%[a],%[lda])", "2", "3")
+        TSB_U8S8_ROW("(%[a],%[lda],2)", "4", "5")
+        TSB_U8S8_ROW("(%[a3])", "6", "7")
+        TSB_U8S8_ROW("(%[a3],%[lda])", "8", "9")
+        TSB_U8S8_ROW("(%[a3],%[lda],2)", "10", "11")
+        "add $4, %[a]\n\t"
+        "add $4, %[a3]\n\t"
+        "add $64, %[b]\n\t"
+        "dec %[steps]\n\t"
+        "jnz 1b\n"
+        "2:\n\t"
+        "vmovdqa %%ymm0, 0(%[sums])\n\t"
+        "vmovdqa %%ymm1, 32(%[sums])\n\t"
+        "vmovdqa %%ymm2, 64(%[sums])\n\t"
+        "vmovdqa %%ymm3, 96(%[sums])\n\t"
+        "vmovdqa %%ymm4, 128(%[sums])\n\t"
+        "vmovdqa %%ymm5, 160(%[sums])\n\t"
+        "vmovdqa %%ymm6, 192(%[sums])\n\t"
+        "vmovdqa %%ymm7, 224(%[sums])\n\t"
+        "vmovdqa %%ymm8, 256(%[sums])\n\t"
+        "vmovdqa %%ymm9, 288(%[sums])\n\t"
+        "vmovdqa %%ymm10, 320(%[sums])\n\t"
+        "vmovdqa %%ymm11, 352(%[sums])\n\t"
+        : [a] "+r"(a), [a3] "+r"(a3), [b] "+r"(b), [steps] "+r"(steps)
+        : [lda] "r"(lda), [sums] "r"(sums), [ones] "m"(ones)
+        : "memory", "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10",
+          "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
+#undef TSB_U8S8_ROW
+  }
+};
+
+template <int MR, int NV>
+constexpr Int8GemmKernel int8_u8s8_kernel(long kc) {
+  using T = Int8U8S8Tile<MR, NV>;
+  return {"vpmaddubsw", MR, T::NR, 4, kc, T::pack_a, T::a_row_bytes, T::pack_b_panel, T::b_panel_bytes, T::tile};
+}
+#endif
 
 // See IsaKernels::int8_epilogue.
 static void int8_epilogue(float* out, long ldo, const int32_t* acc, long ld_acc, long rows, long cols,

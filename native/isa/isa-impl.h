@@ -46,6 +46,11 @@
 #ifndef TSB_I8_KC
 #define TSB_I8_KC 384
 #endif
+// TSB_I8_U8S8 (AVX2 only): the 7-bit-weight kernel is the u8 x s8 tile (vpmaddubsw, the same tile shape), k blocks of
+// TSB_I8_U8S8_KC; without it, 7-bit weights run on the int16-pair kernel.
+#ifndef TSB_I8_U8S8_KC
+#define TSB_I8_U8S8_KC 384
+#endif
 
 namespace tsbert {
 namespace TSB_NS {
@@ -81,6 +86,11 @@ extern const IsaKernels TSB_TABLE = {
     TSB_NS::sum_of_squares,
     TSB_NS::quantize_rows,
     TSB_NS::int8_gemm_kernel<TSB_I8_MR, TSB_I8_NV>(TSB_I8_KC),
+#if defined(TSB_I8_U8S8)
+    TSB_NS::int8_u8s8_kernel<TSB_I8_MR, TSB_I8_NV>(TSB_I8_U8S8_KC),
+#else
+    TSB_NS::int8_gemm_kernel<TSB_I8_MR, TSB_I8_NV>(TSB_I8_KC),
+#endif
     TSB_NS::int8_epilogue,
     TSB_NS::adamw,
 };

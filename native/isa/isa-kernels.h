@@ -39,8 +39,9 @@ struct GemmTileShape {
 
 // The int8 GEMM's micro-kernel and the packing that feeds it (native/int8-gemm.cc drives it): C tile [mr, nr] of
 // int32 sums of A [m, k] int8 rows times B [n, k] int8 rows (a Linear's weight), both packed by the kernel's own
-// functions into whatever its instructions read — int16 pairs for vpmaddwd; a VNNI kernel (vpdpbusd) would pack
-// groups of 4 bytes, A offset by +128, and fold the -128 x column-sum correction into its tile.
+// functions into whatever its instructions read — int16 pairs for vpmaddwd; bytes in groups of 4 k, A offset by
+// +128, for vpmaddubsw (7-bit weights), which folds the -128 x column-sum correction into its tile, as a VNNI
+// kernel (vpdpbusd) would.
 struct Int8GemmKernel {
   const char* name;
   int mr;
@@ -107,10 +108,14 @@ struct IsaKernels {
   // Sum of x [n] squared (block partials added in double).
   double (*sum_of_squares)(const float* x, long n);
 
-  // Symmetric int8 rows: scales [rows] = max|x| / 127, q [rows, cols] = x * (127 / max|x|) rounded half to even,
-  // every step in float32 as src/backend/js/quantize-rows.ts (a zero row: scale 0; NaN or +-Inf: scale NaN, q 0).
-  void (*quantize_rows)(int8_t* q, float* scales, const float* x, long rows, long cols);
+  // Symmetric int8 rows: scales [rows] = max|x| / max_level, q [rows, cols] = x * (max_level / max|x|) rounded half
+  // to even, every step in float32 as src/backend/js/quantize-rows.ts (a zero row: scale 0; NaN or +-Inf: scale
+  // NaN, q 0); max_level is 127 (8 bits) or 63 (7-bit weights).
+  void (*quantize_rows)(int8_t* q, float* scales, const float* x, long rows, long cols, int max_level);
   Int8GemmKernel int8_gemm;
+  // The kernel for weights in [-63, 63] (7-bit, packed with weight bits 7): u8 x s8 (vpmaddubsw) where the ISA has
+  // one, which is exact only for such weights; elsewhere int8_gemm again, which is exact for any int8.
+  Int8GemmKernel int8_gemm_7bit;
   // out [rows, cols] (row stride ldo) = float(acc) * (row_scales[i] * col_scales[j]) + bias [cols] (nullable), then
   // the activation (kernels.h), then + residual (nullable, row stride ld_res); acc has row stride ld_acc, and its
   // rows are read in whole vectors (cols rounded up to the vector width: the kernel's nr is a multiple of it).

@@ -3,9 +3,10 @@
 // (vpmaddwd + vpaddd, GMAC/s per thread). Each shape is run with the weight packed once beforehand (how a model
 // runs it), packed per call, and as the float32 GEMM of the same Linear (weight [n, k], transB) for the speed-up;
 // the packing alone and the sums' exactness (a few rows against plain integer dot products) are reported too.
+// weight bits 7: weights in [-63, 63], packed for the u8 x s8 kernel (vpmaddubsw) where the ISA has one.
 //   g++ -O3 -std=gnu++17 -DTSBERT_HAVE_X86_ISAS=1 -pthread native/tools/int8-gemm-cpu-bench.cc native/int8-gemm.cc
 //     native/gemm.cc native/thread-pool.cc native/cpu-features.cc build/Release/tsbert_isa_*.a -o int8-gemm-cpu-bench
-//   ./int8-gemm-cpu-bench [threads=1] [reps=10] [rows=1024] [peak GMAC/s per thread] [isa]
+//   ./int8-gemm-cpu-bench [threads=1] [reps=10] [rows=1024] [peak GMAC/s per thread] [isa] [weight bits=8]
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -45,6 +46,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "this CPU cannot run %s (it runs %s)\n", argv[5], tsbert::supported_isas());
     return 2;
   }
+  const int bits = argc > 6 ? std::atoi(argv[6]) : 8;
+  if (bits != 7 && bits != 8) {
+    std::fprintf(stderr, "weight bits must be 7 or 8, got %s\n", argv[6]);
+    return 2;
+  }
   tsbert::pool_set_threads(args.threads);
   // BERT's Linear layers: Q, K, V and the attention output (768 -> 768), the feed-forward up (768 -> 3072) and
   // down (3072 -> 768) projections.
@@ -53,14 +59,14 @@ int main(int argc, char** argv) {
     std::vector<int8_t> a(s.m * s.k), b(s.n * s.k);
     std::vector<float> a_scales(s.m, 1.0f), b_scales(s.n, 1.0f), out(s.m * s.n);
     unsigned seed = 1;
-    auto rnd = [&] {
+    auto rnd = [&](int limit) {
       seed = seed * 1664525u + 1013904223u;
-      return static_cast<int8_t>(static_cast<int>(seed >> 24) % 255 - 127);
+      return static_cast<int8_t>(static_cast<int>(seed >> 24) % (2 * limit + 1) - limit);
     };
-    for (auto& x : a) x = rnd();
-    for (auto& x : b) x = rnd();
-    std::vector<int8_t> packed(static_cast<size_t>(tsbert::int8_packed_b_bytes(s.n, s.k)));
-    tsbert::int8_pack_b(packed.data(), b.data(), s.n, s.k);
+    for (auto& x : a) x = rnd(127);
+    for (auto& x : b) x = rnd(bits == 7 ? 63 : 127);
+    std::vector<int8_t> packed(static_cast<size_t>(tsbert::int8_packed_b_bytes(s.n, s.k, bits)));
+    tsbert::int8_pack_b(packed.data(), b.data(), s.n, s.k, bits);
     tsbert::int8_gemm(out.data(), a.data(), a_scales.data(), b.data(), packed.data(), b_scales.data(), nullptr,
                       nullptr, s.m, s.n, s.k, 0);
     long wrong = 0;
@@ -96,11 +102,12 @@ int main(int argc, char** argv) {
     const auto float_run = time_reps(args.threads, args.reps, [&] { tsbert::gemm(out.data(), fa.data(), fb.data(), linear); });
     report("float32 GEMM", float_run, 0);
     std::printf("  %-16s %.2fx the float32 GEMM (medians)\n", "int8 packed", float_run.first / packed_run.first);
-    const auto pack = time_reps(args.threads, args.reps, [&] { tsbert::int8_pack_b(packed.data(), b.data(), s.n, s.k); });
+    const auto pack = time_reps(args.threads, args.reps, [&] { tsbert::int8_pack_b(packed.data(), b.data(), s.n, s.k, bits); });
     std::printf("  %-16s median %6.2f ms of CPU per thread (%.0f%% of the packed-weight product)\n", "packing B",
                 1e3 * pack.first, 100 * pack.first / packed_run.first);
   }
-  std::printf("%s int8 kernel %s, %d thread(s), GMAC/s at full CPU time per thread, %d reps%s\n",
-              tsbert::active_kernels().name, tsbert::active_kernels().int8_gemm.name, args.threads, args.reps,
+  const tsbert::IsaKernels& isa = tsbert::active_kernels();
+  std::printf("%s int8 kernel %s (%d-bit weights), %d thread(s), GMAC/s at full CPU time per thread, %d reps%s\n",
+              isa.name, (bits == 7 ? isa.int8_gemm_7bit : isa.int8_gemm).name, bits, args.threads, args.reps,
               args.peak > 0 ? "; % of the given per-thread peak" : "");
 }

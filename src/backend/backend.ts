@@ -163,28 +163,32 @@ export interface Backend {
 
   /**
    * Symmetric int8 rows (a quantized Linear's activations at run time, and its weight once, a row per output
-   * channel): scales [rows] = max|x| / 127 and q [rows, cols] = x · 127 / max|x| rounded half to even, in
-   * [-127, 127]. A zero row: scale 0, zeros; a row with NaN or ±Infinity: scale NaN, zeros. Bit-identical on every
-   * backend (each step a float32 operation).
+   * channel): scales [rows] = max|x| / maxLevel and q [rows, cols] = x · maxLevel / max|x| rounded half to even, in
+   * [-maxLevel, maxLevel] — 127 (8 bits: activations, 8-bit weights) or 63 (7-bit weights). A zero row: scale 0,
+   * zeros; a row with NaN or ±Infinity: scale NaN, zeros. Bit-identical on every backend (each step a float32
+   * operation).
    */
-  quantizeRows(q: Int8Array, scales: Float32Array, x: Float32Array, rows: number, cols: number): void;
+  quantizeRows(q: Int8Array, scales: Float32Array, x: Float32Array, rows: number, cols: number, maxLevel: number): void;
   /**
-   * The size in bytes of a weight b [n, k] packed by int8PackWeight for this backend's int8 GEMM (its micro-kernel's
-   * panel layout, with a header naming the layout and the sizes); 0 where the backend reads b as it is (JS).
+   * The size in bytes of a weight b [n, k] of weightBits (8, or 7: every value in [-63, 63]) packed by
+   * int8PackWeight for this backend's int8 GEMM (the panel layout of the micro-kernel for those bits, with a header
+   * naming the layout and the sizes); 0 where the backend reads b as it is (JS).
    */
-  int8PackedWeightBytes(n: number, k: number): number;
+  int8PackedWeightBytes(n: number, k: number, weightBits: number): number;
   /**
    * Packs an int8 weight b [n, k] once (when a Linear is quantized or loaded) into packed
-   * [int8PackedWeightBytes(n, k)], for int8Gemm's packedB: the per-call packing then goes. Nothing on JS.
+   * [int8PackedWeightBytes(n, k, weightBits)], for int8Gemm's packedB: the per-call packing then goes, and the
+   * packing's kernel (native: u8 × s8 for 7-bit weights on AVX2) runs the products. Throws a TypeError for weightBits
+   * 7 when b holds a value outside [-63, 63]. Nothing else on JS.
    */
-  int8PackWeight(packed: Int8Array, b: Int8Array, n: number, k: number): void;
+  int8PackWeight(packed: Int8Array, b: Int8Array, n: number, k: number, weightBits: number): void;
   /**
    * A Linear on int8 operands: out [m, n] = (Σ_p a[i, p]·b[j, p]) · aScales[i] · bScales[j] + bias [n], then GELU
    * in the given form (null: none), then + residual [m, n] (null: none). a [m, k] are quantizeRows' rows, b [n, k]
    * the weight's; packedB is b as int8PackWeight packed it (under the same ISA and sizes: the addon refuses another
-   * layout), or null to pack per call — the result is the same. The int32 sums are exact and equal on every
-   * backend; the epilogue rounds to float32 in the order s = aScale·bScale, float32(sum)·s, + bias, GELU,
-   * + residual (GELU within its vector approximation).
+   * layout), or null to pack per call (native: the int16-pair kernel, exact for any int8) — the result is the same.
+   * The int32 sums are exact and equal on every backend; the epilogue rounds to float32 in the order
+   * s = aScale·bScale, float32(sum)·s, + bias, GELU, + residual (GELU within its vector approximation).
    */
   int8Gemm(
     out: Float32Array, a: Int8Array, aScales: Float32Array, b: Int8Array, packedB: Int8Array | null,

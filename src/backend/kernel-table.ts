@@ -108,9 +108,9 @@ export const KERNELS = {
       'scale:number'],
     ...GRAPH,
   },
-  quantizeRows: { args: ['q:int8s', 'scales:floats', 'x:floats', 'rows:number', 'cols:number'], ...INT8 },
-  int8PackedWeightBytes: { args: ['n:number', 'k:number'], ...INT8 },
-  int8PackWeight: { args: ['packed:int8s', 'b:int8s', 'n:number', 'k:number'], ...INT8 },
+  quantizeRows: { args: ['q:int8s', 'scales:floats', 'x:floats', 'rows:number', 'cols:number', 'maxLevel:number'], ...INT8 },
+  int8PackedWeightBytes: { args: ['n:number', 'k:number', 'weightBits:number'], ...INT8 },
+  int8PackWeight: { args: ['packed:int8s', 'b:int8s', 'n:number', 'k:number', 'weightBits:number'], ...INT8 },
   int8Gemm: {
     args: ['out:floats', 'a:int8s', 'aScales:floats', 'b:int8s', 'packedB:int8s?', 'bScales:floats', 'bias:floats?',
       'residual:floats?', 'm:number', 'n:number', 'k:number', 'gelu:gelu?'],

@@ -16,7 +16,7 @@ import { CheckpointParams } from './checkpoint-params.js';
 import type { ModelFamily } from './model-family.js';
 import type { PretrainedConfig } from './pretrained-config.js';
 import type { PreTrainedModel } from './pretrained-model.js';
-import { isQuantized, QUANTIZATION_CONFIG } from './quantization.js';
+import { isQuantized, quantizationConfigOf } from './quantization.js';
 
 /** How a checkpoint is loaded, from a folder or from bytes. */
 export interface LoadOptions {
@@ -124,7 +124,7 @@ export function stateDict(model: PreTrainedModel): Record<string, SafetensorsTen
 export function savePretrained(model: PreTrainedModel, dir: string, tokenizer?: SavableTokenizer): void {
   const json = model.family.configToJson(model.config, model.architecture);
   // The folder's config says what its weights are: int8 ones need the int8 path to load back.
-  if (isQuantized(model)) json['quantization_config'] = { ...QUANTIZATION_CONFIG };
+  if (isQuantized(model)) json['quantization_config'] = quantizationConfigOf(model);
   else delete json['quantization_config'];
   writeModelFolder(dir, json, stateDict(model), tokenizer);
 }

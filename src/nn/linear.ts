@@ -1,6 +1,6 @@
 import { bf16Linear, runsInBFloat16, toBFloat16Weight } from '../ops/bf16-linear.js';
 import { linear, linearGelu } from '../ops/linear.js';
-import { packInt8Weight, QuantizedInput, quantizedLinear, quantizeWeight } from '../ops/quantized-linear.js';
+import { packInt8Weight, QuantizedInput, quantizedLinear, quantizeWeight, type WeightBits } from '../ops/quantized-linear.js';
 import { relu } from '../ops/relu.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Activation } from './activation.js';
@@ -41,11 +41,11 @@ export class Linear extends Module {
   }
 
   /**
-   * Replaces the float32 weight by its int8 form (quantizeWeight), in the module tree too, and packs it for the int8
-   * GEMM: inference only from here.
+   * Replaces the float32 weight by its int8 form (quantizeWeight: 8 bits, or 7 for the u8 × s8 kernel), in the
+   * module tree too, and packs it for the int8 GEMM: inference only from here.
    */
-  quantize(): void {
-    this.weight = quantizeWeight(this.weight);
+  quantize(bits: WeightBits = 8): void {
+    this.weight = quantizeWeight(this.weight, bits);
     this.params.replace('weight', this.weight);
     packInt8Weight(this.weight);
   }

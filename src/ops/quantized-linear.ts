@@ -5,17 +5,48 @@ import { allocate } from '../tensor/arena.js';
 import { emptyLike, record, Tensor } from '../tensor/tensor.js';
 
 /**
- * A float32 Linear weight [out, in] as int8 with one scale per output channel (axis 0): symmetric, scale = max|w| / 127
- * over the channel's row, values rounded half to even — the same quantizeRows the activations go through, so a
- * weight quantized here and one read back from a quantized folder are the same bytes.
+ * A weight's bits: 8 (values in [-127, 127]) or 7 (in [-63, 63]: twice the step, so that the u8 × s8 kernel's
+ * byte pairs cannot saturate, 2 · 255 · 63 < 2¹⁵ — docs/quantization.md).
  */
-export function quantizeWeight(weight: Tensor): Tensor {
+export type WeightBits = 7 | 8;
+export const WEIGHT_BITS: readonly WeightBits[] = [7, 8];
+/** The largest |q| of each weight bits: quantizeRows' maxLevel. */
+const MAX_LEVEL: Record<WeightBits, number> = { 7: 63, 8: 127 };
+/** Activations are always 8-bit. */
+const ACTIVATION_MAX_LEVEL = 127;
+
+/**
+ * The weight bits the backend runs fastest, the default of `tsbert quantize` and `--dtype int8`: 7 where 7-bit weights
+ * have a kernel of their own — native AVX2 (no VNNI), the u8 × s8 kernel: 1.4× the int16 pairs on a BERT-base
+ * forward, with the task metrics unchanged (docs/quantization.md, "7 or 8 bits") — else 8 (generic and AVX-512 run
+ * 7-bit weights on the int16 pairs: no faster, only coarser).
+ */
+export function preferredWeightBits(backend: Backend): WeightBits {
+  return backend.name === 'native' && backend.isa === 'avx2' ? 7 : 8;
+}
+
+/**
+ * The bits an int8 weight's values fit: 7 when every one lies in [-63, 63], else 8. A weight quantized to 8 bits has
+ * ±127 in every non-zero row (its maximum), so this tells the two schemes apart from the values alone — and a
+ * weight it calls 7-bit is exact on the u8 × s8 kernel whichever scheme made it.
+ */
+export function weightBitsOf(values: Int8Array): WeightBits {
+  for (let i = 0; i < values.length; i++) if (values[i]! > 63 || values[i]! < -63) return 8;
+  return 7;
+}
+
+/**
+ * A float32 Linear weight [out, in] as int8 with one scale per output channel (axis 0): symmetric, scale =
+ * max|w| / 127 (7 bits: / 63) over the channel's row, values rounded half to even — the same quantizeRows the
+ * activations go through, so a weight quantized here and one read back from a quantized folder are the same bytes.
+ */
+export function quantizeWeight(weight: Tensor, bits: WeightBits = 8): Tensor {
   const op = 'quantizeWeight';
   if (weight.shape.length !== 2) throw new ShapeError(`${op}: a Linear weight is [out, in], got ${shapeString(weight.shape)}`);
   const [outFeatures = 0, inFeatures = 0] = weight.shape;
   const data = new Int8Array(weight.size);
   const scales = new Float32Array(outFeatures);
-  getBackend().quantizeRows(data, scales, float32Of(op, weight), outFeatures, inFeatures);
+  getBackend().quantizeRows(data, scales, float32Of(op, weight), outFeatures, inFeatures, MAX_LEVEL[bits]);
   return new Tensor(data, weight.shape, { dtype: 'int8', scales: { values: scales, axis: 0 } });
 }
 
@@ -32,7 +63,7 @@ export class QuantizedInput {
     const rows = x.size / Math.max(inFeatures, 1);
     const values = allocate('int8', x.size, false);
     const scales = allocate('float32', rows, false);
-    getBackend().quantizeRows(values, scales, float32Of(op, x), rows, inFeatures);
+    getBackend().quantizeRows(values, scales, float32Of(op, x), rows, inFeatures, ACTIVATION_MAX_LEVEL);
     return new QuantizedInput(x, values, scales);
   }
 }
@@ -42,6 +73,7 @@ export class QuantizedInput {
  * or loaded int8 (packInt8Weight) and kept beside the int8 tensor for as long as the tensor lives — not in any file.
  * `layout` is the backend and ISA that packed it: under another (a test switching ISA or backend) the weight is
  * packed again at its next use. int8 weights are never written in place (inference only), so it cannot go stale.
+ * The packing's bits come from the values (weightBitsOf): a 7-bit weight runs on the native u8 × s8 kernel.
  */
 const packedWeights = new WeakMap<Tensor, { readonly layout: string; readonly packed: Int8Array | null }>();
 
@@ -59,9 +91,10 @@ function packedWeightOf(backend: Backend, weight: Tensor, values: Int8Array, out
   const layout = `${backend.name}/${backend.isa}`;
   const cached = packedWeights.get(weight);
   if (cached !== undefined && cached.layout === layout) return cached.packed;
-  const bytes = backend.int8PackedWeightBytes(outFeatures, inFeatures);
+  const bits = weightBitsOf(values);
+  const bytes = backend.int8PackedWeightBytes(outFeatures, inFeatures, bits);
   const packed = bytes === 0 ? null : new Int8Array(bytes);
-  if (packed !== null) backend.int8PackWeight(packed, values, outFeatures, inFeatures);
+  if (packed !== null) backend.int8PackWeight(packed, values, outFeatures, inFeatures, bits);
   packedWeights.set(weight, { layout, packed });
   return packed;
 }

@@ -5,6 +5,7 @@
  * with it). Sizes are awkward on purpose: 1 × 1, m, n, k off the tiles (6 × 16 on AVX2, 4 × 8 generic), odd k,
  * several k blocks (k = 3072), products big enough to be split across threads. Every native product runs twice,
  * on the weight packed once (int8PackWeight) and packed per call (packedB null), and the two must be bit-identical.
+ * 7-bit weights ([-63, 63], packed with weightBits 7: the u8 × s8 kernel on AVX2) go through the same checks.
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -44,26 +45,31 @@ function firstMismatch(actual: ArrayLike<number>, expected: ArrayLike<number>): 
   return undefined;
 }
 
-/** b packed by the backend's int8PackWeight (null where it packs nothing: JS). */
-function packWeight(backend: Backend, b: Int8Array, n: number, k: number): Int8Array | null {
-  const bytes = backend.int8PackedWeightBytes(n, k);
+/** b packed by the backend's int8PackWeight for weightBits (null where it packs nothing: JS). */
+function packWeight(backend: Backend, b: Int8Array, n: number, k: number, bits: 7 | 8 = 8): Int8Array | null {
+  const bytes = backend.int8PackedWeightBytes(n, k, bits);
   if (bytes === 0) return null;
   const packed = new Int8Array(bytes);
-  backend.int8PackWeight(packed, b, n, k);
+  backend.int8PackWeight(packed, b, n, k, bits);
   return packed;
+}
+
+/** The kernel a packed weight's header names (bytes 8 to 32, NUL-padded). */
+function packedKernelName(packed: Int8Array): string {
+  return String.fromCharCode(...packed.subarray(8, 32)).replace(/\0+$/, '');
 }
 
 /** The product on the weight packed once; where the backend packs, also packed per call, which must be identical. */
 function runGemm(
   backend: Backend, a: Int8Array, aScales: Float32Array, b: Int8Array, bScales: Float32Array, bias: Float32Array | null,
-  residual: Float32Array | null, m: number, n: number, k: number, gelu: 'none' | 'tanh' | null,
+  residual: Float32Array | null, m: number, n: number, k: number, gelu: 'none' | 'tanh' | null, bits: 7 | 8 = 8,
 ): Float32Array {
   const run = (packed: Int8Array | null): Float32Array => {
     const out = new Float32Array(m * n).fill(NaN);
     backend.int8Gemm(out, a, aScales, b, packed, bScales, bias, residual, m, n, k, gelu);
     return out;
   };
-  const packed = packWeight(backend, b, n, k);
+  const packed = packWeight(backend, b, n, k, bits);
   const once = run(packed);
   if (packed !== null) {
     const mismatch = firstMismatch(run(null), once);
@@ -72,32 +78,69 @@ function runGemm(
   return once;
 }
 
-test('int8Gemm: the int32 sums equal the integer dot products exactly, on both backends', async (t) => {
-  const ones = (n: number): Float32Array => new Float32Array(n).fill(1);
+for (const bits of [8, 7] as const) {
+  const limit = bits === 7 ? 63 : 127;
+  test(`int8Gemm, ${bits}-bit weights: the int32 sums equal the integer dot products exactly, on both backends`, async (t) => {
+    const ones = (n: number): Float32Array => new Float32Array(n).fill(1);
+    const check = (backend: Backend, label: string): void => {
+      const rng = new Rng(31);
+      for (const [m, n, k] of SHAPES) {
+        // |sum| ≤ 127² · k stays below 2^24 for random values at these k, so float32(sum) is the sum itself.
+        const a = randomInt8(rng, m * k), b = randomInt8(rng, n * k, limit);
+        const out = runGemm(backend, a, ones(m), b, ones(n), null, null, m, n, k, null, bits);
+        const mismatch = firstMismatch(out, integerProduct(a, b, m, n, k));
+        assert.equal(mismatch, undefined, `${label} [${m}, ${n}, ${k}]: ${mismatch}`);
+      }
+    };
+    check(jsBackend, 'js');
+    await forEachIsa(t, (native, isa) => check(native, isa));
+  });
+
+  test(`int8Gemm, ${bits}-bit weights: the extreme sums (k = 3072: beyond 2^24) agree between native and JS bit for bit`, async (t) => {
+    const m = 7, n = 19, k = 3072;
+    // Rows of a: all 127 (u8 255: the largest u8 × s8 pairs, 2 · 255 · 63), all -127 (u8 1), alternating, ...; b:
+    // all -limit, all +limit, alternating, ...
+    const a = new Int8Array(m * k), b = new Int8Array(n * k);
+    for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) a[i * k + p] = [127, -127, p % 2 ? 127 : -127, p % 5 ? 127 : -127][i % 4]! * (i < 4 ? 1 : -1);
+    for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) b[j * k + p] = [-limit, limit, p % 2 ? limit : -limit][j % 3]!;
+    const scales = (len: number): Float32Array => new Float32Array(len).fill(1);
+    const want = runGemm(jsBackend, a, scales(m), b, scales(n), null, null, m, n, k, null, bits);
+    assert.equal(want[0], -127 * limit * k, 'the oracle\'s first sum is all (127 · -limit)');
+    assert.equal(want[n + 2], 0, 'and (-127 · alternating ±limit) cancels');
+    await forEachIsa(t, (native, isa) => {
+      assert.equal(firstMismatch(runGemm(native, a, scales(m), b, scales(n), null, null, m, n, k, null, bits), want), undefined, isa);
+    });
+  });
+}
+
+test('int8PackWeight: a 7-bit weight on AVX2 packs for the u8 × s8 kernel (bytes), an 8-bit one for int16 pairs, and the header names it', async (t) => {
+  const [n, k] = [33, 770];
+  const b = randomInt8(new Rng(35), n * k, 63);
+  await forEachIsa(t, (native, isa) => {
+    const eight = packWeight(native, b, n, k, 8)!, seven = packWeight(native, b, n, k, 7)!;
+    assert.equal(packedKernelName(eight), 'vpmaddwd', `${isa}: 8-bit`);
+    const u8s8 = isa === 'avx2';
+    assert.equal(packedKernelName(seven), u8s8 ? 'vpmaddubsw' : 'vpmaddwd', `${isa}: 7-bit`);
+    // Panels of 16 columns: int16 pairs are 2 bytes a value; u8 × s8 1 byte plus 16 int32 corrections a panel.
+    const panels = Math.ceil(n / 16);
+    if (u8s8) assert.equal(seven.length, 64 + panels * (16 * 4 + Math.ceil(k / 4) * 4 * 16), `${isa}: 7-bit packed size`);
+  });
+});
+
+test('int8PackWeight refuses weightBits other than 7 and 8, and under 7 a value outside [-63, 63], on both backends', async (t) => {
+  const b = Int8Array.from([1, -63, 63, 0, 64, 2]);
   const check = (backend: Backend, label: string): void => {
-    const rng = new Rng(31);
-    for (const [m, n, k] of SHAPES) {
-      // |sum| ≤ 127² · k stays below 2^24 for random values at these k, so float32(sum) is the sum itself.
-      const a = randomInt8(rng, m * k), b = randomInt8(rng, n * k);
-      const out = runGemm(backend, a, ones(m), b, ones(n), null, null, m, n, k, null);
-      const mismatch = firstMismatch(out, integerProduct(a, b, m, n, k));
-      assert.equal(mismatch, undefined, `${label} [${m}, ${n}, ${k}]: ${mismatch}`);
-    }
+    const packed = new Int8Array(Math.max(backend.int8PackedWeightBytes(2, 3, 8), 1));
+    assert.throws(() => backend.int8PackWeight(packed, b, 2, 3, 7), /outside \[-63, 63\]/, `${label}: 64 under 7 bits`);
+    b[4] = -64;
+    assert.throws(() => backend.int8PackWeight(packed, b, 2, 3, 7), /outside \[-63, 63\]/, `${label}: -64 under 7 bits`);
+    b[4] = 64;
+    assert.throws(() => backend.int8PackWeight(packed, b, 2, 3, 9), /weightBits must be 7 or 8/, `${label}: 9 bits`);
+    assert.throws(() => backend.int8PackedWeightBytes(2, 3, 6), /weightBits must be 7 or 8/, `${label}: 6 bits`);
+    backend.int8PackWeight(packed, b, 2, 3, 8);
   };
   check(jsBackend, 'js');
   await forEachIsa(t, (native, isa) => check(native, isa));
-});
-
-test('int8Gemm: the extreme sums (all ±127, k = 3072: beyond 2^24) agree between native and JS bit for bit', async (t) => {
-  await forEachIsa(t, (native, isa) => {
-    const m = 7, n = 19, k = 3072;
-    const a = new Int8Array(m * k).fill(127), b = new Int8Array(n * k).fill(-127);
-    for (let i = 0; i < k; i += 5) a[i] = -127;
-    const scales = (len: number): Float32Array => new Float32Array(len).fill(1);
-    const want = runGemm(jsBackend, a, scales(m), b, scales(n), null, null, m, n, k, null);
-    assert.equal(want[n], -127 * 127 * k, 'row 1 of the oracle is the all-(127 · -127) sum');
-    assert.equal(firstMismatch(runGemm(native, a, scales(m), b, scales(n), null, null, m, n, k, null), want), undefined, isa);
-  });
 });
 
 test('int8Gemm epilogue: scales, bias and residual match JS bit for bit; GELU within its approximation', async (t) => {
@@ -133,9 +176,9 @@ test('quantizeRows: native gives the same bytes and scales as JS; values round h
   // A zero row, a row with NaN, a row with -Infinity, a row of one huge value.
   cases.push({ rows: 4, cols: 9, x: Float32Array.from([...new Array<number>(9).fill(0), 1, NaN, ...new Array<number>(7).fill(2),
     ...new Array<number>(8).fill(1), -Infinity, 3e38, ...new Array<number>(8).fill(-1e-30)]) });
-  const quantize = (backend: Backend, x: Float32Array, rows: number, cols: number): { q: Int8Array; scales: Float32Array } => {
+  const quantize = (backend: Backend, x: Float32Array, rows: number, cols: number, maxLevel = 127): { q: Int8Array; scales: Float32Array } => {
     const q = new Int8Array(rows * cols).fill(99), scales = new Float32Array(rows);
-    backend.quantizeRows(q, scales, x, rows, cols);
+    backend.quantizeRows(q, scales, x, rows, cols, maxLevel);
     return { q, scales };
   };
   const want = cases.map(({ x, rows, cols }) => quantize(jsBackend, x, rows, cols));
@@ -146,11 +189,18 @@ test('quantizeRows: native gives the same bytes and scales as JS; values round h
   assert.deepEqual([special.scales[0], Number.isNaN(special.scales[1]), Number.isNaN(special.scales[2])], [0, true, true]);
   assert.ok([...special.q.subarray(0, 27)].every((v) => v === 0), 'zero and non-finite rows quantize to zeros');
   assert.ok([...want[4]!.q].every((v) => v >= -127 && v <= 127) && want[4]!.q.includes(127) || want[4]!.q.includes(-127));
+  // 7-bit weights: maxLevel 63, so scale = max / 63 and values within [-63, 63], 63 reached.
+  const want7 = cases.map(({ x, rows, cols }) => quantize(jsBackend, x, rows, cols, 63));
+  assert.ok(want7[4]!.q.every((v) => v >= -63 && v <= 63) && (want7[4]!.q.includes(63) || want7[4]!.q.includes(-63)));
+  assert.equal(want7[cases.length - 2]!.scales[0], Math.fround(127 / 63));
+  assert.deepEqual([...want7[cases.length - 2]!.q], [0, 1, 1, 0, -1, 63], 'the halves at 63 / 127: 0.248 → 0, 0.744 → 1, ...');
   await forEachIsa(t, (native, isa) => {
     cases.forEach(({ x, rows, cols }, c) => {
-      const got = quantize(native, x, rows, cols);
-      assert.equal(firstMismatch(got.q, want[c]!.q), undefined, `${isa} case ${c}: bytes`);
-      assert.equal(firstMismatch(got.scales, want[c]!.scales), undefined, `${isa} case ${c}: scales`);
+      for (const [maxLevel, expected] of [[127, want], [63, want7]] as const) {
+        const got = quantize(native, x, rows, cols, maxLevel);
+        assert.equal(firstMismatch(got.q, expected[c]!.q), undefined, `${isa} case ${c} maxLevel ${maxLevel}: bytes`);
+        assert.equal(firstMismatch(got.scales, expected[c]!.scales), undefined, `${isa} case ${c} maxLevel ${maxLevel}: scales`);
+      }
     });
   });
 });
@@ -160,7 +210,7 @@ test('int8 kernels refuse wrong arrays and sizes with errors, not crashes', (t) 
     null, new Float32Array(1), null, null, 1, 1, 1, null), DTypeError);
   assert.throws(() => jsBackend.int8Gemm(new Float32Array(1), new Int8Array(1), new Float32Array(1), new Int8Array(1),
     new Uint8Array(1) as never, new Float32Array(1), null, null, 1, 1, 1, null), /packedB must be an Int8Array or null/);
-  assert.throws(() => jsBackend.quantizeRows(new Int8Array(4), new Float64Array(1) as never, new Float64Array(4) as never, 1, 4), DTypeError);
+  assert.throws(() => jsBackend.quantizeRows(new Int8Array(4), new Float64Array(1) as never, new Float64Array(4) as never, 1, 4, 127), DTypeError);
   const native = nativeOrSkip(t);
   if (native === undefined) return;
   assert.throws(() => native.int8Gemm(new Float32Array(4), new Int8Array(3), new Float32Array(2), new Int8Array(4),
@@ -169,9 +219,9 @@ test('int8 kernels refuse wrong arrays and sizes with errors, not crashes', (t) 
     null, new Float32Array(2), new Float32Array(1), null, 2, 2, 2, null), /bias has 1 elements/);
   assert.throws(() => native.int8Gemm(new Float32Array(4), new Int8Array(4), new Float32Array(2), new Int8Array(4),
     new Int8Array(8), new Float32Array(2), null, null, 2, 2, 2, null), /packedB has 8 elements/);
-  assert.throws(() => native.int8PackWeight(new Int8Array(8), new Int8Array(4), 2, 2), /packed has 8 elements/);
-  assert.throws(() => native.quantizeRows(new Int8Array(3), new Float32Array(1), new Float32Array(4), 1, 4), /q has 3 elements/);
-  assert.throws(() => native.quantizeRows(new Uint8Array(4) as never, new Float32Array(1), new Float32Array(4), 1, 4), DTypeError);
+  assert.throws(() => native.int8PackWeight(new Int8Array(8), new Int8Array(4), 2, 2, 8), /packed has 8 elements/);
+  assert.throws(() => native.quantizeRows(new Int8Array(3), new Float32Array(1), new Float32Array(4), 1, 4, 127), /q has 3 elements/);
+  assert.throws(() => native.quantizeRows(new Uint8Array(4) as never, new Float32Array(1), new Float32Array(4), 1, 4, 127), DTypeError);
 });
 
 test('int8Gemm refuses a weight packed for other sizes, or for another kernel layout (the ISA switched since)', async (t) => {

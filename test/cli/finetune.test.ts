@@ -191,12 +191,19 @@ test('a SQuAD answer that does not match its answer_start is skipped and counted
   assert.match(run.stderr, /v1\.json: skipped 1 example: 1 answer text does not match the context at answer_start/);
 });
 
-test('evaluate refuses a folder of another head, and a folder without a tokenizer', async () => {
+test('evaluate: a folder of another head, a bad --dtype and a folder without a tokenizer are refused; --dtype int8 runs', async () => {
   const out = join(work, 'single-sentences-JSONL-');
   const folder = existsSync(join(out, 'config.json')) ? out : undefined;
   assert.ok(folder !== undefined, 'runs after the classification case');
   assertOneLineError(await runCli(['evaluate', '--task', 'token-classification', '--model', folder, '--data', join(FIXTURES, 'ner-tiny-dev.conll')]),
     /ConfigError: .*holds BertForSequenceClassification, not the BertForTokenClassification that --task token-classification needs/);
+  // evaluate --dtype int8 quantizes the folder as it loads (docs/quantization.md), as predict does.
+  const sstDev = join(FIXTURES, 'sst-tiny-dev.jsonl');
+  const int8 = await runCli(['evaluate', '--task', 'classification', '--model', folder, '--data', sstDev, '--dtype', 'int8']);
+  assert.equal(int8.status, 0, int8.stderr);
+  assert.equal(typeof lastJsonLine(int8.stdout)['accuracy'], 'number');
+  assertOneLineError(await runCli(['evaluate', '--task', 'classification', '--model', folder, '--data', sstDev, '--dtype', 'int4']),
+    /ConfigError: --dtype must be one of fp32, int8, q8, got "int4"/);
   const bare = join(work, 'no-tokenizer');
   await runCli(['finetune', '--task', 'classification', '--config', CONFIG, '--vocab', VOCAB, '--train', join(FIXTURES, 'sst-tiny.jsonl'), '--output', bare, '--epochs', '1']);
   for (const name of ['vocab.txt', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json']) unlinkSync(join(bare, name));

@@ -23,8 +23,8 @@ test('presets in each family\'s config: sizes, positions and the tokenizer\'s sp
   const r = newModelConfig('roberta', 'tiny', roberta);
   assert.deepEqual([r.modelType, r.vocabSize], ['roberta', 2000]);
   assert.deepEqual(
-    ['hiddenSize', 'numHiddenLayers', 'maxPositionEmbeddings', 'typeVocabSize', 'padTokenId', 'bosTokenId', 'eosTokenId'].map((k) => Reflect.get(r, k)),
-    [128, 2, 514, 1, 1, 0, 2]);
+    ['hiddenSize', 'numHiddenLayers', 'maxPositionEmbeddings', 'typeVocabSize', 'padTokenId', 'bosTokenId', 'eosTokenId', 'layerNormEps'].map((k) => Reflect.get(r, k)),
+    [128, 2, 514, 1, 1, 0, 2, 1e-5]);
   // 514 positions after padding_idx 1: 512 tokens, as roberta-base.
   assert.equal(modelClassFor('roberta', 'base', 'test').create(r).encoderModel().maxInputTokens, 512);
 

@@ -12,7 +12,9 @@ import { getBackend } from '../../src/backend/select.js';
 import { ConfigError, DTypeError } from '../../src/errors.js';
 import { BertModel } from '../../src/model/bert-model.js';
 import { BertForPreTraining } from '../../src/model/heads/pretraining.js';
-import { applyModelDType, isQuantized, quantizeModel } from '../../src/model/quantization.js';
+import { applyModelDType, defaultWeightBits, isQuantized, quantizeModel } from '../../src/model/quantization.js';
+import { jsBackend } from '../../src/backend/js/js-backend.js';
+import { forEachIsa } from '../backend/native-harness.js';
 import { quantizeWeight } from '../../src/ops/quantized-linear.js';
 import { FillMaskPipeline } from '../../src/pipelines/fill-mask.js';
 import { createPipeline } from '../../src/pipelines/pipeline.js';
@@ -53,16 +55,32 @@ for (const backendCase of backendCases()) {
       const rows = floatTensor(golden, 'rows');
       const [count = 0, cols = 0] = rows.shape;
       const q = new Int8Array(rows.size), scales = new Float32Array(count);
-      getBackend().quantizeRows(q, scales, rows.data as Float32Array, count, cols);
+      getBackend().quantizeRows(q, scales, rows.data as Float32Array, count, cols, 127);
       assert.deepEqual([...q], [...bytesOf('rows_int8')], 'quantizeRows bytes (half to even)');
       assert.deepEqual([...scales], [...floatTensor(golden, 'rows_scale').data]);
 
       const inputs = pretrainingInputs(tinyGolden);
-      const int8 = noGrad(() => quantizeModel(model, 'bert-tiny').forward(inputs).lastHiddenState);
+      const int8 = noGrad(() => quantizeModel(model, 'bert-tiny', { weightBits: 8 }).forward(inputs).lastHiddenState);
       const error = normRelativeError(int8.data, floatTensor(golden, 'last_hidden_state').data);
       const gap = normRelativeError(int8.data, floatTensor(golden, 'last_hidden_state_fp32').data);
       assert.ok(error <= INT8_GOLDEN_TOLERANCE, `int8 last_hidden_state vs PyTorch int8: ${error.toExponential(2)}`);
       assert.ok(gap > 5 * error && gap > 1e-4, `the test tells int8 from float32: ${gap.toExponential(2)} vs ${error.toExponential(2)}`);
+    });
+  });
+
+  test(`7-bit weights match the PyTorch reference: weight bytes in [-63, 63], bert-tiny's encoder (${backendCase.name})`, (t) => {
+    if (backendCase.skip !== undefined) return t.skip(backendCase.skip);
+    withBackend(backendCase.backend!, () => {
+      const model = BertModel.fromPretrained(TINY, { quiet: true });
+      const query = quantizeWeight(model.getParameter('encoder.layer.0.attention.self.query.weight'), 7);
+      assert.deepEqual([...(query.data as Int8Array)], [...bytesOf('query_weight_int7')]);
+      assert.deepEqual([...query.scales!.values], [...floatTensor(golden, 'query_weight_scale7').data]);
+      const inputs = pretrainingInputs(tinyGolden);
+      const int8 = noGrad(() => quantizeModel(model, 'bert-tiny', { weightBits: 7 }).forward(inputs).lastHiddenState);
+      const error = normRelativeError(int8.data, floatTensor(golden, 'last_hidden_state_w7').data);
+      const gap = normRelativeError(int8.data, floatTensor(golden, 'last_hidden_state').data);
+      assert.ok(error <= INT8_GOLDEN_TOLERANCE, `7-bit-weight last_hidden_state vs PyTorch: ${error.toExponential(2)}`);
+      assert.ok(gap > 5 * error, `the test tells 7-bit from 8-bit weights: ${gap.toExponential(2)} vs ${error.toExponential(2)}`);
     });
   });
 }
@@ -99,6 +117,40 @@ test('a quantized folder round-trips: int8 weights and scales in safetensors, ma
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a 7-bit quantized folder records weight_bits 7, keeps its bytes in [-63, 63] and computes what the in-memory model did', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tsbert-int7-'));
+  try {
+    const out = join(dir, 'q7');
+    runQuantize({ model: TINY, output: out, weightBits: '7' });
+    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal((config['quantization_config'] as Record<string, unknown>)['weight_bits'], 7);
+    const loaded = BertForPreTraining.fromPretrained(out);
+    const inMemory = quantizeModel(BertForPreTraining.fromPretrained(TINY), 'bert-tiny', { weightBits: 7 });
+    const key = 'bert.encoder.layer.1.output.dense.weight';
+    const bytes = loaded.getParameter(key).data as Int8Array;
+    assert.deepEqual([...bytes], [...(inMemory.getParameter(key).data as Int8Array)]);
+    assert.ok(bytes.every((v) => v >= -63 && v <= 63) && bytes.some((v) => Math.abs(v) === 63));
+    const inputs = pretrainingInputs(tinyGolden);
+    assert.deepEqual([...noGrad(() => loaded.forward(inputs).predictionLogits.data)],
+      [...noGrad(() => inMemory.forward(inputs).predictionLogits.data)]);
+    const eight = join(dir, 'q8');
+    runQuantize({ model: TINY, output: eight, weightBits: '8' });
+    const config8 = JSON.parse(readFileSync(join(eight, 'config.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal((config8['quantization_config'] as Record<string, unknown>)['weight_bits'], 8);
+    assert.throws(() => runQuantize({ model: TINY, output: join(dir, 'q6'), weightBits: '6' }),
+      (e: unknown) => e instanceof ConfigError && /--weight-bits must be 7 or 8, got "6"/.test(e.message));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the default weight bits are the backend\'s fastest: 7 on native AVX2 (the u8 × s8 kernel), 8 on JS and the other ISAs', async (t) => {
+  assert.equal(withBackend(jsBackend, () => defaultWeightBits()), 8);
+  await forEachIsa(t, (native, isa) => {
+    assert.equal(withBackend(native, () => defaultWeightBits()), isa === 'avx2' ? 7 : 8, isa);
+  });
 });
 
 test('a quantized model runs inference only: backward through it is a DTypeError', () => {

@@ -21,7 +21,7 @@ function perCallProduct(x: Float32Array, weight: Tensor, bias: Float32Array, row
   const [outFeatures = 0, inFeatures = 0] = weight.shape;
   const backend = getBackend();
   const q = new Int8Array(rows * inFeatures), scales = new Float32Array(rows);
-  backend.quantizeRows(q, scales, x, rows, inFeatures);
+  backend.quantizeRows(q, scales, x, rows, inFeatures, 127);
   const out = new Float32Array(rows * outFeatures);
   backend.int8Gemm(out, q, scales, weight.data as Int8Array, null, weight.scales!.values, bias, null, rows, outFeatures, inFeatures, gelu);
   return out;
@@ -34,12 +34,12 @@ function sameBits(actual: ArrayLike<number>, expected: ArrayLike<number>, label:
   }
 }
 
-function int8Linears(rng: Rng, count: number, inFeatures: number, outFeatures: number): Linear[] {
+function int8Linears(rng: Rng, count: number, inFeatures: number, outFeatures: number, bits: 7 | 8 = 8): Linear[] {
   const params = ParamSource.initializing(rng);
   return Array.from({ length: count }, (_, i) => {
     const layer = new Linear(params.at(`linear${i}`), inFeatures, outFeatures, 0.05);
     layer.bias!.data.set(randomArray(rng, outFeatures, 0.1));
-    layer.quantize();
+    layer.quantize(bits);
     return layer;
   });
 }
@@ -50,8 +50,9 @@ for (const backendCase of backendCases()) {
     withBackend(backendCase.backend!, () => {
       const rng = new Rng(41);
       // Sizes off the 6 × 16 and 4 × 8 tiles, odd k, and a product large enough to be split across threads.
-      for (const [rows, inFeatures, outFeatures] of [[5, 37, 21], [130, 384, 200]] as const) {
-        const weight = quantizeWeight(new Tensor(randomArray(rng, outFeatures * inFeatures, 0.05), [outFeatures, inFeatures]));
+      // 7-bit weights run on the u8 × s8 kernel when packed once (AVX2), on the int16 pairs when packed per call.
+      for (const [rows, inFeatures, outFeatures, bits] of [[5, 37, 21, 8], [130, 384, 200, 8], [5, 37, 21, 7], [130, 384, 200, 7]] as const) {
+        const weight = quantizeWeight(new Tensor(randomArray(rng, outFeatures * inFeatures, 0.05), [outFeatures, inFeatures]), bits);
         const bias = randomArray(rng, outFeatures, 0.1);
         const x = randomArray(rng, rows * inFeatures);
         for (const gelu of [null, 'tanh'] as const) {
@@ -59,7 +60,7 @@ for (const backendCase of backendCases()) {
           // Twice: the first call packs the weight, the second reads the kept packing.
           for (const call of ['first', 'second']) {
             const y = noGrad(() => quantizedLinear(new Tensor(x, [rows, inFeatures]), weight, new Tensor(bias, [outFeatures]), gelu));
-            sameBits(y.data as Float32Array, want, `[${rows}, ${inFeatures}] → ${outFeatures}, gelu ${gelu}, ${call} call`);
+            sameBits(y.data as Float32Array, want, `[${rows}, ${inFeatures}] → ${outFeatures}, ${bits}-bit, gelu ${gelu}, ${call} call`);
           }
         }
       }
@@ -106,11 +107,13 @@ test('forwardLinears on float32 Linears is each forward(), and a packed weight f
 
   // The same layer run under every ISA in turn (its packing made under the first): each run repacks as needed and
   // gives the JS reference's bytes (the sums are exact and the epilogue without GELU is bit for bit on every ISA).
-  const [layer] = int8Linears(rng, 1, 70, 40) as [Linear];
+  const layers = [...int8Linears(rng, 1, 70, 40, 8), ...int8Linears(rng, 1, 70, 40, 7)];
   const input = new Tensor(randomArray(rng, 9 * 70), [9, 70]);
-  const want = withBackend(backendCases()[0]!.backend!, () => noGrad(() => layer.forward(input)).data as Float32Array);
+  const want = layers.map((layer) => withBackend(backendCases()[0]!.backend!, () => noGrad(() => layer.forward(input)).data as Float32Array));
   await forEachIsa(t, (native, isa) => {
-    const got = withBackend(native, () => noGrad(() => layer.forward(input)).data as Float32Array);
-    sameBits(got, want, isa);
+    layers.forEach((layer, i) => {
+      const got = withBackend(native, () => noGrad(() => layer.forward(input)).data as Float32Array);
+      sameBits(got, want[i]!, `${isa}, ${i === 0 ? 8 : 7}-bit weights`);
+    });
   });
 });

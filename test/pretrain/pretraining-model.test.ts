@@ -54,7 +54,7 @@ test('a config.json must be the family\'s, hold the vocabulary and the data\'s p
     assert.equal(pretrainingConfig('roberta', roberta, CONTEXT).maxPositionEmbeddings, 66);
     assert.throws(() => pretrainingConfig('roberta', roberta, { ...CONTEXT, maxSeqLength: 128 }), /max_position_embeddings 66 is under the 130/);
     assert.throws(() => pretrainingConfig('albert', roberta, CONTEXT), /model_type/);
-    assert.throws(() => pretrainingConfig('roberta', roberta, { ...CONTEXT, vocabSize: 301 }), /vocab_size 300 differs from the vocabulary's 301/);
+    assert.throws(() => pretrainingConfig('roberta', roberta, { ...CONTEXT, vocabSize: 301 }), /vocab_size 300 differs from the tokenizer's 301 tokens/);
     assert.throws(() => pretrainingConfig('bert', 'huge', CONTEXT), /neither a preset .* nor a file/);
   } finally {
     rmSync(dir, { recursive: true, force: true });

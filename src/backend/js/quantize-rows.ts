@@ -11,11 +11,13 @@ const ROUND_MAGIC = 12582912;
 const FLOAT32_MAX = 3.4028234663852886e38;
 
 /**
- * x [rows, cols] float32 → q [rows, cols] int8 and scales [rows]: scale = max|x| / 127, q = round(x · (127 / max|x|))
- * half to even, in [-127, 127] (never -128, so negating a value cannot overflow). A zero row gets scale 0 and zeros;
- * a row holding NaN or ±Infinity gets scale NaN and zeros, so everything computed from it is NaN, as in float32.
+ * x [rows, cols] float32 → q [rows, cols] int8 and scales [rows]: scale = max|x| / maxLevel,
+ * q = round(x · (maxLevel / max|x|)) half to even, in [-maxLevel, maxLevel] (127, or 63 for 7-bit weights; never
+ * -128, so negating a value cannot overflow). A zero row gets scale 0 and zeros; a row holding NaN or ±Infinity gets
+ * scale NaN and zeros, so everything computed from it is NaN, as in float32.
  */
-export function quantizeRows(q: Int8Array, scales: Float32Array, x: Float32Array, rows: number, cols: number): void {
+export function quantizeRows(q: Int8Array, scales: Float32Array, x: Float32Array, rows: number, cols: number, maxLevel: number): void {
+  if (!Number.isInteger(maxLevel) || maxLevel < 1 || maxLevel > 127) throw new TypeError(`quantizeRows: maxLevel must be in [1, 127], got ${maxLevel}`);
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
     let amax = 0;
@@ -30,12 +32,12 @@ export function quantizeRows(q: Int8Array, scales: Float32Array, x: Float32Array
       q.fill(0, base, base + cols);
       continue;
     }
-    scales[r] = Math.fround(amax / 127);
-    const inverse = amax === 0 ? 0 : Math.fround(127 / amax);
+    scales[r] = Math.fround(amax / maxLevel);
+    const inverse = amax === 0 ? 0 : Math.fround(maxLevel / amax);
     for (let c = 0; c < cols; c++) {
       const t = Math.fround(x[base + c]! * inverse);
       const rounded = Math.fround(t + ROUND_MAGIC) - ROUND_MAGIC;
-      q[base + c] = rounded > 127 ? 127 : rounded < -127 ? -127 : rounded;
+      q[base + c] = rounded > maxLevel ? maxLevel : rounded < -maxLevel ? -maxLevel : rounded;
     }
   }
 }

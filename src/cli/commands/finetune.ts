@@ -17,6 +17,7 @@ import type { SkipCounts } from '../../finetune/examples.js';
 import type { FeatureContext, ReadOptions } from '../../finetune/task-definition.js';
 import { isNewModelType, newModelConfig, NEW_MODEL_TYPES } from '../../finetune/new-model-config.js';
 import { taskTokenizer, type TokenizerFiles } from '../../finetune/task-tokenizer.js';
+import { applyModelDType, modelDTypeOf } from '../../model/quantization.js';
 import type { PresetTokenizer } from '../../tokenizer/auto-tokenizer.js';
 import { formatDuration, ProgressBar } from '../progress-bar.js';
 import { openStopScope } from '../signals.js';
@@ -252,6 +253,7 @@ export interface FinetunedFlags extends DataFlags {
 
 interface EvaluateFlags extends FinetunedFlags {
   data: string;
+  dtype?: string;
 }
 
 /** The folder's model, tokenizer, labels and preprocessing (recorded, then flags), and the data file's features. */
@@ -276,6 +278,7 @@ export async function prepareFinetuned(flags: FinetunedFlags, file: string, labe
 
 async function runEvaluateCommand(flags: EvaluateFlags): Promise<void> {
   const p = await prepareFinetuned(flags, flags.data, true);
+  if (flags.dtype !== undefined) applyModelDType(p.runner.model, modelDTypeOf(flags.dtype, '--dtype'), flags.model);
   const bar = new ProgressBar();
   const metrics = evaluateFeatures(p.runner, p.definition, p.examples, p.features, p.context,
     number('--batch-size', flags.batchSize ?? '32', true, 1), p.tokenizer.padTokenId, (done, total) => bar.update(done, total, 'features'));
@@ -335,6 +338,7 @@ export function registerFinetune(program: Command): void {
     .requiredOption('--model <dir>', 'a fine-tuned folder (tsbert finetune --output, or a Hugging Face folder with the task\'s head)')
     .requiredOption('--data <file>', 'labelled data in the task\'s format')
     .option('--batch-size <n>', 'examples per batch (default 32)')
+    .option('--dtype <fp32|int8|q8>', 'int8 (q8): quantize a float32 folder as it loads (docs/quantization.md); default: as the folder stores it')
     .action(async (flags: EvaluateFlags) => runEvaluateCommand(flags));
 }
 
