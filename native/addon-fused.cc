@@ -57,6 +57,34 @@ napi_value SumOfSquares(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// rows [count] ascending, distinct, each a whole row of cols inside x [n].
+static bool check_rows(Args& args, const I32& rows, long count, long cols, long n) {
+  for (long r = 0; r < count; ++r) {
+    const int32_t row = rows.data[r];
+    if ((r > 0 && row <= rows.data[r - 1]) || row < 0 || (static_cast<double>(row) + 1) * cols > static_cast<double>(n)) {
+      char msg[128];
+      std::snprintf(msg, sizeof msg, "rows[%ld] = %d is not ascending or not a row of x (%ld rows)", r, row,
+                    cols > 0 ? n / cols : 0L);
+      return args.fail(msg);
+    }
+  }
+  return true;
+}
+
+napi_value SumOfSquaresRows(napi_env env, napi_callback_info info) {
+  Args args(env, info, "sumOfSquaresRows", 5);
+  F32 x;
+  I32 rows;
+  long count = 0, cols = 0, n = 0;
+  if (!(args.f32(0, "x", &x) && args.i32(1, "rows", &rows) && args.size(2, "count", &count) &&
+        args.size(3, "cols", &cols) && args.size(4, "n", &n) && args.covers("x", x.length, n) &&
+        args.covers("rows", rows.length, count) && check_rows(args, rows, count, cols, n)))
+    return nullptr;
+  napi_value result;
+  napi_create_double(env, sum_of_squares_rows(x.data, n, rows.data, count, cols), &result);
+  return result;
+}
+
 napi_value ArgmaxRows(napi_env env, napi_callback_info info) {
   Args args(env, info, "argmaxRows", 4);
   I32 out;
@@ -376,17 +404,19 @@ napi_value CrossEntropyBackward(napi_env env, napi_callback_info info) {
 }
 
 napi_value AdamwStep(napi_env env, napi_callback_info info) {
-  Args args(env, info, "adamwStep", 11);
+  Args args(env, info, "adamwStep", 12);
   F32 param, m, v, grad;
   long n = 0;
-  double lr = 0, beta1 = 0, beta2 = 0, eps = 0, wd = 0, step = 0;
+  double lr = 0, beta1 = 0, beta2 = 0, eps = 0, wd = 0, step = 0, grad_scale = 1;
   if (!(args.f32(0, "param", &param) && args.f32(1, "m", &m) && args.f32(2, "v", &v) && args.f32(3, "grad", &grad) &&
         args.size(4, "n", &n) && args.number(5, "lr", &lr) && args.number(6, "beta1", &beta1) &&
         args.number(7, "beta2", &beta2) && args.number(8, "eps", &eps) && args.number(9, "weightDecay", &wd) &&
-        args.number(10, "step", &step) && args.covers("param", param.length, n) && args.covers("m", m.length, n) &&
-        args.covers("v", v.length, n) && args.covers("grad", grad.length, n)))
+        args.number(10, "step", &step) && args.number(11, "gradScale", &grad_scale) &&
+        args.covers("param", param.length, n) && args.covers("m", m.length, n) && args.covers("v", v.length, n) &&
+        args.covers("grad", grad.length, n)))
     return nullptr;
-  adamw_step(param.data, m.data, v.data, grad.data, n, lr, beta1, beta2, eps, wd, step);
+  // As axpby's glue: the scale is a float, so the scaled gradient rounds as clipping's separate pass stored it.
+  adamw_step(param.data, m.data, v.data, grad.data, n, lr, beta1, beta2, eps, wd, step, static_cast<float>(grad_scale));
   return undefined(env);
 }
 

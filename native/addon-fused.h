@@ -9,6 +9,7 @@ napi_value SumRowsAccumulate(napi_env env, napi_callback_info info);
 napi_value Axpby(napi_env env, napi_callback_info info);
 napi_value MultiplyAccumulate(napi_env env, napi_callback_info info);
 napi_value SumOfSquares(napi_env env, napi_callback_info info);
+napi_value SumOfSquaresRows(napi_env env, napi_callback_info info);
 napi_value ArgmaxRows(napi_env env, napi_callback_info info);
 napi_value GeluForward(napi_env env, napi_callback_info info);
 napi_value GeluBackward(napi_env env, napi_callback_info info);

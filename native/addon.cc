@@ -144,6 +144,7 @@ constexpr Export kExports[] = {
     {"axpby",                Axpby},
     {"multiplyAccumulate",   MultiplyAccumulate},
     {"sumOfSquares",         SumOfSquares},
+    {"sumOfSquaresRows",     SumOfSquaresRows},
     {"argmaxRows",           ArgmaxRows},
     {"geluForward",          GeluForward},
     {"geluBackward",         GeluBackward},

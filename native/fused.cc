@@ -72,9 +72,11 @@ void multiply_accumulate(float* out, const float* a, const float* b, long n, flo
   });
 }
 
+// sum_of_squares splits x into this many ranges (not one per thread), so the total is the same on any thread count.
+constexpr long kSquaresRanges = 8;
+
 double sum_of_squares(const float* x, long n) {
-  // A fixed number of ranges (not one per thread), so the total is the same on any thread count.
-  constexpr long kRanges = 8;
+  constexpr long kRanges = kSquaresRanges;
   const long per = (n + kRanges - 1) / kRanges;
   double partial[kRanges] = {0};
   pool_for(
@@ -86,6 +88,30 @@ double sum_of_squares(const float* x, long n) {
       threads_for(double(n), kParallelElements));
   double total = 0;
   for (double p : partial) total += p;
+  return total;
+}
+
+double sum_of_squares_rows(const float* x, long n, const int32_t* rows, long count, long cols) {
+  // sum_of_squares' ranges and blocks, in its order, visiting only the blocks the rows touch: a skipped block is all
+  // zeros, whose partial (+0) leaves a sum unchanged, so the total is the same number. Single-threaded: the rows of
+  // one batch are a few hundred blocks.
+  const long per = (n + kSquaresRanges - 1) / kSquaresRanges;
+  double total = 0;
+  for (long t = 0; t < kSquaresRanges; ++t) {
+    const long i0 = std::min(n, t * per), i1 = std::min(n, (t + 1) * per);
+    double range_total = 0;
+    long next_block = 0;  // blocks below it (counted from i0) are done
+    for (long r = 0; r < count && i1 > i0; ++r) {
+      const long s = std::max(i0, rows[r] * cols), e = std::min(i1, (rows[r] + 1) * cols);
+      if (s >= e) continue;
+      for (long b = std::max(next_block, (s - i0) / kSquaresBlock); b <= (e - 1 - i0) / kSquaresBlock; ++b) {
+        const long b0 = i0 + b * kSquaresBlock;
+        range_total += active_kernels().sum_of_squares(x + b0, std::min(kSquaresBlock, i1 - b0));
+        next_block = b + 1;
+      }
+    }
+    total += range_total;
+  }
   return total;
 }
 
@@ -264,14 +290,14 @@ void cross_entropy_backward(float* d_logits, const float* probs, const int32_t* 
   });
 }
 
-void adamw_step(float* param, float* m, float* v, const float* grad, long n, double lr, double beta1, double beta2,
-                double eps, double weight_decay, double step) {
+void adamw_step(float* param, float* m, float* v, float* grad, long n, double lr, double beta1, double beta2,
+                double eps, double weight_decay, double step, float grad_scale) {
   const double bc1 = 1.0 - std::pow(beta1, step);
   const double bc2 = 1.0 - std::pow(beta2, step);
   const int threads = threads_for(double(n), kParallelElements);
   for_ranges(n, 4L * threads, 64, threads, [&](long i0, long i1) {
     active_kernels().adamw(param + i0, m + i0, v + i0, grad + i0, i1 - i0, lr, beta1, beta2, eps, weight_decay, bc1,
-                           bc2);
+                           bc2, grad_scale);
   });
 }
 

@@ -55,6 +55,9 @@ void axpby(float* y, const float* x, long n, float alpha, float beta);
 void multiply_accumulate(float* out, const float* a, const float* b, long n, float beta);
 // Sum of x [n] squared; the same total whatever the thread count (fixed ranges, combined in order).
 double sum_of_squares(const float* x, long n);
+// sum_of_squares(x, n) of an x [n / cols, cols] that is zero outside rows [count] (ascending, distinct): the same
+// number, from the blocks those rows touch only.
+double sum_of_squares_rows(const float* x, long n, const int32_t* rows, long count, long cols);
 // out [rows] = the first index of each row's maximum of x [rows, cols] (a NaN is never greater; cols >= 1).
 void argmax_rows(int32_t* out, const float* x, long rows, long cols);
 void sum_rows_accumulate(float* d_bias, const float* dy, long rows, long cols);
@@ -101,7 +104,8 @@ bool int8_pack_b(void* packed, const int8_t* b, long n, long k, int weight_bits)
 // The bytes a packed weight (its header read, at least kInt8PackedHeaderBytes long) needs for [n, k] under the kernel
 // it names; kInt8PackedHeaderBytes when it names none of the active ISA's (int8_gemm then refuses it).
 long int8_packed_b_bytes_of(const void* packed, long n, long k);
-void adamw_step(float* param, float* m, float* v, const float* grad, long n, double lr, double beta1, double beta2,
-                double eps, double weight_decay, double step);
+// grad_scale != 1: grad[i] = grad_scale * grad[i] in place first (global-norm clipping folded into the step).
+void adamw_step(float* param, float* m, float* v, float* grad, long n, double lr, double beta1, double beta2,
+                double eps, double weight_decay, double step, float grad_scale);
 
 }  // namespace tsbert

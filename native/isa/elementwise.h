@@ -311,7 +311,6 @@ static void multiply_accumulate(float* out, const float* a, const float* b, long
 // Sum of x^2: float vector partials over blocks of kSquaresBlock elements, each block's total added in double, so
 // the error stays at float rounding of a block whatever n is (a 110M-parameter gradient norm).
 static double sum_of_squares(const float* x, long n) {
-  constexpr long kSquaresBlock = 1024;
   double total = 0.0;
   for (long b0 = 0; b0 < n; b0 += kSquaresBlock) {
     const long b1 = b0 + kSquaresBlock < n ? b0 + kSquaresBlock : n;
@@ -328,19 +327,35 @@ static double sum_of_squares(const float* x, long n) {
   return total;
 }
 
-// Decoupled weight decay then Adam, in double per element (memory-bound, so the wider math is free), in the same
-// form as the JS reference (src/backend/js/adamw.ts) so the two round alike.
-static void adamw(float* param, float* m, float* v, const float* grad, long n, double lr, double beta1, double beta2,
-                  double eps, double weight_decay, double bc1, double bc2) {
+template <bool kScaled>
+static inline void adamw_loop(float* param, float* m, float* v, float* grad, long n, double lr, double beta1,
+                              double beta2, double eps, double weight_decay, double bc1, double bc2, float grad_scale) {
   const double decay = 1.0 - lr * weight_decay;
   const double step_size = lr / bc1;
   const double bc2_sqrt = std::sqrt(bc2);
   for (long i = 0; i < n; ++i) {
-    const double g = grad[i];
+    float gf = grad[i];
+    if (kScaled) {
+      gf = grad_scale * gf;
+      grad[i] = gf;
+    }
+    const double g = gf;
     const double mi = beta1 * m[i] + (1.0 - beta1) * g;
     const double vi_ = beta2 * v[i] + (1.0 - beta2) * g * g;
     m[i] = static_cast<float>(mi);
     v[i] = static_cast<float>(vi_);
     param[i] = static_cast<float>(param[i] * decay - step_size * mi / (std::sqrt(vi_) / bc2_sqrt + eps));
+  }
+}
+
+// Decoupled weight decay then Adam, in double per element (memory-bound, so the wider math is free), in the same
+// form as the JS reference (src/backend/js/adamw.ts) so the two round alike. Clipping's scale is applied here, in
+// the pass that reads the gradient anyway, as axpby would (float product, stored back): a separate pass saved.
+static void adamw(float* param, float* m, float* v, float* grad, long n, double lr, double beta1, double beta2,
+                  double eps, double weight_decay, double bc1, double bc2, float grad_scale) {
+  if (grad_scale != 1.0f) {
+    adamw_loop<true>(param, m, v, grad, n, lr, beta1, beta2, eps, weight_decay, bc1, bc2, grad_scale);
+  } else {
+    adamw_loop<false>(param, m, v, grad, n, lr, beta1, beta2, eps, weight_decay, bc1, bc2, grad_scale);
   }
 }

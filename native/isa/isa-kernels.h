@@ -7,6 +7,10 @@
 
 namespace tsbert {
 
+// sum_of_squares adds float partials of this many elements in double; sum_of_squares_rows (fused.cc) visits the
+// same blocks.
+constexpr long kSquaresBlock = 1024;
+
 // One GEMM micro-tile shape and the packing that feeds it: the kernel computes an mr x nr block of C.
 struct GemmTileShape {
   int mr;
@@ -105,7 +109,7 @@ struct IsaKernels {
   void (*axpby)(float* y, const float* x, long n, float alpha, float beta);
   // out [n] = a * b + beta * out (beta == 0 never reads out).
   void (*multiply_accumulate)(float* out, const float* a, const float* b, long n, float beta);
-  // Sum of x [n] squared (block partials added in double).
+  // Sum of x [n] squared (block partials of kSquaresBlock elements, from x, added in double).
   double (*sum_of_squares)(const float* x, long n);
 
   // Symmetric int8 rows: scales [rows] = max|x| / max_level, q [rows, cols] = x * (max_level / max|x|) rounded half
@@ -123,9 +127,10 @@ struct IsaKernels {
                         const float* row_scales, const float* col_scales, const float* bias, int activation,
                         const float* residual, long ld_res);
 
-  // AdamW on n parameters; bc1 = 1 - beta1^step, bc2 = 1 - beta2^step (computed once by the caller, in double).
-  void (*adamw)(float* param, float* m, float* v, const float* grad, long n, double lr, double beta1, double beta2,
-                double eps, double weight_decay, double bc1, double bc2);
+  // AdamW on n parameters; bc1 = 1 - beta1^step, bc2 = 1 - beta2^step (computed once by the caller, in double);
+  // grad_scale != 1 scales grad in place first, rounded as axpby stores it.
+  void (*adamw)(float* param, float* m, float* v, float* grad, long n, double lr, double beta1, double beta2,
+                double eps, double weight_decay, double bc1, double bc2, float grad_scale);
 };
 
 extern const IsaKernels kGenericKernels;

@@ -73,6 +73,11 @@ export interface Backend {
   multiplyAccumulate(out: FloatArray, a: FloatArray, b: FloatArray, n: number, beta: number): void;
   /** Σ x[i]² over n values, accumulated with at least float64 precision across blocks. */
   sumOfSquares(x: FloatArray, n: number): number;
+  /**
+   * sumOfSquares(x, n) of an x [n / cols, cols] that is zero outside rows [count] (ascending, distinct): the same
+   * number, bit for bit, from those rows alone (a gradient an embedding's scatter-add wrote).
+   */
+  sumOfSquaresRows(x: FloatArray, rows: Int32Array, count: number, cols: number, n: number): number;
   /** out [rows] = the first index of each row's maximum in x [rows, cols] (NaN is never greater); cols ≥ 1. */
   argmaxRows(out: Int32Array, x: FloatArray, rows: number, cols: number): void;
 
@@ -211,9 +216,11 @@ export interface Backend {
    * One AdamW step (decoupled weight decay, bias correction as torch.optim.AdamW) on n parameters in place:
    * param -= lr·wd·param; m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²;
    * param -= lr · (m / (1-β1^step)) / (√(v / (1-β2^step)) + eps).
+   * With gradScale ≠ 1 the gradient is first scaled in place (grad = gradScale·grad, rounded as axpby stores it),
+   * so global-norm clipping costs no pass of its own; 1 leaves grad untouched.
    */
   adamwStep(
     param: FloatArray, m: FloatArray, v: FloatArray, grad: FloatArray, n: number,
-    lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number,
+    lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number, gradScale: number,
   ): void;
 }

@@ -59,6 +59,7 @@ export const KERNELS = {
   axpby: { args: ['y:floats', 'x:floats', 'n:number', 'alpha:number', 'beta:number'], ...GRAPH },
   multiplyAccumulate: { args: ['out:floats', 'a:floats', 'b:floats', 'n:number', 'beta:number'], ...GRAPH },
   sumOfSquares: { args: ['x:floats', 'n:number'], ...FLOAT32_NATIVE },
+  sumOfSquaresRows: { args: ['x:floats', 'rows:ints', 'count:number', 'cols:number', 'n:number'], ...FLOAT32_NATIVE },
   argmaxRows: { args: ['out:ints', 'x:floats', 'rows:number', 'cols:number'], ...FLOAT32_NATIVE },
   geluForward: { args: ['out:floats', 'x:floats', 'n:number', 'approximate:gelu'], ...GRAPH },
   geluBackward: { args: ['dx:floats', 'x:floats', 'dy:floats', 'n:number', 'approximate:gelu'], ...GRAPH },
@@ -120,7 +121,7 @@ export const KERNELS = {
   bf16Gemm: { args: ['c:floats', 'a:bf16s', 'b:bf16s', 'p:gemm'], ...BF16 },
   adamwStep: {
     args: ['param:floats', 'm:floats', 'v:floats', 'grad:floats', 'n:number', 'lr:number', 'beta1:number',
-      'beta2:number', 'eps:number', 'weightDecay:number', 'step:number'],
+      'beta2:number', 'eps:number', 'weightDecay:number', 'step:number', 'gradScale:number'],
     ...FLOAT32_NATIVE,
   },
 } as const satisfies { readonly [K in KernelName]: KernelSpec<Parameters<Backend[K]>> };

@@ -18,5 +18,7 @@ export function embedding(ids: Tensor, table: Tensor, paddingIdx = -1): Tensor {
   const backend = getBackend();
   const out = emptyLike(table.computeDType(op), [...ids.shape, dim]);
   backend.embeddingForward(out.floats(op), table.floats(op), idData, idData.length, dim);
-  return record(out, op, [table], (o) => backend.embeddingBackward(table.ensureGrad(), o.grad!, idData, idData.length, dim, paddingIdx));
+  // Only the ids' rows get a gradient, so the table's gradient is kept as rows touched (zeroing and clipping's norm
+  // visit those alone).
+  return record(out, op, [table], (o) => backend.embeddingBackward(table.ensureGradRows(idData, paddingIdx), o.grad!, idData, idData.length, dim, paddingIdx));
 }

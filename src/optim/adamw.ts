@@ -56,13 +56,30 @@ export class AdamW {
     return this.stepCount;
   }
 
-  stepOnce(): void {
+  /**
+   * One step. `gradScale` (global-norm clipping's coefficient, clipCoefficient) scales every gradient in place first,
+   * exactly as clipGradNorm would, inside the pass that reads them anyway.
+   */
+  stepOnce(gradScale = 1): void {
     this.stepCount++;
     const backend = getBackend();
     this.flat.forEach(({ param, weightDecay }, i) => {
-      if (param.grad === null) return;
-      backend.adamwStep(param.data as FloatArray, this.m[i]!, this.v[i]!, param.grad, param.size,
-        this.lr, this.beta1, this.beta2, this.eps, weightDecay, this.stepCount);
+      const grad = param.grad;
+      if (grad === null) return;
+      let scale = gradScale;
+      const rows = scale === 1 ? null : param.gradRowsWritten();
+      if (rows !== null) {
+        // A gradient written by rows is zero elsewhere, which scaling leaves as it is: scale those rows alone rather
+        // than store the whole word-embedding gradient back from AdamW's pass.
+        const cols = grad.length / param.shape[0]!;
+        for (const row of rows) {
+          const slice = grad.subarray(row * cols, (row + 1) * cols);
+          backend.axpby(slice, slice, cols, scale, 0);
+        }
+        scale = 1;
+      }
+      backend.adamwStep(param.data as FloatArray, this.m[i]!, this.v[i]!, grad, param.size,
+        this.lr, this.beta1, this.beta2, this.eps, weightDecay, this.stepCount, scale);
     });
   }
 

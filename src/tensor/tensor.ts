@@ -6,6 +6,7 @@ import {
   type TensorData,
 } from './dtype.js';
 import { runScoped } from './scope.js';
+import { WrittenRows } from './written-rows.js';
 
 /** How an op's output gets its inputs' gradients: `backward` reads `output.grad` and accumulates into inputs. */
 export interface GradFn {
@@ -61,8 +62,14 @@ export class Tensor {
   /** int8: what each value is multiplied by; null for every other dtype. */
   readonly scales: QuantScales | null;
   requiresGrad: boolean;
-  grad: FloatArray | null = null;
   gradFn: GradFn | null = null;
+  private gradBuffer: FloatArray | null = null;
+  /**
+   * True while only row writers (ensureGradRows) have written the gradient since zeroGrad: it is zero outside the
+   * rows in `writtenRows`. Any other writer (ensureGrad) or a gradient set from outside ends it until the next zeroGrad.
+   */
+  private onlyRowsWritten = false;
+  private writtenRows: WrittenRows | null = null;
 
   /** `options` as a boolean is requiresGrad, the common case: `new Tensor(data, shape, true)`. */
   constructor(data: TensorData, shape: readonly number[], options: boolean | TensorOptions = false) {
@@ -126,17 +133,57 @@ export class Tensor {
     throw new DTypeError(`${op}: expected an int32 tensor, got ${this.dtype} ${shapeString(this.shape)}`);
   }
 
-  /** The gradient buffer, created zeroed on first use: in the arena for intermediates, outside it for leaves. */
-  ensureGrad(): FloatArray {
-    if (this.grad === null) {
-      const dtype = this.computeDType('ensureGrad');
-      this.grad = this.gradFn === null ? newBuffer(dtype, this.size) : allocate(dtype, this.size, true);
-    }
-    return this.grad;
+  get grad(): FloatArray | null {
+    return this.gradBuffer;
   }
 
+  /** A gradient set from outside may hold anything: the next zeroGrad clears all of it. */
+  set grad(grad: FloatArray | null) {
+    this.gradBuffer = grad;
+    this.onlyRowsWritten = false;
+  }
+
+  /** The gradient buffer for an op that may write any element, created zeroed on first use. */
+  ensureGrad(): FloatArray {
+    this.onlyRowsWritten = false;
+    return this.gradBuffer ?? this.newGrad();
+  }
+
+  /**
+   * The gradient buffer for an op that accumulates into whole rows of this [rows, ...] tensor only: those of `ids`,
+   * except skipRow (an embedding's scatter-add; -1: none). Zeroing and the gradient norm then visit those rows alone.
+   */
+  ensureGradRows(ids: Int32Array, skipRow: number): FloatArray {
+    if (this.gradBuffer === null) {
+      this.newGrad();
+      this.onlyRowsWritten = true;
+    }
+    if (this.onlyRowsWritten) (this.writtenRows ??= new WrittenRows(this.shape[0] ?? 1)).add(ids, skipRow);
+    return this.gradBuffer!;
+  }
+
+  /** The rows ensureGradRows wrote since zeroGrad, ascending, when the gradient is zero elsewhere; null: unknown. */
+  gradRowsWritten(): Int32Array | null {
+    return this.onlyRowsWritten ? this.writtenRows?.rows() ?? NO_ROWS : null;
+  }
+
+  /** Zeros the gradient: only the rows written when only rows were written (see ensureGradRows), else all of it. */
   zeroGrad(): void {
-    this.grad?.fill(0);
+    const grad = this.gradBuffer;
+    if (grad === null) return;
+    if (this.onlyRowsWritten && this.writtenRows !== null) this.writtenRows.zeroAndClear(grad, this.size / (this.shape[0] ?? 1));
+    else if (!this.onlyRowsWritten) {
+      grad.fill(0);
+      this.writtenRows?.clear();
+    }
+    this.onlyRowsWritten = true;
+  }
+
+  /** A zeroed gradient buffer: in the arena for intermediates, outside it for leaves. */
+  private newGrad(): FloatArray {
+    const dtype = this.computeDType('ensureGrad');
+    this.gradBuffer = this.gradFn === null ? newBuffer(dtype, this.size) : allocate(dtype, this.size, true);
+    return this.gradBuffer;
   }
 
   item(): number {
@@ -148,6 +195,8 @@ export class Tensor {
     return `Tensor(${this.dtype} ${shapeString(this.shape)})`;
   }
 }
+
+const NO_ROWS = new Int32Array(0);
 
 /** A new float tensor for an op's output, from the arena when one is active. */
 export function emptyLike(dtype: ComputeDType, shape: readonly number[], zeroed = false): Tensor {

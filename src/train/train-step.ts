@@ -2,7 +2,7 @@ import { getBackend } from '../backend/select.js';
 import { TsbertError } from '../errors.js';
 import type { Module } from '../nn/module.js';
 import type { AdamW } from '../optim/adamw.js';
-import { clipGradNorm } from '../optim/clip-grad-norm.js';
+import { clipCoefficient, globalGradNorm } from '../optim/clip-grad-norm.js';
 import { Arena, withArena } from '../tensor/arena.js';
 import { backward, type Tensor } from '../tensor/tensor.js';
 
@@ -61,9 +61,10 @@ export function trainStep<Batch>(
     }
   });
   if (microBatches.length > 1) averageGrads(model, microBatches.length);
-  result.gradNorm = clipGradNorm(model.parameters(), maxGradNorm > 0 ? maxGradNorm : Infinity);
+  result.gradNorm = globalGradNorm(model.parameters());
   if (!Number.isFinite(result.gradNorm)) throw new NonFiniteLossError(`gradient norm became ${result.gradNorm}`);
-  optimizer.stepOnce();
+  // Clipping's scaling happens inside AdamW's pass over the gradients (the same numbers as clipGradNorm's own pass).
+  optimizer.stepOnce(clipCoefficient(result.gradNorm, maxGradNorm > 0 ? maxGradNorm : Infinity));
   return result;
 }
 

@@ -57,12 +57,12 @@ test('native float64 runs the JS kernel only where the table declares it; elsewh
   // Undeclared: the optimizer and metric kernels run float32 only on native.
   const p = new Float64Array(4), m = new Float64Array(4), v = new Float64Array(4), g = Float64Array.from([1, 2, 3, 4]);
   assert.equal(Object.hasOwn(KERNELS.adamwStep.native, 'float64'), false, 'the table declares no float64 route for adamwStep');
-  assert.throws(() => backend.adamwStep(p, m, v, g, 4, 1e-3, 0.9, 0.999, 1e-8, 0, 1),
+  assert.throws(() => backend.adamwStep(p, m, v, g, 4, 1e-3, 0.9, 0.999, 1e-8, 0, 1, 1),
     isDTypeError(/^native adamwStep: float64 is not supported \(it runs float32; see backend\/kernel-table\.ts\)/));
   assert.throws(() => backend.sumOfSquares(g, 4), isDTypeError(/^native sumOfSquares: float64 is not supported/));
   assert.throws(() => backend.argmaxRows(new Int32Array(1), g, 1, 4), isDTypeError(/^native argmaxRows: float64/));
   assert.deepEqual([...p], [0, 0, 0, 0], 'nothing was written before the refusal');
-  jsBackend.adamwStep(p, m, v, g, 4, 1e-3, 0.9, 0.999, 1e-8, 0, 1);
+  jsBackend.adamwStep(p, m, v, g, 4, 1e-3, 0.9, 0.999, 1e-8, 0, 1, 1);
   assert.ok(p.every((value) => value < 0), 'the JS backend runs float64 AdamW (its first step moves each weight by -lr)');
   assert.equal(jsBackend.sumOfSquares(g, 4), 30);
 });

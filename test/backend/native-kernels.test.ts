@@ -5,6 +5,7 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import type { Backend } from '../../src/backend/backend.js';
 import { jsBackend } from '../../src/backend/js/js-backend.js';
 import { Rng } from '../../src/tensor/rng.js';
 import { normRelativeError } from '../helpers/assert-close.js';
@@ -314,13 +315,61 @@ test('adamwStep matches the JS reference over several steps', async (t) => {
       const got = { p: p0.slice(), m: new Float32Array(n), v: new Float32Array(n) };
       const want = { p: p0.slice(), m: new Float32Array(n), v: new Float32Array(n) };
       for (let step = 1; step <= 3; step++) {
+        // Step 2 folds a clipping coefficient in; the scaled gradient is left in grad, as clipping leaves it.
+        const gradScale = step === 2 ? 0.37 : 1;
         const grad = randomArray(rng, n);
-        native.adamwStep(got.p, got.m, got.v, grad, n, 1e-3, 0.9, 0.999, 1e-8, 0.01, step);
-        jsBackend.adamwStep(want.p, want.m, want.v, grad, n, 1e-3, 0.9, 0.999, 1e-8, 0.01, step);
+        const gradWant = grad.slice();
+        native.adamwStep(got.p, got.m, got.v, grad, n, 1e-3, 0.9, 0.999, 1e-8, 0.01, step, gradScale);
+        jsBackend.adamwStep(want.p, want.m, want.v, gradWant, n, 1e-3, 0.9, 0.999, 1e-8, 0.01, step, gradScale);
+        close(grad, gradWant, `adamw scaled grad n=${n} step ${step}`);
       }
       close(got.p, want.p, `adamw param n=${n}`);
       close(got.m, want.m, `adamw m n=${n}`);
       close(got.v, want.v, `adamw v n=${n}`);
     }
   });
+});
+
+test('sumOfSquaresRows equals sumOfSquares bit for bit on an x that is zero outside the rows', async (t) => {
+  const check = (name: string, backend: Backend): void => {
+    const rng = new Rng(29);
+    // 37 columns: rows straddle the 1024-element blocks and the ranges of the native sum; 1 and 3 rows: tiny x.
+    for (const [rowsOfX, cols, count] of [[3001, 37, 700], [3001, 37, 1], [3, 5, 2], [1, 1, 1], [20000, 256, 900]] as const) {
+      const n = rowsOfX * cols;
+      const marked = new Set(Array.from({ length: count }, () => rng.int(rowsOfX)));
+      const rows = Int32Array.from(marked).sort();
+      const x = new Float32Array(n);
+      for (const row of rows) for (let c = 0; c < cols; c++) x[row * cols + c] = rng.normal();
+      assert.equal(backend.sumOfSquaresRows(x, rows, rows.length, cols, n), backend.sumOfSquares(x, n),
+        `${name} ${rowsOfX}x${cols}, ${rows.length} rows`);
+    }
+    assert.throws(() => backend.sumOfSquaresRows(new Float32Array(6), Int32Array.from([1, 0]), 2, 3, 6), /rows\[1\] = 0 is not ascending/);
+    assert.throws(() => backend.sumOfSquaresRows(new Float32Array(6), Int32Array.from([2]), 1, 3, 6), /rows\[0\] = 2 is not ascending or not a row of x/);
+  };
+  check('js', jsBackend);
+  await forEachIsa(t, (native, isa) => check(isa, native));
+});
+
+/** The fused clipping scale against axpby's separate pass: every array equal, bit for bit. */
+function checkFusedScaling(name: string, backend: Backend): void {
+  const rng = new Rng(23);
+  for (const n of SIZES) {
+    const p0 = randomArray(rng, n), m0 = randomArray(rng, n), v0 = randomArray(rng, n).map(Math.abs), g0 = randomArray(rng, n);
+    const fused = { p: p0.slice(), m: m0.slice(), v: v0.slice(), g: g0.slice() };
+    const apart = { p: p0.slice(), m: m0.slice(), v: v0.slice(), g: g0.slice() };
+    backend.adamwStep(fused.p, fused.m, fused.v, fused.g, n, 1e-3, 0.9, 0.999, 1e-8, 0.01, 7, 0.123456789);
+    backend.axpby(apart.g, apart.g, n, 0.123456789, 0);
+    backend.adamwStep(apart.p, apart.m, apart.v, apart.g, n, 1e-3, 0.9, 0.999, 1e-8, 0.01, 7, 1);
+    for (const key of ['p', 'm', 'v', 'g'] as const) {
+      assert.deepEqual(fused[key], apart[key], `${name} n=${n}: ${key} differs between the fused and the separate scaling`);
+    }
+  }
+}
+
+test('JS adamwStep with a gradScale is bit-identical to axpby scaling the gradient, then adamwStep', () => {
+  checkFusedScaling('js', jsBackend);
+});
+
+test('native adamwStep with a gradScale is bit-identical to axpby scaling the gradient, then adamwStep', async (t) => {
+  await forEachIsa(t, (native, isa) => checkFusedScaling(isa, native));
 });

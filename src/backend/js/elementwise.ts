@@ -1,3 +1,4 @@
+import { ValueError } from '../../errors.js';
 import type { FloatArray } from '../backend.js';
 
 /** y = alpha·x + beta·y; beta = 0 overwrites without reading y. */
@@ -16,6 +17,22 @@ export function multiplyAccumulate(out: FloatArray, a: FloatArray, b: FloatArray
 export function sumOfSquares(x: FloatArray, n: number): number {
   let total = 0;
   for (let i = 0; i < n; i++) total += x[i]! * x[i]!;
+  return total;
+}
+
+/**
+ * sumOfSquares over rows [count] (ascending) of x [n / cols, cols] only; x is zero elsewhere, whose squares add exactly
+ * nothing, so visiting the rows in the dense loop's order gives its number.
+ */
+export function sumOfSquaresRows(x: FloatArray, rows: Int32Array, count: number, cols: number, n: number): number {
+  let total = 0;
+  for (let r = 0; r < count; r++) {
+    const row = rows[r]!;
+    if ((r > 0 && row <= rows[r - 1]!) || row < 0 || (row + 1) * cols > n) {
+      throw new ValueError(`sumOfSquaresRows: rows[${r}] = ${row} is not ascending or not a row of x (${Math.floor(n / Math.max(cols, 1))} rows)`);
+    }
+    for (let i = row * cols; i < (row + 1) * cols; i++) total += x[i]! * x[i]!;
+  }
   return total;
 }
 

@@ -10,7 +10,7 @@ import { addBiasInPlace, geluBackward, geluForward, sumRowsAccumulate, tanhBackw
 import { bf16Gemm, bf16Round } from './bfloat16.js';
 import { crossEntropyBackward, crossEntropyForward } from './cross-entropy.js';
 import { dropoutForward } from './dropout.js';
-import { argmaxRows, axpby, multiplyAccumulate, sumOfSquares } from './elementwise.js';
+import { argmaxRows, axpby, multiplyAccumulate, sumOfSquares, sumOfSquaresRows } from './elementwise.js';
 import { embeddingBackward, embeddingForward } from './embedding.js';
 import { gemmReference } from './gemm.js';
 import { int8Gemm, int8PackedWeightBytes, int8PackWeight } from './int8-gemm.js';
@@ -26,6 +26,7 @@ export const jsKernels: Kernels = {
   axpby,
   multiplyAccumulate,
   sumOfSquares,
+  sumOfSquaresRows,
   argmaxRows,
   geluForward,
   geluBackward,

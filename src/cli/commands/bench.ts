@@ -275,7 +275,7 @@ function kernelCases(rng: Rng): KernelCase[] {
     { kernel: 'embeddingForward', elements: out.length, run: (b) => b.embeddingForward(out, table, ids, tokens, hidden) },
     {
       kernel: 'adamwStep', elements: params.length,
-      run: (b) => b.adamwStep(params, m, v, grad, params.length, 1e-4, 0.9, 0.999, 1e-8, 0.01, 10),
+      run: (b) => b.adamwStep(params, m, v, grad, params.length, 1e-4, 0.9, 0.999, 1e-8, 0.01, 10, 1),
     },
   ];
 }
