@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// int8 accuracy: last_hidden_state token vectors of a BERT folder on real text (Brown sentences), int8 against
-// float32, for tsbert (every Linear int8, activations per row) and for onnxruntime-node's dynamic int8 of the same
-// weights (per-tensor activations and weights: quantize_dynamic's form).
+// int8 and bf16 accuracy: last_hidden_state token vectors of a BERT folder on real text (Brown sentences), against
+// float32, for tsbert (--dtype int8: every Linear int8, activations per row; --dtype bf16: every Linear on bfloat16
+// weights and activations, float32 sums) and for onnxruntime-node's dynamic int8 of the same weights (per-tensor
+// activations and weights: quantize_dynamic's form).
 //
 //   npm run build
 //   /usr/bin/python3 /work/shared/tools/ort-quantize-dynamic.py MODEL.onnx MODEL-q8.onnx      # optional peer
 //   node bench/int8-accuracy.mjs --model DIR [--onnx MODEL.onnx --onnx-q8 MODEL-q8.onnx] [--texts FILE.jsonl]
-//     [--count 64] [--max-length 128] [--weight-bits 8|7] [--json]
+//     [--count 64] [--max-length 128] [--dtype int8|bf16] [--weight-bits 8|7] [--json]
 //
 // --texts: JSON lines {"text": ...} (default bench/results/brown-first-400.jsonl, from bench/pipeline-texts.mjs).
 // Each sentence runs alone (batch 1, no padding). Per token, the relative error ‖int8 − fp32‖ / ‖fp32‖; printed:
@@ -20,7 +21,7 @@ import { parseArgs } from 'node:util';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const tsbert = await import(join(here, '..', 'dist', 'src', 'index.js'));
-const { BertModel, BertTokenizer, Tensor, noGrad, quantizeModel } = tsbert;
+const { BertModel, BertTokenizer, Tensor, applyModelDType, noGrad } = tsbert;
 
 const { values: opts } = parseArgs({
   options: {
@@ -30,6 +31,7 @@ const { values: opts } = parseArgs({
     texts: { type: 'string', default: join(here, 'results', 'brown-first-400.jsonl') },
     count: { type: 'string', default: '64' },
     'max-length': { type: 'string', default: '128' },
+    dtype: { type: 'string', default: 'int8' },
     'weight-bits': { type: 'string' },
     json: { type: 'boolean', default: false },
   },
@@ -99,8 +101,8 @@ const fp32 = BertModel.fromPretrained(opts.model, { quiet: true });
 const hidden = fp32.config.hiddenSize;
 const reference = runTsbert(fp32);
 const quantizeOptions = opts['weight-bits'] === undefined ? {} : { weightBits: Number(opts['weight-bits']) };
-const int8 = runTsbert(quantizeModel(BertModel.fromPretrained(opts.model, { quiet: true }), opts.model, quantizeOptions));
-const rows = [{ engine: 'tsbert int8 vs tsbert fp32', ...compare(int8, reference, hidden) }];
+const reduced = runTsbert(applyModelDType(BertModel.fromPretrained(opts.model, { quiet: true }), opts.dtype, opts.model, quantizeOptions));
+const rows = [{ engine: `tsbert ${opts.dtype} vs tsbert fp32`, ...compare(reduced, reference, hidden) }];
 if (opts.onnx !== undefined && existsSync(opts.onnx)) {
   const ortFp32 = await runOrt(opts.onnx);
   rows.push({ engine: 'onnxruntime fp32 vs tsbert fp32', ...compare(ortFp32, reference, hidden) });

@@ -5,9 +5,10 @@
 // pre-trained folder, fill-mask top-1 agreement and the MLM loss of both on held-out sentences.
 //
 //   npm run build
-//   node bench/int8-task-agreement.mjs [--showcase /work/showcase-60] [--weight-bits 8|7] [--mlm-sentences 400] [--json]
+//   node bench/int8-task-agreement.mjs [--showcase /work/showcase-60] [--dtype int8|bf16] [--weight-bits 8|7] [--mlm-sentences 400] [--json]
 //
-// --weight-bits: default, quantize's (7 on native AVX2, else 8).
+// --weight-bits: default, quantize's (7 on native AVX2, else 8). --dtype bf16: every Linear on bfloat16 weights and
+// activations instead (docs/quantization.md, "bfloat16"); the rows' `int8` fields then hold the bf16 results.
 //
 // The folders are the showcase's: pos-{pretrained,random} (token-classification on data/pos-test.conll),
 // spam-{pretrained,random} (classification on data/spam-test.jsonl), pretrain/final (MLM on the first
@@ -22,13 +23,14 @@ import { parseArgs } from 'node:util';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = (path) => import(join(here, '..', 'dist', 'src', path));
-const { BertForMaskedLM, BertTokenizer, Rng, Tensor, defaultWeightBits, noGrad, quantizeModel } = await dist('index.js');
+const { BertForMaskedLM, BertTokenizer, Rng, Tensor, applyModelDType, defaultWeightBits, noGrad } = await dist('index.js');
 const { prepareFinetuned } = await dist('cli/commands/finetune.js');
 const { runOnFeatures } = await dist('finetune/run-features.js');
 
 const { values: opts } = parseArgs({
   options: {
     showcase: { type: 'string', default: '/work/showcase-60' },
+    dtype: { type: 'string', default: 'int8' },
     'weight-bits': { type: 'string', default: '' },
     'mlm-sentences': { type: 'string', default: '400' },
     'batch-size': { type: 'string', default: '32' },
@@ -48,7 +50,7 @@ const TASKS = [
 ];
 
 function quantize(model, source) {
-  return quantizeModel(model, source, { weightBits });
+  return applyModelDType(model, opts.dtype, source, { weightBits });
 }
 
 /** Argmax of logits[offset, offset + classes). */
@@ -151,11 +153,11 @@ const rows = [];
 for (const task of TASKS) rows.push(await taskAgreement(task));
 rows.push(mlmAgreement());
 if (opts.json) {
-  for (const row of rows) process.stdout.write(`${JSON.stringify({ weightBits, ...row })}\n`);
+  for (const row of rows) process.stdout.write(`${JSON.stringify({ dtype: opts.dtype, weightBits, ...row })}\n`);
 } else {
   const pct = (x) => `${(100 * x).toFixed(2)} %`;
   const metrics = (m) => Object.entries(m).map(([k, v]) => `${k} ${k.includes('loss') ? v.toFixed(4) : pct(v)}`).join(', ');
-  process.stdout.write(`weights: ${weightBits}-bit\n`);
+  process.stdout.write(opts.dtype === 'bf16' ? 'bfloat16 Linears (int8 below: bf16)\n' : `weights: ${weightBits}-bit\n`);
   for (const r of rows) {
     const agreement = r.agreement ?? r.top1Agreement;
     process.stdout.write(`${r.model} (${r.task}, ${r.units} compared): fp32 {${metrics(r.fp32)}} int8 {${metrics(r.int8)}} `

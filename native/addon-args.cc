@@ -84,6 +84,13 @@ bool Args::i8(size_t i, const char* name, I8* out) {
   return true;
 }
 
+bool Args::u16(size_t i, const char* name, U16* out) {
+  void* data = nullptr;
+  if (!typed(i, name, napi_uint16_array, "a Uint16Array", &data, &out->length)) return false;
+  out->data = static_cast<uint16_t*>(data);
+  return true;
+}
+
 bool Args::i8_or_null(size_t i, const char* name, I8* out) {
   if (!ok_) return false;
   if (is_null(i)) {

@@ -20,6 +20,11 @@ struct I8 {
   int8_t* data = nullptr;
   size_t length = 0;
 };
+// bfloat16 bits.
+struct U16 {
+  uint16_t* data = nullptr;
+  size_t length = 0;
+};
 
 // The JS `undefined` (what a kernel entry point returns).
 inline napi_value undefined(napi_env env) {
@@ -40,6 +45,7 @@ class Args {
   bool i32(size_t i, const char* name, I32* out);
   bool i8(size_t i, const char* name, I8* out);
   bool i8_or_null(size_t i, const char* name, I8* out);
+  bool u16(size_t i, const char* name, U16* out);
   // A non-negative integer below 2^53 (a size, leading dimension or stride).
   bool size(size_t i, const char* name, long* out);
   bool integer(size_t i, const char* name, long* out);  // any safe integer (ignore_index, padding_idx)

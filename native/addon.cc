@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <type_traits>
 
 #include "addon-args.h"
 #include "addon-fused.h"
@@ -22,13 +23,23 @@ double extent(long batch, long stride, long rows, long cols, long ld) {
   return static_cast<double>(batch - 1) * stride + static_cast<double>(rows - 1) * ld + cols;
 }
 
-napi_value Gemm(napi_env env, napi_callback_info info) {
-  Args args(env, info, "gemm", 20);
-  F32 c, a, b, bias, pre;
+// A and B as float32 (gemm) or bfloat16 bits (bf16Gemm): Operand is F32 or U16.
+template <typename Operand>
+napi_value GemmOf(napi_env env, napi_callback_info info) {
+  constexpr bool kBf16 = std::is_same_v<Operand, U16>;
+  Args args(env, info, kBf16 ? "bf16Gemm" : "gemm", 20);
+  F32 c, bias, pre;
+  Operand a, b;
+  auto operand = [&](size_t i, const char* name, Operand* out) {
+    if constexpr (kBf16)
+      return args.u16(i, name, out);
+    else
+      return args.f32(i, name, out);
+  };
   GemmArgs p{};
   double alpha = 0, beta = 0;
   long activation = 0;
-  args.f32(0, "c", &c) && args.f32(1, "a", &a) && args.f32(2, "b", &b) && args.boolean(3, "transA", &p.trans_a) &&
+  args.f32(0, "c", &c) && operand(1, "a", &a) && operand(2, "b", &b) && args.boolean(3, "transA", &p.trans_a) &&
       args.boolean(4, "transB", &p.trans_b) && args.size(5, "m", &p.m) && args.size(6, "n", &p.n) &&
       args.size(7, "k", &p.k) && args.size(8, "lda", &p.lda) && args.size(9, "ldb", &p.ldb) &&
       args.size(10, "ldc", &p.ldc) && args.number(11, "alpha", &alpha) && args.number(12, "beta", &beta) &&
@@ -60,7 +71,22 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   if (!args.covers("c", c.length, extent(p.batch, p.stride_c, p.m, p.n, p.ldc))) return nullptr;
   p.alpha = static_cast<float>(alpha);
   p.beta = static_cast<float>(beta);
-  gemm(c.data, a.data, b.data, p);
+  if constexpr (kBf16)
+    gemm_bf16(c.data, a.data, b.data, p);
+  else
+    gemm(c.data, a.data, b.data, p);
+  return undefined(env);
+}
+
+napi_value Bf16Round(napi_env env, napi_callback_info info) {
+  Args args(env, info, "bf16Round", 3);
+  U16 out;
+  F32 x;
+  long n = 0;
+  if (!(args.u16(0, "out", &out) && args.f32(1, "x", &x) && args.size(2, "n", &n) && args.covers("out", out.length, n) &&
+        args.covers("x", x.length, n)))
+    return nullptr;
+  bf16_round(out.data, x.data, n);
   return undefined(env);
 }
 
@@ -112,7 +138,7 @@ struct Export {
   napi_callback fn;
 };
 constexpr Export kExports[] = {
-    {"gemm",                 Gemm},
+    {"gemm",                 GemmOf<F32>},
     {"addBiasInPlace",       AddBiasInPlace},
     {"sumRowsAccumulate",    SumRowsAccumulate},
     {"axpby",                Axpby},
@@ -139,6 +165,8 @@ constexpr Export kExports[] = {
     {"int8PackedWeightBytes", Int8PackedWeightBytes},
     {"int8PackWeight",       Int8PackWeight},
     {"int8Gemm",             Int8Gemm},
+    {"bf16Round",            Bf16Round},
+    {"bf16Gemm",             GemmOf<U16>},
     {"adamwStep",            AdamwStep},
     // Controls.
     {"getThreads",    GetThreads},

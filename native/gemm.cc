@@ -14,6 +14,8 @@
 //             micro-kernel: C tile += A~ . B~
 //
 // Edge tiles (m % mr, n % nr) go through a small scratch tile, so the micro-kernel always runs full-size.
+// bfloat16 operands (gemm_bf16) take the same loops: A and B are widened to float32 as they are packed (a bfloat16
+// is the upper half of a float32, so the shift is exact) and the float32 micro-kernel runs on them unchanged.
 // Buffers are thread-local and grow on demand; nothing is allocated per call once warm.
 #include <algorithm>
 #include <atomic>
@@ -22,6 +24,7 @@
 #include <cstring>
 #include <memory>
 #include <thread>
+#include <type_traits>
 
 #include "cpu-features.h"
 #include "kernels.h"
@@ -130,6 +133,43 @@ const GemmTileShape& pick_tile(const IsaKernels& isa, long m, long n) {
   return padded(isa.tiles[1]) < 0.95 * padded(isa.tiles[0]) ? isa.tiles[1] : isa.tiles[0];
 }
 
+// A bfloat16 (the upper 16 bits of a float32) as the float32 it stands for: exact.
+inline float widen_bf16(uint16_t h) {
+  const uint32_t bits = static_cast<uint32_t>(h) << 16;
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
+// pack_b_panel (isa-kernels.h) for bfloat16 B: b_packed[p * nr + j] = B(p, j) widened, zero past n_valid. Plain
+// loops (this file has the baseline ISA's flags): B~ is packed once per product and read m / mr times.
+void pack_b_panel_bf16(float* bp, const uint16_t* b, long ks, long ns, long kc, long n_valid, long nr) {
+  if (ns == 1) {
+    for (long p = 0; p < kc; ++p)
+      for (long j = 0; j < nr; ++j) bp[p * nr + j] = j < n_valid ? widen_bf16(b[p * ks + j]) : 0.0f;
+    return;
+  }
+  // B stored [n, k] (a Linear weight): each column's k values are contiguous.
+  for (long j = 0; j < nr; ++j)
+    for (long p = 0; p < kc; ++p) bp[p * nr + j] = j < n_valid ? widen_bf16(b[j * ns + p * ks]) : 0.0f;
+}
+
+// pack_a_block / pack_a_block_t for bfloat16 A (element (i, p) at a[i * lda + p], or a[i + p * lda] transposed):
+// slivers of mr rows, sliver s at a_packed[s * kc * mr], k-major inside, rows past `rows` zero.
+void pack_a_block_bf16(float* ap, const uint16_t* a, bool trans, long lda, long kc, long rows, long mr) {
+  const long slivers = (rows + mr - 1) / mr;
+  if (trans) {
+    for (long p = 0; p < kc; ++p)
+      for (long i = 0; i < slivers * mr; ++i)
+        ap[i / mr * kc * mr + p * mr + i % mr] = i < rows ? widen_bf16(a[p * lda + i]) : 0.0f;
+    return;
+  }
+  for (long i = 0; i < slivers * mr; ++i) {
+    float* dst = ap + i / mr * kc * mr + i % mr;
+    for (long p = 0; p < kc; ++p) dst[p * mr] = i < rows ? widen_bf16(a[i * lda + p]) : 0.0f;
+  }
+}
+
 bool has_epilogue(const GemmArgs& p) {
   return p.bias != nullptr || p.activation != kActivationNone || p.pre_activation != nullptr;
 }
@@ -145,8 +185,10 @@ void apply_epilogue(const IsaKernels& isa, float* c, const GemmArgs& p, long i0,
 // One parallel phase per chunk of columns, so a GEMM has one synchronisation point, not two per cache block: on a
 // machine shared with other processes every barrier is a chance to wait for a descheduled helper. Tasks of
 // (row block, column group) run the full k loop over their tile of C, packing B~ panels on first use.
-void single_product(const IsaKernels& isa, float* c, const float* a, const float* b, const GemmArgs& p,
-                    int max_threads) {
+// T is float, or uint16_t for bfloat16 operands (widened while packing; A is then always packed).
+template <typename T>
+void single_product(const IsaKernels& isa, float* c, const T* a, const T* b, const GemmArgs& p, int max_threads) {
+  constexpr bool kBf16 = std::is_same_v<T, uint16_t>;
   const GemmTileShape& tile = pick_tile(isa, p.m, p.n);
   if (p.m <= 0 || p.n <= 0) return;
   if (p.k <= 0) {
@@ -170,8 +212,8 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
       part.k = std::min(slab, p.k - k0);
       part.beta = k0 == 0 ? p.beta : 1.0f;
       if (k0 + part.k < p.k) part.bias = nullptr, part.activation = kActivationNone, part.pre_activation = nullptr;
-      const float* a_part = p.trans_a ? a + k0 * p.lda : a + k0;
-      const float* b_part = p.trans_b ? b + k0 : b + k0 * p.ldb;
+      const T* a_part = p.trans_a ? a + k0 * p.lda : a + k0;
+      const T* b_part = p.trans_b ? b + k0 : b + k0 * p.ldb;
       single_product(isa, c, a_part, b_part, part, max_threads);
     }
     return;
@@ -202,9 +244,12 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
     auto pack_panel = [&](long q, long kb) {
       const long pc = kb * kc_even, kc = std::min(kc_even, p.k - pc);
       const long j0 = j_begin + q * nr;
-      const float* src = p.trans_b ? b + j0 * p.ldb + pc : b + pc * p.ldb + j0;
-      tile.pack_b_panel(packed + pc * panels * nr + q * kc * nr, src, p.trans_b ? 1 : p.ldb, p.trans_b ? p.ldb : 1,
-                       kc, std::min(nr, p.n - j0));
+      const T* src = p.trans_b ? b + j0 * p.ldb + pc : b + pc * p.ldb + j0;
+      float* dst = packed + pc * panels * nr + q * kc * nr;
+      if constexpr (kBf16)
+        pack_b_panel_bf16(dst, src, p.trans_b ? 1 : p.ldb, p.trans_b ? p.ldb : 1, kc, std::min(nr, p.n - j0), nr);
+      else
+        tile.pack_b_panel(dst, src, p.trans_b ? 1 : p.ldb, p.trans_b ? p.ldb : 1, kc, std::min(nr, p.n - j0));
     };
     // Makes panels [q_begin, q_end) of k block kb ready: packs those nobody has claimed, then waits for the ones
     // another thread is packing (microseconds).
@@ -250,17 +295,20 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
           const long i_end = std::min(p.m, i_begin + row_block);
           float* a_edge = t_a_edge.get(mr * kc_even);
           float* c_edge = t_c_edge.get(mr * nr);
-          const bool pack_a = p.trans_a || packs_a;
+          const bool pack_a = p.trans_a || packs_a || kBf16;
           float* a_block = pack_a ? t_a_block.get(row_block * kc_even) : nullptr;
           for (long pc = 0; pc < p.k; pc += kc_even) {
             const long kc = std::min(kc_even, p.k - pc);
             const float beta = pc == 0 ? p.beta : 1.0f;
             const bool last_k_block = pc + kc == p.k;
             const float* packed_block = packed + pc * panels * nr;
-            if (p.trans_a)
-              tile.pack_a_block_t(a_block, a + pc * p.lda + i_begin, p.lda, kc, i_end - i_begin);
+            const T* a_corner = p.trans_a ? a + pc * p.lda + i_begin : a + i_begin * p.lda + pc;
+            if constexpr (kBf16)
+              pack_a_block_bf16(a_block, a_corner, p.trans_a, p.lda, kc, i_end - i_begin, mr);
+            else if (p.trans_a)
+              tile.pack_a_block_t(a_block, a_corner, p.lda, kc, i_end - i_begin);
             else if (pack_a)
-              tile.pack_a_block(a_block, a + i_begin * p.lda + pc, p.lda, kc, i_end - i_begin);
+              tile.pack_a_block(a_block, a_corner, p.lda, kc, i_end - i_begin);
             // C tile (i0, panel q) += the sliver at a_tile (strides rs, cs) times panel q of B~.
             auto run_tile = [&](long i0, const float* a_tile, long rs, long cs, long q) {
               const long rows = std::min(mr, p.m - i0);
@@ -306,20 +354,22 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
                 const long rows = std::min(mr, p.m - i0);
                 const float* a_tile;
                 long rs, cs;
-                if (p.trans_a) {
+                if (p.trans_a || kBf16) {
                   a_tile = a_block + (i0 - i_begin) / mr * kc * mr;
                   rs = 1;
                   cs = mr;
-                } else if (rows == mr) {
-                  a_tile = a + i0 * p.lda + pc;
-                  rs = p.lda;
-                  cs = 1;
-                } else {
-                  // A partial sliver: copy it zero-padded to mr rows, k-major (mr floats per k step).
-                  tile.pack_a_sliver(a_edge, a + i0 * p.lda + pc, p.lda, 1, kc, rows);
-                  a_tile = a_edge;
-                  rs = 1;
-                  cs = mr;
+                } else if constexpr (!kBf16) {
+                  if (rows == mr) {
+                    a_tile = a + i0 * p.lda + pc;
+                    rs = p.lda;
+                    cs = 1;
+                  } else {
+                    // A partial sliver: copy it zero-padded to mr rows, k-major (mr floats per k step).
+                    tile.pack_a_sliver(a_edge, a + i0 * p.lda + pc, p.lda, 1, kc, rows);
+                    a_tile = a_edge;
+                    rs = 1;
+                    cs = mr;
+                  }
                 }
                 for (long q = q_begin; q < q_end; ++q) run_tile(i0, a_tile, rs, cs, q);
               }
@@ -331,14 +381,14 @@ void single_product(const IsaKernels& isa, float* c, const float* a, const float
 }
 
 // The batch's products one after another, each on up to max_threads threads (0: all).
-void each_product(const IsaKernels& isa, float* c, const float* a, const float* b, const GemmArgs& p, int max_threads) {
+template <typename T>
+void each_product(const IsaKernels& isa, float* c, const T* a, const T* b, const GemmArgs& p, int max_threads) {
   for (long i = 0; i < p.batch; ++i)
     single_product(isa, c + i * p.stride_c, a + i * p.stride_a, b + i * p.stride_b, p, max_threads);
 }
 
-}  // namespace
-
-void gemm(float* c, const float* a, const float* b, const GemmArgs& p) {
+template <typename T>
+void batched_product(float* c, const T* a, const T* b, const GemmArgs& p) {
   const IsaKernels& isa = active_kernels();
   const double flops = 2.0 * static_cast<double>(p.m) * static_cast<double>(p.n) * static_cast<double>(p.k);
   const int threads = pool_threads();
@@ -356,6 +406,15 @@ void gemm(float* c, const float* a, const float* b, const GemmArgs& p) {
   }
   each_product(isa, c, a, b, p, flops < kParallelFlops ? 1 : 0);
 }
+
+}  // namespace
+
+void gemm(float* c, const float* a, const float* b, const GemmArgs& p) { batched_product(c, a, b, p); }
+
+// The seam for a bfloat16 dot-product kernel (AVX512-BF16 vdpbf16ps: pairs of bfloat16 into float32): it would
+// keep the operands 16-bit, packed as k pairs, so it takes its own driver, as the int8 GEMM's Int8GemmKernel does
+// (docs/quantization.md, "bfloat16"): a Bf16GemmKernel in IsaKernels and a branch here when the table has one.
+void gemm_bf16(float* c, const uint16_t* a, const uint16_t* b, const GemmArgs& p) { batched_product(c, a, b, p); }
 
 void gemm_on_this_thread(float* c, const float* a, const float* b, const GemmArgs& p) {
   each_product(active_kernels(), c, a, b, p, 1);

@@ -23,10 +23,7 @@ import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import safetensors_io  # noqa: E402
-import tiny_heads  # noqa: E402
-
-FIXTURES = os.path.join(HERE, "..", "test", "fixtures", "reference")
+import bert_tiny_linears  # noqa: E402
 
 
 def quantize_rows(x, level=127):
@@ -52,25 +49,13 @@ def int8_linear(x, w, name):
 
 def main():
     torch.manual_seed(0)
-    weights, _ = safetensors_io.read(os.path.join(FIXTURES, "bert-tiny", "model.safetensors"))
-    golden_in, _ = safetensors_io.read(os.path.join(FIXTURES, "bert-tiny", "golden.safetensors"))
-    import json
-    with open(os.path.join(FIXTURES, "bert-tiny", "config.json")) as f:
-        cfg = json.load(f)
-    ids, types, mask = golden_in["input_ids"], golden_in["token_type_ids"], golden_in["attention_mask"]
-    with torch.no_grad():
-        fp32, _ = tiny_heads.encode(weights, cfg, ids, types, mask)
-        assert (fp32 - golden_in["last_hidden_state"]).abs().max() < 1e-5, "encode reproduces the float32 golden"
-        float_linear = tiny_heads._linear
-        tiny_heads._linear = int8_linear
-        global WEIGHT_LEVEL
-        try:
-            int8, _ = tiny_heads.encode(weights, cfg, ids, types, mask)
-            WEIGHT_LEVEL = 63
-            int8_w7, _ = tiny_heads.encode(weights, cfg, ids, types, mask)
-        finally:
-            tiny_heads._linear = float_linear
-            WEIGHT_LEVEL = 127
+    global WEIGHT_LEVEL
+    weights, fp32, int8 = bert_tiny_linears.encode_with_linear(int8_linear)
+    WEIGHT_LEVEL = 63
+    try:
+        _, _, int8_w7 = bert_tiny_linears.encode_with_linear(int8_linear)
+    finally:
+        WEIGHT_LEVEL = 127
     qw, sw = quantize_rows(weights["bert.encoder.layer.0.attention.self.query.weight"])
     qw7, sw7 = quantize_rows(weights["bert.encoder.layer.0.attention.self.query.weight"], 63)
     # Rows whose max is 127 make x * (127 / max) = x: exact halves round to even (0.5 -> 0, 1.5 -> 2, 2.5 -> 2).
@@ -80,21 +65,13 @@ def main():
     rows[1] = 0.0
     q_rows, s_rows = quantize_rows(rows)
     assert q_rows[0, :8].tolist() == [0, 2, 2, 0, -2, -2, 126, 127]
-    relative = ((int8 - fp32).norm() / fp32.norm()).item()
-    relative7 = ((int8_w7 - fp32).norm() / fp32.norm()).item()
     out = {
         "query_weight_int8": qw, "query_weight_scale": sw,
         "rows": rows, "rows_int8": q_rows, "rows_scale": s_rows,
         "last_hidden_state": int8, "last_hidden_state_fp32": fp32,
         "query_weight_int7": qw7, "query_weight_scale7": sw7, "last_hidden_state_w7": int8_w7,
     }
-    os.makedirs(os.path.join(FIXTURES, "int8"), exist_ok=True)
-    safetensors_io.write(os.path.join(FIXTURES, "int8", "golden.safetensors"), out, {
-        "generator": "reference/make_int8_goldens.py", "torch": torch.__version__,
-        "int8_vs_fp32_relative_error": f"{relative:.6f}",
-        "int8_w7_vs_fp32_relative_error": f"{relative7:.6f}",
-    })
-    print(f"int8 vs float32 last_hidden_state: norm-relative error {relative:.5f}; 7-bit weights {relative7:.5f}")
+    bert_tiny_linears.write_golden("int8", out, fp32, {"int8": int8, "int8_w7": int8_w7})
 
 
 if __name__ == "__main__":

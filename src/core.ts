@@ -12,6 +12,7 @@ export {
   backendInfo, getBackend, setBackend, setBackendChooser, withBackend, type BackendChoice, type BackendInfo,
 } from './backend/select.js';
 export { Tensor, backward, noGrad, withGrad } from './tensor/tensor.js';
+export { autocast, type Precision } from './ops/autocast.js';
 export { DTYPES, isDType, type DType, type QuantScales, type TensorData } from './tensor/dtype.js';
 export { Rng } from './tensor/rng.js';
 export { Arena, withArena } from './tensor/arena.js';

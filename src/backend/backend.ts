@@ -202,6 +202,17 @@ export interface Backend {
   ): void;
 
   /**
+   * out [n] = x [n] as bfloat16 bits (the upper half of a float32), rounded to nearest even as torch's
+   * `.to(torch.bfloat16)`; a NaN stays a quiet NaN, ±Inf stays ±Inf. Bit-identical on every backend.
+   */
+  bf16Round(out: Uint16Array, x: Float32Array, n: number): void;
+  /**
+   * gemm with A and B in bfloat16 (raw bits; C, alpha, beta and the epilogue float32): the operands are widened to
+   * float32 exactly, so the result is gemm on those float32 values, within float32 GEMM rounding of it.
+   */
+  bf16Gemm(c: Float32Array, a: Uint16Array, b: Uint16Array, p: GemmParams): void;
+
+  /**
    * One AdamW step (decoupled weight decay, bias correction as torch.optim.AdamW) on n parameters in place:
    * param -= lr·wd·param; m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²;
    * param -= lr · (m / (1-β1^step)) / (√(v / (1-β2^step)) + eps).

@@ -25,7 +25,7 @@ function compile(name: KernelName): CompiledSpec {
   const checked: Slot[] = [];
   KERNELS[name].args.forEach((arg: string, index: number) => {
     const [argName = '', kind = ''] = arg.split(':');
-    if (kind === 'floats' || kind === 'floats?' || kind === 'ints' || kind === 'int8s' || kind === 'int8s?' || kind === 'gemm') checked.push({ index, name: argName, kind });
+    if (kind === 'floats' || kind === 'floats?' || kind === 'ints' || kind === 'int8s' || kind === 'int8s?' || kind === 'bf16s' || kind === 'gemm') checked.push({ index, name: argName, kind });
   });
   return { checked };
 }
@@ -61,6 +61,8 @@ function callDType(where: string, spec: CompiledSpec, args: ArrayLike<unknown>):
       if (!(value instanceof Int32Array)) throw new DTypeError(`${where}: ${name} must be an Int32Array, got ${describe(value)}`);
     } else if (kind === 'int8s' || (kind === 'int8s?' && value !== null)) {
       if (!(value instanceof Int8Array)) throw new DTypeError(`${where}: ${name} must be an Int8Array${kind === 'int8s?' ? ' or null' : ''}, got ${describe(value)}`);
+    } else if (kind === 'bf16s') {
+      if (!(value instanceof Uint16Array)) throw new DTypeError(`${where}: ${name} must be a Uint16Array of bfloat16 bits, got ${describe(value)}`);
     } else if (kind === 'gemm' && typeof value === 'object' && value !== null) {
       const epilogue: unknown = Reflect.get(value, 'epilogue');
       if (typeof epilogue === 'object' && epilogue !== null) {

@@ -14,9 +14,10 @@ export type KernelName = Exclude<keyof Backend, 'name' | 'isa' | 'getThreads' | 
 /**
  * An argument: `floats` a FloatArray of the call's dtype (`floats?` the same or null), `ints` an Int32Array (ids,
  * labels, generator state), `int8s` an Int8Array (quantized values; `int8s?` the same or null), `gemm` GemmParams
- * (its epilogue arrays are floats), `number`, `flag`, `gelu` the form (`gelu?` the form or null: no activation).
+ * (its epilogue arrays are floats), `number`, `flag`, `gelu` the form (`gelu?` the form or null: no activation),
+ * `bf16s` a Uint16Array of bfloat16 bits.
  */
-export type ArgKind = 'floats' | 'floats?' | 'ints' | 'int8s' | 'int8s?' | 'number' | 'flag' | 'gelu' | 'gelu?' | 'gemm';
+export type ArgKind = 'floats' | 'floats?' | 'ints' | 'int8s' | 'int8s?' | 'bf16s' | 'number' | 'flag' | 'gelu' | 'gelu?' | 'gemm';
 
 type KindOf<T> =
   [T] extends [FloatArray] ? 'floats' :
@@ -24,6 +25,7 @@ type KindOf<T> =
   [T] extends [Int32Array] ? 'ints' :
   [T] extends [Int8Array] ? 'int8s' :
   [T] extends [Int8Array | null] ? 'int8s?' :
+  [T] extends [Uint16Array] ? 'bf16s' :
   [T] extends [number] ? 'number' :
   [T] extends [boolean] ? 'flag' :
   [T] extends [GeluApproximation] ? 'gelu' :
@@ -47,6 +49,8 @@ const GRAPH = { js: ['float32', 'float64'], native: { float32: 'addon', float64:
 const FLOAT32_NATIVE = { js: ['float32', 'float64'], native: { float32: 'addon' } } as const;
 /** int8 inference kernels: int8 values with float32 scales, on both backends (no float64: nothing differentiates them). */
 const INT8 = { js: ['float32'], native: { float32: 'addon' } } as const;
+/** bfloat16 kernels (docs/quantization.md): bfloat16 bits beside float32 arrays, on both backends. */
+const BF16 = { js: ['float32'], native: { float32: 'addon' } } as const;
 
 export const KERNELS = {
   gemm: { args: ['c:floats', 'a:floats', 'b:floats', 'p:gemm'], ...GRAPH },
@@ -113,6 +117,8 @@ export const KERNELS = {
       'residual:floats?', 'm:number', 'n:number', 'k:number', 'gelu:gelu?'],
     ...INT8,
   },
+  bf16Round: { args: ['out:bf16s', 'x:floats', 'n:number'], ...BF16 },
+  bf16Gemm: { args: ['c:floats', 'a:bf16s', 'b:bf16s', 'p:gemm'], ...BF16 },
   adamwStep: {
     args: ['param:floats', 'm:floats', 'v:floats', 'grad:floats', 'n:number', 'lr:number', 'beta1:number',
       'beta2:number', 'eps:number', 'weightDecay:number', 'step:number', 'gradScale:number'],

@@ -5,6 +5,11 @@
  */
 import type { Command } from 'commander';
 
+/** --precision for the trainers that run mixed precision (pretrain, finetune): ops/autocast.ts. */
+export function addPrecisionFlag(command: Command): Command {
+  return command.option('--precision <p>', 'fp32, or bf16: Linear products on bfloat16 operands, float32 master weights (docs/quantization.md)', 'fp32');
+}
+
 export function addRunFlags(command: Command, defaults: { keepLast: number }): Command {
   return command
     .option('--grad-accum <n>', 'micro-batches per optimizer step', '1')

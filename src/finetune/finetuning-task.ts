@@ -20,7 +20,7 @@ import { runOnFeatures } from './run-features.js';
 import type { FeatureContext, FinetuneTaskDefinition } from './task-definition.js';
 
 /** The trainer's options fine-tuning passes through as they are. */
-const PASSED_TRAINER_OPTIONS = ['output', 'maxGradNorm', 'logEvery', 'keepLast', 'resume', 'overwrite', 'shouldStop', 'onLog', 'onProgress'] as const satisfies readonly (keyof TrainerOptions)[];
+const PASSED_TRAINER_OPTIONS = ['output', 'maxGradNorm', 'logEvery', 'keepLast', 'resume', 'overwrite', 'shouldStop', 'onLog', 'onProgress', 'precision'] as const satisfies readonly (keyof TrainerOptions)[];
 type PassedTrainerOptions = (typeof PASSED_TRAINER_OPTIONS)[number];
 
 export interface FinetuneOptions<Example, F extends Feature> extends Pick<TrainerOptions, PassedTrainerOptions> {

@@ -42,13 +42,8 @@ export function toFloat32(tensor: SafetensorsTensor, what = 'tensor'): Float32Ar
       for (let i = 0; i < src.length; i++) out[i] = table[src[i] as number] as number;
       return out;
     }
-    case 'BF16': {
-      // bfloat16 is the top half of a float32: shift the bits into place.
-      const src = tensor.data;
-      const bits = new Uint32Array(src.length);
-      for (let i = 0; i < src.length; i++) bits[i] = (src[i] as number) << 16;
-      return new Float32Array(bits.buffer);
-    }
+    case 'BF16':
+      return bfloat16BitsToFloat32(tensor.data);
     default:
       throw new CheckpointError(`${what}: dtype ${tensor.dtype} is not a floating-point type`);
   }
@@ -135,11 +130,24 @@ export function float32ToFloat16Bits(values: Float32Array): Uint16Array {
   return out;
 }
 
+/** bfloat16 bits → float32: a bfloat16 is the top half of a float32, so the 16-bit shift is exact. */
+export function bfloat16BitsToFloat32(values: Uint16Array): Float32Array {
+  const bits = new Uint32Array(values.length);
+  for (let i = 0; i < values.length; i++) bits[i] = (values[i] as number) << 16;
+  return new Float32Array(bits.buffer);
+}
+
 /** float32 → bfloat16 bits, rounding to nearest even (as torch's `.bfloat16()`); NaN stays a quiet NaN. */
 export function float32ToBFloat16Bits(values: Float32Array): Uint16Array {
-  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
   const out = new Uint16Array(values.length);
-  for (let i = 0; i < values.length; i++) {
+  float32ToBFloat16Into(out, values, values.length);
+  return out;
+}
+
+/** out [n] = the first n values as bfloat16 bits (float32ToBFloat16Bits into a given array: the JS kernel bf16Round). */
+export function float32ToBFloat16Into(out: Uint16Array, values: Float32Array, n: number): void {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, n);
+  for (let i = 0; i < n; i++) {
     const x = bits[i] as number;
     if ((x & 0x7f800000) === 0x7f800000 && (x & 0x7fffff) !== 0) {
       out[i] = ((x >>> 16) | 0x40) & 0xffff;
@@ -147,6 +155,5 @@ export function float32ToBFloat16Bits(values: Float32Array): Uint16Array {
       out[i] = ((x + 0x7fff + ((x >>> 16) & 1)) >>> 16) & 0xffff;
     }
   }
-  return out;
 }
 

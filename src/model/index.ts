@@ -19,6 +19,6 @@ export * from './roberta/index.js';
 export * from './distilbert/index.js';
 export * from './albert/index.js';
 export {
-  applyModelDType, defaultWeightBits, isQuantized, isQuantizedConfigJson, modelDTypeOf, MODEL_DTYPES, QUANTIZATION_CONFIG,
-  quantizeModel, type ModelDType, type QuantizeOptions, type WeightBits,
+  applyModelDType, castModelToBFloat16, defaultWeightBits, isQuantized, isQuantizedConfigJson, modelDTypeOf, MODEL_DTYPES,
+  QUANTIZATION_CONFIG, quantizeModel, type ModelDType, type QuantizeOptions, type WeightBits,
 } from './quantization.js';

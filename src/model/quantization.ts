@@ -50,8 +50,8 @@ export function quantizationConfigOf(model: Module): Record<string, unknown> {
   return { ...QUANTIZATION_CONFIG, weight_bits: bits };
 }
 
-/** The element types a model may run in; 'q8' is transformers.js's name for int8. */
-export const MODEL_DTYPES = ['fp32', 'int8', 'q8'] as const;
+/** The element types a model may run in; 'q8' is transformers.js's name for int8; bf16: bfloat16 Linear weights. */
+export const MODEL_DTYPES = ['fp32', 'int8', 'q8', 'bf16'] as const;
 export type ModelDType = (typeof MODEL_DTYPES)[number];
 
 export function isModelDType(value: string): value is ModelDType {
@@ -93,10 +93,28 @@ export function quantizeModel<M extends Module>(model: M, source: string, option
   return model;
 }
 
-/** The model in `dtype`: int8 quantizes a float32 model; fp32 refuses a quantized one (its float weights are gone). */
+/**
+ * Casts every Linear weight of a float32 `model` to bfloat16 in place (Linear.toBFloat16) and returns it; the
+ * embeddings (and the tied MLM decoder), LayerNorm and biases stay float32, as the products accumulate in float32.
+ */
+export function castModelToBFloat16<M extends Module>(model: M, source: string): M {
+  const held = model.parameters().find((parameter) => parameter.dtype !== 'float32');
+  if (held !== undefined) throw new ConfigError(`${source} holds ${held.dtype} weights; dtype bf16 applies to a float32 model`);
+  for (const [, module] of model.namedModules()) if (module instanceof Linear) module.toBFloat16();
+  return model;
+}
+
+/**
+ * The model in `dtype`: int8 quantizes a float32 model, bf16 casts its Linear weights; fp32 refuses an int8 or
+ * bfloat16 one (its float32 weights are gone).
+ */
 export function applyModelDType<M extends Module>(model: M, dtype: ModelDType, source: string, options: QuantizeOptions = {}): M {
   if (dtype === 'int8' || dtype === 'q8') return quantizeModel(model, source, options);
+  if (dtype === 'bf16') return castModelToBFloat16(model, source);
   if (isQuantized(model)) throw new ConfigError(`${source} holds int8 weights; dtype fp32 needs the float32 model it was made from`);
+  if (model.parameters().some((parameter) => parameter.dtype === 'bfloat16')) {
+    throw new ConfigError(`${source} holds bfloat16 weights; dtype fp32 needs the float32 model it was made from`);
+  }
   return model;
 }
 

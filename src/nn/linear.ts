@@ -1,3 +1,4 @@
+import { bf16Linear, runsInBFloat16, toBFloat16Weight } from '../ops/bf16-linear.js';
 import { linear, linearGelu } from '../ops/linear.js';
 import { packInt8Weight, QuantizedInput, quantizedLinear, quantizeWeight, type WeightBits } from '../ops/quantized-linear.js';
 import { relu } from '../ops/relu.js';
@@ -9,10 +10,11 @@ import { Module } from './module.js';
 
 /**
  * nn.Linear: weight [out, in] ~ N(0, initStd), bias [out] = 0. The weight may be int8 with per-output-channel scales
- * (quantize(), or read from a quantized folder): the layer then runs the int8 kernels, for inference only.
+ * (quantize(), or read from a quantized folder): the layer then runs the int8 kernels, for inference only; or bfloat16
+ * (toBFloat16()), or float32 inside autocast('bf16'): the layer then runs bf16Linear (docs/quantization.md).
  */
 export class Linear extends Module {
-  /** float32, or int8 once quantized. */
+  /** float32, int8 once quantized, bfloat16 once cast. */
   weight: Tensor;
   readonly bias: Tensor | null;
 
@@ -26,6 +28,7 @@ export class Linear extends Module {
 
   forward(x: Tensor): Tensor {
     if (this.weight.dtype === 'int8') return quantizedLinear(x, this.weight, this.bias);
+    if (runsInBFloat16(this.weight)) return bf16Linear(x, this.weight, this.bias);
     return linear(x, this.weight, this.bias);
   }
 
@@ -33,6 +36,7 @@ export class Linear extends Module {
   forwardActivation(x: Tensor, activation: Activation): Tensor {
     if (activation.kind === 'relu') return relu(this.forward(x));
     if (this.weight.dtype === 'int8') return quantizedLinear(x, this.weight, this.bias, activation.approximate);
+    if (runsInBFloat16(this.weight)) return bf16Linear(x, this.weight, this.bias, activation.approximate);
     return linearGelu(x, this.weight, this.bias, activation.approximate);
   }
 
@@ -44,6 +48,12 @@ export class Linear extends Module {
     this.weight = quantizeWeight(this.weight, bits);
     this.params.replace('weight', this.weight);
     packInt8Weight(this.weight);
+  }
+
+  /** Replaces the float32 weight by its bfloat16 form (toBFloat16Weight), in the module tree too: inference only. */
+  toBFloat16(): void {
+    this.weight = toBFloat16Weight(this.weight);
+    this.params.replace('weight', this.weight);
   }
 }
 

@@ -9,6 +9,8 @@ export { gatherRows } from './gather-rows.js';
 export { gelu } from './gelu.js';
 export { layerNorm } from './layer-norm.js';
 export { linear, linearGelu } from './linear.js';
+export { bf16Linear } from './bf16-linear.js';
+export { autocast, type Precision } from './autocast.js';
 export { maskedSoftmax } from './masked-softmax.js';
 export { matmul, type MatmulOptions } from './matmul.js';
 export { mseLoss } from './mse-loss.js';

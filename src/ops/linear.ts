@@ -21,7 +21,15 @@ export function linearGelu(x: Tensor, weight: Tensor, bias: Tensor | null, appro
   return dense('linearGelu', x, weight, bias, approximate);
 }
 
-function dense(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, gelu: GeluApproximation | undefined): Tensor {
+/** A Linear's sizes: x [rows, inFeatures] (leading dimensions flattened) times weight [outFeatures, inFeatures]ᵀ. */
+export interface LinearSizes {
+  readonly rows: number;
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+}
+
+/** The sizes of x [..., in] through weight [out, in] and bias [out]; a ShapeError naming `op` otherwise. */
+export function linearSizes(op: string, x: Tensor, weight: Tensor, bias: Tensor | null): LinearSizes {
   const inFeatures = x.shape[x.shape.length - 1] ?? 0;
   if (weight.shape.length !== 2 || weight.shape[1] !== inFeatures) {
     throw new ShapeError(`${op}: x is ${shapeString(x.shape)} but weight is ${shapeString(weight.shape)} (expected [out, ${inFeatures}])`);
@@ -30,28 +38,55 @@ function dense(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, gelu:
   if (bias !== null && (bias.shape.length !== 1 || bias.shape[0] !== outFeatures)) {
     throw new ShapeError(`${op}: bias is ${shapeString(bias.shape)}, expected [${outFeatures}]`);
   }
-  assertSameDType(op, x, weight);
-  if (bias !== null) assertSameDType(op, x, bias);
-  const rows = x.size / Math.max(inFeatures, 1);
-  const backend = getBackend();
-  const dtype = x.computeDType(op);
-  const xs = x.floats(op);
-  const ws = weight.floats(op);
-  const y = emptyLike(dtype, [...x.shape.slice(0, -1), outFeatures]);
-  const inputs = bias === null ? [x, weight] : [x, weight, bias];
-  const preActivation = gelu !== undefined && willRecord(inputs) ? allocate(dtype, y.size, false) as FloatArray : undefined;
-  const params: GemmParams = {
-    transA: false, transB: true, m: rows, n: outFeatures, k: inFeatures,
-    lda: inFeatures, ldb: inFeatures, ldc: outFeatures, alpha: 1, beta: 0, batch: 1, strideA: 0, strideB: 0, strideC: 0,
+  return { rows: x.size / Math.max(inFeatures, 1), inFeatures, outFeatures };
+}
+
+/**
+ * A Linear's three products (shared by every Linear op: float32/64 here, bfloat16 operands in bf16-linear.ts):
+ * y = x · Wᵀ with the epilogue (bias, GELU, preActivation: each omitted when undefined), dx += dy · W, dW += dyᵀ · x.
+ */
+export function linearGemms(
+  { rows, inFeatures, outFeatures }: LinearSizes, bias: FloatArray | undefined, gelu: GeluApproximation | undefined,
+  preActivation: FloatArray | undefined,
+): { forward: GemmParams; inputGrad: GemmParams; weightGrad: GemmParams } {
+  const common = { alpha: 1, batch: 1, strideA: 0, strideB: 0, strideC: 0 } as const;
+  const forward: GemmParams = {
+    ...common, transA: false, transB: true, m: rows, n: outFeatures, k: inFeatures, lda: inFeatures, ldb: inFeatures,
+    ldc: outFeatures, beta: 0,
   };
-  if (bias !== null || gelu !== undefined) {
-    params.epilogue = {
-      ...(bias === null ? {} : { bias: bias.floats(op) }),
+  if (bias !== undefined || gelu !== undefined) {
+    forward.epilogue = {
+      ...(bias === undefined ? {} : { bias }),
       ...(gelu === undefined ? {} : { gelu }),
       ...(preActivation === undefined ? {} : { preActivation }),
     };
   }
-  backend.gemm(y.floats(op), xs, ws, params);
+  return {
+    forward,
+    inputGrad: {
+      ...common, transA: false, transB: false, m: rows, n: inFeatures, k: outFeatures, lda: outFeatures, ldb: inFeatures,
+      ldc: inFeatures, beta: 1,
+    },
+    weightGrad: {
+      ...common, transA: true, transB: false, m: outFeatures, n: inFeatures, k: rows, lda: outFeatures, ldb: inFeatures,
+      ldc: inFeatures, beta: 1,
+    },
+  };
+}
+
+function dense(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, gelu: GeluApproximation | undefined): Tensor {
+  const sizes = linearSizes(op, x, weight, bias);
+  assertSameDType(op, x, weight);
+  if (bias !== null) assertSameDType(op, x, bias);
+  const backend = getBackend();
+  const dtype = x.computeDType(op);
+  const xs = x.floats(op);
+  const ws = weight.floats(op);
+  const y = emptyLike(dtype, [...x.shape.slice(0, -1), sizes.outFeatures]);
+  const inputs = bias === null ? [x, weight] : [x, weight, bias];
+  const preActivation = gelu !== undefined && willRecord(inputs) ? allocate(dtype, y.size, false) as FloatArray : undefined;
+  const gemms = linearGemms(sizes, bias?.floats(op), gelu, preActivation);
+  backend.gemm(y.floats(op), xs, ws, gemms.forward);
   return record(y, op, inputs, (out) => {
     let dy = out.grad!;
     if (gelu !== undefined) {
@@ -59,18 +94,8 @@ function dense(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, gelu:
       backend.geluBackward(dPre, preActivation!, dy, y.size, gelu);
       dy = dPre;
     }
-    if (x.requiresGrad) {
-      backend.gemm(x.ensureGrad(), dy, ws, {
-        transA: false, transB: false, m: rows, n: inFeatures, k: outFeatures,
-        lda: outFeatures, ldb: inFeatures, ldc: inFeatures, alpha: 1, beta: 1, batch: 1, strideA: 0, strideB: 0, strideC: 0,
-      });
-    }
-    if (weight.requiresGrad) {
-      backend.gemm(weight.ensureGrad(), dy, xs, {
-        transA: true, transB: false, m: outFeatures, n: inFeatures, k: rows,
-        lda: outFeatures, ldb: inFeatures, ldc: inFeatures, alpha: 1, beta: 1, batch: 1, strideA: 0, strideB: 0, strideC: 0,
-      });
-    }
-    if (bias !== null && bias.requiresGrad) backend.sumRowsAccumulate(bias.ensureGrad(), dy, rows, outFeatures);
+    if (x.requiresGrad) backend.gemm(x.ensureGrad(), dy, ws, gemms.inputGrad);
+    if (weight.requiresGrad) backend.gemm(weight.ensureGrad(), dy, xs, gemms.weightGrad);
+    if (bias !== null && bias.requiresGrad) backend.sumRowsAccumulate(bias.ensureGrad(), dy, sizes.rows, sizes.outFeatures);
   });
 }

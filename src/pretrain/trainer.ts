@@ -32,7 +32,7 @@ export type DynamicMasker = (ids: Int32Array, rng: Rng) => { inputIds: Int32Arra
 /** The trainer's options that pre-training passes through as they are (see TrainerOptions). */
 const PASSED_TRAINER_OPTIONS = [
   'output', 'steps', 'gradAccum', 'maxGradNorm', 'logEvery', 'evalEvery', 'saveEvery', 'keepLast', 'resume', 'overwrite', 'tokenizer',
-  'shouldStop', 'onLog',
+  'shouldStop', 'onLog', 'precision',
 ] as const satisfies readonly (keyof TrainerOptions)[];
 type PassedTrainerOptions = (typeof PASSED_TRAINER_OPTIONS)[number];
 

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { TsbertError } from '../errors.js';
 import type { SavableTokenizer } from '../io/model-folder.js';
 import type { PreTrainedModel } from '../model/pretrained-model.js';
+import { autocast, type Precision } from '../ops/autocast.js';
 import type { AdamW } from '../optim/adamw.js';
 import type { LrSchedule } from '../optim/schedule.js';
 import { Arena } from '../tensor/arena.js';
@@ -75,6 +76,11 @@ export interface TrainerOptions {
   curveTitle: string;
   /** Names the command in errors and logs ("pretrain"). */
   commandName: string;
+  /**
+   * 'bf16': forward (and evaluation) inside autocast('bf16') — Linear products on bfloat16 operands, float32 master
+   * weights, optimizer state, LayerNorm, softmax and losses (docs/quantization.md); default 'fp32'.
+   */
+  precision?: Precision;
   /**
    * Stops cleanly (checkpoint, final model) at the next step boundary once it returns true. The loop gives the event
    * loop a turn after every step, so a signal listener or timer that sets the flag runs in time.
@@ -230,6 +236,7 @@ export async function train<Batch, Eval extends EvalMetrics>(task: TrainingTask<
 
   let lastEval: Eval | undefined;
   const evaluate = task.evaluate?.bind(task);
+  const precision = options.precision ?? 'fp32';
   let stoppedEarly = false;
   const window = new LogWindow();
   const runStart = performance.now();
@@ -243,7 +250,7 @@ export async function train<Batch, Eval extends EvalMetrics>(task: TrainingTask<
     const microBatches = Array.from({ length: options.gradAccum }, () => task.nextBatch());
     let result;
     try {
-      result = trainStep(model, optimizer, microBatches, (batch) => task.forward(batch), arena, options.maxGradNorm);
+      result = trainStep(model, optimizer, microBatches, (batch) => autocast(precision, () => task.forward(batch)), arena, options.maxGradNorm);
     } catch (error) {
       if (error instanceof NonFiniteLossError) {
         const where = task.describeRecentBatches?.(options.gradAccum);
@@ -267,7 +274,7 @@ export async function train<Batch, Eval extends EvalMetrics>(task: TrainingTask<
     if (logNow) metrics.append(window.close(step, optimizer.lr, elapsed));
     const evaluated = evaluate !== undefined && ((options.evalEvery > 0 && step % options.evalEvery === 0) || step === options.steps);
     if (evaluated) {
-      lastEval = evaluate();
+      lastEval = autocast(precision, evaluate);
       metrics.append({ step, ...lastEval });
       const line = task.describeEval?.(lastEval) ?? Object.entries(lastEval).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ');
       log(`step ${step}: ${line}`);

@@ -25,11 +25,11 @@ test('the addon exports exactly the kernel table\'s addon kernels and the contro
   for (const name of ADDON_KERNEL_NAMES) assert.ok(exported.includes(name), name);
 });
 
-test('each addon kernel\'s glue expects as many arguments as its table row (gemm: GemmParams spread into 17)', (t) => {
+test('each addon kernel\'s glue expects as many arguments as its table row (gemm, bf16Gemm: GemmParams spread into 17)', (t) => {
   const native = nativeOrReason();
   if ('reason' in native) return t.skip(native.reason);
   for (const name of ADDON_KERNEL_NAMES) {
-    const expected = name === 'gemm' ? 20 : KERNELS[name].args.length;
+    const expected = name === 'gemm' || name === 'bf16Gemm' ? 20 : KERNELS[name].args.length;
     assert.throws(() => Reflect.apply(native.binding[name], native.binding, []),
       (e: unknown) => e instanceof TypeError && e.message.includes(`native ${name}: expected ${expected} arguments, got 0`), name);
   }

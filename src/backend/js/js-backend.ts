@@ -7,6 +7,7 @@ import { checkedJsKernels, type Kernels } from '../checked-kernels.js';
 import { adamwStep } from './adamw.js';
 import { attentionForward, attentionForwardPacked } from './attention.js';
 import { addBiasInPlace, geluBackward, geluForward, sumRowsAccumulate, tanhBackward, tanhForward } from './activations.js';
+import { bf16Gemm, bf16Round } from './bfloat16.js';
 import { crossEntropyBackward, crossEntropyForward } from './cross-entropy.js';
 import { dropoutForward } from './dropout.js';
 import { argmaxRows, axpby, multiplyAccumulate, sumOfSquares, sumOfSquaresRows } from './elementwise.js';
@@ -46,6 +47,8 @@ export const jsKernels: Kernels = {
   int8PackedWeightBytes,
   int8PackWeight,
   int8Gemm,
+  bf16Round,
+  bf16Gemm,
   adamwStep,
 };
 

@@ -7,7 +7,7 @@ import type { Backend, FloatArray, GemmParams, GeluApproximation } from '../back
 import { checkedNativeKernels, type Kernels } from '../checked-kernels.js';
 import { jsKernels } from '../js/js-backend.js';
 import { ADDON_KERNEL_NAMES, type KernelName } from '../kernel-table.js';
-import type { NativeBinding } from './native-binding.js';
+import type { GemmArguments, NativeBinding } from './native-binding.js';
 
 export type NativeIsa = 'avx512' | 'avx2' | 'generic';
 
@@ -29,6 +29,12 @@ function float32OrNull(x: FloatArray | undefined): Float32Array | null {
   return (x ?? null) as Float32Array | null;
 }
 
+/** GemmParams spread as the addon's gemm and bf16Gemm take them. */
+function gemmArguments(p: GemmParams): GemmArguments {
+  return [p.transA, p.transB, p.m, p.n, p.k, p.lda, p.ldb, p.ldc, p.alpha, p.beta, p.batch, p.strideA, p.strideB,
+    p.strideC, float32OrNull(p.epilogue?.bias), activationCode(p.epilogue?.gelu), float32OrNull(p.epilogue?.preActivation)];
+}
+
 /** The addon's epilogue activation code (native/kernels.h's Activation): 0 none, 1 GELU (erf), 2 GELU (tanh). */
 function activationCode(gelu: GeluApproximation | undefined): number {
   return gelu === undefined ? 0 : gelu === 'tanh' ? 2 : 1;
@@ -41,11 +47,8 @@ function activationCode(gelu: GeluApproximation | undefined): number {
 function addonKernels(binding: NativeBinding): Partial<Kernels> {
   const kernels: Partial<Record<KernelName, unknown>> = {};
   for (const name of ADDON_KERNEL_NAMES) kernels[name] = binding[name];
-  kernels.gemm = (c: Float32Array, a: Float32Array, b: Float32Array, p: GemmParams): void => {
-    const activation = activationCode(p.epilogue?.gelu);
-    binding.gemm(c, a, b, p.transA, p.transB, p.m, p.n, p.k, p.lda, p.ldb, p.ldc, p.alpha, p.beta, p.batch, p.strideA,
-      p.strideB, p.strideC, float32OrNull(p.epilogue?.bias), activation, float32OrNull(p.epilogue?.preActivation));
-  };
+  kernels.gemm = (c: Float32Array, a: Float32Array, b: Float32Array, p: GemmParams): void => binding.gemm(c, a, b, ...gemmArguments(p));
+  kernels.bf16Gemm = (c: Float32Array, a: Uint16Array, b: Uint16Array, p: GemmParams): void => binding.bf16Gemm(c, a, b, ...gemmArguments(p));
   kernels.int8Gemm = (
     out: Float32Array, a: Int8Array, aScales: Float32Array, b: Int8Array, packedB: Int8Array | null, bScales: Float32Array,
     bias: Float32Array | null, residual: Float32Array | null, m: number, n: number, k: number, gelu: GeluApproximation | null,

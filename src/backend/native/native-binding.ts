@@ -12,15 +12,18 @@ type Float32Only<T> = T extends FloatArray ? Float32Array : T;
 type AddonSignature<F> = F extends (...args: infer P) => infer R ? (...args: { [I in keyof P]: Float32Only<P[I]> }) => R : never;
 
 /** Kernels whose addon arguments differ from their Backend method's. */
-type AdaptedKernel = 'gemm' | 'geluForward' | 'geluBackward' | 'int8Gemm';
+type AdaptedKernel = 'gemm' | 'bf16Gemm' | 'geluForward' | 'geluBackward' | 'int8Gemm';
+
+/** GemmParams as the addon's gemm and bf16Gemm take them, after c, a and b; activation: 0 none, 1 GELU, 2 GELU (tanh). */
+export type GemmArguments = [
+  transA: boolean, transB: boolean, m: number, n: number, k: number, lda: number, ldb: number, ldc: number,
+  alpha: number, beta: number, batch: number, strideA: number, strideB: number, strideC: number,
+  bias: Float32Array | null, activation: number, preActivation: Float32Array | null,
+];
 
 export type NativeBinding = { [K in Exclude<AddonKernelName, AdaptedKernel>]: AddonSignature<Backend[K]> } & {
-  gemm(
-    c: Float32Array, a: Float32Array, b: Float32Array, transA: boolean, transB: boolean,
-    m: number, n: number, k: number, lda: number, ldb: number, ldc: number, alpha: number, beta: number,
-    batch: number, strideA: number, strideB: number, strideC: number,
-    bias: Float32Array | null, activation: number, preActivation: Float32Array | null,
-  ): void;
+  gemm(c: Float32Array, a: Float32Array, b: Float32Array, ...params: GemmArguments): void;
+  bf16Gemm(c: Float32Array, a: Uint16Array, b: Uint16Array, ...params: GemmArguments): void;
   /** activation: 0 none, 1 GELU (erf), 2 GELU (tanh). */
   int8Gemm(
     out: Float32Array, a: Int8Array, aScales: Float32Array, b: Int8Array, packedB: Int8Array | null,

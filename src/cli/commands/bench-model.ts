@@ -182,7 +182,7 @@ export function registerBenchModel(program: Command): void {
     .option('--threads <n>', 'native threads (default: all cores)')
     .option('--json', 'print one JSON object');
   common(bench.command('forward').description('BERT inference throughput (tokens/s) and peak memory'), { config: 'base', batch: '8', seq: '128' })
-    .option('--dtype <fp32|int8|q8>', 'int8 (q8): every Linear on int8 weights, activations quantized per row (docs/quantization.md)', 'fp32')
+    .option('--dtype <fp32|int8|q8|bf16>', 'int8 (q8): every Linear on int8 weights, activations quantized per row; bf16: on bfloat16 weights and activations (docs/quantization.md)', 'fp32')
     .action((flags: ModelBenchFlags) => benchForward(flags));
   common(bench.command('train-step').description('pre-training step throughput (forward + backward + AdamW)'), { config: 'small', batch: '32', seq: '128' })
     .action((flags: ModelBenchFlags) => benchTrainStep(flags));

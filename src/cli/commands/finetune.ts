@@ -21,7 +21,8 @@ import { applyModelDType, modelDTypeOf } from '../../model/quantization.js';
 import type { PresetTokenizer } from '../../tokenizer/auto-tokenizer.js';
 import { formatDuration, ProgressBar } from '../progress-bar.js';
 import { openStopScope } from '../signals.js';
-import { addRunFlags } from '../run-flags.js';
+import { precisionOf } from '../../ops/autocast.js';
+import { addPrecisionFlag, addRunFlags } from '../run-flags.js';
 import { addDataOptions } from '../data-options.js';
 import { log } from '../log.js';
 
@@ -58,6 +59,7 @@ export interface FinetuneFlags extends DataFlags {
   warmupRatio: string;
   weightDecay: string;
   maxGradNorm: string;
+  precision: string;
   seed: string;
   evalEvery: string;
   metric?: string;
@@ -145,6 +147,7 @@ export function reportSkipped(file: string, skipped: SkipCounts, log: (line: str
 }
 
 async function runFinetuneCommand(flags: FinetuneFlags): Promise<void> {
+  const precision = precisionOf(flags.precision, '--precision');
   if (flags.resume === true && flags.overwrite === true) throw new ConfigError('finetune: --resume and --overwrite exclude each other');
   const definition = taskDefinition(flags.task);
   if ((flags.model === undefined) === (flags.config === undefined)) {
@@ -209,6 +212,7 @@ async function runFinetuneCommand(flags: FinetuneFlags): Promise<void> {
       warmupRatio: number('--warmup-ratio', flags.warmupRatio, false, 0),
       weightDecay: number('--weight-decay', flags.weightDecay, false, 0),
       maxGradNorm: number('--max-grad-norm', flags.maxGradNorm, false, 0),
+      precision,
       seed,
       evalEvery,
       best: { metric, greaterIsBetter: flags.metric === undefined ? best.greaterIsBetter : !/loss|mse/.test(metric), ...(patience > 0 ? { patience } : {}) },
@@ -282,10 +286,10 @@ async function runEvaluateCommand(flags: EvaluateFlags): Promise<void> {
 }
 
 export function registerFinetune(program: Command): void {
-  addRunFlags(addDataOptions(program
+  addPrecisionFlag(addRunFlags(addDataOptions(program
     .command('finetune')
     .description('fine-tune a model folder (BERT, RoBERTa, DistilBERT, ALBERT; or a new model) on a task: classification (JSONL, CSV, TSV), token-classification '
-      + '(CoNLL, JSONL), question-answering (SQuAD v1.1/v2.0 JSON), multiple-choice (JSONL); writes the best model to --output')), { keepLast: 2 })
+      + '(CoNLL, JSONL), question-answering (SQuAD v1.1/v2.0 JSON), multiple-choice (JSONL); writes the best model to --output')), { keepLast: 2 }))
     .option('--model <dir>', 'the pre-trained model folder to start from (a pretrain run\'s final/, a Hugging Face folder)')
     .option('--config <preset|file>', 'instead of --model: a new randomly initialised model of this size (tiny, mini, ...) or config.json — for comparisons')
     .option('--model-type <type>', `with --config: the new model's family: ${NEW_MODEL_TYPES.join(', ')} (default bert)`)

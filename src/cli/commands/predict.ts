@@ -219,7 +219,7 @@ export function registerPredict(program: Command): void {
     .option('--max-batch-tokens <n>', `JSON lines: tokens per batch counted padded, batch × longest (default ${DEFAULT_BATCH_PLAN.tokenBudget})`)
     .option('--padding <none|max>', 'JSON lines: none packs the real tokens (default); max pads each batch to its longest (the baseline)')
     .option('--null-odds <file>', 'question-answering (SQuAD v2): also write {id: null odds}')
-    .option('--dtype <fp32|int8|q8>', 'int8 (q8, transformers.js\'s name): quantize a float32 folder as it loads (docs/quantization.md); default: as the folder stores it');
+    .option('--dtype <fp32|int8|q8|bf16>', 'int8 (q8, transformers.js\'s name): quantize a float32 folder as it loads; bf16: cast its Linear weights to bfloat16 (docs/quantization.md); default: as the folder stores it');
   for (const { flag, value, help } of PIPELINE_FLAGS) command.option(value === '' ? flag : `${flag} ${value}`, help);
   command.addHelpText('after', `
 JSON lines are read in windows of ${DEFAULT_BATCH_PLAN.window} inputs, sorted by length within a window and batched by --batch-size and

@@ -17,7 +17,8 @@ import { BertTokenizer } from '../../tokenizer/bert-tokenizer.js';
 import { DEFAULT_JOB_FILE, ensureDefaultData, rememberedSteps, showFillMask, stepsForMinutes } from '../default-job.js';
 import { formatDuration, ProgressBar } from '../progress-bar.js';
 import { openStopScope, stopExitCode } from '../signals.js';
-import { addRunFlags } from '../run-flags.js';
+import { precisionOf } from '../../ops/autocast.js';
+import { addPrecisionFlag, addRunFlags } from '../run-flags.js';
 
 /**
  * Defaults of `tsbert pretrain --data ...`, and those of the default job (no --data: `npm start`) where they
@@ -55,6 +56,7 @@ export interface PretrainFlags {
   warmupSteps?: string;
   weightDecay: string;
   maxGradNorm: string;
+  precision: string;
   seed: string;
   evalData?: string[];
   evalEvery?: string;
@@ -96,6 +98,7 @@ export async function runPretrainCommand(flags: PretrainFlags, stepsOverride?: n
     throw new ConfigError('pretrain: --vocab (or --tokenizer), --data and --output go together (leave all three out for the default job)');
   }
   checkOutputDirectory(flags.output, { label: '--output', error: ConfigError });
+  const precision = precisionOf(flags.precision, '--precision');
   const objective = parseObjective(flags.objective ?? 'bert');
   const modelType = parseModelType(flags.modelType ?? MODEL_TYPES_OF[objective][0]!, objective);
   const tokenizer = loadPretrainingTokenizer(flags, 'pretrain');
@@ -137,6 +140,7 @@ export async function runPretrainCommand(flags: PretrainFlags, stepsOverride?: n
       warmupSteps: flags.warmupSteps === undefined ? Math.round(steps * 0.1) : number('--warmup-steps', flags.warmupSteps, true, 0),
       weightDecay: number('--weight-decay', flags.weightDecay, false, 0),
       maxGradNorm: number('--max-grad-norm', flags.maxGradNorm, false, 0),
+      precision,
       seed: number('--seed', flags.seed, true, 0),
       padId: tokenizer.padId,
       logEvery: number('--log-every', flags.logEvery, true, 1),
@@ -167,7 +171,7 @@ export async function runPretrainCommand(flags: PretrainFlags, stepsOverride?: n
 }
 
 export function addPretrainOptions(command: Command): Command {
-  return addRunFlags(command, { keepLast: 3 })
+  return addPrecisionFlag(addRunFlags(command, { keepLast: 3 }))
     .option('--config <preset|file>', "model size: tiny, mini, small, medium, base, large (in --model-type's family), or a config.json", 'mini')
     .option('--objective <name>', `${PRETRAIN_OBJECTIVES.join(', ')}: MLM + NSP (BERT), MLM alone on packed full sentences with dynamic masks (RoBERTa), MLM with n-gram masks + sentence order (ALBERT); the data must be made for it`, 'bert')
     .option('--model-type <type>', "the family to train: bert (objective bert), roberta or bert or albert (mlm), albert (albert); default the objective's own")
