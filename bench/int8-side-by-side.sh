@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# BERT forward in int8 side by side: tsbert int8, tsbert float32, onnxruntime-node q8 (quantize_dynamic's form:
+# BERT forward in int8 side by side: tsbert int8 (the CPU's default weight bits: 7 on AVX2), tsbert int8 with 8-bit
+# weights, tsbert bf16, tsbert float32, onnxruntime-node q8 (quantize_dynamic's form:
 # DynamicQuantizeLinear + MatMulInteger, fused by onnxruntime into DynamicQuantizeMatMul) and onnxruntime-node float32,
 # alternately in one run, so machine noise hits them alike.
 #
@@ -55,6 +56,8 @@ ORT=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE GLIBC_TUNABLES=glibc.malloc.hu
 for round in $(seq 1 "$ROUNDS"); do
   echo "round $round/$ROUNDS" >&2
   run_engine tsbert-int8 "${TSBERT[@]}" --dtype int8
+  run_engine tsbert-int8-w8 "${TSBERT[@]}" --dtype int8 --weight-bits 8
+  run_engine tsbert-bf16 "${TSBERT[@]}" --dtype bf16
   run_engine tsbert-fp32 "${TSBERT[@]}" --dtype fp32
   run_engine ort-q8 "${ORT[@]}" --onnx "$ONNX_Q8"
   run_engine ort-fp32 "${ORT[@]}" --onnx "$ONNX"
@@ -64,7 +67,7 @@ node --input-type=module - "$OUT" <<'JS'
 import { readFileSync } from 'node:fs';
 const rows = readFileSync(process.argv[2], 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 const median = (v) => { const s = [...v].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-const engines = ['tsbert-int8', 'tsbert-fp32', 'ort-q8', 'ort-fp32'];
+const engines = ['tsbert-int8', 'tsbert-int8-w8', 'tsbert-bf16', 'tsbert-fp32', 'ort-q8', 'ort-fp32'];
 const ms = Object.fromEntries(engines.map((e) => [e, median(rows.filter((r) => r.engine_run === e).map((r) => r.result.ms_per_iter))]));
 console.log('| engine | ms / forward (median of rounds) | tsbert int8 speed-up |');
 console.log('|---|---:|---:|');

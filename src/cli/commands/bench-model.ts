@@ -4,7 +4,7 @@ import { ConfigError } from '../../errors.js';
 import { bertConfigPreset, isPresetName, numLabels, type BertConfig } from '../../model/config.js';
 import { BertForPreTraining } from '../../model/heads/pretraining.js';
 import { TASK_HEADS, type TaskHeadName } from '../../model/heads/task-heads.js';
-import { applyModelDType, modelDTypeOf } from '../../model/quantization.js';
+import { applyModelDType, modelDTypeOf, weightBitsFrom } from '../../model/quantization.js';
 import { modelClassFor } from '../../model/registry.js';
 import { FINETUNE_TASKS, isFinetuneTaskName } from '../../finetune/task-names.js';
 import { FINETUNE_TASK_DEFINITIONS } from '../../finetune/tasks/index.js';
@@ -25,6 +25,7 @@ interface ModelBenchFlags {
   threads?: string;
   json?: boolean;
   dtype?: string;
+  weightBits?: string;
 }
 
 function presetConfig(name: string): BertConfig {
@@ -96,7 +97,8 @@ function setup(flags: ModelBenchFlags): { config: BertConfig; batch: number; seq
 export function benchForward(flags: ModelBenchFlags): void {
   const { config, batch, seq, rounds } = setup(flags);
   const dtype = modelDTypeOf(flags.dtype ?? 'fp32', '--dtype');
-  const model = applyModelDType(new BertForPreTraining(config, { seed: 1 }).eval(), dtype, `bench forward --config ${flags.config}`);
+  const weightBits = flags.weightBits === undefined ? undefined : weightBitsFrom(flags.weightBits, '--weight-bits');
+  const model = applyModelDType(new BertForPreTraining(config, { seed: 1 }).eval(), dtype, `bench forward --config ${flags.config}`, { weightBits });
   const inputs = randomPretrainBatch(config, batch, seq, new Rng(2));
   const arena = new Arena();
   const times: number[] = [];
@@ -106,7 +108,7 @@ export function benchForward(flags: ModelBenchFlags): void {
     withArena(arena, () => noGrad(() => model.bert.forward(inputs)));
     if (round > 0) times.push(performance.now() - start);
   }
-  report(flags, dtype === 'fp32' ? 'forward' : 'forward-int8', batch, seq, times);
+  report(flags, dtype === 'fp32' ? 'forward' : dtype === 'bf16' ? 'forward-bf16' : 'forward-int8', batch, seq, times);
 }
 
 /** A pre-training step: forward (MLM logits at masked positions only), backward, clipping, AdamW. */
@@ -183,6 +185,7 @@ export function registerBenchModel(program: Command): void {
     .option('--json', 'print one JSON object');
   common(bench.command('forward').description('BERT inference throughput (tokens/s) and peak memory'), { config: 'base', batch: '8', seq: '128' })
     .option('--dtype <fp32|int8|q8|bf16>', 'int8 (q8): every Linear on int8 weights, activations quantized per row; bf16: on bfloat16 weights and activations (docs/quantization.md)', 'fp32')
+    .option('--weight-bits <7|8>', 'int8 weights\' levels (default: 7 on AVX2, else 8; tsbert quantize --help)')
     .action((flags: ModelBenchFlags) => benchForward(flags));
   common(bench.command('train-step').description('pre-training step throughput (forward + backward + AdamW)'), { config: 'small', batch: '32', seq: '128' })
     .action((flags: ModelBenchFlags) => benchTrainStep(flags));
