@@ -203,7 +203,7 @@ test('evaluate: a folder of another head, a bad --dtype and a folder without a t
   assert.equal(int8.status, 0, int8.stderr);
   assert.equal(typeof lastJsonLine(int8.stdout)['accuracy'], 'number');
   assertOneLineError(await runCli(['evaluate', '--task', 'classification', '--model', folder, '--data', sstDev, '--dtype', 'int4']),
-    /ConfigError: --dtype must be one of fp32, int8, q8, got "int4"/);
+    /ConfigError: --dtype must be one of fp32, int8, q8, bf16, got "int4"/);
   const bare = join(work, 'no-tokenizer');
   await runCli(['finetune', '--task', 'classification', '--config', CONFIG, '--vocab', VOCAB, '--train', join(FIXTURES, 'sst-tiny.jsonl'), '--output', bare, '--epochs', '1']);
   for (const name of ['vocab.txt', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json']) unlinkSync(join(bare, name));
