@@ -26,8 +26,8 @@
 namespace tsbert {
 namespace {
 
-// Rows per task: 96 rows of packed A per k block (96 x 384 int16: 72 KB) sit in L2 beside the task's sums; each
-// panel of B fetched from L3 serves 16 slivers. Against 48 rows, 12 alternating runs per side on a busy Zen 3: 14 %
+// Rows per task, at most (the tasks split the rows evenly, int8_gemm): 96 rows of packed A per k block (96 x 384
+// int16: 72 KB) sit in L2 beside the task's sums; each panel of B fetched from L3 serves 16 slivers. Against 48 rows, 12 alternating runs per side on a busy Zen 3: 14 %
 // more GMAC/s on average, most on the 3072-input shape (its B panels are the largest).
 constexpr long kRowBlock = 96;
 // Columns per task at most: the task's int32 sums, 96 x 1024 x 4 bytes (384 KB), stay in L2 (512 KB on Zen 3).
@@ -164,7 +164,9 @@ bool int8_gemm(float* out, const int8_t* a, const float* a_scales, const int8_t*
   const long a_row_bytes = kern.a_row_bytes(k);
   const long panel_bytes = kern.b_panel_bytes(k);
   const long panels = (n + nr - 1) / nr;
-  const long row_blocks = (m + kRowBlock - 1) / kRowBlock;
+  const long slivers_total = (m + mr - 1) / mr;
+  const long slivers_per_block_max = std::max(1L, kRowBlock / mr);
+  long row_blocks = (slivers_total + slivers_per_block_max - 1) / slivers_per_block_max;
   const int threads = static_cast<double>(m) * n * k < kParallelMacs ? 1 : pool_threads();
 
   // Column groups: the task's sums within L2, and at least 4 tasks per thread for balance.
@@ -173,6 +175,11 @@ bool int8_gemm(float* out, const int8_t* a, const float* a_scales, const int8_t*
   while (row_blocks * groups < 4L * threads && groups < panels) ++groups;
   const long panels_per_group = (panels + groups - 1) / groups;
   groups = (panels + panels_per_group - 1) / panels_per_group;
+  // Tasks of equal size, as many for each thread: 96-row blocks leave a short last one (1024 rows: ten of 96 and
+  // one of 64) and an odd count (11 × 1 group for 768 outputs, 11 × 3 for 3072), so one thread ran a whole task
+  // more than the other while it waited. Row blocks are added until the task count is a multiple of the threads,
+  // and the slivers are split evenly among them (blocks differ by one sliver at most).
+  while (threads > 1 && (row_blocks * groups) % threads != 0 && row_blocks < slivers_total) ++row_blocks;
 
   // Rows of A padded to whole slivers (zero rows), so the micro-kernel always runs full height.
   const long m_padded = (m + mr - 1) / mr * mr;
@@ -202,8 +209,9 @@ bool int8_gemm(float* out, const int8_t* a, const float* a_scales, const int8_t*
       row_blocks * groups,
       [&](long task, int) {
         const long rb = task % row_blocks, group = task / row_blocks;
-        const long i_begin = rb * kRowBlock, i_end = std::min(m, i_begin + kRowBlock);
-        const long slivers = (i_end - i_begin + mr - 1) / mr;
+        const long sliver_begin = rb * slivers_total / row_blocks, sliver_end = (rb + 1) * slivers_total / row_blocks;
+        const long i_begin = sliver_begin * mr;
+        const long slivers = sliver_end - sliver_begin;
         const long q_begin = group * panels_per_group, q_end = std::min(panels, q_begin + panels_per_group);
         // Sums: tile (panel q, sliver s) at ((q - q_begin) * slivers + s) * mr * nr.
         int32_t* sums = static_cast<int32_t*>(

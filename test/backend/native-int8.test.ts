@@ -15,10 +15,13 @@ import { DTypeError } from '../../src/errors.js';
 import { Rng } from '../../src/tensor/rng.js';
 import { ELEMENTWISE_ATOL, ELEMENTWISE_RTOL, forEachIsa, nativeOrSkip, randomArray, toleranceRatio } from './native-harness.js';
 
-/** [m, n, k]: 1 × 1, tails of every tile dimension, odd and even k across k blocks of 384, one thread-split size. */
+/**
+ * [m, n, k]: 1 × 1, tails of every tile dimension, odd and even k across k blocks of 384, thread-split sizes (200 rows
+ * on AVX2: 34 slivers, split into row blocks of 8 and 9 so that the tasks come out even).
+ */
 const SHAPES: readonly [number, number, number][] = [
   [1, 1, 1], [1, 1, 2], [7, 17, 3], [6, 16, 384], [5, 15, 385], [13, 33, 767], [1, 768, 768], [31, 40, 3072],
-  [2, 3, 3071], [97, 130, 257], [128, 96, 1000],
+  [2, 3, 3071], [97, 130, 257], [128, 96, 1000], [200, 48, 700],
 ];
 
 function randomInt8(rng: Rng, n: number, limit = 127): Int8Array {
