@@ -16,6 +16,21 @@ constexpr float kFloat32Max = 3.40282346638528859812e+38f;
 
 typedef int8_t vbytes __attribute__((vector_size(TSB_W)));
 
+// Stores the first `count` lanes of v (each in [-127, 127]) as bytes. On AVX2, two saturating packs (exact in this
+// range): the generic narrowing compiles to a byte extract per lane, which made quantize_rows compute-bound at about
+// 2.5 cycles an element — as slow on two threads as on one (docs/quantization.md, "Speed on two threads").
+static inline void store_bytes(int8_t* dst, vi v, long count) {
+#if TSB_W == 8 && defined(__AVX2__)
+  if (count == TSB_W) {
+    const __m128i words = _mm_packs_epi32(_mm256_castsi256_si128((__m256i)v), _mm256_extracti128_si256((__m256i)v, 1));
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(dst), _mm_packs_epi16(words, words));
+    return;
+  }
+#endif
+  const vbytes bytes = __builtin_convertvector(v, vbytes);
+  std::memcpy(dst, &bytes, static_cast<size_t>(count));
+}
+
 // See IsaKernels::quantize_rows.
 static void quantize_rows(int8_t* q, float* scales, const float* x, long rows, long cols, int max_level) {
   const float level = static_cast<float>(max_level);
@@ -43,8 +58,7 @@ static void quantize_rows(int8_t* q, float* scales, const float* x, long rows, l
     for (long c = 0; c < cols; c += TSB_W) {
       const vf t = (c < body ? loadu(xr + c) : load_part(xr + c, cols - c, 0.0f)) * inverse;
       const vf rounded = vmin(vmax((t + kRoundMagic) - kRoundMagic, splat(-level)), splat(level));
-      const vbytes bytes = __builtin_convertvector(__builtin_convertvector(rounded, vi), vbytes);
-      std::memcpy(qr + c, &bytes, static_cast<size_t>(c < body ? TSB_W : cols - c));
+      store_bytes(qr + c, __builtin_convertvector(rounded, vi), c < body ? TSB_W : cols - c);
     }
   }
 }
