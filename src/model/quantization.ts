@@ -37,7 +37,8 @@ export { WEIGHT_BITS, type WeightBits };
 /** `value` (a flag's text or an option) as WeightBits, or a ConfigError naming `where`. */
 export function weightBitsFrom(value: unknown, where: string): WeightBits {
   const bits = typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : value;
-  if (bits === 7 || bits === 8) return bits;
+  const known = WEIGHT_BITS.find((candidate) => candidate === bits);
+  if (known !== undefined) return known;
   throw new ConfigError(`${where} must be ${WEIGHT_BITS.join(' or ')}, got ${valuePreview(value)}`);
 }
 
