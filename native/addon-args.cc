@@ -91,6 +91,15 @@ bool Args::u16(size_t i, const char* name, U16* out) {
   return true;
 }
 
+bool Args::i32_or_null(size_t i, const char* name, I32* out) {
+  if (!ok_) return false;
+  if (is_null(i)) {
+    *out = I32{};
+    return true;
+  }
+  return i32(i, name, out);
+}
+
 bool Args::i8_or_null(size_t i, const char* name, I8* out) {
   if (!ok_) return false;
   if (is_null(i)) {

@@ -45,6 +45,7 @@ class Args {
   bool i32(size_t i, const char* name, I32* out);
   bool i8(size_t i, const char* name, I8* out);
   bool i8_or_null(size_t i, const char* name, I8* out);
+  bool i32_or_null(size_t i, const char* name, I32* out);
   bool u16(size_t i, const char* name, U16* out);
   // A non-negative integer below 2^53 (a size, leading dimension or stride).
   bool size(size_t i, const char* name, long* out);

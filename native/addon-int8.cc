@@ -33,6 +33,21 @@ napi_value QuantizeRows(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+napi_value QuantizeRowsAsymmetric(napi_env env, napi_callback_info info) {
+  Args args(env, info, "quantizeRowsAsymmetric", 6);
+  I8 q;
+  F32 scales, x;
+  I32 offsets;
+  long rows = 0, cols = 0;
+  if (!(args.i8(0, "q", &q) && args.f32(1, "scales", &scales) && args.i32(2, "offsets", &offsets) &&
+        args.f32(3, "x", &x) && args.size(4, "rows", &rows) && args.size(5, "cols", &cols) &&
+        args.covers("q", q.length, double(rows) * cols) && args.covers("scales", scales.length, rows) &&
+        args.covers("offsets", offsets.length, rows) && args.covers("x", x.length, double(rows) * cols)))
+    return nullptr;
+  quantize_rows_asymmetric(q.data, scales.data, offsets.data, x.data, rows, cols);
+  return undefined(env);
+}
+
 napi_value Int8PackedWeightBytes(napi_env env, napi_callback_info info) {
   Args args(env, info, "int8PackedWeightBytes", 3);
   long n = 0, k = 0, bits = 0;
@@ -57,16 +72,21 @@ napi_value Int8PackWeight(napi_env env, napi_callback_info info) {
 }
 
 napi_value Int8Gemm(napi_env env, napi_callback_info info) {
-  Args args(env, info, "int8Gemm", 12);
+  Args args(env, info, "int8Gemm", 14);
   F32 out, a_scales, b_scales, bias, residual;
   I8 a, b, packed_b;
+  I32 a_offsets, b_sums;
   long m = 0, n = 0, k = 0, activation = 0;
-  if (!(args.f32(0, "out", &out) && args.i8(1, "a", &a) && args.f32(2, "aScales", &a_scales) && args.i8(3, "b", &b) &&
-        args.i8_or_null(4, "packedB", &packed_b) && args.f32(5, "bScales", &b_scales) &&
-        args.f32_or_null(6, "bias", &bias) && args.f32_or_null(7, "residual", &residual) && args.size(8, "m", &m) &&
-        args.size(9, "n", &n) && args.size(10, "k", &k) && args.size(11, "activation", &activation)))
+  if (!(args.f32(0, "out", &out) && args.i8(1, "a", &a) && args.f32(2, "aScales", &a_scales) &&
+        args.i32_or_null(3, "aOffsets", &a_offsets) && args.i8(4, "b", &b) && args.i8_or_null(5, "packedB", &packed_b) &&
+        args.f32(6, "bScales", &b_scales) && args.i32_or_null(7, "bSums", &b_sums) &&
+        args.f32_or_null(8, "bias", &bias) && args.f32_or_null(9, "residual", &residual) && args.size(10, "m", &m) &&
+        args.size(11, "n", &n) && args.size(12, "k", &k) && args.size(13, "activation", &activation)))
     return nullptr;
   if (activation > kActivationGeluTanh) return args.fail("activation must be 0 (none), 1 (gelu) or 2 (gelu tanh)"), nullptr;
+  if ((a_offsets.data == nullptr) != (b_sums.data == nullptr))
+    return args.fail("aOffsets and bSums go together (asymmetric rows), or are both null"), nullptr;
+  if (k > kInt8MaxK) return args.fail("k is above 65536, where the int32 sums could overflow"), nullptr;
   const double mn = double(m) * n;
   if (!(args.covers("out", out.length, mn) && args.covers("a", a.length, double(m) * k) &&
         args.covers("aScales", a_scales.length, m) && args.covers("b", b.length, double(n) * k) &&
@@ -74,11 +94,12 @@ napi_value Int8Gemm(napi_env env, napi_callback_info info) {
          (args.covers("packedB", packed_b.length, static_cast<double>(kInt8PackedHeaderBytes)) &&
           args.covers("packedB", packed_b.length, static_cast<double>(int8_packed_b_bytes_of(packed_b.data, n, k))))) &&
         args.covers("bScales", b_scales.length, n) &&
+        (a_offsets.data == nullptr || (args.covers("aOffsets", a_offsets.length, m) && args.covers("bSums", b_sums.length, n))) &&
         (bias.data == nullptr || args.covers("bias", bias.length, n)) &&
         (residual.data == nullptr || args.covers("residual", residual.length, mn))))
     return nullptr;
-  if (!int8_gemm(out.data, a.data, a_scales.data, b.data, packed_b.data, b_scales.data, bias.data, residual.data, m, n,
-                 k, static_cast<int>(activation)))
+  if (!int8_gemm(out.data, a.data, a_scales.data, a_offsets.data, b.data, packed_b.data, b_scales.data, b_sums.data,
+                 bias.data, residual.data, m, n, k, static_cast<int>(activation)))
     return args.fail("packedB was packed for another int8 kernel (the ISA changed since) or another [n, k]: pack it again"),
            nullptr;
   return undefined(env);

@@ -5,6 +5,7 @@
 namespace tsbert {
 
 napi_value QuantizeRows(napi_env env, napi_callback_info info);
+napi_value QuantizeRowsAsymmetric(napi_env env, napi_callback_info info);
 napi_value Int8PackedWeightBytes(napi_env env, napi_callback_info info);
 napi_value Int8PackWeight(napi_env env, napi_callback_info info);
 napi_value Int8Gemm(napi_env env, napi_callback_info info);

@@ -162,6 +162,7 @@ constexpr Export kExports[] = {
     {"crossEntropyForward",  CrossEntropyForward},
     {"crossEntropyBackward", CrossEntropyBackward},
     {"quantizeRows",         QuantizeRows},
+    {"quantizeRowsAsymmetric", QuantizeRowsAsymmetric},
     {"int8PackedWeightBytes", Int8PackedWeightBytes},
     {"int8PackWeight",       Int8PackWeight},
     {"int8Gemm",             Int8Gemm},

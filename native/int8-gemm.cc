@@ -10,7 +10,8 @@
 //     for k block                                the block's rows of packed A stay in L2
 //       for panel q of the group                 its k block (kc x nr) stays in L1 across the slivers
 //         for mr-row sliver                      micro-kernel: int32 tile (=, then +=) in the task's buffer
-//         last k block: epilogue of the tile     float32: scales, bias, GELU, residual, written to out
+//         last k block: epilogue of the tile     asymmetric rows' offsets (int32), then float32: scales, bias,
+//                                                GELU, residual, written to out
 //
 // The int32 sums are exact, so the result does not depend on the blocking, the thread count or the ISA.
 #include <algorithm>
@@ -150,9 +151,22 @@ void quantize_rows(int8_t* q, float* scales, const float* x, long rows, long col
       threads);
 }
 
-bool int8_gemm(float* out, const int8_t* a, const float* a_scales, const int8_t* b, const void* packed_b,
-               const float* b_scales, const float* bias, const float* residual, long m, long n, long k,
-               int activation) {
+void quantize_rows_asymmetric(int8_t* q, float* scales, int32_t* offsets, const float* x, long rows, long cols) {
+  const IsaKernels& isa = active_kernels();
+  const long tasks = (rows + kQuantizeRows - 1) / kQuantizeRows;
+  const int threads = static_cast<double>(rows) * cols < kParallelMacs ? 1 : 0;
+  pool_for(
+      tasks,
+      [&](long task, int) {
+        const long r0 = task * kQuantizeRows, r1 = std::min(rows, r0 + kQuantizeRows);
+        isa.quantize_rows_asymmetric(q + r0 * cols, scales + r0, offsets + r0, x + r0 * cols, r1 - r0, cols);
+      },
+      threads);
+}
+
+bool int8_gemm(float* out, const int8_t* a, const float* a_scales, const int32_t* a_offsets, const int8_t* b,
+               const void* packed_b, const float* b_scales, const int32_t* b_sums, const float* bias,
+               const float* residual, long m, long n, long k, int activation) {
   const Int8GemmKernel* packed_with = packed_b != nullptr ? packed_kernel(packed_b, n, k) : nullptr;
   if (packed_b != nullptr && packed_with == nullptr) return false;
   if (m <= 0 || n <= 0) return true;
@@ -230,7 +244,8 @@ bool int8_gemm(float* out, const int8_t* a, const float* a_scales, const int8_t*
               // end — that burst was 8 % of a product's time.
               const long i0 = i_begin + s * mr, j0 = q * nr;
               isa.int8_epilogue(out + i0 * n + j0, n, tile_sums, nr, std::min(mr, m - i0), std::min(nr, n - j0),
-                                a_scales + i0, b_scales + j0, bias ? bias + j0 : nullptr, activation,
+                                a_scales + i0, a_offsets ? a_offsets + i0 : nullptr, b_scales + j0,
+                                a_offsets ? b_sums + j0 : nullptr, bias ? bias + j0 : nullptr, activation,
                                 residual ? residual + i0 * n + j0 : nullptr, n);
             }
           if (steps == 0) break;

@@ -86,14 +86,20 @@ void dropout_forward(float* out, float* mask, const float* x, long n, double p, 
 // Symmetric int8 rows: scales [rows] = max|x| / max_level, q [rows, cols] = x * max_level / max|x| rounded half to
 // even, in [-max_level, max_level] (127: 8 bits; 63: 7-bit weights) (see IsaKernels::quantize_rows).
 void quantize_rows(int8_t* q, float* scales, const float* x, long rows, long cols, int max_level);
-// out [m, n] = (sum_p a[i, p] b[j, p]) * a_scales[i] * b_scales[j] + bias [n] (nullable), then the activation, then
-// + residual [m, n] (nullable): a Linear on int8 rows a [m, k] and an int8 weight b [n, k], int32 sums exact.
+// Asymmetric int8 rows (activations): q in [-128, 127], offsets [rows] with x ~ scale * (q + offset)
+// (see IsaKernels::quantize_rows_asymmetric).
+void quantize_rows_asymmetric(int8_t* q, float* scales, int32_t* offsets, const float* x, long rows, long cols);
+// The largest k of an int8 product: 2 * 128 * 127 * k < 2^31 keeps the sums of asymmetric rows in int32.
+constexpr long kInt8MaxK = 65536;
+// out [m, n] = (sum_p a[i, p] b[j, p] + a_offsets[i] * b_sums[j]) * a_scales[i] * b_scales[j] + bias [n]
+// (nullable), then the activation, then + residual [m, n] (nullable): a Linear on int8 rows a [m, k] and an int8
+// weight b [n, k], int32 sums exact; a_offsets and b_sums (sum_p b[j, p]) are null together (symmetric rows).
 // packed_b: b as int8_pack_b wrote it (read instead of packing b in the call; its header names the kernel that
 // runs: the 7-bit one for a weight packed with weight_bits 7), or null (the int16-pair kernel, exact for any int8).
 // Returns false (and computes nothing) when packed_b was packed for another ISA's layout or other sizes.
-bool int8_gemm(float* out, const int8_t* a, const float* a_scales, const int8_t* b, const void* packed_b,
-               const float* b_scales, const float* bias, const float* residual, long m, long n, long k,
-               int activation);
+bool int8_gemm(float* out, const int8_t* a, const float* a_scales, const int32_t* a_offsets, const int8_t* b,
+               const void* packed_b, const float* b_scales, const int32_t* b_sums, const float* bias,
+               const float* residual, long m, long n, long k, int activation);
 // A weight b [n, k] packed once for the active ISA's int8 kernel for its weight bits (8, or 7: every value in
 // [-63, 63], which the u8 x s8 kernel needs): a 64-byte header (the layout and sizes, checked by int8_gemm) and the
 // kernel's panels; int8_packed_b_bytes gives the buffer's size. int8_pack_b returns false (and writes nothing) for

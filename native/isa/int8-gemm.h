@@ -1,5 +1,6 @@
-// Symmetric int8 inference kernels, compiled once per ISA (included by isa/<isa>.cc inside its own namespace):
-// quantize_rows (float32 -> int8 + row scales, the same float32 steps as src/backend/js/quantize-rows.ts), the
+// int8 inference kernels, compiled once per ISA (included by isa/<isa>.cc inside its own namespace):
+// quantize_rows and quantize_rows_asymmetric (float32 -> int8 + row scales (+ offsets), the same float32 steps as
+// src/backend/js/quantize-rows.ts), the
 // int8 GEMM's micro-kernels — on int16 pairs (vpmaddwd: exact int32 sums for any int8, no saturation) and, on AVX2,
 // u8 x s8 for 7-bit weights (vpmaddubsw: exact because the weights stay in [-63, 63]) — their packing, and the
 // epilogue that turns the int32 sums into float32 (row scale x column scale, bias, GELU, residual).
@@ -16,7 +17,7 @@ constexpr float kFloat32Max = 3.40282346638528859812e+38f;
 
 typedef int8_t vbytes __attribute__((vector_size(TSB_W)));
 
-// Stores the first `count` lanes of v (each in [-127, 127]) as bytes. On AVX2, two saturating packs (exact in this
+// Stores the first `count` lanes of v (each in [-128, 127]) as bytes. On AVX2, two saturating packs (exact in this
 // range): the generic narrowing compiles to a byte extract per lane, which made quantize_rows compute-bound at about
 // 2.5 cycles an element — as slow on two threads as on one (docs/quantization.md, "Speed on two threads").
 static inline void store_bytes(int8_t* dst, vi v, long count) {
@@ -59,6 +60,54 @@ static void quantize_rows(int8_t* q, float* scales, const float* x, long rows, l
       const vf t = (c < body ? loadu(xr + c) : load_part(xr + c, cols - c, 0.0f)) * inverse;
       const vf rounded = vmin(vmax((t + kRoundMagic) - kRoundMagic, splat(-level)), splat(level));
       store_bytes(qr + c, __builtin_convertvector(rounded, vi), c < body ? TSB_W : cols - c);
+    }
+  }
+}
+
+// See IsaKernels::quantize_rows_asymmetric.
+static void quantize_rows_asymmetric(int8_t* q, float* scales, int32_t* offsets, const float* x, long rows, long cols) {
+  constexpr float kLevels = 255.0f;
+  const long body = cols - cols % TSB_W;
+  for (long r = 0; r < rows; ++r) {
+    const float* xr = x + r * cols;
+    int8_t* qr = q + r * cols;
+    vf vlo = splat(0.0f), vhi = splat(0.0f);
+    vi bad = vi{} == 1;  // all false
+    for (long c = 0; c < cols; c += TSB_W) {
+      const vf v = c < body ? loadu(xr + c) : load_part(xr + c, cols - c, 0.0f);
+      const vf a = vabs(v);
+      bad |= (a != a) | (a > kFloat32Max);  // NaN, or +-Infinity
+      vlo = vmin(vlo, v);
+      vhi = vmax(vhi, v);
+    }
+    bool finite = true;
+    for (int l = 0; l < TSB_W; ++l) finite = finite && bad[l] == 0;
+    offsets[r] = 0;
+    if (!finite) {
+      scales[r] = NAN;
+      std::memset(qr, 0, static_cast<size_t>(cols));
+      continue;
+    }
+    const float lo = -hmax(-vlo), hi = hmax(vhi);
+    const float range = hi - lo;
+    if (range > kFloat32Max) {  // both signs near 3.4e38: the symmetric row
+      quantize_rows(qr, scales + r, xr, 1, cols, 127);
+      continue;
+    }
+    if (range == 0.0f) {
+      scales[r] = 0.0f;
+      std::memset(qr, 0, static_cast<size_t>(cols));
+      continue;
+    }
+    scales[r] = range / kLevels;
+    const float inverse = kLevels / range;
+    const float zero = std::min(kLevels, std::max(0.0f, (-lo * inverse + kRoundMagic) - kRoundMagic));
+    offsets[r] = 128 - static_cast<int32_t>(zero);
+    const vf vinverse = splat(inverse), vzero = splat(zero);
+    for (long c = 0; c < cols; c += TSB_W) {
+      const vf t = (c < body ? loadu(xr + c) : load_part(xr + c, cols - c, 0.0f)) * vinverse;
+      const vf u = vmin(vmax(((t + kRoundMagic) - kRoundMagic) + vzero, splat(0.0f)), splat(kLevels));
+      store_bytes(qr + c, __builtin_convertvector(u, vi) - 128, c < body ? TSB_W : cols - c);
     }
   }
 }
@@ -296,16 +345,26 @@ constexpr Int8GemmKernel int8_u8s8_kernel(long kc) {
 
 // See IsaKernels::int8_epilogue.
 static void int8_epilogue(float* out, long ldo, const int32_t* acc, long ld_acc, long rows, long cols,
-                          const float* row_scales, const float* col_scales, const float* bias, int activation,
-                          const float* residual, long ld_res) {
+                          const float* row_scales, const int32_t* row_offsets, const float* col_scales,
+                          const int32_t* col_sums, const float* bias, int activation, const float* residual,
+                          long ld_res) {
   for (long i = 0; i < rows; ++i) {
     const vf row_scale = splat(row_scales[i]);
+    const int32_t row_offset = row_offsets != nullptr ? row_offsets[i] : 0;
     for (long j = 0; j < cols; j += TSB_W) {
       const long n = std::min<long>(TSB_W, cols - j);
       // A whole vector even for a partial one (its extra lanes are not stored): a copy of variable size went
       // through the stack and stalled every load on store forwarding (15 % of a GEMM's time).
       vi sums;
       std::memcpy(&sums, acc + i * ld_acc + j, sizeof sums);
+      if (row_offset != 0) {  // an asymmetric row: sum_p (a + offset) b = sum_p a b + offset * sum_p b, exact in int32
+        vi col_sum = vi{};
+        if (n == TSB_W)  // a constant-size copy: see above
+          std::memcpy(&col_sum, col_sums + j, sizeof col_sum);
+        else
+          std::memcpy(&col_sum, col_sums + j, static_cast<size_t>(n) * sizeof(int32_t));
+        sums += row_offset * col_sum;
+      }
       auto load = [&](const float* p) { return n == TSB_W ? loadu(p) : load_part(p, n, 0.0f); };
       vf v = __builtin_convertvector(sums, vf) * (row_scale * load(col_scales + j));
       if (bias != nullptr) v = v + load(bias + j);

@@ -85,6 +85,7 @@ extern const IsaKernels TSB_TABLE = {
     TSB_NS::multiply_accumulate,
     TSB_NS::sum_of_squares,
     TSB_NS::quantize_rows,
+    TSB_NS::quantize_rows_asymmetric,
     TSB_NS::int8_gemm_kernel<TSB_I8_MR, TSB_I8_NV>(TSB_I8_KC),
 #if defined(TSB_I8_U8S8)
     TSB_NS::int8_u8s8_kernel<TSB_I8_MR, TSB_I8_NV>(TSB_I8_U8S8_KC),

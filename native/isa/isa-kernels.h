@@ -116,16 +116,22 @@ struct IsaKernels {
   // to even, every step in float32 as src/backend/js/quantize-rows.ts (a zero row: scale 0; NaN or +-Inf: scale
   // NaN, q 0); max_level is 127 (8 bits) or 63 (7-bit weights).
   void (*quantize_rows)(int8_t* q, float* scales, const float* x, long rows, long cols, int max_level);
+  // Asymmetric int8 rows (activations): per row over [min(0, min x), max(0, max x)], 255 levels, q = u - 128 and
+  // offsets[r] = 128 - zero point, so x ~ scale * (q + offset); the steps and the edge rows as
+  // src/backend/js/quantize-rows.ts quantizeRowsAsymmetric.
+  void (*quantize_rows_asymmetric)(int8_t* q, float* scales, int32_t* offsets, const float* x, long rows, long cols);
   Int8GemmKernel int8_gemm;
   // The kernel for weights in [-63, 63] (7-bit, packed with weight bits 7): u8 x s8 (vpmaddubsw) where the ISA has
   // one, which is exact only for such weights; elsewhere int8_gemm again, which is exact for any int8.
   Int8GemmKernel int8_gemm_7bit;
-  // out [rows, cols] (row stride ldo) = float(acc) * (row_scales[i] * col_scales[j]) + bias [cols] (nullable), then
-  // the activation (kernels.h), then + residual (nullable, row stride ld_res); acc has row stride ld_acc, and its
-  // rows are read in whole vectors (cols rounded up to the vector width: the kernel's nr is a multiple of it).
+  // out [rows, cols] (row stride ldo) = float(acc + row_offsets[i] * col_sums[j]) * (row_scales[i] * col_scales[j])
+  // + bias [cols] (nullable), then the activation (kernels.h), then + residual (nullable, row stride ld_res);
+  // row_offsets and col_sums are null together (symmetric rows). acc has row stride ld_acc, and its rows are read in
+  // whole vectors (cols rounded up to the vector width: the kernel's nr is a multiple of it).
   void (*int8_epilogue)(float* out, long ldo, const int32_t* acc, long ld_acc, long rows, long cols,
-                        const float* row_scales, const float* col_scales, const float* bias, int activation,
-                        const float* residual, long ld_res);
+                        const float* row_scales, const int32_t* row_offsets, const float* col_scales,
+                        const int32_t* col_sums, const float* bias, int activation, const float* residual,
+                        long ld_res);
 
   // AdamW on n parameters; bc1 = 1 - beta1^step, bc2 = 1 - beta2^step (computed once by the caller, in double);
   // grad_scale != 1 scales grad in place first, rounded as axpby stores it.

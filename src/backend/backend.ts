@@ -167,13 +167,20 @@ export interface Backend {
   ): void;
 
   /**
-   * Symmetric int8 rows (a quantized Linear's activations at run time, and its weight once, a row per output
-   * channel): scales [rows] = max|x| / maxLevel and q [rows, cols] = x · maxLevel / max|x| rounded half to even, in
-   * [-maxLevel, maxLevel] — 127 (8 bits: activations, 8-bit weights) or 63 (7-bit weights). A zero row: scale 0,
-   * zeros; a row with NaN or ±Infinity: scale NaN, zeros. Bit-identical on every backend (each step a float32
-   * operation).
+   * Symmetric int8 rows (a quantized Linear's weight, once, a row per output channel): scales [rows] = max|x| /
+   * maxLevel and q [rows, cols] = x · maxLevel / max|x| rounded half to even, in [-maxLevel, maxLevel] — 127 (8-bit
+   * weights) or 63 (7-bit weights). A zero row: scale 0, zeros; a row with NaN or ±Infinity: scale NaN, zeros.
+   * Bit-identical on every backend (each step a float32 operation).
    */
   quantizeRows(q: Int8Array, scales: Float32Array, x: Float32Array, rows: number, cols: number, maxLevel: number): void;
+  /**
+   * Asymmetric int8 rows (a quantized Linear's activations at run time): per row, over [lo, hi] = [min(0, min x),
+   * max(0, max x)], scale = (hi − lo) / 255, zero point z = round(−lo / scale), u = round(x / scale) + z in [0, 255],
+   * stored as q = u − 128 with offsets [rows] = 128 − z, so x ≈ scale · (q + offset). A zero row: scale 0, offset 0,
+   * zeros; NaN or ±Infinity: scale NaN, offset 0, zeros; a range that overflows float32: quantizeRows' symmetric row
+   * (127), offset 0. Bit-identical on every backend (src/backend/js/quantize-rows.ts gives the steps).
+   */
+  quantizeRowsAsymmetric(q: Int8Array, scales: Float32Array, offsets: Int32Array, x: Float32Array, rows: number, cols: number): void;
   /**
    * The size in bytes of a weight b [n, k] of weightBits (8, or 7: every value in [-63, 63]) packed by
    * int8PackWeight for this backend's int8 GEMM (the panel layout of the micro-kernel for those bits, with a header
@@ -188,17 +195,19 @@ export interface Backend {
    */
   int8PackWeight(packed: Int8Array, b: Int8Array, n: number, k: number, weightBits: number): void;
   /**
-   * A Linear on int8 operands: out [m, n] = (Σ_p a[i, p]·b[j, p]) · aScales[i] · bScales[j] + bias [n], then GELU
-   * in the given form (null: none), then + residual [m, n] (null: none). a [m, k] are quantizeRows' rows, b [n, k]
-   * the weight's; packedB is b as int8PackWeight packed it (under the same ISA and sizes: the addon refuses another
-   * layout), or null to pack per call (native: the int16-pair kernel, exact for any int8) — the result is the same.
-   * The int32 sums are exact and equal on every backend; the epilogue rounds to float32 in the order
-   * s = aScale·bScale, float32(sum)·s, + bias, GELU, + residual (GELU within its vector approximation).
+   * A Linear on int8 operands: out [m, n] = (Σ_p a[i, p]·b[j, p] + aOffsets[i]·bSums[j]) · aScales[i] · bScales[j]
+   * + bias [n], then GELU in the given form (null: none), then + residual [m, n] (null: none). a [m, k] are
+   * quantizeRowsAsymmetric's rows with their offsets, and bSums [n] the weight's column sums Σ_p b[j, p] — or
+   * quantizeRows' symmetric rows with both null. b [n, k] is the weight; packedB is b as int8PackWeight packed it
+   * (under the same ISA and sizes: the addon refuses another layout), or null to pack per call (native: the
+   * int16-pair kernel, exact for any int8) — the result is the same. k ≤ 65,536. The int32 sums are exact and equal on
+   * every backend; the epilogue rounds to float32 in the order s = aScale·bScale, float32(sum)·s, + bias, GELU,
+   * + residual (GELU within its vector approximation).
    */
   int8Gemm(
-    out: Float32Array, a: Int8Array, aScales: Float32Array, b: Int8Array, packedB: Int8Array | null,
-    bScales: Float32Array, bias: Float32Array | null, residual: Float32Array | null, m: number, n: number, k: number,
-    gelu: GeluApproximation | null,
+    out: Float32Array, a: Int8Array, aScales: Float32Array, aOffsets: Int32Array | null, b: Int8Array,
+    packedB: Int8Array | null, bScales: Float32Array, bSums: Int32Array | null, bias: Float32Array | null,
+    residual: Float32Array | null, m: number, n: number, k: number, gelu: GeluApproximation | null,
   ): void;
 
   /**

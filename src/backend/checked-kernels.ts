@@ -25,7 +25,7 @@ function compile(name: KernelName): CompiledSpec {
   const checked: Slot[] = [];
   KERNELS[name].args.forEach((arg: string, index: number) => {
     const [argName = '', kind = ''] = arg.split(':');
-    if (kind === 'floats' || kind === 'floats?' || kind === 'ints' || kind === 'int8s' || kind === 'int8s?' || kind === 'bf16s' || kind === 'gemm') checked.push({ index, name: argName, kind });
+    if (kind === 'floats' || kind === 'floats?' || kind === 'ints' || kind === 'ints?' || kind === 'int8s' || kind === 'int8s?' || kind === 'bf16s' || kind === 'gemm') checked.push({ index, name: argName, kind });
   });
   return { checked };
 }
@@ -57,8 +57,8 @@ function callDType(where: string, spec: CompiledSpec, args: ArrayLike<unknown>):
     const value = args[index];
     if (kind === 'floats' || (kind === 'floats?' && value !== null)) {
       dtype = agree(where, name, value, dtype);
-    } else if (kind === 'ints') {
-      if (!(value instanceof Int32Array)) throw new DTypeError(`${where}: ${name} must be an Int32Array, got ${describe(value)}`);
+    } else if (kind === 'ints' || (kind === 'ints?' && value !== null)) {
+      if (!(value instanceof Int32Array)) throw new DTypeError(`${where}: ${name} must be an Int32Array${kind === 'ints?' ? ' or null' : ''}, got ${describe(value)}`);
     } else if (kind === 'int8s' || (kind === 'int8s?' && value !== null)) {
       if (!(value instanceof Int8Array)) throw new DTypeError(`${where}: ${name} must be an Int8Array${kind === 'int8s?' ? ' or null' : ''}, got ${describe(value)}`);
     } else if (kind === 'bf16s') {

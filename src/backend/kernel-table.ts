@@ -13,16 +13,17 @@ export type KernelName = Exclude<keyof Backend, 'name' | 'isa' | 'getThreads' | 
 
 /**
  * An argument: `floats` a FloatArray of the call's dtype (`floats?` the same or null), `ints` an Int32Array (ids,
- * labels, generator state), `int8s` an Int8Array (quantized values; `int8s?` the same or null), `gemm` GemmParams
+ * labels, generator state; `ints?` the same or null), `int8s` an Int8Array (quantized values; `int8s?` the same or null), `gemm` GemmParams
  * (its epilogue arrays are floats), `number`, `flag`, `gelu` the form (`gelu?` the form or null: no activation),
  * `bf16s` a Uint16Array of bfloat16 bits.
  */
-export type ArgKind = 'floats' | 'floats?' | 'ints' | 'int8s' | 'int8s?' | 'bf16s' | 'number' | 'flag' | 'gelu' | 'gelu?' | 'gemm';
+export type ArgKind = 'floats' | 'floats?' | 'ints' | 'ints?' | 'int8s' | 'int8s?' | 'bf16s' | 'number' | 'flag' | 'gelu' | 'gelu?' | 'gemm';
 
 type KindOf<T> =
   [T] extends [FloatArray] ? 'floats' :
   [T] extends [FloatArray | null] ? 'floats?' :
   [T] extends [Int32Array] ? 'ints' :
+  [T] extends [Int32Array | null] ? 'ints?' :
   [T] extends [Int8Array] ? 'int8s' :
   [T] extends [Int8Array | null] ? 'int8s?' :
   [T] extends [Uint16Array] ? 'bf16s' :
@@ -110,11 +111,14 @@ export const KERNELS = {
     ...GRAPH,
   },
   quantizeRows: { args: ['q:int8s', 'scales:floats', 'x:floats', 'rows:number', 'cols:number', 'maxLevel:number'], ...INT8 },
+  quantizeRowsAsymmetric: {
+    args: ['q:int8s', 'scales:floats', 'offsets:ints', 'x:floats', 'rows:number', 'cols:number'], ...INT8,
+  },
   int8PackedWeightBytes: { args: ['n:number', 'k:number', 'weightBits:number'], ...INT8 },
   int8PackWeight: { args: ['packed:int8s', 'b:int8s', 'n:number', 'k:number', 'weightBits:number'], ...INT8 },
   int8Gemm: {
-    args: ['out:floats', 'a:int8s', 'aScales:floats', 'b:int8s', 'packedB:int8s?', 'bScales:floats', 'bias:floats?',
-      'residual:floats?', 'm:number', 'n:number', 'k:number', 'gelu:gelu?'],
+    args: ['out:floats', 'a:int8s', 'aScales:floats', 'aOffsets:ints?', 'b:int8s', 'packedB:int8s?', 'bScales:floats',
+      'bSums:ints?', 'bias:floats?', 'residual:floats?', 'm:number', 'n:number', 'k:number', 'gelu:gelu?'],
     ...INT8,
   },
   bf16Round: { args: ['out:bf16s', 'x:floats', 'n:number'], ...BF16 },

@@ -20,7 +20,7 @@ export const QUANTIZATION_CONFIG = {
   quant_method: 'tsbert_int8',
   bits: 8,
   weights: 'symmetric, one float32 scale per output channel (<name>_scale)',
-  activations: 'dynamic, symmetric, one scale per row',
+  activations: 'dynamic, asymmetric, one scale and zero point per row',
 } as const;
 
 /**

@@ -1,6 +1,7 @@
 /**
- * The int8 inference kernels, native against the JS reference on every ISA this CPU runs: quantizeRows must give the
- * same bytes and scales, int8Gemm the same int32 sums (checked exactly against an independent integer dot product
+ * The int8 inference kernels, native against the JS reference on every ISA this CPU runs: quantizeRows and
+ * quantizeRowsAsymmetric must give the same bytes, scales and offsets, int8Gemm the same int32 sums (with asymmetric
+ * rows' offset · column-sum terms) (checked exactly against an independent integer dot product
  * with unit scales) and the same float32 epilogue (bit for bit without GELU; within GELU's vector approximation
  * with it). Sizes are awkward on purpose: 1 × 1, m, n, k off the tiles (6 × 16 on AVX2, 4 × 8 generic), odd k,
  * several k blocks (k = 3072), products big enough to be split across threads. Every native product runs twice,
@@ -12,6 +13,7 @@ import assert from 'node:assert/strict';
 import { jsBackend } from '../../src/backend/js/js-backend.js';
 import type { Backend } from '../../src/backend/backend.js';
 import { DTypeError } from '../../src/errors.js';
+import { int8ColumnSums } from '../../src/ops/quantized-linear.js';
 import { Rng } from '../../src/tensor/rng.js';
 import { ELEMENTWISE_ATOL, ELEMENTWISE_RTOL, forEachIsa, nativeOrSkip, randomArray, toleranceRatio } from './native-harness.js';
 
@@ -66,10 +68,12 @@ function packedKernelName(packed: Int8Array): string {
 function runGemm(
   backend: Backend, a: Int8Array, aScales: Float32Array, b: Int8Array, bScales: Float32Array, bias: Float32Array | null,
   residual: Float32Array | null, m: number, n: number, k: number, gelu: 'none' | 'tanh' | null, bits: 7 | 8 = 8,
+  aOffsets: Int32Array | null = null,
 ): Float32Array {
+  const bSums = aOffsets === null ? null : int8ColumnSums(b, n, k);
   const run = (packed: Int8Array | null): Float32Array => {
     const out = new Float32Array(m * n).fill(NaN);
-    backend.int8Gemm(out, a, aScales, b, packed, bScales, bias, residual, m, n, k, gelu);
+    backend.int8Gemm(out, a, aScales, aOffsets, b, packed, bScales, bSums, bias, residual, m, n, k, gelu);
     return out;
   };
   const packed = packWeight(backend, b, n, k, bits);
@@ -112,6 +116,53 @@ for (const bits of [8, 7] as const) {
     assert.equal(want[n + 2], 0, 'and (-127 · alternating ±limit) cancels');
     await forEachIsa(t, (native, isa) => {
       assert.equal(firstMismatch(runGemm(native, a, scales(m), b, scales(n), null, null, m, n, k, null, bits), want), undefined, isa);
+    });
+  });
+}
+
+/** Random offsets of asymmetric rows, in [-127, 128] (128 - zero point), with both ends present. */
+function randomOffsets(rng: Rng, m: number): Int32Array {
+  const out = new Int32Array(m);
+  for (let i = 0; i < m; i++) out[i] = i === 0 ? 128 : i === 1 ? -127 : rng.int(256) - 127;
+  return out;
+}
+
+for (const bits of [8, 7] as const) {
+  const limit = bits === 7 ? 63 : 127;
+  test(`int8Gemm, asymmetric rows, ${bits}-bit weights: the sums are Σ a·b + offset · Σ b exactly, on both backends`, async (t) => {
+    const ones = (n: number): Float32Array => new Float32Array(n).fill(1);
+    const check = (backend: Backend, label: string): void => {
+      const rng = new Rng(36);
+      for (const [m, n, k] of SHAPES) {
+        if (k > 1000) continue;  // |sum| < 2^24 (below), so float32(sum) is the sum itself
+        const a = randomInt8(rng, m * k, 128).map((v) => Math.min(v, 127)), b = randomInt8(rng, n * k, limit);
+        const offsets = randomOffsets(rng, m);
+        const want = integerProduct(a, b, m, n, k);
+        const sums = int8ColumnSums(b, n, k);
+        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) want[i * n + j]! += offsets[i]! * sums[j]!;
+        const out = runGemm(backend, a, ones(m), b, ones(n), null, null, m, n, k, null, bits, offsets);
+        const mismatch = firstMismatch(out, want);
+        assert.equal(mismatch, undefined, `${label} [${m}, ${n}, ${k}]: ${mismatch}`);
+      }
+    };
+    check(jsBackend, 'js');
+    await forEachIsa(t, (native, isa) => check(native, isa));
+  });
+
+  test(`int8Gemm, asymmetric rows, ${bits}-bit weights: extreme sums (a = -128, offset ±128, k = 3072) and the epilogue agree with JS bit for bit`, async (t) => {
+    const m = 9, n = 21, k = 3072;
+    const a = new Int8Array(m * k), b = new Int8Array(n * k);
+    for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) a[i * k + p] = [-128, 127, p % 2 ? 127 : -128][i % 3]!;
+    for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) b[j * k + p] = [-limit, limit, p % 3 ? limit : -limit][j % 3]!;
+    const offsets = Int32Array.from({ length: m }, (_, i) => [128, -127, 0][Math.floor(i / 3)]!);
+    const want = runGemm(jsBackend, a, new Float32Array(m).fill(1), b, new Float32Array(n).fill(1), null, null, m, n, k, null, bits, offsets);
+    assert.equal(want[0], (-128 * -limit + 128 * -limit) * k, 'row 0 (a = -128, offset 128) against b = -limit: Σ (a + offset) b = 0');
+    const rng = new Rng(37);
+    const aScales = randomArray(rng, m, 0.01), bScales = randomArray(rng, n, 0.001), bias = randomArray(rng, n), residual = randomArray(rng, m * n);
+    const wantScaled = runGemm(jsBackend, a, aScales, b, bScales, bias, residual, m, n, k, null, bits, offsets);
+    await forEachIsa(t, (native, isa) => {
+      assert.equal(firstMismatch(runGemm(native, a, new Float32Array(m).fill(1), b, new Float32Array(n).fill(1), null, null, m, n, k, null, bits, offsets), want), undefined, `${isa}: sums`);
+      assert.equal(firstMismatch(runGemm(native, a, aScales, b, bScales, bias, residual, m, n, k, null, bits, offsets), wantScaled), undefined, `${isa}: epilogue`);
     });
   });
 }
@@ -208,20 +259,92 @@ test('quantizeRows: native gives the same bytes and scales as JS; values round h
   });
 });
 
+test('quantizeRowsAsymmetric: a hand-computed row, the edge rows, scale · (q + offset) within half a step of x, native = JS', async (t) => {
+  const quantize = (backend: Backend, x: Float32Array, rows: number, cols: number): { q: Int8Array; scales: Float32Array; offsets: Int32Array } => {
+    const q = new Int8Array(rows * cols).fill(99), scales = new Float32Array(rows), offsets = new Int32Array(rows).fill(99);
+    backend.quantizeRowsAsymmetric(q, scales, offsets, x, rows, cols);
+    return { q, scales, offsets };
+  };
+  // [-1, 3]: scale 4 / 255, 255 / 4 = 63.75 per unit, zero point round(63.75) = 64 (offset 64); 0.5 → 31.875 → 32,
+  // 3 → 191.25 → 191 (+ 64 = 255: q 127), -1 → -63.75 → -64 (+ 64 = 0: q -128); 0 is q -64, exactly -offset.
+  const hand = quantize(jsBackend, Float32Array.from([-1, 0, 0.5, 3]), 1, 4);
+  assert.deepEqual([...hand.q], [-128, -64, -32, 127]);
+  assert.deepEqual([hand.scales[0], hand.offsets[0]], [Math.fround(4 / 255), 64]);
+  // One sign: all positive → zero point 0 (offset 128), all negative → 255 (offset -127); every level used.
+  const positive = quantize(jsBackend, Float32Array.from({ length: 256 }, (_, i) => i / 8), 1, 256);
+  assert.deepEqual([positive.offsets[0], positive.q[0], positive.q[255]], [128, -128, 127]);
+  assert.equal(new Set(positive.q).size, 256, 'a row of 256 evenly spaced values from 0 takes all 256 levels');
+  // [-2, 0]: 127.5 per unit; -1 → -127.5, half to even → -128 (+ 255 = 127: q -1); -0.5 → -63.75 → -64 (q 63).
+  const negative = quantize(jsBackend, Float32Array.from([-2, -1, -0.5]), 1, 3);
+  assert.deepEqual([negative.offsets[0], [...negative.q]], [-127, [-128, -1, 63]]);
+  // Rounding half to even: [0, 255] has scale 1, so x + 0 rounds as itself: 0.5 → 0, 1.5 → 2, 2.5 → 2.
+  const halves = quantize(jsBackend, Float32Array.from([0, 0.5, 1.5, 2.5, 255]), 1, 5);
+  assert.deepEqual([...halves.q].map((v) => v + 128), [0, 0, 2, 2, 255]);
+  // Edge rows: zero; NaN; -Infinity; a range that overflows float32 (the symmetric row, offset 0).
+  const edges = Float32Array.from([0, 0, 0, 1, NaN, 2, 1, -Infinity, 1, 3e38, -3e38, 1.5e38]);
+  const special = quantize(jsBackend, edges, 4, 3);
+  assert.deepEqual([special.scales[0], Number.isNaN(special.scales[1]), Number.isNaN(special.scales[2])], [0, true, true]);
+  assert.deepEqual([...special.offsets], [0, 0, 0, 0]);
+  assert.deepEqual([...special.q.subarray(0, 9)], new Array<number>(9).fill(0), 'zero and non-finite rows quantize to zeros');
+  const symmetric = new Int8Array(3), symmetricScale = new Float32Array(1);
+  jsBackend.quantizeRows(symmetric, symmetricScale, edges.subarray(9), 1, 3, 127);
+  assert.deepEqual([[...special.q.subarray(9)], special.scales[3]], [[...symmetric], symmetricScale[0]]);
+  // Random rows, GELU-like (one-sided with a small negative tail) and symmetric: the reconstruction error.
+  const rng = new Rng(38);
+  const cases: { rows: number; cols: number; x: Float32Array }[] = [];
+  for (const [rows, cols] of [[1, 1], [3, 7], [5, 17], [9, 768], [64, 3072], [2, 33]] as const) {
+    const x = randomArray(rng, rows * cols, 3);
+    cases.push({ rows, cols, x }, { rows, cols, x: x.map((v) => v * 0.5 * (1 + Math.tanh(v))) });
+  }
+  for (const { rows, cols, x } of cases) {
+    const { q, scales, offsets } = quantize(jsBackend, x, rows, cols);
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        const error = Math.abs(scales[r]! * (q[r * cols + c]! + offsets[r]!) - x[r * cols + c]!);
+        assert.ok(error <= scales[r]! * 0.5001, `row ${r} col ${c}: |scale · (q + offset) − x| = ${error}, step ${scales[r]}`);
+      }
+    }
+  }
+  const all = [...cases, { rows: 1, cols: 4, x: Float32Array.from([-1, 0, 0.5, 3]) }, { rows: 4, cols: 3, x: edges }];
+  const want = all.map(({ x, rows, cols }) => quantize(jsBackend, x, rows, cols));
+  await forEachIsa(t, (native, isa) => {
+    all.forEach(({ x, rows, cols }, c) => {
+      const got = quantize(native, x, rows, cols);
+      for (const part of ['q', 'scales', 'offsets'] as const) {
+        assert.equal(firstMismatch(got[part], want[c]![part]), undefined, `${isa} case ${c}: ${part}`);
+      }
+    });
+  });
+});
+
 test('int8 kernels refuse wrong arrays and sizes with errors, not crashes', (t) => {
-  assert.throws(() => jsBackend.int8Gemm(new Float32Array(1), new Float32Array(1) as never, new Float32Array(1), new Int8Array(1),
-    null, new Float32Array(1), null, null, 1, 1, 1, null), DTypeError);
-  assert.throws(() => jsBackend.int8Gemm(new Float32Array(1), new Int8Array(1), new Float32Array(1), new Int8Array(1),
-    new Uint8Array(1) as never, new Float32Array(1), null, null, 1, 1, 1, null), /packedB must be an Int8Array or null/);
+  assert.throws(() => jsBackend.int8Gemm(new Float32Array(1), new Float32Array(1) as never, new Float32Array(1), null, new Int8Array(1),
+    null, new Float32Array(1), null, null, null, 1, 1, 1, null), DTypeError);
+  assert.throws(() => jsBackend.int8Gemm(new Float32Array(1), new Int8Array(1), new Float32Array(1), null, new Int8Array(1),
+    new Uint8Array(1) as never, new Float32Array(1), null, null, null, 1, 1, 1, null), /packedB must be an Int8Array or null/);
   assert.throws(() => jsBackend.quantizeRows(new Int8Array(4), new Float64Array(1) as never, new Float64Array(4) as never, 1, 4, 127), DTypeError);
+  assert.throws(() => jsBackend.quantizeRowsAsymmetric(new Int8Array(4), new Float32Array(1), new Float32Array(1) as never, new Float32Array(4), 1, 4),
+    /offsets must be an Int32Array/);
+  const offsetsAlone = (backend: Backend): void => backend.int8Gemm(new Float32Array(1), new Int8Array(1), new Float32Array(1), new Int32Array(1),
+    new Int8Array(1), null, new Float32Array(1), null, null, null, 1, 1, 1, null);
+  const tooLongK = (backend: Backend): void => backend.int8Gemm(new Float32Array(1), new Int8Array(65537), new Float32Array(1), null,
+    new Int8Array(65537), null, new Float32Array(1), null, null, null, 1, 1, 65537, null);
+  assert.throws(() => offsetsAlone(jsBackend), /aOffsets and bSums go together/);
+  assert.throws(() => tooLongK(jsBackend), /above 65536/);
   const native = nativeOrSkip(t);
   if (native === undefined) return;
-  assert.throws(() => native.int8Gemm(new Float32Array(4), new Int8Array(3), new Float32Array(2), new Int8Array(4),
-    null, new Float32Array(2), null, null, 2, 2, 2, null), /a has 3 elements/);
-  assert.throws(() => native.int8Gemm(new Float32Array(4), new Int8Array(4), new Float32Array(2), new Int8Array(4),
-    null, new Float32Array(2), new Float32Array(1), null, 2, 2, 2, null), /bias has 1 elements/);
-  assert.throws(() => native.int8Gemm(new Float32Array(4), new Int8Array(4), new Float32Array(2), new Int8Array(4),
-    new Int8Array(8), new Float32Array(2), null, null, 2, 2, 2, null), /packedB has 8 elements/);
+  assert.throws(() => offsetsAlone(native), /aOffsets and bSums go together/);
+  assert.throws(() => tooLongK(native), /above 65536/);
+  assert.throws(() => native.int8Gemm(new Float32Array(4), new Int8Array(4), new Float32Array(2), new Int32Array(1), new Int8Array(4),
+    null, new Float32Array(2), new Int32Array(2), null, null, 2, 2, 2, null), /aOffsets has 1 elements/);
+  assert.throws(() => native.quantizeRowsAsymmetric(new Int8Array(4), new Float32Array(1), new Int32Array(0), new Float32Array(4), 1, 4),
+    /offsets has 0 elements/);
+  assert.throws(() => native.int8Gemm(new Float32Array(4), new Int8Array(3), new Float32Array(2), null, new Int8Array(4),
+    null, new Float32Array(2), null, null, null, 2, 2, 2, null), /a has 3 elements/);
+  assert.throws(() => native.int8Gemm(new Float32Array(4), new Int8Array(4), new Float32Array(2), null, new Int8Array(4),
+    null, new Float32Array(2), null, new Float32Array(1), null, 2, 2, 2, null), /bias has 1 elements/);
+  assert.throws(() => native.int8Gemm(new Float32Array(4), new Int8Array(4), new Float32Array(2), null, new Int8Array(4),
+    new Int8Array(8), new Float32Array(2), null, null, null, 2, 2, 2, null), /packedB has 8 elements/);
   assert.throws(() => native.int8PackWeight(new Int8Array(8), new Int8Array(4), 2, 2, 8), /packed has 8 elements/);
   assert.throws(() => native.quantizeRows(new Int8Array(3), new Float32Array(1), new Float32Array(4), 1, 4, 127), /q has 3 elements/);
   assert.throws(() => native.quantizeRows(new Uint8Array(4) as never, new Float32Array(1), new Float32Array(4), 1, 4, 127), DTypeError);
@@ -237,11 +360,11 @@ test('int8Gemm refuses a weight packed for other sizes, or for another kernel la
     assert.ok(packed.length > n * k, `${isa}: a packed weight holds the header and whole panels`);
     // The same bytes read as a [2n, k / 2] weight (whole panels of 16 or 8 columns: the same buffer size), whose
     // header's sizes do not match.
-    assert.throws(() => native.int8Gemm(new Float32Array(m * 2 * n), new Int8Array(m * k / 2), ones, b, packed,
-      new Float32Array(2 * n), null, null, m, 2 * n, k / 2, null), /packed for another int8 kernel .* or another \[n, k\]/);
+    assert.throws(() => native.int8Gemm(new Float32Array(m * 2 * n), new Int8Array(m * k / 2), ones, null, b, packed,
+      new Float32Array(2 * n), null, null, null, m, 2 * n, k / 2, null), /packed for another int8 kernel .* or another \[n, k\]/);
     const corrupted = packed.slice();
     corrupted[0] = 0;
-    assert.throws(() => native.int8Gemm(out, a, ones, b, corrupted, ones, null, null, m, n, k, null), /packed for another/);
+    assert.throws(() => native.int8Gemm(out, a, ones, null, b, corrupted, ones, null, null, null, m, n, k, null), /packed for another/);
     // avx512 and avx2 run the same 6 × 16 kernel (one layout, so either reads the other's packing); generic's 4 × 8
     // tile has 8-column panels, which the header tells apart.
     const other = native.supportedIsas().find((name) => name !== isa);
@@ -251,11 +374,11 @@ test('int8Gemm refuses a weight packed for other sizes, or for another kernel la
       const header = packWeight(native, b, n, k)!.subarray(0, 64);
       if (header.every((v, i) => v === packed[i])) {
         const got = new Float32Array(m * n);
-        native.int8Gemm(got, a, ones, b, packed, ones, null, null, m, n, k, null);
-        native.int8Gemm(out, a, ones, b, null, ones, null, null, m, n, k, null);
+        native.int8Gemm(got, a, ones, null, b, packed, ones, null, null, null, m, n, k, null);
+        native.int8Gemm(out, a, ones, null, b, null, ones, null, null, null, m, n, k, null);
         assert.equal(firstMismatch(got, out), undefined, `${isa} packing read under ${other}`);
       } else {
-        assert.throws(() => native.int8Gemm(out, a, ones, b, packed, ones, null, null, m, n, k, null), /packed for another int8 kernel/);
+        assert.throws(() => native.int8Gemm(out, a, ones, null, b, packed, ones, null, null, null, m, n, k, null), /packed for another int8 kernel/);
       }
     } finally {
       native.setIsa(isa);

@@ -1,7 +1,7 @@
 /**
  * int8 models against the PyTorch reference of the same scheme (reference/make_int8_goldens.py →
- * test/fixtures/reference/int8): the quantized weight bytes, quantizeRows on exact halves, bert-tiny's encoder with
- * every Linear in int8; then a quantized folder's round trip, and the errors of using int8 where it does not belong.
+ * test/fixtures/reference/int8): the quantized weight bytes, quantizeRows on exact halves, quantizeRowsAsymmetric
+ * (the activations' rows), bert-tiny's encoder with every Linear in int8; then a quantized folder's round trip, and the errors of using int8 where it does not belong.
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -58,13 +58,24 @@ for (const backendCase of backendCases()) {
       getBackend().quantizeRows(q, scales, rows.data as Float32Array, count, cols, 127);
       assert.deepEqual([...q], [...bytesOf('rows_int8')], 'quantizeRows bytes (half to even)');
       assert.deepEqual([...scales], [...floatTensor(golden, 'rows_scale').data]);
+      const asymmetricRows = floatTensor(golden, 'rows_asym');
+      const qa = new Int8Array(asymmetricRows.size), aScales = new Float32Array(count), offsets = new Int32Array(count);
+      getBackend().quantizeRowsAsymmetric(qa, aScales, offsets, asymmetricRows.data as Float32Array, count, cols);
+      assert.deepEqual([...qa], [...bytesOf('rows_asym_int8')], 'quantizeRowsAsymmetric bytes');
+      assert.deepEqual([...aScales], [...floatTensor(golden, 'rows_asym_scale').data]);
+      const wantOffsets = golden.get('rows_asym_offset').data;
+      assert.ok(wantOffsets instanceof Int32Array, 'rows_asym_offset is int32');
+      assert.deepEqual([...offsets], [...wantOffsets]);
+      assert.equal(offsets[2], 128 - Math.round(-Math.min(...asymmetricRows.data.subarray(2 * cols, 3 * cols)) / aScales[2]!), 'the one-sided row');
 
       const inputs = pretrainingInputs(tinyGolden);
       const int8 = noGrad(() => quantizeModel(model, 'bert-tiny', { weightBits: 8 }).forward(inputs).lastHiddenState);
       const error = normRelativeError(int8.data, floatTensor(golden, 'last_hidden_state').data);
       const gap = normRelativeError(int8.data, floatTensor(golden, 'last_hidden_state_fp32').data);
+      const symmetricGap = normRelativeError(int8.data, floatTensor(golden, 'last_hidden_state_symmetric').data);
       assert.ok(error <= INT8_GOLDEN_TOLERANCE, `int8 last_hidden_state vs PyTorch int8: ${error.toExponential(2)}`);
       assert.ok(gap > 5 * error && gap > 1e-4, `the test tells int8 from float32: ${gap.toExponential(2)} vs ${error.toExponential(2)}`);
+      assert.ok(symmetricGap > 5 * error, `the test tells asymmetric from symmetric rows: ${symmetricGap.toExponential(2)} vs ${error.toExponential(2)}`);
     });
   });
 

@@ -1,8 +1,8 @@
 /**
  * What the int8 Linear does to go fast must not change what it computes: the weight packed once (kept beside the
  * int8 tensor) gives the bytes of the product packed per call; the Q, K, V input quantized once (forwardLinears)
- * gives each Linear's own forward() bit for bit, with one quantizeRows instead of three; a packed weight follows a
- * switch of ISA. The oracle is the same kernels called directly (quantizeRows, then int8Gemm packing per call).
+ * gives each Linear's own forward() bit for bit, with one quantizeRowsAsymmetric instead of three; a packed weight follows a
+ * switch of ISA. The oracle is the same kernels called directly (quantizeRowsAsymmetric, then int8Gemm packing per call).
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import type { Backend } from '../../src/backend/backend.js';
 import { getBackend } from '../../src/backend/select.js';
 import { forwardLinears, Linear } from '../../src/nn/linear.js';
 import { ParamSource } from '../../src/nn/param-source.js';
-import { quantizedLinear, quantizeWeight } from '../../src/ops/quantized-linear.js';
+import { int8ColumnSums, quantizedLinear, quantizeWeight } from '../../src/ops/quantized-linear.js';
 import { Rng } from '../../src/tensor/rng.js';
 import { noGrad, Tensor } from '../../src/tensor/tensor.js';
 import { forEachIsa, randomArray } from '../backend/native-harness.js';
@@ -20,10 +20,12 @@ import { backendCases, withBackend } from '../helpers/backends.js';
 function perCallProduct(x: Float32Array, weight: Tensor, bias: Float32Array, rows: number, gelu: 'tanh' | null): Float32Array {
   const [outFeatures = 0, inFeatures = 0] = weight.shape;
   const backend = getBackend();
-  const q = new Int8Array(rows * inFeatures), scales = new Float32Array(rows);
-  backend.quantizeRows(q, scales, x, rows, inFeatures, 127);
+  const q = new Int8Array(rows * inFeatures), scales = new Float32Array(rows), offsets = new Int32Array(rows);
+  backend.quantizeRowsAsymmetric(q, scales, offsets, x, rows, inFeatures);
   const out = new Float32Array(rows * outFeatures);
-  backend.int8Gemm(out, q, scales, weight.data as Int8Array, null, weight.scales!.values, bias, null, rows, outFeatures, inFeatures, gelu);
+  const values = weight.data as Int8Array;
+  backend.int8Gemm(out, q, scales, offsets, values, null, weight.scales!.values, int8ColumnSums(values, outFeatures, inFeatures), bias, null, rows,
+    outFeatures, inFeatures, gelu);
   return out;
 }
 
@@ -73,9 +75,9 @@ for (const backendCase of backendCases()) {
     let quantizations = 0;
     const counting: Backend = {
       ...backend,
-      quantizeRows: (...args) => {
+      quantizeRowsAsymmetric: (...args) => {
         quantizations++;
-        backend.quantizeRows(...args);
+        backend.quantizeRowsAsymmetric(...args);
       },
     };
     withBackend(counting, () => {

@@ -2,25 +2,30 @@ import type { GeluApproximation } from '../backend.js';
 import { geluForward } from './activations.js';
 
 /**
- * out [m, n] = (Σ_p a[i, p] · b[j, p]) · aScales[i] · bScales[j] + bias[j], then GELU (gelu non-null), then
- * + residual [m, n] — a Linear on int8 rows a [m, k] and an int8 weight b [n, k]. The reference reads b as it is
- * (its packed form, a native kernel's layout, is empty here: int8PackedWeightBytes is 0). The sum is exact integer
- * arithmetic (|a·b| ≤ 127², so any k below 2³⁹ stays exact in a double) — the native kernels' sums, whichever
- * runs: int16 pairs give Σ a·b, and the u8 × s8 kernel of 7-bit weights Σ (a + 128)·b − 128·Σ b, the same integer.
+ * out [m, n] = (Σ_p a[i, p] · b[j, p] + aOffsets[i] · bSums[j]) · aScales[i] · bScales[j] + bias[j], then GELU (gelu
+ * non-null), then + residual [m, n] — a Linear on int8 rows a [m, k] and an int8 weight b [n, k]. aOffsets and bSums
+ * (bSums[j] = Σ_p b[j, p]) are an asymmetric row's offsets (quantizeRowsAsymmetric: a row is scale · (a + offset)),
+ * both null for symmetric rows. The reference reads b as it is (its packed form, a native kernel's layout, is empty
+ * here: int8PackedWeightBytes is 0). The sum is exact integer arithmetic (|a·b| ≤ 128 · 127, so any k below 2³⁹
+ * stays exact in a double) — the native kernels' int32 sums, whichever runs: int16 pairs give Σ a·b, and the
+ * u8 × s8 kernel of 7-bit weights Σ (a + 128)·b − 128·Σ b, the same integer; k ≤ INT8_MAX_K keeps them in int32.
  * The epilogue rounds to float32 step by step in the native kernel's order: s = aScale · bScale,
  * v = float32(sum) · s, v + bias, GELU, v + residual.
  */
 export function int8Gemm(
-  out: Float32Array, a: Int8Array, aScales: Float32Array, b: Int8Array, _packedB: Int8Array | null, bScales: Float32Array,
-  bias: Float32Array | null, residual: Float32Array | null, m: number, n: number, k: number, gelu: GeluApproximation | null,
+  out: Float32Array, a: Int8Array, aScales: Float32Array, aOffsets: Int32Array | null, b: Int8Array, _packedB: Int8Array | null,
+  bScales: Float32Array, bSums: Int32Array | null, bias: Float32Array | null, residual: Float32Array | null, m: number, n: number,
+  k: number, gelu: GeluApproximation | null,
 ): void {
+  checkOffsets(aOffsets, bSums, m, n, k);
   for (let i = 0; i < m; i++) {
     const aRow = i * k;
     const rowScale = aScales[i]!;
+    const rowOffset = aOffsets === null ? 0 : aOffsets[i]!;
     const outRow = i * n;
     for (let j = 0; j < n; j++) {
       const bRow = j * k;
-      let sum = 0;
+      let sum = rowOffset === 0 ? 0 : rowOffset * bSums![j]!;
       for (let p = 0; p < k; p++) sum += a[aRow + p]! * b[bRow + p]!;
       const scale = Math.fround(rowScale * bScales[j]!);
       const v = Math.fround(Math.fround(sum) * scale);
@@ -54,3 +59,19 @@ export function int8PackWeight(_packed: Int8Array, b: Int8Array, n: number, k: n
 function checkWeightBits(weightBits: number): void {
   if (weightBits !== 7 && weightBits !== 8) throw new TypeError(`int8PackWeight: weightBits must be 7 or 8, got ${weightBits}`);
 }
+
+/**
+ * The largest k an int8 product takes: with asymmetric rows (a in [-128, 127], offset in [-127, 128]) the int32 sum
+ * Σ a·b + offset · Σ b stays below 2 · 128 · 127 · k < 2³¹.
+ */
+const INT8_MAX_K = 65536;
+
+/** aOffsets and bSums come together (asymmetric rows) or not at all, and cover m and n; k within INT8_MAX_K. */
+function checkOffsets(aOffsets: Int32Array | null, bSums: Int32Array | null, m: number, n: number, k: number): void {
+  if ((aOffsets === null) !== (bSums === null)) throw new TypeError('int8Gemm: aOffsets and bSums go together (asymmetric rows), or are both null');
+  if (aOffsets !== null && (aOffsets.length < m || bSums!.length < n)) {
+    throw new TypeError(`int8Gemm: aOffsets holds ${aOffsets.length} values for ${m} rows, bSums ${bSums!.length} for ${n} columns`);
+  }
+  if (k > INT8_MAX_K) throw new TypeError(`int8Gemm: k is ${k}, above ${INT8_MAX_K}, where the int32 sums could overflow`);
+}
+

@@ -15,7 +15,7 @@ import { embeddingBackward, embeddingForward } from './embedding.js';
 import { gemmReference } from './gemm.js';
 import { int8Gemm, int8PackedWeightBytes, int8PackWeight } from './int8-gemm.js';
 import { layerNormBackward, layerNormForward } from './layer-norm.js';
-import { quantizeRows } from './quantize-rows.js';
+import { quantizeRows, quantizeRowsAsymmetric } from './quantize-rows.js';
 import { softmaxBackward, softmaxForward } from './softmax.js';
 
 /** The kernels unchecked: the native backend runs the float64 calls the kernel table routes to JS through these. */
@@ -44,6 +44,7 @@ export const jsKernels: Kernels = {
   crossEntropyForward,
   crossEntropyBackward,
   quantizeRows,
+  quantizeRowsAsymmetric,
   int8PackedWeightBytes,
   int8PackWeight,
   int8Gemm,

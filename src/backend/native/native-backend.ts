@@ -50,9 +50,11 @@ function addonKernels(binding: NativeBinding): Partial<Kernels> {
   kernels.gemm = (c: Float32Array, a: Float32Array, b: Float32Array, p: GemmParams): void => binding.gemm(c, a, b, ...gemmArguments(p));
   kernels.bf16Gemm = (c: Float32Array, a: Uint16Array, b: Uint16Array, p: GemmParams): void => binding.bf16Gemm(c, a, b, ...gemmArguments(p));
   kernels.int8Gemm = (
-    out: Float32Array, a: Int8Array, aScales: Float32Array, b: Int8Array, packedB: Int8Array | null, bScales: Float32Array,
-    bias: Float32Array | null, residual: Float32Array | null, m: number, n: number, k: number, gelu: GeluApproximation | null,
-  ): void => binding.int8Gemm(out, a, aScales, b, packedB, bScales, bias, residual, m, n, k, activationCode(gelu ?? undefined));
+    out: Float32Array, a: Int8Array, aScales: Float32Array, aOffsets: Int32Array | null, b: Int8Array, packedB: Int8Array | null,
+    bScales: Float32Array, bSums: Int32Array | null, bias: Float32Array | null, residual: Float32Array | null, m: number, n: number,
+    k: number, gelu: GeluApproximation | null,
+  ): void => binding.int8Gemm(out, a, aScales, aOffsets, b, packedB, bScales, bSums, bias, residual, m, n, k,
+    activationCode(gelu ?? undefined));
   kernels.geluForward = (out: Float32Array, x: Float32Array, n: number, approximate: GeluApproximation): void =>
     binding.geluForward(out, x, n, approximate === 'tanh');
   kernels.geluBackward = (dx: Float32Array, x: Float32Array, dy: Float32Array, n: number, approximate: GeluApproximation): void =>

@@ -26,9 +26,9 @@ export type NativeBinding = { [K in Exclude<AddonKernelName, AdaptedKernel>]: Ad
   bf16Gemm(c: Float32Array, a: Uint16Array, b: Uint16Array, ...params: GemmArguments): void;
   /** activation: 0 none, 1 GELU (erf), 2 GELU (tanh). */
   int8Gemm(
-    out: Float32Array, a: Int8Array, aScales: Float32Array, b: Int8Array, packedB: Int8Array | null,
-    bScales: Float32Array, bias: Float32Array | null, residual: Float32Array | null, m: number, n: number, k: number,
-    activation: number,
+    out: Float32Array, a: Int8Array, aScales: Float32Array, aOffsets: Int32Array | null, b: Int8Array,
+    packedB: Int8Array | null, bScales: Float32Array, bSums: Int32Array | null, bias: Float32Array | null,
+    residual: Float32Array | null, m: number, n: number, k: number, activation: number,
   ): void;
   geluForward(out: Float32Array, x: Float32Array, n: number, tanhApproximation: boolean): void;
   geluBackward(dx: Float32Array, x: Float32Array, dy: Float32Array, n: number, tanhApproximation: boolean): void;
