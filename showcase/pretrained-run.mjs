@@ -1,7 +1,8 @@
 /**
  * A pre-training run made elsewhere (`npm start -- --steps N --output DIR`, e.g. hours on a quiet machine), given to
  * the showcase with --pretrained DIR instead of its own timed pre-training: the comparison then starts from DIR/final,
- * and the table states that run's steps, time and held-out MLM accuracy as its metrics.jsonl recorded them.
+ * and the table states that run's steps, time (summed over its resumed segments) and held-out MLM accuracy as its
+ * metrics.jsonl recorded them.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -29,12 +30,18 @@ export function readPretrainingRun(dir) {
   if (training.length === 0) throw new Error(`${metricsFile}: no training line (with "elapsed_s")`);
   const last = training.at(-1);
   const lastEval = evaluations.at(-1);
+  // elapsed_s restarts from 0 when a run resumes (`--resume`): the run's time is the sum of its segments' last values.
+  let seconds = 0;
+  training.forEach((entry, index) => {
+    const next = training[index + 1];
+    if (next === undefined || next.elapsed_s < entry.elapsed_s) seconds += entry.elapsed_s;
+  });
   // The weights' digest is the key of every step that starts from them: other weights, other fine-tuning runs.
   const key = createHash('sha256').update(readFileSync(weights)).digest('hex');
   // The run's last step is its newest checkpoint's (metrics.jsonl logs every --log-every steps).
   const checkpointSteps = readdirSync(dir).map((name) => /^checkpoint-(\d+)$/.exec(name)?.[1]).filter((step) => step !== undefined).map(Number);
   return {
-    finalDir, key, steps: Math.max(last.step, lastEval?.step ?? 0, ...checkpointSteps), seconds: last.elapsed_s,
+    finalDir, key, steps: Math.max(last.step, lastEval?.step ?? 0, ...checkpointSteps), seconds,
     mlmAccuracy: lastEval?.eval_mlm_accuracy, finishedAt: key.slice(0, 16),
   };
 }

@@ -146,6 +146,11 @@ test('--pretrained RUN: steps, time and the last held-out MLM accuracy from metr
     const run = pretrainedRun.readPretrainingRun(dir);
     assert.deepEqual({ steps: run.steps, seconds: run.seconds, mlmAccuracy: run.mlmAccuracy, finalDir: run.finalDir },
       { steps: 20, seconds: 11.5, mlmAccuracy: 0.125, finalDir: join(dir, 'final') });
+    // A resumed run: elapsed_s starts again from 0 in the second segment; the time is the sum of both.
+    const resumed = [...lines, { step: 30, loss: 7, elapsed_s: 4 }, { step: 40, loss: 7, elapsed_s: 9 }];
+    writeFileSync(join(dir, 'metrics.jsonl'), `${resumed.map((line) => JSON.stringify(line)).join('\n')}\n`);
+    assert.deepEqual([pretrainedRun.readPretrainingRun(dir).seconds, pretrainedRun.readPretrainingRun(dir).steps], [20.5, 40]);
+    writeFileSync(join(dir, 'metrics.jsonl'), `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`);
     mkdirSync(join(dir, 'checkpoint-23'));
     assert.equal(pretrainedRun.readPretrainingRun(dir).steps, 23);
     writeFileSync(join(dir, 'final', 'model.safetensors'), 'weights B');
