@@ -138,30 +138,32 @@ bool int8_pack_b(void* packed, const int8_t* b, long n, long k, int weight_bits)
   return true;
 }
 
-void quantize_rows(int8_t* q, float* scales, const float* x, long rows, long cols, int max_level) {
-  const IsaKernels& isa = active_kernels();
+// Runs quantize(r0, r1) over tasks of kQuantizeRows rows of a [rows, cols] input, on the pool when it is large.
+template <typename Quantize>
+void for_row_tasks(long rows, long cols, Quantize quantize) {
   const long tasks = (rows + kQuantizeRows - 1) / kQuantizeRows;
   const int threads = static_cast<double>(rows) * cols < kParallelMacs ? 1 : 0;
   pool_for(
       tasks,
       [&](long task, int) {
-        const long r0 = task * kQuantizeRows, r1 = std::min(rows, r0 + kQuantizeRows);
-        isa.quantize_rows(q + r0 * cols, scales + r0, x + r0 * cols, r1 - r0, cols, max_level);
+        const long r0 = task * kQuantizeRows;
+        quantize(r0, std::min(rows, r0 + kQuantizeRows));
       },
       threads);
 }
 
+void quantize_rows(int8_t* q, float* scales, const float* x, long rows, long cols, int max_level) {
+  const IsaKernels& isa = active_kernels();
+  for_row_tasks(rows, cols, [&](long r0, long r1) {
+    isa.quantize_rows(q + r0 * cols, scales + r0, x + r0 * cols, r1 - r0, cols, max_level);
+  });
+}
+
 void quantize_rows_asymmetric(int8_t* q, float* scales, int32_t* offsets, const float* x, long rows, long cols) {
   const IsaKernels& isa = active_kernels();
-  const long tasks = (rows + kQuantizeRows - 1) / kQuantizeRows;
-  const int threads = static_cast<double>(rows) * cols < kParallelMacs ? 1 : 0;
-  pool_for(
-      tasks,
-      [&](long task, int) {
-        const long r0 = task * kQuantizeRows, r1 = std::min(rows, r0 + kQuantizeRows);
-        isa.quantize_rows_asymmetric(q + r0 * cols, scales + r0, offsets + r0, x + r0 * cols, r1 - r0, cols);
-      },
-      threads);
+  for_row_tasks(rows, cols, [&](long r0, long r1) {
+    isa.quantize_rows_asymmetric(q + r0 * cols, scales + r0, offsets + r0, x + r0 * cols, r1 - r0, cols);
+  });
 }
 
 bool int8_gemm(float* out, const int8_t* a, const float* a_scales, const int32_t* a_offsets, const int8_t* b,
