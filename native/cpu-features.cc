@@ -16,6 +16,22 @@ bool cpu_has_avx512() {
 #endif
 }
 
+bool cpu_has_avx512vnni() {
+#if defined(TSBERT_HAVE_X86_ISAS)
+  return cpu_has_avx512() && __builtin_cpu_supports("avx512vnni");
+#else
+  return false;
+#endif
+}
+
+bool cpu_has_avx512bf16() {
+#if defined(TSBERT_HAVE_X86_ISAS)
+  return cpu_has_avx512vnni() && __builtin_cpu_supports("avx512bf16");
+#else
+  return false;
+#endif
+}
+
 bool cpu_has_avx2() {
 #if defined(TSBERT_HAVE_X86_ISAS)
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
@@ -26,6 +42,8 @@ bool cpu_has_avx2() {
 
 const IsaKernels* kernels_for(const char* name) {
 #if defined(TSBERT_HAVE_X86_ISAS)
+  if (std::strcmp(name, "avx512bf16") == 0) return cpu_has_avx512bf16() ? &kAvx512Bf16Kernels : nullptr;
+  if (std::strcmp(name, "avx512vnni") == 0) return cpu_has_avx512vnni() ? &kAvx512VnniKernels : nullptr;
   if (std::strcmp(name, "avx512") == 0) return cpu_has_avx512() ? &kAvx512Kernels : nullptr;
   if (std::strcmp(name, "avx2") == 0) return cpu_has_avx2() ? &kAvx2Kernels : nullptr;
 #endif
@@ -37,6 +55,8 @@ const IsaKernels* initial_kernels() {
   if (const char* env = std::getenv("TSBERT_ISA")) {
     if (const IsaKernels* k = kernels_for(env)) return k;
   }
+  if (const IsaKernels* k = kernels_for("avx512bf16")) return k;
+  if (const IsaKernels* k = kernels_for("avx512vnni")) return k;
   if (const IsaKernels* k = kernels_for("avx512")) return k;
   if (const IsaKernels* k = kernels_for("avx2")) return k;
   return &kGenericKernels;
@@ -59,6 +79,8 @@ bool set_isa(const char* name) {
 }
 
 const char* supported_isas() {
+  if (cpu_has_avx512bf16()) return "avx512bf16,avx512vnni,avx512,avx2,generic";
+  if (cpu_has_avx512vnni()) return "avx512vnni,avx512,avx2,generic";
   if (cpu_has_avx512()) return "avx512,avx2,generic";
   if (cpu_has_avx2()) return "avx2,generic";
   return "generic";

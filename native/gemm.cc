@@ -14,8 +14,10 @@
 //             micro-kernel: C tile += A~ . B~
 //
 // Edge tiles (m % mr, n % nr) go through a small scratch tile, so the micro-kernel always runs full-size.
-// bfloat16 operands (gemm_bf16) take the same loops: A and B are widened to float32 as they are packed (a bfloat16
-// is the upper half of a float32, so the shift is exact) and the float32 micro-kernel runs on them unchanged.
+// bfloat16 operands (gemm_bf16) take the same loops. Where the ISA has a bfloat16 kernel (IsaKernels::bf16_gemm,
+// vdpbf16ps) A and B are packed as k pairs of bfloat16 into the same buffers and it runs on them; elsewhere they are
+// widened to float32 as they are packed (a bfloat16 is the upper half of a float32, so the shift is exact) and the
+// float32 micro-kernel runs on them unchanged.
 // Buffers are thread-local and grow on demand; nothing is allocated per call once warm.
 #include <algorithm>
 #include <atomic>
@@ -190,6 +192,9 @@ template <typename T>
 void single_product(const IsaKernels& isa, float* c, const T* a, const T* b, const GemmArgs& p, int max_threads) {
   constexpr bool kBf16 = std::is_same_v<T, uint16_t>;
   const GemmTileShape& tile = pick_tile(isa, p.m, p.n);
+  // The bfloat16 kernel, where the ISA has one: it replaces the float32 tile's shape, packing and micro-kernel.
+  const Bf16GemmKernel* dot = kBf16 && isa.bf16_gemm.gemm_tile != nullptr ? &isa.bf16_gemm : nullptr;
+  const auto gemm_tile = dot != nullptr ? dot->gemm_tile : tile.gemm_tile;
   if (p.m <= 0 || p.n <= 0) return;
   if (p.k <= 0) {
     scale_c(c, p);
@@ -197,9 +202,9 @@ void single_product(const IsaKernels& isa, float* c, const T* a, const T* b, con
     return;
   }
   const bool epilogue = has_epilogue(p);
-  const long mr = tile.mr, nr = tile.nr;
+  const long mr = dot != nullptr ? dot->mr : tile.mr, nr = dot != nullptr ? dot->nr : tile.nr;
   const Blocking& blk = blocking();
-  const bool packs_a = tile.packs_a && p.n >= kPackAMinN;
+  const bool packs_a = dot == nullptr && tile.packs_a && p.n >= kPackAMinN;
   const long kc_target = blk.kc > 0 ? blk.kc : tile.kc;
   // A deep product (the MLM decoder's input gradient: k = vocabulary) would pack B~ in narrow column chunks and
   // read all of A once per chunk. Split k instead, into slabs whose B~ fits the pack budget: A is read once, and
@@ -246,9 +251,12 @@ void single_product(const IsaKernels& isa, float* c, const T* a, const T* b, con
       const long j0 = j_begin + q * nr;
       const T* src = p.trans_b ? b + j0 * p.ldb + pc : b + pc * p.ldb + j0;
       float* dst = packed + pc * panels * nr + q * kc * nr;
-      if constexpr (kBf16)
-        pack_b_panel_bf16(dst, src, p.trans_b ? 1 : p.ldb, p.trans_b ? p.ldb : 1, kc, std::min(nr, p.n - j0), nr);
-      else
+      if constexpr (kBf16) {
+        if (dot != nullptr)
+          dot->pack_b_panel(dst, src, p.trans_b ? 1 : p.ldb, p.trans_b ? p.ldb : 1, kc, std::min(nr, p.n - j0));
+        else
+          pack_b_panel_bf16(dst, src, p.trans_b ? 1 : p.ldb, p.trans_b ? p.ldb : 1, kc, std::min(nr, p.n - j0), nr);
+      } else
         tile.pack_b_panel(dst, src, p.trans_b ? 1 : p.ldb, p.trans_b ? p.ldb : 1, kc, std::min(nr, p.n - j0));
     };
     // Makes panels [q_begin, q_end) of k block kb ready: packs those nobody has claimed, then waits for the ones
@@ -303,9 +311,12 @@ void single_product(const IsaKernels& isa, float* c, const T* a, const T* b, con
             const bool last_k_block = pc + kc == p.k;
             const float* packed_block = packed + pc * panels * nr;
             const T* a_corner = p.trans_a ? a + pc * p.lda + i_begin : a + i_begin * p.lda + pc;
-            if constexpr (kBf16)
-              pack_a_block_bf16(a_block, a_corner, p.trans_a, p.lda, kc, i_end - i_begin, mr);
-            else if (p.trans_a)
+            if constexpr (kBf16) {
+              if (dot != nullptr)
+                dot->pack_a_block(a_block, a_corner, p.trans_a, p.lda, kc, i_end - i_begin);
+              else
+                pack_a_block_bf16(a_block, a_corner, p.trans_a, p.lda, kc, i_end - i_begin, mr);
+            } else if (p.trans_a)
               tile.pack_a_block_t(a_block, a_corner, p.lda, kc, i_end - i_begin);
             else if (pack_a)
               tile.pack_a_block(a_block, a_corner, p.lda, kc, i_end - i_begin);
@@ -317,9 +328,9 @@ void single_product(const IsaKernels& isa, float* c, const T* a, const T* b, con
               float* ct = c + i0 * p.ldc + j0;
               const float* bp = packed_block + q * kc * nr;
               if (rows == mr && cols == nr) {
-                tile.gemm_tile(kc, a_tile, rs, cs, bp, ct, p.ldc, p.alpha, beta);
+                gemm_tile(kc, a_tile, rs, cs, bp, ct, p.ldc, p.alpha, beta);
               } else {
-                tile.gemm_tile(kc, a_tile, rs, cs, bp, c_edge, nr, 1.0f, 0.0f);
+                gemm_tile(kc, a_tile, rs, cs, bp, c_edge, nr, 1.0f, 0.0f);
                 for (long i = 0; i < rows; ++i)
                   for (long j = 0; j < cols; ++j) {
                     const float v = p.alpha * c_edge[i * nr + j];
@@ -411,9 +422,6 @@ void batched_product(float* c, const T* a, const T* b, const GemmArgs& p) {
 
 void gemm(float* c, const float* a, const float* b, const GemmArgs& p) { batched_product(c, a, b, p); }
 
-// The seam for a bfloat16 dot-product kernel (AVX512-BF16 vdpbf16ps: pairs of bfloat16 into float32): it would
-// keep the operands 16-bit, packed as k pairs, so it takes its own driver, as the int8 GEMM's Int8GemmKernel does
-// (docs/quantization.md, "bfloat16"): a Bf16GemmKernel in IsaKernels and a branch here when the table has one.
 void gemm_bf16(float* c, const uint16_t* a, const uint16_t* b, const GemmArgs& p) { batched_product(c, a, b, p); }
 
 void gemm_on_this_thread(float* c, const float* a, const float* b, const GemmArgs& p) {

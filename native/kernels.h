@@ -28,8 +28,9 @@ struct GemmArgs {
 
 // C[b] = alpha * op(A[b]) . op(B[b]) + beta * C[b], row-major.
 void gemm(float* c, const float* a, const float* b, const GemmArgs& p);
-// The same with A and B bfloat16 (raw bits, the upper half of a float32): widened exactly while they are packed,
-// then the float32 micro-kernel, so C equals gemm() on the operands' float32 values; C and the epilogue are float32.
+// The same with A and B bfloat16 (raw bits, the upper half of a float32); C and the epilogue are float32. On an ISA
+// with a bfloat16 kernel (vdpbf16ps) the products are summed in pairs by it (float32 rounding, denormals flushed);
+// elsewhere the operands are widened exactly while they are packed and C equals gemm() on their float32 values.
 void gemm_bf16(float* c, const uint16_t* a, const uint16_t* b, const GemmArgs& p);
 // out [n] = x [n] as bfloat16 bits, rounded to nearest even; NaN stays NaN (quiet), Inf stays Inf.
 void bf16_round(uint16_t* out, const float* x, long n);

@@ -198,19 +198,14 @@ struct Int8PairTile {
   }
 };
 
-#if defined(TSB_I8_U8S8)
-// ---- The u8 x s8 micro-kernel for 7-bit weights (vpmaddubsw) --------------------------------------------------
-// A as unsigned bytes u = a + 128 (in [1, 255]) and B, a weight quantized to [-63, 63], as signed bytes, 4 k values
-// per int32 lane. vpmaddubsw multiplies byte pairs and adds each two adjacent products into int16, saturating; with
-// 7-bit weights |u0 b0 + u1 b1| <= 2 * 255 * 63 = 32130 < 32767, so it never saturates; vpmaddwd by ones then adds
-// the two int16 of each lane into int32. The sums are Σ (a + 128) b = Σ a b + 128 Σ b, so each panel starts with
+// ---- The u8 x s8 layout: vpmaddubsw (AVX2, 7-bit weights) and vpdpbusd (VNNI, any int8 weight) -------------------
+// A as unsigned bytes u = a + 128 (in [0, 255]) and B as signed bytes, 4 k values per int32 lane. Both instructions
+// sum u x b over a lane's 4 bytes; the sums are Σ (a + 128) b = Σ a b + 128 Σ b, so each panel starts with
 // -128 Σ_p b[j, p] per column, which a tile's first k block starts from: the result is Σ a b, exactly.
 typedef uint8_t v32u8 __attribute__((vector_size(32)));
 
-template <int MR, int NV>
-struct Int8U8S8Tile {
-  static constexpr int NR = NV * 8;
-
+template <int NR>
+struct U8S8Packing {
   // Rows of A as a + 128, each padded to a multiple of 4 bytes with 128 (a = 0): row i at dst + i * a_row_bytes(k).
   static void pack_a(void* dst, const int8_t* a, long rows, long k) {
     uint8_t* d = static_cast<uint8_t*>(dst);
@@ -251,6 +246,15 @@ struct Int8U8S8Tile {
     std::memcpy(dst, corrections, sizeof corrections);
   }
   static long b_panel_bytes(long k) { return NR * 4 + (k + 3) / 4 * 4 * NR; }
+};
+
+#if defined(TSB_I8_U8S8)
+// The u8 x s8 micro-kernel for 7-bit weights (vpmaddubsw): it multiplies byte pairs and adds each two adjacent
+// products into int16, saturating; with 7-bit weights |u0 b0 + u1 b1| <= 2 * 255 * 63 = 32130 < 32767, so it never
+// saturates; vpmaddwd by ones then adds the two int16 of each lane into int32.
+template <int MR, int NV>
+struct Int8U8S8Tile : U8S8Packing<NV * 8> {
+  static constexpr int NR = NV * 8;
 
   // As Int8PairTile::tile, over steps of 4 k; the block starting at step 0 starts from the panel's corrections.
   static void tile(long step_begin, long steps, const void* a, long lda_bytes, const void* b, int32_t* c,
@@ -340,6 +344,45 @@ template <int MR, int NV>
 constexpr Int8GemmKernel int8_u8s8_kernel(long kc) {
   using T = Int8U8S8Tile<MR, NV>;
   return {"vpmaddubsw", MR, T::NR, 4, kc, T::pack_a, T::a_row_bytes, T::pack_b_panel, T::b_panel_bytes, T::tile};
+}
+#endif
+
+#if defined(TSB_I8_VNNI)
+#include "dot-tile-8x48.h"
+
+// The VNNI micro-kernel (AVX-512 VNNI): vpdpbusd adds the 4 products u x b of each int32 lane into the lane, in
+// int32 without saturation, so any int8 weight is exact (|Σ| <= 255 x 128 x 65,536 < 2^31 for k <= 65,536, the
+// driver's limit). 8 rows x 3 zmm: 24 accumulators + 3 vectors of B + one broadcast row quad.
+template <int MR, int NV>
+struct Int8VnniTile : U8S8Packing<NV * 16> {
+  static constexpr int NR = NV * 16;
+
+  // As Int8PairTile::tile, over steps of 4 k; the block starting at step 0 starts from the panel's corrections.
+  static void tile(long step_begin, long steps, const void* a, long lda_bytes, const void* b, int32_t* c,
+                   bool accumulate) {
+    static_assert(MR == 8 && NV == 3, "the VNNI tile is written for 8 x 48");
+    alignas(64) int32_t sums[MR * NR];
+    dpbusd_8x48(steps, static_cast<const char*>(a) + step_begin * 4, lda_bytes,
+                static_cast<const char*>(b) + NR * 4 + step_begin * 4 * NR, sums);
+    const int32_t* corrections = static_cast<const int32_t*>(b);
+    for (int i = 0; i < MR; ++i)
+      for (int v = 0; v < NV; ++v) {
+        int32_t* out = c + i * NR + v * 16;
+        __m512i sum = _mm512_load_si512(sums + i * NR + v * 16);
+        if (step_begin == 0) sum = _mm512_add_epi32(sum, _mm512_loadu_si512(corrections + v * 16));
+        if (accumulate) sum = _mm512_add_epi32(sum, _mm512_loadu_si512(out));
+        _mm512_storeu_si512(out, sum);
+      }
+  }
+
+  // sums [8, 48] = Σ over `steps` of 4 bytes: 8 rows of u8 (a, row stride lda) times a panel's signed bytes (b).
+  TSB_DOT_8X48(dpbusd_8x48, "vpdpbusd")
+};
+
+template <int MR, int NV>
+constexpr Int8GemmKernel int8_vnni_kernel(long kc) {
+  using T = Int8VnniTile<MR, NV>;
+  return {"vpdpbusd-512", MR, T::NR, 4, kc, T::pack_a, T::a_row_bytes, T::pack_b_panel, T::b_panel_bytes, T::tile};
 }
 #endif
 

@@ -51,6 +51,11 @@
 #ifndef TSB_I8_U8S8_KC
 #define TSB_I8_U8S8_KC 384
 #endif
+// TSB_I8_VNNI (AVX-512 VNNI): both int8 kernels are the vpdpbusd tile, TSB_I8_VNNI_MR rows x TSB_I8_VNNI_NV zmm,
+// k blocks of TSB_I8_VNNI_KC.
+#ifndef TSB_I8_VNNI_KC
+#define TSB_I8_VNNI_KC 384
+#endif
 
 namespace tsbert {
 namespace TSB_NS {
@@ -58,6 +63,7 @@ namespace TSB_NS {
 #include "gemm-tile.h"
 #include "elementwise.h"
 #include "int8-gemm.h"
+#include "bf16-gemm.h"
 template <int MR, int NV>
 constexpr GemmTileShape tile_shape() {
   using T = Tile<MR, NV>;
@@ -86,11 +92,17 @@ extern const IsaKernels TSB_TABLE = {
     TSB_NS::sum_of_squares,
     TSB_NS::quantize_rows,
     TSB_NS::quantize_rows_asymmetric,
+    TSB_NS::bf16_gemm_kernel(),
+#if defined(TSB_I8_VNNI)
+    TSB_NS::int8_vnni_kernel<TSB_I8_VNNI_MR, TSB_I8_VNNI_NV>(TSB_I8_VNNI_KC),
+    TSB_NS::int8_vnni_kernel<TSB_I8_VNNI_MR, TSB_I8_VNNI_NV>(TSB_I8_VNNI_KC),
+#else
     TSB_NS::int8_gemm_kernel<TSB_I8_MR, TSB_I8_NV>(TSB_I8_KC),
 #if defined(TSB_I8_U8S8)
     TSB_NS::int8_u8s8_kernel<TSB_I8_MR, TSB_I8_NV>(TSB_I8_U8S8_KC),
 #else
     TSB_NS::int8_gemm_kernel<TSB_I8_MR, TSB_I8_NV>(TSB_I8_KC),
+#endif
 #endif
     TSB_NS::int8_epilogue,
     TSB_NS::adamw,

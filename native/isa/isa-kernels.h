@@ -64,8 +64,27 @@ struct Int8GemmKernel {
                bool accumulate);
 };
 
+// The bfloat16 GEMM's micro-kernel (vdpbf16ps: pairs of bfloat16 products summed into float32 lanes) and the
+// packing that feeds it, inside gemm.cc's driver: the driver's float buffers hold its 16-bit operands as k pairs
+// (one pair per 32-bit slot, so a panel or sliver takes at most the float32 one's space). Null where the ISA has no
+// bfloat16 arithmetic: gemm_bf16 then widens the operands to float32 and runs the float32 kernel.
+struct Bf16GemmKernel {
+  int mr;
+  int nr;
+  // C[mr, nr] (row stride ldc) = alpha * A~ . B~ + beta * C (beta == 0 never reads C) over kc k values: A~ one
+  // sliver as pack_a_block wrote it, B~ one panel as pack_b_panel wrote it (the strides are the driver's, unused).
+  void (*gemm_tile)(long kc, const float* a, long a_row_stride, long a_k_stride, const float* b, float* c, long ldc,
+                    float alpha, float beta);
+  // Packs rows i < rows of A (element (i, p) at trans ? a[p * lda + i] : a[i * lda + p], p < kc) into
+  // ceil(rows / mr) slivers, sliver s at a_packed + s * kc * mr floats; missing rows zero.
+  void (*pack_a_block)(float* a_packed, const uint16_t* a, bool trans, long lda, long kc, long rows);
+  // Packs B (element (p, j) at b[p * k_stride + j * n_stride]) for p < kc, j < n_valid into one nr-wide panel,
+  // missing columns zero.
+  void (*pack_b_panel)(float* b_packed, const uint16_t* b, long k_stride, long n_stride, long kc, long n_valid);
+};
+
 struct IsaKernels {
-  const char* name;  // "avx512" | "avx2" | "generic"
+  const char* name;  // "avx512bf16" | "avx512vnni" | "avx512" | "avx2" | "generic"
   // GEMM micro-tile shapes (see GemmTileShape); the driver picks, per product, the one that pads C least.
   GemmTileShape tiles[2];
 
@@ -120,6 +139,7 @@ struct IsaKernels {
   // offsets[r] = 128 - zero point, so x ~ scale * (q + offset); the steps and the edge rows as
   // src/backend/js/quantize-rows.ts quantizeRowsAsymmetric.
   void (*quantize_rows_asymmetric)(int8_t* q, float* scales, int32_t* offsets, const float* x, long rows, long cols);
+  Bf16GemmKernel bf16_gemm;
   Int8GemmKernel int8_gemm;
   // The kernel for weights in [-63, 63] (7-bit, packed with weight bits 7): u8 x s8 (vpmaddubsw) where the ISA has
   // one, which is exact only for such weights; elsewhere int8_gemm again, which is exact for any int8.
@@ -143,6 +163,8 @@ extern const IsaKernels kGenericKernels;
 #if defined(TSBERT_HAVE_X86_ISAS)
 extern const IsaKernels kAvx2Kernels;
 extern const IsaKernels kAvx512Kernels;
+extern const IsaKernels kAvx512VnniKernels;
+extern const IsaKernels kAvx512Bf16Kernels;
 #endif
 
 }  // namespace tsbert

@@ -54,7 +54,7 @@ export type GeluApproximation = 'none' | 'tanh';
 export interface Backend {
   /** 'js' or 'native'. */
   readonly name: 'js' | 'native';
-  /** Instruction set the GEMM micro-kernel uses: 'avx512', 'avx2', 'generic' (native) or 'js'. */
+  /** Instruction set the native kernels use (one of NATIVE_ISAS) or 'js'. */
   readonly isa: string;
   /** Threads a native call may use (always 1 for js). */
   getThreads(): number;

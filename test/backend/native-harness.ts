@@ -4,7 +4,7 @@
  */
 import type { TestContext } from 'node:test';
 import { loadNative, loadNativeBinding } from '../../src/backend/native/load-native.js';
-import type { NativeBackend, NativeIsa } from '../../src/backend/native/native-backend.js';
+import { isNativeIsa, type NativeBackend, type NativeIsa } from '../../src/backend/native/native-backend.js';
 import type { NativeBinding } from '../../src/backend/native/native-binding.js';
 import { Rng } from '../../src/tensor/rng.js';
 
@@ -66,7 +66,7 @@ export async function forEachIsa(
       });
     }
   } finally {
-    if (original === 'avx512' || original === 'avx2' || original === 'generic') native.setIsa(original);
+    if (isNativeIsa(original)) native.setIsa(original);
   }
 }
 

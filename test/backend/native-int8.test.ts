@@ -167,17 +167,28 @@ for (const bits of [8, 7] as const) {
   });
 }
 
-test('int8PackWeight: a 7-bit weight on AVX2 packs for the u8 × s8 kernel (bytes), an 8-bit one for int16 pairs, and the header names it', async (t) => {
+test('int8PackWeight: each ISA packs for its kernel, the header names it, and the packed size is the kernel\'s layout', async (t) => {
   const [n, k] = [33, 770];
   const b = randomInt8(new Rng(35), n * k, 63);
+  // [8-bit kernel, 7-bit kernel, panel width] per ISA: VNNI's vpdpbusd (avx512bf16 has VNNI too) (exact for any int8) for both; AVX2's
+  // vpmaddubsw only for 7-bit weights (8-bit ones could saturate its int16 pair sums); int16 pairs elsewhere.
+  const expected: Record<string, [string, string, number]> = {
+    avx512bf16: ['vpdpbusd-512', 'vpdpbusd-512', 48],
+    avx512vnni: ['vpdpbusd-512', 'vpdpbusd-512', 48],
+    avx512: ['vpmaddwd', 'vpmaddwd', 16],
+    avx2: ['vpmaddwd', 'vpmaddubsw', 16],
+  };
   await forEachIsa(t, (native, isa) => {
     const eight = packWeight(native, b, n, k, 8)!, seven = packWeight(native, b, n, k, 7)!;
-    assert.equal(packedKernelName(eight), 'vpmaddwd', `${isa}: 8-bit`);
-    const u8s8 = isa === 'avx2';
-    assert.equal(packedKernelName(seven), u8s8 ? 'vpmaddubsw' : 'vpmaddwd', `${isa}: 7-bit`);
-    // Panels of 16 columns: int16 pairs are 2 bytes a value; u8 × s8 1 byte plus 16 int32 corrections a panel.
-    const panels = Math.ceil(n / 16);
-    if (u8s8) assert.equal(seven.length, 64 + panels * (16 * 4 + Math.ceil(k / 4) * 4 * 16), `${isa}: 7-bit packed size`);
+    const [eightName, sevenName, nr] = expected[isa] ?? ['vpmaddwd', 'vpmaddwd', 8];
+    assert.equal(packedKernelName(eight), eightName, `${isa}: 8-bit`);
+    assert.equal(packedKernelName(seven), sevenName, `${isa}: 7-bit`);
+    // u8 × s8 layouts: 1 byte a value (k padded to 4) plus nr int32 corrections a panel; int16 pairs: 2 bytes a value.
+    const panels = Math.ceil(n / nr);
+    const u8s8Bytes = 64 + panels * (nr * 4 + Math.ceil(k / 4) * 4 * nr);
+    const pairBytes = 64 + panels * Math.ceil(k / 2) * 2 * nr * 2;
+    assert.equal(seven.length, sevenName === 'vpmaddwd' ? pairBytes : u8s8Bytes, `${isa}: 7-bit packed size`);
+    assert.equal(eight.length, eightName === 'vpmaddwd' ? pairBytes : u8s8Bytes, `${isa}: 8-bit packed size`);
   });
 });
 
@@ -365,8 +376,8 @@ test('int8Gemm refuses a weight packed for other sizes, or for another kernel la
     const corrupted = packed.slice();
     corrupted[0] = 0;
     assert.throws(() => native.int8Gemm(out, a, ones, null, b, corrupted, ones, null, null, null, m, n, k, null), /packed for another/);
-    // avx512 and avx2 run the same 6 × 16 kernel (one layout, so either reads the other's packing); generic's 4 × 8
-    // tile has 8-column panels, which the header tells apart.
+    // avx512 and avx2 run the same 6 × 16 kernel (one layout, so either reads the other's packing); avx512vnni's
+    // u8 × s8 panels of 48 and generic's 8-column panels are another layout, which the header tells apart.
     const other = native.supportedIsas().find((name) => name !== isa);
     if (other === undefined) return;
     native.setIsa(other);

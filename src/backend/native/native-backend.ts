@@ -9,7 +9,9 @@ import { jsKernels } from '../js/js-backend.js';
 import { ADDON_KERNEL_NAMES, type KernelName } from '../kernel-table.js';
 import type { GemmArguments, NativeBinding } from './native-binding.js';
 
-export type NativeIsa = 'avx512' | 'avx2' | 'generic';
+/** The native kernel tables (native/cpu-features.cc), best first. */
+export const NATIVE_ISAS = ['avx512bf16', 'avx512vnni', 'avx512', 'avx2', 'generic'] as const;
+export type NativeIsa = (typeof NATIVE_ISAS)[number];
 
 /** A Backend plus the ISA controls the parity tests and `tsbert bench` use. */
 export interface NativeBackend extends Backend {
@@ -20,8 +22,8 @@ export interface NativeBackend extends Backend {
   setIsa(isa: NativeIsa): void;
 }
 
-function isNativeIsa(s: string): s is NativeIsa {
-  return s === 'avx512' || s === 'avx2' || s === 'generic';
+export function isNativeIsa(s: string): s is NativeIsa {
+  return (NATIVE_ISAS as readonly string[]).includes(s);
 }
 
 /** gemm's epilogue arrays as the addon takes them (only float32 calls reach it: the check routed by dtype). */

@@ -34,11 +34,11 @@ export type NativeBinding = { [K in Exclude<AddonKernelName, AdaptedKernel>]: Ad
   geluBackward(dx: Float32Array, x: Float32Array, dy: Float32Array, n: number, tanhApproximation: boolean): void;
   getThreads(): number;
   setThreads(threads: number): void;
-  /** 'avx512' | 'avx2' | 'generic'. */
+  /** One of NATIVE_ISAS (native-backend.ts). */
   getIsa(): string;
   /** Switches the kernels (for testing the other paths); throws if this CPU cannot run `isa`. */
   setIsa(isa: string): void;
-  /** Comma-separated, best first: "avx512,avx2,generic". */
+  /** Comma-separated, best first: "avx512bf16,avx512vnni,avx512,avx2,generic". */
   supportedIsas(): string;
 };
 

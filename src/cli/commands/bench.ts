@@ -10,7 +10,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { Backend, GemmParams } from '../../backend/backend.js';
 import { jsBackend } from '../../backend/js/js-backend.js';
 import { loadNative } from '../../backend/native/load-native.js';
-import type { NativeIsa } from '../../backend/native/native-backend.js';
+import { isNativeIsa, NATIVE_ISAS, type NativeIsa } from '../../backend/native/native-backend.js';
 import { getBackend } from '../../backend/select.js';
 import { BackendError, ConfigError } from '../../errors.js';
 import { Rng } from '../../tensor/rng.js';
@@ -33,8 +33,8 @@ function positiveNumber(value: string): number {
 }
 
 function isaName(value: string): NativeIsa {
-  if (value === 'avx512' || value === 'avx2' || value === 'generic') return value;
-  throw new InvalidArgumentError('expected avx512, avx2 or generic');
+  if (isNativeIsa(value)) return value;
+  throw new InvalidArgumentError(`expected one of ${NATIVE_ISAS.join(', ')}`);
 }
 
 function backendName(value: string): 'js' | 'native' {
@@ -54,7 +54,7 @@ interface CommonOptions {
 function addCommonOptions(command: Command): Command {
   return command
     .option('--backend <name>', 'js or native (default: the one tsbert picks, see TSBERT_BACKEND)', backendName)
-    .option('--isa <isa>', 'native kernels to use: avx512, avx2 or generic (default: the best this CPU runs)', isaName)
+    .option('--isa <isa>', `native kernels to use: ${NATIVE_ISAS.join(', ')} (default: the best this CPU runs)`, isaName)
     .option('--threads <n>', 'threads for native kernels (default: TSBERT_THREADS or the number of cores)', positiveInt)
     .option('--seconds <s>', 'time to spend measuring, after warm-up', positiveNumber, 2)
     .option('--json', 'print one JSON object (the default prints a readable line)');
