@@ -8,7 +8,8 @@ namespace tsbert {
 const IsaKernels& active_kernels();
 // Switches the kernels; returns false (and changes nothing) if the CPU cannot run `name` or it is unknown.
 bool set_isa(const char* name);
-// Comma-separated ISAs this CPU can run, best first ("avx512bf16,avx512vnni,avx512,avx2,generic").
+// Comma-separated ISAs this CPU can run, best first (the default): "avx512bf16,avx512vnni,avx512,avx2,generic", or
+// avx512vnni before avx512bf16 on a CPU with AMX (cpu-features.cc).
 const char* supported_isas();
 
 }  // namespace tsbert

@@ -10,4 +10,8 @@
 #define TSB_I8_VNNI 1
 #define TSB_I8_VNNI_MR 8
 #define TSB_I8_VNNI_NV 3
+// k blocks of 768 (BERT-base's hidden size: one block for the 768-input Linears; a 768 x 48 panel block is 36 KB,
+// within a 48 KB L1d). Against 384, one thread, CPU time (int8-gemm-cpu-bench, Intel Xeon with AVX512-VNNI,
+// 2026-12-01): 150-160 -> 230-273 GMAC/s on BERT-base's three shapes; 1536 was no better. Not yet measured on Zen 4.
+#define TSB_I8_VNNI_KC 768
 #include "avx512.cc"

@@ -24,8 +24,15 @@ struct Bf16DotTile {
       for (long r = 0; r < MR; ++r) {
         const long i = s * MR + r;
         uint16_t* out = sliver + r * pairs * 2;
-        for (long p = 0; p < 2 * pairs; ++p)
-          out[p] = i < rows && p < kc ? (trans ? a[p * lda + i] : a[i * lda + p]) : 0;
+        if (i >= rows) {
+          std::memset(out, 0, static_cast<size_t>(pairs) * 4);
+        } else if (!trans) {  // a row of A is its k values in order: the pairs as they lie
+          std::memcpy(out, a + i * lda, static_cast<size_t>(kc) * 2);
+          if (kc % 2 != 0) out[kc] = 0;
+        } else {
+          for (long p = 0; p < kc; ++p) out[p] = a[p * lda + i];
+          if (kc % 2 != 0) out[kc] = 0;
+        }
       }
     }
   }
@@ -33,6 +40,19 @@ struct Bf16DotTile {
   static void pack_b_panel(float* b_packed, const uint16_t* b, long k_stride, long n_stride, long kc, long n_valid) {
     uint16_t* out = reinterpret_cast<uint16_t*>(b_packed);
     const long pairs = (kc + 1) / 2;
+    if (k_stride == 1) {  // B's columns are rows of k values (a Linear's weight [n, k]): each pair is one 32-bit copy
+      uint32_t* out32 = reinterpret_cast<uint32_t*>(b_packed);
+      for (long j = 0; j < NR; ++j) {
+        if (j >= n_valid) {
+          for (long p = 0; p < pairs; ++p) out32[p * NR + j] = 0;
+          continue;
+        }
+        const uint16_t* column = b + j * n_stride;
+        for (long p = 0; p < kc / 2; ++p) std::memcpy(out32 + p * NR + j, column + 2 * p, 4);
+        if (kc % 2 != 0) out32[(pairs - 1) * NR + j] = column[kc - 1];  // (b[kc - 1, j], 0), little-endian
+      }
+      return;
+    }
     for (long p = 0; p < pairs; ++p)
       for (long j = 0; j < NR; ++j)
         for (long h = 0; h < 2; ++h) {

@@ -4,6 +4,10 @@
 //   vpmaddwd   int16 pairs -> int32 (vpmaddwd + vpaddd): the int8 GEMM's kernel on pre-widened panels, in GMAC/s
 //   vpmaddubsw u8 x s8 pairs -> s16 (saturating), then vpmaddwd by ones -> int32, vpaddd: onnxruntime's AVX2
 //              kernel (MLAS U8S8), in GMAC/s — exact only for 7-bit operands (docs/quantization.md)
+//   vpdpbusd   u8 x s8 quads -> int32 in one instruction (AVX-512 VNNI): the avx512vnni int8 kernel, in GMAC/s
+//   vdpbf16ps  bfloat16 pairs -> float32 in one instruction (AVX512-BF16): the avx512bf16 bfloat16 kernel, in
+//              GFLOP/s (2 per multiply-add)
+// The last two are measured only where the CPU has them (cpuid at run time; the assembler needs no flag for them).
 // Time is each thread's CPU time (CLOCK_THREAD_CPUTIME_ID), so on a shared machine a descheduled thread does not read
 // as a slow one; the rate is the sum over threads. 512-bit vectors where the compiler targets AVX-512, 256-bit otherwise:
 //   g++ -O2 -march=native -pthread native/tools/fma-peak.cc -o /tmp/fma-peak && /tmp/fma-peak [threads] [rounds]
@@ -48,6 +52,8 @@ constexpr int kBytes = 32;
 #define MADDUBSW_STEP(i)                                                                        \
   "vpmaddubsw " VR(12) ", " VR(12) ", " VR(14) "\n\tvpmaddwd " VR(13) ", " VR(14) ", " VR(15) \
   "\n\tvpaddd " VR(15) ", " VR(i) ", " VR(i) "\n\t"
+#define DPBUSD_STEP(i) "vpdpbusd " VR(12) ", " VR(13) ", " VR(i) "\n\t"
+#define DPBF16_STEP(i) "vdpbf16ps " VR(12) ", " VR(13) ", " VR(i) "\n\t"
 #define ZERO_CHAIN(i) "vpxor %%xmm" #i ", %%xmm" #i ", %%xmm" #i "\n\t"
 
 // Operands: int16 or int8 lanes of 3 and ones for the integer loops; 1.0f and 0.001f for the FMA loop (normal
@@ -67,6 +73,11 @@ constexpr int kBytes = 32;
 PEAK_LOOP(fma_loop, FMA_STEP, 0x3f800000, 0x3a83126f)
 PEAK_LOOP(maddwd_loop, MADDWD_STEP, 0x00030003, 0x00010001)
 PEAK_LOOP(maddubsw_loop, MADDUBSW_STEP, 0x03030303, 0x00010001)
+#if defined(__AVX512F__)
+// bfloat16 pairs of 1.0 and 0.001 (0x3f80, 0x3a83): normal values, as for the FMA loop.
+PEAK_LOOP(dpbusd_loop, DPBUSD_STEP, 0x03030303, 0x01010101)
+PEAK_LOOP(dpbf16_loop, DPBF16_STEP, 0x3f803f80, 0x3a833a83)
+#endif
 
 double thread_cpu_seconds() {
   timespec ts;
@@ -79,6 +90,7 @@ struct Mix {
   const char* unit;
   void (*loop)(long);
   double per_instruction;  // FLOPs (fma) or multiply-adds (int) per chain step
+  bool available;
 };
 
 }  // namespace
@@ -88,12 +100,20 @@ int main(int argc, char** argv) {
   const int rounds = argc > 2 ? std::atoi(argv[2]) : 5;
   constexpr long kIterations = 50'000'000;
   const Mix mixes[] = {
-      {"fma", "GFLOP/s", fma_loop, 2.0 * kBytes / 4},
-      {"vpmaddwd", "GMAC/s", maddwd_loop, kBytes / 2.0},
-      {"vpmaddubsw", "GMAC/s", maddubsw_loop, double(kBytes)},
+      {"fma", "GFLOP/s", fma_loop, 2.0 * kBytes / 4, true},
+      {"vpmaddwd", "GMAC/s", maddwd_loop, kBytes / 2.0, true},
+      {"vpmaddubsw", "GMAC/s", maddubsw_loop, double(kBytes), true},
+#if defined(__AVX512F__)
+      {"vpdpbusd", "GMAC/s", dpbusd_loop, double(kBytes), __builtin_cpu_supports("avx512vnni") != 0},
+      {"vdpbf16ps", "GFLOP/s", dpbf16_loop, 2.0 * kBytes / 2, __builtin_cpu_supports("avx512bf16") != 0},
+#endif
   };
   std::printf("%s vectors (%d bits)\n", ISA_NAME, kBytes * 8);
-  for (const Mix& mix : mixes)
+  for (const Mix& mix : mixes) {
+    if (!mix.available) {
+      std::printf("%-10s not on this CPU\n", mix.name);
+      continue;
+    }
     for (int threads = 1; threads <= max_threads; ++threads) {
       double best = 0;
       for (int r = 0; r < rounds; ++r) {
@@ -112,5 +132,6 @@ int main(int argc, char** argv) {
       }
       std::printf("%-10s threads %d: best %.1f %s over %d rounds\n", mix.name, threads, best, mix.unit, rounds);
     }
+  }
   return 0;
 }

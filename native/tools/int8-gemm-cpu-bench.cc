@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
     for (auto& x : b) x = rnd(bits == 7 ? 63 : 127);
     std::vector<int8_t> packed(static_cast<size_t>(tsbert::int8_packed_b_bytes(s.n, s.k, bits)));
     tsbert::int8_pack_b(packed.data(), b.data(), s.n, s.k, bits);
-    tsbert::int8_gemm(out.data(), a.data(), a_scales.data(), b.data(), packed.data(), b_scales.data(), nullptr,
+    tsbert::int8_gemm(out.data(), a.data(), a_scales.data(), nullptr, b.data(), packed.data(), b_scales.data(), nullptr, nullptr,
                       nullptr, s.m, s.n, s.k, 0);
     long wrong = 0;
     for (long i = 0; i < s.m; i += 97)
@@ -88,12 +88,12 @@ int main(int argc, char** argv) {
     };
     std::printf("[%ld,%ld] x [%ld,%ld]^T  sums %s\n", s.m, s.k, s.n, s.k, wrong == 0 ? "exact" : "WRONG");
     const auto packed_run = time_reps(args.threads, args.reps, [&] {
-      tsbert::int8_gemm(out.data(), a.data(), a_scales.data(), b.data(), packed.data(), b_scales.data(), nullptr,
+      tsbert::int8_gemm(out.data(), a.data(), a_scales.data(), nullptr, b.data(), packed.data(), b_scales.data(), nullptr, nullptr,
                         nullptr, s.m, s.n, s.k, 0);
     });
     report("packed weight", packed_run, args.peak);
     report("packed per call", time_reps(args.threads, args.reps, [&] {
-             tsbert::int8_gemm(out.data(), a.data(), a_scales.data(), b.data(), nullptr, b_scales.data(), nullptr,
+             tsbert::int8_gemm(out.data(), a.data(), a_scales.data(), nullptr, b.data(), nullptr, b_scales.data(), nullptr, nullptr,
                                nullptr, s.m, s.n, s.k, 0);
            }),
            args.peak);
