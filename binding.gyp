@@ -35,7 +35,7 @@
       'conditions': [
         [ 'target_arch=="x64"', {
           'defines': [ 'TSBERT_HAVE_X86_ISAS=1' ],
-          'dependencies': [ 'tsbert_isa_avx2', 'tsbert_isa_avx512', 'tsbert_isa_avx512vnni', 'tsbert_isa_avx512bf16' ],
+          'dependencies': [ 'tsbert_isa_avx2', 'tsbert_isa_avx512', 'tsbert_isa_avx512vnni', 'tsbert_isa_avx512bf16', 'tsbert_isa_avx512amx' ],
         } ],
       ],
     },
@@ -70,6 +70,13 @@
           'sources': [ 'native/isa/avx512-bf16.cc' ],
           'cflags': [ '-mavx512f', '-mavx512dq', '-mavx512bw', '-mavx512vl', '-mavx512vnni', '-mavx512bf16', '-mavx2',
                       '-mfma', '-mprefer-vector-width=512' ],
+        },
+        {
+          'target_name': 'tsbert_isa_avx512amx',
+          'type': 'static_library',
+          'sources': [ 'native/isa/avx512-amx.cc' ],
+          'cflags': [ '-mavx512f', '-mavx512dq', '-mavx512bw', '-mavx512vl', '-mavx512vnni', '-mamx-tile', '-mamx-int8',
+                      '-mavx2', '-mfma', '-mprefer-vector-width=512' ],
         },
       ],
     } ],

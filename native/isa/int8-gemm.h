@@ -204,9 +204,13 @@ struct Int8PairTile {
 // -128 Σ_p b[j, p] per column, which a tile's first k block starts from: the result is Σ a b, exactly.
 typedef uint8_t v32u8 __attribute__((vector_size(32)));
 
-template <int NR>
+// K_ALIGN: the k each row of A and each panel of B is padded to (4: one group; AMX's tiles read 64 at a time). The
+// pad of B is zero, so the pad of A (128, i.e. a = 0) adds nothing.
+template <int NR, int K_ALIGN = 4>
 struct U8S8Packing {
-  // Rows of A as a + 128, each padded to a multiple of 4 bytes with 128 (a = 0): row i at dst + i * a_row_bytes(k).
+  static long padded_k(long k) { return (k + K_ALIGN - 1) / K_ALIGN * K_ALIGN; }
+
+  // Rows of A as a + 128, each padded to padded_k(k) bytes with 128 (a = 0): row i at dst + i * a_row_bytes(k).
   static void pack_a(void* dst, const int8_t* a, long rows, long k) {
     uint8_t* d = static_cast<uint8_t*>(dst);
     const long row_bytes = a_row_bytes(k);
@@ -224,13 +228,13 @@ struct U8S8Packing {
       for (; p < row_bytes; ++p) out[p] = 128;
     }
   }
-  static long a_row_bytes(long k) { return (k + 3) / 4 * 4; }
+  static long a_row_bytes(long k) { return padded_k(k); }
 
   // One NR-column panel: NR int32 corrections (-128 x the column's sum of b), then B's bytes step-major: byte h of
-  // step s of column j at NR * 4 + s * 4 NR + 4 j + h; missing columns and the pad of k to 4 are 0.
+  // step s of column j at NR * 4 + s * 4 NR + 4 j + h; missing columns and the pad of k to K_ALIGN are 0.
   static void pack_b_panel(void* dst, const int8_t* b, long ldb, long cols, long k) {
     int8_t* d = static_cast<int8_t*>(dst) + NR * 4;
-    const long steps = (k + 3) / 4;
+    const long steps = padded_k(k) / 4;
     int32_t corrections[NR];
     for (long j = 0; j < NR; ++j) {
       int32_t sum = 0;
@@ -245,7 +249,7 @@ struct U8S8Packing {
     }
     std::memcpy(dst, corrections, sizeof corrections);
   }
-  static long b_panel_bytes(long k) { return NR * 4 + (k + 3) / 4 * 4 * NR; }
+  static long b_panel_bytes(long k) { return NR * 4 + padded_k(k) * NR; }
 };
 
 #if defined(TSB_I8_U8S8)
@@ -383,6 +387,92 @@ template <int MR, int NV>
 constexpr Int8GemmKernel int8_vnni_kernel(long kc) {
   using T = Int8VnniTile<MR, NV>;
   return {"vpdpbusd-512", MR, T::NR, 4, kc, T::pack_a, T::a_row_bytes, T::pack_b_panel, T::b_panel_bytes, T::tile};
+}
+#endif
+
+#if defined(TSB_I8_AMX)
+// ---- The AMX micro-kernel (AMX-INT8 tdpbusd) ------------------------------------------------------------------
+// A tile register holds 16 rows of 64 bytes; tdpbusd adds to a 16 x 16 int32 tile C the products of A's 16 rows of
+// 64 u8 with B's 16 rows of 64 s8, read as 16 columns of 4-byte groups (C[i][j] += Σ_r Σ_h A[i][4r + h] B[r][4j + h])
+// — the VNNI panel's layout exactly, so the packing is U8S8Packing's with k padded to 64 (one "step" here is 64 k:
+// a tile of B is 16 of the panel's 4-byte step rows, row stride NR * 4). 32 x 32 tile: C in tmm0-3 (rows 0-15 and
+// 16-31 by columns 0-15 and 16-31), A in tmm4-5, B in tmm6-7. The sums are int32 and exact, as vpdpbusd's.
+// The OS must have granted the process the AMX tile state first (cpu-features.cc asks before it offers this table).
+struct alignas(64) AmxTileConfig {
+  uint8_t palette;
+  uint8_t start_row;
+  uint8_t reserved[14];
+  uint16_t colsb[16];
+  uint8_t rows[16];
+};
+
+// Every tile 16 rows x 64 bytes; loaded once per thread (tile configuration is per-thread state).
+static inline void amx_configure() {
+  static thread_local bool configured = false;
+  if (configured) return;
+  AmxTileConfig config{};
+  config.palette = 1;
+  for (int t = 0; t < 8; ++t) {
+    config.colsb[t] = 64;
+    config.rows[t] = 16;
+  }
+  _tile_loadconfig(&config);
+  configured = true;
+}
+
+struct Int8AmxTile : U8S8Packing<32, 64> {
+  static constexpr int MR = 32, NR = 32;
+
+  // As Int8PairTile::tile, over steps of 64 k. The C tiles start from the panel's corrections (the block starting
+  // at step 0: a tile load of stride 0 repeats their row 16 times), from c (accumulate), or from zero, and are
+  // stored to c directly: c's rows are the tile's, NR int32 apart.
+  static void tile(long step_begin, long steps, const void* a, long lda_bytes, const void* b, int32_t* c,
+                   bool accumulate) {
+    amx_configure();
+    const char* ap = static_cast<const char*>(a) + step_begin * 64;
+    const char* bp = static_cast<const char*>(b) + NR * 4 + step_begin * 16 * NR * 4;
+    constexpr long kBStride = NR * 4, kCStride = NR * 4;
+    const int32_t* corrections = static_cast<const int32_t*>(b);
+    if (accumulate) {  // a later k block (the contract: the first never accumulates)
+      _tile_loadd(0, c, kCStride);
+      _tile_loadd(1, c + 16, kCStride);
+      _tile_loadd(2, c + 16 * NR, kCStride);
+      _tile_loadd(3, c + 16 * NR + 16, kCStride);
+    } else if (step_begin == 0) {
+      _tile_loadd(0, corrections, 0);
+      _tile_loadd(1, corrections + 16, 0);
+      _tile_loadd(2, corrections, 0);
+      _tile_loadd(3, corrections + 16, 0);
+    } else {
+      _tile_zero(0);
+      _tile_zero(1);
+      _tile_zero(2);
+      _tile_zero(3);
+    }
+    // A before B, and each product as soon as its operands are in: the tile registers are not renamed, so a load
+    // into a register a product still reads waits for it.
+    for (long s = 0; s < steps; ++s) {
+      const char* as = ap + s * 64;
+      const char* bs = bp + s * 16 * kBStride;
+      _tile_loadd(4, as, lda_bytes);
+      _tile_loadd(6, bs, kBStride);
+      _tile_dpbusd(0, 4, 6);
+      _tile_loadd(7, bs + 64, kBStride);
+      _tile_dpbusd(1, 4, 7);
+      _tile_loadd(5, as + 16 * lda_bytes, lda_bytes);
+      _tile_dpbusd(2, 5, 6);
+      _tile_dpbusd(3, 5, 7);
+    }
+    _tile_stored(0, c, kCStride);
+    _tile_stored(1, c + 16, kCStride);
+    _tile_stored(2, c + 16 * NR, kCStride);
+    _tile_stored(3, c + 16 * NR + 16, kCStride);
+  }
+};
+
+constexpr Int8GemmKernel int8_amx_kernel(long kc) {
+  using T = Int8AmxTile;
+  return {"amx-int8", T::MR, T::NR, 64, kc, T::pack_a, T::a_row_bytes, T::pack_b_panel, T::b_panel_bytes, T::tile};
 }
 #endif
 

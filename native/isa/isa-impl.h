@@ -56,6 +56,11 @@
 #ifndef TSB_I8_VNNI_KC
 #define TSB_I8_VNNI_KC 384
 #endif
+// TSB_I8_AMX (AMX-INT8): both int8 kernels are the tdpbusd tile (32 x 32), k blocks of TSB_I8_AMX_KC (a multiple of
+// 64).
+#ifndef TSB_I8_AMX_KC
+#define TSB_I8_AMX_KC 768
+#endif
 
 namespace tsbert {
 namespace TSB_NS {
@@ -93,7 +98,10 @@ extern const IsaKernels TSB_TABLE = {
     TSB_NS::quantize_rows,
     TSB_NS::quantize_rows_asymmetric,
     TSB_NS::bf16_gemm_kernel(),
-#if defined(TSB_I8_VNNI)
+#if defined(TSB_I8_AMX)
+    TSB_NS::int8_amx_kernel(TSB_I8_AMX_KC),
+    TSB_NS::int8_amx_kernel(TSB_I8_AMX_KC),
+#elif defined(TSB_I8_VNNI)
     TSB_NS::int8_vnni_kernel<TSB_I8_VNNI_MR, TSB_I8_VNNI_NV>(TSB_I8_VNNI_KC),
     TSB_NS::int8_vnni_kernel<TSB_I8_VNNI_MR, TSB_I8_VNNI_NV>(TSB_I8_VNNI_KC),
 #else

@@ -59,7 +59,9 @@ struct Int8GemmKernel {
   void (*pack_b_panel)(void* dst, const int8_t* b, long ldb, long cols, long k);
   long (*b_panel_bytes)(long k);
   // c [mr, nr] (row stride nr) = (or += when accumulate) the sums over k steps [step_begin, step_begin + steps) of
-  // mr packed A rows (a, row stride lda_bytes) and a packed panel of B (b, as pack_b_panel wrote it).
+  // mr packed A rows (a, row stride lda_bytes) and a packed panel of B (b, as pack_b_panel wrote it). accumulate is
+  // false for the block at step_begin 0 (the driver's first k block), which a u8 x s8 kernel starts from its
+  // panel's corrections.
   void (*tile)(long step_begin, long steps, const void* a, long lda_bytes, const void* b, int32_t* c,
                bool accumulate);
 };
@@ -84,7 +86,7 @@ struct Bf16GemmKernel {
 };
 
 struct IsaKernels {
-  const char* name;  // "avx512bf16" | "avx512vnni" | "avx512" | "avx2" | "generic"
+  const char* name;  // one of NATIVE_ISAS (src/backend/native/native-backend.ts)
   // GEMM micro-tile shapes (see GemmTileShape); the driver picks, per product, the one that pads C least.
   GemmTileShape tiles[2];
 
@@ -165,6 +167,7 @@ extern const IsaKernels kAvx2Kernels;
 extern const IsaKernels kAvx512Kernels;
 extern const IsaKernels kAvx512VnniKernels;
 extern const IsaKernels kAvx512Bf16Kernels;
+extern const IsaKernels kAvx512AmxKernels;
 #endif
 
 }  // namespace tsbert

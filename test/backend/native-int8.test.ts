@@ -172,20 +172,22 @@ test('int8PackWeight: each ISA packs for its kernel, the header names it, and th
   const b = randomInt8(new Rng(35), n * k, 63);
   // [8-bit kernel, 7-bit kernel, panel width] per ISA: VNNI's vpdpbusd (avx512bf16 has VNNI too) (exact for any int8) for both; AVX2's
   // vpmaddubsw only for 7-bit weights (8-bit ones could saturate its int16 pair sums); int16 pairs elsewhere.
-  const expected: Record<string, [string, string, number]> = {
-    avx512bf16: ['vpdpbusd-512', 'vpdpbusd-512', 48],
-    avx512vnni: ['vpdpbusd-512', 'vpdpbusd-512', 48],
-    avx512: ['vpmaddwd', 'vpmaddwd', 16],
-    avx2: ['vpmaddwd', 'vpmaddubsw', 16],
+  // k is padded to 4 (a group) or, for AMX's tiles, 64.
+  const expected: Record<string, [string, string, number, number]> = {
+    avx512amx: ['amx-int8', 'amx-int8', 32, 64],
+    avx512bf16: ['vpdpbusd-512', 'vpdpbusd-512', 48, 4],
+    avx512vnni: ['vpdpbusd-512', 'vpdpbusd-512', 48, 4],
+    avx512: ['vpmaddwd', 'vpmaddwd', 16, 4],
+    avx2: ['vpmaddwd', 'vpmaddubsw', 16, 4],
   };
   await forEachIsa(t, (native, isa) => {
     const eight = packWeight(native, b, n, k, 8)!, seven = packWeight(native, b, n, k, 7)!;
-    const [eightName, sevenName, nr] = expected[isa] ?? ['vpmaddwd', 'vpmaddwd', 8];
+    const [eightName, sevenName, nr, kAlign] = expected[isa] ?? ['vpmaddwd', 'vpmaddwd', 8, 4];
     assert.equal(packedKernelName(eight), eightName, `${isa}: 8-bit`);
     assert.equal(packedKernelName(seven), sevenName, `${isa}: 7-bit`);
     // u8 × s8 layouts: 1 byte a value (k padded to 4) plus nr int32 corrections a panel; int16 pairs: 2 bytes a value.
     const panels = Math.ceil(n / nr);
-    const u8s8Bytes = 64 + panels * (nr * 4 + Math.ceil(k / 4) * 4 * nr);
+    const u8s8Bytes = 64 + panels * (nr * 4 + Math.ceil(k / kAlign) * kAlign * nr);
     const pairBytes = 64 + panels * Math.ceil(k / 2) * 2 * nr * 2;
     assert.equal(seven.length, sevenName === 'vpmaddwd' ? pairBytes : u8s8Bytes, `${isa}: 7-bit packed size`);
     assert.equal(eight.length, eightName === 'vpmaddwd' ? pairBytes : u8s8Bytes, `${isa}: 8-bit packed size`);
