@@ -75,7 +75,7 @@
           'target_name': 'tsbert_isa_avx512amx',
           'type': 'static_library',
           'sources': [ 'native/isa/avx512-amx.cc' ],
-          'cflags': [ '-mavx512f', '-mavx512dq', '-mavx512bw', '-mavx512vl', '-mavx512vnni', '-mamx-tile', '-mamx-int8',
+          'cflags': [ '-mavx512f', '-mavx512dq', '-mavx512bw', '-mavx512vl', '-mavx512vnni', '-mamx-tile', '-mamx-int8', '-mamx-bf16',
                       '-mavx2', '-mfma', '-mprefer-vector-width=512' ],
         },
       ],

@@ -45,12 +45,12 @@ bool cpu_has_amx_bf16() {
 #endif
 }
 
-// AMX-INT8, and the OS's leave to use the tile state: Linux hands out the 8 KB of tile data per process on request
+// AMX-INT8 and AMX-BF16, and the OS's leave to use the tile state: Linux hands out the 8 KB of tile data per process on request
 // (arch_prctl ARCH_REQ_XCOMP_PERM for XFEATURE_XTILEDATA, Linux 5.16 and later); a tile instruction before it faults.
-bool cpu_has_amx_int8() {
+bool cpu_has_amx() {
 #if defined(TSBERT_HAVE_X86_ISAS) && defined(__linux__)
   static const bool granted = [] {
-    if (!cpu_has_avx512vnni() || !__builtin_cpu_supports("amx-int8")) return false;
+    if (!cpu_has_avx512vnni() || !__builtin_cpu_supports("amx-int8") || !__builtin_cpu_supports("amx-bf16")) return false;
     constexpr long kArchReqXcompPerm = 0x1023, kXfeatureXtiledata = 18;
     return syscall(SYS_arch_prctl, kArchReqXcompPerm, kXfeatureXtiledata) == 0;
   }();
@@ -70,7 +70,7 @@ bool cpu_has_avx2() {
 
 const IsaKernels* kernels_for(const char* name) {
 #if defined(TSBERT_HAVE_X86_ISAS)
-  if (std::strcmp(name, "avx512amx") == 0) return cpu_has_amx_int8() ? &kAvx512AmxKernels : nullptr;
+  if (std::strcmp(name, "avx512amx") == 0) return cpu_has_amx() ? &kAvx512AmxKernels : nullptr;
   if (std::strcmp(name, "avx512bf16") == 0) return cpu_has_avx512bf16() ? &kAvx512Bf16Kernels : nullptr;
   if (std::strcmp(name, "avx512vnni") == 0) return cpu_has_avx512vnni() ? &kAvx512VnniKernels : nullptr;
   if (std::strcmp(name, "avx512") == 0) return cpu_has_avx512() ? &kAvx512Kernels : nullptr;

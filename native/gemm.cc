@@ -192,8 +192,17 @@ template <typename T>
 void single_product(const IsaKernels& isa, float* c, const T* a, const T* b, const GemmArgs& p, int max_threads) {
   constexpr bool kBf16 = std::is_same_v<T, uint16_t>;
   const GemmTileShape& tile = pick_tile(isa, p.m, p.n);
-  // The bfloat16 kernel, where the ISA has one: it replaces the float32 tile's shape, packing and micro-kernel.
-  const Bf16GemmKernel* dot = kBf16 && isa.bf16_gemm.gemm_tile != nullptr ? &isa.bf16_gemm : nullptr;
+  const Blocking& blk = blocking();
+  const long kc_target = blk.kc > 0 ? blk.kc : tile.kc;
+  // Even-sized k blocks (768 = 2 x 384, not 512 + 256), so no block is a thin remainder; the last is the smallest.
+  const long k_blocks = std::max(1L, (p.k + kc_target - 1) / kc_target);
+  const long kc_even = (p.k + k_blocks - 1) / k_blocks;
+  const long last_kc = p.k - (k_blocks - 1) * kc_even;
+  // The bfloat16 kernel, where the ISA has one and every k block is min_kc at least: it replaces the float32 tile's
+  // shape, packing and micro-kernel.
+  const Bf16GemmKernel* dot = kBf16 && isa.bf16_gemm.gemm_tile != nullptr && last_kc >= isa.bf16_gemm.min_kc
+                                  ? &isa.bf16_gemm
+                                  : nullptr;
   const auto gemm_tile = dot != nullptr ? dot->gemm_tile : tile.gemm_tile;
   if (p.m <= 0 || p.n <= 0) return;
   if (p.k <= 0) {
@@ -203,9 +212,7 @@ void single_product(const IsaKernels& isa, float* c, const T* a, const T* b, con
   }
   const bool epilogue = has_epilogue(p);
   const long mr = dot != nullptr ? dot->mr : tile.mr, nr = dot != nullptr ? dot->nr : tile.nr;
-  const Blocking& blk = blocking();
   const bool packs_a = dot == nullptr && tile.packs_a && p.n >= kPackAMinN;
-  const long kc_target = blk.kc > 0 ? blk.kc : tile.kc;
   // A deep product (the MLM decoder's input gradient: k = vocabulary) would pack B~ in narrow column chunks and
   // read all of A once per chunk. Split k instead, into slabs whose B~ fits the pack budget: A is read once, and
   // only C (small here) is revisited, accumulating.
@@ -223,9 +230,6 @@ void single_product(const IsaKernels& isa, float* c, const T* a, const T* b, con
     }
     return;
   }
-  // Even-sized k blocks (768 = 2 x 384, not 512 + 256), so no block is a thin remainder.
-  const long k_blocks = (p.k + kc_target - 1) / kc_target;
-  const long kc_even = (p.k + k_blocks - 1) / k_blocks;
   // Columns per chunk: B~ for a chunk stays within kPackFloats (L3-sized) however wide B is (an MLM decoder).
   const long chunk_panels = std::max(1L, std::min(panels_total, kPackFloats / (p.k * nr)));
   const long threads = max_threads > 0 ? max_threads : pool_threads();

@@ -1,73 +1,71 @@
-// The bfloat16 GEMM's micro-kernel (IsaKernels::bf16_gemm), compiled where the ISA file defines TSB_BF16_DPBF16
-// (AVX512-BF16); elsewhere the table's entry is null.
+// The bfloat16 GEMM's micro-kernel (IsaKernels::bf16_gemm): vdpbf16ps where the ISA file defines TSB_BF16_DPBF16
+// (AVX512-BF16), AMX tiles (tdpbf16ps) where it defines TSB_BF16_AMX; elsewhere the table's entry is null.
 //
-// vdpbf16ps: each float32 lane adds the two products of a pair of adjacent bfloat16 from each operand (exact: 8-bit
-// significands) to its accumulator, rounding to nearest even, with bfloat16 denormal inputs read as zero and denormal
-// results flushed (it ignores MXCSR). So its sums differ from the float32 GEMM on the widened operands by float32
-// rounding of the additions (and by denormals), not bit for bit.
+// Both add each pair of products of adjacent bfloat16 (exact: 8-bit significands) to a float32 accumulator in their
+// own order, rounding to nearest even, with bfloat16 denormal inputs read as zero and denormal results flushed (they
+// ignore MXCSR). So their sums differ from the float32 GEMM on the widened operands by float32 rounding of the
+// additions (and by denormals), not bit for bit.
 //
-// Layout, in the driver's float buffers (one pair per 32-bit slot, pairs = ceil(kc / 2), the odd k padded with 0):
-// an A sliver is mr rows of pairs, row i at i * pairs slots (row-major, which the 8 x 48 tile reads with a row
-// stride); a B panel is pairs x nr slots, pair p of column j at p * nr + j: (b[2p, j], b[2p + 1, j]), the even k in
-// the low half as vdpbf16ps pairs them.
-#if defined(TSB_BF16_DPBF16)
-#include "dot-tile-8x48.h"
-
-struct Bf16DotTile {
-  static constexpr int MR = 8, NR = 48;
+// Layout, in the driver's float buffers (one pair per 32-bit slot; pairs = ceil(kc / 2) rounded up to PAIR_ALIGN,
+// the pad 0): an A sliver is MR rows of pairs, row i at i * pairs slots (row-major: the 8 x 48 tile and AMX's A
+// tiles read it with a row stride); a B panel is pairs x NR slots, pair p of column j at p * NR + j:
+// (b[2p, j], b[2p + 1, j]), the even k in the low half as both instructions pair them (a B tile is 16 such rows).
+template <int MR, int NR, int PAIR_ALIGN>
+struct Bf16PairPacking {
+  static long pairs_of(long kc) { return ((kc + 1) / 2 + PAIR_ALIGN - 1) / PAIR_ALIGN * PAIR_ALIGN; }
 
   static void pack_a_block(float* a_packed, const uint16_t* a, bool trans, long lda, long kc, long rows) {
-    const long pairs = (kc + 1) / 2;
+    const long pairs = pairs_of(kc);
     const long slivers = (rows + MR - 1) / MR;
     for (long s = 0; s < slivers; ++s) {
       uint16_t* sliver = reinterpret_cast<uint16_t*>(a_packed + s * kc * MR);
-      for (long r = 0; r < MR; ++r) {
-        const long i = s * MR + r;
-        uint16_t* out = sliver + r * pairs * 2;
-        if (i >= rows) {
-          std::memset(out, 0, static_cast<size_t>(pairs) * 4);
-        } else if (!trans) {  // a row of A is its k values in order: the pairs as they lie
-          std::memcpy(out, a + i * lda, static_cast<size_t>(kc) * 2);
-          if (kc % 2 != 0) out[kc] = 0;
-        } else {
-          for (long p = 0; p < kc; ++p) out[p] = a[p * lda + i];
-          if (kc % 2 != 0) out[kc] = 0;
+      const long valid = std::min<long>(MR, rows - s * MR);
+      if (trans) {  // A's k-th row holds the sliver's rows side by side: read it once, write one value per row
+        for (long p = 0; p < kc; ++p) {
+          const uint16_t* src = a + p * lda + s * MR;
+          for (long r = 0; r < valid; ++r) sliver[r * pairs * 2 + p] = src[r];
         }
+      }
+      for (long r = 0; r < MR; ++r) {
+        uint16_t* out = sliver + r * pairs * 2;
+        long p = 0;
+        if (r < valid) {
+          if (!trans) std::memcpy(out, a + (s * MR + r) * lda, static_cast<size_t>(kc) * 2);  // the pairs as they lie
+          p = kc;
+        }
+        std::memset(out + p, 0, static_cast<size_t>(2 * pairs - p) * 2);
       }
     }
   }
 
   static void pack_b_panel(float* b_packed, const uint16_t* b, long k_stride, long n_stride, long kc, long n_valid) {
-    uint16_t* out = reinterpret_cast<uint16_t*>(b_packed);
-    const long pairs = (kc + 1) / 2;
+    uint32_t* out32 = reinterpret_cast<uint32_t*>(b_packed);
+    const long pairs = pairs_of(kc);
+    const long full = kc / 2;
     if (k_stride == 1) {  // B's columns are rows of k values (a Linear's weight [n, k]): each pair is one 32-bit copy
-      uint32_t* out32 = reinterpret_cast<uint32_t*>(b_packed);
-      for (long j = 0; j < NR; ++j) {
-        if (j >= n_valid) {
-          for (long p = 0; p < pairs; ++p) out32[p * NR + j] = 0;
-          continue;
-        }
+      for (long j = 0; j < n_valid; ++j) {
         const uint16_t* column = b + j * n_stride;
-        for (long p = 0; p < kc / 2; ++p) std::memcpy(out32 + p * NR + j, column + 2 * p, 4);
-        if (kc % 2 != 0) out32[(pairs - 1) * NR + j] = column[kc - 1];  // (b[kc - 1, j], 0), little-endian
+        for (long p = 0; p < full; ++p) std::memcpy(out32 + p * NR + j, column + 2 * p, 4);
       }
-      return;
+    } else {  // B's rows are k: pair p interleaves rows 2p and 2p + 1
+      for (long p = 0; p < full; ++p) {
+        const uint16_t* even = b + 2 * p * k_stride;
+        const uint16_t* odd = even + k_stride;
+        for (long j = 0; j < n_valid; ++j)
+          out32[p * NR + j] = uint32_t{even[j * n_stride]} | uint32_t{odd[j * n_stride]} << 16;
+      }
     }
-    for (long p = 0; p < pairs; ++p)
-      for (long j = 0; j < NR; ++j)
-        for (long h = 0; h < 2; ++h) {
-          const long k = 2 * p + h;
-          out[(p * NR + j) * 2 + h] = j < n_valid && k < kc ? b[k * k_stride + j * n_stride] : 0;
-        }
+    for (long j = 0; j < NR; ++j) {
+      long p = full;
+      if (j < n_valid && kc % 2 != 0) out32[p++ * NR + j] = b[(kc - 1) * k_stride + j * n_stride];  // (b, 0)
+      for (; p < pairs; ++p) out32[p * NR + j] = 0;
+      if (j >= n_valid)
+        for (p = 0; p < full; ++p) out32[p * NR + j] = 0;
+    }
   }
 
-  TSB_DOT_8X48(dpbf16_8x48, "vdpbf16ps")
-
-  static void gemm_tile(long kc, const float* a, long, long, const float* b, float* c, long ldc, float alpha,
-                        float beta) {
-    const long pairs = (kc + 1) / 2;
-    alignas(64) float sums[MR * NR];
-    dpbf16_8x48(pairs, reinterpret_cast<const char*>(a), pairs * 4, reinterpret_cast<const char*>(b), sums);
+  // c = alpha * sums + beta * c (beta == 0 never reads c), sums [MR, NR] as the tile left them.
+  static void write_c(const float* sums, float* c, long ldc, float alpha, float beta) {
     for (long i = 0; i < MR; ++i)
       for (long j = 0; j < NR; ++j) {
         const float v = alpha * sums[i * NR + j];
@@ -76,10 +74,74 @@ struct Bf16DotTile {
   }
 };
 
+#if defined(TSB_BF16_DPBF16)
+#include "dot-tile-8x48.h"
+
+struct Bf16DotTile : Bf16PairPacking<8, 48, 1> {
+  static constexpr int MR = 8, NR = 48;
+
+  TSB_DOT_8X48(dpbf16_8x48, "vdpbf16ps")
+
+  static void gemm_tile(long kc, const float* a, long, long, const float* b, float* c, long ldc, float alpha,
+                        float beta) {
+    const long pairs = pairs_of(kc);
+    alignas(64) float sums[MR * NR];
+    dpbf16_8x48(pairs, reinterpret_cast<const char*>(a), pairs * 4, reinterpret_cast<const char*>(b), sums);
+    write_c(sums, c, ldc, alpha, beta);
+  }
+};
+
 constexpr Bf16GemmKernel bf16_gemm_kernel() {
-  return {Bf16DotTile::MR, Bf16DotTile::NR, Bf16DotTile::gemm_tile, Bf16DotTile::pack_a_block,
-          Bf16DotTile::pack_b_panel};
+  using T = Bf16DotTile;
+  return {T::MR, T::NR, 1, T::gemm_tile, T::pack_a_block, T::pack_b_panel};
+}
+#elif defined(TSB_BF16_AMX)
+#include "amx-tiles.h"
+
+// AMX-BF16: tdpbf16ps adds to a 16 x 16 float32 tile C the products of A's 16 rows of 32 pairs with B's 16 rows of 16
+// columns' pairs. 32 x 32 tile as the int8 AMX kernel's (isa/int8-gemm.h; tiles of 16 rows of 64 bytes,
+// amx-tiles.h): C in tmm0-3, A in tmm4-5, B in tmm6-7; k in steps of 32 (16 pairs), the pad zero.
+struct Bf16AmxTile : Bf16PairPacking<32, 32, 16> {
+  static constexpr int MR = 32, NR = 32;
+
+  static void gemm_tile(long kc, const float* a, long, long, const float* b, float* c, long ldc, float alpha,
+                        float beta) {
+    amx_configure();
+    const long pairs = pairs_of(kc);
+    const long lda = pairs * 4;
+    constexpr long kBStride = NR * 4, kSumsStride = NR * 4;
+    const char* ap = reinterpret_cast<const char*>(a);
+    const char* bp = reinterpret_cast<const char*>(b);
+    _tile_zero(0);
+    _tile_zero(1);
+    _tile_zero(2);
+    _tile_zero(3);
+    for (long s = 0; s < pairs / 16; ++s) {  // as Int8AmxTile::tile: each product once its operands are in
+      const char* as = ap + s * 64;
+      const char* bs = bp + s * 16 * kBStride;
+      _tile_loadd(4, as, lda);
+      _tile_loadd(6, bs, kBStride);
+      _tile_dpbf16ps(0, 4, 6);
+      _tile_loadd(7, bs + 64, kBStride);
+      _tile_dpbf16ps(1, 4, 7);
+      _tile_loadd(5, as + 16 * lda, lda);
+      _tile_dpbf16ps(2, 5, 6);
+      _tile_dpbf16ps(3, 5, 7);
+    }
+    alignas(64) float sums[MR * NR];
+    _tile_stored(0, sums, kSumsStride);
+    _tile_stored(1, sums + 16, kSumsStride);
+    _tile_stored(2, sums + 16 * NR, kSumsStride);
+    _tile_stored(3, sums + 16 * NR + 16, kSumsStride);
+    write_c(sums, c, ldc, alpha, beta);
+  }
+};
+
+constexpr Bf16GemmKernel bf16_gemm_kernel() {
+  using T = Bf16AmxTile;
+  // k blocks of at least 32: the pairs padded to 16 then fit the float32 sliver and panel the driver allots.
+  return {T::MR, T::NR, 32, T::gemm_tile, T::pack_a_block, T::pack_b_panel};
 }
 #else
-constexpr Bf16GemmKernel bf16_gemm_kernel() { return {0, 0, nullptr, nullptr, nullptr}; }
+constexpr Bf16GemmKernel bf16_gemm_kernel() { return {0, 0, 0, nullptr, nullptr, nullptr}; }
 #endif

@@ -397,29 +397,7 @@ constexpr Int8GemmKernel int8_vnni_kernel(long kc) {
 // — the VNNI panel's layout exactly, so the packing is U8S8Packing's with k padded to 64 (one "step" here is 64 k:
 // a tile of B is 16 of the panel's 4-byte step rows, row stride NR * 4). 32 x 32 tile: C in tmm0-3 (rows 0-15 and
 // 16-31 by columns 0-15 and 16-31), A in tmm4-5, B in tmm6-7. The sums are int32 and exact, as vpdpbusd's.
-// The OS must have granted the process the AMX tile state first (cpu-features.cc asks before it offers this table).
-struct alignas(64) AmxTileConfig {
-  uint8_t palette;
-  uint8_t start_row;
-  uint8_t reserved[14];
-  uint16_t colsb[16];
-  uint8_t rows[16];
-};
-
-// Every tile 16 rows x 64 bytes; loaded once per thread (tile configuration is per-thread state).
-static inline void amx_configure() {
-  static thread_local bool configured = false;
-  if (configured) return;
-  AmxTileConfig config{};
-  config.palette = 1;
-  for (int t = 0; t < 8; ++t) {
-    config.colsb[t] = 64;
-    config.rows[t] = 16;
-  }
-  _tile_loadconfig(&config);
-  configured = true;
-}
-
+#include "amx-tiles.h"
 struct Int8AmxTile : U8S8Packing<32, 64> {
   static constexpr int MR = 32, NR = 32;
 

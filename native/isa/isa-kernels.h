@@ -73,6 +73,9 @@ struct Int8GemmKernel {
 struct Bf16GemmKernel {
   int mr;
   int nr;
+  // The smallest k block the packing fits in the driver's float32-sized buffers (a product whose blocks would be
+  // smaller widens instead).
+  long min_kc;
   // C[mr, nr] (row stride ldc) = alpha * A~ . B~ + beta * C (beta == 0 never reads C) over kc k values: A~ one
   // sliver as pack_a_block wrote it, B~ one panel as pack_b_panel wrote it (the strides are the driver's, unused).
   void (*gemm_tile)(long kc, const float* a, long a_row_stride, long a_k_stride, const float* b, float* c, long ldc,

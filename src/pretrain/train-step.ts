@@ -6,6 +6,7 @@ import { trainStep, type MicroBatchOutput, type StepResult } from '../train/trai
 import { countCorrect } from './accuracy.js';
 import { PAIR_TASK, type PretrainObjective } from './objective.js';
 import { pretrainingModelOf, type PretrainingModel } from './pretraining-model.js';
+import { autocast, type Precision } from '../ops/autocast.js';
 
 /** One micro-batch of pre-training instances as int32 tensors ([batch, seq]; nextSentenceLabel [batch]). */
 export interface PretrainBatch {
@@ -42,7 +43,8 @@ export function pretrainingForward(model: PretrainingModel, batch: PretrainBatch
 /** One optimizer step of BERT pre-training over micro-batches (the generic trainStep with pre-training's forward). */
 export function pretrainStep(
   model: BertForPreTraining, optimizer: AdamW, microBatches: PretrainBatch[], arena: Arena, maxGradNorm: number,
+  precision: Precision = 'fp32',
 ): StepResult {
   const objective = pretrainingModelOf(model);
-  return trainStep(model, optimizer, microBatches, (batch) => pretrainingForward(objective, batch), arena, maxGradNorm);
+  return trainStep(model, optimizer, microBatches, (batch) => autocast(precision, () => pretrainingForward(objective, batch)), arena, maxGradNorm);
 }

@@ -114,10 +114,10 @@ function run(backend: Backend, rng: Rng, { p }: Case, epilogue: boolean): { bf16
 }
 
 /**
- * ISAs whose bf16Gemm runs vdpbf16ps (native/isa/bf16-gemm.h): it adds each pair's two products in float32 in its
- * own order, so it equals the widened float32 GEMM within float32 summation error, not bit for bit.
+ * ISAs whose bf16Gemm runs vdpbf16ps or AMX's tdpbf16ps (native/isa/bf16-gemm.h): they add each pair's two products
+ * in float32 in their own order, so they equal the widened float32 GEMM within float32 summation error, not bit for bit.
  */
-const DOT_PRODUCT_ISAS = new Set(['avx512bf16']);
+const DOT_PRODUCT_ISAS = new Set(['avx512bf16', 'avx512amx']);
 
 /**
  * Per element of C, the bound on float32 summation error of alpha · Σ_p a b + beta · c0 (+ bias): k + 4 roundings

@@ -12,6 +12,7 @@ import { trainStep } from '../../train/train-step.js';
 import { AdamW } from '../../optim/adamw.js';
 import { bertParamGroups } from '../../optim/param-groups.js';
 import { pretrainStep, type PretrainBatch } from '../../pretrain/train-step.js';
+import { autocast, precisionOf } from '../../ops/autocast.js';
 import { Arena, withArena } from '../../tensor/arena.js';
 import { Rng } from '../../tensor/rng.js';
 import { noGrad, Tensor } from '../../tensor/tensor.js';
@@ -26,6 +27,7 @@ interface ModelBenchFlags {
   json?: boolean;
   dtype?: string;
   weightBits?: string;
+  precision?: string;
 }
 
 function presetConfig(name: string): BertConfig {
@@ -117,14 +119,15 @@ export function benchTrainStep(flags: ModelBenchFlags): void {
   const model = new BertForPreTraining(config, { seed: 1 }).train();
   const optimizer = new AdamW(bertParamGroups(model.namedParameters(), 0.01), { lr: 1e-4, eps: 1e-6 });
   const inputs = randomPretrainBatch(config, batch, seq, new Rng(2));
+  const precision = precisionOf(flags.precision ?? 'fp32', '--precision');
   const arena = new Arena();
   const times: number[] = [];
   for (let round = 0; round <= rounds; round++) {
     const start = performance.now();
-    pretrainStep(model, optimizer, [inputs], arena, 1.0);
+    pretrainStep(model, optimizer, [inputs], arena, 1.0, precision);
     if (round > 0) times.push(performance.now() - start);
   }
-  report(flags, 'train-step', batch, seq, times);
+  report(flags, precision === 'fp32' ? 'train-step' : `train-step-${precision}`, batch, seq, times);
 }
 
 /** The loss arguments of a fine-tuning head for a full batch of random examples. */
@@ -146,6 +149,7 @@ const MULTIPLE_CHOICES = 4;
  */
 export function benchFinetuneStep(flags: ModelBenchFlags): void {
   const { config, batch, seq, rounds } = setup(flags);
+  const precision = precisionOf(flags.precision ?? 'fp32', '--precision');
   const task = flags.task ?? 'classification';
   if (!isFinetuneTaskName(task)) throw new ConfigError(`--task must be one of ${FINETUNE_TASKS.join(', ')}, got "${task}"`);
   const headName = FINETUNE_TASK_DEFINITIONS[task].head;
@@ -167,10 +171,10 @@ export function benchFinetuneStep(flags: ModelBenchFlags): void {
   const times: number[] = [];
   for (let round = 0; round <= rounds; round++) {
     const start = performance.now();
-    trainStep(runner.model, optimizer, [args], (a) => ({ loss: runner.forward(a)['loss']!, metrics: {}, tokens: sequences * seq }), arena, 1.0);
+    trainStep(runner.model, optimizer, [args], (a) => autocast(precision, () => ({ loss: runner.forward(a)['loss']!, metrics: {}, tokens: sequences * seq })), arena, 1.0);
     if (round > 0) times.push(performance.now() - start);
   }
-  report(flags, `finetune-${task}`, sequences, seq, times);
+  report(flags, precision === 'fp32' ? `finetune-${task}` : `finetune-${task}-${precision}`, sequences, seq, times);
 }
 
 /** Adds `bench forward` and `bench train-step` under the `bench` command (creating it if absent). */
@@ -188,8 +192,10 @@ export function registerBenchModel(program: Command): void {
     .option('--weight-bits <7|8>', 'int8 weights\' levels (default: 7 on AVX2, else 8; tsbert quantize --help)')
     .action((flags: ModelBenchFlags) => benchForward(flags));
   common(bench.command('train-step').description('pre-training step throughput (forward + backward + AdamW)'), { config: 'small', batch: '32', seq: '128' })
+    .option('--precision <fp32|bf16>', 'bf16: mixed precision, every Linear\'s products on bfloat16 operands (docs/quantization.md)', 'fp32')
     .action((flags: ModelBenchFlags) => benchTrainStep(flags));
   common(bench.command('finetune').description('fine-tuning step throughput of a task head (forward + backward + AdamW)'), { config: 'base', batch: '32', seq: '128' })
     .option('--task <task>', `${FINETUNE_TASKS.join(' | ')}`, 'classification')
+    .option('--precision <fp32|bf16>', 'bf16: mixed precision, every Linear\'s products on bfloat16 operands (docs/quantization.md)', 'fp32')
     .action((flags: ModelBenchFlags) => benchFinetuneStep(flags));
 }
