@@ -7,12 +7,22 @@
 //   vpdpbusd   u8 x s8 quads -> int32 in one instruction (AVX-512 VNNI): the avx512vnni int8 kernel, in GMAC/s
 //   vdpbf16ps  bfloat16 pairs -> float32 in one instruction (AVX512-BF16): the avx512bf16 bfloat16 kernel, in
 //              GFLOP/s (2 per multiply-add)
-// The last two are measured only where the CPU has them (cpuid at run time; the assembler needs no flag for them).
+//   tdpbusd    AMX-INT8 tiles, 16 x 16 x 64 u8 x s8 -> int32 each: the avx512amx int8 kernel, in GMAC/s
+//   tdpbf16ps  AMX-BF16 tiles, 16 x 16 x 32 bfloat16 pairs -> float32 each: its bfloat16 kernel, in GFLOP/s
+// The VNNI and BF16 mixes are measured only where the CPU has them (cpuid at run time; the assembler needs no flag
+// for them); the AMX ones where the compiler targets AMX (-march=native on such a CPU) and Linux grants the tile state.
+// Each AMX loop keeps four independent accumulator tiles busy on operand tiles loaded once.
 // Time is each thread's CPU time (CLOCK_THREAD_CPUTIME_ID), so on a shared machine a descheduled thread does not read
 // as a slow one; the rate is the sum over threads. 512-bit vectors where the compiler targets AVX-512, 256-bit otherwise:
 //   g++ -O2 -march=native -pthread native/tools/fma-peak.cc -o /tmp/fma-peak && /tmp/fma-peak [threads] [rounds]
 // Twelve independent accumulator chains hide the latencies (4 cycles x 2 pipes needs >= 8 in flight).
 #include <time.h>
+#if defined(__AMX_INT8__) && defined(__AMX_BF16__) && defined(__linux__)
+#include <immintrin.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#define HAVE_AMX 1
+#endif
 
 #include <algorithm>
 #include <cstdint>
@@ -79,6 +89,63 @@ PEAK_LOOP(dpbusd_loop, DPBUSD_STEP, 0x03030303, 0x01010101)
 PEAK_LOOP(dpbf16_loop, DPBF16_STEP, 0x3f803f80, 0x3a833a83)
 #endif
 
+#if defined(HAVE_AMX)
+struct alignas(64) TileConfig {
+  uint8_t palette, start_row, reserved[14];
+  uint16_t colsb[16];
+  uint8_t rows[16], reserved_tail[16];
+};
+
+// Operand tiles of small values (bfloat16 1.0 and 0.001 for tdpbf16ps, as the FMA loop's), accumulators zeroed.
+void amx_setup(bool bf16) {
+  // Static storage, all 64 bytes written (see isa/amx-tiles.h: on the stack GCC left some unwritten).
+  alignas(64) static TileConfig config{};
+  config.palette = 1;
+  for (int t = 0; t < 8; ++t) config.colsb[t] = 64, config.rows[t] = 16;
+  _tile_loadconfig(&config);
+  alignas(64) static uint32_t a[256], b[256];
+  for (int i = 0; i < 256; ++i) a[i] = bf16 ? 0x3f803f80u : 0x03030303u, b[i] = bf16 ? 0x3a833a83u : 0x01010101u;
+  _tile_loadd(4, a, 64);
+  _tile_loadd(5, a, 64);
+  _tile_loadd(6, b, 64);
+  _tile_loadd(7, b, 64);
+  _tile_zero(0);
+  _tile_zero(1);
+  _tile_zero(2);
+  _tile_zero(3);
+}
+
+// kChains (12) tile products per iteration, as the vector loops' 12 chain steps: three rounds of the four tiles.
+void tdpbusd_loop(long iterations) {
+  amx_setup(false);
+  for (long i = 0; i < iterations / 4096; ++i)
+    for (int r = 0; r < 3; ++r) {
+      _tile_dpbusd(0, 4, 6);
+      _tile_dpbusd(1, 4, 7);
+      _tile_dpbusd(2, 5, 6);
+      _tile_dpbusd(3, 5, 7);
+    }
+  _tile_release();
+}
+
+void tdpbf16_loop(long iterations) {
+  amx_setup(true);
+  for (long i = 0; i < iterations / 4096; ++i)
+    for (int r = 0; r < 3; ++r) {
+      _tile_dpbf16ps(0, 4, 6);
+      _tile_dpbf16ps(1, 4, 7);
+      _tile_dpbf16ps(2, 5, 6);
+      _tile_dpbf16ps(3, 5, 7);
+    }
+  _tile_release();
+}
+
+bool amx_granted() {
+  constexpr long kArchReqXcompPerm = 0x1023, kXfeatureXtiledata = 18;
+  return __builtin_cpu_supports("amx-int8") && syscall(SYS_arch_prctl, kArchReqXcompPerm, kXfeatureXtiledata) == 0;
+}
+#endif
+
 double thread_cpu_seconds() {
   timespec ts;
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -106,6 +173,12 @@ int main(int argc, char** argv) {
 #if defined(__AVX512F__)
       {"vpdpbusd", "GMAC/s", dpbusd_loop, double(kBytes), __builtin_cpu_supports("avx512vnni") != 0},
       {"vdpbf16ps", "GFLOP/s", dpbf16_loop, 2.0 * kBytes / 2, __builtin_cpu_supports("avx512bf16") != 0},
+#endif
+#if defined(HAVE_AMX)
+      // A tile product is 16 x 16 x 64 multiply-adds (int8) or 16 x 16 x 32 x 2 flops (bf16); the loops run
+      // iterations / 4096 of them per chain step, so per_instruction is a product's work / 4096.
+      {"tdpbusd", "GMAC/s", tdpbusd_loop, 16.0 * 16 * 64 / 4096, amx_granted()},
+      {"tdpbf16ps", "GFLOP/s", tdpbf16_loop, 16.0 * 16 * 32 * 2 / 4096, amx_granted()},
 #endif
   };
   std::printf("%s vectors (%d bits)\n", ISA_NAME, kBytes * 8);
