@@ -116,23 +116,9 @@ struct Bf16AmxTile : Bf16PairPacking<32, 32, 16> {
     _tile_zero(1);
     _tile_zero(2);
     _tile_zero(3);
-    for (long s = 0; s < pairs / 16; ++s) {  // as Int8AmxTile::tile: each product once its operands are in
-      const char* as = ap + s * 64;
-      const char* bs = bp + s * 16 * kBStride;
-      _tile_loadd(4, as, lda);
-      _tile_loadd(6, bs, kBStride);
-      _tile_dpbf16ps(0, 4, 6);
-      _tile_loadd(7, bs + 64, kBStride);
-      _tile_dpbf16ps(1, 4, 7);
-      _tile_loadd(5, as + 16 * lda, lda);
-      _tile_dpbf16ps(2, 5, 6);
-      _tile_dpbf16ps(3, 5, 7);
-    }
+    TSB_AMX_32X32_STEPS(_tile_dpbf16ps, pairs / 16, ap, lda, bp, kBStride);
     alignas(64) float sums[MR * NR];
-    _tile_stored(0, sums, kSumsStride);
-    _tile_stored(1, sums + 16, kSumsStride);
-    _tile_stored(2, sums + 16 * NR, kSumsStride);
-    _tile_stored(3, sums + 16 * NR + 16, kSumsStride);
+    TSB_AMX_32X32_STORE(reinterpret_cast<char*>(sums), kSumsStride);
     write_c(sums, c, ldc, alpha, beta);
   }
 };

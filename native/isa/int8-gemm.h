@@ -427,24 +427,8 @@ struct Int8AmxTile : U8S8Packing<32, 64> {
       _tile_zero(2);
       _tile_zero(3);
     }
-    // A before B, and each product as soon as its operands are in: the tile registers are not renamed, so a load
-    // into a register a product still reads waits for it.
-    for (long s = 0; s < steps; ++s) {
-      const char* as = ap + s * 64;
-      const char* bs = bp + s * 16 * kBStride;
-      _tile_loadd(4, as, lda_bytes);
-      _tile_loadd(6, bs, kBStride);
-      _tile_dpbusd(0, 4, 6);
-      _tile_loadd(7, bs + 64, kBStride);
-      _tile_dpbusd(1, 4, 7);
-      _tile_loadd(5, as + 16 * lda_bytes, lda_bytes);
-      _tile_dpbusd(2, 5, 6);
-      _tile_dpbusd(3, 5, 7);
-    }
-    _tile_stored(0, c, kCStride);
-    _tile_stored(1, c + 16, kCStride);
-    _tile_stored(2, c + 16 * NR, kCStride);
-    _tile_stored(3, c + 16 * NR + 16, kCStride);
+    TSB_AMX_32X32_STEPS(_tile_dpbusd, steps, ap, lda_bytes, bp, kBStride);
+    TSB_AMX_32X32_STORE(reinterpret_cast<char*>(c), kCStride);
   }
 };
 

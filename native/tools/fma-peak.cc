@@ -116,29 +116,21 @@ void amx_setup(bool bf16) {
 }
 
 // kChains (12) tile products per iteration, as the vector loops' 12 chain steps: three rounds of the four tiles.
-void tdpbusd_loop(long iterations) {
-  amx_setup(false);
-  for (long i = 0; i < iterations / 4096; ++i)
-    for (int r = 0; r < 3; ++r) {
-      _tile_dpbusd(0, 4, 6);
-      _tile_dpbusd(1, 4, 7);
-      _tile_dpbusd(2, 5, 6);
-      _tile_dpbusd(3, 5, 7);
-    }
-  _tile_release();
-}
+#define AMX_PEAK_LOOP(name, PRODUCT, bf16)                \
+  void name(long iterations) {                            \
+    amx_setup(bf16);                                      \
+    for (long i = 0; i < iterations / 4096; ++i)          \
+      for (int r = 0; r < 3; ++r) {                       \
+        PRODUCT(0, 4, 6);                                 \
+        PRODUCT(1, 4, 7);                                 \
+        PRODUCT(2, 5, 6);                                 \
+        PRODUCT(3, 5, 7);                                 \
+      }                                                   \
+    _tile_release();                                      \
+  }
 
-void tdpbf16_loop(long iterations) {
-  amx_setup(true);
-  for (long i = 0; i < iterations / 4096; ++i)
-    for (int r = 0; r < 3; ++r) {
-      _tile_dpbf16ps(0, 4, 6);
-      _tile_dpbf16ps(1, 4, 7);
-      _tile_dpbf16ps(2, 5, 6);
-      _tile_dpbf16ps(3, 5, 7);
-    }
-  _tile_release();
-}
+AMX_PEAK_LOOP(tdpbusd_loop, _tile_dpbusd, false)
+AMX_PEAK_LOOP(tdpbf16_loop, _tile_dpbf16ps, true)
 
 bool amx_granted() {
   constexpr long kArchReqXcompPerm = 0x1023, kXfeatureXtiledata = 18;
