@@ -250,6 +250,20 @@ struct U8S8Packing {
     std::memcpy(dst, corrections, sizeof corrections);
   }
   static long b_panel_bytes(long k) { return NR * 4 + padded_k(k) * NR; }
+
+  // c [MR, NR] = (or += when accumulate) a tile's sums [MR, NR], plus the panel's corrections when its k block is
+  // the first.
+  template <int MR>
+  static void finish_tile(const int32_t* sums, const void* panel, int32_t* c, bool first_block, bool accumulate) {
+    const int32_t* corrections = static_cast<const int32_t*>(panel);
+    for (int i = 0; i < MR; ++i)
+      for (int j = 0; j < NR; ++j) {
+        int32_t v = sums[i * NR + j];
+        if (first_block) v += corrections[j];
+        if (accumulate) v += c[i * NR + j];
+        c[i * NR + j] = v;
+      }
+  }
 };
 
 #if defined(TSB_I8_U8S8)
@@ -267,15 +281,7 @@ struct Int8U8S8Tile : U8S8Packing<NV * 8> {
     alignas(32) int32_t sums[MR * NR];
     u8s8_6x16(steps, static_cast<const char*>(a) + step_begin * 4, lda_bytes,
               static_cast<const char*>(b) + NR * 4 + step_begin * 4 * NR, sums);
-    const __m256i* corrections = static_cast<const __m256i*>(b);
-    for (int i = 0; i < MR; ++i)
-      for (int v = 0; v < NV; ++v) {
-        __m256i* out = reinterpret_cast<__m256i*>(c + i * NR) + v;
-        __m256i sum = _mm256_load_si256(reinterpret_cast<const __m256i*>(sums + i * NR) + v);
-        if (step_begin == 0) sum = _mm256_add_epi32(sum, _mm256_loadu_si256(corrections + v));
-        if (accumulate) sum = _mm256_add_epi32(sum, _mm256_loadu_si256(out));
-        _mm256_storeu_si256(out, sum);
-      }
+    U8S8Packing<NV * 8>::template finish_tile<MR>(sums, b, c, step_begin == 0, accumulate);
   }
 
   // sums [6, 16] = Σ over `steps` of 4 bytes: 6 rows of u8 (a, row stride lda) times a panel's signed bytes (b).
@@ -368,15 +374,7 @@ struct Int8VnniTile : U8S8Packing<NV * 16> {
     alignas(64) int32_t sums[MR * NR];
     dpbusd_8x48(steps, static_cast<const char*>(a) + step_begin * 4, lda_bytes,
                 static_cast<const char*>(b) + NR * 4 + step_begin * 4 * NR, sums);
-    const int32_t* corrections = static_cast<const int32_t*>(b);
-    for (int i = 0; i < MR; ++i)
-      for (int v = 0; v < NV; ++v) {
-        int32_t* out = c + i * NR + v * 16;
-        __m512i sum = _mm512_load_si512(sums + i * NR + v * 16);
-        if (step_begin == 0) sum = _mm512_add_epi32(sum, _mm512_loadu_si512(corrections + v * 16));
-        if (accumulate) sum = _mm512_add_epi32(sum, _mm512_loadu_si512(out));
-        _mm512_storeu_si512(out, sum);
-      }
+    U8S8Packing<NV * 16>::template finish_tile<MR>(sums, b, c, step_begin == 0, accumulate);
   }
 
   // sums [8, 48] = Σ over `steps` of 4 bytes: 8 rows of u8 (a, row stride lda) times a panel's signed bytes (b).
