@@ -35,7 +35,7 @@
       'conditions': [
         [ 'target_arch=="x64"', {
           'defines': [ 'TSBERT_HAVE_X86_ISAS=1' ],
-          'dependencies': [ 'tsbert_isa_avx2', 'tsbert_isa_avx512', 'tsbert_isa_avx512vnni', 'tsbert_isa_avx512bf16', 'tsbert_isa_avx512amx' ],
+          'dependencies': [ 'tsbert_isa_avx2', 'tsbert_isa_avx2vnni', 'tsbert_isa_avx512', 'tsbert_isa_avx512vnni', 'tsbert_isa_avx512bf16', 'tsbert_isa_avx512amx' ],
         } ],
       ],
     },
@@ -48,6 +48,12 @@
           'type': 'static_library',
           'sources': [ 'native/isa/avx2.cc' ],
           'cflags': [ '-mavx2', '-mfma', '-mf16c' ],
+        },
+        {
+          'target_name': 'tsbert_isa_avx2vnni',
+          'type': 'static_library',
+          'sources': [ 'native/isa/avx2-vnni.cc' ],
+          'cflags': [ '-mavx2', '-mfma', '-mf16c', '-mavxvnni' ],
         },
         {
           'target_name': 'tsbert_isa_avx512',

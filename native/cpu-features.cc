@@ -68,12 +68,21 @@ bool cpu_has_avx2() {
 #endif
 }
 
+bool cpu_has_avx2vnni() {
+#if defined(TSBERT_HAVE_X86_ISAS)
+  return cpu_has_avx2() && __builtin_cpu_supports("avxvnni");
+#else
+  return false;
+#endif
+}
+
 const IsaKernels* kernels_for(const char* name) {
 #if defined(TSBERT_HAVE_X86_ISAS)
   if (std::strcmp(name, "avx512amx") == 0) return cpu_has_amx() ? &kAvx512AmxKernels : nullptr;
   if (std::strcmp(name, "avx512bf16") == 0) return cpu_has_avx512bf16() ? &kAvx512Bf16Kernels : nullptr;
   if (std::strcmp(name, "avx512vnni") == 0) return cpu_has_avx512vnni() ? &kAvx512VnniKernels : nullptr;
   if (std::strcmp(name, "avx512") == 0) return cpu_has_avx512() ? &kAvx512Kernels : nullptr;
+  if (std::strcmp(name, "avx2vnni") == 0) return cpu_has_avx2vnni() ? &kAvx2VnniKernels : nullptr;
   if (std::strcmp(name, "avx2") == 0) return cpu_has_avx2() ? &kAvx2Kernels : nullptr;
 #endif
   if (std::strcmp(name, "generic") == 0) return &kGenericKernels;
@@ -89,7 +98,7 @@ const std::string& supported_list() {
     // bfloat16 to float32 and avx512bf16 comes second.
     const bool bf16_first = !cpu_has_amx_bf16();
     const char* order[] = {"avx512amx", bf16_first ? "avx512bf16" : "avx512vnni",
-                           bf16_first ? "avx512vnni" : "avx512bf16", "avx512", "avx2", "generic"};
+                           bf16_first ? "avx512vnni" : "avx512bf16", "avx512", "avx2vnni", "avx2", "generic"};
     std::string out;
     for (const char* name : order)
       if (kernels_for(name) != nullptr) out += (out.empty() ? "" : ",") + std::string(name);

@@ -1,8 +1,11 @@
 // AVX2 + FMA kernels (compiled with -mavx2 -mfma by binding.gyp). GEMM tile 6 x 16: 12 ymm accumulators + 2 of B
 // + 1 broadcast fill 15 of the 16 ymm registers.
+// avx2-vnni.cc compiles this file again under its own names, with the AVX-VNNI int8 kernel.
+#ifndef TSB_NS
 #define TSB_NS avx2
 #define TSB_ISA_NAME "avx2"
 #define TSB_TABLE kAvx2Kernels
+#endif
 #define TSB_W 8
 #define TSB_MR 6
 #define TSB_NV 2

@@ -269,7 +269,8 @@ struct U8S8Packing {
 #if defined(TSB_I8_U8S8)
 // The u8 x s8 micro-kernel for 7-bit weights (vpmaddubsw): it multiplies byte pairs and adds each two adjacent
 // products into int16, saturating; with 7-bit weights |u0 b0 + u1 b1| <= 2 * 255 * 63 = 32130 < 32767, so it never
-// saturates; vpmaddwd by ones then adds the two int16 of each lane into int32.
+// saturates; vpmaddwd by ones then adds the two int16 of each lane into int32. With TSB_I8_AVXVNNI (AVX-VNNI, the
+// avx2vnni table) the three instructions are one {vex} vpdpbusd, which does not saturate: any int8 weight.
 template <int MR, int NV>
 struct Int8U8S8Tile : U8S8Packing<NV * 8> {
   static constexpr int NR = NV * 8;
@@ -291,6 +292,13 @@ struct Int8U8S8Tile : U8S8Packing<NV * 8> {
   static void u8s8_6x16(long steps, const char* a, long lda, const char* b, int32_t* sums) {
     alignas(32) static const int16_t ones[16] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
     const char* a3 = a + 3 * lda;
+#if defined(TSB_I8_AVXVNNI)
+// AVX-VNNI: one {vex} vpdpbusd per accumulator (no saturation, no product register; ymm15 and the ones go unused).
+#define TSB_U8S8_ROW(addr, acc0, acc1)                        \
+  "vpbroadcastd " addr ", %%ymm14\n\t"                         \
+  "%{vex%} vpdpbusd %%ymm12, %%ymm14, %%ymm" acc0 "\n\t"         \
+  "%{vex%} vpdpbusd %%ymm13, %%ymm14, %%ymm" acc1 "\n\t"
+#else
 #define TSB_U8S8_ROW(addr, acc0, acc1)                  \
   "vpbroadcastd " addr ", %%ymm14\n\t"                   \
   "vpmaddubsw %%ymm12, %%ymm14, %%ymm15\n\t"             \
@@ -299,6 +307,7 @@ struct Int8U8S8Tile : U8S8Packing<NV * 8> {
   "vpmaddubsw %%ymm13, %%ymm14, %%ymm15\n\t"             \
   "vpmaddwd %[ones], %%ymm15, %%ymm15\n\t"               \
   "vpaddd %%ymm15, %%ymm" acc1 ", %%ymm" acc1 "\n\t"
+#endif
     __asm__ volatile(
         "vpxor %%xmm0, %%xmm0, %%xmm0\n\t"
         "vpxor %%xmm1, %%xmm1, %%xmm1\n\t"
@@ -353,7 +362,12 @@ struct Int8U8S8Tile : U8S8Packing<NV * 8> {
 template <int MR, int NV>
 constexpr Int8GemmKernel int8_u8s8_kernel(long kc) {
   using T = Int8U8S8Tile<MR, NV>;
-  return {"vpmaddubsw", MR, T::NR, 4, kc, T::pack_a, T::a_row_bytes, T::pack_b_panel, T::b_panel_bytes, T::tile};
+#if defined(TSB_I8_AVXVNNI)
+  const char* name = "vpdpbusd-256";
+#else
+  const char* name = "vpmaddubsw";
+#endif
+  return {name, MR, T::NR, 4, kc, T::pack_a, T::a_row_bytes, T::pack_b_panel, T::b_panel_bytes, T::tile};
 }
 #endif
 

@@ -104,6 +104,9 @@ extern const IsaKernels TSB_TABLE = {
 #elif defined(TSB_I8_VNNI)
     TSB_NS::int8_vnni_kernel<TSB_I8_VNNI_MR, TSB_I8_VNNI_NV>(TSB_I8_VNNI_KC),
     TSB_NS::int8_vnni_kernel<TSB_I8_VNNI_MR, TSB_I8_VNNI_NV>(TSB_I8_VNNI_KC),
+#elif defined(TSB_I8_AVXVNNI)
+    TSB_NS::int8_u8s8_kernel<TSB_I8_MR, TSB_I8_NV>(TSB_I8_U8S8_KC),
+    TSB_NS::int8_u8s8_kernel<TSB_I8_MR, TSB_I8_NV>(TSB_I8_U8S8_KC),
 #else
     TSB_NS::int8_gemm_kernel<TSB_I8_MR, TSB_I8_NV>(TSB_I8_KC),
 #if defined(TSB_I8_U8S8)

@@ -167,6 +167,7 @@ struct IsaKernels {
 extern const IsaKernels kGenericKernels;
 #if defined(TSBERT_HAVE_X86_ISAS)
 extern const IsaKernels kAvx2Kernels;
+extern const IsaKernels kAvx2VnniKernels;
 extern const IsaKernels kAvx512Kernels;
 extern const IsaKernels kAvx512VnniKernels;
 extern const IsaKernels kAvx512Bf16Kernels;

@@ -178,6 +178,7 @@ test('int8PackWeight: each ISA packs for its kernel, the header names it, and th
     avx512bf16: ['vpdpbusd-512', 'vpdpbusd-512', 48, 4],
     avx512vnni: ['vpdpbusd-512', 'vpdpbusd-512', 48, 4],
     avx512: ['vpmaddwd', 'vpmaddwd', 16, 4],
+    avx2vnni: ['vpdpbusd-256', 'vpdpbusd-256', 16, 4],
     avx2: ['vpmaddwd', 'vpmaddubsw', 16, 4],
   };
   await forEachIsa(t, (native, isa) => {

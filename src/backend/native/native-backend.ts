@@ -10,7 +10,7 @@ import { ADDON_KERNEL_NAMES, type KernelName } from '../kernel-table.js';
 import type { GemmArguments, NativeBinding } from './native-binding.js';
 
 /** The native kernel tables (native/cpu-features.cc), best first. */
-export const NATIVE_ISAS = ['avx512amx', 'avx512bf16', 'avx512vnni', 'avx512', 'avx2', 'generic'] as const;
+export const NATIVE_ISAS = ['avx512amx', 'avx512bf16', 'avx512vnni', 'avx512', 'avx2vnni', 'avx2', 'generic'] as const;
 export type NativeIsa = (typeof NATIVE_ISAS)[number];
 
 /** A Backend plus the ISA controls the parity tests and `tsbert bench` use. */
