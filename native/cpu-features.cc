@@ -45,12 +45,14 @@ bool cpu_has_amx_bf16() {
 #endif
 }
 
-// AMX-INT8 and AMX-BF16, and the OS's leave to use the tile state: Linux hands out the 8 KB of tile data per process on request
-// (arch_prctl ARCH_REQ_XCOMP_PERM for XFEATURE_XTILEDATA, Linux 5.16 and later); a tile instruction before it faults.
+// AMX-INT8 and AMX-BF16, and the OS's leave to use the tile state: Linux hands out the 8 KB of tile data per process
+// on request (arch_prctl ARCH_REQ_XCOMP_PERM for XFEATURE_XTILEDATA, Linux 5.16 and later; it refuses while a thread's
+// signal stack is too small for the larger state); a tile instruction before it faults.
 bool cpu_has_amx() {
 #if defined(TSBERT_HAVE_X86_ISAS) && defined(__linux__)
   static const bool granted = [] {
-    if (!cpu_has_avx512vnni() || !__builtin_cpu_supports("amx-int8") || !__builtin_cpu_supports("amx-bf16")) return false;
+    if (!cpu_has_avx512vnni() || !__builtin_cpu_supports("amx-int8") || !__builtin_cpu_supports("amx-bf16"))
+      return false;
     constexpr long kArchReqXcompPerm = 0x1023, kXfeatureXtiledata = 18;
     return syscall(SYS_arch_prctl, kArchReqXcompPerm, kXfeatureXtiledata) == 0;
   }();

@@ -14,10 +14,10 @@
 //             micro-kernel: C tile += A~ . B~
 //
 // Edge tiles (m % mr, n % nr) go through a small scratch tile, so the micro-kernel always runs full-size.
-// bfloat16 operands (gemm_bf16) take the same loops. Where the ISA has a bfloat16 kernel (IsaKernels::bf16_gemm,
-// vdpbf16ps) A and B are packed as k pairs of bfloat16 into the same buffers and it runs on them; elsewhere they are
-// widened to float32 as they are packed (a bfloat16 is the upper half of a float32, so the shift is exact) and the
-// float32 micro-kernel runs on them unchanged.
+// bfloat16 operands (gemm_bf16) take the same loops. Where the ISA has a bfloat16 kernel (IsaKernels::bf16_gemm:
+// vdpbf16ps or AMX tdpbf16ps) A and B are packed as k pairs of bfloat16 into the same buffers and it runs on them;
+// elsewhere they are widened to float32 as they are packed (a bfloat16 is the upper half of a float32, so the shift
+// is exact) and the float32 micro-kernel runs on them unchanged.
 // Buffers are thread-local and grow on demand; nothing is allocated per call once warm.
 #include <algorithm>
 #include <atomic>
