@@ -35,11 +35,15 @@ constexpr long kRowBlock = 96;
 constexpr long kMaxGroupColumns = 1024;
 // Below this many multiply-adds a call runs on the calling thread.
 constexpr double kParallelMacs = 2.0e6;
-// TSBERT_INT8_KC overrides the kernel's k block (for tuning on another CPU; rounded down to the kernel's k step).
-const long kKcOverride = [] {
-  const char* v = std::getenv("TSBERT_INT8_KC");
-  return v == nullptr ? 0L : std::max(0L, std::atol(v));
-}();
+// TSBERT_INT8_KC overrides the kernel's k block (for tuning on another CPU; rounded down to the kernel's k step), read
+// on the first product as gemm.cc's TSBERT_GEMM_KC is.
+long kc_override() {
+  static const long kc = [] {
+    const char* v = std::getenv("TSBERT_INT8_KC");
+    return v == nullptr ? 0L : std::max(0L, std::atol(v));
+  }();
+  return kc;
+}
 // Rows of A quantized per task.
 constexpr long kQuantizeRows = 16;
 
@@ -181,7 +185,7 @@ bool int8_gemm(float* out, const int8_t* a, const float* a_scales, const int32_t
   const Int8GemmKernel& kern = packed_with != nullptr ? *packed_with : isa.int8_gemm;
   const long mr = kern.mr, nr = kern.nr;
   const long steps = (k + kern.k_step - 1) / kern.k_step;
-  const long kc_steps = std::max(1L, (kKcOverride > 0 ? kKcOverride : kern.kc) / kern.k_step);
+  const long kc_steps = std::max(1L, (kc_override() > 0 ? kc_override() : kern.kc) / kern.k_step);
   const long a_row_bytes = kern.a_row_bytes(k);
   const long panel_bytes = kern.b_panel_bytes(k);
   const long panels = (n + nr - 1) / nr;

@@ -251,15 +251,20 @@ struct U8S8Packing {
   }
   static long b_panel_bytes(long k) { return NR * 4 + padded_k(k) * NR; }
 
-  // c [MR, NR] = (or += when accumulate) a tile's sums [MR, NR], plus the panel's corrections when its k block is
-  // the first.
-  template <int MR>
-  static void finish_tile(const int32_t* sums, const void* panel, int32_t* c, bool first_block, bool accumulate) {
+  // One tile of a kernel whose dot loop, dot(steps, a, lda_bytes, b, sums), writes sums [MR, NR] of `steps` 4-byte
+  // groups: c [MR, NR] = (or += when accumulate) those sums over steps [step_begin, step_begin + steps), plus the
+  // panel's corrections when the block is the first.
+  template <int MR, typename Dot>
+  static void dot_tile(Dot dot, long step_begin, long steps, const void* a, long lda_bytes, const void* panel,
+                       int32_t* c, bool accumulate) {
+    alignas(64) int32_t sums[MR * NR];
+    dot(steps, static_cast<const char*>(a) + step_begin * 4, lda_bytes,
+        static_cast<const char*>(panel) + NR * 4 + step_begin * 4 * NR, sums);
     const int32_t* corrections = static_cast<const int32_t*>(panel);
     for (int i = 0; i < MR; ++i)
       for (int j = 0; j < NR; ++j) {
         int32_t v = sums[i * NR + j];
-        if (first_block) v += corrections[j];
+        if (step_begin == 0) v += corrections[j];
         if (accumulate) v += c[i * NR + j];
         c[i * NR + j] = v;
       }
@@ -279,10 +284,7 @@ struct Int8U8S8Tile : U8S8Packing<NV * 8> {
   static void tile(long step_begin, long steps, const void* a, long lda_bytes, const void* b, int32_t* c,
                    bool accumulate) {
     static_assert(MR == 6 && NV == 2, "the u8 x s8 tile is written for 6 x 16");
-    alignas(32) int32_t sums[MR * NR];
-    u8s8_6x16(steps, static_cast<const char*>(a) + step_begin * 4, lda_bytes,
-              static_cast<const char*>(b) + NR * 4 + step_begin * 4 * NR, sums);
-    U8S8Packing<NV * 8>::template finish_tile<MR>(sums, b, c, step_begin == 0, accumulate);
+    U8S8Packing<NR>::template dot_tile<MR>(u8s8_6x16, step_begin, steps, a, lda_bytes, b, c, accumulate);
   }
 
   // sums [6, 16] = Σ over `steps` of 4 bytes: 6 rows of u8 (a, row stride lda) times a panel's signed bytes (b).
@@ -385,10 +387,7 @@ struct Int8VnniTile : U8S8Packing<NV * 16> {
   static void tile(long step_begin, long steps, const void* a, long lda_bytes, const void* b, int32_t* c,
                    bool accumulate) {
     static_assert(MR == 8 && NV == 3, "the VNNI tile is written for 8 x 48");
-    alignas(64) int32_t sums[MR * NR];
-    dpbusd_8x48(steps, static_cast<const char*>(a) + step_begin * 4, lda_bytes,
-                static_cast<const char*>(b) + NR * 4 + step_begin * 4 * NR, sums);
-    U8S8Packing<NV * 16>::template finish_tile<MR>(sums, b, c, step_begin == 0, accumulate);
+    U8S8Packing<NR>::template dot_tile<MR>(dpbusd_8x48, step_begin, steps, a, lda_bytes, b, c, accumulate);
   }
 
   // sums [8, 48] = Σ over `steps` of 4 bytes: 8 rows of u8 (a, row stride lda) times a panel's signed bytes (b).

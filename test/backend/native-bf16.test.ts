@@ -129,7 +129,9 @@ function summationBounds(a: Uint16Array, b: Uint16Array, c0: Float32Array, p: Ge
   const magnitudes = new Float32Array(c0.length);
   jsBackend.gemm(magnitudes, abs(a), abs(b), { ...p, alpha: Math.abs(p.alpha), beta: 0, epilogue: undefined });
   const gamma = 2 * (p.k + 4) * 2 ** -24;
-  return magnitudes.map((s, i) => gamma * (s + Math.abs(p.beta * c0[i]!) + (bias === undefined ? 0 : Math.abs(bias[i % p.ldc % p.n]!))));
+  // The epilogue (bias) comes with batch 1 only, so element i is column i % ldc (columns from n on are padding).
+  const biasAt = (i: number): number => (bias === undefined || i % p.ldc >= p.n ? 0 : Math.abs(bias[i % p.ldc]!));
+  return magnitudes.map((s, i) => gamma * (s + Math.abs(p.beta * c0[i]!) + biasAt(i)));
 }
 
 test('native bf16Gemm equals the float32 gemm on the widened operands (bit for bit, or within float32 summation error where vdpbf16ps sums the pairs), and the JS reference within float32 rounding', async (t) => {

@@ -51,14 +51,17 @@ async function main(): Promise<void> {
   // set swings by up to ~30 MiB between samples on some machines (glibc keeping freed memory, V8's spaces), while a
   // leak raises its floor: the parent compares the floors.
   const SAMPLE_EVERY = 500, FLOOR_SAMPLES = 5;
-  const warmSamples: ReturnType<typeof memory>[] = [], endSamples: ReturnType<typeof memory>[] = [];
-  for (let i = 0; i < warmUp; i++) {
-    await round(i);
-    if (warmUp - i - 1 < FLOOR_SAMPLES * SAMPLE_EVERY && (warmUp - i - 1) % SAMPLE_EVERY === 0) warmSamples.push(memory());
+  // Runs rounds first .. first + count - 1, sampling after each of the last FLOOR_SAMPLES multiples of SAMPLE_EVERY.
+  async function phase(first: number, count: number): Promise<ReturnType<typeof memory>[]> {
+    const samples: ReturnType<typeof memory>[] = [];
+    for (let i = 0; i < count; i++) {
+      await round(first + i);
+      const left = count - i - 1;
+      if (left < FLOOR_SAMPLES * SAMPLE_EVERY && left % SAMPLE_EVERY === 0) samples.push(memory());
+    }
+    return samples;
   }
-  for (let i = 0; i < calls; i++) {
-    await round(warmUp + i);
-    if (calls - i - 1 < FLOOR_SAMPLES * SAMPLE_EVERY && (calls - i - 1) % SAMPLE_EVERY === 0) endSamples.push(memory());
-  }
+  const warmSamples = await phase(0, warmUp);
+  const endSamples = await phase(warmUp, calls);
   process.stdout.write(`${JSON.stringify({ warm: warmSamples, end: endSamples, calls })}\n`);
 }

@@ -12,7 +12,7 @@ import { trainStep } from '../../train/train-step.js';
 import { AdamW } from '../../optim/adamw.js';
 import { bertParamGroups } from '../../optim/param-groups.js';
 import { pretrainStep, type PretrainBatch } from '../../pretrain/train-step.js';
-import { autocast, precisionOf } from '../../ops/autocast.js';
+import { autocast, precisionOf, type Precision } from '../../ops/autocast.js';
 import { Arena, withArena } from '../../tensor/arena.js';
 import { Rng } from '../../tensor/rng.js';
 import { noGrad, Tensor } from '../../tensor/tensor.js';
@@ -85,13 +85,21 @@ function report(flags: ModelBenchFlags, task: string, batch: number, seq: number
   else process.stdout.write(`${task} ${flags.config} ${batch}×${seq}: ${result.tokens_per_s} tokens/s (${result.ms_per_iter} ms/iter, ${info.name}/${info.isa}, ${info.threads} threads, peak RSS ${result.peak_rss_mb} MB)\n`);
 }
 
-function setup(flags: ModelBenchFlags): { config: BertConfig; batch: number; seq: number; rounds: number } {
+const PRECISION_HELP = 'bf16: mixed precision, every Linear\'s products on bfloat16 operands (docs/quantization.md)';
+
+/** The report's task name: a step in bf16 mixed precision is told apart by a suffix. */
+function taskName(task: string, precision: Precision): string {
+  return precision === 'fp32' ? task : `${task}-${precision}`;
+}
+
+function setup(flags: ModelBenchFlags): { config: BertConfig; batch: number; seq: number; rounds: number; precision: Precision } {
   if (flags.threads !== undefined) getBackend().setThreads(positiveInt('--threads', flags.threads));
   return {
     config: presetConfig(flags.config),
     batch: positiveInt('--batch', flags.batch),
     seq: positiveInt('--seq', flags.seq),
     rounds: positiveInt('--rounds', flags.rounds),
+    precision: precisionOf(flags.precision ?? 'fp32', '--precision'),
   };
 }
 
@@ -115,11 +123,10 @@ export function benchForward(flags: ModelBenchFlags): void {
 
 /** A pre-training step: forward (MLM logits at masked positions only), backward, clipping, AdamW. */
 export function benchTrainStep(flags: ModelBenchFlags): void {
-  const { config, batch, seq, rounds } = setup(flags);
+  const { config, batch, seq, rounds, precision } = setup(flags);
   const model = new BertForPreTraining(config, { seed: 1 }).train();
   const optimizer = new AdamW(bertParamGroups(model.namedParameters(), 0.01), { lr: 1e-4, eps: 1e-6 });
   const inputs = randomPretrainBatch(config, batch, seq, new Rng(2));
-  const precision = precisionOf(flags.precision ?? 'fp32', '--precision');
   const arena = new Arena();
   const times: number[] = [];
   for (let round = 0; round <= rounds; round++) {
@@ -127,7 +134,7 @@ export function benchTrainStep(flags: ModelBenchFlags): void {
     pretrainStep(model, optimizer, [inputs], arena, 1.0, precision);
     if (round > 0) times.push(performance.now() - start);
   }
-  report(flags, precision === 'fp32' ? 'train-step' : `train-step-${precision}`, batch, seq, times);
+  report(flags, taskName('train-step', precision), batch, seq, times);
 }
 
 /** The loss arguments of a fine-tuning head for a full batch of random examples. */
@@ -148,8 +155,7 @@ const MULTIPLE_CHOICES = 4;
  * full batch of random ids — multiple choice runs `batch` examples of 4 choices, so 4·batch sequences.
  */
 export function benchFinetuneStep(flags: ModelBenchFlags): void {
-  const { config, batch, seq, rounds } = setup(flags);
-  const precision = precisionOf(flags.precision ?? 'fp32', '--precision');
+  const { config, batch, seq, rounds, precision } = setup(flags);
   const task = flags.task ?? 'classification';
   if (!isFinetuneTaskName(task)) throw new ConfigError(`--task must be one of ${FINETUNE_TASKS.join(', ')}, got "${task}"`);
   const headName = FINETUNE_TASK_DEFINITIONS[task].head;
@@ -174,7 +180,7 @@ export function benchFinetuneStep(flags: ModelBenchFlags): void {
     trainStep(runner.model, optimizer, [args], (a) => autocast(precision, () => ({ loss: runner.forward(a)['loss']!, metrics: {}, tokens: sequences * seq })), arena, 1.0);
     if (round > 0) times.push(performance.now() - start);
   }
-  report(flags, precision === 'fp32' ? `finetune-${task}` : `finetune-${task}-${precision}`, sequences, seq, times);
+  report(flags, taskName(`finetune-${task}`, precision), sequences, seq, times);
 }
 
 /** Adds `bench forward` and `bench train-step` under the `bench` command (creating it if absent). */
@@ -192,10 +198,10 @@ export function registerBenchModel(program: Command): void {
     .option('--weight-bits <7|8>', 'int8 weights\' levels (default: 7 on AVX2, else 8; tsbert quantize --help)')
     .action((flags: ModelBenchFlags) => benchForward(flags));
   common(bench.command('train-step').description('pre-training step throughput (forward + backward + AdamW)'), { config: 'small', batch: '32', seq: '128' })
-    .option('--precision <fp32|bf16>', 'bf16: mixed precision, every Linear\'s products on bfloat16 operands (docs/quantization.md)', 'fp32')
+    .option('--precision <fp32|bf16>', PRECISION_HELP, 'fp32')
     .action((flags: ModelBenchFlags) => benchTrainStep(flags));
   common(bench.command('finetune').description('fine-tuning step throughput of a task head (forward + backward + AdamW)'), { config: 'base', batch: '32', seq: '128' })
     .option('--task <task>', `${FINETUNE_TASKS.join(' | ')}`, 'classification')
-    .option('--precision <fp32|bf16>', 'bf16: mixed precision, every Linear\'s products on bfloat16 operands (docs/quantization.md)', 'fp32')
+    .option('--precision <fp32|bf16>', PRECISION_HELP, 'fp32')
     .action((flags: ModelBenchFlags) => benchFinetuneStep(flags));
 }
