@@ -32,5 +32,6 @@ for folder in sys.argv[1:]:
     pos = {s: json.load(open(f"{folder}/pos-{s}.json")) for s in ("train", "test")}
     x = {s: np.array(pos[s]["features"]).reshape(len(pos[s]["tags"]), -1) for s in pos}
     right = probe(x["train"], pos["train"]["tags"], x["test"], pos["test"]["tags"], 500)
-    unseen = np.array([w not in set(pos["train"]["words"]) for w in pos["test"]["words"]])
+    seen = set(pos["train"]["words"])
+    unseen = np.array([w not in seen for w in pos["test"]["words"]])
     print(f"{folder}  part of speech: {100 * right.mean():.1f} % ({len(right)} words), unseen words {100 * right[unseen].mean():.1f} % ({unseen.sum()})")

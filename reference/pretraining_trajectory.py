@@ -73,20 +73,12 @@ def lr_factor(step):  # step counts from 0
 
 
 def encode(ids, types, mask):
-    """The encoder with BertEmbeddings' dropout (TorchBert's forward has none: its goldens run without dropout)."""
-    batch, seq = ids.shape
-    positions = torch.arange(seq).unsqueeze(0).expand(batch, seq)
-    x = model.embedding_norm(model.word(ids) + model.position(positions) + model.token_type(types))
-    x = F.dropout(x, cfg["hidden_dropout_prob"], model.training)
-    padding, no_mask = mask == 0, torch.zeros(seq, seq)
+    """TorchBert's encoder and pooler (its forward without the full-vocabulary logits)."""
+    x = model.embed(ids, types)
+    padding, no_mask = mask == 0, torch.zeros(ids.shape[1], ids.shape[1])
     for layer in model.layers:
         x = layer(x, src_mask=no_mask, src_key_padding_mask=padding)
     return x, torch.tanh(model.pooler(x[:, 0]))
-
-
-def mlm_logits(hidden):
-    """The MLM head on the masked positions only ([masked, vocab]), as tsbert's pre-training computes it."""
-    return model.transform_norm(F.gelu(model.transform(hidden))) @ model.word.weight.t() + model.decoder_bias
 
 
 def batch_of(data, index):
@@ -103,7 +95,7 @@ def evaluate():
             b = batch_of(held_out, slice(i, i + 64))
             masked = b["labels"] != -100
             hidden, _ = encode(b["ids"], b["types"], b["mask"])
-            log_probs = F.log_softmax(mlm_logits(hidden[masked]), -1)
+            log_probs = F.log_softmax(model.mlm_logits(hidden[masked]), -1)
             targets = b["labels"][masked]
             total -= log_probs.gather(1, targets[:, None]).sum().item()
             count += int(masked.sum())
@@ -130,7 +122,7 @@ for step in range(1, args.stop + 1):
     model.train()
     masked = b["labels"] != -100
     hidden, pooled = encode(b["ids"], b["types"], b["mask"])
-    loss = F.cross_entropy(mlm_logits(hidden[masked]), b["labels"][masked]) + F.cross_entropy(model.seq_relationship(pooled), b["nsp"])
+    loss = F.cross_entropy(model.mlm_logits(hidden[masked]), b["labels"][masked]) + F.cross_entropy(model.seq_relationship(pooled), b["nsp"])
     optimizer.zero_grad()
     loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

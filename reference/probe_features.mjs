@@ -5,6 +5,7 @@
 //   npm run build && node reference/probe_features.mjs MODEL_DIR DATA_DIR OUT [--random]
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readConllFile } from '../dist/src/finetune/conll.js';
 import { AutoTokenizer, BertForSequenceClassification, FeatureExtractionPipeline, setWarningSink } from '../dist/src/index.js';
 
 const [modelDir, dataDir, out] = process.argv.slice(2);
@@ -24,28 +25,22 @@ for (const split of ['train', 'test']) {
   const cls = features.run(texts, { pooling: 'cls' }), mean = features.run(texts, { pooling: 'mean' });
   writeFileSync(join(out, `spam-${split}.json`), JSON.stringify({ labels: kept.map((m) => m.label), hidden: cls.dims[1], cls: Array.from(cls.data), mean: Array.from(mean.data) }));
 
-  const sentences = [];
-  let words = [];
-  for (const line of readFileSync(join(dataDir, `pos-${split}.conll`), 'utf8').split('\n')) {
-    if (line.trim() === '') {
-      if (words.length > 0 && words.length < 60) sentences.push(words);
-      words = [];
-    } else {
-      const columns = line.split(' ');
-      words.push([columns[0], columns[columns.length - 1].replace(/^B-/, '')]);
-    }
-  }
-  const hidden = features.run(sentences.map((s) => s.map(([word]) => word).join(' ')), { pooling: 'none' });
+  // Sentences under 60 words, read as `finetune` reads them; a word's vector is its first sub-token's, as the
+  // token-classification head labels it (encodeWords' word ids).
+  const { examples } = await readConllFile(join(dataDir, `pos-${split}.conll`));
+  const sentences = examples.filter((e) => e.tokens.length < 60);
+  const hidden = features.run(sentences.map((s) => s.tokens.join(' ')), { pooling: 'none' });
   const [, longest, width] = hidden.dims;
   const rows = [], tags = [], lowered = [];
   sentences.forEach((sentence, i) => {
-    let position = 1;  // after [CLS]
-    for (const [word, tag] of sentence) {
+    const wordIds = tokenizer.encodeWords(sentence.tokens).wordIds;
+    sentence.tokens.forEach((word, w) => {
+      const position = wordIds.indexOf(w);
+      if (position < 0) throw new Error(`pos-${split}.conll: "${word}" has no token`);
       rows.push(...hidden.data.subarray((i * longest + position) * width, (i * longest + position + 1) * width));
-      tags.push(tag);
+      tags.push(sentence.tags[w].replace(/^B-/, ''));
       lowered.push(word.toLowerCase());
-      position += Math.max(1, tokenizer.tokenize(word).length);
-    }
+    });
   });
   writeFileSync(join(out, `pos-${split}.json`), JSON.stringify({ tags, words: lowered, hidden: width, features: rows }));
   console.log(`${split}: ${kept.length} messages, ${tags.length} words`);

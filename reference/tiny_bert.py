@@ -66,11 +66,20 @@ class TorchBert(nn.Module):
         self.decoder_bias = nn.Parameter(torch.zeros(cfg["vocab_size"]))
         self.seq_relationship = nn.Linear(hidden, 2)
 
-    def forward(self, input_ids, token_type_ids, attention_mask, want_attentions=False):
+    def embed(self, input_ids, token_type_ids):
+        """BertEmbeddings: word + position + token type, LayerNorm, dropout (the fixtures' configs have none)."""
         batch, seq = input_ids.shape
         positions = torch.arange(seq).unsqueeze(0).expand(batch, seq)
-        x = self.word(input_ids) + self.position(positions) + self.token_type(token_type_ids)
-        x = self.embedding_norm(x)
+        x = self.embedding_norm(self.word(input_ids) + self.position(positions) + self.token_type(token_type_ids))
+        return F.dropout(x, self.cfg["hidden_dropout_prob"], self.training)
+
+    def mlm_logits(self, hidden):
+        """BertLMPredictionHead on hidden [..., hidden]: transform, GELU, LayerNorm, the decoder tied to the word embeddings."""
+        return self.transform_norm(F.gelu(self.transform(hidden))) @ self.word.weight.t() + self.decoder_bias
+
+    def forward(self, input_ids, token_type_ids, attention_mask, want_attentions=False):
+        seq = input_ids.shape[1]
+        x = self.embed(input_ids, token_type_ids)
         hidden_states, attentions = [x], []
         padding = attention_mask == 0  # True = key is ignored
         # A zero float src_mask as well as the padding mask keeps PyTorch 1.13 off its fused fast path even under
@@ -85,8 +94,7 @@ class TorchBert(nn.Module):
             x = layer(x, src_mask=no_mask, src_key_padding_mask=padding)
             hidden_states.append(x)
         pooled = torch.tanh(self.pooler(x[:, 0]))
-        t = self.transform_norm(F.gelu(self.transform(x)))
-        prediction_logits = t @ self.word.weight.t() + self.decoder_bias  # decoder tied to the word embeddings
+        prediction_logits = self.mlm_logits(x)
         seq_relationship_logits = self.seq_relationship(pooled)
         return {
             "last_hidden_state": x,
