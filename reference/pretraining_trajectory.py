@@ -103,6 +103,12 @@ def evaluate():
     return total / count, correct / count
 
 
+# What word frequencies alone score on the held-out masked tokens: the training targets' unigram distribution
+# (smoothed by 0.01 a word), the floor a masked LM must get under before it uses any context.
+counts = torch.bincount(train["labels"][train["labels"] != -100], minlength=cfg["vocab_size"]).double() + 0.01
+eval_targets = held_out["labels"][held_out["labels"] != -100]
+unigram = -(counts / counts.sum()).log()[eval_targets].mean().item()
+print(f"unigram baseline: {unigram:.3f} nats, the most frequent target {100 * (eval_targets == counts.argmax()).double().mean().item():.2f} %")
 tsbert = {}
 if args.tsbert:
     for line in open(args.tsbert):
