@@ -13,7 +13,7 @@
 //
 //   npm run build
 //   node bench/train-step-profile.mjs [--task finetune|pretrain] [--config mini] [--batch 32] [--seq 24]
-//       [--steps 5] [--threads 1] [--labels 9] [--kernels 12] [--trainer [--examples 1024]] [--json]
+//       [--steps 5] [--threads 1] [--labels 9] [--kernels 12] [--precision fp32|bf16] [--trainer [--examples 1024]] [--json]
 //
 // Times are CPU time of the process (process.cpuUsage; with --threads 1 that is the step's work alone, which a busy
 // machine's time slicing does not inflate) and, per kernel, wall time (performance.now around the call). The step
@@ -30,6 +30,7 @@ const dist = (path) => import(join(here, '..', 'dist', 'src', path));
 const tsbert = await dist('index.js');
 const { randomPretrainBatch } = await dist('cli/commands/bench-model.js');
 const { trainStep } = await dist('train/train-step.js');
+const { autocast } = await dist('ops/autocast.js');
 const { pretrainStep } = await dist('pretrain/train-step.js');
 const { TASK_HEADS } = await dist('model/heads/task-heads.js');
 const { modelClassFor } = await dist('model/registry.js');
@@ -51,9 +52,11 @@ const { values: opts } = parseArgs({
     labels: { type: 'string', default: '9' },
     trainer: { type: 'boolean', default: false },
     examples: { type: 'string', default: '1024' },
+    precision: { type: 'string', default: 'fp32' },
     json: { type: 'boolean', default: false },
   },
 });
+if (!['fp32', 'bf16'].includes(opts.precision)) throw new Error(`--precision must be fp32 or bf16, got ${opts.precision}`);
 if (!['finetune', 'pretrain'].includes(opts.task)) throw new Error(`--task must be finetune or pretrain, got ${opts.task}`);
 const pretrain = opts.task === 'pretrain';
 const batch = Number(opts.batch ?? (pretrain ? 16 : 32));
@@ -73,7 +76,7 @@ function setup() {
     const inputs = randomPretrainBatch(config, batch, seq, rng);
     // pretrainStep builds its forward itself: the phase cut is the model's forward, wrapped on the instance.
     hookForward(model);
-    return { model, optimizer, step: (arena) => pretrainStep(model, optimizer, [inputs], arena, 1.0) };
+    return { model, optimizer, step: (arena) => pretrainStep(model, optimizer, [inputs], arena, 1.0, opts.precision) };
   }
   const head = TASK_HEADS['token-classification'];
   const runner = head.wrap(modelClassFor('bert', head.name, 'bench').create(config, { seed: 1 }).train());
@@ -84,7 +87,7 @@ function setup() {
     ['labels', new Tensor(Int32Array.from({ length: batch * seq }, () => rng.int(labels)), [batch, seq])],
   ]);
   hookForward(runner);
-  const forward = (a) => ({ loss: runner.forward(a)['loss'], metrics: {}, tokens: batch * seq });
+  const forward = (a) => autocast(opts.precision, () => ({ loss: runner.forward(a)['loss'], metrics: {}, tokens: batch * seq }));
   return { runner, model: runner.model, optimizer, step: (arena) => trainStep(runner.model, optimizer, [args], forward, arena, 1.0) };
 }
 

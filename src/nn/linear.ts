@@ -28,8 +28,7 @@ export class Linear extends Module {
 
   forward(x: Tensor): Tensor {
     if (this.weight.dtype === 'int8') return quantizedLinear(x, this.weight, this.bias);
-    if (runsInBFloat16(this.weight)) return bf16Linear(x, this.weight, this.bias);
-    return linear(x, this.weight, this.bias);
+    return autocastLinear(x, this.weight, this.bias);
   }
 
   /** activation(forward(x)); GELU is fused: the GEMM applies bias and GELU as it finishes each tile. */
@@ -55,6 +54,16 @@ export class Linear extends Module {
     this.weight = toBFloat16Weight(this.weight);
     this.params.replace('weight', this.weight);
   }
+}
+
+/**
+ * linear(x, weight, bias) at the precision in scope: bf16Linear for a bfloat16 weight or a float32 one inside
+ * autocast('bf16'), float32 otherwise. nn.Linear's float path, and the MLM decoders tied to the word embeddings, which
+ * are a product like any Linear's: torch.autocast runs every F.linear in bfloat16, the decoder's included (on
+ * BERT-small at 32 × 128 it was 17 % of a mixed-precision pre-training step while float32; docs/quantization.md).
+ */
+export function autocastLinear(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+  return runsInBFloat16(weight) ? bf16Linear(x, weight, bias) : linear(x, weight, bias);
 }
 
 /**

@@ -95,6 +95,19 @@ test('autocast trains: gradients reach the float32 master weights and the scope 
   assert.equal(autocastPrecision(), 'fp32');
 });
 
+test('autocast runs the MLM decoder tied to the word embeddings in bfloat16, as torch.autocast runs every F.linear', () => {
+  const model = BertForPreTraining.fromPretrained(TINY, { quiet: true });
+  const hidden = noGrad(() => model.bert.forward(pretrainingInputs(tinyGolden)).lastHiddenState);
+  const predictions = model.cls.predictions;
+  const logits = noGrad(() => autocast('bf16', () => predictions.forward(hidden)));
+  const transformed = noGrad(() => autocast('bf16', () => predictions.transform.forward(hidden)));
+  const embeddings = model.getParameter('bert.embeddings.word_embeddings.weight');
+  assert.deepEqual([...logits.data], [...noGrad(() => bf16Linear(transformed, embeddings, predictions.bias)).data]);
+  const float = noGrad(() => linear(transformed, embeddings, predictions.bias));
+  assert.ok(normRelativeError(logits.data, float.data) > 1e-4, 'the decoder is not the float32 product');
+  assert.deepEqual([...noGrad(() => predictions.forward(hidden)).data], [...noGrad(() => linear(predictions.transform.forward(hidden), embeddings, predictions.bias)).data], 'float32 outside autocast');
+});
+
 test('dtype bf16 errors: a model already bf16 or int8, fp32 of a bf16 model, float64 input, an unknown precision', () => {
   const model = applyModelDType(BertModel.fromPretrained(TINY, { quiet: true }), 'bf16', 'bert-tiny');
   assert.throws(() => applyModelDType(model, 'bf16', 'bert-tiny'), (e: unknown) => e instanceof ConfigError && /bert-tiny holds bfloat16 weights/.test(e.message));

@@ -1,7 +1,6 @@
-import { linear } from '../../ops/linear.js';
 import { activationFromHiddenAct, type Activation } from '../../nn/activation.js';
 import { LayerNorm } from '../../nn/layer-norm.js';
-import { Linear } from '../../nn/linear.js';
+import { autocastLinear, Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
 import { constantInit } from '../../nn/param-init.js';
 import type { ParamSource } from '../../nn/param-source.js';
@@ -28,7 +27,7 @@ export class TiedVocabProjector extends Module {
 
   /** [..., dim] → [..., vocab] */
   forward(hidden: Tensor): Tensor {
-    return linear(hidden, this.wordEmbeddings, this.bias);
+    return autocastLinear(hidden, this.wordEmbeddings, this.bias);
   }
 }
 

@@ -1,9 +1,8 @@
-import { linear } from '../../ops/linear.js';
 import { activationFromHiddenAct, type Activation } from '../../nn/activation.js';
 import { constantInit } from '../../nn/param-init.js';
 import type { ParamSource } from '../../nn/param-source.js';
 import { LayerNorm } from '../../nn/layer-norm.js';
-import { Linear } from '../../nn/linear.js';
+import { autocastLinear, Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { BertConfig } from '../config.js';
@@ -44,6 +43,6 @@ export class BertLMPredictionHead extends Module {
 
   /** hidden [..., hidden] → logits [..., vocab]. */
   forward(hidden: Tensor): Tensor {
-    return linear(this.transform.forward(hidden), this.wordEmbeddings, this.bias);
+    return autocastLinear(this.transform.forward(hidden), this.wordEmbeddings, this.bias);
   }
 }

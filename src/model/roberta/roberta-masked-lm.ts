@@ -1,7 +1,6 @@
-import { linear } from '../../ops/linear.js';
 import { activationFromHiddenAct, type Activation } from '../../nn/activation.js';
 import { LayerNorm } from '../../nn/layer-norm.js';
-import { Linear } from '../../nn/linear.js';
+import { autocastLinear, Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
 import { constantInit } from '../../nn/param-init.js';
 import type { ParamSource } from '../../nn/param-source.js';
@@ -32,7 +31,7 @@ export class RobertaLMHead extends Module {
 
   /** hidden [..., hidden] → logits [..., vocab]. */
   forward(hidden: Tensor): Tensor {
-    return linear(this.layer_norm.forward(this.dense.forwardActivation(hidden, this.gelu)), this.wordEmbeddings, this.bias);
+    return autocastLinear(this.layer_norm.forward(this.dense.forwardActivation(hidden, this.gelu)), this.wordEmbeddings, this.bias);
   }
 }
 

@@ -1,7 +1,6 @@
-import { linear } from '../../../ops/linear.js';
 import { activationFromHiddenAct, type Activation } from '../../../nn/activation.js';
 import { LayerNorm } from '../../../nn/layer-norm.js';
-import { Linear } from '../../../nn/linear.js';
+import { autocastLinear, Linear } from '../../../nn/linear.js';
 import { Module } from '../../../nn/module.js';
 import { constantInit } from '../../../nn/param-init.js';
 import type { ParamSource } from '../../../nn/param-source.js';
@@ -30,6 +29,6 @@ export class AlbertMLMHead extends Module {
   /** hidden [..., hidden] → logits [..., vocab]. */
   forward(hidden: Tensor): Tensor {
     const transformed = this.LayerNorm.forward(this.dense.forwardActivation(hidden, this.activation)); // [..., E]
-    return linear(transformed, this.wordEmbeddings, this.bias);
+    return autocastLinear(transformed, this.wordEmbeddings, this.bias);
   }
 }
