@@ -105,4 +105,34 @@ napi_value Int8Gemm(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+napi_value Int8GemmDynamic(napi_env env, napi_callback_info info) {
+  Args args(env, info, "int8GemmDynamic", 12);
+  F32 out, x, b_scales, bias, residual;
+  I8 b, packed_b;
+  I32 b_sums;
+  long m = 0, n = 0, k = 0, activation = 0;
+  if (!(args.f32(0, "out", &out) && args.f32(1, "x", &x) && args.i8(2, "b", &b) &&
+        args.i8_or_null(3, "packedB", &packed_b) && args.f32(4, "bScales", &b_scales) && args.i32(5, "bSums", &b_sums) &&
+        args.f32_or_null(6, "bias", &bias) && args.f32_or_null(7, "residual", &residual) && args.size(8, "m", &m) &&
+        args.size(9, "n", &n) && args.size(10, "k", &k) && args.size(11, "activation", &activation)))
+    return nullptr;
+  if (activation > kActivationGeluTanh) return args.fail("activation must be 0 (none), 1 (gelu) or 2 (gelu tanh)"), nullptr;
+  if (k > kInt8MaxK) return args.fail("k is above 65536, where the int32 sums could overflow"), nullptr;
+  const double mn = double(m) * n;
+  if (!(args.covers("out", out.length, mn) && args.covers("x", x.length, double(m) * k) &&
+        args.covers("b", b.length, double(n) * k) &&
+        (packed_b.data == nullptr ||
+         (args.covers("packedB", packed_b.length, static_cast<double>(kInt8PackedHeaderBytes)) &&
+          args.covers("packedB", packed_b.length, static_cast<double>(int8_packed_b_bytes_of(packed_b.data, n, k))))) &&
+        args.covers("bScales", b_scales.length, n) && args.covers("bSums", b_sums.length, n) &&
+        (bias.data == nullptr || args.covers("bias", bias.length, n)) &&
+        (residual.data == nullptr || args.covers("residual", residual.length, mn))))
+    return nullptr;
+  if (!int8_gemm_dynamic(out.data, x.data, b.data, packed_b.data, b_scales.data, b_sums.data, bias.data,
+                         residual.data, m, n, k, static_cast<int>(activation)))
+    return args.fail("packedB was packed for another int8 kernel (the ISA changed since) or another [n, k]: pack it again"),
+           nullptr;
+  return undefined(env);
+}
+
 }  // namespace tsbert

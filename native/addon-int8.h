@@ -9,5 +9,6 @@ napi_value QuantizeRowsAsymmetric(napi_env env, napi_callback_info info);
 napi_value Int8PackedWeightBytes(napi_env env, napi_callback_info info);
 napi_value Int8PackWeight(napi_env env, napi_callback_info info);
 napi_value Int8Gemm(napi_env env, napi_callback_info info);
+napi_value Int8GemmDynamic(napi_env env, napi_callback_info info);
 
 }  // namespace tsbert

@@ -166,6 +166,7 @@ constexpr Export kExports[] = {
     {"int8PackedWeightBytes", Int8PackedWeightBytes},
     {"int8PackWeight",       Int8PackWeight},
     {"int8Gemm",             Int8Gemm},
+    {"int8GemmDynamic",      Int8GemmDynamic},
     {"bf16Round",            Bf16Round},
     {"bf16Gemm",             GemmOf<U16>},
     {"adamwStep",            AdamwStep},

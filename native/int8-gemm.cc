@@ -3,9 +3,10 @@
 //
 //   kernel: the one the packed weight's header names (int8_pack_b: the u8 x s8 kernel for 7-bit weights where
 //           the ISA has one), else the int16-pair kernel (exact for any int8)
-//   pack phase, in parallel: A's rows as the kernel reads them, and — unless the caller passes B packed once
-//                            (int8_pack_b, when a Linear's weight is quantized or loaded) — every nr-column
-//                            panel of B (the weight, [n, k])
+//   pack phase, in parallel: A's rows as the kernel reads them (int8_gemm_dynamic: none, each task quantizes and
+//                            packs its own rows of float32 x first), and — unless the caller passes B packed
+//                            once (int8_pack_b, when a Linear's weight is quantized or loaded) — every
+//                            nr-column panel of B (the weight, [n, k])
 //   for (row block, column group) tasks          claimed by threads from an atomic counter (thread-pool.h)
 //     for k block                                the block's rows of packed A stay in L2
 //       for panel q of the group                 its k block (kc x nr) stays in L1 across the slivers
@@ -179,14 +180,28 @@ void quantize_rows_asymmetric(int8_t* q, float* scales, int32_t* offsets, const 
   });
 }
 
-bool int8_gemm(float* out, const int8_t* a, const float* a_scales, const int32_t* a_offsets, const int8_t* b,
-               const void* packed_b, const float* b_scales, const int32_t* b_sums, const float* bias,
-               const float* residual, long m, long n, long k, int activation) {
+namespace {
+
+// What the tasks' tiles read A from: rows already quantized (int8_gemm: a with its scales and offsets, packed for the
+// kernel in a phase of their own) or float32 rows (int8_gemm_dynamic: each task quantizes and packs its own rows).
+struct Int8Rows {
+  const int8_t* q = nullptr;
+  const float* scales = nullptr;
+  const int32_t* offsets = nullptr;
+  const float* x = nullptr;
+};
+
+thread_local Bytes t_task_q, t_task_a, t_task_scales, t_task_offsets;
+
+bool run_int8_gemm(float* out, const Int8Rows& a, const int8_t* b, const void* packed_b, const float* b_scales,
+                   const int32_t* b_sums, const float* bias, const float* residual, long m, long n, long k,
+                   int activation) {
   const Int8GemmKernel* packed_with = packed_b != nullptr ? packed_kernel(packed_b, n, k) : nullptr;
   if (packed_b != nullptr && packed_with == nullptr) return false;
   if (m <= 0 || n <= 0) return true;
   const IsaKernels& isa = active_kernels();
   const Int8GemmKernel& kern = packed_with != nullptr ? *packed_with : isa.int8_gemm;
+  const bool dynamic = a.x != nullptr;
   const long mr = kern.mr, nr = kern.nr;
   const long steps = (k + kern.k_step - 1) / kern.k_step;
   const long kc_steps = std::max(1L, (kc_override() > 0 ? kc_override() : kern.kc) / kern.k_step);
@@ -212,27 +227,28 @@ bool int8_gemm(float* out, const int8_t* a, const float* a_scales, const int32_t
 
   // Rows of A padded to whole slivers (zero rows), so the micro-kernel always runs full height.
   const long m_padded = (m + mr - 1) / mr * mr;
-  char* packed_a = static_cast<char*>(t_packed_a.get(static_cast<size_t>(m_padded * a_row_bytes) + 64));
+  char* packed_a = dynamic ? nullptr : static_cast<char*>(t_packed_a.get(static_cast<size_t>(m_padded * a_row_bytes) + 64));
   const char* panels_b = packed_b != nullptr ? static_cast<const char*>(packed_b) + kInt8PackedHeaderBytes : nullptr;
   char* packing_b = nullptr;
   if (panels_b == nullptr) {
     packing_b = static_cast<char*>(t_packed_b.get(static_cast<size_t>(panels * panel_bytes) + 64));
     panels_b = packing_b;
   }
-  const long a_chunks = (m_padded + kRowBlock - 1) / kRowBlock;
-  pool_for(
-      a_chunks + (packing_b != nullptr ? panels : 0),
-      [&](long task, int) {
-        if (task < a_chunks) {
-          const long r0 = task * kRowBlock, r1 = std::min(m, r0 + kRowBlock);
-          if (r1 > r0) kern.pack_a(packed_a + r0 * a_row_bytes, a + r0 * k, r1 - r0, k);
-          const long pad_end = std::min(m_padded, r0 + kRowBlock);
-          for (long r = std::max(r0, m); r < pad_end; ++r) std::fill_n(packed_a + r * a_row_bytes, a_row_bytes, 0);
-          return;
-        }
-        pack_one_panel(kern, packing_b, b, n, k, task - a_chunks);
-      },
-      threads);
+  const long a_chunks = dynamic ? 0 : (m_padded + kRowBlock - 1) / kRowBlock;
+  if (a_chunks + (packing_b != nullptr ? panels : 0) > 0)
+    pool_for(
+        a_chunks + (packing_b != nullptr ? panels : 0),
+        [&](long task, int) {
+          if (task < a_chunks) {
+            const long r0 = task * kRowBlock, r1 = std::min(m, r0 + kRowBlock);
+            if (r1 > r0) kern.pack_a(packed_a + r0 * a_row_bytes, a.q + r0 * k, r1 - r0, k);
+            const long pad_end = std::min(m_padded, r0 + kRowBlock);
+            for (long r = std::max(r0, m); r < pad_end; ++r) std::fill_n(packed_a + r * a_row_bytes, a_row_bytes, 0);
+            return;
+          }
+          pack_one_panel(kern, packing_b, b, n, k, task - a_chunks);
+        },
+        threads);
 
   pool_for(
       row_blocks * groups,
@@ -242,6 +258,24 @@ bool int8_gemm(float* out, const int8_t* a, const float* a_scales, const int32_t
         const long i_begin = sliver_begin * mr;
         const long slivers = sliver_end - sliver_begin;
         const long q_begin = group * panels_per_group, q_end = std::min(panels, q_begin + panels_per_group);
+        // The task's rows of packed A, their scales and offsets, from row i_begin on.
+        const char* rows_a = packed_a != nullptr ? packed_a + i_begin * a_row_bytes : nullptr;
+        const float* row_scales = a.scales != nullptr ? a.scales + i_begin : nullptr;
+        const int32_t* row_offsets = a.offsets != nullptr ? a.offsets + i_begin : nullptr;
+        if (dynamic) {
+          // Quantized here, on this thread, as quantize_rows_asymmetric does for the whole input (so the numbers are
+          // int8_gemm's on it): the rows go from L2 into the tiles instead of through two phases of their own. A
+          // task of another column group quantizes the same rows again: 96 rows of k against 96 x 1024 x k products.
+          const long rows = std::min(m, i_begin + slivers * mr) - i_begin;
+          int8_t* q = static_cast<int8_t*>(t_task_q.get(static_cast<size_t>(rows * k)));
+          float* scales = static_cast<float*>(t_task_scales.get(static_cast<size_t>(rows) * sizeof(float)));
+          int32_t* offsets = static_cast<int32_t*>(t_task_offsets.get(static_cast<size_t>(rows) * sizeof(int32_t)));
+          char* own_a = static_cast<char*>(t_task_a.get(static_cast<size_t>(slivers * mr * a_row_bytes) + 64));
+          isa.quantize_rows_asymmetric(q, scales, offsets, a.x + i_begin * k, rows, k);
+          kern.pack_a(own_a, q, rows, k);
+          std::fill_n(own_a + rows * a_row_bytes, (slivers * mr - rows) * a_row_bytes, 0);
+          rows_a = own_a, row_scales = scales, row_offsets = offsets;
+        }
         // Sums: tile (panel q, sliver s) at ((q - q_begin) * slivers + s) * mr * nr.
         int32_t* sums = static_cast<int32_t*>(
             t_sums.get(static_cast<size_t>((q_end - q_begin) * slivers * mr * nr) * sizeof(int32_t)));
@@ -251,16 +285,16 @@ bool int8_gemm(float* out, const int8_t* a, const float* a_scales, const int32_t
           for (long q = q_begin; q < q_end; ++q)
             for (long s = 0; s < slivers; ++s) {
               int32_t* tile_sums = sums + ((q - q_begin) * slivers + s) * mr * nr;
-              kern.tile(s0, block, packed_a + (i_begin + s * mr) * a_row_bytes, a_row_bytes,
-                        panels_b + q * panel_bytes, tile_sums, s0 > 0);
+              kern.tile(s0, block, rows_a + s * mr * a_row_bytes, a_row_bytes, panels_b + q * panel_bytes, tile_sums,
+                        s0 > 0);
               if (!last_block) continue;
               // The tile's sums are final and in L1: its epilogue runs now, so its writes to out (misses, out is
               // larger than L2) overlap the next tiles' arithmetic instead of coming in one burst at the task's
               // end — that burst was 8 % of a product's time.
               const long i0 = i_begin + s * mr, j0 = q * nr;
               isa.int8_epilogue(out + i0 * n + j0, n, tile_sums, nr, std::min(mr, m - i0), std::min(nr, n - j0),
-                                a_scales + i0, a_offsets ? a_offsets + i0 : nullptr, b_scales + j0,
-                                a_offsets ? b_sums + j0 : nullptr, bias ? bias + j0 : nullptr, activation,
+                                row_scales + s * mr, row_offsets ? row_offsets + s * mr : nullptr, b_scales + j0,
+                                row_offsets ? b_sums + j0 : nullptr, bias ? bias + j0 : nullptr, activation,
                                 residual ? residual + i0 * n + j0 : nullptr, n);
             }
           if (steps == 0) break;
@@ -268,6 +302,24 @@ bool int8_gemm(float* out, const int8_t* a, const float* a_scales, const int32_t
       },
       threads);
   return true;
+}
+
+}  // namespace
+
+bool int8_gemm(float* out, const int8_t* a, const float* a_scales, const int32_t* a_offsets, const int8_t* b,
+               const void* packed_b, const float* b_scales, const int32_t* b_sums, const float* bias,
+               const float* residual, long m, long n, long k, int activation) {
+  Int8Rows rows;
+  rows.q = a, rows.scales = a_scales, rows.offsets = a_offsets;
+  return run_int8_gemm(out, rows, b, packed_b, b_scales, b_sums, bias, residual, m, n, k, activation);
+}
+
+bool int8_gemm_dynamic(float* out, const float* x, const int8_t* b, const void* packed_b, const float* b_scales,
+                       const int32_t* b_sums, const float* bias, const float* residual, long m, long n, long k,
+                       int activation) {
+  Int8Rows rows;
+  rows.x = x;
+  return run_int8_gemm(out, rows, b, packed_b, b_scales, b_sums, bias, residual, m, n, k, activation);
 }
 
 }  // namespace tsbert

@@ -101,6 +101,12 @@ constexpr long kInt8MaxK = 65536;
 bool int8_gemm(float* out, const int8_t* a, const float* a_scales, const int32_t* a_offsets, const int8_t* b,
                const void* packed_b, const float* b_scales, const int32_t* b_sums, const float* bias,
                const float* residual, long m, long n, long k, int activation);
+// int8_gemm on float32 rows x [m, k] quantized as quantize_rows_asymmetric quantizes them — the same numbers — by
+// the product's own tasks, each its rows (onnxruntime's DynamicQuantizeMatMul is the same fusion): one parallel
+// phase instead of a quantization's, A's packing's and the product's. b_sums must be given (asymmetric rows).
+bool int8_gemm_dynamic(float* out, const float* x, const int8_t* b, const void* packed_b, const float* b_scales,
+                       const int32_t* b_sums, const float* bias, const float* residual, long m, long n, long k,
+                       int activation);
 // A weight b [n, k] packed once for the active ISA's int8 kernel for its weight bits (8, or 7: every value in
 // [-63, 63], which the u8 x s8 kernel needs): a 64-byte header (the layout and sizes, checked by int8_gemm) and the
 // kernel's panels; int8_packed_b_bytes gives the buffer's size. int8_pack_b returns false (and writes nothing) for

@@ -209,6 +209,16 @@ export interface Backend {
     packedB: Int8Array | null, bScales: Float32Array, bSums: Int32Array | null, bias: Float32Array | null,
     residual: Float32Array | null, m: number, n: number, k: number, gelu: GeluApproximation | null,
   ): void;
+  /**
+   * int8Gemm on float32 rows x [m, k] quantized as quantizeRowsAsymmetric quantizes them: by definition that
+   * quantization then int8Gemm with its scales and offsets, the same numbers on every backend. Natively each task of
+   * the product quantizes and packs its own rows (onnxruntime's DynamicQuantizeMatMul is the same fusion), so a
+   * Linear is one parallel phase instead of three. bSums [n] is required.
+   */
+  int8GemmDynamic(
+    out: Float32Array, x: Float32Array, b: Int8Array, packedB: Int8Array | null, bScales: Float32Array, bSums: Int32Array,
+    bias: Float32Array | null, residual: Float32Array | null, m: number, n: number, k: number, gelu: GeluApproximation | null,
+  ): void;
 
   /**
    * out [n] = x [n] as bfloat16 bits (the upper half of a float32), rounded to nearest even as torch's

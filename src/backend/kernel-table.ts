@@ -121,6 +121,11 @@ export const KERNELS = {
       'bSums:ints?', 'bias:floats?', 'residual:floats?', 'm:number', 'n:number', 'k:number', 'gelu:gelu?'],
     ...INT8,
   },
+  int8GemmDynamic: {
+    args: ['out:floats', 'x:floats', 'b:int8s', 'packedB:int8s?', 'bScales:floats', 'bSums:ints', 'bias:floats?',
+      'residual:floats?', 'm:number', 'n:number', 'k:number', 'gelu:gelu?'],
+    ...INT8,
+  },
   bf16Round: { args: ['out:bf16s', 'x:floats', 'n:number'], ...BF16 },
   bf16Gemm: { args: ['c:floats', 'a:bf16s', 'b:bf16s', 'p:gemm'], ...BF16 },
   adamwStep: {

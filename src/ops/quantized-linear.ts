@@ -150,11 +150,17 @@ export function quantizedLinear(
   }
   const rows = x.size / Math.max(inFeatures, 1);
   const backend = getBackend();
-  const quantized = input instanceof QuantizedInput ? input : QuantizedInput.of(x);
   const y = emptyLike('float32', [...x.shape.slice(0, -1), outFeatures]);
-  backend.int8Gemm(float32Of(op, y), quantized.values, quantized.scales, quantized.offsets, values,
-    packedWeightOf(backend, weight, values, outFeatures, inFeatures), weight.scales.values, columnSumsOf(weight, values, outFeatures, inFeatures),
-    bias === null ? null : float32Of(op, bias), null, rows, outFeatures, inFeatures, gelu);
+  const packed = packedWeightOf(backend, weight, values, outFeatures, inFeatures);
+  const sums = columnSumsOf(weight, values, outFeatures, inFeatures);
+  const biasValues = bias === null ? null : float32Of(op, bias);
+  if (input instanceof QuantizedInput) {
+    backend.int8Gemm(float32Of(op, y), input.values, input.scales, input.offsets, values, packed, weight.scales.values, sums,
+      biasValues, null, rows, outFeatures, inFeatures, gelu);
+  } else {
+    backend.int8GemmDynamic(float32Of(op, y), float32Of(op, x), values, packed, weight.scales.values, sums, biasValues, null,
+      rows, outFeatures, inFeatures, gelu);
+  }
   return record(y, op, bias === null ? [x] : [x, bias], () => {
     throw new DTypeError(`${op}: an int8 weight has no backward; a quantized model runs inference only (train the float32 model)`);
   });

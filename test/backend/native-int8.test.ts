@@ -167,6 +167,46 @@ for (const bits of [8, 7] as const) {
   });
 }
 
+/**
+ * int8GemmDynamic against its definition (quantizeRowsAsymmetric, then int8Gemm) on the same backend, bit for bit:
+ * each native task quantizes its own rows, so a row quantized by the wrong task, with another row's scale or offset,
+ * or a pad row left unzeroed would show. Rows of one sign, a constant row and a NaN row among random ones; 7- and 8-bit
+ * weights, packed once and per call; bias, GELU and residual.
+ */
+test('int8GemmDynamic equals quantizeRowsAsymmetric then int8Gemm bit for bit, on both backends and every ISA', async (t) => {
+  const check = (backend: Backend, label: string): void => {
+    const rng = new Rng(41);
+    for (const [m, n, k] of [...SHAPES, [1024, 96, 64], [130, 2100, 40]] as [number, number, number][]) {
+      for (const bits of [8, 7] as const) {
+        const x = randomArray(rng, m * k, 3);
+        if (m > 3) {
+          for (let p = 0; p < k; p++) x[k + p] = Math.abs(x[k + p]!);  // row 1: one sign (a GELU output's)
+          x.fill(0.25, 2 * k, 3 * k);  // row 2: constant
+          x[3 * k] = NaN;  // row 3: not finite
+        }
+        const b = randomInt8(rng, n * k, bits === 7 ? 63 : 127);
+        const bScales = randomArray(rng, n, 0.01), bias = randomArray(rng, n), residual = randomArray(rng, m * n);
+        const sums = int8ColumnSums(b, n, k);
+        const q = new Int8Array(m * k), scales = new Float32Array(m), offsets = new Int32Array(m);
+        backend.quantizeRowsAsymmetric(q, scales, offsets, x, m, k);
+        const packed = packWeight(backend, b, n, k, bits);
+        for (const gelu of [null, 'none'] as const) {
+          const want = new Float32Array(m * n);
+          backend.int8Gemm(want, q, scales, offsets, b, packed, bScales, sums, bias, residual, m, n, k, gelu);
+          for (const weight of packed === null ? [null] : [packed, null]) {
+            const got = new Float32Array(m * n).fill(-7);
+            backend.int8GemmDynamic(got, x, b, weight, bScales, sums, bias, residual, m, n, k, gelu);
+            const mismatch = firstMismatch(got, want);
+            assert.equal(mismatch, undefined, `${label} [${m}, ${n}, ${k}] ${bits}-bit ${weight === null ? 'packed per call' : 'packed once'} gelu ${gelu}: ${mismatch}`);
+          }
+        }
+      }
+    }
+  };
+  check(jsBackend, 'js');
+  await forEachIsa(t, (native, isa) => check(native, isa));
+});
+
 test('int8PackWeight: each ISA packs for its kernel, the header names it, and the packed size is the kernel\'s layout', async (t) => {
   const [n, k] = [33, 770];
   const b = randomInt8(new Rng(35), n * k, 63);

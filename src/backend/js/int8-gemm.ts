@@ -1,5 +1,6 @@
 import type { GeluApproximation } from '../backend.js';
 import { geluForward } from './activations.js';
+import { quantizeRowsAsymmetric } from './quantize-rows.js';
 
 /**
  * out [m, n] = (Σ_p a[i, p] · b[j, p] + aOffsets[i] · bSums[j]) · aScales[i] · bScales[j] + bias[j], then GELU (gelu
@@ -35,6 +36,16 @@ export function int8Gemm(
     if (gelu !== null) geluForward(row, row, n, gelu);
     if (residual !== null) for (let j = 0; j < n; j++) row[j] = row[j]! + residual[outRow + j]!;
   }
+}
+
+/** Backend.int8GemmDynamic as its definition: x's rows quantized (quantizeRowsAsymmetric), then int8Gemm. */
+export function int8GemmDynamic(
+  out: Float32Array, x: Float32Array, b: Int8Array, packedB: Int8Array | null, bScales: Float32Array, bSums: Int32Array,
+  bias: Float32Array | null, residual: Float32Array | null, m: number, n: number, k: number, gelu: GeluApproximation | null,
+): void {
+  const a = new Int8Array(m * k), scales = new Float32Array(m), offsets = new Int32Array(m);
+  quantizeRowsAsymmetric(a, scales, offsets, x, m, k);
+  int8Gemm(out, a, scales, offsets, b, packedB, bScales, bSums, bias, residual, m, n, k, gelu);
 }
 
 /** The JS reference packs nothing: int8Gemm reads b directly. */

@@ -13,7 +13,7 @@ import { dropoutForward } from './dropout.js';
 import { argmaxRows, axpby, multiplyAccumulate, sumOfSquares, sumOfSquaresRows } from './elementwise.js';
 import { embeddingBackward, embeddingForward } from './embedding.js';
 import { gemmReference } from './gemm.js';
-import { int8Gemm, int8PackedWeightBytes, int8PackWeight } from './int8-gemm.js';
+import { int8Gemm, int8GemmDynamic, int8PackedWeightBytes, int8PackWeight } from './int8-gemm.js';
 import { layerNormBackward, layerNormForward } from './layer-norm.js';
 import { quantizeRows, quantizeRowsAsymmetric } from './quantize-rows.js';
 import { softmaxBackward, softmaxForward } from './softmax.js';
@@ -48,6 +48,7 @@ export const jsKernels: Kernels = {
   int8PackedWeightBytes,
   int8PackWeight,
   int8Gemm,
+  int8GemmDynamic,
   bf16Round,
   bf16Gemm,
   adamwStep,

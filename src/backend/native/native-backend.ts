@@ -57,6 +57,10 @@ function addonKernels(binding: NativeBinding): Partial<Kernels> {
     k: number, gelu: GeluApproximation | null,
   ): void => binding.int8Gemm(out, a, aScales, aOffsets, b, packedB, bScales, bSums, bias, residual, m, n, k,
     activationCode(gelu ?? undefined));
+  kernels.int8GemmDynamic = (
+    out: Float32Array, x: Float32Array, b: Int8Array, packedB: Int8Array | null, bScales: Float32Array, bSums: Int32Array,
+    bias: Float32Array | null, residual: Float32Array | null, m: number, n: number, k: number, gelu: GeluApproximation | null,
+  ): void => binding.int8GemmDynamic(out, x, b, packedB, bScales, bSums, bias, residual, m, n, k, activationCode(gelu ?? undefined));
   kernels.geluForward = (out: Float32Array, x: Float32Array, n: number, approximate: GeluApproximation): void =>
     binding.geluForward(out, x, n, approximate === 'tanh');
   kernels.geluBackward = (dx: Float32Array, x: Float32Array, dy: Float32Array, n: number, approximate: GeluApproximation): void =>

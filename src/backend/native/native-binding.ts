@@ -12,7 +12,7 @@ type Float32Only<T> = T extends FloatArray ? Float32Array : T;
 type AddonSignature<F> = F extends (...args: infer P) => infer R ? (...args: { [I in keyof P]: Float32Only<P[I]> }) => R : never;
 
 /** Kernels whose addon arguments differ from their Backend method's. */
-type AdaptedKernel = 'gemm' | 'bf16Gemm' | 'geluForward' | 'geluBackward' | 'int8Gemm';
+type AdaptedKernel = 'gemm' | 'bf16Gemm' | 'geluForward' | 'geluBackward' | 'int8Gemm' | 'int8GemmDynamic';
 
 /** GemmParams as the addon's gemm and bf16Gemm take them, after c, a and b; activation: 0 none, 1 GELU, 2 GELU (tanh). */
 export type GemmArguments = [
@@ -29,6 +29,10 @@ export type NativeBinding = { [K in Exclude<AddonKernelName, AdaptedKernel>]: Ad
     out: Float32Array, a: Int8Array, aScales: Float32Array, aOffsets: Int32Array | null, b: Int8Array,
     packedB: Int8Array | null, bScales: Float32Array, bSums: Int32Array | null, bias: Float32Array | null,
     residual: Float32Array | null, m: number, n: number, k: number, activation: number,
+  ): void;
+  int8GemmDynamic(
+    out: Float32Array, x: Float32Array, b: Int8Array, packedB: Int8Array | null, bScales: Float32Array, bSums: Int32Array,
+    bias: Float32Array | null, residual: Float32Array | null, m: number, n: number, k: number, activation: number,
   ): void;
   geluForward(out: Float32Array, x: Float32Array, n: number, tanhApproximation: boolean): void;
   geluBackward(dx: Float32Array, x: Float32Array, dy: Float32Array, n: number, tanhApproximation: boolean): void;
