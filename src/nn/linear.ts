@@ -1,4 +1,4 @@
-import { bf16Linear, runsInBFloat16, toBFloat16Weight } from '../ops/bf16-linear.js';
+import { BFloat16Input, bf16Linear, runsInBFloat16, toBFloat16Weight } from '../ops/bf16-linear.js';
 import { linear, linearGelu } from '../ops/linear.js';
 import { packInt8Weight, QuantizedInput, quantizedLinear, quantizeWeight, type WeightBits } from '../ops/quantized-linear.js';
 import { relu } from '../ops/relu.js';
@@ -68,12 +68,19 @@ export function autocastLinear(x: Tensor, weight: Tensor, bias: Tensor | null): 
 
 /**
  * The same input x through several Linears (attention's query, key and value): their forward() outputs, in order.
- * When every one is int8, x is quantized once for all of them (QuantizedInput) instead of once per layer.
+ * When every one is int8, x is quantized once for all of them (QuantizedInput) instead of once per layer; when every
+ * one runs in bfloat16, x is rounded once (BFloat16Input).
  */
 export function forwardLinears<const L extends readonly Linear[]>(x: Tensor, layers: L): { [I in keyof L]: Tensor } {
-  if (!layers.every((layer) => layer.weight.dtype === 'int8')) return mapLinears(layers, (layer) => layer.forward(x));
-  const input = QuantizedInput.of(x);
-  return mapLinears(layers, (layer) => quantizedLinear(input, layer.weight, layer.bias));
+  if (layers.every((layer) => layer.weight.dtype === 'int8')) {
+    const input = QuantizedInput.of(x);
+    return mapLinears(layers, (layer) => quantizedLinear(input, layer.weight, layer.bias));
+  }
+  if (layers.every((layer) => runsInBFloat16(layer.weight))) {
+    const input = BFloat16Input.of(x);
+    return mapLinears(layers, (layer) => bf16Linear(input, layer.weight, layer.bias));
+  }
+  return mapLinears(layers, (layer) => layer.forward(x));
 }
 
 function mapLinears<const L extends readonly Linear[]>(layers: L, f: (layer: Linear) => Tensor): { [I in keyof L]: Tensor } {

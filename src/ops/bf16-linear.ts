@@ -33,11 +33,12 @@ export function toBFloat16Weight(weight: Tensor): Tensor {
  * gradients (torch rounds the products' outputs to bfloat16 as well; here they stay float32, as the forward's
  * output does). The bias gradient sums the float32 dy; the bias and the master weight get float32 gradients.
  */
-export function bf16Linear(x: Tensor, weight: Tensor, bias: Tensor | null, gelu?: GeluApproximation): Tensor {
+export function bf16Linear(input: Tensor | BFloat16Input, weight: Tensor, bias: Tensor | null, gelu?: GeluApproximation): Tensor {
   const op = gelu === undefined ? 'bf16Linear' : 'bf16LinearGelu';
+  const x = input instanceof BFloat16Input ? input.x : input;
   const sizes = linearSizes(op, x, weight, bias);
   const backend = getBackend();
-  const xb = roundedBits(op, x);
+  const xb = input instanceof BFloat16Input ? input.bits : roundedBits(op, x);
   const wb = weight.data instanceof Uint16Array && weight.dtype === 'bfloat16' ? weight.data : roundedBits(op, weight);
   const y = emptyLike('float32', [...x.shape.slice(0, -1), sizes.outFeatures]);
   const inputs = bias === null ? [x, weight] : [x, weight, bias];
@@ -58,6 +59,18 @@ export function bf16Linear(x: Tensor, weight: Tensor, bias: Tensor | null, gelu?
     if (weight.requiresGrad) backend.bf16Gemm(float32Of(op, weight.ensureGrad()), dyb, xb, gemms.weightGrad);
     if (bias !== null && bias.requiresGrad) backend.sumRowsAccumulate(bias.ensureGrad(), dy, sizes.rows, sizes.outFeatures);
   });
+}
+
+/**
+ * x rounded to bfloat16 once, for every bfloat16 Linear that reads it (nn/linear.ts forwardLinears: attention's
+ * query, key and value), as QuantizedInput is for int8 ones; the backward reads the same bits, as it would its own.
+ */
+export class BFloat16Input {
+  private constructor(readonly x: Tensor, readonly bits: Uint16Array) {}
+
+  static of(x: Tensor): BFloat16Input {
+    return new BFloat16Input(x, roundedBits('bf16Input', x));
+  }
 }
 
 /** t's values rounded to bfloat16 bits (a buffer of the active arena). */

@@ -11,7 +11,13 @@ import { ConfigError, DTypeError, ValueError } from '../../src/errors.js';
 import { BertModel } from '../../src/model/bert-model.js';
 import { BertForPreTraining } from '../../src/model/heads/pretraining.js';
 import { applyModelDType, castModelToBFloat16, quantizeModel } from '../../src/model/quantization.js';
-import { Linear } from '../../src/nn/linear.js';
+import { forwardLinears, Linear } from '../../src/nn/linear.js';
+import { ParamSource } from '../../src/nn/param-source.js';
+import { add } from '../../src/ops/add.js';
+import { mseLoss } from '../../src/ops/mse-loss.js';
+import type { Backend } from '../../src/backend/backend.js';
+import { getBackend } from '../../src/backend/select.js';
+import { Rng } from '../../src/tensor/rng.js';
 import { autocast, autocastPrecision, precisionOf } from '../../src/ops/autocast.js';
 import { bf16Linear } from '../../src/ops/bf16-linear.js';
 import { linear } from '../../src/ops/linear.js';
@@ -93,6 +99,33 @@ test('autocast trains: gradients reach the float32 master weights and the scope 
   assert.ok(Math.abs(loss.item() - floatLoss) / floatLoss < 1e-2 && loss.item() !== floatLoss, `bf16 loss ${loss.item()} near, not equal to, fp32 ${floatLoss}`);
   assert.throws(() => autocast('bf16', () => { throw new ValueError('inside'); }), ValueError);
   assert.equal(autocastPrecision(), 'fp32');
+});
+
+test('forwardLinears rounds a shared input to bfloat16 once: outputs and gradients bit for bit those of forward()', () => {
+  const build = (): Linear[] => {
+    const params = ParamSource.initializing(new Rng(5));
+    return [0, 1, 2].map((i) => new Linear(params.at(`linear${i}`), 24, 16, 0.1));
+  };
+  const x = new Tensor(Float32Array.from({ length: 3 * 24 }, (_, i) => Math.sin(i * 1.7)), [3, 24]);
+  let roundings = 0;
+  const backend = getBackend();
+  const counting: Backend = { ...backend, bf16Round: (...args) => { roundings++; backend.bf16Round(...args); } };
+  withBackend(counting, () => {
+    const run = (shared: boolean): { ys: Tensor[]; grads: Float32Array[]; roundings: number } => {
+      const layers = build();
+      roundings = 0;
+      const ys = autocast('bf16', () => (shared ? forwardLinears(x, layers) : layers.map((layer) => layer.forward(x))));
+      const counted = roundings;
+      const target = new Tensor(Float32Array.from({ length: 3 * 16 }, (_, i) => Math.cos(i)), [3, 16]);
+      backward(mseLoss(ys.reduce((sum, y) => add(sum, y)), target));
+      return { ys, grads: layers.map((layer) => Float32Array.from(layer.weight.grad!)), roundings: counted };
+    };
+    const separate = run(false), shared = run(true);
+    assert.equal(separate.roundings, 6, 'three Linears on their own: x thrice, each master weight once');
+    assert.equal(shared.roundings, 4, 'forwardLinears: x once, each master weight once');
+    shared.ys.forEach((y, i) => assert.deepEqual([...y.data], [...separate.ys[i]!.data], `output ${i}`));
+    shared.grads.forEach((g, i) => assert.deepEqual([...g], [...separate.grads[i]!], `weight gradient ${i}`));
+  });
 });
 
 test('autocast runs the MLM decoder tied to the word embeddings in bfloat16, as torch.autocast runs every F.linear', () => {
