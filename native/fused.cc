@@ -52,17 +52,8 @@ void axpby(float* y, const float* x, long n, float alpha, float beta) {
 
 void bf16_round(uint16_t* out, const float* x, long n) {
   const int threads = threads_for(double(n), kParallelElements);
-  for_ranges(n, 4L * threads, 64, threads, [&](long i0, long i1) {
-    // Integer arithmetic on the bits, as src/io/tensor-conversions.ts: add 0x7fff plus the lowest kept bit (ties to
-    // even), keep the upper half; a NaN keeps its sign and upper payload and gets the quiet bit (0x0040) instead.
-    for (long i = i0; i < i1; ++i) {
-      uint32_t bits;
-      std::memcpy(&bits, x + i, sizeof bits);
-      const bool nan = (bits & 0x7fffffffu) > 0x7f800000u;
-      out[i] = nan ? static_cast<uint16_t>((bits >> 16) | 0x40u)
-                   : static_cast<uint16_t>((bits + 0x7fffu + ((bits >> 16) & 1u)) >> 16);
-    }
-  });
+  for_ranges(n, 4L * threads, 64, threads,
+             [&](long i0, long i1) { active_kernels().bf16_round(out + i0, x + i0, i1 - i0); });
 }
 
 void multiply_accumulate(float* out, const float* a, const float* b, long n, float beta) {

@@ -299,6 +299,20 @@ static void axpby(float* y, const float* x, long n, float alpha, float beta) {
   }
 }
 
+// See IsaKernels::bf16_round. Integer arithmetic on the bits, as src/io/tensor-conversions.ts: add 0x7fff plus the
+// lowest kept bit (ties to even), keep the upper half; a NaN gets the quiet bit (0x0040) instead. Written per ISA so
+// that it vectorises (the baseline build of this loop ran at 1.4 cycles an element on Zen 5, 21 ms of a BERT-base
+// bf16 forward).
+static void bf16_round(uint16_t* out, const float* x, long n) {
+  for (long i = 0; i < n; ++i) {
+    uint32_t bits;
+    std::memcpy(&bits, x + i, sizeof bits);
+    const uint32_t rounded = (bits + 0x7fffu + ((bits >> 16) & 1u)) >> 16;
+    const uint32_t quiet = (bits >> 16) | 0x40u;
+    out[i] = static_cast<uint16_t>((bits & 0x7fffffffu) > 0x7f800000u ? quiet : rounded);
+  }
+}
+
 // out = a * b + beta * out; beta == 0 never reads out. out may be a or b.
 static void multiply_accumulate(float* out, const float* a, const float* b, long n, float beta) {
   if (beta == 0.0f) {

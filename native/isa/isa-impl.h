@@ -95,6 +95,7 @@ extern const IsaKernels TSB_TABLE = {
     TSB_NS::axpby,
     TSB_NS::multiply_accumulate,
     TSB_NS::sum_of_squares,
+    TSB_NS::bf16_round,
     TSB_NS::quantize_rows,
     TSB_NS::quantize_rows_asymmetric,
     TSB_NS::bf16_gemm_kernel(),

@@ -135,6 +135,8 @@ struct IsaKernels {
   void (*multiply_accumulate)(float* out, const float* a, const float* b, long n, float beta);
   // Sum of x [n] squared (block partials of kSquaresBlock elements, from x, added in double).
   double (*sum_of_squares)(const float* x, long n);
+  // out [n] = x as bfloat16 bits, rounded to nearest even; a NaN keeps its sign and upper payload, quiet.
+  void (*bf16_round)(uint16_t* out, const float* x, long n);
 
   // Symmetric int8 rows: scales [rows] = max|x| / max_level, q [rows, cols] = x * (max_level / max|x|) rounded half
   // to even, every step in float32 as src/backend/js/quantize-rows.ts (a zero row: scale 0; NaN or +-Inf: scale
