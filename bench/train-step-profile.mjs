@@ -196,7 +196,7 @@ async function profileTrainer() {
     await runFinetuning({
       definition: task, runner, tokenizer, context, train: features, output, epochs: 1, batchSize: batch, gradAccum: 1,
       lr: 3e-5, warmupRatio: 0.1, weightDecay: 0.01, maxGradNorm: 1, seed: 1, evalEvery: 'epoch', groupByLength: true,
-      padId: tokenizer.padTokenId, logEvery: 10, keepLast: 0, resume: false, overwrite: true, settings: {},
+      padId: tokenizer.padTokenId, logEvery: 10, keepLast: 0, resume: false, overwrite: true, settings: {}, precision: opts.precision,
       onProgress: () => {
         if (first === undefined) {
           restartClock();
@@ -222,7 +222,7 @@ const round = (x) => Math.round(x * 10) / 10;
 const info = backendInfo();
 const perStep = (ms) => ms / run.steps;
 const head = {
-  task: opts.task, mode: opts.trainer ? 'trainer' : 'step', config: opts.config, batch, ...(opts.trainer ? { examples: run.examples, steps: run.steps } : { seq }),
+  task: opts.task, mode: opts.trainer ? 'trainer' : 'step', precision: opts.precision, config: opts.config, batch, ...(opts.trainer ? { examples: run.examples, steps: run.steps } : { seq }),
   params: run.model.parameters().reduce((s, p) => s + p.size, 0), backend: info.name, isa: info.isa, threads: info.threads,
   step_cpu_ms: round(perStep(run.total)), step_wall_ms: round(perStep(run.wall)), ...(opts.trainer ? {} : { steps_cpu_ms: run.all.map(round) }),
 };
