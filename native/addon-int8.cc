@@ -16,6 +16,27 @@ bool weight_bits(Args& args, int index, long* bits) {
   return false;
 }
 
+// What int8Gemm and int8GemmDynamic share past their A side: the activation code, k within the int32 sums' limit,
+// and out, b, packedB (its header's sizes), bScales, bias and residual covering [m, n] and [n, k].
+bool product_args_ok(Args& args, const F32& out, const I8& b, const I8& packed_b, const F32& b_scales, const F32& bias,
+                     const F32& residual, long m, long n, long k, long activation) {
+  if (activation > kActivationGeluTanh) return args.fail("activation must be 0 (none), 1 (gelu) or 2 (gelu tanh)"), false;
+  if (k > kInt8MaxK) return args.fail("k is above 65536, where the int32 sums could overflow"), false;
+  const double mn = double(m) * n;
+  return args.covers("out", out.length, mn) && args.covers("b", b.length, double(n) * k) &&
+         (packed_b.data == nullptr ||
+          (args.covers("packedB", packed_b.length, static_cast<double>(kInt8PackedHeaderBytes)) &&
+           args.covers("packedB", packed_b.length, static_cast<double>(int8_packed_b_bytes_of(packed_b.data, n, k))))) &&
+         args.covers("bScales", b_scales.length, n) && (bias.data == nullptr || args.covers("bias", bias.length, n)) &&
+         (residual.data == nullptr || args.covers("residual", residual.length, mn));
+}
+
+// int8_gemm and int8_gemm_dynamic return false for a packed weight of another layout or other sizes.
+napi_value refused_packing(Args& args) {
+  return args.fail("packedB was packed for another int8 kernel (the ISA changed since) or another [n, k]: pack it again"),
+         nullptr;
+}
+
 }  // namespace
 
 napi_value QuantizeRows(napi_env env, napi_callback_info info) {
@@ -83,25 +104,15 @@ napi_value Int8Gemm(napi_env env, napi_callback_info info) {
         args.f32_or_null(8, "bias", &bias) && args.f32_or_null(9, "residual", &residual) && args.size(10, "m", &m) &&
         args.size(11, "n", &n) && args.size(12, "k", &k) && args.size(13, "activation", &activation)))
     return nullptr;
-  if (activation > kActivationGeluTanh) return args.fail("activation must be 0 (none), 1 (gelu) or 2 (gelu tanh)"), nullptr;
   if ((a_offsets.data == nullptr) != (b_sums.data == nullptr))
     return args.fail("aOffsets and bSums go together (asymmetric rows), or are both null"), nullptr;
-  if (k > kInt8MaxK) return args.fail("k is above 65536, where the int32 sums could overflow"), nullptr;
-  const double mn = double(m) * n;
-  if (!(args.covers("out", out.length, mn) && args.covers("a", a.length, double(m) * k) &&
-        args.covers("aScales", a_scales.length, m) && args.covers("b", b.length, double(n) * k) &&
-        (packed_b.data == nullptr ||
-         (args.covers("packedB", packed_b.length, static_cast<double>(kInt8PackedHeaderBytes)) &&
-          args.covers("packedB", packed_b.length, static_cast<double>(int8_packed_b_bytes_of(packed_b.data, n, k))))) &&
-        args.covers("bScales", b_scales.length, n) &&
-        (a_offsets.data == nullptr || (args.covers("aOffsets", a_offsets.length, m) && args.covers("bSums", b_sums.length, n))) &&
-        (bias.data == nullptr || args.covers("bias", bias.length, n)) &&
-        (residual.data == nullptr || args.covers("residual", residual.length, mn))))
+  if (!(product_args_ok(args, out, b, packed_b, b_scales, bias, residual, m, n, k, activation) &&
+        args.covers("a", a.length, double(m) * k) && args.covers("aScales", a_scales.length, m) &&
+        (a_offsets.data == nullptr || (args.covers("aOffsets", a_offsets.length, m) && args.covers("bSums", b_sums.length, n)))))
     return nullptr;
   if (!int8_gemm(out.data, a.data, a_scales.data, a_offsets.data, b.data, packed_b.data, b_scales.data, b_sums.data,
                  bias.data, residual.data, m, n, k, static_cast<int>(activation)))
-    return args.fail("packedB was packed for another int8 kernel (the ISA changed since) or another [n, k]: pack it again"),
-           nullptr;
+    return refused_packing(args);
   return undefined(env);
 }
 
@@ -116,22 +127,12 @@ napi_value Int8GemmDynamic(napi_env env, napi_callback_info info) {
         args.f32_or_null(6, "bias", &bias) && args.f32_or_null(7, "residual", &residual) && args.size(8, "m", &m) &&
         args.size(9, "n", &n) && args.size(10, "k", &k) && args.size(11, "activation", &activation)))
     return nullptr;
-  if (activation > kActivationGeluTanh) return args.fail("activation must be 0 (none), 1 (gelu) or 2 (gelu tanh)"), nullptr;
-  if (k > kInt8MaxK) return args.fail("k is above 65536, where the int32 sums could overflow"), nullptr;
-  const double mn = double(m) * n;
-  if (!(args.covers("out", out.length, mn) && args.covers("x", x.length, double(m) * k) &&
-        args.covers("b", b.length, double(n) * k) &&
-        (packed_b.data == nullptr ||
-         (args.covers("packedB", packed_b.length, static_cast<double>(kInt8PackedHeaderBytes)) &&
-          args.covers("packedB", packed_b.length, static_cast<double>(int8_packed_b_bytes_of(packed_b.data, n, k))))) &&
-        args.covers("bScales", b_scales.length, n) && args.covers("bSums", b_sums.length, n) &&
-        (bias.data == nullptr || args.covers("bias", bias.length, n)) &&
-        (residual.data == nullptr || args.covers("residual", residual.length, mn))))
+  if (!(product_args_ok(args, out, b, packed_b, b_scales, bias, residual, m, n, k, activation) &&
+        args.covers("x", x.length, double(m) * k) && args.covers("bSums", b_sums.length, n)))
     return nullptr;
   if (!int8_gemm_dynamic(out.data, x.data, b.data, packed_b.data, b_scales.data, b_sums.data, bias.data,
                          residual.data, m, n, k, static_cast<int>(activation)))
-    return args.fail("packedB was packed for another int8 kernel (the ISA changed since) or another [n, k]: pack it again"),
-           nullptr;
+    return refused_packing(args);
   return undefined(env);
 }
 

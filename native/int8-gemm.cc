@@ -235,9 +235,10 @@ bool run_int8_gemm(float* out, const Int8Rows& a, const int8_t* b, const void* p
     panels_b = packing_b;
   }
   const long a_chunks = dynamic ? 0 : (m_padded + kRowBlock - 1) / kRowBlock;
-  if (a_chunks + (packing_b != nullptr ? panels : 0) > 0)
+  const long pack_tasks = a_chunks + (packing_b != nullptr ? panels : 0);
+  if (pack_tasks > 0)
     pool_for(
-        a_chunks + (packing_b != nullptr ? panels : 0),
+        pack_tasks,
         [&](long task, int) {
           if (task < a_chunks) {
             const long r0 = task * kRowBlock, r1 = std::min(m, r0 + kRowBlock);
