@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../dist/src/io/atomic-file.js';
 import { brownPosSplits, toConll } from './brown-pos.mjs';
-import { spamAssassinMessages, splitMessages, toJsonl } from './spam.mjs';
+import { spamAssassinMessages, splitMessages, toJsonl, toPretrainingText } from './spam.mjs';
 
 /** @param {string} text */
 export const sha256 = (text) => createHash('sha256').update(text).digest('hex');
@@ -40,6 +40,8 @@ export function prepareData(dir, { seed, posTrainSentences }) {
     train: write('spam-train.jsonl', toJsonl(spam.train)),
     dev: write('spam-dev.jsonl', toJsonl(spam.dev)),
     test: write('spam-test.jsonl', toJsonl(spam.test)),
+    // The training messages without their labels, one document each, for task-adaptive pre-training (run.mjs).
+    trainText: write('spam-train-text.txt', toPretrainingText(spam.train)),
   };
   const spamCount = (/** @type {Array<{ label: string }>} */ s) => `${s.length} (${s.filter((e) => e.label === 'spam').length} spam)`;
   return {

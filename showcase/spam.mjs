@@ -89,3 +89,13 @@ export function splitMessages(messages, seed) {
 export function toJsonl(examples) {
   return examples.map((e) => `${JSON.stringify({ text: e.text, label: e.label })}\n`).join('');
 }
+
+/**
+ * The messages' text without labels, one document each (a blank line between), for `tsbert create-pretraining-data
+ * --split-sentences`: the task-adaptive pre-training corpus (run.mjs). A message is one line (messageText collapses
+ * whitespace), so a blank line can only fall between two messages.
+ * @param {Array<{ text: string }>} examples
+ */
+export function toPretrainingText(examples) {
+  return examples.map((e) => `${e.text}\n`).join('\n');
+}

@@ -1,7 +1,7 @@
 // The showcase's data rules and baselines (showcase/*.mjs, plain ESM over dist/): Brown tag simplification and the
 // held-out texts, the spam message cleaning and split, and the baselines on hand-made cases.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -22,6 +22,12 @@ interface Spam {
   messageText(raw: string): string;
   splitMessages<T extends { text: string }>(messages: T[], seed: number): { train: T[]; dev: T[]; test: T[]; dropped: number };
 }
+interface PrepareData {
+  prepareData(dir: string, options: { seed: number; posTrainSentences: number }): {
+    spam: { files: Record<'train' | 'dev' | 'test' | 'trainText', string>; splits: Record<'train' | 'dev' | 'test', Array<{ text: string; label: string }>> };
+    digests: Record<string, string>;
+  };
+}
 interface PretrainedRun {
   readPretrainingRun(dir: string): { finalDir: string; key: string; steps: number; seconds: number; mlmAccuracy: number | undefined };
 }
@@ -36,6 +42,7 @@ const pos = await showcase<BrownPos>('brown-pos.mjs');
 const spam = await showcase<Spam>('spam.mjs');
 const baselines = await showcase<Baselines>('baselines.mjs');
 const pretrainedRun = await showcase<PretrainedRun>('pretrained-run.mjs');
+const prepare = await showcase<PrepareData>('prepare-data.mjs');
 
 test('Brown tags lose -tl, -hl, -nc and fw-, compounds keep their first part, negation stays', () => {
   const cases: Array<[string, string]> = [
@@ -102,6 +109,24 @@ test('the spam split drops repeats and blanks, is disjoint, 10/10/80, and fixed 
   assert.equal(new Set([...split.test, ...split.dev, ...split.train].map((m) => m.text)).size, 100);
   assert.deepEqual(spam.splitMessages(messages, 42), split);
   assert.notDeepEqual(spam.splitMessages(messages, 43).test, split.test);
+});
+
+test('the task-adaptive pre-training text is the spam training messages, unlabelled, one document each; no dev or test message', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tsbert-showcase-data-'));
+  try {
+    const { spam: data, digests } = prepare.prepareData(dir, { seed: 42, posTrainSentences: 100 });
+    const text = readFileSync(data.files.trainText, 'utf8');
+    assert.ok(text.endsWith('\n') && !text.endsWith('\n\n'));
+    // create-pretraining-data --split-sentences reads blank-line-separated blocks as documents.
+    const documents = text.slice(0, -1).split('\n\n');
+    assert.deepEqual(documents, data.splits.train.map((m) => m.text));
+    const heldOut = new Set([...data.splits.dev, ...data.splits.test].map((m) => m.text));
+    assert.equal(heldOut.size, data.splits.dev.length + data.splits.test.length);
+    assert.equal(documents.filter((d) => heldOut.has(d)).length, 0);
+    assert.ok(digests[data.files.trainText] !== undefined, 'the pre-training step is keyed on this file');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('most frequent tag: the word, then its lower case, then the suffix of words seen once, then their commonest tag', () => {

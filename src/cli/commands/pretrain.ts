@@ -25,7 +25,8 @@ import { addPrecisionFlag, addRunFlags } from '../run-flags.js';
  * differ. Both show in --help; commander gets no default for these, so a flag the user gave is told apart.
  */
 const PRETRAIN_DEFAULTS = { batchSize: '32', lr: '1e-4', evalEvery: '200', saveEvery: '500' } as const;
-const DEFAULT_JOB_DEFAULTS = {
+/** The default job's settings (`npm start`); the showcase's pre-training on its own corpus uses them too. */
+export const DEFAULT_JOB_DEFAULTS = {
   // Small models take a larger learning rate than BERT-base's 1e-4 (Turc et al. 2019 tune up to 5e-4..1e-3).
   lr: '1e-3',
   // In a 10-minute budget more, smaller updates learn more than fewer large ones (measured: batch 16 beats 32).
