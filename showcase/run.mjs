@@ -165,7 +165,6 @@ async function pretrainHere() {
   announce(`pre-training BERT-mini, npm start's recipe on the default corpus + the spam training messages, ${pretrainMinutes} min`);
   const pretrainDir = join(output, 'pretrain');
   const instancesDir = join(output, 'pretrain-data');
-  mkdirSync(instancesDir, { recursive: true });
   const instances = {
     defaultCorpus: join(instancesDir, 'default-corpus-d5.tsbpt'),
     spam: join(instancesDir, 'spam-train-d5.tsbpt'),
@@ -187,15 +186,16 @@ async function pretrainHere() {
     const hasCheckpoint = existsSync(pretrainDir) && readdirSync(pretrainDir).some((name) => /^checkpoint-\d+$/.test(name));
     // A run with these settings that was stopped continues (same remembered schedule and instance files); anything else starts over.
     const resume = previousPretrain?.key === pretrainKey && hasCheckpoint;
+    mkdirSync(instancesDir, { recursive: true });
     for (const [file, source] of makeInstances) {
       if (resume && existsSync(file)) continue;
       check(await runTsbert(['create-pretraining-data', ...source, '--vocab', BUNDLED_VOCAB, '--output', file, '--no-progress']), `making ${file}`);
     }
     const result = await runTsbert([...pretrainArgs, resume ? '--resume' : '--overwrite'], { echoStdout: true });
     check(result, 'pre-training');
-    const held = readFileSync(join(pretrainDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line))
-      .filter((entry) => typeof entry.eval_mlm_accuracy === 'number').at(-1);
-    return { seconds: result.seconds, steps: finalStep(result.stderr), mlmAccuracy: held?.eval_mlm_accuracy, finishedAt: new Date().toISOString() };
+    // The last held-out evaluation, as for a run made apart (--pretrained): metrics.jsonl read by one reader.
+    const { mlmAccuracy } = readPretrainingRun(pretrainDir);
+    return { seconds: result.seconds, steps: finalStep(result.stderr), mlmAccuracy, finishedAt: new Date().toISOString() };
   });
 }
 

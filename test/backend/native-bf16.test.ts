@@ -38,29 +38,27 @@ function firstMismatch(actual: ArrayLike<number>, expected: ArrayLike<number>): 
 
 /** bf16Round against torch's bits, ties, overflow and NaNs (each native ISA compiles its own loop). */
 function checkRounding(backend: Backend, label: string): void {
-  {
-    const { values, bits } = goldenRounding();
-    const out = new Uint16Array(values.length);
-    backend.bf16Round(out, values, values.length);
-    assert.equal(firstMismatch(out, bits), undefined, label);
-    // Ties go to even: 0x3f808000 → 0x3f80, 0x3f818000 → 0x3f82; the largest float32 overflows to Inf.
-    assert.deepEqual([...out.subarray(0, 2)], [0x3f80, 0x3f82]);
-    assert.equal(out[8], 0x7f80);
+  const { values, bits } = goldenRounding();
+  const out = new Uint16Array(values.length);
+  backend.bf16Round(out, values, values.length);
+  assert.equal(firstMismatch(out, bits), undefined, label);
+  // Ties go to even: 0x3f808000 → 0x3f80, 0x3f818000 → 0x3f82; the largest float32 overflows to Inf.
+  assert.deepEqual([...out.subarray(0, 2)], [0x3f80, 0x3f82]);
+  assert.equal(out[8], 0x7f80);
 
-    const nanBits = new Uint32Array([0x7fc00000, 0x7f800001, 0xffc00001, 0xff812345]);
-    const nans = new Uint16Array(4);
-    backend.bf16Round(nans, new Float32Array(nanBits.buffer), 4);
-    assert.deepEqual([...nans], [0x7fc0, 0x7fc0, 0xffc0, 0xffc1]);
-    for (const h of nans) assert.ok((h & 0x7f80) === 0x7f80 && (h & 0x40) !== 0, `${label}: quiet NaN ${h.toString(16)}`);
-    // Every length's tail (the vector loops' remainders) against the JS reference's bits.
-    const rng = new Rng(9);
-    for (const n of [1, 15, 16, 17, 63, 64, 65, 1000]) {
-      const x = randomArray(rng, n, 3);
-      const want = new Uint16Array(n), got = new Uint16Array(n);
-      jsBackend.bf16Round(want, x, n);
-      backend.bf16Round(got, x, n);
-      assert.equal(firstMismatch(got, want), undefined, `${label}: n = ${n}`);
-    }
+  const nanBits = new Uint32Array([0x7fc00000, 0x7f800001, 0xffc00001, 0xff812345]);
+  const nans = new Uint16Array(4);
+  backend.bf16Round(nans, new Float32Array(nanBits.buffer), 4);
+  assert.deepEqual([...nans], [0x7fc0, 0x7fc0, 0xffc0, 0xffc1]);
+  for (const h of nans) assert.ok((h & 0x7f80) === 0x7f80 && (h & 0x40) !== 0, `${label}: quiet NaN ${h.toString(16)}`);
+  // Every length's tail (the vector loops' remainders) against the JS reference's bits.
+  const rng = new Rng(9);
+  for (const n of [1, 15, 16, 17, 63, 64, 65, 1000]) {
+    const x = randomArray(rng, n, 3);
+    const want = new Uint16Array(n), got = new Uint16Array(n);
+    jsBackend.bf16Round(want, x, n);
+    backend.bf16Round(got, x, n);
+    assert.equal(firstMismatch(got, want), undefined, `${label}: n = ${n}`);
   }
 }
 
