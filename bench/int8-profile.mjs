@@ -49,7 +49,7 @@ function add(key, ms) {
   entry.ms += ms;
   totals.set(key, entry);
 }
-const SHAPED = { int8Gemm: (args) => `${args[10]}×${args[11]}×${args[12]}`, gemm: (args) => `${args[3].m}×${args[3].n}×${args[3].k}${args[3].batch > 1 ? ` ×${args[3].batch}` : ''}` };
+const SHAPED = { int8Gemm: (args) => `${args[10]}×${args[11]}×${args[12]}`, int8GemmDynamic: (args) => `${args[8]}×${args[9]}×${args[10]}${args[11] ? ' gelu' : ''}`, gemm: (args) => `${args[3].m}×${args[3].n}×${args[3].k}${args[3].batch > 1 ? ` ×${args[3].batch}` : ''}` };
 for (const name of Object.keys(backend)) {
   const fn = backend[name];
   if (typeof fn !== 'function' || ['getThreads', 'setThreads', 'supportedIsas', 'setIsa'].includes(name)) continue;

@@ -14,14 +14,20 @@ constexpr float kInvSqrt2Pi = 0.39894228040143268f;
 constexpr float kGeluTanhK0 = 0.79788456080286536f;  // sqrt(2/pi), Hendrycks & Gimpel 2016
 constexpr float kGeluTanhK1 = 0.044715f;
 
-// gelu(x) = x Phi(x), Phi(x) = erfc(-x/sqrt2)/2; tanh form: x/2 (1 + tanh u) = x sigmoid(2u),
+// gelu(x) = x Phi(x), Phi(x) = (1 + erf(x/sqrt2))/2; tanh form: x/2 (1 + tanh u) = x sigmoid(2u),
 // u = sqrt(2/pi)(x + 0.044715 x^3) — the sigmoid form avoids the cancellation of 1 + tanh(u) for negative u.
+// The erf form's absolute error is |x| 1.4e-7 at most (verf's): below the float32 rounding of gelu(x) for x > -3,
+// and under 1e-6 in the tail x < -3, where |gelu(x)| < 0.004 and 1 + erf cancels; below x = -4 sqrt2 (|gelu(x)| <
+// 5e-8) the result is x 0 (-0, and NaN for -Infinity, as the JS reference's x (1 + erf) / 2). erfc's form (exp and a division, three times the instructions) held relative accuracy
+// there too, which no caller needs: GELU's output feeds a product or a quantization, both absolute.
 static inline vf gelu_vec(vf x, bool tanh_approx) {
   if (tanh_approx) {
     vf u = kGeluTanhK0 * (x + kGeluTanhK1 * x * x * x);
     return x * vsigmoid(2.0f * u);
   }
-  return x * (0.5f * verfc(-x * kInvSqrt2));
+  const vf z = x * kInvSqrt2;
+  const vf g = x * (0.5f * (1.0f + verf(z)));
+  return z < -4.0f ? x * 0.0f : g;
 }
 
 // gelu'(x) = Phi(x) + x phi(x); tanh form: s + 2 x s (1 - s) u', s = sigmoid(2u).

@@ -14,12 +14,15 @@ export const HEAD_GRAD_REL_TOLERANCE = 1e-5;
 /**
  * Some gradients are exactly zero in exact arithmetic, because softmax ignores a constant added to a whole row: the
  * attention key biases; in question answering qa_outputs.bias and the last LayerNorm bias; in multiple choice the
- * classifier bias (every choice gets it). PyTorch stores them as float32 noise of norm ≤ 2e-7, tsbert's observed
- * norm is ≤ 1.1e-7 (training mode with dropout) and ≤ 7e-8 in eval mode; every real gradient of the goldens has a
- * norm ≥ 3.8e-2. Such a gradient must stay noise.
+ * classifier bias (every choice gets it). PyTorch stores them as float32 noise of norm ≤ 2e-7 on the heads' goldens
+ * (2.6e-7 on RoBERTa's regression, whose gradients are larger), tsbert's observed norm is ≤ 1.1e-7 (training mode
+ * with dropout) and ≤ 7e-8 in eval mode on the heads, 5.9e-7 on RoBERTa's regression (2.3× PyTorch's own there);
+ * every real gradient of the goldens has a norm ≥ 3.8e-2. Such a gradient must stay noise: at most
+ * ZERO_GRAD_ABS_TOLERANCE or ZERO_GRAD_NOISE_FACTOR × the reference's own noise, whichever is larger.
  */
 export const ZERO_GRAD_NORM = 1e-5;
 export const ZERO_GRAD_ABS_TOLERANCE = 5e-7;
+export const ZERO_GRAD_NOISE_FACTOR = 4;
 
 /**
  * Every parameter's gradient against `<prefix>grad.<name>` of the golden; the model must have exactly the golden's
@@ -36,7 +39,8 @@ export function compareHeadGradients(named: [string, Tensor][], golden: Safetens
     if (l2Norm(expected) < ZERO_GRAD_NORM) {
       const noise = l2Norm(actual);
       worstZero = Math.max(worstZero, noise);
-      assert.ok(noise <= ZERO_GRAD_ABS_TOLERANCE, `${what}: grad of ${name} is zero in exact arithmetic, got norm ${noise.toExponential(2)}`);
+      const bound = Math.max(ZERO_GRAD_ABS_TOLERANCE, ZERO_GRAD_NOISE_FACTOR * l2Norm(expected));
+      assert.ok(noise <= bound, `${what}: grad of ${name} is zero in exact arithmetic, got norm ${noise.toExponential(2)} > ${bound.toExponential(2)}`);
       continue;
     }
     const error = normRelativeError(actual, expected);
