@@ -16,10 +16,11 @@ constexpr float kGeluTanhK1 = 0.044715f;
 
 // gelu(x) = x Phi(x), Phi(x) = (1 + erf(x/sqrt2))/2; tanh form: x/2 (1 + tanh u) = x sigmoid(2u),
 // u = sqrt(2/pi)(x + 0.044715 x^3) — the sigmoid form avoids the cancellation of 1 + tanh(u) for negative u.
-// The erf form's absolute error is |x| 1.4e-7 at most (verf's): below the float32 rounding of gelu(x) for x > -3,
-// and under 1e-6 in the tail x < -3, where |gelu(x)| < 0.004 and 1 + erf cancels; below x = -4 sqrt2 (|gelu(x)| <
-// 5e-8) the result is x 0 (-0, and NaN for -Infinity, as the JS reference's x (1 + erf) / 2). erfc's form (exp and a division, three times the instructions) held relative accuracy
-// there too, which no caller needs: GELU's output feeds a product or a quantization, both absolute.
+// The erf form's absolute error is |x| 1.4e-7 at most (verf's): a few float32 ulps of gelu(x) for x > 0, and
+// under 1e-6 in the tail x < -3, where |gelu(x)| < 0.004 and 1 + erf cancels; below x = -4 sqrt2 (|gelu(x)| <
+// 5e-8) the result is x 0 (-0, and NaN for -Infinity, as the JS reference's x (1 + erf) / 2). erfc's form (an exp
+// and a division, three times the instructions) held relative accuracy there too, which no caller needs: GELU's
+// output feeds a product or a quantization, both absolute.
 static inline vf gelu_vec(vf x, bool tanh_approx) {
   if (tanh_approx) {
     vf u = kGeluTanhK0 * (x + kGeluTanhK1 * x * x * x);
