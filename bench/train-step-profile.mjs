@@ -5,7 +5,7 @@
 // Phases are cut by hooks on the step's seams, not by a copy of the step: zero-grad (model.zeroGrad), forward (the
 // task's forward), backward (forward's end to clipping's first kernel), clipping (clipGradNorm's kernels), optimizer
 // (AdamW.stepOnce), other (the arena reset, loss.item, averaging). Every backend kernel is wrapped with a timer and
-// booked to the phase it ran in (gemm also per shape); a phase's CPU time beyond its kernels' is JS glue.
+// booked to the phase it ran in (gemm and bf16Gemm also per shape); a phase's CPU time beyond its kernels' is JS glue.
 //
 // --trainer runs the whole fine-tuning loop instead (runFinetuning: part-of-speech tagging of --examples Brown
 // sentences, length-grouped batches padded per batch, one epoch, metrics every 10 steps as the CLI's default), so
@@ -127,7 +127,7 @@ for (const name of Object.keys(backend)) {
     const result = fn.apply(backend, args);
     const ms = performance.now() - start;
     book(`${phase}\t${name}`, ms);
-    if (name === 'gemm') book(`${phase}\t${name} ${gemmShape(args[3])}`, ms);
+    if (name === 'gemm' || name === 'bf16Gemm') book(`${phase}\t${name} ${gemmShape(args[3])}`, ms);
     return result;
   };
 }

@@ -17,11 +17,22 @@ struct Bf16PairPacking {
   static void pack_a_block(float* a_packed, const uint16_t* a, bool trans, long lda, long kc, long rows) {
     const long pairs = pairs_of(kc);
     const long slivers = (rows + MR - 1) / MR;
+    // Transposed A: its k-th row holds the slivers' rows side by side. Whole slivers, 16 k at a time, go through
+    // a transpose (pack_pairs_transposed); the rest, a value at a time.
+    long vector_k = 0;
+#if defined(__AVX2__)
+    if (trans && MR == 8) {
+      vector_k = kc / 16 * 16;
+      for (long p = 0; p < vector_k; p += 16)  // every sliver of these 16 rows while they are in L1
+        for (long s = 0; s < rows / MR; ++s)
+          pack_pairs_transposed(reinterpret_cast<uint32_t*>(a_packed + s * kc * MR), pairs, a + p * lda + s * MR, lda, p);
+    }
+#endif
     for (long s = 0; s < slivers; ++s) {
       uint16_t* sliver = reinterpret_cast<uint16_t*>(a_packed + s * kc * MR);
       const long valid = std::min<long>(MR, rows - s * MR);
-      if (trans) {  // A's k-th row holds the sliver's rows side by side: read it once, write one value per row
-        for (long p = 0; p < kc; ++p) {
+      if (trans) {  // write one value per row
+        for (long p = valid == MR ? vector_k : 0; p < kc; ++p) {
           const uint16_t* src = a + p * lda + s * MR;
           for (long r = 0; r < valid; ++r) sliver[r * pairs * 2 + p] = src[r];
         }
@@ -37,6 +48,36 @@ struct Bf16PairPacking {
       }
     }
   }
+
+#if defined(__AVX2__)
+  // Rows k0 .. k0 + 15 of a transposed A's 8 columns (src: column 0 of row k0) into an 8-row sliver's pair words
+  // (rows32: row r at r * pairs, pair k0 / 2 + j; the even k in the low half): interleaved in pairs, then an 8 x 8
+  // transpose of 32-bit words, so each row gets its 8 pairs in one store. A value at a time, the weight gradient's
+  // transposed dy cost 16 % of its product.
+  static void pack_pairs_transposed(uint32_t* rows32, long pairs, const uint16_t* src, long lda, long k0) {
+    __m256i w[8];  // w[j] lane r: pair j of row r
+    for (int j = 0; j < 8; ++j) {
+      const __m128i even = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 2 * j * lda));
+      const __m128i odd = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + (2 * j + 1) * lda));
+      w[j] = _mm256_set_m128i(_mm_unpackhi_epi16(even, odd), _mm_unpacklo_epi16(even, odd));
+    }
+    const __m256i t0 = _mm256_unpacklo_epi32(w[0], w[1]), t1 = _mm256_unpackhi_epi32(w[0], w[1]);
+    const __m256i t2 = _mm256_unpacklo_epi32(w[2], w[3]), t3 = _mm256_unpackhi_epi32(w[2], w[3]);
+    const __m256i t4 = _mm256_unpacklo_epi32(w[4], w[5]), t5 = _mm256_unpackhi_epi32(w[4], w[5]);
+    const __m256i t6 = _mm256_unpacklo_epi32(w[6], w[7]), t7 = _mm256_unpackhi_epi32(w[6], w[7]);
+    const __m256i u0 = _mm256_unpacklo_epi64(t0, t2), u1 = _mm256_unpackhi_epi64(t0, t2);
+    const __m256i u2 = _mm256_unpacklo_epi64(t1, t3), u3 = _mm256_unpackhi_epi64(t1, t3);
+    const __m256i u4 = _mm256_unpacklo_epi64(t4, t6), u5 = _mm256_unpackhi_epi64(t4, t6);
+    const __m256i u6 = _mm256_unpacklo_epi64(t5, t7), u7 = _mm256_unpackhi_epi64(t5, t7);
+    const __m256i rows[8] = {
+        _mm256_permute2x128_si256(u0, u4, 0x20), _mm256_permute2x128_si256(u1, u5, 0x20),
+        _mm256_permute2x128_si256(u2, u6, 0x20), _mm256_permute2x128_si256(u3, u7, 0x20),
+        _mm256_permute2x128_si256(u0, u4, 0x31), _mm256_permute2x128_si256(u1, u5, 0x31),
+        _mm256_permute2x128_si256(u2, u6, 0x31), _mm256_permute2x128_si256(u3, u7, 0x31)};
+    for (int r = 0; r < 8; ++r)
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(rows32 + r * pairs + k0 / 2), rows[r]);
+  }
+#endif
 
   static void pack_b_panel(float* b_packed, const uint16_t* b, long k_stride, long n_stride, long kc, long n_valid) {
     uint32_t* out32 = reinterpret_cast<uint32_t*>(b_packed);
