@@ -8,7 +8,10 @@ and the float32 evaluation's largest error on [0, 6] (Horner with one rounding p
     python3 reference/fit_erf.py [DP=7] [DQ=4] [X=4]
 
 Needs numpy, scipy and mpmath (not used by npm test). Run 2026-12-02: double-precision fit error 1.1e-7, float32
-evaluation 2.7e-7 (the rounding near erf = 1 dominates).
+evaluation 2.7e-7 (the rounding near erf = 1 dominates). The kernel's coefficients are this script's output under
+numpy 2.4, scipy 1.17 and mpmath 1.3; Debian's /usr/bin/python3 (scipy 1.10, mpmath 1.2) ends on other coefficients
+of the same error (2.6e-7 in float32): the optimum is flat, and each version's linear-program solver stops at another
+point of it.
 """
 import sys
 
