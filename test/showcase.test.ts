@@ -1,11 +1,17 @@
 // The showcase's data rules and baselines (showcase/*.mjs, plain ESM over dist/): Brown tag simplification and the
-// held-out texts, the spam message cleaning and split, and the baselines on hand-made cases.
+// held-out texts, the spam message cleaning and split, the baselines on hand-made cases, and the embedding ablation's
+// folders.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DataError } from '../src/errors.js';
+import { readSafetensors } from '../src/io/safetensors.js';
+import { BertForPreTraining } from '../src/model/heads/pretraining.js';
+import { stateDict } from '../src/model/checkpoint-loading.js';
+import { bertConfigFromJson } from '../src/model/config.js';
+import { fixturePath } from './helpers/fixtures.js';
 
 interface Sentence {
   words: string[];
@@ -21,6 +27,10 @@ interface BrownPos {
 interface Spam {
   messageText(raw: string): string;
   splitMessages<T extends { text: string }>(messages: T[], seed: number): { train: T[]; dev: T[]; test: T[]; dropped: number };
+}
+interface EmbeddingAblation {
+  WORD_EMBEDDINGS: string;
+  embeddingAblation(source: string, output: string, seed: number): { pretrainedRandomWords: string; randomPretrainedWords: string };
 }
 interface PrepareData {
   prepareData(dir: string, options: { seed: number; posTrainSentences: number }): {
@@ -43,6 +53,7 @@ const spam = await showcase<Spam>('spam.mjs');
 const baselines = await showcase<Baselines>('baselines.mjs');
 const pretrainedRun = await showcase<PretrainedRun>('pretrained-run.mjs');
 const prepare = await showcase<PrepareData>('prepare-data.mjs');
+const ablation = await showcase<EmbeddingAblation>('embedding-ablation.mjs');
 
 test('Brown tags lose -tl, -hl, -nc and fw-, compounds keep their first part, negation stays', () => {
   const cases: Array<[string, string]> = [
@@ -184,5 +195,37 @@ test('--pretrained RUN: steps, time and the last held-out MLM accuracy from metr
     assert.throws(() => pretrainedRun.readPretrainingRun(dir), /metrics\.jsonl:2: not JSON/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('embedding ablation: one folder swaps only the word embeddings for BERT\'s init, the other keeps only them', () => {
+  const out = mkdtempSync(join(tmpdir(), 'tsbert-ablation-'));
+  try {
+    const source = fixturePath('reference', 'bert-tiny');
+    const made = ablation.embeddingAblation(source, out, 42);
+    const original = readSafetensors(join(source, 'model.safetensors')).tensors;
+    const words = ablation.WORD_EMBEDDINGS;
+    const config = JSON.parse(readFileSync(join(source, 'config.json'), 'utf8')) as { hidden_size: number; pad_token_id?: number };
+    const pad = config.pad_token_id ?? 0;
+    const a = readSafetensors(join(made.pretrainedRandomWords, 'model.safetensors')).tensors;
+    const b = readSafetensors(join(made.randomPretrainedWords, 'model.safetensors')).tensors;
+    assert.deepEqual([...a.keys()].sort(), [...original.keys()].sort());
+    assert.deepEqual([...b.keys()].sort(), [...original.keys()].sort());
+    const fresh = a.get(words)!.data as Float32Array;
+    let sumSquares = 0;
+    for (const v of fresh) sumSquares += v * v;
+    assert.ok(Math.abs(Math.sqrt(sumSquares / fresh.length) - 0.02) < 0.002, 'N(0, 0.02)');
+    assert.ok(fresh.subarray(pad * config.hidden_size, (pad + 1) * config.hidden_size).every((v) => v === 0), 'the [PAD] row is zero');
+    assert.deepEqual(b.get(words)!.data, original.get(words)!.data);
+    const random = stateDict(new BertForPreTraining(bertConfigFromJson(JSON.parse(readFileSync(join(source, 'config.json'), 'utf8'))), { seed: 42 }));
+    for (const [name, tensor] of original) {
+      if (name === words) continue;
+      assert.deepEqual(a.get(name)!.data, tensor.data, `${name}: pre-trained in the first`);
+      assert.deepEqual(b.get(name)!.data, random[name]!.data, `${name}: the random initialisation's in the second`);
+    }
+    assert.notDeepEqual(b.get('bert.encoder.layer.0.attention.self.query.weight')!.data, original.get('bert.encoder.layer.0.attention.self.query.weight')!.data);
+    assert.deepEqual(readFileSync(join(made.randomPretrainedWords, 'vocab.txt')), readFileSync(join(source, 'vocab.txt')));
+  } finally {
+    rmSync(out, { recursive: true, force: true });
   }
 });
