@@ -14,7 +14,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { BertForPreTraining, Rng, readSafetensors, writeSafetensors } from '../dist/src/index.js';
+import { BertForPreTraining, readSafetensors, writeSafetensors } from '../dist/src/index.js';
 import { stateDict } from '../dist/src/model/checkpoint-loading.js';
 import { bertConfigFromJson } from '../dist/src/model/config.js';
 
@@ -28,15 +28,13 @@ export const WORD_EMBEDDINGS = 'bert.embeddings.word_embeddings.weight';
  */
 export function embeddingAblation(source, output, seed) {
   const tensors = Object.fromEntries(readSafetensors(join(source, 'model.safetensors')).tensors);
-  const words = tensors[WORD_EMBEDDINGS];
-  if (words === undefined) throw new Error(`${source}/model.safetensors: no ${WORD_EMBEDDINGS} (a pre-training folder is needed)`);
+  if (!(WORD_EMBEDDINGS in tensors)) throw new Error(`${source}/model.safetensors: no ${WORD_EMBEDDINGS} (a pre-training folder is needed)`);
   const config = bertConfigFromJson(JSON.parse(readFileSync(join(source, 'config.json'), 'utf8')), join(source, 'config.json'));
-  const rng = new Rng(seed);
-  const fresh = new Float32Array(words.data.length);
-  for (let i = 0; i < fresh.length; i++) fresh[i] = rng.normal() * config.initializerRange;
-  fresh.fill(0, config.padTokenId * config.hiddenSize, (config.padTokenId + 1) * config.hiddenSize);
+  // One random initialisation serves both folders: its word embeddings (nn/embedding.ts: N(0, initializer_range),
+  // the [PAD] row zero) for the first, everything else for the second.
   const random = stateDict(new BertForPreTraining(config, { seed }));
-  const encoder = Object.fromEntries(Object.entries(random).filter(([name]) => name !== WORD_EMBEDDINGS && name in tensors));
+  const { [WORD_EMBEDDINGS]: randomWords, ...randomRest } = random;
+  const encoder = Object.fromEntries(Object.entries(randomRest).filter(([name]) => name in tensors));
   const write = (name, replace) => {
     const dir = join(output, name);
     rmSync(dir, { recursive: true, force: true });
@@ -46,7 +44,7 @@ export function embeddingAblation(source, output, seed) {
     return dir;
   };
   return {
-    pretrainedRandomWords: write('pretrained-random-words', { [WORD_EMBEDDINGS]: { dtype: 'F32', shape: words.shape, data: fresh } }),
+    pretrainedRandomWords: write('pretrained-random-words', { [WORD_EMBEDDINGS]: randomWords }),
     randomPretrainedWords: write('random-pretrained-words', encoder),
   };
 }
