@@ -39,6 +39,26 @@ test('gelu (erf and tanh forms) forward and backward match the JS reference', as
   });
 });
 
+// GELU's erf form is a rational fit clamped at |x/√2| = 4 and cut to x·0 below it (isa/vec-math.h verf,
+// isa/elementwise.h gelu_vec): a dense sweep through the cancellation region (x ≈ −5, where the error peaks at 0.77 of
+// the tolerance) and past both cut-offs, and the non-finite values, against the JS reference's x (1 + erf(x/√2)) / 2.
+test('gelu erf form: a dense sweep of [-12, 12] and the non-finite and huge values match the JS reference', async (t) => {
+  await forEachIsa(t, (native) => {
+    const n = 240_001;
+    const x = Float32Array.from({ length: n }, (_, i) => -12 + (24 * i) / (n - 1));
+    const out = new Float32Array(n), want = new Float32Array(n);
+    native.geluForward(out, x, n, 'none');
+    jsBackend.geluForward(want, x, n, 'none');
+    close(out, want, 'gelu sweep');
+    const special = Float32Array.of(Number.NaN, Infinity, -Infinity, 0, -0, 1e30, -1e30, 3e38, -3e38, 1e-30, -1e-30);
+    const got = new Float32Array(special.length), expected = new Float32Array(special.length);
+    native.geluForward(got, special, special.length, 'none');
+    jsBackend.geluForward(expected, special, special.length, 'none');
+    special.forEach((v, i) => assert.ok(Object.is(got[i], expected[i]) || Math.abs(got[i]! - expected[i]!) <= ELEMENTWISE_RTOL * Math.abs(expected[i]!) + ELEMENTWISE_ATOL,
+      `gelu(${v}): native ${got[i]}, JS ${expected[i]}`));
+  });
+});
+
 test('dropout draws exactly the masks, values and final state of the JS generator', async (t) => {
   await forEachIsa(t, (native) => {
     const rng = new Rng(17);
