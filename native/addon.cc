@@ -90,6 +90,19 @@ napi_value Bf16Round(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+napi_value Bf16RoundSumRows(napi_env env, napi_callback_info info) {
+  Args args(env, info, "bf16RoundSumRows", 5);
+  U16 out;
+  F32 d_bias, dy;
+  long rows = 0, cols = 0;
+  if (!(args.u16(0, "out", &out) && args.f32(1, "dBias", &d_bias) && args.f32(2, "dy", &dy) && args.size(3, "rows", &rows) &&
+        args.size(4, "cols", &cols) && args.covers("out", out.length, double(rows) * cols) &&
+        args.covers("dy", dy.length, double(rows) * cols) && args.covers("dBias", d_bias.length, cols)))
+    return nullptr;
+  bf16_round_sum_rows(out.data, d_bias.data, dy.data, rows, cols);
+  return undefined(env);
+}
+
 napi_value GetThreads(napi_env env, napi_callback_info) {
   napi_value v;
   napi_create_int32(env, pool_threads(), &v);
@@ -168,6 +181,7 @@ constexpr Export kExports[] = {
     {"int8Gemm",             Int8Gemm},
     {"int8GemmDynamic",      Int8GemmDynamic},
     {"bf16Round",            Bf16Round},
+    {"bf16RoundSumRows",     Bf16RoundSumRows},
     {"bf16Gemm",             GemmOf<U16>},
     {"adamwStep",            AdamwStep},
     // Controls.

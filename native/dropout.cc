@@ -2,12 +2,15 @@
 // single draw. xoshiro128** updates its 128-bit state linearly over GF(2): n steps are one 128 x 128 bit matrix
 // T^n. The powers T^(2^i) are built once; moving a state n draws ahead multiplies it by the powers for n's set bits
 // (a few microseconds), so each thread starts its slice of the elements at that slice's offset in the stream, and
-// the masks and the final state are exactly those of the sequential loop.
+// the masks and the final state are exactly those of the sequential loop. Within a slice the same jumps give each
+// vector lane of the ISA's kernel its own contiguous run of the stream (IsaKernels::dropout_streams).
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
+#include "cpu-features.h"
 #include "kernels.h"
 #include "thread-pool.h"
 
@@ -31,6 +34,9 @@ inline uint32_t next(RngState& s) {
   s.w[3] = (s.w[3] << 11) | (s.w[3] >> 21);
   return result;
 }
+
+// Below this many elements a slice draws sequentially: the lanes' jumps would cost more than the vectors save.
+constexpr long kVectorDraws = 4096;
 
 // A linear map of the state: column j is the image of the state with only bit j set.
 using BitMatrix = std::array<RngState, 128>;
@@ -68,12 +74,33 @@ RngState jump(RngState s, uint64_t draws) {
   return s;
 }
 
-void dropout_slice(float* out, float* mask, const float* x, long n, double threshold, float keep, RngState s) {
+void dropout_sequential(float* out, float* mask, const float* x, long n, double threshold, float keep, RngState& s) {
   for (long i = 0; i < n; ++i) {
     const float k = static_cast<double>(next(s)) < threshold ? 0.0f : keep;
     mask[i] = k;
     out[i] = x[i] * k;
   }
+}
+
+// A slice of the stream starting at state s: the ISA's lanes each take a contiguous chunk from a state jumped ahead
+// to it (a jump costs about a microsecond per set bit of the distance), the rest runs sequentially after them.
+void dropout_slice(float* out, float* mask, const float* x, long n, double threshold, float keep, RngState s) {
+  const IsaKernels& kernels = active_kernels();
+  const long lanes = kernels.dropout_lanes;
+  const long chunk = n / (lanes * lanes) * lanes;
+  long done = 0;
+  if (chunk > 0 && n >= kVectorDraws) {
+    uint32_t lane_states[4 * 16];
+    for (long l = 0; l < lanes; ++l) {
+      for (int k = 0; k < 4; ++k) lane_states[k * lanes + l] = s.w[k];
+      s = jump(s, static_cast<uint64_t>(chunk));
+    }
+    // u < p * 2^32 (a double, exact) <=> u < ceil(p * 2^32) for an integer u.
+    const uint64_t below = static_cast<uint64_t>(std::ceil(threshold));
+    kernels.dropout_streams(out, mask, x, chunk, lane_states, below, keep);
+    done = lanes * chunk;
+  }
+  dropout_sequential(out + done, mask + done, x + done, n - done, threshold, keep, s);
 }
 
 // Below this many elements one thread draws them all (a jump costs about as much as a few thousand draws).

@@ -119,6 +119,23 @@ void argmax_rows(int32_t* out, const float* x, long rows, long cols) {
   });
 }
 
+void bf16_round_sum_rows(uint16_t* out, float* d_bias, const float* dy, long rows, long cols) {
+  // sum_rows_accumulate's column split and order of additions; each thread rounds its columns of a block of rows,
+  // then sums them from L1.
+  constexpr long kRowBlock = 8;
+  const int threads = threads_for(double(rows) * cols, kParallelElements);
+  for_ranges(cols, threads, 16, threads, [&](long c0, long c1) {
+    const IsaKernels& kernels = active_kernels();
+    std::vector<double> acc(static_cast<size_t>(c1 - c0), 0.0);
+    for (long r0 = 0; r0 < rows; r0 += kRowBlock) {
+      const long r1 = std::min(rows, r0 + kRowBlock);
+      for (long r = r0; r < r1; ++r) kernels.bf16_round(out + r * cols + c0, dy + r * cols + c0, c1 - c0);
+      kernels.column_sums(acc.data(), dy + r0 * cols + c0, r1 - r0, c1 - c0, cols);
+    }
+    for (long c = c0; c < c1; ++c) d_bias[c] = static_cast<float>(d_bias[c] + acc[c - c0]);
+  });
+}
+
 void sum_rows_accumulate(float* d_bias, const float* dy, long rows, long cols) {
   // Split by columns: each thread owns a column range and walks every row, summing in double. No partials to
   // combine, and the order of additions is fixed.

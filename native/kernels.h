@@ -34,6 +34,9 @@ void gemm(float* c, const float* a, const float* b, const GemmArgs& p);
 void gemm_bf16(float* c, const uint16_t* a, const uint16_t* b, const GemmArgs& p);
 // out [n] = x [n] as bfloat16 bits, rounded to nearest even; NaN stays NaN (quiet), Inf stays Inf.
 void bf16_round(uint16_t* out, const float* x, long n);
+// bf16_round(out, dy, rows * cols) and sum_rows_accumulate(d_bias, dy, rows, cols) in one pass over dy (each block of
+// rows is still in L1 when its column sums read it): the same bits and sums.
+void bf16_round_sum_rows(uint16_t* out, float* d_bias, const float* dy, long rows, long cols);
 // The same on the calling thread only: for products inside a task of a parallel kernel.
 void gemm_on_this_thread(float* c, const float* a, const float* b, const GemmArgs& p);
 

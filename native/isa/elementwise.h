@@ -380,3 +380,62 @@ static void adamw(float* param, float* m, float* v, float* grad, long n, double 
     adamw_loop<false>(param, m, v, grad, n, lr, beta1, beta2, eps, weight_decay, bc1, bc2, grad_scale);
   }
 }
+
+typedef uint32_t vu __attribute__((vector_size(TSB_W * 4)));
+
+// r[i][c] <- r[c][i] for a TSB_W x TSB_W block of 32-bit words, in log2(TSB_W) stages: the stage of width d swaps
+// the off-diagonal d x d blocks of every 2d x 2d block, one two-vector shuffle per row of each row pair.
+static inline void transpose_square(vu* r) {
+#pragma GCC unroll 8
+  for (int d = TSB_W / 2; d >= 1; d /= 2) {
+    vi lo, hi;
+    for (int c = 0; c < TSB_W; ++c) {
+      const int block = c / (2 * d) * (2 * d), o = c % (2 * d);
+      lo[c] = o < d ? block + o : TSB_W + block + o - d;
+      hi[c] = o < d ? block + d + o : TSB_W + block + o;
+    }
+#pragma GCC unroll 16
+    for (int i = 0; i < TSB_W; ++i) {
+      if ((i & d) != 0) continue;
+      const vu a = r[i], b = r[i + d];
+      r[i] = __builtin_shuffle(a, b, lo);
+      r[i + d] = __builtin_shuffle(a, b, hi);
+    }
+  }
+}
+
+// See IsaKernels::dropout_streams. One xoshiro128** step of every lane (Rng.nextUint32's words) gives one draw of
+// each lane's element j; TSB_W steps give a TSB_W x TSB_W block [step][lane], transposed so that each lane's TSB_W
+// consecutive draws sit in one vector beside its consecutive elements. 1.1 instructions an element at 16 lanes
+// against the sequential loop's ~16.
+static void dropout_streams(float* out, float* mask, const float* x, long chunk, uint32_t* lane_states, uint64_t below,
+                            float keep) {
+  vu s[4];
+  std::memcpy(s, lane_states, sizeof s);
+  const uint32_t last_dropped = below == 0 ? 0u : static_cast<uint32_t>(below - 1);
+  const vi any_dropped = vi{} + (below == 0 ? 0 : -1);
+  for (long j0 = 0; j0 < chunk; j0 += TSB_W) {
+    vu r[TSB_W];
+#pragma GCC unroll 16
+    for (int j = 0; j < TSB_W; ++j) {
+      const vu m = s[1] * 5u;
+      r[j] = ((m << 7) | (m >> 25)) * 9u;
+      const vu t = s[1] << 9;
+      s[2] ^= s[0];
+      s[3] ^= s[1];
+      s[1] ^= s[2];
+      s[0] ^= s[3];
+      s[2] ^= t;
+      s[3] = (s[3] << 11) | (s[3] >> 21);
+    }
+    transpose_square(r);
+#pragma GCC unroll 16
+    for (int l = 0; l < TSB_W; ++l) {
+      const long e = l * chunk + j0;
+      const vf k = ((r[l] <= last_dropped) & any_dropped) ? splat(0.0f) : splat(keep);
+      storeu(mask + e, k);
+      storeu(out + e, loadu(x + e) * k);
+    }
+  }
+  std::memcpy(lane_states, s, sizeof s);
+}

@@ -118,6 +118,8 @@ extern const IsaKernels TSB_TABLE = {
 #endif
     TSB_NS::int8_epilogue,
     TSB_NS::adamw,
+    TSB_W,
+    TSB_NS::dropout_streams,
 };
 
 }  // namespace tsbert

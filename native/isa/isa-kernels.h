@@ -164,6 +164,15 @@ struct IsaKernels {
   // grad_scale != 1 scales grad in place first, rounded as axpby stores it.
   void (*adamw)(float* param, float* m, float* v, float* grad, long n, double lr, double beta1, double beta2,
                 double eps, double weight_decay, double bc1, double bc2, float grad_scale);
+
+  // Inverted dropout on dropout_lanes generators at once (dropout.cc drives it): lane l continues the xoshiro128**
+  // state lane_states[k * dropout_lanes + l] (k = word) over elements [l * chunk, (l + 1) * chunk) of out, mask, x
+  // (chunk a multiple of dropout_lanes), and the states are advanced in place. Element i is dropped (mask 0) when its
+  // draw u < below (below = ceil(p * 2^32), so u < p * 2^32 exactly as the JS reference tests it), else mask = keep;
+  // out = x * mask.
+  int dropout_lanes;
+  void (*dropout_streams)(float* out, float* mask, const float* x, long chunk, uint32_t* lane_states, uint64_t below,
+                          float keep);
 };
 
 extern const IsaKernels kGenericKernels;

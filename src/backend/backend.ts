@@ -226,6 +226,12 @@ export interface Backend {
    */
   bf16Round(out: Uint16Array, x: Float32Array, n: number): void;
   /**
+   * bf16Round(out, dy, rows · cols) and sumRowsAccumulate(dBias, dy, rows, cols) in one pass over dy: a bfloat16
+   * Linear's backward rounds its output gradient for the products and sums it for the bias. The same bits and sums
+   * as the two calls.
+   */
+  bf16RoundSumRows(out: Uint16Array, dBias: Float32Array, dy: Float32Array, rows: number, cols: number): void;
+  /**
    * gemm with A and B in bfloat16 (raw bits; C, alpha, beta and the epilogue float32): the operands are widened to
    * float32 exactly, so the result is gemm on those float32 values, within float32 GEMM rounding of it.
    */

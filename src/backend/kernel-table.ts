@@ -127,6 +127,7 @@ export const KERNELS = {
     ...INT8,
   },
   bf16Round: { args: ['out:bf16s', 'x:floats', 'n:number'], ...BF16 },
+  bf16RoundSumRows: { args: ['out:bf16s', 'dBias:floats', 'dy:floats', 'rows:number', 'cols:number'], ...BF16 },
   bf16Gemm: { args: ['c:floats', 'a:bf16s', 'b:bf16s', 'p:gemm'], ...BF16 },
   adamwStep: {
     args: ['param:floats', 'm:floats', 'v:floats', 'grad:floats', 'n:number', 'lr:number', 'beta1:number',

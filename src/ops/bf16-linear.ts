@@ -54,10 +54,13 @@ export function bf16Linear(input: Tensor | BFloat16Input, weight: Tensor, bias: 
       dy = dPre;
     }
     const dyb = allocate('bfloat16', y.size, false);
-    backend.bf16Round(dyb, float32Of(op, dy), y.size);
+    if (bias !== null && bias.requiresGrad) {
+      backend.bf16RoundSumRows(dyb, float32Of(op, bias.ensureGrad()), float32Of(op, dy), sizes.rows, sizes.outFeatures);
+    } else {
+      backend.bf16Round(dyb, float32Of(op, dy), y.size);
+    }
     if (x.requiresGrad) backend.bf16Gemm(float32Of(op, x.ensureGrad()), dyb, wb, gemms.inputGrad);
     if (weight.requiresGrad) backend.bf16Gemm(float32Of(op, weight.ensureGrad()), dyb, xb, gemms.weightGrad);
-    if (bias !== null && bias.requiresGrad) backend.sumRowsAccumulate(bias.ensureGrad(), dy, sizes.rows, sizes.outFeatures);
   });
 }
 

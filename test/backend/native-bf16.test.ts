@@ -70,6 +70,33 @@ for (const backendCase of backendCases()) {
   });
 }
 
+/**
+ * bf16RoundSumRows is the same backend's bf16Round plus sumRowsAccumulate, bit for bit (bf16Round's bits are
+ * checked against torch's above): shapes with a partial row block and a column
+ * count off the vector width, one big enough for two threads' column ranges, a starting dBias to accumulate onto.
+ */
+function checkRoundSumRows(backend: Backend, label: string): void {
+  const rng = new Rng(21);
+  for (const [rows, cols] of [[1, 1], [3, 17], [9, 33], [17, 768], [700, 300]] as const) {
+    const dy = randomArray(rng, rows * cols, 3), bias0 = randomArray(rng, cols);
+    const wantBits = new Uint16Array(rows * cols), wantBias = bias0.slice();
+    backend.bf16Round(wantBits, dy, rows * cols);
+    backend.sumRowsAccumulate(wantBias, dy, rows, cols);
+    const bits = new Uint16Array(rows * cols), bias = bias0.slice();
+    backend.bf16RoundSumRows(bits, bias, dy, rows, cols);
+    assert.equal(firstMismatch(bits, wantBits), undefined, `${label}: bits ${rows}×${cols}`);
+    assert.deepEqual(bias, wantBias, `${label}: dBias ${rows}×${cols}`);
+  }
+}
+
+for (const backendCase of backendCases()) {
+  test(`bf16RoundSumRows equals bf16Round then sumRowsAccumulate exactly (${backendCase.name})`, async (t) => {
+    if (backendCase.skip !== undefined) return t.skip(backendCase.skip);
+    checkRoundSumRows(backendCase.backend!, backendCase.name);
+    if (backendCase.name === 'native') await forEachIsa(t, (native, isa) => checkRoundSumRows(native, isa));
+  });
+}
+
 /** The widened operands' product by the backend's float32 gemm: what bf16Gemm must compute. */
 function widenedGemm(backend: Backend, c: Float32Array, a: Uint16Array, b: Uint16Array, p: GemmParams): void {
   backend.gemm(c, bfloat16BitsToFloat32(a), bfloat16BitsToFloat32(b), p);

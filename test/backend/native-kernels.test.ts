@@ -62,7 +62,8 @@ test('gelu erf form: a dense sweep of [-12, 12] and the non-finite and huge valu
 test('dropout draws exactly the masks, values and final state of the JS generator', async (t) => {
   await forEachIsa(t, (native) => {
     const rng = new Rng(17);
-    for (const n of [...SIZES, 100_003]) {
+    // 4096 and up: the vector lanes (jumped-ahead streams, a transposed block of draws) plus a sequential tail.
+    for (const n of [...SIZES, 255, 4095, 4096, 4097, 5000, 100_003]) {
       for (const p of [0.1, 0.5]) {
         const x = randomArray(rng, n);
         const seed = new Rng(n + Math.round(p * 10));
@@ -74,6 +75,21 @@ test('dropout draws exactly the masks, values and final state of the JS generato
         assert.deepEqual(out, outJs, `out n=${n} p=${p}`);
         assert.deepEqual(stateNative, stateJs, `state n=${n} p=${p}`);
       }
+    }
+    // The threshold's edges: p·2³² just above an integer (u = 0 alone dropped), and p within 2⁻⁴⁰ of 1 (every u dropped).
+    // And p·2³² equal to draw 2000's u (kept: u < u is false) and half above it (dropped).
+    const probe = new Rng(5);
+    for (let i = 0; i < 2000; i++) probe.nextUint32();
+    const u = probe.nextUint32();
+    for (const p of [2 ** -33, 1 - 2 ** -40, u / 2 ** 32, (u + 0.5) / 2 ** 32]) {
+      const n = 9000, x = randomArray(rng, n);
+      const stateNative = new Rng(5).stateWords(), stateJs = new Rng(5).stateWords();
+      const out = new Float32Array(n), mask = new Float32Array(n), outJs = new Float32Array(n), maskJs = new Float32Array(n);
+      native.dropoutForward(out, mask, x, n, p, 1 / (1 - p), stateNative);
+      jsBackend.dropoutForward(outJs, maskJs, x, n, p, 1 / (1 - p), stateJs);
+      assert.deepEqual(mask, maskJs, `mask p=${p}`);
+      assert.deepEqual(out, outJs, `out p=${p}`);
+      assert.deepEqual(stateNative, stateJs, `state p=${p}`);
     }
     // Threads draw their slices from jumped-ahead copies of the state: the same stream on any thread count.
     const threads = native.getThreads();

@@ -4,11 +4,18 @@
  */
 import type { GemmParams } from '../backend.js';
 import { bfloat16BitsToFloat32, float32ToBFloat16Into } from '../../io/tensor-conversions.js';
+import { sumRowsAccumulate } from './activations.js';
 import { gemmReference } from './gemm.js';
 
 /** out [n] = x [n] as bfloat16 bits, rounded to nearest even; NaN stays a quiet NaN. */
 export function bf16Round(out: Uint16Array, x: Float32Array, n: number): void {
   float32ToBFloat16Into(out, x, n);
+}
+
+/** bf16Round and sumRowsAccumulate of dy [rows, cols] (the native kernel fuses them into one pass). */
+export function bf16RoundSumRows(out: Uint16Array, dBias: Float32Array, dy: Float32Array, rows: number, cols: number): void {
+  float32ToBFloat16Into(out, dy, rows * cols);
+  sumRowsAccumulate(dBias, dy, rows, cols);
 }
 
 /** C = alpha · op(A) · op(B) + beta · C with A, B bfloat16 bits, widened (exactly) to float32 first. */

@@ -7,7 +7,7 @@ import { checkedJsKernels, type Kernels } from '../checked-kernels.js';
 import { adamwStep } from './adamw.js';
 import { attentionForward, attentionForwardPacked } from './attention.js';
 import { addBiasInPlace, geluBackward, geluForward, sumRowsAccumulate, tanhBackward, tanhForward } from './activations.js';
-import { bf16Gemm, bf16Round } from './bfloat16.js';
+import { bf16Gemm, bf16Round, bf16RoundSumRows } from './bfloat16.js';
 import { crossEntropyBackward, crossEntropyForward } from './cross-entropy.js';
 import { dropoutForward } from './dropout.js';
 import { argmaxRows, axpby, multiplyAccumulate, sumOfSquares, sumOfSquaresRows } from './elementwise.js';
@@ -50,6 +50,7 @@ export const jsKernels: Kernels = {
   int8Gemm,
   int8GemmDynamic,
   bf16Round,
+  bf16RoundSumRows,
   bf16Gemm,
   adamwStep,
 };
