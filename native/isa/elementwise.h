@@ -383,27 +383,6 @@ static void adamw(float* param, float* m, float* v, float* grad, long n, double 
 
 typedef uint32_t vu __attribute__((vector_size(TSB_W * 4)));
 
-// r[i][c] <- r[c][i] for a TSB_W x TSB_W block of 32-bit words, in log2(TSB_W) stages: the stage of width d swaps
-// the off-diagonal d x d blocks of every 2d x 2d block, one two-vector shuffle per row of each row pair.
-static inline void transpose_square(vu* r) {
-#pragma GCC unroll 8
-  for (int d = TSB_W / 2; d >= 1; d /= 2) {
-    vi lo, hi;
-    for (int c = 0; c < TSB_W; ++c) {
-      const int block = c / (2 * d) * (2 * d), o = c % (2 * d);
-      lo[c] = o < d ? block + o : TSB_W + block + o - d;
-      hi[c] = o < d ? block + d + o : TSB_W + block + o;
-    }
-#pragma GCC unroll 16
-    for (int i = 0; i < TSB_W; ++i) {
-      if ((i & d) != 0) continue;
-      const vu a = r[i], b = r[i + d];
-      r[i] = __builtin_shuffle(a, b, lo);
-      r[i + d] = __builtin_shuffle(a, b, hi);
-    }
-  }
-}
-
 // See IsaKernels::dropout_streams. One xoshiro128** step of every lane (Rng.nextUint32's words) gives one draw of
 // each lane's element j; TSB_W steps give a TSB_W x TSB_W block [step][lane], transposed so that each lane's TSB_W
 // consecutive draws sit in one vector beside its consecutive elements. 1.1 instructions an element at 16 lanes
@@ -428,7 +407,7 @@ static void dropout_streams(float* out, float* mask, const float* x, long chunk,
       s[2] ^= t;
       s[3] = (s[3] << 11) | (s[3] >> 21);
     }
-    transpose_square(r);
+    transpose_in_registers(r);
 #pragma GCC unroll 16
     for (int l = 0; l < TSB_W; ++l) {
       const long e = l * chunk + j0;

@@ -11,28 +11,6 @@
 
 static inline vf load_aligned(const float* p) { return *reinterpret_cast<const vf*>(p); }
 
-// Transposes a TSB_W x TSB_W block held as TSB_W row vectors: log2(TSB_W) rounds of interleaving row i with row
-// i + W/2 (low halves into row 2i, high halves into row 2i+1) turn rows into columns.
-#if !defined(__clang__)
-static inline void transpose_in_registers(vf r[TSB_W]) {
-  vi lo, hi;
-  for (int i = 0; i < TSB_W; ++i) {
-    lo[i] = (i & 1) ? TSB_W + i / 2 : i / 2;
-    hi[i] = (i & 1) ? TSB_W + TSB_W / 2 + i / 2 : TSB_W / 2 + i / 2;
-  }
-#pragma GCC unroll 4
-  for (int round = 1; round < TSB_W; round *= 2) {
-    vf t[TSB_W];
-#pragma GCC unroll 16
-    for (int i = 0; i < TSB_W / 2; ++i) {
-      t[2 * i] = __builtin_shuffle(r[i], r[i + TSB_W / 2], lo);
-      t[2 * i + 1] = __builtin_shuffle(r[i], r[i + TSB_W / 2], hi);
-    }
-#pragma GCC unroll 16
-    for (int i = 0; i < TSB_W; ++i) r[i] = t[i];
-  }
-}
-#endif
 
 // One tile shape: MR rows x NV vectors of C. Each ISA instantiates two (isa-impl.h); the GEMM driver picks per product.
 template <int MR, int NV>

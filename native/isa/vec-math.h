@@ -23,6 +23,37 @@ static inline vf splat(float x) {
 #endif
 }
 
+// Transposes a TSB_W x TSB_W block of 32-bit lanes (float or integer vectors) held as TSB_W row vectors: log2(TSB_W)
+// rounds of interleaving row i with row i + W/2 (low halves into row 2i, high halves into row 2i+1) turn rows into
+// columns. Clang has no vector-mask __builtin_shuffle: there it is element by element (callers on the hot path keep
+// their own scalar form for clang, as pack_b_panel does).
+template <typename V>
+static inline void transpose_in_registers(V r[TSB_W]) {
+#if !defined(__clang__)
+  vi lo, hi;
+  for (int i = 0; i < TSB_W; ++i) {
+    lo[i] = (i & 1) ? TSB_W + i / 2 : i / 2;
+    hi[i] = (i & 1) ? TSB_W + TSB_W / 2 + i / 2 : TSB_W / 2 + i / 2;
+  }
+#pragma GCC unroll 4
+  for (int round = 1; round < TSB_W; round *= 2) {
+    V t[TSB_W];
+#pragma GCC unroll 16
+    for (int i = 0; i < TSB_W / 2; ++i) {
+      t[2 * i] = __builtin_shuffle(r[i], r[i + TSB_W / 2], lo);
+      t[2 * i + 1] = __builtin_shuffle(r[i], r[i + TSB_W / 2], hi);
+    }
+#pragma GCC unroll 16
+    for (int i = 0; i < TSB_W; ++i) r[i] = t[i];
+  }
+#else
+  V t[TSB_W];
+  for (int i = 0; i < TSB_W; ++i)
+    for (int j = 0; j < TSB_W; ++j) t[j][i] = r[i][j];
+  for (int i = 0; i < TSB_W; ++i) r[i] = t[i];
+#endif
+}
+
 // a * b + c with one rounding where the ISA has FMA. The ISA files compile with -ffp-contract=off, so every other
 // expression rounds exactly as written (as the JS reference does in double): fusing is a choice made here, for the
 // GEMM and the polynomials, never a compiler's guess that makes one formula round two ways.
