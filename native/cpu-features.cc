@@ -5,6 +5,9 @@
 #include <cstring>
 #include <string>
 #include <vector>
+#if defined(TSBERT_HAVE_X86_ISAS)
+#include <cpuid.h>
+#endif
 #if defined(__linux__)
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -14,9 +17,22 @@ namespace tsbert {
 namespace {
 
 #if defined(TSBERT_HAVE_X86_ISAS)
+// CPUID leaf 7 bits that clang 14's __builtin_cpu_supports does not know (GCC 12's does; an unknown name is a compile
+// error there, and the addon fell back to JS): AVX-VNNI is leaf 7.1 EAX bit 4, AMX-BF16 and AMX-INT8 leaf 7.0 EDX bits
+// 22 and 25 (Intel SDM vol. 2A, CPUID). Each is combined with a check below that covers the OS's saving of the state.
+bool cpuid_leaf7_bit(unsigned subleaf, int reg, int bit) {
+  unsigned r[4] = {0, 0, 0, 0};
+  if (__get_cpuid_count(7, subleaf, &r[0], &r[1], &r[2], &r[3]) == 0) return false;
+  return ((r[reg] >> bit) & 1u) != 0;
+}
+constexpr int kEax = 0, kEdx = 3;
+bool cpuid_avxvnni() { return cpuid_leaf7_bit(1, kEax, 4); }
+bool cpuid_amx_bf16() { return cpuid_leaf7_bit(0, kEdx, 22); }
+bool cpuid_amx_int8() { return cpuid_leaf7_bit(0, kEdx, 25); }
+
 // GCC's cpu model also checks XCR0, so an OS that does not save zmm state reports AVX-512 as absent.
 bool cpu_has_avx2() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
-bool cpu_has_avx2vnni() { return cpu_has_avx2() && __builtin_cpu_supports("avxvnni"); }
+bool cpu_has_avx2vnni() { return cpu_has_avx2() && cpuid_avxvnni(); }
 bool cpu_has_avx512() {
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
          __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("fma");
@@ -30,7 +46,7 @@ bool cpu_has_avx512bf16() { return cpu_has_avx512vnni() && __builtin_cpu_support
 bool cpu_has_amx() {
 #if defined(__linux__)
   static const bool granted = [] {
-    if (!cpu_has_avx512vnni() || !__builtin_cpu_supports("amx-int8") || !__builtin_cpu_supports("amx-bf16"))
+    if (!cpu_has_avx512vnni() || !cpuid_amx_int8() || !cpuid_amx_bf16())
       return false;
     constexpr long kArchReqXcompPerm = 0x1023, kXfeatureXtiledata = 18;
     return syscall(SYS_arch_prctl, kArchReqXcompPerm, kXfeatureXtiledata) == 0;
@@ -78,7 +94,7 @@ const std::string& supported_list() {
     std::vector<const Isa*> order;
     for (const Isa& isa : kIsas) order.push_back(&isa);
 #if defined(TSBERT_HAVE_X86_ISAS)
-    if (__builtin_cpu_supports("amx-bf16")) {
+    if (cpuid_amx_bf16()) {
       auto named = [&](const char* name) {
         return std::find_if(order.begin(), order.end(), [&](const Isa* isa) { return std::strcmp(isa->name, name) == 0; });
       };
