@@ -14,7 +14,7 @@
  * again. Pre-training stopped part way (Ctrl-C) resumes from its last checkpoint with the same schedule; a
  * fine-tuning run stopped part way starts over (its time budget is the comparison's).
  *
- * Options (defaults in parentheses): --pretrain-minutes (10), --finetune-minutes (4, per run), --seed (42), --lr (1e-4),
+ * Options (defaults in parentheses): --pretrain-minutes (10), --finetune-minutes (4, per run), --seed (42), --lr (3e-4),
  * --pos-train-sentences (Brown training sentences kept, 10000), --output (showcase-run), --pretrained RUN (a finished
  * `npm start -- --steps N --output RUN` run to start from instead of pre-training here; pretrained-run.mjs).
  */
@@ -41,7 +41,7 @@ const { values: options } = parseArgs({
     'pretrain-minutes': { type: 'string', default: '10' },
     'finetune-minutes': { type: 'string', default: '4' },
     'seed': { type: 'string', default: '42' },
-    'lr': { type: 'string', default: '1e-4' },
+    'lr': { type: 'string', default: '3e-4' },
     'pos-train-sentences': { type: 'string', default: '10000' },
     'output': { type: 'string', default: 'showcase-run' },
     'pretrained': { type: 'string' },
@@ -62,15 +62,17 @@ const lr = numberOption('lr');
 const posTrainSentences = numberOption('pos-train-sentences', { integer: true, min: 1 });
 const output = options.output;
 
-// Fine-tuning flags shared by every run (the comparison's "fine-tuned identically"). The default learning rate, 1e-4, is in
-// the range Turc et al. (2019, "Well-Read Students Learn Better") found best for BERT-mini; batches of 32 as BERT §4.
+// Fine-tuning flags shared by every run (the comparison's "fine-tuned identically"). The learning rate is from the grid of
+// Turc et al. (2019, "Well-Read Students Learn Better"; the BERT miniatures' card: 3e-4, 1e-4, 5e-5, 3e-5, 4 epochs),
+// chosen on the POS dev split: 3e-4 gave 88.8–88.9 % dev accuracy on both arms against 1e-4's 79.7–84.4 % (pre-trained) and
+// 84.5–86.2 % (random; 3 and 4.7 epochs) (2026-12-02, Zen 5, a 30-minute pre-training, seeds 42 and 7); batches of 32 as BERT §4.
 // The number of epochs is not fixed: a short probe times a step of each task (below), and the runs get the epochs
-// (at most MAX_EPOCHS) that fit the time budget, so the learning-rate schedule decays to 0 when the time ends —
+// (at most MAX_EPOCHS, the miniatures' 4) that fit the time budget, so the learning-rate schedule decays to 0 when the time ends —
 // the default job's rule for pre-training (cli/default-job.ts, stepsForMinutes).
 const BATCH_SIZE = 32;
 const FINETUNE_FLAGS = ['--seed', String(seed), '--minutes', String(finetuneMinutes), '--lr', String(lr), '--batch-size', String(BATCH_SIZE),
   '--max-seq-length', '128', '--eval-every', 'epoch', '--keep-last', '1'];
-const MAX_EPOCHS = 3;
+const MAX_EPOCHS = 4;
 // The share of the budget planned for training steps; the rest is loading, tokenizing and evaluating on dev.
 const TRAINING_SHARE = 0.8;
 // One mega-batch of the length-grouped order (Hugging Face's megabatch_mult, 50 batches sorted longest first): fewer
