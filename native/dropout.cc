@@ -37,6 +37,8 @@ inline uint32_t next(RngState& s) {
 
 // Below this many elements a slice draws sequentially: the lanes' jumps would cost more than the vectors save.
 constexpr long kVectorDraws = 4096;
+// The widest ISA's lanes (AVX-512: 16 floats), the size of the lanes' state buffer.
+constexpr long kMaxLanes = 16;
 
 // A linear map of the state: column j is the image of the state with only bit j set.
 using BitMatrix = std::array<RngState, 128>;
@@ -89,8 +91,8 @@ void dropout_slice(float* out, float* mask, const float* x, long n, double thres
   const long lanes = kernels.dropout_lanes;
   const long chunk = n / (lanes * lanes) * lanes;
   long done = 0;
-  if (chunk > 0 && n >= kVectorDraws) {
-    uint32_t lane_states[4 * 16];
+  if (chunk > 0 && n >= kVectorDraws && lanes <= kMaxLanes) {
+    uint32_t lane_states[4 * kMaxLanes];
     for (long l = 0; l < lanes; ++l) {
       for (int k = 0; k < 4; ++k) lane_states[k * lanes + l] = s.w[k];
       s = jump(s, static_cast<uint64_t>(chunk));

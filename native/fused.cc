@@ -119,32 +119,33 @@ void argmax_rows(int32_t* out, const float* x, long rows, long cols) {
   });
 }
 
-void bf16_round_sum_rows(uint16_t* out, float* d_bias, const float* dy, long rows, long cols) {
-  // sum_rows_accumulate's column split and order of additions; each thread rounds its columns of a block of rows,
-  // then sums them from L1.
-  constexpr long kRowBlock = 8;
+// d_bias [cols] += the column sums of dy [rows, cols], split by columns: each thread owns a column range and walks
+// every row, summing in double — no partials to combine, and the order of additions fixed. Each block of `row_block`
+// rows of the range is handed to before_sums(r0, r1, c0, c1) first, while it is about to be in L1.
+template <typename F>
+void column_sums_by_ranges(float* d_bias, const float* dy, long rows, long cols, long row_block, F&& before_sums) {
   const int threads = threads_for(double(rows) * cols, kParallelElements);
   for_ranges(cols, threads, 16, threads, [&](long c0, long c1) {
     const IsaKernels& kernels = active_kernels();
     std::vector<double> acc(static_cast<size_t>(c1 - c0), 0.0);
-    for (long r0 = 0; r0 < rows; r0 += kRowBlock) {
-      const long r1 = std::min(rows, r0 + kRowBlock);
-      for (long r = r0; r < r1; ++r) kernels.bf16_round(out + r * cols + c0, dy + r * cols + c0, c1 - c0);
+    for (long r0 = 0; r0 < rows; r0 += row_block) {
+      const long r1 = std::min(rows, r0 + row_block);
+      before_sums(r0, r1, c0, c1);
       kernels.column_sums(acc.data(), dy + r0 * cols + c0, r1 - r0, c1 - c0, cols);
     }
     for (long c = c0; c < c1; ++c) d_bias[c] = static_cast<float>(d_bias[c] + acc[c - c0]);
   });
 }
 
-void sum_rows_accumulate(float* d_bias, const float* dy, long rows, long cols) {
-  // Split by columns: each thread owns a column range and walks every row, summing in double. No partials to
-  // combine, and the order of additions is fixed.
-  const int threads = threads_for(double(rows) * cols, kParallelElements);
-  for_ranges(cols, threads, 16, threads, [&](long c0, long c1) {
-    std::vector<double> acc(static_cast<size_t>(c1 - c0), 0.0);
-    active_kernels().column_sums(acc.data(), dy + c0, rows, c1 - c0, cols);
-    for (long c = c0; c < c1; ++c) d_bias[c] = static_cast<float>(d_bias[c] + acc[c - c0]);
+void bf16_round_sum_rows(uint16_t* out, float* d_bias, const float* dy, long rows, long cols) {
+  // Blocks of 8 rows: rounded, then summed from L1.
+  column_sums_by_ranges(d_bias, dy, rows, cols, 8, [&](long r0, long r1, long c0, long c1) {
+    for (long r = r0; r < r1; ++r) active_kernels().bf16_round(out + r * cols + c0, dy + r * cols + c0, c1 - c0);
   });
+}
+
+void sum_rows_accumulate(float* d_bias, const float* dy, long rows, long cols) {
+  column_sums_by_ranges(d_bias, dy, rows, cols, std::max(rows, 1L), [](long, long, long, long) {});
 }
 
 void gelu_forward(float* out, const float* x, long n, bool tanh_approx) {
