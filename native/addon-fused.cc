@@ -258,6 +258,57 @@ napi_value AttentionForward(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+napi_value AttentionTrainForward(napi_env env, napi_callback_info info) {
+  Args args(env, info, "attentionTrainForward", 15);
+  F32 context, probs, drop_mask, q, k, v, mask;
+  I32 state;
+  long batch = 0, heads = 0, seq = 0, head_dim = 0;
+  double scale = 1, p = 0, keep = 0;
+  if (!(args.f32(0, "context", &context) && args.f32(1, "probs", &probs) && args.f32(2, "dropMask", &drop_mask) &&
+        args.f32(3, "q", &q) && args.f32(4, "k", &k) && args.f32(5, "v", &v) && args.f32_or_null(6, "mask", &mask) &&
+        args.size(7, "batch", &batch) && args.size(8, "heads", &heads) && args.size(9, "seq", &seq) &&
+        args.size(10, "headDim", &head_dim) && args.number(11, "scale", &scale) && args.number(12, "p", &p) &&
+        args.number(13, "keepValue", &keep) && args.i32(14, "state", &state)))
+    return nullptr;
+  const double rows = double(batch) * seq * heads * head_dim, square = double(batch) * heads * seq * seq;
+  if (!(args.covers("context", context.length, rows) && args.covers("q", q.length, rows) &&
+        args.covers("k", k.length, rows) && args.covers("v", v.length, rows) &&
+        args.covers("probs", probs.length, square) && args.covers("dropMask", drop_mask.length, square) &&
+        (!mask.data || args.covers("mask", mask.length, double(batch) * seq)) && args.covers("state", state.length, 4)))
+    return nullptr;
+  if (!(p >= 0 && p < 1)) {
+    args.fail("p must be in [0, 1)");
+    return nullptr;
+  }
+  attention_train_forward(context.data, probs.data, drop_mask.data, q.data, k.data, v.data, mask.data, batch, heads,
+                          seq, head_dim, static_cast<float>(scale), p, static_cast<float>(keep),
+                          reinterpret_cast<uint32_t*>(state.data));
+  return undefined(env);
+}
+
+napi_value AttentionBackward(napi_env env, napi_callback_info info) {
+  Args args(env, info, "attentionBackward", 14);
+  F32 dq, dk, dv, d_context, probs, drop_mask, q, k, v;
+  long batch = 0, heads = 0, seq = 0, head_dim = 0;
+  double scale = 1;
+  if (!(args.f32_or_null(0, "dq", &dq) && args.f32_or_null(1, "dk", &dk) && args.f32_or_null(2, "dv", &dv) &&
+        args.f32(3, "dContext", &d_context) && args.f32(4, "probs", &probs) &&
+        args.f32_or_null(5, "dropMask", &drop_mask) && args.f32(6, "q", &q) && args.f32(7, "k", &k) &&
+        args.f32(8, "v", &v) && args.size(9, "batch", &batch) && args.size(10, "heads", &heads) &&
+        args.size(11, "seq", &seq) && args.size(12, "headDim", &head_dim) && args.number(13, "scale", &scale)))
+    return nullptr;
+  const double rows = double(batch) * seq * heads * head_dim, square = double(batch) * heads * seq * seq;
+  if (!((!dq.data || args.covers("dq", dq.length, rows)) && (!dk.data || args.covers("dk", dk.length, rows)) &&
+        (!dv.data || args.covers("dv", dv.length, rows)) && args.covers("dContext", d_context.length, rows) &&
+        args.covers("q", q.length, rows) && args.covers("k", k.length, rows) && args.covers("v", v.length, rows) &&
+        args.covers("probs", probs.length, square) &&
+        (!drop_mask.data || args.covers("dropMask", drop_mask.length, square))))
+    return nullptr;
+  attention_backward(dq.data, dk.data, dv.data, d_context.data, probs.data, drop_mask.data, q.data, k.data, v.data,
+                     batch, heads, seq, head_dim, static_cast<float>(scale));
+  return undefined(env);
+}
+
 napi_value AttentionForwardPacked(napi_env env, napi_callback_info info) {
   Args args(env, info, "attentionForwardPacked", 10);
   F32 context, probs, q, k, v;

@@ -21,6 +21,8 @@ napi_value SoftmaxForward(napi_env env, napi_callback_info info);
 napi_value SoftmaxBackward(napi_env env, napi_callback_info info);
 napi_value AttentionForward(napi_env env, napi_callback_info info);
 napi_value AttentionForwardPacked(napi_env env, napi_callback_info info);
+napi_value AttentionTrainForward(napi_env env, napi_callback_info info);
+napi_value AttentionBackward(napi_env env, napi_callback_info info);
 napi_value EmbeddingForward(napi_env env, napi_callback_info info);
 napi_value EmbeddingBackward(napi_env env, napi_callback_info info);
 napi_value CrossEntropyForward(napi_env env, napi_callback_info info);

@@ -169,6 +169,8 @@ constexpr Export kExports[] = {
     {"softmaxBackward",      SoftmaxBackward},
     {"attentionForward",     AttentionForward},
     {"attentionForwardPacked", AttentionForwardPacked},
+    {"attentionTrainForward", AttentionTrainForward},
+    {"attentionBackward",    AttentionBackward},
     {"dropoutForward",       DropoutForward},
     {"embeddingForward",     EmbeddingForward},
     {"embeddingBackward",    EmbeddingBackward},

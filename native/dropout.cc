@@ -126,7 +126,17 @@ void dropout_forward(float* out, float* mask, const float* x, long n, double p, 
         },
         threads);
   }
-  const RngState end = jump(s, static_cast<uint64_t>(n));
+  rng_advance(state, static_cast<uint64_t>(n));
+}
+
+void dropout_at(float* out, float* mask, const float* x, long n, double p, float keep, const uint32_t* state,
+                uint64_t offset) {
+  const RngState s{{state[0], state[1], state[2], state[3]}};
+  dropout_slice(out, mask, x, n, p * 4294967296.0, keep, jump(s, offset));
+}
+
+void rng_advance(uint32_t* state, uint64_t draws) {
+  const RngState end = jump(RngState{{state[0], state[1], state[2], state[3]}}, draws);
   for (int k = 0; k < 4; ++k) state[k] = end.w[k];
 }
 

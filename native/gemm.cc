@@ -30,6 +30,7 @@
 
 #include "cpu-features.h"
 #include "kernels.h"
+#include "scratch.h"
 #include "thread-pool.h"
 
 namespace tsbert {
@@ -74,26 +75,6 @@ const Blocking& blocking() {
   static const Blocking b;
   return b;
 }
-
-// A grow-only 64-byte-aligned float buffer.
-class Scratch {
- public:
-  ~Scratch() { std::free(data_); }
-  float* get(long floats) {
-    if (floats > size_) {
-      std::free(data_);
-      const size_t bytes = (static_cast<size_t>(floats) * sizeof(float) + 63) & ~static_cast<size_t>(63);
-      data_ = static_cast<float*>(std::aligned_alloc(64, bytes));
-      size_ = data_ ? floats : 0;
-      if (!data_) std::abort();  // out of memory: nothing sensible to return to
-    }
-    return data_;
-  }
-
- private:
-  float* data_ = nullptr;
-  long size_ = 0;
-};
 
 thread_local Scratch t_packed_b;
 

@@ -52,6 +52,21 @@ void attention_forward(float* context, float* probs, const float* q, const float
 void attention_forward_packed(float* context, float* probs, const float* q, const float* k, const float* v,
                               const int32_t* offsets, long count, long heads, long head_dim, float scale);
 
+// attention_forward with inverted dropout on the probabilities (BERT's attention_probs_dropout_prob), for training:
+// probs (before dropout) and drop_mask [batch, heads, seq, seq] are written, context = (probs * drop_mask).v. The
+// mask is dropout_forward's over probs in element order from `state` (advanced by batch * heads * seq^2 draws), so it
+// equals the unfused steps' bit for bit; each (sequence, head) task draws its own block of the stream (dropout_at).
+void attention_train_forward(float* context, float* probs, float* drop_mask, const float* q, const float* k,
+                             const float* v, const float* mask, long batch, long heads, long seq, long head_dim,
+                             float scale, double p, float keep, uint32_t* state);
+// The gradients of attention_forward / attention_train_forward, accumulated: with used = probs * drop_mask (probs
+// when drop_mask is null) and dUsed = dContext.v^T per head, dv += used^T.dContext, dScores = softmax_backward(probs,
+// dUsed * drop_mask), dq += dScores.k and dk += dScores^T.q. A null dq, dk or dv is skipped. One task per (sequence,
+// head): its [seq, seq] blocks stay in L2 and only probs and drop_mask are read from memory.
+void attention_backward(float* dq, float* dk, float* dv, const float* d_context, const float* probs,
+                        const float* drop_mask, const float* q, const float* k, const float* v, long batch, long heads,
+                        long seq, long head_dim, float scale);
+
 void add_bias_in_place(float* x, const float* bias, long rows, long cols);
 // y [n] = alpha * x + beta * y; beta == 0 never reads y. y may be x.
 void axpby(float* y, const float* x, long n, float alpha, float beta);
@@ -87,6 +102,12 @@ void cross_entropy_backward(float* d_logits, const float* probs, const int32_t* 
 // Inverted dropout drawing from xoshiro128** (state: four 32-bit words, advanced in place) exactly as tsbert's
 // JS Rng does: mask[i] = (u < p * 2^32 ? 0 : keep), out[i] = x[i] * mask[i]. Sequential: the draws are a stream.
 void dropout_forward(float* out, float* mask, const float* x, long n, double p, float keep, uint32_t* state);
+// dropout_forward's draws offset .. offset + n - 1 of the stream that starts at `state` (left as it is), on the
+// calling thread: a task of a parallel kernel takes its own block of one stream (attention_train_forward).
+void dropout_at(float* out, float* mask, const float* x, long n, double p, float keep, const uint32_t* state,
+                uint64_t offset);
+// The xoshiro128** state `draws` draws later, in place (a jump, not a loop).
+void rng_advance(uint32_t* state, uint64_t draws);
 // Symmetric int8 rows: scales [rows] = max|x| / max_level, q [rows, cols] = x * max_level / max|x| rounded half to
 // even, in [-max_level, max_level] (127: 8 bits; 63: 7-bit weights) (see IsaKernels::quantize_rows).
 void quantize_rows(int8_t* q, float* scales, const float* x, long rows, long cols, int max_level);

@@ -137,6 +137,28 @@ export interface Backend {
     context: FloatArray, probs: FloatArray, q: FloatArray, k: FloatArray, v: FloatArray, offsets: Int32Array,
     count: number, heads: number, headDim: number, scale: number,
   ): void;
+  /**
+   * attentionForward for training, with inverted dropout on the probabilities (BERT's attention_probs_dropout_prob):
+   * probs (before dropout) and dropMask [batch, heads, seq, seq] are written and context = (probs ⊙ dropMask) · v.
+   * dropMask is dropoutForward's over probs in element order (p, keepValue, state as there; state advances by
+   * batch·heads·seq² draws), so a seed fixes it on every backend.
+   */
+  attentionTrainForward(
+    context: FloatArray, probs: FloatArray, dropMask: FloatArray, q: FloatArray, k: FloatArray, v: FloatArray,
+    mask: FloatArray | null, batch: number, heads: number, seq: number, headDim: number, scale: number,
+    p: number, keepValue: number, state: Int32Array,
+  ): void;
+  /**
+   * The gradients of attentionForward / attentionTrainForward, accumulated into dq, dk, dv [batch, seq, hidden] (each
+   * may be null: not wanted). With used = probs ⊙ dropMask (probs when dropMask is null) and dUsed = dContext · vᵀ
+   * per head: dv += usedᵀ · dContext; dScores = softmaxBackward(probs, dUsed ⊙ dropMask); dq += dScores · k;
+   * dk += dScoresᵀ · q.
+   */
+  attentionBackward(
+    dq: FloatArray | null, dk: FloatArray | null, dv: FloatArray | null, dContext: FloatArray, probs: FloatArray,
+    dropMask: FloatArray | null, q: FloatArray, k: FloatArray, v: FloatArray,
+    batch: number, heads: number, seq: number, headDim: number, scale: number,
+  ): void;
   /** dScores += scale · probs ⊙ (dProbs - Σ_keys dProbs ⊙ probs). Shapes as softmaxForward. */
   softmaxBackward(dScores: FloatArray, probs: FloatArray, dProbs: FloatArray, rows: number, keys: number, scale: number): void;
 

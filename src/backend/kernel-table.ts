@@ -91,6 +91,17 @@ export const KERNELS = {
       'heads:number', 'headDim:number', 'scale:number'],
     ...GRAPH,
   },
+  attentionTrainForward: {
+    args: ['context:floats', 'probs:floats', 'dropMask:floats', 'q:floats', 'k:floats', 'v:floats', 'mask:floats?',
+      'batch:number', 'heads:number', 'seq:number', 'headDim:number', 'scale:number', 'p:number', 'keepValue:number',
+      'state:ints'],
+    ...GRAPH,
+  },
+  attentionBackward: {
+    args: ['dq:floats?', 'dk:floats?', 'dv:floats?', 'dContext:floats', 'probs:floats', 'dropMask:floats?', 'q:floats',
+      'k:floats', 'v:floats', 'batch:number', 'heads:number', 'seq:number', 'headDim:number', 'scale:number'],
+    ...GRAPH,
+  },
   softmaxBackward: {
     args: ['dScores:floats', 'probs:floats', 'dProbs:floats', 'rows:number', 'keys:number', 'scale:number'], ...GRAPH,
   },

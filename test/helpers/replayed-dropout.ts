@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { mixPerSequence } from '../../src/backend/attention-gemms.js';
 import type { Backend, FloatArray } from '../../src/backend/backend.js';
 
 /**
@@ -8,19 +9,29 @@ import type { Backend, FloatArray } from '../../src/backend/backend.js';
  * [rows, seq, hidden]), given the rows of PyTorch's mask at position 0 of each of its `rows` sequences.
  */
 export function replayingDropout(base: Backend, keeps: Int32Array[], rates: number[], firstTokenSites = new Set<number>(), rows = 1, seq = 1): Backend {
+  const dropoutForward = (out: FloatArray, mask: FloatArray, x: FloatArray, n: number, p: number, keepValue: number): void => {
+    const call = rates.length;
+    let keep = keeps[call];
+    rates.push(p);
+    assert.ok(keep !== undefined, `dropout call ${rates.length} has no recorded mask (PyTorch made ${keeps.length})`);
+    if (firstTokenSites.has(call)) keep = firstTokenKeeps(keep, rows, seq);
+    assert.equal(keep.length, n, `dropout call ${rates.length}: ${n} values, PyTorch's mask has ${keep.length}`);
+    for (let i = 0; i < n; i++) {
+      mask[i] = keep[i] === 1 ? keepValue : 0;
+      out[i] = x[i]! * mask[i]!;
+    }
+  };
   return {
     ...base,
-    dropoutForward(out: FloatArray, mask: FloatArray, x: FloatArray, n: number, p: number, keepValue: number): void {
-      const call = rates.length;
-      let keep = keeps[call];
-      rates.push(p);
-      assert.ok(keep !== undefined, `dropout call ${rates.length} has no recorded mask (PyTorch made ${keeps.length})`);
-      if (firstTokenSites.has(call)) keep = firstTokenKeeps(keep, rows, seq);
-      assert.equal(keep.length, n, `dropout call ${rates.length}: ${n} values, PyTorch's mask has ${keep.length}`);
-      for (let i = 0; i < n; i++) {
-        mask[i] = keep[i] === 1 ? keepValue : 0;
-        out[i] = x[i]! * mask[i]!;
-      }
+    dropoutForward,
+    // Attention's dropout is inside the fused kernel: here the base's probabilities, the replayed mask over all of them
+    // (one call, as the kernel's one stream), and the base's products.
+    attentionTrainForward(context, probs, dropMask, q, k, v, mask, batch, heads, seqLength, headDim, scale, p, keepValue): void {
+      base.attentionForward(context, probs, q, k, v, mask, batch, heads, seqLength, headDim, scale);
+      const n = batch * heads * seqLength * seqLength;
+      const used = probs instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
+      dropoutForward(used, dropMask, probs, n, p, keepValue);
+      mixPerSequence(base.gemm.bind(base), context, used, v, batch, { seq: seqLength, heads, headDim });
     },
   };
 }

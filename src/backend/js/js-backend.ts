@@ -5,7 +5,7 @@
 import type { Backend } from '../backend.js';
 import { checkedJsKernels, type Kernels } from '../checked-kernels.js';
 import { adamwStep } from './adamw.js';
-import { attentionForward, attentionForwardPacked } from './attention.js';
+import { attentionBackward, attentionForward, attentionForwardPacked, attentionTrainForward } from './attention.js';
 import { addBiasInPlace, geluBackward, geluForward, sumRowsAccumulate, tanhBackward, tanhForward } from './activations.js';
 import { bf16Gemm, bf16Round, bf16RoundSumRows } from './bfloat16.js';
 import { crossEntropyBackward, crossEntropyForward } from './cross-entropy.js';
@@ -38,6 +38,8 @@ export const jsKernels: Kernels = {
   softmaxBackward,
   attentionForward,
   attentionForwardPacked,
+  attentionTrainForward,
+  attentionBackward,
   dropoutForward,
   embeddingForward,
   embeddingBackward,
