@@ -16,7 +16,8 @@
  *
  * Options (defaults in parentheses): --pretrain-minutes (10), --finetune-minutes (4, per run), --seed (42), --lr (3e-4),
  * --pos-train-sentences (Brown training sentences kept, 10000), --output (showcase-run), --pretrained RUN (a finished
- * `npm start -- --steps N --output RUN` run to start from instead of pre-training here; pretrained-run.mjs).
+ * `npm start -- --steps N --output RUN` run to start from instead of pre-training here; pretrained-run.mjs),
+ * --precision (fp32; bf16: pre-training and fine-tuning on bfloat16 products, docs/quantization.md).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -45,6 +46,7 @@ const { values: options } = parseArgs({
     'pos-train-sentences': { type: 'string', default: '10000' },
     'output': { type: 'string', default: 'showcase-run' },
     'pretrained': { type: 'string' },
+    'precision': { type: 'string', default: 'fp32' },
   },
 });
 /** @param {string} name  @param {{ integer?: boolean, min?: number }} [rule] */
@@ -61,6 +63,10 @@ const seed = numberOption('seed', { integer: true, min: 0 });
 const lr = numberOption('lr');
 const posTrainSentences = numberOption('pos-train-sentences', { integer: true, min: 1 });
 const output = options.output;
+const precision = options.precision;
+if (precision !== 'fp32' && precision !== 'bf16') throw new Error(`--precision must be fp32 or bf16, got "${precision}"`);
+// Passed on only when not the default, so the steps recorded by float32 runs keep their keys (and are reused).
+const precisionFlags = precision === 'bf16' ? ['--precision', 'bf16'] : [];
 
 // Fine-tuning flags shared by every run (the comparison's "fine-tuned identically"). The learning rate is from the grid of
 // Turc et al. (2019, "Well-Read Students Learn Better"; the BERT miniatures' card: 3e-4, 1e-4, 5e-5, 3e-5, 4 epochs),
@@ -71,7 +77,7 @@ const output = options.output;
 // the default job's rule for pre-training (cli/default-job.ts, stepsForMinutes).
 const BATCH_SIZE = 32;
 const FINETUNE_FLAGS = ['--seed', String(seed), '--minutes', String(finetuneMinutes), '--lr', String(lr), '--batch-size', String(BATCH_SIZE),
-  '--max-seq-length', '128', '--eval-every', 'epoch', '--keep-last', '1'];
+  '--max-seq-length', '128', '--eval-every', 'epoch', '--keep-last', '1', ...precisionFlags];
 const MAX_EPOCHS = 4;
 // The share of the budget planned for training steps; the rest is loading, tokenizing and evaluating on dev.
 const TRAINING_SHARE = 0.8;
@@ -180,7 +186,7 @@ async function pretrainHere() {
   const job = DEFAULT_JOB_DEFAULTS;
   const pretrainArgs = ['pretrain', '--vocab', BUNDLED_VOCAB, '--data', instances.defaultCorpus, instances.spam, '--eval-data', instances.heldOut,
     '--dynamic-masking', '--batch-size', job.batchSize, '--lr', job.lr, '--eval-every', job.evalEvery, '--save-every', job.saveEvery,
-    '--steps', 'auto', '--minutes', String(pretrainMinutes), '--output', pretrainDir];
+    '--steps', 'auto', '--minutes', String(pretrainMinutes), ...precisionFlags, '--output', pretrainDir];
   const pretrainKey = sha256(JSON.stringify({ makeInstances, pretrainArgs, input: data.digests[data.spam.files.trainText] }));
   // Read before step() marks the run as started: a stopped run with these settings continues.
   const previousPretrain = readStep('pretrain');
@@ -266,7 +272,8 @@ for (const row of rows) row.metrics = { ...row.metrics, accuracy: row.metrics.ac
 const header = [
   `**tsbert showcase**, ${started.toISOString().slice(0, 10)} — seed ${seed}; pre-training ${pretrainedRun === undefined ? `${pretrainMinutes} min on the default corpus + the spam training messages` : `from ${options.pretrained}`} `
     + `(${pretrain.steps ?? '?'} steps in ${duration(pretrain.seconds)}${pretrain.mlmAccuracy === undefined ? '' : `, held-out MLM accuracy ${(100 * pretrain.mlmAccuracy).toFixed(1)}%`}), `
-    + `fine-tuning ${finetuneMinutes} min per run (lr ${lr}, batch 32, 128 tokens, the epochs that fit the time: column Epochs)`,
+    + `fine-tuning ${finetuneMinutes} min per run (lr ${lr}, batch 32, 128 tokens, the epochs that fit the time: column Epochs)`
+    + (precision === 'bf16' ? '; bfloat16 products (--precision bf16) in both' : ''),
   `CPU: ${machineLine()}`,
   ...data.summary,
 ];
