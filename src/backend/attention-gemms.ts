@@ -2,7 +2,7 @@
  * The per-head GEMMs of multi-head attention over one sequence, as batched products over the heads. Heads are never
  * copied out: head h of a [seq, hidden] row block is its column block [h·headDim, (h+1)·headDim), so the GEMMs walk
  * it with leading dimension `hidden` and a batch stride of headDim — the split and the merge of heads are strides.
- * Shared by the attention op (training, with dropout and backward) and the JS attentionForward kernel.
+ * Used by the JS attention kernels (js/attention.ts: the reference the native fused kernels are tested against).
  */
 import type { Backend, FloatArray, GemmParams } from './backend.js';
 
